@@ -1,0 +1,140 @@
+"""The `llmpar` command: `train` and `prepare-data`.
+
+User errors print one line, `llmpar <command>: error: ...`, and exit with status 2, before any worker starts.
+A failed worker prints its rank and error and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from llmpar.errors import UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line naming the flag, with a pointer to --help."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _add_train_flags(p: argparse.ArgumentParser) -> None:
+    m = p.add_argument_group("model")
+    m.add_argument("--model", metavar="PRESET",
+                   help="tiny | small | tiny-gpt2 | gpt2-124m | llama-1b | llama-7b | llama-13b | llama-70b [small]")
+    m.add_argument("--model-config", metavar="FILE", help="JSON with arch, vocab_size, d_model, n_layers, ...")
+
+    lay = p.add_argument_group("layout")
+    lay.add_argument("--dp", type=int, metavar="N",
+                     help="data-parallel replicas [fill the launch: torchrun's world, one per GPU, or 2 on CPU]")
+    lay.add_argument("--tp", type=int, default=1, metavar="N", help="tensor-parallel ranks [1]")
+    lay.add_argument("--pp", type=int, default=1, metavar="N", help="pipeline stages [1]")
+    lay.add_argument("--zero", type=int, default=0, metavar="{0,1,2,3}", help="ZeRO stage on the dp axis [0]")
+    lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb [1f1b]")
+    lay.add_argument("--virtual-stages", type=int, default=2, metavar="V", help="chunks per rank, interleaved [2]")
+    lay.add_argument("--sequence-parallel", action="store_true", help="shard norm activations on the TP axis")
+    lay.add_argument("--recompute", default="none", metavar="MODE", help="none | selective | full [none]")
+
+    b = p.add_argument_group("batch and optimization")
+    b.add_argument("--global-batch-size", type=int, default=16, metavar="B", help="sequences per step [16]")
+    b.add_argument("--micro-batches", type=int, default=1, metavar="M", help="micro-batches per replica [1]")
+    b.add_argument("--seq-len", type=int, metavar="S", help="tokens per sequence [the model's, at most 256]")
+    b.add_argument("--steps", type=int, default=300, metavar="K", help="optimizer steps [300]")
+    b.add_argument("--lr", type=float, default=2e-3, help="peak learning rate [2e-3]")
+    b.add_argument("--warmup", type=int, metavar="W", help="linear warm-up steps [steps/10]")
+    b.add_argument("--lr-schedule", default="cosine", metavar="{cosine,constant}", help="after warm-up [cosine]")
+    b.add_argument("--weight-decay", type=float, default=0.1, help="AdamW weight decay of matrices [0.1]")
+    b.add_argument("--grad-clip", type=float, default=1.0, help="clip the global gradient norm; 0: off [1.0]")
+    b.add_argument("--seed", type=int, default=0, help="weights, data order and sampling [0]")
+    b.add_argument("--dtype", default="fp32", metavar="{fp32,bf16,fp64}",
+                   help="bf16: autocast, fp32 master weights; fp64: for exact equivalence checks [fp32]")
+
+    d = p.add_argument_group("data, outputs, device")
+    d.add_argument("--data", metavar="PATH", help="text file, folder of text, or .bin [the embedded corpus]")
+    d.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
+    d.add_argument("--metrics", metavar="FILE", help="JSON lines, one per optimizer step")
+    d.add_argument("--save", metavar="DIR", help="checkpoint folder (not in this version yet)")
+    d.add_argument("--save-every", type=int, metavar="N", help="checkpoint every N steps (not in this version yet)")
+    d.add_argument("--resume", metavar="PATH", help="resume from a checkpoint (not in this version yet)")
+    d.add_argument("--init", metavar="PATH", help="start from weights (not in this version yet)")
+    d.add_argument("--device", metavar="{cpu,cuda}", help="[cuda if available]")
+    d.add_argument("--eval-sequences", type=int, default=64, metavar="N",
+                   help="held-out sequences for the final validation loss [64]")
+    d.add_argument("--sample-tokens", type=int, default=160, metavar="N",
+                   help="tokens generated for the closing sample; 0: none [160]")
+    d.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                   help="how long a collective may wait for a peer before the job fails [600]")
+    d.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar or step lines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="llmpar", description="Train and run GPT/Llama-style language models in parallel.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    train = sub.add_parser("train", help="train a model on one or many processes",
+                           description="Train a model. Started in a shell it spawns dp·tp·pp local workers; "
+                                       "under torchrun it is one of the workers.")
+    _add_train_flags(train)
+    prep = sub.add_parser("prepare-data", help="tokenize text into a memory-mappable .bin",
+                          description="Tokenize a text file or folder into a .bin that --data reads without "
+                                      "tokenizing again.")
+    prep.add_argument("input", help="text file or folder")
+    prep.add_argument("output", help="the .bin to write")
+    prep.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
+    return parser
+
+
+def train_config_from_args(args: argparse.Namespace):
+    import dataclasses
+
+    from llmpar.config import TrainConfig
+    names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model_cfg"}
+    return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
+
+
+def cmd_train(args) -> int:
+    from llmpar.config import validate
+    from llmpar.launch import WorkerFailed, launch
+    cfg = validate(train_config_from_args(args))
+    try:
+        launch(cfg)
+    except WorkerFailed as e:
+        print(f"llmpar train: failed\n{e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_prepare_data(args) -> int:
+    import os
+
+    from llmpar.data import load_tokenizer, load_tokens, write_bin
+    if not args.output.endswith(".bin"):
+        raise UserError(f"prepare-data: the output {args.output!r} must end in .bin (that is how --data knows it)")
+    if not os.path.exists(args.input):
+        raise UserError(f"prepare-data: no such file or folder {args.input!r}")
+    if args.input.endswith(".bin"):
+        raise UserError(f"prepare-data: {args.input!r} is already a .bin; give text")
+    tokenizer = load_tokenizer(args.tokenizer)
+    ids, vocab = load_tokens(args.input, tokenizer)
+    write_bin(args.output, ids, vocab)
+    print(f"llmpar: wrote {len(ids):,} tokens (vocabulary {vocab}) to {args.output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = {"train": cmd_train, "prepare-data": cmd_prepare_data}[args.command]
+    try:
+        return handler(args)
+    except UserError as e:
+        print(f"llmpar {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"llmpar {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Every collective and point-to-point transfer of llmpar goes through here, and is counted.
+
+Counts are per rank and per mesh axis, in the "bus bytes" convention of NCCL-tests, so that they measure what
+crosses the links whatever the algorithm's size:
+
+    all-reduce of S bytes over n ranks           2(n-1)/n · S
+    all-gather / reduce-scatter, full size S     (n-1)/n · S
+    broadcast of S bytes                         S
+    send or receive of S bytes                   S
+
+An operation on a group of one rank is a no-op and counts nothing. The "world" axis carries the few numbers
+the metrics gather each step; it is counted apart and not reported as training traffic.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.distributed as dist
+
+from llmpar.mesh import AXES, Mesh
+
+_OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}
+
+
+class _Done:
+    """The handle of an operation that had nothing to do."""
+
+    def wait(self):
+        return True
+
+
+def bus_bytes(kind: str, nbytes: int, n: int) -> float:
+    """Bytes one rank moves for a collective of `kind` on a tensor of `nbytes` over `n` ranks."""
+    if n <= 1:
+        return 0.0
+    if kind == "all_reduce":
+        return 2.0 * (n - 1) / n * nbytes
+    if kind in ("all_gather", "reduce_scatter"):
+        return (n - 1) / n * nbytes
+    if kind in ("broadcast", "send", "recv"):
+        return float(nbytes)
+    raise ValueError(f"unknown collective {kind!r}")
+
+
+class Comm:
+    def __init__(self, mesh: Mesh):
+        self.mesh = mesh
+        self.bytes = {axis: 0.0 for axis in (*AXES, "world")}
+
+    def _count(self, axis: str, kind: str, t: torch.Tensor) -> None:
+        self.bytes[axis] += bus_bytes(kind, t.numel() * t.element_size(), self.mesh.size(axis))
+
+    def take_counts(self) -> dict[str, float]:
+        """Bytes counted per axis since the last call, and reset."""
+        counts, self.bytes = self.bytes, {axis: 0.0 for axis in self.bytes}
+        return counts
+
+    def all_reduce(self, t: torch.Tensor, axis: str, op: str = "sum", async_op: bool = False):
+        if self.mesh.size(axis) == 1:
+            return _Done() if async_op else None
+        self._count(axis, "all_reduce", t)
+        return dist.all_reduce(t, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
+
+    def all_gather(self, out: torch.Tensor, inp: torch.Tensor, axis: str, async_op: bool = False):
+        """out (n·k, ...) = concatenation of every rank's inp (k, ...) along dim 0."""
+        if self.mesh.size(axis) == 1:
+            out.copy_(inp)
+            return _Done() if async_op else None
+        self._count(axis, "all_gather", out)
+        return dist.all_gather_into_tensor(out, inp, group=self.mesh.group(axis), async_op=async_op)
+
+    def reduce_scatter(self, out: torch.Tensor, inp: torch.Tensor, axis: str, op: str = "sum",
+                       async_op: bool = False):
+        """out (k, ...) = this rank's k rows of the reduction of every rank's inp (n·k, ...)."""
+        if self.mesh.size(axis) == 1:
+            out.copy_(inp)
+            return _Done() if async_op else None
+        self._count(axis, "reduce_scatter", inp)
+        return dist.reduce_scatter_tensor(out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
+
+    def broadcast(self, t: torch.Tensor, axis: str, src_index: int = 0):
+        """Copy the tensor of the group's `src_index`-th rank to every rank of the group."""
+        if self.mesh.size(axis) == 1:
+            return
+        self._count(axis, "broadcast", t)
+        dist.broadcast(t, src=self.mesh.members(axis)[src_index], group=self.mesh.group(axis))
+
+    def isend(self, t: torch.Tensor, dst: int, axis: str = "pp"):
+        self._count(axis, "send", t)
+        return dist.isend(t, dst=dst)
+
+    def irecv(self, t: torch.Tensor, src: int, axis: str = "pp"):
+        self._count(axis, "recv", t)
+        return dist.irecv(t, src=src)

@@ -1,0 +1,252 @@
+"""The run's configuration and its validation.
+
+Every mistake a user can make is caught here, in the launching process, before any worker starts: the message
+names the flag and what would work. Workers receive a validated `TrainConfig` and trust it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+
+from llmpar.data.batches import TokenBatches
+from llmpar.data.corpus import check_data_path, read_bin
+from llmpar.errors import UserError
+from llmpar.model.config import ModelConfig, load_model_config, preset
+
+DTYPES = ("fp32", "bf16", "fp64")
+SCHEDULES = ("naive", "gpipe", "1f1b", "interleaved", "zb")
+RECOMPUTE = ("none", "selective", "full")
+LR_SCHEDULES = ("cosine", "constant")
+DEFAULT_MODEL = "small"
+
+
+@dataclass
+class TrainConfig:
+    model: str | None = None  # a preset name; None: DEFAULT_MODEL unless model_config is given
+    model_config: str | None = None
+    dp: int | None = None  # None: as many replicas as the launch allows (see resolve_dp)
+    tp: int = 1
+    pp: int = 1
+    zero: int = 0
+    schedule: str | None = None
+    virtual_stages: int = 2
+    sequence_parallel: bool = False
+    recompute: str = "none"
+    global_batch_size: int = 16
+    micro_batches: int = 1
+    seq_len: int | None = None  # None: the model's max_seq_len, at most 256
+    steps: int = 300
+    lr: float = 2e-3
+    warmup: int | None = None  # None: steps // 10
+    lr_schedule: str = "cosine"
+    weight_decay: float = 0.1
+    grad_clip: float = 1.0
+    seed: int = 0
+    dtype: str = "fp32"
+    data: str | None = None
+    tokenizer: str | None = None
+    metrics: str | None = None
+    save: str | None = None
+    save_every: int | None = None
+    resume: str | None = None
+    init: str | None = None
+    device: str | None = None  # None: cuda if available
+    eval_sequences: int = 64
+    sample_tokens: int = 160
+    timeout: float = 600.0  # seconds a collective may wait before the job fails
+    progress: bool = True
+    # Filled by validate():
+    model_cfg: ModelConfig | None = field(default=None, repr=False)
+
+    @property
+    def world_size(self) -> int:
+        return self.dp * self.tp * self.pp
+
+    @property
+    def micro_batch_size(self) -> int:
+        return self.global_batch_size // (self.dp * self.micro_batches)
+
+    @property
+    def model_name(self) -> str:
+        return self.model or os.path.basename(self.model_config or DEFAULT_MODEL)
+
+    def layout(self) -> dict:
+        """The "layout" object of the metrics line."""
+        return {"dp": self.dp, "tp": self.tp, "pp": self.pp, "zero": self.zero, "schedule": self.schedule,
+                "micro_batches": self.micro_batches, "sequence_parallel": self.sequence_parallel,
+                "recompute": self.recompute}
+
+
+def torchrun_world_size() -> int | None:
+    """The world size when started by an outside torchrun (or any launcher that sets its variables)."""
+    if "TORCHELASTIC_RUN_ID" in os.environ or {"RANK", "WORLD_SIZE", "MASTER_ADDR"} <= set(os.environ):
+        return int(os.environ["WORLD_SIZE"])
+    return None
+
+
+def _cuda_available() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
+def _cuda_count() -> int:
+    import torch
+    return torch.cuda.device_count()
+
+
+def _choice(flag: str, value, choices) -> None:
+    if value not in choices:
+        raise UserError(f"{flag}: {value!r} is not one of {', '.join(map(str, choices))}")
+
+
+def _positive(flag: str, value, allow_zero: bool = False) -> None:
+    if value is None or value < 0 or (value == 0 and not allow_zero):
+        raise UserError(f"{flag} must be {'zero or more' if allow_zero else 'positive'}, got {value}")
+
+
+def _nearby_multiples(n: int, k: int) -> str:
+    lo = max(k, n // k * k)
+    return f"{lo} or {lo + k}" if lo != n else str(n)
+
+
+def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
+    """`--dp` left out: fill the launch. Under torchrun, the world size over tp·pp; locally, one replica per
+    GPU on CUDA, or two processes on a CPU with at least two cores (one on a single core)."""
+    rest = cfg.tp * cfg.pp
+    if outside_world is not None:
+        if outside_world % rest:
+            raise UserError(f"torchrun started {outside_world} processes, which --tp {cfg.tp} × --pp {cfg.pp} "
+                            f"does not divide; start a multiple of {rest} processes or change --tp/--pp")
+        return outside_world // rest
+    if cfg.device == "cuda":
+        return max(1, _cuda_count() // rest)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 if cores >= 2 and rest == 1 else 1
+
+
+def validate(cfg: TrainConfig) -> TrainConfig:
+    """Check every flag and fill in the defaults that depend on others. Raises UserError."""
+    # The model.
+    if cfg.model is not None and cfg.model_config is not None:
+        raise UserError("give either --model PRESET or --model-config FILE, not both")
+    cfg.model_cfg = load_model_config(cfg.model_config) if cfg.model_config else preset(cfg.model or DEFAULT_MODEL)
+    mc = cfg.model_cfg
+
+    # The device.
+    if cfg.device is None:
+        cfg.device = "cuda" if _cuda_available() else "cpu"
+    _choice("--device", cfg.device, ("cpu", "cuda"))
+    if cfg.device == "cuda" and not _cuda_available():
+        raise UserError("--device cuda: no CUDA device is available here; use --device cpu")
+
+    # The layout.
+    for flag, value in (("--tp", cfg.tp), ("--pp", cfg.pp), ("--virtual-stages", cfg.virtual_stages)):
+        _positive(flag, value)
+    outside = torchrun_world_size()
+    if cfg.dp is None:
+        cfg.dp = resolve_dp(cfg, outside)
+    _positive("--dp", cfg.dp)
+    if outside is not None and outside != cfg.world_size:
+        raise UserError(f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} needs {cfg.world_size} processes "
+                        f"but torchrun started {outside}; run torchrun with --nproc-per-node × --nnodes = "
+                        f"{cfg.world_size}, or leave --dp out to fill the {outside} processes")
+    if cfg.device == "cuda" and outside is None and cfg.world_size > _cuda_count():
+        raise UserError(f"the layout needs {cfg.world_size} processes, one per GPU, but this machine has "
+                        f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp, use --device cpu, or run under torchrun "
+                        f"across several machines")
+    if cfg.tp > 1:
+        raise UserError(f"--tp {cfg.tp}: tensor parallelism is not in this version of llmpar yet; use --tp 1")
+    if cfg.pp > 1:
+        raise UserError(f"--pp {cfg.pp}: pipeline parallelism is not in this version of llmpar yet; use --pp 1")
+    _choice("--zero", cfg.zero, (0, 1, 2, 3))
+    if cfg.zero > 0:
+        raise UserError(f"--zero {cfg.zero}: ZeRO sharding is not in this version of llmpar yet; use --zero 0")
+    if cfg.schedule is not None:
+        _choice("--schedule", cfg.schedule, SCHEDULES)
+    cfg.schedule = cfg.schedule or "1f1b"
+    if cfg.sequence_parallel:
+        raise UserError("--sequence-parallel needs tensor parallelism, which is not in this version of llmpar yet")
+    _choice("--recompute", cfg.recompute, RECOMPUTE)
+    if cfg.recompute != "none":
+        raise UserError(f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
+                        f"yet; use --recompute none")
+
+    # The batch.
+    _positive("--global-batch-size", cfg.global_batch_size)
+    _positive("--micro-batches", cfg.micro_batches)
+    per_step = cfg.dp * cfg.micro_batches
+    if cfg.global_batch_size % per_step:
+        raise UserError(f"--global-batch-size {cfg.global_batch_size} is not divisible by dp × micro-batches = "
+                        f"{cfg.dp} × {cfg.micro_batches} = {per_step}; use "
+                        f"{_nearby_multiples(cfg.global_batch_size, per_step)}, or change --dp/--micro-batches")
+    if cfg.seq_len is None:
+        cfg.seq_len = min(mc.max_seq_len, 256)
+    _positive("--seq-len", cfg.seq_len)
+    if cfg.seq_len > mc.max_seq_len:
+        raise UserError(f"--seq-len {cfg.seq_len} is longer than the model's max_seq_len {mc.max_seq_len}; "
+                        f"use --seq-len {mc.max_seq_len} or less, or a model config with a larger max_seq_len")
+
+    # The optimization.
+    _positive("--steps", cfg.steps)
+    _positive("--lr", cfg.lr)
+    if cfg.warmup is None:
+        cfg.warmup = cfg.steps // 10
+    _positive("--warmup", cfg.warmup, allow_zero=True)
+    _choice("--lr-schedule", cfg.lr_schedule, LR_SCHEDULES)
+    _positive("--weight-decay", cfg.weight_decay, allow_zero=True)
+    _positive("--grad-clip", cfg.grad_clip, allow_zero=True)
+    _positive("--seed", cfg.seed, allow_zero=True)
+    _choice("--dtype", cfg.dtype, DTYPES)
+    _positive("--timeout", cfg.timeout)
+    _positive("--eval-sequences", cfg.eval_sequences, allow_zero=True)
+
+    # Data.
+    if cfg.tokenizer is not None and cfg.data is not None and cfg.data.endswith(".bin"):
+        raise UserError("--tokenizer applies to text; a .bin is already tokenized, leave --tokenizer out")
+    check_data_path(cfg.data)
+    _check_data_size(cfg)
+
+    # Checkpoints.
+    for flag, value in (("--save", cfg.save), ("--resume", cfg.resume), ("--init", cfg.init)):
+        if value is not None:
+            raise UserError(f"{flag}: checkpoints are not in this version of llmpar yet; leave {flag} out")
+    if cfg.save_every is not None:
+        raise UserError("--save-every: checkpoints are not in this version of llmpar yet; leave it out")
+
+    if cfg.metrics:
+        parent = os.path.dirname(os.path.abspath(cfg.metrics))
+        if os.path.exists(parent) and not os.path.isdir(parent):
+            raise UserError(f"--metrics {cfg.metrics}: {parent} is not a folder")
+    return cfg
+
+
+def _check_data_size(cfg: TrainConfig) -> None:
+    """Enough tokens for one training and one validation window, and ids the model's vocabulary can embed."""
+    vocab = None
+    if cfg.data is not None and cfg.data.endswith(".bin"):
+        ids, vocab = read_bin(cfg.data)
+        n = len(ids)
+    elif cfg.tokenizer is None:  # bytes: one token per byte, known without reading the text
+        from llmpar.data.corpus import default_corpus_files, text_files
+        files = default_corpus_files() if cfg.data is None else (
+            text_files(cfg.data) if os.path.isdir(cfg.data) else [cfg.data])
+        n = sum(os.path.getsize(f) for f in files) + len(files) - 1
+        vocab = 256
+    else:  # counted by the workers after tokenizing
+        from llmpar.data.tokenizer import load_tokenizer
+        vocab, n = load_tokenizer(cfg.tokenizer).vocab_size, None
+    if vocab is not None and vocab > cfg.model_cfg.vocab_size:
+        raise UserError(f"the data's tokenizer has {vocab} tokens but the model's vocab_size is "
+                        f"{cfg.model_cfg.vocab_size}; use a model config with vocab_size >= {vocab}")
+    need = TokenBatches.minimum_tokens(cfg.seq_len)
+    if n is not None and n < need:
+        raise UserError(f"--data holds {n} tokens, fewer than the {need} needed for one training and one "
+                        f"validation sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
+
+
+def as_dict(cfg: TrainConfig) -> dict:
+    d = dataclasses.asdict(cfg)
+    d.pop("model_cfg")
+    return d

@@ -1,0 +1,71 @@
+"""Starting the workers, through PyTorch's elastic launcher (the engine behind torchrun).
+
+- Under an outside `torchrun` (or Slurm running torchrun), this process is already one worker: it runs its part.
+- Otherwise, with one process in the layout, it trains in this process.
+- Otherwise it starts dp·tp·pp local workers with `elastic_launch`, as `torchrun --standalone` would. If one
+  worker fails, the agent stops the others at once, and this process reports the failed worker's error.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from llmpar.config import TrainConfig, torchrun_world_size
+from llmpar.errors import UserError
+
+
+class WorkerFailed(Exception):
+    """One or more workers failed; the message says which and why."""
+
+
+def worker_entry(cfg: TrainConfig) -> None:
+    """What each spawned worker runs (a top-level function, so that the spawn start method can find it)."""
+    from llmpar.train.trainer import train
+    train(cfg)
+
+
+def launch(cfg: TrainConfig) -> None:
+    if torchrun_world_size() is not None or cfg.world_size == 1:
+        worker_entry(cfg)
+        return
+
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+
+    config = LaunchConfig(
+        min_nodes=1, max_nodes=1, nproc_per_node=cfg.world_size,
+        run_id=f"llmpar-{uuid.uuid4().hex[:8]}",
+        rdzv_backend="c10d", rdzv_endpoint="127.0.0.1:0",  # a free port, as torchrun --standalone
+        max_restarts=0, monitor_interval=0.1, start_method="spawn",
+    )
+    if hasattr(config, "shutdown_timeout"):
+        config.shutdown_timeout = 10  # seconds between asking the other workers to stop and killing them
+    elastic_logger = logging.getLogger("torch.distributed.elastic")
+    level = elastic_logger.level
+    elastic_logger.setLevel(logging.CRITICAL)  # we report failures ourselves, in one place
+    try:
+        elastic_launch(config, worker_entry)(cfg)
+    except ChildFailedError as e:
+        raise WorkerFailed(describe_failures(e)) from None
+    finally:
+        elastic_logger.setLevel(level)
+
+
+def describe_failures(error) -> str:
+    """One line per failed worker: its rank and its error (exception message, or the signal that killed it)."""
+    lines = []
+    root_rank = error.get_first_failure()[0]
+    for rank, f in sorted(error.failures.items()):
+        if f.exitcode < 0:
+            why = f"killed by signal {f.signal_name()}"
+        else:
+            data = f.error_file_data if isinstance(f.error_file_data, dict) else {}
+            message = data.get("message", {})
+            why = message.get("message") if isinstance(message, dict) else message
+            why = why or f"exited with status {f.exitcode}"
+        lines.append(f"worker rank {rank} (pid {f.pid}) failed{' first' if rank == root_rank and len(error.failures) > 1 else ''}: {why}")
+    return "\n".join(lines)
+
+
+__all__ = ["UserError", "WorkerFailed", "launch", "worker_entry"]

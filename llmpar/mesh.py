@@ -1,0 +1,72 @@
+"""The device mesh: ranks laid out as a pp × dp × tp grid, one process group per axis.
+
+TP is the innermost (fastest-varying) axis, so the ranks of a tensor-parallel group are consecutive and share a
+node; pipeline is the outermost. Rank r sits at
+
+    grid = arange(world).view(pp, dp, tp);   r == grid[pp_rank, dp_rank, tp_rank]
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.distributed as dist
+
+AXES = ("pp", "dp", "tp")  # outermost to innermost
+
+
+class Mesh:
+    def __init__(self, dp: int = 1, tp: int = 1, pp: int = 1, rank: int = 0):
+        self.shape = {"pp": pp, "dp": dp, "tp": tp}
+        self.world_size = pp * dp * tp
+        self.rank = rank
+        grid = torch.arange(self.world_size).view(pp, dp, tp)
+        coords = (grid == rank).nonzero()[0].tolist()
+        self.coords = dict(zip(AXES, coords))
+        self._members: dict[str, list[int]] = {}
+        self._groups: dict[str, object] = {}
+        for i, axis in enumerate(AXES):
+            lines = grid.movedim(i, -1).reshape(-1, self.shape[axis]).tolist()  # every group along this axis
+            for ranks in lines:
+                # Every rank must create every group, in the same order, even those it is not in.
+                group = self._new_group(ranks)
+                if rank in ranks:
+                    self._members[axis], self._groups[axis] = ranks, group
+        self._members["world"] = list(range(self.world_size))
+        self._groups["world"] = dist.group.WORLD if self.world_size > 1 else None
+
+    def _new_group(self, ranks: list[int]):
+        if len(ranks) == 1 or not dist.is_initialized():
+            return None
+        if len(ranks) == self.world_size:
+            return dist.group.WORLD
+        return dist.new_group(ranks)
+
+    def size(self, axis: str) -> int:
+        return len(self._members[axis])
+
+    def rank_in(self, axis: str) -> int:
+        """This rank's index along an axis (0 .. size-1)."""
+        return self._members[axis].index(self.rank)
+
+    def members(self, axis: str) -> list[int]:
+        """Global ranks of this rank's group along an axis."""
+        return list(self._members[axis])
+
+    def group(self, axis: str):
+        return self._groups[axis]
+
+    @property
+    def dp(self) -> int:
+        return self.shape["dp"]
+
+    @property
+    def tp(self) -> int:
+        return self.shape["tp"]
+
+    @property
+    def pp(self) -> int:
+        return self.shape["pp"]
+
+    def __repr__(self):
+        c = self.coords
+        return f"Mesh(pp={self.pp}, dp={self.dp}, tp={self.tp}; rank {self.rank} at pp={c['pp']} dp={c['dp']} tp={c['tp']})"

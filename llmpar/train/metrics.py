@@ -1,0 +1,124 @@
+"""What a step costs, measured: bytes saved for backward, model state held, peak memory; and the metrics line.
+
+The line's schema is a contract (DESIGN.md): every key is always present, 0 or null where it does not apply.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+
+import torch
+
+
+class _Saved:
+    """A tensor autograd saved for backward, counted while it lives."""
+
+    __slots__ = ("tensor", "key", "meter")
+
+    def __init__(self, meter: "SavedTensorMeter", tensor: torch.Tensor, key: int):
+        self.tensor, self.key, self.meter = tensor, key, meter
+
+    def __del__(self):
+        self.meter._release(self.key)
+
+
+class SavedTensorMeter:
+    """Counts the bytes of the tensors autograd saves for backward: live now, and the peak since `reset_peak`.
+
+    Each storage is counted once however many operations save it (x is saved by q, k and v alike), and
+    parameters (saved by every matmul) are not activations and are not counted. A saved tensor stops counting
+    when autograd releases it, i.e. when the backward pass has used it.
+    """
+
+    def __init__(self, parameters):
+        self.exclude = {p.untyped_storage().data_ptr() for p in parameters}
+        self.live: dict[int, list[int]] = {}  # storage pointer -> [references, bytes]
+        self.current = 0
+        self.peak = 0
+
+    def hooks(self):
+        return torch.autograd.graph.saved_tensors_hooks(self._pack, self._unpack)
+
+    def reset_peak(self) -> None:
+        self.peak = self.current
+
+    def _pack(self, t: torch.Tensor):
+        storage = t.untyped_storage()
+        key = storage.data_ptr()
+        if key in self.exclude or storage.nbytes() == 0:
+            return t
+        entry = self.live.get(key)
+        if entry is None:
+            self.live[key] = [1, storage.nbytes()]
+            self.current += storage.nbytes()
+            self.peak = max(self.peak, self.current)
+        else:
+            entry[0] += 1
+        return _Saved(self, t, key)
+
+    @staticmethod
+    def _unpack(saved):
+        return saved.tensor if isinstance(saved, _Saved) else saved
+
+    def _release(self, key: int) -> None:
+        entry = self.live[key]
+        entry[0] -= 1
+        if entry[0] == 0:
+            self.current -= entry[1]
+            del self.live[key]
+
+
+def unique_bytes(tensors) -> int:
+    """Bytes of the distinct storages behind some tensors (views of one buffer count once)."""
+    seen = {}
+    for t in tensors:
+        if t is not None and isinstance(t, torch.Tensor):
+            s = t.untyped_storage()
+            seen[s.data_ptr()] = s.nbytes()
+    return sum(seen.values())
+
+
+def model_state_bytes(model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> int:
+    """Parameters + gradients + optimizer state held by this rank."""
+    params = list(model.parameters())
+    state = [v for s in optimizer.state.values() for v in s.values() if isinstance(v, torch.Tensor)]
+    return unique_bytes(params) + unique_bytes(p.grad for p in params) + unique_bytes(state)
+
+
+def peak_memory_bytes(device: torch.device) -> int:
+    """CUDA peak allocated, or the process's peak resident set size on CPU."""
+    if device.type == "cuda":
+        return int(torch.cuda.max_memory_allocated(device))
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux reports KiB
+
+
+# Dense bf16 peak per GPU, for MFU (vendor datasheets). Unknown devices report mfu null.
+_PEAK_BF16_FLOPS = {"H200": 989e12, "H100": 989e12, "A100": 312e12}
+
+
+def peak_flops(device: torch.device, dtype: str) -> float | None:
+    if device.type != "cuda" or dtype != "bf16":
+        return None
+    name = torch.cuda.get_device_name(device)
+    return next((v for k, v in _PEAK_BF16_FLOPS.items() if k in name), None)
+
+
+class MetricsWriter:
+    """Appends one JSON line per optimizer step; written by rank 0 only, flushed at every line."""
+
+    def __init__(self, path: str | None):
+        self.file = None
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            self.file = open(path, "w", encoding="utf-8")
+
+    def write(self, record: dict) -> None:
+        if self.file:
+            self.file.write(json.dumps(record) + "\n")
+            self.file.flush()
+
+    def close(self) -> None:
+        if self.file:
+            self.file.close()

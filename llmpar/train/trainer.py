@@ -1,0 +1,274 @@
+"""The training loop of one worker: build, parallelize, step, measure, report.
+
+    config -> mesh and communication -> plain model -> parallelize -> for each step:
+        for each micro-batch: forward, loss / global tokens, backward   (DP reduces on the last one)
+        global gradient norm, clip, AdamW step -> metrics line
+    -> validation loss, a generated sample, the summary
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+from llmpar.comm import Comm
+from llmpar.config import TrainConfig
+from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
+from llmpar.mesh import Mesh
+from llmpar.model import build_model
+from llmpar.parallel import DataParallel
+from llmpar.train.lr import lr_at
+from llmpar.train.metrics import (MetricsWriter, SavedTensorMeter, model_state_bytes, peak_flops,
+                                  peak_memory_bytes)
+
+PARAM_DTYPES = {"fp32": torch.float32, "bf16": torch.float32, "fp64": torch.float64}  # bf16: fp32 master weights
+
+
+def init_distributed(cfg: TrainConfig) -> tuple[int, torch.device]:
+    """Join the process group (when there is more than one process); pick this rank's device and threads."""
+    rank = int(os.environ.get("RANK", 0))
+    local_rank = int(os.environ.get("LOCAL_RANK", 0))
+    local_world = int(os.environ.get("LOCAL_WORLD_SIZE", 1))
+    if cfg.device == "cuda":
+        device = torch.device("cuda", local_rank)
+        torch.cuda.set_device(device)
+    else:
+        device = torch.device("cpu")
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        torch.set_num_threads(max(1, cores // local_world))  # processes on one machine share its cores
+    if cfg.world_size > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if cfg.device == "cuda" else "gloo",
+                                timeout=datetime.timedelta(seconds=cfg.timeout),
+                                device_id=device if cfg.device == "cuda" else None)
+    return rank, device
+
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW; weight decay on matrices and embeddings only, not on norms and biases."""
+    params = list(dict.fromkeys(model.parameters()))
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95), eps=1e-8, foreach=True)
+
+
+def grad_norm_and_clip(params: list[torch.nn.Parameter], max_norm: float) -> float:
+    """Global L2 norm of the gradient, every parameter once; scale the gradient down to max_norm if above it."""
+    grads = [p.grad for p in params if p.grad is not None]
+    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+    if max_norm > 0:
+        coef = torch.clamp(max_norm / (norm + 1e-6), max=1.0)
+        torch._foreach_mul_(grads, coef)
+    return float(norm)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig):
+        self.cfg = cfg
+        self.rank, self.device = init_distributed(cfg)
+        self.mesh = Mesh(dp=cfg.dp, tp=cfg.tp, pp=cfg.pp, rank=self.rank)
+        self.comm = Comm(self.mesh)
+        self.is_logger = self.rank == 0
+
+        self.tokenizer = load_tokenizer(cfg.tokenizer)
+        tokens, _ = load_tokens(cfg.data, self.tokenizer)
+        self.batches = TokenBatches(tokens, cfg.seq_len, cfg.seed)
+        if self.batches.n_windows < 1 or self.batches.n_val_windows < 1:
+            from llmpar.errors import UserError
+            raise UserError(f"--data holds {len(tokens)} tokens, too few for one training and one validation "
+                            f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
+
+        self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
+        self.params = list(dict.fromkeys(self.model.parameters()))
+        self.dp = DataParallel(self.model, self.comm) if cfg.dp > 1 else None
+        self.optimizer = make_optimizer(self.model, cfg)
+        self.meter = SavedTensorMeter(self.params)
+        self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
+        self.peak = peak_flops(self.device, cfg.dtype)
+        self.flops_per_token = cfg.model_cfg.flops_per_token(cfg.seq_len)
+
+    def autocast(self):
+        if self.cfg.dtype == "bf16":
+            return torch.autocast(self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def loss_sum(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Summed token cross-entropy of a micro-batch."""
+        with self.autocast():
+            logits = self.model(x.to(self.device))
+            return F.cross_entropy(logits.flatten(0, 1), y.to(self.device).flatten(), reduction="sum")
+
+    def zero_grad(self):
+        if self.dp is not None:
+            self.dp.zero_grad()
+        else:
+            for p in self.params:
+                p.grad = None
+
+    def train_step(self, step: int) -> dict:
+        """One optimizer step (step counts from 0). Returns this rank's measurements."""
+        cfg = self.cfg
+        start = time.perf_counter()
+        lr = lr_at(step + 1, lr=cfg.lr, warmup=cfg.warmup, steps=cfg.steps, schedule=cfg.lr_schedule)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.zero_grad()
+        self.meter.reset_peak()
+        loss_part = torch.zeros((), dtype=torch.float64, device=self.device)
+        dp_rank = self.mesh.coords["dp"]
+        for micro in range(cfg.micro_batches):
+            x, y = self.batches.micro_batch(step, cfg.global_batch_size, cfg.dp, dp_rank, cfg.micro_batches, micro)
+            if self.dp is not None and micro == cfg.micro_batches - 1:
+                self.dp.prepare_sync()
+            with self.meter.hooks():
+                # Scaled by the global token count: summing over micro-batches and replicas gives the global mean.
+                loss = self.loss_sum(x, y) / self.tokens_per_step
+            loss.backward()
+            loss_part += loss.detach().double()
+        if self.dp is not None:
+            self.dp.finish_sync()
+        grad_norm = grad_norm_and_clip(self.params, cfg.grad_clip)
+        self.optimizer.step()
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        return {"loss_part": loss_part, "grad_norm": grad_norm, "lr": lr, "step_time_s": time.perf_counter() - start,
+                "comm": self.comm.take_counts()}
+
+    def reduce_metrics(self, step: int, m: dict) -> dict:
+        """Combine the ranks' measurements into the metrics line: the loss summed, per-rank figures maxed."""
+        comm = m["comm"]
+        per_rank = torch.tensor([m["step_time_s"], comm["dp"], comm["tp"], comm["pp"],
+                                 model_state_bytes(self.model, self.optimizer), self.meter.peak,
+                                 peak_memory_bytes(self.device)], dtype=torch.float64)
+        loss = m["loss_part"]
+        per_rank = per_rank.to(self.device)  # NCCL reduces device tensors
+        self.comm.all_reduce(per_rank, "world", op="max")
+        self.comm.all_reduce(loss, "world", op="sum")
+        step_time, c_dp, c_tp, c_pp, state, act, peak = per_rank.tolist()
+        tokens_per_s = self.tokens_per_step / step_time
+        return {
+            "step": step + 1, "loss": float(loss), "grad_norm": m["grad_norm"], "lr": m["lr"],
+            "tokens": self.tokens_per_step, "step_time_s": step_time, "tokens_per_s": tokens_per_s,
+            "mfu": (self.flops_per_token * tokens_per_s / self.cfg.world_size / self.peak) if self.peak else None,
+            "comm_bytes": {"dp": int(c_dp), "tp": int(c_tp), "pp": int(c_pp)},
+            "model_state_bytes": int(state), "activation_bytes": int(act), "peak_mem_bytes": int(peak),
+            "bubble_fraction": 0.0, "layout": self.cfg.layout(),
+        }
+
+    @torch.no_grad()
+    def validation_loss(self) -> float | None:
+        """Mean token cross-entropy over the held-out sequences, shared out among the replicas."""
+        n = min(self.cfg.eval_sequences, self.batches.n_val_windows)
+        if n == 0:
+            return None
+        dp, r = self.cfg.dp, self.mesh.coords["dp"]
+        lo, hi = r * n // dp, (r + 1) * n // dp
+        total = torch.zeros(2, dtype=torch.float64, device=self.device)
+        b = self.cfg.micro_batch_size
+        for start in range(lo, hi, b):
+            seq = self.batches.val_samples(start, min(b, hi - start))
+            total[0] += self.loss_sum(seq[:, :-1], seq[:, 1:]).double()
+            total[1] += seq[:, 1:].numel()
+        self.comm.all_reduce(total, "world", op="sum")
+        return float(total[0] / total[1])
+
+    @torch.no_grad()
+    def sample(self, prompt: str = "def ", temperature: float = 0.8) -> str:
+        """A short continuation of the prompt, sampled from the trained model (seeded)."""
+        ids = torch.as_tensor(self.tokenizer.encode(prompt), dtype=torch.int64)[None].to(self.device)
+        g = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
+        for _ in range(self.cfg.sample_tokens):
+            with self.autocast():
+                logits = self.model(ids[:, -self.cfg.seq_len:])[0, -1].float()
+            next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
+            ids = torch.cat([ids, next_id[None]], dim=1)
+        return self.tokenizer.decode(ids[0].tolist())
+
+    def run(self) -> dict:
+        cfg = self.cfg
+        writer = MetricsWriter(cfg.metrics if self.is_logger else None)
+        progress = Progress(cfg, enabled=self.is_logger and cfg.progress)
+        if self.is_logger:
+            print(f"llmpar: training {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M parameters) on "
+                  f"{cfg.world_size} process(es), dp={cfg.dp} tp={cfg.tp} pp={cfg.pp}, {cfg.device}, {cfg.dtype}; "
+                  f"data: {describe_data(cfg.data)}", flush=True)
+        first = last = None
+        start = time.perf_counter()
+        try:
+            for step in range(cfg.steps):
+                record = self.reduce_metrics(step, self.train_step(step))
+                writer.write(record)
+                progress.update(record)
+                first = first or record
+                last = record
+                if not math.isfinite(record["loss"]):
+                    raise FloatingPointError(f"the loss is {record['loss']} at step {step + 1}; "
+                                             f"lower --lr or use --dtype fp32")
+        finally:
+            progress.close()
+            writer.close()
+        elapsed = time.perf_counter() - start
+        summary = {"first_loss": first["loss"], "final_loss": last["loss"], "val_loss": self.validation_loss(),
+                   "tokens_per_s": cfg.steps * self.tokens_per_step / elapsed, "elapsed_s": elapsed}
+        if self.is_logger:
+            summary["sample"] = self.sample() if cfg.sample_tokens > 0 else ""
+            print_summary(cfg, summary)
+        return summary
+
+
+class Progress:
+    """A progress bar with loss, tokens/s and ETA on a terminal; a plain line every tenth of the run otherwise."""
+
+    def __init__(self, cfg: TrainConfig, enabled: bool):
+        self.cfg, self.enabled, self.bar = cfg, enabled, None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=cfg.steps, unit="step", dynamic_ncols=True, file=sys.stderr)
+
+    def update(self, r: dict) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix(loss=f"{r['loss']:.4f}", tok_s=f"{r['tokens_per_s']:,.0f}", refresh=False)
+            self.bar.update(1)
+        elif r["step"] == 1 or r["step"] % max(1, self.cfg.steps // 10) == 0 or r["step"] == self.cfg.steps:
+            print(f"step {r['step']:>6}/{self.cfg.steps}  loss {r['loss']:.4f}  lr {r['lr']:.2e}  "
+                  f"{r['tokens_per_s']:,.0f} tok/s", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def print_summary(cfg: TrainConfig, s: dict) -> None:
+    val = f"{s['val_loss']:.4f}" if s["val_loss"] is not None else "n/a"
+    minutes, seconds = divmod(int(s["elapsed_s"]), 60)
+    lines = [
+        f"llmpar: done, {cfg.steps} steps in {minutes}m{seconds:02d}s",
+        f"  loss          {s['first_loss']:.4f} (step 1) -> {s['final_loss']:.4f} (step {cfg.steps})",
+        f"  validation    {val}",
+        f"  throughput    {s['tokens_per_s']:,.0f} tokens/s",
+    ]
+    if s.get("sample"):
+        lines.append("  sample        " + repr(s["sample"]))
+    if cfg.metrics:
+        lines.append(f"  metrics       {cfg.metrics}")
+    print("\n".join(lines), flush=True)
+
+
+def train(cfg: TrainConfig) -> dict:
+    """Run this process's part of the job (the config is already validated)."""
+    trainer = Trainer(cfg)
+    try:
+        return trainer.run()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
