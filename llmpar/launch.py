@@ -41,15 +41,18 @@ def launch(cfg: TrainConfig) -> None:
     )
     if hasattr(config, "shutdown_timeout"):
         config.shutdown_timeout = 10  # seconds between asking the other workers to stop and killing them
-    elastic_logger = logging.getLogger("torch.distributed.elastic")
-    level = elastic_logger.level
-    elastic_logger.setLevel(logging.CRITICAL)  # we report failures ourselves, in one place
+    # We report failures ourselves, in one place; the launcher's own logs would repeat them with tracebacks.
+    loggers = [logging.getLogger(name) for name in ("torch.distributed.elastic", "torch.multiprocessing")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
         elastic_launch(config, worker_entry)(cfg)
     except ChildFailedError as e:
         raise WorkerFailed(describe_failures(e)) from None
     finally:
-        elastic_logger.setLevel(level)
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def describe_failures(error) -> str:

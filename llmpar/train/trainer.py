@@ -202,8 +202,11 @@ class Trainer:
                   f"data: {describe_data(cfg.data)}", flush=True)
         first = last = None
         start = time.perf_counter()
+        fault = injected_fault()
         try:
             for step in range(cfg.steps):
+                if fault == (self.rank, step + 1):
+                    raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} at step {step + 1}")
                 record = self.reduce_metrics(step, self.train_step(step))
                 writer.write(record)
                 progress.update(record)
@@ -222,6 +225,16 @@ class Trainer:
             summary["sample"] = self.sample() if cfg.sample_tokens > 0 else ""
             print_summary(cfg, summary)
         return summary
+
+
+def injected_fault() -> tuple[int, int] | None:
+    """LLMPAR_INJECT_FAULT=RANK:STEP makes that rank raise at that step: how the tests check that one failed
+    worker ends the whole job with its message."""
+    value = os.environ.get("LLMPAR_INJECT_FAULT")
+    if not value:
+        return None
+    rank, step = value.split(":")
+    return int(rank), int(step)
 
 
 class Progress:

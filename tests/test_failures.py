@@ -1,0 +1,68 @@
+"""A failed worker takes the whole job down, promptly, with its message; nothing hangs."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from helpers import FAST
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_worker_that_raises_ends_the_job_with_its_message():
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "50"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "LLMPAR_INJECT_FAULT": "1:3"})
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 1
+    assert "worker rank 1" in proc.stderr
+    assert "RuntimeError: injected fault (LLMPAR_INJECT_FAULT) on rank 1 at step 3" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert elapsed < 60
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            out += [int(c) for c in f.read().split()]
+    return out
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"spawn_main" in f.read()
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")
+def test_a_killed_worker_ends_the_job_within_a_minute(tmp_path):
+    metrics = tmp_path / "m.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "100000",
+                             "--metrics", str(metrics)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (metrics.exists() and metrics.stat().st_size > 0):  # training is under way
+            assert proc.poll() is None and time.monotonic() < deadline, "training did not start"
+            time.sleep(0.2)
+        workers = [c for c in _children(proc.pid) if _is_worker(c)]
+        assert len(workers) == 2
+        os.kill(workers[-1], signal.SIGKILL)
+        killed_at = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        assert time.monotonic() - killed_at < 60
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1
+    assert f"(pid {workers[-1]}) failed: killed by signal SIGKILL" in err
+    for pid in workers:  # no worker left behind
+        assert not _is_worker(pid)

@@ -1,0 +1,62 @@
+"""`llmpar prepare-data` and the data paths of `llmpar train`."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from helpers import FAST, max_rel_diff, read_metrics, run_llmpar
+from llmpar.data import read_bin
+
+TEXT = "".join(f"def function_{i}(x):\n    return x * {i} + {i % 7}\n\n" for i in range(400))
+
+
+def test_prepare_data_writes_the_bytes_of_the_text(tmp_path):
+    (tmp_path / "corpus.txt").write_text(TEXT)
+    proc = run_llmpar(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.bin")])
+    assert proc.returncode == 0, proc.stderr
+    ids, vocab = read_bin(str(tmp_path / "corpus.bin"))
+    assert vocab == 256 and bytes(np.asarray(ids, dtype=np.uint8)) == TEXT.encode()
+
+
+def test_prepare_data_refuses_an_output_that_is_not_a_bin(tmp_path):
+    (tmp_path / "corpus.txt").write_text(TEXT)
+    proc = run_llmpar(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.npy")])
+    assert proc.returncode == 2 and "must end in .bin" in proc.stderr
+
+
+@pytest.mark.slow
+def test_training_on_text_and_on_its_bin_is_the_same_run(tmp_path):
+    (tmp_path / "corpus.txt").write_text(TEXT)
+    assert run_llmpar(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.bin")]).returncode == 0
+    runs = []
+    for data in ("corpus.txt", "corpus.bin"):
+        path = tmp_path / f"{data}.jsonl"
+        proc = run_llmpar(["train", *FAST, "--dp", "1", "--dtype", "fp64", "--data", str(tmp_path / data),
+                           "--metrics", str(path)])
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        runs.append(read_metrics(path))
+    assert max_rel_diff(*runs) == 0.0
+
+
+@pytest.mark.slow
+def test_a_hugging_face_tokenizer(tmp_path):
+    tokenizers = pytest.importorskip("tokenizers")
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+    tok = tokenizers.Tokenizer(models.BPE(unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.train_from_iterator([TEXT], trainers.BpeTrainer(vocab_size=200, special_tokens=["[UNK]"]))
+    tok.save(str(tmp_path / "tokenizer.json"))
+    (tmp_path / "corpus.txt").write_text(TEXT * 3)
+    proc = run_llmpar(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.bin"),
+                       "--tokenizer", str(tmp_path / "tokenizer.json")])
+    assert proc.returncode == 0, proc.stderr
+    ids, vocab = read_bin(str(tmp_path / "corpus.bin"))
+    assert vocab == tok.get_vocab_size() <= 200
+    assert len(ids) < len(TEXT * 3) / 2  # BPE merges: fewer tokens than bytes
+    assert tok.decode(list(map(int, ids))) == TEXT * 3
+    proc = run_llmpar(["train", *FAST, "--dp", "1", "--data", str(tmp_path / "corpus.txt"),
+                       "--tokenizer", str(tmp_path / "tokenizer.json"), "--sample-tokens", "8"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "sample" in proc.stdout
