@@ -95,13 +95,16 @@ def train_config_from_args(args: argparse.Namespace):
 
 def cmd_train(args) -> int:
     from llmpar.config import validate
-    from llmpar.launch import WorkerFailed, launch
+    from llmpar.launch import Interrupted, WorkerFailed, launch
     cfg = validate(train_config_from_args(args))
     try:
         launch(cfg)
     except WorkerFailed as e:
         print(f"llmpar train: failed\n{e}", file=sys.stderr)
         return 1
+    except Interrupted as e:
+        print(f"llmpar train: stopped by {e}; the workers were stopped", file=sys.stderr)
+        return 128 + e.signum
     return 0
 
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import uuid
 
 from llmpar.config import TrainConfig, torchrun_world_size
@@ -17,6 +18,14 @@ from llmpar.errors import UserError
 
 class WorkerFailed(Exception):
     """One or more workers failed; the message says which and why."""
+
+
+class Interrupted(Exception):
+    """The launcher was asked to stop (Ctrl-C, SIGTERM); the workers have been stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = int(signum)
 
 
 def worker_entry(cfg: TrainConfig) -> None:
@@ -30,6 +39,7 @@ def launch(cfg: TrainConfig) -> None:
         worker_entry(cfg)
         return
 
+    from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
@@ -50,6 +60,8 @@ def launch(cfg: TrainConfig) -> None:
         elastic_launch(config, worker_entry)(cfg)
     except ChildFailedError as e:
         raise WorkerFailed(describe_failures(e)) from None
+    except SignalException as e:  # the agent has already stopped the workers
+        raise Interrupted(e.sigval) from None
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
@@ -71,4 +83,4 @@ def describe_failures(error) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["UserError", "WorkerFailed", "launch", "worker_entry"]
+__all__ = ["Interrupted", "UserError", "WorkerFailed", "launch", "worker_entry"]

@@ -66,3 +66,25 @@ def test_a_killed_worker_ends_the_job_within_a_minute(tmp_path):
     assert f"(pid {workers[-1]}) failed: killed by signal SIGKILL" in err
     for pid in workers:  # no worker left behind
         assert not _is_worker(pid)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")
+def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
+    metrics = tmp_path / "m.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "100000",
+                             "--metrics", str(metrics)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (metrics.exists() and metrics.stat().st_size > 0):
+            assert proc.poll() is None and time.monotonic() < deadline, "training did not start"
+            time.sleep(0.2)
+        workers = [c for c in _children(proc.pid) if _is_worker(c)]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "stopped by SIGINT" in err and "Traceback" not in err
+    assert workers and not any(_is_worker(pid) for pid in workers)

@@ -271,7 +271,9 @@ def print_summary(cfg: TrainConfig, s: dict) -> None:
         f"  throughput    {s['tokens_per_s']:,.0f} tokens/s",
     ]
     if s.get("sample"):
-        lines.append("  sample        " + repr(s["sample"]))
+        text = "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in s["sample"])
+        lines.append(f"  sample        ({cfg.sample_tokens} tokens after the prompt, temperature 0.8)")
+        lines += ["    | " + line for line in text.splitlines()]
     if cfg.metrics:
         lines.append(f"  metrics       {cfg.metrics}")
     print("\n".join(lines), flush=True)
