@@ -20,6 +20,9 @@ import torch.distributed as dist
 from llmpar.mesh import AXES, Mesh
 
 _OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}
+# torch 2.13 renamed the single-tensor collectives; older releases have only the old names.
+_all_gather_single = getattr(dist, "all_gather_single", None) or dist.all_gather_into_tensor
+_reduce_scatter_single = getattr(dist, "reduce_scatter_single", None) or dist.reduce_scatter_tensor
 
 
 class _Done:
@@ -67,7 +70,7 @@ class Comm:
             out.copy_(inp)
             return _Done() if async_op else None
         self._count(axis, "all_gather", out)
-        return dist.all_gather_into_tensor(out, inp, group=self.mesh.group(axis), async_op=async_op)
+        return _all_gather_single(out, inp, group=self.mesh.group(axis), async_op=async_op)
 
     def reduce_scatter(self, out: torch.Tensor, inp: torch.Tensor, axis: str, op: str = "sum",
                        async_op: bool = False):
@@ -76,7 +79,7 @@ class Comm:
             out.copy_(inp)
             return _Done() if async_op else None
         self._count(axis, "reduce_scatter", inp)
-        return dist.reduce_scatter_tensor(out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
+        return _reduce_scatter_single(out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
 
     def broadcast(self, t: torch.Tensor, axis: str, src_index: int = 0):
         """Copy the tensor of the group's `src_index`-th rank to every rank of the group."""
