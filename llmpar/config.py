@@ -161,8 +161,9 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.pp > 1:
         raise UserError(f"--pp {cfg.pp}: pipeline parallelism is not in this version of llmpar yet; use --pp 1")
     _choice("--zero", cfg.zero, (0, 1, 2, 3))
-    if cfg.zero > 0:
-        raise UserError(f"--zero {cfg.zero}: ZeRO sharding is not in this version of llmpar yet; use --zero 0")
+    if cfg.zero > 0 and cfg.dp == 1:
+        raise UserError(f"--zero {cfg.zero} shards across data-parallel replicas, but --dp is 1: there is nothing "
+                        f"to shard across; use --dp 2 or more, or --zero 0")
     if cfg.schedule is not None:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     cfg.schedule = cfg.schedule or "1f1b"

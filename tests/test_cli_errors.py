@@ -92,8 +92,13 @@ def test_too_little_data(no_launch, capsys, tmp_path):
     assert "--data holds 9 tokens" in err and "shorter --seq-len" in err
 
 
+def test_zero_needs_replicas(no_launch, capsys):
+    err = _error(capsys, ["train", "--dp", "1", "--zero", "2"])
+    assert "--zero 2" in err and "--dp 2 or more" in err
+
+
 def test_unsupported_layouts_say_so(no_launch, capsys):
-    for flags in (["--tp", "2"], ["--pp", "2"], ["--zero", "1"], ["--sequence-parallel"], ["--save", "x"]):
+    for flags in (["--tp", "2"], ["--pp", "2"], ["--sequence-parallel"], ["--save", "x"]):
         assert "not in this version" in _error(capsys, ["train", *flags])
 
 

@@ -1,9 +1,10 @@
 import torch
 
+from llmpar.comm import Comm
+from llmpar.mesh import Mesh
 from llmpar.model import PRESETS, build_model
-from llmpar.train.metrics import SavedTensorMeter, model_state_bytes, unique_bytes
-from llmpar.train.trainer import make_optimizer
-from llmpar.config import TrainConfig
+from llmpar.parallel import DataParallel
+from llmpar.train.metrics import SavedTensorMeter, unique_bytes
 
 
 def test_saved_tensor_meter_counts_activations_once_and_not_parameters():
@@ -24,12 +25,15 @@ def test_saved_tensor_meter_counts_activations_once_and_not_parameters():
 
 def test_model_state_bytes_is_weights_grads_and_two_adam_moments():
     model = build_model(PRESETS["tiny"], seed=0)
-    opt = make_optimizer(model, TrainConfig(lr=1e-3))
+    engine = DataParallel(model, Comm(Mesh(dp=1)), lr=1e-3, weight_decay=0.1)
+    engine.zero_grad()
+    engine.start_micro_batch(last=True)
     model(torch.randint(0, 256, (2, 8))).sum().backward()
-    opt.step()
+    engine.end_micro_batch(last=True)
+    engine.step(1e-3)
     n = PRESETS["tiny"].num_params()
     steps = sum(1 for _ in model.parameters()) * 4  # AdamW's per-tensor step counters
-    assert model_state_bytes(model, opt) == 4 * n * 4 + steps
+    assert unique_bytes(engine.held_tensors()) == 4 * n * 4 + steps
 
 
 def test_unique_bytes_counts_views_of_one_buffer_once():

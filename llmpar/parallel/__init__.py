@@ -1,5 +1,24 @@
-"""Parallel strategies, one module each, applied as transformations of the plain model."""
+"""Parallel strategies, one module each, applied as transformations of the plain model.
+
+Data-parallel family (the `--zero` stage picks one; each implements `engine.DataParallelEngine`):
+    data_parallel.DataParallel      stage 0: replicas, bucketed all-reduce overlapped with backward
+    zero.ShardedOptimizer           stages 1 and 2: optimizer state (and gradients) sharded
+    zero3.FullySharded              stage 3: parameters sharded too, gathered around each unit's use
+"""
 
 from llmpar.parallel.data_parallel import DataParallel
+from llmpar.parallel.engine import DataParallelEngine
+from llmpar.parallel.zero import ShardedOptimizer
+from llmpar.parallel.zero3 import FullySharded
 
-__all__ = ["DataParallel"]
+
+def data_parallel(model, comm, zero: int, lr: float, weight_decay: float) -> DataParallelEngine:
+    """The data-parallel engine for a ZeRO stage, over the mesh's dp axis."""
+    if zero == 0:
+        return DataParallel(model, comm, lr, weight_decay)
+    if zero in (1, 2):
+        return ShardedOptimizer(model, comm, zero, lr, weight_decay)
+    return FullySharded(model, comm, lr, weight_decay)
+
+
+__all__ = ["DataParallel", "DataParallelEngine", "FullySharded", "ShardedOptimizer", "data_parallel"]

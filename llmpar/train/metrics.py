@@ -33,7 +33,9 @@ class SavedTensorMeter:
     """
 
     def __init__(self, parameters):
-        self.exclude = {p.untyped_storage().data_ptr() for p in parameters}
+        # Storages are identified by their StorageImpl (`_cdata`), which survives a resize: ZeRO-3 frees and
+        # regathers parameter buffers in place, and they must stay recognized as parameters.
+        self.exclude = {p.untyped_storage()._cdata for p in parameters}
         self.live: dict[int, list[int]] = {}  # storage pointer -> [references, bytes]
         self.current = 0
         self.peak = 0
@@ -46,7 +48,7 @@ class SavedTensorMeter:
 
     def _pack(self, t: torch.Tensor):
         storage = t.untyped_storage()
-        key = storage.data_ptr()
+        key = storage._cdata
         if key in self.exclude or storage.nbytes() == 0:
             return t
         entry = self.live.get(key)
@@ -76,15 +78,8 @@ def unique_bytes(tensors) -> int:
     for t in tensors:
         if t is not None and isinstance(t, torch.Tensor):
             s = t.untyped_storage()
-            seen[s.data_ptr()] = s.nbytes()
+            seen[s._cdata] = s.nbytes()
     return sum(seen.values())
-
-
-def model_state_bytes(model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> int:
-    """Parameters + gradients + optimizer state held by this rank."""
-    params = list(model.parameters())
-    state = [v for s in optimizer.state.values() for v in s.values() if isinstance(v, torch.Tensor)]
-    return unique_bytes(params) + unique_bytes(p.grad for p in params) + unique_bytes(state)
 
 
 def peak_memory_bytes(device: torch.device) -> int:

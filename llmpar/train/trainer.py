@@ -23,11 +23,11 @@ from llmpar.comm import Comm
 from llmpar.config import TrainConfig
 from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
 from llmpar.mesh import Mesh
+from llmpar.errors import UserError
 from llmpar.model import build_model
-from llmpar.parallel import DataParallel
+from llmpar.parallel import data_parallel
 from llmpar.train.lr import lr_at
-from llmpar.train.metrics import (MetricsWriter, SavedTensorMeter, model_state_bytes, peak_flops,
-                                  peak_memory_bytes)
+from llmpar.train.metrics import MetricsWriter, SavedTensorMeter, peak_flops, peak_memory_bytes, unique_bytes
 
 PARAM_DTYPES = {"fp32": torch.float32, "bf16": torch.float32, "fp64": torch.float64}  # bf16: fp32 master weights
 
@@ -51,25 +51,6 @@ def init_distributed(cfg: TrainConfig) -> tuple[int, torch.device]:
     return rank, device
 
 
-def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
-    """AdamW; weight decay on matrices and embeddings only, not on norms and biases."""
-    params = list(dict.fromkeys(model.parameters()))
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95), eps=1e-8, foreach=True)
-
-
-def grad_norm_and_clip(params: list[torch.nn.Parameter], max_norm: float) -> float:
-    """Global L2 norm of the gradient, every parameter once; scale the gradient down to max_norm if above it."""
-    grads = [p.grad for p in params if p.grad is not None]
-    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-    if max_norm > 0:
-        coef = torch.clamp(max_norm / (norm + 1e-6), max=1.0)
-        torch._foreach_mul_(grads, coef)
-    return float(norm)
-
-
 class Trainer:
     def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
@@ -82,15 +63,12 @@ class Trainer:
         tokens, _ = load_tokens(cfg.data, self.tokenizer)
         self.batches = TokenBatches(tokens, cfg.seq_len, cfg.seed)
         if self.batches.n_windows < 1 or self.batches.n_val_windows < 1:
-            from llmpar.errors import UserError
             raise UserError(f"--data holds {len(tokens)} tokens, too few for one training and one validation "
                             f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
 
         self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
-        self.params = list(dict.fromkeys(self.model.parameters()))
-        self.dp = DataParallel(self.model, self.comm) if cfg.dp > 1 else None
-        self.optimizer = make_optimizer(self.model, cfg)
-        self.meter = SavedTensorMeter(self.params)
+        self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay)
+        self.meter = SavedTensorMeter(self.model.parameters())  # after the engine: it may move the parameters
         self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
         self.peak = peak_flops(self.device, cfg.dtype)
         self.flops_per_token = cfg.model_cfg.flops_per_token(cfg.seq_len)
@@ -106,37 +84,27 @@ class Trainer:
             logits = self.model(x.to(self.device))
             return F.cross_entropy(logits.flatten(0, 1), y.to(self.device).flatten(), reduction="sum")
 
-    def zero_grad(self):
-        if self.dp is not None:
-            self.dp.zero_grad()
-        else:
-            for p in self.params:
-                p.grad = None
-
     def train_step(self, step: int) -> dict:
         """One optimizer step (step counts from 0). Returns this rank's measurements."""
         cfg = self.cfg
         start = time.perf_counter()
         lr = lr_at(step + 1, lr=cfg.lr, warmup=cfg.warmup, steps=cfg.steps, schedule=cfg.lr_schedule)
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
-        self.zero_grad()
+        self.engine.zero_grad()
         self.meter.reset_peak()
         loss_part = torch.zeros((), dtype=torch.float64, device=self.device)
         dp_rank = self.mesh.coords["dp"]
         for micro in range(cfg.micro_batches):
             x, y = self.batches.micro_batch(step, cfg.global_batch_size, cfg.dp, dp_rank, cfg.micro_batches, micro)
-            if self.dp is not None and micro == cfg.micro_batches - 1:
-                self.dp.prepare_sync()
+            last = micro == cfg.micro_batches - 1
+            self.engine.start_micro_batch(last)
             with self.meter.hooks():
                 # Scaled by the global token count: summing over micro-batches and replicas gives the global mean.
                 loss = self.loss_sum(x, y) / self.tokens_per_step
             loss.backward()
+            self.engine.end_micro_batch(last)
             loss_part += loss.detach().double()
-        if self.dp is not None:
-            self.dp.finish_sync()
-        grad_norm = grad_norm_and_clip(self.params, cfg.grad_clip)
-        self.optimizer.step()
+        grad_norm = self.engine.clip_grad_norm_(cfg.grad_clip)
+        self.engine.step(lr)
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
         return {"loss_part": loss_part, "grad_norm": grad_norm, "lr": lr, "step_time_s": time.perf_counter() - start,
@@ -146,7 +114,7 @@ class Trainer:
         """Combine the ranks' measurements into the metrics line: the loss summed, per-rank figures maxed."""
         comm = m["comm"]
         per_rank = torch.tensor([m["step_time_s"], comm["dp"], comm["tp"], comm["pp"],
-                                 model_state_bytes(self.model, self.optimizer), self.meter.peak,
+                                 unique_bytes(self.engine.held_tensors()), self.meter.peak,
                                  peak_memory_bytes(self.device)], dtype=torch.float64)
         loss = m["loss_part"]
         per_rank = per_rank.to(self.device)  # NCCL reduces device tensors
@@ -165,11 +133,12 @@ class Trainer:
 
     @torch.no_grad()
     def validation_loss(self) -> float | None:
-        """Mean token cross-entropy over the held-out sequences, shared out among the replicas."""
-        n = min(self.cfg.eval_sequences, self.batches.n_val_windows)
+        """Mean token cross-entropy over the held-out sequences, shared out equally among the replicas (every
+        replica runs the same number of forward passes: ZeRO-3's gathers are collective)."""
+        dp, r = self.cfg.dp, self.mesh.coords["dp"]
+        n = min(self.cfg.eval_sequences, self.batches.n_val_windows) // dp * dp
         if n == 0:
             return None
-        dp, r = self.cfg.dp, self.mesh.coords["dp"]
         lo, hi = r * n // dp, (r + 1) * n // dp
         total = torch.zeros(2, dtype=torch.float64, device=self.device)
         b = self.cfg.micro_batch_size
@@ -221,8 +190,10 @@ class Trainer:
         elapsed = time.perf_counter() - start
         summary = {"first_loss": first["loss"], "final_loss": last["loss"], "val_loss": self.validation_loss(),
                    "tokens_per_s": cfg.steps * self.tokens_per_step / elapsed, "elapsed_s": elapsed}
+        # With ZeRO-3 every forward gathers parameters from all replicas, so all of them sample (alike).
+        if cfg.sample_tokens > 0 and (self.is_logger or cfg.zero == 3):
+            summary["sample"] = self.sample()
         if self.is_logger:
-            summary["sample"] = self.sample() if cfg.sample_tokens > 0 else ""
             print_summary(cfg, summary)
         return summary
 

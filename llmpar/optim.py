@@ -1,0 +1,56 @@
+"""AdamW as llmpar uses it: on whole parameters, or on flat shards of them (ZeRO).
+
+Both apply the same arithmetic to every element, so a sharded run updates each weight exactly as a replicated
+one: decoupled weight decay `p *= 1 - lr·wd` on matrices and embeddings only (not norms, not biases), then
+torch's AdamW update with β = (0.9, 0.95), ε = 1e-8.
+"""
+
+from __future__ import annotations
+
+import torch
+
+BETAS, EPS = (0.9, 0.95), 1e-8
+
+
+def decays(p: torch.Tensor) -> bool:
+    """Weight decay applies to matrices and embeddings (2-D and more), not to norms and biases."""
+    return p.dim() >= 2
+
+
+def adamw(params: list[torch.Tensor], lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW over whole parameters, in two groups: with and without weight decay."""
+    groups = [{"params": [p for p in params if decays(p)], "weight_decay": weight_decay},
+              {"params": [p for p in params if not decays(p)], "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=lr, betas=BETAS, eps=EPS, foreach=True)
+
+
+class ShardedAdamW:
+    """AdamW over flat shards that mix parameters with and without weight decay.
+
+    `decay_ranges[i]` lists the (start, end) element ranges of shard i that belong to decayed parameters; the
+    decay is applied to those ranges, then torch's AdamW (without decay) updates every element. The ranges
+    cost no memory, unlike a mask.
+    """
+
+    def __init__(self, shards: list[torch.Tensor], decay_ranges: list[list[tuple[int, int]]], lr: float,
+                 weight_decay: float):
+        self.shards, self.decay_ranges, self.weight_decay = shards, decay_ranges, weight_decay
+        self.inner = torch.optim.AdamW(shards, lr=lr, betas=BETAS, eps=EPS, weight_decay=0.0, foreach=True)
+
+    @property
+    def param_groups(self):
+        return self.inner.param_groups
+
+    @property
+    def state(self):
+        return self.inner.state
+
+    @torch.no_grad()
+    def step(self) -> None:
+        lr = self.inner.param_groups[0]["lr"]
+        if self.weight_decay:
+            factor = 1 - lr * self.weight_decay
+            for shard, ranges in zip(self.shards, self.decay_ranges):
+                for a, b in ranges:
+                    shard[a:b].mul_(factor)
+        self.inner.step()

@@ -1,0 +1,91 @@
+"""What the training loop asks of a data-parallel strategy, and the pieces the strategies share.
+
+The loop of one optimizer step is
+
+    engine.zero_grad()
+    for each micro-batch:  engine.start_micro_batch(last); forward; backward; engine.end_micro_batch(last)
+    norm = engine.clip_grad_norm_(max_norm)
+    engine.step(lr)
+
+Plain data parallelism (ZeRO 0, and one process), ZeRO 1/2 and ZeRO 3 each implement it; the loop does not
+know which one runs.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from llmpar.comm import Comm
+
+
+class DataParallelEngine:
+    optimizer = None
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError
+
+    def start_micro_batch(self, last: bool) -> None:
+        raise NotImplementedError
+
+    def end_micro_batch(self, last: bool) -> None:
+        raise NotImplementedError
+
+    def clip_grad_norm_(self, max_norm: float) -> float:
+        """Global L2 norm of the reduced gradient (each parameter once), then scale it to max_norm if above."""
+        raise NotImplementedError
+
+    def step(self, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.optimizer.step()
+
+    def held_tensors(self) -> list[torch.Tensor]:
+        """Parameters, gradients and optimizer state this rank holds between steps."""
+        raise NotImplementedError
+
+    def optimizer_state(self) -> list[torch.Tensor]:
+        return [v for s in self.optimizer.state.values() for v in s.values() if isinstance(v, torch.Tensor)]
+
+
+class InOrder:
+    """Starts item i's collective once items 0..i are all ready, so that every rank issues the same collectives
+    in the same order (gloo and NCCL both require it), whatever order the backward pass completes them in."""
+
+    def __init__(self, count: int, launch: Callable[[int], None]):
+        self.count, self.launch = count, launch
+        self.reset()
+
+    def reset(self) -> None:
+        self.ready = [False] * self.count
+        self.next = 0
+
+    def mark(self, i: int) -> None:
+        self.ready[i] = True
+        while self.next < self.count and self.ready[self.next]:
+            self.launch(self.next)
+            self.next += 1
+
+    def flush(self) -> None:
+        """Start everything not yet started (items that never became ready count as ready)."""
+        for i in range(self.next, self.count):
+            self.mark(i)
+
+
+def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> None:
+    if max_norm > 0 and grads:
+        torch._foreach_mul_(grads, torch.clamp(max_norm / (norm + 1e-6), max=1.0))
+
+
+def local_norm(grads: list[torch.Tensor]) -> torch.Tensor:
+    if not grads:
+        return torch.zeros(())
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+
+
+def sharded_norm(shards: list[torch.Tensor], comm: Comm) -> torch.Tensor:
+    """Norm of a gradient split across the dp group: squares summed over the group. Padding is zero."""
+    sq = local_norm(shards).to(torch.float64) ** 2
+    comm.all_reduce(sq, "dp")
+    return sq.sqrt()

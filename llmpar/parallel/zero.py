@@ -1,0 +1,136 @@
+"""ZeRO stages 1 and 2 (Rajbhandari et al., 2020): the optimizer state, and in stage 2 the gradient, sharded
+across the data-parallel group. Parameters stay whole on every rank.
+
+The parameters are packed into flat buckets (about 25 MB, reverse order, padded to a multiple of the dp size
+N); rank r owns shard r of every bucket: it keeps the AdamW moments for it, updates it, and the updated shards
+are all-gathered back into every rank's buckets after the step.
+
+    stage 1   gradients accumulate in full buckets (as in plain DP); during the last micro-batch's backward each
+              complete bucket is reduce-scattered in place: rank r's slice of the bucket becomes the reduced
+              gradient of its shard.
+              held: weights Ψ + gradients Ψ + moments 2Ψ/N
+    stage 2   no full gradient is kept: during every micro-batch's backward, each parameter's gradient is copied
+              into a bucket-sized staging buffer as it appears; a complete bucket is reduce-scattered and its
+              shard added to the rank's gradient shard; the staging buffer is then freed.
+              held: weights Ψ + gradient shard Ψ/N + moments 2Ψ/N
+
+Per step, with one micro-batch, both move a reduce-scatter and an all-gather of the model: 2(N-1)/N · G bytes,
+the same as one all-reduce. Each extra micro-batch costs stage 2 another reduce-scatter, (N-1)/N · G, the price
+of not holding the full gradient; stage 1 accumulates locally and pays nothing more.
+
+Shards mix parameters with and without weight decay; `ShardedAdamW` applies the decay to the right ranges.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from llmpar.comm import Comm
+from llmpar.optim import ShardedAdamW
+from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, sharded_norm
+from llmpar.parallel.flat import FlatParams, bucketize
+
+
+class _Bucket:
+    def __init__(self, params: list[nn.Parameter], n: int, rank: int, stage: int):
+        self.flat = FlatParams(params, n, rank)
+        self.index = {p: i for i, p in enumerate(params)}
+        self.pending: set = set()
+        self.handle = None
+        if stage == 1:  # a full gradient buffer; its shard slice is the reduced gradient
+            self.grad = torch.zeros_like(self.flat.full)
+            self.grad_views = self.flat.views(self.grad)
+            self.grad_shard = self.grad[self.flat.lo: self.flat.hi]
+        else:  # only the shard is kept; a staging buffer lives during each backward
+            self.grad_shard = torch.zeros(self.flat.shard_size, dtype=self.flat.full.dtype,
+                                          device=self.flat.full.device)
+            self.staging = None
+
+
+class ShardedOptimizer(DataParallelEngine):
+    def __init__(self, model: nn.Module, comm: Comm, stage: int, lr: float, weight_decay: float,
+                 bucket_bytes: int = 25 * 2**20):
+        assert stage in (1, 2)
+        self.comm, self.stage = comm, stage
+        n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
+        self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]
+        self.buckets = [_Bucket(ps, n, rank, stage) for ps in bucketize(self.params[::-1], bucket_bytes)]
+        self._bucket_of = {p: i for i, b in enumerate(self.buckets) for p in b.flat.params}
+        for p in self.params:
+            if stage == 1:
+                b = self.buckets[self._bucket_of[p]]
+                p.grad = b.grad_views[b.index[p]]
+            p.register_post_accumulate_grad_hook(self._on_grad_ready)
+        shards = [b.flat.shard() for b in self.buckets]
+        for shard, b in zip(shards, self.buckets):
+            shard.grad = b.grad_shard
+        self.optimizer = ShardedAdamW(shards, [b.flat.decay_ranges() for b in self.buckets], lr, weight_decay)
+        self.order = InOrder(len(self.buckets), self._launch)
+        self._reducing = False
+
+    def zero_grad(self) -> None:
+        for b in self.buckets:
+            (b.grad if self.stage == 1 else b.grad_shard).zero_()
+
+    def start_micro_batch(self, last: bool) -> None:
+        # Stage 1 reduces once, in the last micro-batch; stage 2 in every one.
+        self._reducing = last or self.stage == 2
+        if self._reducing:
+            self.order.reset()
+            for b in self.buckets:
+                b.pending = set(b.flat.params)
+
+    def _on_grad_ready(self, p: nn.Parameter) -> None:
+        i = self._bucket_of[p]
+        b = self.buckets[i]
+        if self.stage == 1:
+            view = b.grad_views[b.index[p]]
+            if p.grad.data_ptr() != view.data_ptr():
+                view.copy_(p.grad)
+                p.grad = view
+        else:
+            if b.staging is None:
+                b.staging = torch.zeros_like(b.flat.full)
+            b.flat.views(b.staging)[b.index[p]].copy_(p.grad)
+            p.grad = None  # the full gradient is not kept
+        if self._reducing:
+            b.pending.discard(p)
+            if not b.pending:
+                self.order.mark(i)
+
+    def _launch(self, i: int) -> None:
+        b = self.buckets[i]
+        if self.stage == 1:  # in place: this rank's slice of the bucket receives the sum of every rank's slice
+            b.handle = self.comm.reduce_scatter(b.grad_shard, b.grad, "dp", async_op=True)
+        else:
+            if b.staging is None:  # no parameter of this bucket got a gradient
+                b.staging = torch.zeros_like(b.flat.full)
+            b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo: b.flat.hi], b.staging, "dp", async_op=True)
+
+    def end_micro_batch(self, last: bool) -> None:
+        if not self._reducing:
+            return
+        self.order.flush()
+        for b in self.buckets:
+            b.handle.wait()
+            if self.stage == 2:
+                b.grad_shard.add_(b.staging[b.flat.lo: b.flat.hi])
+                b.staging = None
+        self._reducing = False
+
+    def clip_grad_norm_(self, max_norm: float) -> float:
+        shards = [b.grad_shard for b in self.buckets]
+        norm = sharded_norm(shards, self.comm)
+        clip_(shards, norm.to(shards[0].dtype), max_norm)
+        return float(norm)
+
+    def step(self, lr: float) -> None:
+        super().step(lr)  # each rank updates its shards, which are views of its buckets
+        handles = [self.comm.all_gather(b.flat.full, b.flat.shard(), "dp", async_op=True) for b in self.buckets]
+        for h in handles:
+            h.wait()
+
+    def held_tensors(self) -> list[torch.Tensor]:
+        grads = [b.grad if self.stage == 1 else b.grad_shard for b in self.buckets]
+        return [b.flat.full for b in self.buckets] + grads + self.optimizer_state()

@@ -1,0 +1,193 @@
+"""ZeRO stage 3 (Rajbhandari et al., 2020): parameters, gradients and optimizer state all sharded across the
+data-parallel group; each rank holds Ψ/N of each.
+
+The model is cut into units: the embedding, each transformer block, and the final norm with the output layer.
+Each unit's parameters are packed into one flat buffer padded to a multiple of N; between uses only this rank's
+shard exists and the full buffer's memory is released. Around every use:
+
+    before a unit's forward    all-gather its parameters (prefetched: the next unit's gather is started as soon
+                               as this one's has arrived, so it overlaps this unit's compute), run it, free them
+    before a unit's backward   gather again (the hook fires when the gradient of the unit's output is complete;
+                               the previous unit's gather is prefetched), run its backward
+    when its gradients are all accumulated
+                               copy them into one flat buffer, reduce-scatter it in place (started at once,
+                               overlapping the backward of earlier units), free the parameters and the buffer;
+                               rank r adds the reduced slice to its gradient shard
+
+A unit made of embedding tables only is not gathered for backward: the gradient of a lookup reads the indices,
+not the table. A tied output layer uses the embedding's weight, so it gathers the embedding unit as well.
+
+Per micro-batch a rank moves two all-gathers and one reduce-scatter of the model, 3(N-1)/N · G bytes (less the
+embedding's skipped backward gather), and again for every extra micro-batch: the parameters are not kept between
+them. After the step nothing is gathered: the next forward gathers the updated shards.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from llmpar.comm import Comm
+from llmpar.optim import ShardedAdamW
+from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, sharded_norm
+from llmpar.parallel.flat import FlatParams
+
+
+class _Unit:
+    def __init__(self, name: str, modules: list[nn.Module], params: list[nn.Parameter], n: int, rank: int):
+        self.name, self.modules, self.params = name, modules, params
+        self.flat = FlatParams(params, n, rank)
+        self.shard = self.flat.shard().clone()  # the rank's parameters at rest: the optimizer updates these
+        self.grad_shard = torch.zeros_like(self.shard)
+        self.index = {p: i for i, p in enumerate(params)}
+        self.uses: list[_Unit] = []  # other units whose parameters this unit's modules read (a tied head)
+        self.gather_for_backward = not all(isinstance(m, nn.Embedding) for m in modules)
+        self.gather_handle = None
+        self.pending: set = set()
+        self.grad_buffer = None
+        self.reduce_handle = None
+        self.flat.release()
+
+
+def sharding_units(model: nn.Module) -> list[tuple[str, list[nn.Module]]]:
+    """The model's units in forward order: embeddings, blocks, output. Modules absent from a model (a pipeline
+    stage without the embedding, say) are skipped."""
+    units = []
+    embed = [m for m in (getattr(model, "tok_emb", None), getattr(model, "pos_emb", None)) if m is not None]
+    if embed:
+        units.append(("embed", embed))
+    units += [(f"layers.{k}", [block]) for k, block in model.layers.items()]
+    head = [m for m in (getattr(model, "norm", None), getattr(model, "head", None)) if m is not None]
+    if head:
+        units.append(("head", head))
+    return units
+
+
+class FullySharded(DataParallelEngine):
+    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float):
+        self.comm = comm
+        n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
+        owner: dict[nn.Parameter, _Unit] = {}
+        self.units: list[_Unit] = []
+        for name, modules in sharding_units(model):
+            params = [p for m in modules for p in m.parameters() if p.requires_grad]
+            own = [p for p in dict.fromkeys(params) if p not in owner]
+            borrowed = {owner[p] for p in params if p in owner}
+            if own:
+                unit = _Unit(name, modules, own, n, rank)
+                unit.uses = sorted(borrowed, key=self.units.index)
+                self.units.append(unit)
+                owner.update({p: unit for p in own})
+            elif borrowed:  # a unit with no parameters of its own (cannot happen with our models) joins its owner
+                raise ValueError(f"unit {name} has no parameters of its own")
+        self.position = {u: i for i, u in enumerate(self.units)}
+        self._unit_of = owner
+        for i, unit in enumerate(self.units):
+            unit.modules[0].register_forward_pre_hook(lambda m, args, u=unit: self._before_forward(u))
+            unit.modules[-1].register_forward_hook(lambda m, args, out, u=unit: self._after_forward(u, out))
+        for p in owner:
+            p.register_post_accumulate_grad_hook(self._on_grad_ready)
+        # Reduce-scatters are started in reverse forward order, the order the backward pass completes units.
+        self.order = InOrder(len(self.units), lambda k: self._launch_reduce(self.units[-1 - k]))
+        shards = [u.shard for u in self.units]
+        for u in self.units:
+            u.shard.grad = u.grad_shard
+        self.optimizer = ShardedAdamW(shards, [u.flat.decay_ranges() for u in self.units], lr, weight_decay)
+
+    # Gathering and freeing parameters.
+    def _start_gather(self, unit: _Unit) -> None:
+        if unit.flat.is_materialized or unit.gather_handle is not None:
+            return
+        unit.flat.materialize()
+        unit.gather_handle = self.comm.all_gather(unit.flat.full, unit.shard, "dp", async_op=True)
+
+    def _gather(self, unit: _Unit) -> None:
+        self._start_gather(unit)
+        if unit.gather_handle is not None:
+            unit.gather_handle.wait()
+            unit.gather_handle = None
+
+    def _free(self, unit: _Unit) -> None:
+        if unit.gather_handle is not None:  # never free memory a collective is still writing
+            unit.gather_handle.wait()
+            unit.gather_handle = None
+        unit.flat.release()
+
+    def _with_uses(self, unit: _Unit) -> list[_Unit]:
+        return [unit, *unit.uses]
+
+    # Forward.
+    def _before_forward(self, unit: _Unit) -> None:
+        for u in self._with_uses(unit):
+            self._gather(u)
+        i = self.position[unit]
+        if i + 1 < len(self.units):  # prefetch the next unit while this one computes
+            for u in self._with_uses(self.units[i + 1]):
+                self._start_gather(u)
+
+    def _after_forward(self, unit: _Unit, out) -> None:
+        if torch.is_grad_enabled() and isinstance(out, torch.Tensor) and out.requires_grad:
+            if unit.gather_for_backward or unit.uses:
+                out.register_hook(lambda grad, u=unit: self._before_backward(u))
+        for u in self._with_uses(unit):
+            self._free(u)
+
+    # Backward.
+    def _before_backward(self, unit: _Unit) -> None:
+        for u in self._with_uses(unit):
+            self._gather(u)
+        i = self.position[unit]
+        if i > 0 and self.units[i - 1].gather_for_backward:  # prefetch the previous unit
+            for u in self._with_uses(self.units[i - 1]):
+                self._start_gather(u)
+
+    def _on_grad_ready(self, p: nn.Parameter) -> None:
+        unit = self._unit_of[p]
+        if unit.grad_buffer is None:
+            unit.grad_buffer = self._grad_buffer(unit)
+        unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(p.grad)
+        p.grad = None
+        unit.pending.discard(p)
+        if not unit.pending:
+            self.order.mark(len(self.units) - 1 - self.position[unit])
+
+    @staticmethod
+    def _grad_buffer(unit: _Unit) -> torch.Tensor:
+        return torch.zeros(unit.flat.padded, dtype=unit.shard.dtype, device=unit.shard.device)
+
+    def _launch_reduce(self, unit: _Unit) -> None:
+        if unit.grad_buffer is None:  # no parameter of the unit got a gradient
+            unit.grad_buffer = self._grad_buffer(unit)
+        lo, hi = unit.flat.lo, unit.flat.hi
+        unit.reduce_handle = self.comm.reduce_scatter(unit.grad_buffer[lo:hi], unit.grad_buffer, "dp", async_op=True)
+        if not any(unit in other.uses for other in self.units if other.pending):
+            self._free(unit)  # its backward is over, and no unit still waiting for gradients reads it
+
+    # The engine's interface.
+    def zero_grad(self) -> None:
+        for u in self.units:
+            u.grad_shard.zero_()
+
+    def start_micro_batch(self, last: bool) -> None:
+        self.order.reset()
+        for u in self.units:
+            u.pending = set(u.params)
+
+    def end_micro_batch(self, last: bool) -> None:
+        self.order.flush()
+        for u in self.units:
+            u.reduce_handle.wait()
+            u.grad_shard.add_(u.grad_buffer[u.flat.lo: u.flat.hi])
+            u.grad_buffer = u.reduce_handle = None
+            self._free(u)
+
+    def clip_grad_norm_(self, max_norm: float) -> float:
+        shards = [u.grad_shard for u in self.units]
+        norm = sharded_norm(shards, self.comm)
+        clip_(shards, norm.to(shards[0].dtype), max_norm)
+        return float(norm)
+
+    def held_tensors(self) -> list[torch.Tensor]:
+        # The full buffers hold no memory between steps; their storages count 0 bytes.
+        return ([u.flat.full for u in self.units] + [u.shard for u in self.units]
+                + [u.grad_shard for u in self.units] + self.optimizer_state())
