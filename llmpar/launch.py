@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import uuid
 
 from llmpar.config import TrainConfig, torchrun_world_size
@@ -28,15 +30,27 @@ class Interrupted(Exception):
         self.signum = int(signum)
 
 
-def worker_entry(cfg: TrainConfig) -> None:
-    """What each spawned worker runs (a top-level function, so that the spawn start method can find it)."""
+def _exit_on_signal(announce: bool) -> None:
+    """Stop at once on SIGINT/SIGTERM. A KeyboardInterrupt could land anywhere, in a __del__ even, where Python
+    swallows it (printing a traceback) and training would go on; the launcher or torchrun reports the stop."""
+    def handler(signum, frame):
+        if announce:
+            print(f"llmpar train: stopped by {signal.Signals(signum).name}", file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+
+
+def worker_entry(cfg: TrainConfig, announce_stop: bool = False) -> None:
+    """What each worker runs (a top-level function, so that the spawn start method can find it)."""
     from llmpar.train.trainer import train
+    _exit_on_signal(announce_stop)
     train(cfg)
 
 
 def launch(cfg: TrainConfig) -> None:
     if torchrun_world_size() is not None or cfg.world_size == 1:
-        worker_entry(cfg)
+        worker_entry(cfg, announce_stop=cfg.world_size == 1 and torchrun_world_size() is None)
         return
 
     from torch.distributed.elastic.multiprocessing.api import SignalException

@@ -35,6 +35,7 @@ from llmpar.parallel.flat import FlatParams, bucketize
 class _Bucket:
     def __init__(self, params: list[nn.Parameter], n: int, rank: int, stage: int):
         self.flat = FlatParams(params, n, rank)
+        self.shard = self.flat.shard()  # a view: updating it updates the parameters
         self.index = {p: i for i, p in enumerate(params)}
         self.pending: set = set()
         self.handle = None
@@ -42,9 +43,8 @@ class _Bucket:
             self.grad = torch.zeros_like(self.flat.full)
             self.grad_views = self.flat.views(self.grad)
             self.grad_shard = self.grad[self.flat.lo: self.flat.hi]
-        else:  # only the shard is kept; a staging buffer lives during each backward
-            self.grad_shard = torch.zeros(self.flat.shard_size, dtype=self.flat.full.dtype,
-                                          device=self.flat.full.device)
+        else:  # only the shard is kept (from the step's first reduction to zero_grad); staging lives per backward
+            self.grad_shard = None
             self.staging = None
 
 
@@ -62,16 +62,20 @@ class ShardedOptimizer(DataParallelEngine):
                 b = self.buckets[self._bucket_of[p]]
                 p.grad = b.grad_views[b.index[p]]
             p.register_post_accumulate_grad_hook(self._on_grad_ready)
-        shards = [b.flat.shard() for b in self.buckets]
-        for shard, b in zip(shards, self.buckets):
-            shard.grad = b.grad_shard
+        shards = [b.shard for b in self.buckets]
+        if stage == 1:
+            for b in self.buckets:
+                b.shard.grad = b.grad_shard
         self.optimizer = ShardedAdamW(shards, [b.flat.decay_ranges() for b in self.buckets], lr, weight_decay)
         self.order = InOrder(len(self.buckets), self._launch)
         self._reducing = False
 
     def zero_grad(self) -> None:
         for b in self.buckets:
-            (b.grad if self.stage == 1 else b.grad_shard).zero_()
+            if self.stage == 1:
+                b.grad.zero_()
+            else:  # free the gradient shard between steps: the forward pass has the memory for itself
+                b.grad_shard = b.shard.grad = None
 
     def start_micro_batch(self, last: bool) -> None:
         # Stage 1 reduces once, in the last micro-batch; stage 2 in every one.
@@ -101,6 +105,8 @@ class ShardedOptimizer(DataParallelEngine):
 
     def _launch(self, i: int) -> None:
         b = self.buckets[i]
+        if i > 0:  # one reduce-scatter in flight at a time (each holds a bucket-sized buffer in the backend)
+            self._retire(self.buckets[i - 1])
         if self.stage == 1:  # in place: this rank's slice of the bucket receives the sum of every rank's slice
             b.handle = self.comm.reduce_scatter(b.grad_shard, b.grad, "dp", async_op=True)
         else:
@@ -108,15 +114,27 @@ class ShardedOptimizer(DataParallelEngine):
                 b.staging = torch.zeros_like(b.flat.full)
             b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo: b.flat.hi], b.staging, "dp", async_op=True)
 
+    def _retire(self, b: _Bucket) -> None:
+        """Wait for a bucket's reduce-scatter; in stage 2, add the result to the gradient shard, free staging."""
+        if b.handle is None:
+            return
+        b.handle.wait()
+        b.handle = None
+        if self.stage == 2:
+            reduced = b.staging[b.flat.lo: b.flat.hi]
+            if b.grad_shard is None:
+                b.grad_shard = reduced.clone()
+                b.shard.grad = b.grad_shard
+            else:
+                b.grad_shard.add_(reduced)
+            b.staging = None
+
     def end_micro_batch(self, last: bool) -> None:
         if not self._reducing:
             return
         self.order.flush()
         for b in self.buckets:
-            b.handle.wait()
-            if self.stage == 2:
-                b.grad_shard.add_(b.staging[b.flat.lo: b.flat.hi])
-                b.staging = None
+            self._retire(b)
         self._reducing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
@@ -127,7 +145,7 @@ class ShardedOptimizer(DataParallelEngine):
 
     def step(self, lr: float) -> None:
         super().step(lr)  # each rank updates its shards, which are views of its buckets
-        handles = [self.comm.all_gather(b.flat.full, b.flat.shard(), "dp", async_op=True) for b in self.buckets]
+        handles = [self.comm.all_gather(b.flat.full, b.shard, "dp", async_op=True) for b in self.buckets]
         for h in handles:
             h.wait()
 

@@ -38,7 +38,7 @@ class _Unit:
         self.name, self.modules, self.params = name, modules, params
         self.flat = FlatParams(params, n, rank)
         self.shard = self.flat.shard().clone()  # the rank's parameters at rest: the optimizer updates these
-        self.grad_shard = torch.zeros_like(self.shard)
+        self.grad_shard = None  # allocated by the step's first reduce-scatter, freed by zero_grad
         self.index = {p: i for i, p in enumerate(params)}
         self.uses: list[_Unit] = []  # other units whose parameters this unit's modules read (a tied head)
         self.gather_for_backward = not all(isinstance(m, nn.Embedding) for m in modules)
@@ -89,9 +89,8 @@ class FullySharded(DataParallelEngine):
             p.register_post_accumulate_grad_hook(self._on_grad_ready)
         # Reduce-scatters are started in reverse forward order, the order the backward pass completes units.
         self.order = InOrder(len(self.units), lambda k: self._launch_reduce(self.units[-1 - k]))
+        self._reducing: list[_Unit] = []  # units whose reduce-scatter is in flight, oldest first
         shards = [u.shard for u in self.units]
-        for u in self.units:
-            u.shard.grad = u.grad_shard
         self.optimizer = ShardedAdamW(shards, [u.flat.decay_ranges() for u in self.units], lr, weight_decay)
 
     # Gathering and freeing parameters.
@@ -160,25 +159,41 @@ class FullySharded(DataParallelEngine):
             unit.grad_buffer = self._grad_buffer(unit)
         lo, hi = unit.flat.lo, unit.flat.hi
         unit.reduce_handle = self.comm.reduce_scatter(unit.grad_buffer[lo:hi], unit.grad_buffer, "dp", async_op=True)
+        # One reduce-scatter in flight at a time: the previous unit's has had this unit's backward to finish.
+        while self._reducing:
+            self._retire(self._reducing.pop(0))
+        self._reducing.append(unit)
         if not any(unit in other.uses for other in self.units if other.pending):
             self._free(unit)  # its backward is over, and no unit still waiting for gradients reads it
 
+    def _retire(self, unit: _Unit) -> None:
+        """Wait for a unit's reduce-scatter, add its slice to the gradient shard, free the buffer."""
+        unit.reduce_handle.wait()
+        reduced = unit.grad_buffer[unit.flat.lo: unit.flat.hi]
+        if unit.grad_shard is None:
+            unit.grad_shard = reduced.clone()
+            unit.shard.grad = unit.grad_shard
+        else:
+            unit.grad_shard.add_(reduced)
+        unit.grad_buffer = unit.reduce_handle = None
+
     # The engine's interface.
     def zero_grad(self) -> None:
-        for u in self.units:
-            u.grad_shard.zero_()
+        for u in self.units:  # free the gradient between steps, as FSDP does: the forward pass has it for itself
+            u.grad_shard = u.shard.grad = None
 
     def start_micro_batch(self, last: bool) -> None:
         self.order.reset()
+        self._reducing: list[_Unit] = []
         for u in self.units:
             u.pending = set(u.params)
 
     def end_micro_batch(self, last: bool) -> None:
         self.order.flush()
+        for u in self._reducing:
+            self._retire(u)
+        self._reducing = []
         for u in self.units:
-            u.reduce_handle.wait()
-            u.grad_shard.add_(u.grad_buffer[u.flat.lo: u.flat.hi])
-            u.grad_buffer = u.reduce_handle = None
             self._free(u)
 
     def clip_grad_norm_(self, max_norm: float) -> float:
