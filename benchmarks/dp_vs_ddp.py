@@ -102,12 +102,8 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     args = p.parse_args()
 
-    import uuid
-
-    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
-    config = LaunchConfig(min_nodes=1, max_nodes=1, nproc_per_node=args.dp, run_id=uuid.uuid4().hex[:8],
-                          rdzv_backend="c10d", rdzv_endpoint="127.0.0.1:0", max_restarts=0, start_method="spawn")
-    elastic_launch(config, worker)(args)
+    from llmpar.launch import run_local
+    run_local(args.dp, worker, args)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ import argparse
 import os
 import statistics
 import time
-import uuid
 
 import torch
 import torch.distributed as dist
@@ -142,14 +141,11 @@ def main() -> None:
     args = p.parse_args()
 
     os.environ["MALLOC_MMAP_THRESHOLD_"] = "65536"  # read by each worker's C library at start
-    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+    from llmpar.launch import run_local
     results: dict[str, list[dict]] = {c: [] for c in CONTENDERS}
     for _ in range(args.rounds):
         for name in CONTENDERS:
-            config = LaunchConfig(min_nodes=1, max_nodes=1, nproc_per_node=args.dp, run_id=uuid.uuid4().hex[:8],
-                                  rdzv_backend="c10d", rdzv_endpoint="127.0.0.1:0", max_restarts=0,
-                                  start_method="spawn")
-            results[name].append(elastic_launch(config, worker)(name, args)[0])
+            results[name].append(run_local(args.dp, worker, name, args)[0])
 
     from llmpar.model import load_model_config
     cfg = load_model_config(args.model_config)

@@ -55,23 +55,13 @@ def launch(cfg: TrainConfig) -> None:
 
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
-    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
-
-    config = LaunchConfig(
-        min_nodes=1, max_nodes=1, nproc_per_node=cfg.world_size,
-        run_id=f"llmpar-{uuid.uuid4().hex[:8]}",
-        rdzv_backend="c10d", rdzv_endpoint="127.0.0.1:0",  # a free port, as torchrun --standalone
-        max_restarts=0, monitor_interval=0.1, start_method="spawn",
-    )
-    if hasattr(config, "shutdown_timeout"):
-        config.shutdown_timeout = 10  # seconds between asking the other workers to stop and killing them
     # We report failures ourselves, in one place; the launcher's own logs would repeat them with tracebacks.
     loggers = [logging.getLogger(name) for name in ("torch.distributed.elastic", "torch.multiprocessing")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)
     try:
-        elastic_launch(config, worker_entry)(cfg)
+        run_local(cfg.world_size, worker_entry, cfg)
     except ChildFailedError as e:
         raise WorkerFailed(describe_failures(e)) from None
     except SignalException as e:  # the agent has already stopped the workers
@@ -79,6 +69,20 @@ def launch(cfg: TrainConfig) -> None:
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+def run_local(nproc: int, fn, *args) -> dict:
+    """Run fn(*args) in nproc local workers through the elastic launcher, as `torchrun --standalone` would.
+    Returns each rank's return value; raises ChildFailedError when a worker fails (the others are stopped)."""
+    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+    config = LaunchConfig(
+        min_nodes=1, max_nodes=1, nproc_per_node=nproc, run_id=f"llmpar-{uuid.uuid4().hex[:8]}",
+        rdzv_backend="c10d", rdzv_endpoint="127.0.0.1:0",  # a free port
+        max_restarts=0, monitor_interval=0.1, start_method="spawn",
+    )
+    if hasattr(config, "shutdown_timeout"):
+        config.shutdown_timeout = 10  # seconds between asking the other workers to stop and killing them
+    return elastic_launch(config, fn)(*args)
 
 
 def describe_failures(error) -> str:

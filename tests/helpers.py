@@ -21,6 +21,14 @@ def run_llmpar(args: list[str], env: dict | None = None, timeout: float = 300, c
     return subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=cwd)
 
 
+def train_metrics(tmp_path, name: str, args: list[str]) -> list[dict]:
+    """`llmpar train ARGS --metrics FILE`, which must succeed; its metrics lines."""
+    path = tmp_path / f"{name}.jsonl"
+    proc = run_llmpar(["train", *args, "--metrics", str(path)])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return read_metrics(path)
+
+
 def read_metrics(path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f]

@@ -5,7 +5,7 @@ The single-process run is the reference: in fp64 every layout must give its loss
 
 import pytest
 
-from helpers import FAST, max_rel_diff, read_metrics, run_llmpar
+from helpers import FAST, max_rel_diff, read_metrics, run_llmpar, train_metrics
 
 pytestmark = pytest.mark.slow
 
@@ -15,11 +15,7 @@ METRIC_KEYS = {"step", "loss", "grad_norm", "lr", "tokens", "step_time_s", "toke
 
 
 def train(tmp_path, name, *flags, model="tiny"):
-    path = tmp_path / f"{name}.jsonl"
-    args = STEPS_ARGS + ["--model", model, "--metrics", str(path), *flags]
-    proc = run_llmpar(["train", *args])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return read_metrics(path)
+    return train_metrics(tmp_path, name, [*STEPS_ARGS, "--model", model, *flags])
 
 
 @pytest.fixture(scope="module")

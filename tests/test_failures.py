@@ -42,19 +42,27 @@ def _is_worker(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")
-def test_a_killed_worker_ends_the_job_within_a_minute(tmp_path):
+def _start_two_workers(tmp_path):
+    """A long --dp 2 run, returned once it has written its first metrics line, with its workers' pids."""
     metrics = tmp_path / "m.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "100000",
                              "--metrics", str(metrics)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (metrics.exists() and metrics.stat().st_size > 0):  # training is under way
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("training did not start")
+        time.sleep(0.2)
+    workers = [c for c in _children(proc.pid) if _is_worker(c)]
+    assert len(workers) == 2
+    return proc, workers
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")
+def test_a_killed_worker_ends_the_job_within_a_minute(tmp_path):
+    proc, workers = _start_two_workers(tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        while not (metrics.exists() and metrics.stat().st_size > 0):  # training is under way
-            assert proc.poll() is None and time.monotonic() < deadline, "training did not start"
-            time.sleep(0.2)
-        workers = [c for c in _children(proc.pid) if _is_worker(c)]
-        assert len(workers) == 2
         os.kill(workers[-1], signal.SIGKILL)
         killed_at = time.monotonic()
         _, err = proc.communicate(timeout=60)
@@ -70,16 +78,8 @@ def test_a_killed_worker_ends_the_job_within_a_minute(tmp_path):
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")
 def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
-    metrics = tmp_path / "m.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "100000",
-                             "--metrics", str(metrics)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, workers = _start_two_workers(tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        while not (metrics.exists() and metrics.stat().st_size > 0):
-            assert proc.poll() is None and time.monotonic() < deadline, "training did not start"
-            time.sleep(0.2)
-        workers = [c for c in _children(proc.pid) if _is_worker(c)]
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import FAST, max_rel_diff, read_metrics, run_llmpar
+from helpers import FAST, max_rel_diff, read_metrics, run_llmpar, train_metrics
 from llmpar.model import PRESETS
 
 pytestmark = pytest.mark.slow
@@ -16,10 +16,7 @@ MEMORY = {0: lambda n: 1.0, 1: lambda n: (2 + 2 / n) / 4, 2: lambda n: (1 + 3 / 
 
 
 def train(tmp_path, name, *flags, model="tiny"):
-    path = tmp_path / f"{name}.jsonl"
-    proc = run_llmpar(["train", *ARGS, "--model", model, "--metrics", str(path), *flags])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return read_metrics(path)
+    return train_metrics(tmp_path, name, [*ARGS, "--model", model, *flags])
 
 
 @pytest.fixture(scope="module")

@@ -73,6 +73,16 @@ class InOrder:
             self.mark(i)
 
 
+def accumulate(shard: torch.Tensor, grad: torch.Tensor | None, reduced: torch.Tensor) -> torch.Tensor:
+    """Add a reduced gradient slice into a shard's gradient, allocating it with the step's first one."""
+    if grad is None:
+        grad = reduced.clone()
+        shard.grad = grad
+    else:
+        grad.add_(reduced)
+    return grad
+
+
 def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> None:
     if max_norm > 0 and grads:
         torch._foreach_mul_(grads, torch.clamp(max_norm / (norm + 1e-6), max=1.0))

@@ -28,7 +28,7 @@ import torch.nn as nn
 
 from llmpar.comm import Comm
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, sharded_norm
+from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, sharded_norm
 from llmpar.parallel.flat import FlatParams, bucketize
 
 
@@ -121,12 +121,7 @@ class ShardedOptimizer(DataParallelEngine):
         b.handle.wait()
         b.handle = None
         if self.stage == 2:
-            reduced = b.staging[b.flat.lo: b.flat.hi]
-            if b.grad_shard is None:
-                b.grad_shard = reduced.clone()
-                b.shard.grad = b.grad_shard
-            else:
-                b.grad_shard.add_(reduced)
+            b.grad_shard = accumulate(b.shard, b.grad_shard, b.staging[b.flat.lo: b.flat.hi])
             b.staging = None
 
     def end_micro_batch(self, last: bool) -> None:

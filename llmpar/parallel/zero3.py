@@ -29,7 +29,7 @@ import torch.nn as nn
 
 from llmpar.comm import Comm
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, sharded_norm
+from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, sharded_norm
 from llmpar.parallel.flat import FlatParams
 
 
@@ -169,12 +169,7 @@ class FullySharded(DataParallelEngine):
     def _retire(self, unit: _Unit) -> None:
         """Wait for a unit's reduce-scatter, add its slice to the gradient shard, free the buffer."""
         unit.reduce_handle.wait()
-        reduced = unit.grad_buffer[unit.flat.lo: unit.flat.hi]
-        if unit.grad_shard is None:
-            unit.grad_shard = reduced.clone()
-            unit.shard.grad = unit.grad_shard
-        else:
-            unit.grad_shard.add_(reduced)
+        unit.grad_shard = accumulate(unit.shard, unit.grad_shard, unit.grad_buffer[unit.flat.lo: unit.flat.hi])
         unit.grad_buffer = unit.reduce_handle = None
 
     # The engine's interface.
