@@ -53,7 +53,8 @@ def worker(args) -> None:
     from llmpar.config import TrainConfig, validate
     from llmpar.model import build_model
     from llmpar.train.lr import lr_at
-    from llmpar.train.trainer import Trainer, make_optimizer
+    from llmpar.optim import adamw
+    from llmpar.train.trainer import Trainer
 
     cfg = validate(TrainConfig(model=args.model, dp=args.dp, micro_batches=args.micro_batches, device="cpu",
                                steps=args.rounds * args.steps, global_batch_size=args.global_batch_size,
@@ -61,7 +62,7 @@ def worker(args) -> None:
     trainer = Trainer(cfg)  # joins the process group
     reference = build_model(cfg.model_cfg, cfg.seed)
     ddp = torch.nn.parallel.DistributedDataParallel(reference, bucket_cap_mb=25, gradient_as_bucket_view=True)
-    ddp_opt = make_optimizer(reference, cfg)
+    ddp_opt = adamw(list(reference.parameters()), cfg.lr, cfg.weight_decay)
     for group in ddp_opt.param_groups:
         group["lr"] = lr_at(1, lr=cfg.lr, warmup=0, steps=cfg.steps, schedule="constant")
 
