@@ -5,7 +5,15 @@
 
 Each layout is started through the real command line (`python -m llmpar train`), with the same seed, data and
 global batch. Prints, per layout, the largest relative difference of the loss and of the gradient norm over all
-steps, and the measured dp traffic per step against the ring all-reduce formula 2(N-1)/N x gradient bytes.
+steps; the measured dp traffic of the last step against the formula of its ZeRO stage, with f = (N-1)/N, G the
+gradient bytes and M the micro-batches:
+
+    stage 0 and 1: 2f·G        stage 2: (M+1)f·G        stage 3: 3M·f·G
+
+and the model state per rank relative to one process, against (weights + gradients + 2 moments = 4 units):
+
+    stage 0: 1     stage 1: (2 + 2/N)/4     stage 2: (1 + 3/N)/4     stage 3: 1/N
+
 With --assert-equal TOL it exits non-zero when a loss differs by more than TOL.
 """
 
@@ -29,6 +37,15 @@ def run(flags: list[str], path: str) -> list[dict]:
         sys.exit(f"{shlex.join(cmd)} failed:\n{proc.stderr}")
     with open(path) as f:
         return [json.loads(line) for line in f]
+
+
+def traffic(zero: int, n: int, m: int, grad_bytes: int) -> float:
+    f = (n - 1) / n
+    return {0: 2 * f, 1: 2 * f, 2: (m + 1) * f, 3: 3 * m * f}[zero] * grad_bytes
+
+
+def state(zero: int, n: int) -> float:
+    return {0: 1.0, 1: (2 + 2 / n) / 4, 2: (1 + 3 / n) / 4, 3: 1 / n}[zero]
 
 
 def rel(a: list[dict], b: list[dict], key: str) -> float:
@@ -55,14 +72,17 @@ def main() -> None:
         ref = run(common + ["--dp", "1"], os.path.join(tmp, "ref.jsonl"))
         print(f"reference: 1 process, {args.model}, {args.dtype}, {args.steps} steps, "
               f"loss {ref[0]['loss']:.6f} -> {ref[-1]['loss']:.6f}; gradient {grad_bytes:,} bytes")
-        print(f"{'layout':34}{'max rel. diff loss':>20}{'grad norm':>12}{'dp bytes/step':>16}{'formula':>14}")
+        print(f"{'layout':40}{'max rel. diff: loss':>20}{'grad norm':>11}{'dp bytes/step':>15}{'formula':>12}"
+              f"{'state ratio':>13}{'formula':>9}")
         for i, layout in enumerate(layouts):
             got = run(common + shlex.split(layout), os.path.join(tmp, f"{i}.jsonl"))
-            n = got[0]["layout"]["dp"]
-            formula = 2 * (n - 1) / n * grad_bytes
+            lay = got[0]["layout"]
+            n, zero, m = lay["dp"], lay["zero"], lay["micro_batches"]
             worst = max(worst, rel(ref, got, "loss"))
-            print(f"{layout:34}{rel(ref, got, 'loss'):>20.2e}{rel(ref, got, 'grad_norm'):>12.2e}"
-                  f"{got[-1]['comm_bytes']['dp']:>16,}{formula:>14,.0f}")
+            ratio = got[-1]["model_state_bytes"] / ref[-1]["model_state_bytes"]
+            print(f"{layout:40}{rel(ref, got, 'loss'):>20.2e}{rel(ref, got, 'grad_norm'):>11.2e}"
+                  f"{got[-1]['comm_bytes']['dp']:>15,}{traffic(zero, n, m, grad_bytes):>12,.0f}"
+                  f"{ratio:>13.4f}{state(zero, n):>9.4f}")
     if args.assert_equal is not None and worst > args.assert_equal:
         sys.exit(f"a layout's loss differs by {worst:.2e} > {args.assert_equal:.0e}")
 
