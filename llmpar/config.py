@@ -156,8 +156,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         raise UserError(f"the layout needs {cfg.world_size} processes, one per GPU, but this machine has "
                         f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp, use --device cpu, or run under torchrun "
                         f"across several machines")
-    if cfg.tp > 1:
-        raise UserError(f"--tp {cfg.tp}: tensor parallelism is not in this version of llmpar yet; use --tp 1")
+    _check_tensor_parallel(cfg)
     if cfg.pp > 1:
         raise UserError(f"--pp {cfg.pp}: pipeline parallelism is not in this version of llmpar yet; use --pp 1")
     _choice("--zero", cfg.zero, (0, 1, 2, 3))
@@ -167,8 +166,6 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.schedule is not None:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     cfg.schedule = cfg.schedule or "1f1b"
-    if cfg.sequence_parallel:
-        raise UserError("--sequence-parallel needs tensor parallelism, which is not in this version of llmpar yet")
     _choice("--recompute", cfg.recompute, RECOMPUTE)
     if cfg.recompute != "none":
         raise UserError(f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
@@ -185,6 +182,10 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.seq_len is None:
         cfg.seq_len = min(mc.max_seq_len, 256)
     _positive("--seq-len", cfg.seq_len)
+    if cfg.sequence_parallel and cfg.seq_len % cfg.tp:
+        raise UserError(f"--sequence-parallel splits the sequence over --tp {cfg.tp} ranks, but --seq-len "
+                        f"{cfg.seq_len} is not divisible by {cfg.tp}; use --seq-len "
+                        f"{_nearby_multiples(cfg.seq_len, cfg.tp)}")
     if cfg.seq_len > mc.max_seq_len:
         raise UserError(f"--seq-len {cfg.seq_len} is longer than the model's max_seq_len {mc.max_seq_len}; "
                         f"use --seq-len {mc.max_seq_len} or less, or a model config with a larger max_seq_len")
@@ -221,6 +222,25 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         if os.path.exists(parent) and not os.path.isdir(parent):
             raise UserError(f"--metrics {cfg.metrics}: {parent} is not a folder")
     return cfg
+
+
+def _check_tensor_parallel(cfg: TrainConfig) -> None:
+    """Shapes tensor parallelism splits must divide by --tp (the vocabulary need not: it is padded)."""
+    mc, t = cfg.model_cfg, cfg.tp
+    if cfg.sequence_parallel and t == 1:
+        raise UserError("--sequence-parallel shards activations over the tensor-parallel ranks; it needs --tp 2 "
+                        "or more")
+    if t == 1:
+        return
+    fits = [k for k in range(1, mc.n_heads + 1)
+            if mc.n_heads % k == 0 and mc.n_kv_heads % k == 0 and mc.d_ff % k == 0]
+    hint = f"--tp values that fit this model: {', '.join(map(str, fits))}"
+    if t > mc.n_heads:
+        raise UserError(f"--tp {t} is more than the model's {mc.n_heads} attention heads; {hint}")
+    for name, value in (("n_heads", mc.n_heads), ("n_kv_heads", mc.n_kv_heads), ("d_ff", mc.d_ff)):
+        if value % t:
+            raise UserError(f"--tp {t} splits {name} across ranks, but {name}={value} is not divisible by {t}; "
+                            f"{hint}")
 
 
 def _check_data_size(cfg: TrainConfig) -> None:

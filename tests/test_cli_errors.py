@@ -98,7 +98,7 @@ def test_zero_needs_replicas(no_launch, capsys):
 
 
 def test_unsupported_layouts_say_so(no_launch, capsys):
-    for flags in (["--tp", "2"], ["--pp", "2"], ["--sequence-parallel"], ["--save", "x"]):
+    for flags in (["--pp", "2"], ["--save", "x"]):
         assert "not in this version" in _error(capsys, ["train", *flags])
 
 

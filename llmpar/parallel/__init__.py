@@ -1,5 +1,7 @@
 """Parallel strategies, one module each, applied as transformations of the plain model.
 
+Tensor parallelism (the tp axis): tensor_parallel.apply_tensor_parallel, with tp_mappings' conjugate operations.
+
 Data-parallel family (the `--zero` stage picks one; each implements `engine.DataParallelEngine`):
     data_parallel.DataParallel      stage 0: replicas, bucketed all-reduce overlapped with backward
     zero.ShardedOptimizer           stages 1 and 2: optimizer state (and gradients) sharded
@@ -12,13 +14,15 @@ from llmpar.parallel.zero import ShardedOptimizer
 from llmpar.parallel.zero3 import FullySharded
 
 
-def data_parallel(model, comm, zero: int, lr: float, weight_decay: float) -> DataParallelEngine:
-    """The data-parallel engine for a ZeRO stage, over the mesh's dp axis."""
+def data_parallel(model, comm, zero: int, lr: float, weight_decay: float, replicated=frozenset(),
+                  partial_grads=frozenset()) -> DataParallelEngine:
+    """The data-parallel engine for a ZeRO stage, over the mesh's dp axis (within each tp group's position)."""
+    kw = dict(replicated=replicated, partial_grads=partial_grads)
     if zero == 0:
-        return DataParallel(model, comm, lr, weight_decay)
+        return DataParallel(model, comm, lr, weight_decay, **kw)
     if zero in (1, 2):
-        return ShardedOptimizer(model, comm, zero, lr, weight_decay)
-    return FullySharded(model, comm, lr, weight_decay)
+        return ShardedOptimizer(model, comm, zero, lr, weight_decay, **kw)
+    return FullySharded(model, comm, lr, weight_decay, **kw)
 
 
 __all__ = ["DataParallel", "DataParallelEngine", "FullySharded", "ShardedOptimizer", "data_parallel"]

@@ -18,7 +18,7 @@ import torch.nn as nn
 
 from llmpar.comm import Comm
 from llmpar.optim import adamw
-from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, local_norm
+from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, global_norm, squares
 from llmpar.parallel.flat import bucketize
 
 
@@ -35,10 +35,11 @@ class _GradBucket:
 
 
 class DataParallel(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float,
-                 bucket_bytes: int = 25 * 2**20):
-        self.comm = comm
+    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, replicated=frozenset(),
+                 partial_grads=frozenset(), bucket_bytes: int = 25 * 2**20):
+        self.comm, self.replicated, self.partial_grads = comm, set(replicated), set(partial_grads)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
+        self.device = self.params[0].device
         self.buckets = [_GradBucket(ps) for ps in bucketize(self.params[::-1], bucket_bytes)]
         self._bucket_index = {p: i for i, b in enumerate(self.buckets) for p in b.params}
         for p in self.params:
@@ -66,6 +67,8 @@ class DataParallel(DataParallelEngine):
             b.views[p].copy_(p.grad)
             p.grad = b.views[p]
         if self._syncing:
+            if p in self.partial_grads:  # the step's accumulated gradient, summed over the tp group
+                self.comm.all_reduce(p.grad, "tp")
             b.pending.discard(p)
             if not b.pending:
                 self.order.mark(i)
@@ -82,9 +85,15 @@ class DataParallel(DataParallelEngine):
         self._syncing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
+        # Every replica holds the same reduced gradient; over the tp group, shards add up and replicated
+        # parameters count once (on tp rank 0).
+        own = [p.grad for p in self.params if p not in self.replicated]
+        sq = squares(own, self.device)
+        if self.comm.mesh.rank_in("tp") == 0:
+            sq = sq + squares([p.grad for p in self.params if p in self.replicated], self.device)
+        norm = global_norm(sq, self.comm, ("tp",))
         grads = [p.grad for p in self.params]
-        norm = local_norm(grads)  # every replica holds the same reduced gradient
-        clip_(grads, norm, max_norm)
+        clip_(grads, norm.to(grads[0].dtype), max_norm)
         return float(norm)
 
     def held_tensors(self) -> list[torch.Tensor]:

@@ -21,7 +21,13 @@ from llmpar.comm import Comm
 
 
 class DataParallelEngine:
+    """`replicated`: parameters every rank of the tp group holds whole (norms, row biases): counted once in the
+    gradient norm. `partial_grads`: replicated parameters whose gradients are partial sums over the tp group
+    (sequence parallelism): summed over it as soon as complete, before the data-parallel reduction."""
+
     optimizer = None
+    replicated: set = frozenset()
+    partial_grads: set = frozenset()
 
     def zero_grad(self) -> None:
         raise NotImplementedError
@@ -88,14 +94,16 @@ def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> Non
         torch._foreach_mul_(grads, torch.clamp(max_norm / (norm + 1e-6), max=1.0))
 
 
-def local_norm(grads: list[torch.Tensor]) -> torch.Tensor:
-    if not grads:
-        return torch.zeros(())
-    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+def squares(tensors: list[torch.Tensor], device: torch.device) -> torch.Tensor:
+    """Sum of the squares of the elements of some tensors, in fp64."""
+    if not tensors:
+        return torch.zeros((), dtype=torch.float64, device=device)
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(tensors))).to(torch.float64) ** 2
 
 
-def sharded_norm(shards: list[torch.Tensor], comm: Comm) -> torch.Tensor:
-    """Norm of a gradient split across the dp group: squares summed over the group. Padding is zero."""
-    sq = local_norm(shards).to(torch.float64) ** 2
-    comm.all_reduce(sq, "dp")
-    return sq.sqrt()
+def global_norm(local_squares: torch.Tensor, comm: Comm, axes: tuple[str, ...]) -> torch.Tensor:
+    """The L2 norm of a gradient whose squares are spread over the ranks of some mesh axes (each element
+    counted on exactly one rank)."""
+    for axis in axes:
+        comm.all_reduce(local_squares, axis)
+    return local_squares.sqrt()

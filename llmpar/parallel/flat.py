@@ -45,14 +45,18 @@ class FlatParams:
         """Each parameter's place in another buffer laid out like this one (e.g. its gradient)."""
         return [buffer[off: off + k].view_as(p) for p, off, k in zip(self.params, self.offsets, self.numels)]
 
-    def decay_ranges(self) -> list[tuple[int, int]]:
-        """(start, end) ranges, in shard coordinates, of the elements of decayed parameters in this shard."""
+    def ranges(self, predicate) -> list[tuple[int, int]]:
+        """(start, end) ranges, in shard coordinates, of this shard's elements of the parameters `predicate` picks."""
         ranges = []
         for p, off, k in zip(self.params, self.offsets, self.numels):
             a, b = max(off, self.lo), min(off + k, self.hi)
-            if a < b and decays(p):
+            if a < b and predicate(p):
                 ranges.append((a - self.lo, b - self.lo))
         return ranges
+
+    def decay_ranges(self) -> list[tuple[int, int]]:
+        """The ranges of this shard that take weight decay (matrices and embeddings)."""
+        return self.ranges(decays)
 
     def release(self) -> None:
         """Free the full buffer's memory; the parameters keep their shapes but hold nothing until gathered."""

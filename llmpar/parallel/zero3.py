@@ -29,7 +29,8 @@ import torch.nn as nn
 
 from llmpar.comm import Comm
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, sharded_norm
+from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, global_norm
+from llmpar.parallel.zero import sharded_squares
 from llmpar.parallel.flat import FlatParams
 
 
@@ -41,7 +42,8 @@ class _Unit:
         self.grad_shard = None  # allocated by the step's first reduce-scatter, freed by zero_grad
         self.index = {p: i for i, p in enumerate(params)}
         self.uses: list[_Unit] = []  # other units whose parameters this unit's modules read (a tied head)
-        self.gather_for_backward = not all(isinstance(m, nn.Embedding) for m in modules)
+        self.gather_for_backward = not all(isinstance(m, nn.Embedding) or getattr(m, "is_lookup", False)
+                                           for m in modules)
         self.gather_handle = None
         self.pending: set = set()
         self.grad_buffer = None
@@ -64,8 +66,9 @@ def sharding_units(model: nn.Module) -> list[tuple[str, list[nn.Module]]]:
 
 
 class FullySharded(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float):
-        self.comm = comm
+    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, replicated=frozenset(),
+                 partial_grads=frozenset()):
+        self.comm, self.replicated, self.partial_grads = comm, set(replicated), set(partial_grads)
         n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
         owner: dict[nn.Parameter, _Unit] = {}
         self.units: list[_Unit] = []
@@ -142,6 +145,8 @@ class FullySharded(DataParallelEngine):
 
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         unit = self._unit_of[p]
+        if p in self.partial_grads:  # this micro-batch's gradient, summed over the tp group first
+            self.comm.all_reduce(p.grad, "tp")
         if unit.grad_buffer is None:
             unit.grad_buffer = self._grad_buffer(unit)
         unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(p.grad)
@@ -193,7 +198,7 @@ class FullySharded(DataParallelEngine):
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         shards = [u.grad_shard for u in self.units]
-        norm = sharded_norm(shards, self.comm)
+        norm = global_norm(sharded_squares(self.units, self.comm, self.replicated), self.comm, ("dp", "tp"))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 

@@ -26,6 +26,7 @@ from llmpar.mesh import Mesh
 from llmpar.errors import UserError
 from llmpar.model import build_model
 from llmpar.parallel import data_parallel
+from llmpar.parallel.tensor_parallel import apply_tensor_parallel
 from llmpar.train.lr import lr_at
 from llmpar.train.metrics import MetricsWriter, SavedTensorMeter, peak_flops, peak_memory_bytes, unique_bytes
 
@@ -66,8 +67,15 @@ class Trainer:
             raise UserError(f"--data holds {len(tokens)} tokens, too few for one training and one validation "
                             f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
 
+        # The plain model, with the single-process weights; then the transformations, in order: TP, then DP/ZeRO.
         self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
-        self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay)
+        self.tp = apply_tensor_parallel(self.model, self.comm, cfg.sequence_parallel)
+        self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay,
+                                    replicated=self.tp.replicated, partial_grads=self.tp.partial_grads)
+        # The loss of the global batch is counted on one rank of each tp group (they all compute it).
+        self.owns_loss = self.mesh.coords["tp"] == 0
+        # Collective forwards (ZeRO-3's gathers, TP's reductions): every rank must take part in sampling.
+        self.all_sample = cfg.zero == 3 or cfg.tp > 1
         self.meter = SavedTensorMeter(self.model.parameters())  # after the engine: it may move the parameters
         self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
         self.peak = peak_flops(self.device, cfg.dtype)
@@ -82,7 +90,7 @@ class Trainer:
         """Summed token cross-entropy of a micro-batch."""
         with self.autocast():
             logits = self.model(x.to(self.device))
-            return F.cross_entropy(logits.flatten(0, 1), y.to(self.device).flatten(), reduction="sum")
+            return self.tp.cross_entropy_sum(logits, y.to(self.device))
 
     def train_step(self, step: int) -> dict:
         """One optimizer step (step counts from 0). Returns this rank's measurements."""
@@ -102,7 +110,8 @@ class Trainer:
                 loss = self.loss_sum(x, y) / self.tokens_per_step
             loss.backward()
             self.engine.end_micro_batch(last)
-            loss_part += loss.detach().double()
+            if self.owns_loss:
+                loss_part += loss.detach().double()
         grad_norm = self.engine.clip_grad_norm_(cfg.grad_clip)
         self.engine.step(lr)
         if self.device.type == "cuda":
@@ -144,8 +153,10 @@ class Trainer:
         b = self.cfg.micro_batch_size
         for start in range(lo, hi, b):
             seq = self.batches.val_samples(start, min(b, hi - start))
-            total[0] += self.loss_sum(seq[:, :-1], seq[:, 1:]).double()
-            total[1] += seq[:, 1:].numel()
+            loss = self.loss_sum(seq[:, :-1], seq[:, 1:]).double()
+            if self.owns_loss:
+                total[0] += loss
+                total[1] += seq[:, 1:].numel()
         self.comm.all_reduce(total, "world", op="sum")
         return float(total[0] / total[1])
 
@@ -155,8 +166,12 @@ class Trainer:
         ids = torch.as_tensor(self.tokenizer.encode(prompt), dtype=torch.int64)[None].to(self.device)
         g = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
         for _ in range(self.cfg.sample_tokens):
+            window = ids[:, -self.cfg.seq_len:]
+            n = window.size(1)
+            if self.cfg.sequence_parallel:  # the sequence must split evenly: pad after (causal: no effect before)
+                window = F.pad(window, (0, -n % self.cfg.tp))
             with self.autocast():
-                logits = self.model(ids[:, -self.cfg.seq_len:])[0, -1].float()
+                logits = self.tp.full_logits(self.model(window))[0, n - 1].float()
             next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
             ids = torch.cat([ids, next_id[None]], dim=1)
         return self.tokenizer.decode(ids[0].tolist())
@@ -190,8 +205,7 @@ class Trainer:
         elapsed = time.perf_counter() - start
         summary = {"first_loss": first["loss"], "final_loss": last["loss"], "val_loss": self.validation_loss(),
                    "tokens_per_s": cfg.steps * self.tokens_per_step / elapsed, "elapsed_s": elapsed}
-        # With ZeRO-3 every forward gathers parameters from all replicas, so all of them sample (alike).
-        if cfg.sample_tokens > 0 and (self.is_logger or cfg.zero == 3):
+        if cfg.sample_tokens > 0 and (self.is_logger or self.all_sample):  # they sample alike
             summary["sample"] = self.sample()
         if self.is_logger:
             print_summary(cfg, summary)

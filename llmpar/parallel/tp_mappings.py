@@ -1,0 +1,101 @@
+"""The communication of tensor parallelism, each operation named by its pair of forward and backward collectives
+(the vocabulary of Megatron-LM's `mappings.py`). All of them go through `Comm` on the "tp" axis.
+
+    copy_to_tp            forward: identity              backward: all-reduce
+    reduce_from_tp        forward: all-reduce            backward: identity
+    gather_from_sequence  forward: all-gather (sequence) backward: reduce-scatter (sequence)
+    reduce_scatter_to_sequence
+                          forward: reduce-scatter (seq.) backward: all-gather (sequence)
+
+Activations are (batch, sequence, features); the sequence is dimension 1. A sequence-parallel tensor holds
+this rank's contiguous 1/tp of the sequence.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from llmpar.comm import Comm
+
+
+def all_gather_sequence(x: torch.Tensor, comm: Comm) -> torch.Tensor:
+    """(B, T/n, ...) on each rank -> (B, T, ...), the ranks' parts in rank order."""
+    n = comm.mesh.size("tp")
+    out = torch.empty((n, *x.shape), dtype=x.dtype, device=x.device)
+    comm.all_gather(out.view(-1), x.contiguous().view(-1), "tp")
+    return out.movedim(0, 1).reshape(x.size(0), n * x.size(1), *x.shape[2:])  # (B, n, T/n, ...) -> (B, T, ...)
+
+
+def reduce_scatter_sequence(x: torch.Tensor, comm: Comm) -> torch.Tensor:
+    """(B, T, ...) partial sums on each rank -> this rank's (B, T/n, ...) of their sum."""
+    n = comm.mesh.size("tp")
+    B, T = x.size(0), x.size(1)
+    chunks = x.reshape(B, n, T // n, *x.shape[2:]).movedim(1, 0).contiguous()  # (n, B, T/n, ...)
+    out = torch.empty(chunks.shape[1:], dtype=x.dtype, device=x.device)
+    comm.reduce_scatter(out.view(-1), chunks.view(-1), "tp")
+    return out
+
+
+def _all_reduce(x: torch.Tensor, comm: Comm) -> torch.Tensor:
+    x = x.clone()  # never reduce in place a tensor autograd may hand to someone else too
+    comm.all_reduce(x, "tp")
+    return x
+
+
+class _CopyToTP(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, comm):
+        ctx.comm = comm
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _all_reduce(grad, ctx.comm), None
+
+
+class _ReduceFromTP(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, comm):
+        return _all_reduce(x, comm)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class _GatherFromSequence(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, comm):
+        ctx.comm = comm
+        return all_gather_sequence(x, comm)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return reduce_scatter_sequence(grad, ctx.comm), None
+
+
+class _ReduceScatterToSequence(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, comm):
+        ctx.comm = comm
+        return reduce_scatter_sequence(x, comm)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return all_gather_sequence(grad, ctx.comm), None
+
+
+def copy_to_tp(x, comm):
+    return _CopyToTP.apply(x, comm)
+
+
+def reduce_from_tp(x, comm):
+    return _ReduceFromTP.apply(x, comm)
+
+
+def gather_from_sequence(x, comm):
+    return _GatherFromSequence.apply(x, comm)
+
+
+def reduce_scatter_to_sequence(x, comm):
+    return _ReduceScatterToSequence.apply(x, comm)
