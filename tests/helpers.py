@@ -7,9 +7,10 @@ import os
 import subprocess
 import sys
 
-# A small, fast configuration: the tiny model, short sequences, a few steps.
-FAST = ["--model", "tiny", "--seq-len", "32", "--global-batch-size", "8", "--steps", "4",
-        "--eval-sequences", "8", "--sample-tokens", "0", "--no-progress", "--device", "cpu"]
+# A small, fast configuration: short sequences, a few steps; FAST adds the tiny model.
+FAST_RUN = ["--seq-len", "32", "--global-batch-size", "8", "--steps", "4", "--eval-sequences", "8",
+            "--sample-tokens", "0", "--no-progress", "--device", "cpu"]
+FAST = ["--model", "tiny", *FAST_RUN]
 
 
 def run_llmpar(args: list[str], env: dict | None = None, timeout: float = 300, cwd: str | None = None,

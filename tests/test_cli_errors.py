@@ -109,3 +109,18 @@ def test_the_real_command_prints_one_line_and_no_traceback():
     assert proc.stderr.strip() == ("llmpar train: error: --global-batch-size 7 is not divisible by dp × "
                                    "micro-batches = 2 × 1 = 2; use 6 or 8, or change --dp/--micro-batches")
     assert proc.stdout == ""
+
+
+def test_tensor_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
+    small_kv = ["--model", "tiny"]  # 4 heads, 2 kv heads, d_ff 176
+    err = _error(capsys, ["train", *small_kv, "--tp", "4"])
+    assert "n_kv_heads=2 is not divisible by 4" in err and "--tp values that fit this model: 1, 2" in err
+    err = _error(capsys, ["train", *small_kv, "--tp", "8"])
+    assert "more than the model's 4 attention heads" in err
+    odd_ff = tmp_path / "m.json"
+    odd_ff.write_text(json.dumps({"arch": "llama", "vocab_size": 256, "d_model": 64, "n_layers": 2,
+                                  "n_heads": 4, "d_ff": 130, "max_seq_len": 64}))
+    assert "d_ff=130 is not divisible by 4" in _error(capsys, ["train", "--model-config", str(odd_ff), "--tp", "4"])
+    err = _error(capsys, ["train", *small_kv, "--tp", "2", "--sequence-parallel", "--seq-len", "33"])
+    assert "--seq-len 33 is not divisible by 2" in err and "32 or 34" in err
+    assert "needs --tp 2 or more" in _error(capsys, ["train", "--sequence-parallel"])

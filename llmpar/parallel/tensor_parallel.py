@@ -40,11 +40,18 @@ class _SequenceInput:
     """A sequence shard entering a group of column-parallel layers under SP; gathered again, once, in backward."""
 
     def __init__(self, shard: torch.Tensor, comm: Comm, users: int):
-        self.shard, self.comm, self.users, self._full = shard, comm, users, None
+        self.shard, self.comm, self.users = shard, comm, users
+        self._pending = self._full = None
+
+    def start(self) -> None:
+        """Start gathering (the first user in backward); it travels while the input gradient is computed."""
+        if self._full is None and self._pending is None:
+            self._pending = all_gather_sequence(self.shard, self.comm, async_op=True)
 
     def full(self) -> torch.Tensor:
+        self.start()
         if self._full is None:
-            self._full = all_gather_sequence(self.shard, self.comm)
+            self._full, self._pending = self._pending(), None
         return self._full
 
     def release(self) -> None:
@@ -65,10 +72,11 @@ class _LinearOnSequenceShard(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         _, weight = ctx.saved_tensors
-        x_full = ctx.entry.full()
-        ctx.entry.release()
+        ctx.entry.start()
         # In the gradient's precision: under bf16 autocast the forward matmul ran in bf16, and so does this.
         grad_input = grad @ weight.to(grad.dtype)
+        x_full = ctx.entry.full()
+        ctx.entry.release()
         grad_weight = grad.flatten(0, -2).t() @ x_full.flatten(0, -2).to(grad.dtype)
         grad_bias = grad.flatten(0, -2).sum(0) if ctx.has_bias else None
         return grad_input, grad_weight, grad_bias, None

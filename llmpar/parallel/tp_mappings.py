@@ -18,12 +18,18 @@ import torch
 from llmpar.comm import Comm
 
 
-def all_gather_sequence(x: torch.Tensor, comm: Comm) -> torch.Tensor:
-    """(B, T/n, ...) on each rank -> (B, T, ...), the ranks' parts in rank order."""
+def all_gather_sequence(x: torch.Tensor, comm: Comm, async_op: bool = False):
+    """(B, T/n, ...) on each rank -> (B, T, ...), the ranks' parts in rank order. With async_op, returns a
+    function that waits for the transfer and returns the result."""
     n = comm.mesh.size("tp")
     out = torch.empty((n, *x.shape), dtype=x.dtype, device=x.device)
-    comm.all_gather(out.view(-1), x.contiguous().view(-1), "tp")
-    return out.movedim(0, 1).reshape(x.size(0), n * x.size(1), *x.shape[2:])  # (B, n, T/n, ...) -> (B, T, ...)
+    handle = comm.all_gather(out.view(-1), x.contiguous().view(-1), "tp", async_op=async_op)
+
+    def result():
+        if handle is not None:
+            handle.wait()
+        return out.movedim(0, 1).reshape(x.size(0), n * x.size(1), *x.shape[2:])  # (B, n, T/n, ...) -> (B, T, ...)
+    return result if async_op else result()
 
 
 def reduce_scatter_sequence(x: torch.Tensor, comm: Comm) -> torch.Tensor:

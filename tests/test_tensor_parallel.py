@@ -1,0 +1,92 @@
+"""Tensor parallelism (with and without sequence parallelism) with real worker processes (slow). fp64.
+
+The models have grouped-query attention (8 query heads, 4 kv heads) and a vocabulary of 259 tokens, which
+divides by neither 2 nor 4: the padding must leave the loss unchanged.
+"""
+
+import os
+
+import pytest
+
+from helpers import FAST_RUN, max_rel_diff, train_metrics
+
+pytestmark = pytest.mark.slow
+
+HERE = os.path.dirname(__file__)
+MODELS = {"llama": os.path.join(HERE, "models", "llama-gqa-v259.json"),
+          "gpt2": os.path.join(HERE, "models", "gpt2-gqa-v259.json")}
+ARGS = FAST_RUN + ["--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1"]
+LAYOUTS = [(tp, sp) for tp in (2, 4) for sp in (False, True)]
+LAYERS, BSH_BYTES = 2, 8 * 32 * 64 * 8  # layers; one (batch, sequence, d_model) activation in fp64
+
+
+def train(tmp_path, name, model, *flags):
+    return train_metrics(tmp_path, name, [*ARGS, "--model-config", MODELS[model], *flags])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tp")
+    out = {}
+    for model in MODELS:
+        out[model] = train(tmp, f"{model}-ref", model, "--dp", "1")
+        for tp, sp in LAYOUTS:
+            out[model, tp, sp] = train(tmp, f"{model}-tp{tp}-{sp}", model, "--dp", "1", "--tp", str(tp),
+                                       *(["--sequence-parallel"] if sp else []))
+    return out
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("tp,sp", LAYOUTS)
+def test_fp64_matches_one_process(runs, model, tp, sp):
+    assert max_rel_diff(runs[model], runs[model, tp, sp], "loss") <= 1e-9
+    assert max_rel_diff(runs[model], runs[model, tp, sp], "grad_norm") <= 1e-9
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("tp,sp", LAYOUTS)
+def test_tp_traffic(runs, model, tp, sp):
+    got = runs[model, tp, sp][-1]["comm_bytes"]
+    assert got["dp"] == got["pp"] == 0
+    f = (tp - 1) / tp
+    # Four all-reduces of the layer activation per layer, one for the embedding's output, one for the head's
+    # input gradient (the vocabulary-parallel cross-entropy adds three of one number per token).
+    all_reduces = 2 * f * BSH_BYTES * (4 * LAYERS + 2)
+    if not sp:
+        assert abs(got["tp"] - all_reduces) <= 0.10 * all_reduces
+    else:
+        # The same reduce-scatters and all-gathers, plus one all-gather per column-parallel group in backward
+        # (the sequence shard gathered again for the weight gradient, instead of keeping the full input):
+        # 10 transfers of f·bsh per layer and 5 for the embedding and head; then the replicated parameters'
+        # partial gradients summed (all-reduced) over the group, and the cross-entropy's three numbers per token.
+        expected = f * BSH_BYTES * (10 * LAYERS + 5) + 2 * f * 8 * (replicated_params(model) + 3 * 8 * 32)
+        assert abs(got["tp"] - expected) <= 0.01 * expected, (got["tp"], expected)
+
+
+def replicated_params(model: str) -> int:
+    """Norms, row-parallel biases and learned positions: what every tp rank holds whole."""
+    d, seq = 64, 64
+    if model == "llama":
+        return LAYERS * 2 * d + d  # two RMSNorm weights per layer, the final norm
+    return LAYERS * (2 * 2 * d + 2 * d) + 2 * d + seq * d  # LayerNorms (weight, bias), wo/w2 biases, positions
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+@pytest.mark.parametrize("tp", [2, 4])
+def test_sequence_parallel_divides_activation_memory(runs, model, tp):
+    single = runs[model][-1]["activation_bytes"]
+    with_sp = runs[model, tp, True][-1]["activation_bytes"] / single
+    without = runs[model, tp, False][-1]["activation_bytes"] / single
+    assert with_sp <= 1.03 / tp, with_sp  # 1/tp, and a little that is replicated (token ids, loss statistics)
+    assert without > 1.25 * with_sp  # without SP the norms, residuals and layer inputs are replicated
+
+
+@pytest.mark.parametrize("model,flags", [
+    ("llama", ["--dp", "2", "--tp", "2", "--zero", "1", "--sequence-parallel"]),
+    ("gpt2", ["--dp", "2", "--tp", "2", "--zero", "3", "--micro-batches", "2"]),
+])
+def test_tensor_parallel_inside_data_parallel_and_zero(runs, tmp_path, model, flags):
+    got = train(tmp_path, "combo", model, *flags)
+    assert max_rel_diff(runs[model], got, "loss") <= 1e-9
+    assert max_rel_diff(runs[model], got, "grad_norm") <= 1e-9
+    assert got[-1]["comm_bytes"]["dp"] > 0 and got[-1]["comm_bytes"]["tp"] > 0
