@@ -48,60 +48,23 @@ def _all_reduce(x: torch.Tensor, comm: Comm) -> torch.Tensor:
     return x
 
 
-class _CopyToTP(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, comm):
-        ctx.comm = comm
-        return x.view_as(x)
+def _conjugate(name: str, forward, backward):
+    """An autograd operation that runs `forward(x, comm)` and, on the way back, `backward(grad, comm)`."""
+    class Op(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, comm):
+            ctx.comm = comm
+            return forward(x, comm)
 
-    @staticmethod
-    def backward(ctx, grad):
-        return _all_reduce(grad, ctx.comm), None
+        @staticmethod
+        def backward(ctx, grad):
+            return backward(grad, ctx.comm), None
 
-
-class _ReduceFromTP(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, comm):
-        return _all_reduce(x, comm)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, None
+    Op.__name__ = Op.__qualname__ = name
+    return Op.apply
 
 
-class _GatherFromSequence(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, comm):
-        ctx.comm = comm
-        return all_gather_sequence(x, comm)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return reduce_scatter_sequence(grad, ctx.comm), None
-
-
-class _ReduceScatterToSequence(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, comm):
-        ctx.comm = comm
-        return reduce_scatter_sequence(x, comm)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return all_gather_sequence(grad, ctx.comm), None
-
-
-def copy_to_tp(x, comm):
-    return _CopyToTP.apply(x, comm)
-
-
-def reduce_from_tp(x, comm):
-    return _ReduceFromTP.apply(x, comm)
-
-
-def gather_from_sequence(x, comm):
-    return _GatherFromSequence.apply(x, comm)
-
-
-def reduce_scatter_to_sequence(x, comm):
-    return _ReduceScatterToSequence.apply(x, comm)
+copy_to_tp = _conjugate("CopyToTP", lambda x, comm: x.view_as(x), _all_reduce)
+reduce_from_tp = _conjugate("ReduceFromTP", _all_reduce, lambda grad, comm: grad)
+gather_from_sequence = _conjugate("GatherFromSequence", all_gather_sequence, reduce_scatter_sequence)
+reduce_scatter_to_sequence = _conjugate("ReduceScatterToSequence", reduce_scatter_sequence, all_gather_sequence)
