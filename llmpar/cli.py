@@ -34,6 +34,9 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb [1f1b]")
     lay.add_argument("--virtual-stages", type=int, default=2, metavar="V", help="chunks per rank, interleaved [2]")
     lay.add_argument("--sequence-parallel", action="store_true", help="shard norm activations on the TP axis")
+    lay.add_argument("--sp-save-gathered", action="store_true",
+                     help="with SP, keep the gathered inputs of column-parallel layers for backward instead of "
+                          "gathering them again: TP's traffic, more activation memory")
     lay.add_argument("--recompute", default="none", metavar="MODE", help="none | selective | full [none]")
 
     b = p.add_argument_group("batch and optimization")

@@ -33,6 +33,7 @@ class TrainConfig:
     schedule: str | None = None
     virtual_stages: int = 2
     sequence_parallel: bool = False
+    sp_save_gathered: bool = False  # SP keeps the all-gathered column inputs for backward (no re-gather)
     recompute: str = "none"
     global_batch_size: int = 16
     micro_batches: int = 1
@@ -227,6 +228,9 @@ def validate(cfg: TrainConfig) -> TrainConfig:
 def _check_tensor_parallel(cfg: TrainConfig) -> None:
     """Shapes tensor parallelism splits must divide by --tp (the vocabulary need not: it is padded)."""
     mc, t = cfg.model_cfg, cfg.tp
+    if cfg.sp_save_gathered and not cfg.sequence_parallel:
+        raise UserError("--sp-save-gathered changes how --sequence-parallel trades memory for traffic; give "
+                        "--sequence-parallel with it, or leave it out")
     if cfg.sequence_parallel and t == 1:
         raise UserError("--sequence-parallel shards activations over the tensor-parallel ranks; it needs --tp 2 "
                         "or more")

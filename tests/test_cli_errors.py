@@ -124,3 +124,4 @@ def test_tensor_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
     err = _error(capsys, ["train", *small_kv, "--tp", "2", "--sequence-parallel", "--seq-len", "33"])
     assert "--seq-len 33 is not divisible by 2" in err and "32 or 34" in err
     assert "needs --tp 2 or more" in _error(capsys, ["train", "--sequence-parallel"])
+    assert "give --sequence-parallel with it" in _error(capsys, ["train", "--tp", "2", "--sp-save-gathered"])

@@ -81,6 +81,17 @@ def test_sequence_parallel_divides_activation_memory(runs, model, tp):
     assert without > 1.25 * with_sp  # without SP the norms, residuals and layer inputs are replicated
 
 
+@pytest.mark.parametrize("tp", [2, 4])
+def test_sp_saving_the_gathered_inputs_moves_what_tp_moves(runs, tmp_path, tp):
+    got = train(tmp_path, f"save{tp}", "llama", "--tp", str(tp), "--sequence-parallel", "--sp-save-gathered")
+    assert max_rel_diff(runs["llama"], got, "loss") <= 1e-9
+    tp_only = runs["llama", tp, False][-1]
+    assert abs(got[-1]["comm_bytes"]["tp"] - tp_only["comm_bytes"]["tp"]) <= 0.01 * tp_only["comm_bytes"]["tp"]
+    # ... and holds more than SP with re-gathering, less than TP alone
+    act = got[-1]["activation_bytes"]
+    assert runs["llama", tp, True][-1]["activation_bytes"] < act < tp_only["activation_bytes"]
+
+
 @pytest.mark.parametrize("model,flags", [
     ("llama", ["--dp", "2", "--tp", "2", "--zero", "1", "--sequence-parallel"]),
     ("gpt2", ["--dp", "2", "--tp", "2", "--zero", "3", "--micro-batches", "2"]),

@@ -20,6 +20,7 @@ region once, and each row-parallel layer leaves it:
                         the rank's sequence shard and gather it again in backward for their weight gradient,
                         so no full-sequence activation is kept (Megatron-LM does the same)
                  leave: reduce-scatter to the sequence (all-gather of the gradient)
+                 (`--sp-save-gathered` keeps the gathered input instead: TP's traffic exactly, more memory)
 
 Under SP the replicated parameters see only part of the sequence: their gradients are partial and are summed
 over the tp group before the data-parallel reduction (the engines do it; see `partial_grads`).
@@ -202,14 +203,15 @@ class TensorParallel:
         return parts.movedim(0, -2).flatten(-2)[..., : self.vocab_size]
 
 
-def _enter_region(module: nn.Module, columns: list[ColumnParallelLinear], comm: Comm, sequence_parallel: bool):
+def _enter_region(module: nn.Module, columns: list[ColumnParallelLinear], comm: Comm, sequence_parallel: bool,
+                  save_gathered: bool):
     """A forward pre-hook: the module's first argument enters the tensor-parallel region once for all its
     column-parallel layers."""
     def hook(mod, args):
         x, rest = args[0], args[1:]
         if not sequence_parallel:
             return (copy_to_tp(x, comm), *rest)
-        if torch.is_grad_enabled():
+        if torch.is_grad_enabled() and not save_gathered:
             entry = _SequenceInput(x.detach(), comm, users=len(columns))
             for column in columns:
                 column.entry = entry
@@ -217,9 +219,14 @@ def _enter_region(module: nn.Module, columns: list[ColumnParallelLinear], comm: 
     module.register_forward_pre_hook(hook)
 
 
-def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool) -> TensorParallel:
+def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
+                          save_gathered: bool = False) -> TensorParallel:
     """Split the plain model's layers across the mesh's tp axis, in place. The weights are cut from the full,
-    seeded ones, so the model is the single-process model, distributed."""
+    seeded ones, so the model is the single-process model, distributed.
+
+    `save_gathered` (with SP): the column-parallel layers keep their all-gathered input for backward instead of
+    gathering it again: SP then moves exactly what TP alone moves, and holds two full-sequence activations per
+    layer (and one for the output layer) more."""
     cfg = model.cfg
     tp = TensorParallel(comm, cfg.vocab_size, sequence_parallel)
     if tp.size == 1:
@@ -235,12 +242,12 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool)
         attn, mlp = block.attn, block.mlp
         attn.wq, attn.wk, attn.wv = (ColumnParallelLinear(lin, r, n) for lin in (attn.wq, attn.wk, attn.wv))
         attn.wo = RowParallelLinear(attn.wo, r, n, comm, sp)
-        _enter_region(attn, [attn.wq, attn.wk, attn.wv], comm, sp)
+        _enter_region(attn, [attn.wq, attn.wk, attn.wv], comm, sp, save_gathered)
         columns = ["w1", "w3"] if hasattr(mlp, "w3") else ["w1"]
         for name in columns:
             setattr(mlp, name, ColumnParallelLinear(getattr(mlp, name), r, n))
         mlp.w2 = RowParallelLinear(mlp.w2, r, n, comm, sp)
-        _enter_region(mlp, [getattr(mlp, name) for name in columns], comm, sp)
+        _enter_region(mlp, [getattr(mlp, name) for name in columns], comm, sp, save_gathered)
         tp.replicated.update(block.attn_norm.parameters())
         tp.replicated.update(block.mlp_norm.parameters())
         tp.replicated.update(p for p in (attn.wo.bias, mlp.w2.bias) if p is not None)
@@ -252,7 +259,7 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool)
         padded_head.weight[: cfg.vocab_size] = w
     tied = model.tok_emb.weight if cfg.tie_embeddings else None
     model.head = ColumnParallelLinear(padded_head, r, n, weight=tied)
-    _enter_region(model.head, [model.head], comm, sp)
+    _enter_region(model.head, [model.head], comm, sp, save_gathered)
     if sp:
         tp.partial_grads = set(tp.replicated)
     return tp

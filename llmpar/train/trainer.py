@@ -69,7 +69,7 @@ class Trainer:
 
         # The plain model, with the single-process weights; then the transformations, in order: TP, then DP/ZeRO.
         self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
-        self.tp = apply_tensor_parallel(self.model, self.comm, cfg.sequence_parallel)
+        self.tp = apply_tensor_parallel(self.model, self.comm, cfg.sequence_parallel, cfg.sp_save_gathered)
         self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay,
                                     replicated=self.tp.replicated, partial_grads=self.tp.partial_grads)
         # The loss of the global batch is counted on one rank of each tp group (they all compute it).
