@@ -9,7 +9,9 @@ crosses the links whatever the algorithm's size:
     send or receive of S bytes                   S
 
 An operation on a group of one rank is a no-op and counts nothing. The "world" axis carries the few numbers
-the metrics gather each step; it is counted apart and not reported as training traffic.
+the metrics gather each step; it is counted apart and not reported as training traffic, as is any operation
+called with count=False (the metrics' own bookkeeping). The "pp_ends" group (first and last pipeline stage,
+which share a tied embedding) counts as pipeline traffic.
 """
 
 from __future__ import annotations
@@ -50,26 +52,28 @@ class Comm:
         self.mesh = mesh
         self.bytes = {axis: 0.0 for axis in (*AXES, "world")}
 
-    def _count(self, axis: str, kind: str, t: torch.Tensor) -> None:
-        self.bytes[axis] += bus_bytes(kind, t.numel() * t.element_size(), self.mesh.size(axis))
+    def _count(self, axis: str, kind: str, t: torch.Tensor, count: bool = True) -> None:
+        bucket = "pp" if axis == "pp_ends" else axis if count else "world"
+        self.bytes[bucket] += bus_bytes(kind, t.numel() * t.element_size(), self.mesh.size(axis))
 
     def take_counts(self) -> dict[str, float]:
         """Bytes counted per axis since the last call, and reset."""
         counts, self.bytes = self.bytes, {axis: 0.0 for axis in self.bytes}
         return counts
 
-    def all_reduce(self, t: torch.Tensor, axis: str, op: str = "sum", async_op: bool = False):
+    def all_reduce(self, t: torch.Tensor, axis: str, op: str = "sum", async_op: bool = False, count: bool = True):
         if self.mesh.size(axis) == 1:
             return _Done() if async_op else None
-        self._count(axis, "all_reduce", t)
+        self._count(axis, "all_reduce", t, count)
         return dist.all_reduce(t, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
 
-    def all_gather(self, out: torch.Tensor, inp: torch.Tensor, axis: str, async_op: bool = False):
+    def all_gather(self, out: torch.Tensor, inp: torch.Tensor, axis: str, async_op: bool = False,
+                   count: bool = True):
         """out (n·k, ...) = concatenation of every rank's inp (k, ...) along dim 0."""
         if self.mesh.size(axis) == 1:
             out.copy_(inp)
             return _Done() if async_op else None
-        self._count(axis, "all_gather", out)
+        self._count(axis, "all_gather", out, count)
         return _all_gather_single(out, inp, group=self.mesh.group(axis), async_op=async_op)
 
     def reduce_scatter(self, out: torch.Tensor, inp: torch.Tensor, axis: str, op: str = "sum",
@@ -81,17 +85,19 @@ class Comm:
         self._count(axis, "reduce_scatter", inp)
         return _reduce_scatter_single(out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
 
-    def broadcast(self, t: torch.Tensor, axis: str, src_index: int = 0):
+    def broadcast(self, t: torch.Tensor, axis: str, src_index: int = 0, count: bool = True):
         """Copy the tensor of the group's `src_index`-th rank to every rank of the group."""
         if self.mesh.size(axis) == 1:
             return
-        self._count(axis, "broadcast", t)
+        self._count(axis, "broadcast", t, count)
         dist.broadcast(t, src=self.mesh.members(axis)[src_index], group=self.mesh.group(axis))
 
-    def isend(self, t: torch.Tensor, dst: int, axis: str = "pp"):
+    def isend(self, t: torch.Tensor, peer: int, axis: str = "pp"):
+        """Send to the `peer`-th rank of this rank's group on `axis`."""
         self._count(axis, "send", t)
-        return dist.isend(t, dst=dst)
+        return dist.isend(t, dst=self.mesh.members(axis)[peer])
 
-    def irecv(self, t: torch.Tensor, src: int, axis: str = "pp"):
+    def irecv(self, t: torch.Tensor, peer: int, axis: str = "pp"):
+        """Receive from the `peer`-th rank of this rank's group on `axis`."""
         self._count(axis, "recv", t)
-        return dist.irecv(t, src=src)
+        return dist.irecv(t, src=self.mesh.members(axis)[peer])

@@ -158,8 +158,6 @@ def validate(cfg: TrainConfig) -> TrainConfig:
                         f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp, use --device cpu, or run under torchrun "
                         f"across several machines")
     _check_tensor_parallel(cfg)
-    if cfg.pp > 1:
-        raise UserError(f"--pp {cfg.pp}: pipeline parallelism is not in this version of llmpar yet; use --pp 1")
     _choice("--zero", cfg.zero, (0, 1, 2, 3))
     if cfg.zero > 0 and cfg.dp == 1:
         raise UserError(f"--zero {cfg.zero} shards across data-parallel replicas, but --dp is 1: there is nothing "
@@ -190,6 +188,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.seq_len > mc.max_seq_len:
         raise UserError(f"--seq-len {cfg.seq_len} is longer than the model's max_seq_len {mc.max_seq_len}; "
                         f"use --seq-len {mc.max_seq_len} or less, or a model config with a larger max_seq_len")
+
+    _check_pipeline(cfg)
 
     # The optimization.
     _positive("--steps", cfg.steps)
@@ -223,6 +223,30 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         if os.path.exists(parent) and not os.path.isdir(parent):
             raise UserError(f"--metrics {cfg.metrics}: {parent} is not a folder")
     return cfg
+
+
+def _check_pipeline(cfg: TrainConfig) -> None:
+    """What the pipeline schedules need, checked before any worker starts (so that none can hang)."""
+    p, m, name = cfg.pp, cfg.micro_batches, cfg.schedule
+    if name in ("interleaved", "zb") and p == 1:
+        raise UserError(f"--schedule {name} is a pipeline schedule; it needs --pp 2 or more")
+    if name == "interleaved":
+        if cfg.virtual_stages < 2:
+            raise UserError(f"--schedule interleaved gives each rank --virtual-stages chunks; use 2 or more, "
+                            f"or --schedule 1f1b")
+        if m % p:
+            raise UserError(f"--schedule interleaved takes micro-batches {p} at a time (one per stage): "
+                            f"--micro-batches {m} is not a multiple of --pp {p}; use "
+                            f"{_nearby_multiples(m, p)}")
+    if p > 1 and cfg.zero >= 2:
+        raise UserError(f"--zero {cfg.zero} with --pp {p} is not in this version of llmpar yet; use --zero 0 or 1 "
+                        f"with pipeline parallelism")
+    chunks = p * (cfg.virtual_stages if name == "interleaved" else 1)
+    if chunks > cfg.model_cfg.n_layers:
+        raise UserError(f"the model has {cfg.model_cfg.n_layers} layers, too few for {chunks} pipeline chunks "
+                        f"(--pp {p}" + (f" × --virtual-stages {cfg.virtual_stages}" if name == "interleaved" else "")
+                        + "); each chunk needs at least one layer: lower --pp"
+                        + (" or --virtual-stages" if name == "interleaved" else ""))
 
 
 def _check_tensor_parallel(cfg: TrainConfig) -> None:

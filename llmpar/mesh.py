@@ -31,6 +31,11 @@ class Mesh:
                 group = self._new_group(ranks)
                 if rank in ranks:
                     self._members[axis], self._groups[axis] = ranks, group
+        if pp > 1:  # first and last stage of each (dp, tp) position: they share a tied embedding
+            for ranks in torch.stack([grid[0], grid[pp - 1]], dim=-1).reshape(-1, 2).tolist():
+                group = self._new_group(ranks)
+                if rank in ranks:
+                    self._members["pp_ends"], self._groups["pp_ends"] = ranks, group
         self._members["world"] = list(range(self.world_size))
         self._groups["world"] = dist.group.WORLD if self.world_size > 1 else None
 

@@ -98,8 +98,20 @@ def test_zero_needs_replicas(no_launch, capsys):
 
 
 def test_unsupported_layouts_say_so(no_launch, capsys):
-    for flags in (["--pp", "2"], ["--save", "x"]):
+    for flags in (["--save", "x"], ["--pp", "2", "--dp", "2", "--zero", "2"]):
         assert "not in this version" in _error(capsys, ["train", *flags])
+
+
+def test_pipeline_requests_that_cannot_run(no_launch, capsys):
+    err = _error(capsys, ["train", "--model", "tiny", "--pp", "4", "--schedule", "interleaved", "--micro-batches", "4"])
+    assert "too few for 8 pipeline chunks" in err and "--virtual-stages" in err
+    err = _error(capsys, ["train", "--pp", "2", "--schedule", "interleaved", "--micro-batches", "3",
+                          "--global-batch-size", "12"])
+    assert "--micro-batches 3 is not a multiple of --pp 2" in err and "2 or 4" in err
+    assert "needs --pp 2 or more" in _error(capsys, ["train", "--schedule", "zb"])
+    assert "use 2 or more" in _error(capsys, ["train", "--pp", "2", "--schedule", "interleaved",
+                                              "--virtual-stages", "1", "--micro-batches", "2"])
+    assert "one of naive, gpipe" in _error(capsys, ["train", "--pp", "2", "--schedule", "pipedream"])
 
 
 def test_the_real_command_prints_one_line_and_no_traceback():

@@ -35,9 +35,9 @@ class _GradBucket:
 
 
 class DataParallel(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, replicated=frozenset(),
-                 partial_grads=frozenset(), bucket_bytes: int = 25 * 2**20):
-        self.comm, self.replicated, self.partial_grads = comm, set(replicated), set(partial_grads)
+    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
+                 partial_grads=None, bucket_bytes: int = 25 * 2**20):
+        self.comm, self.skip_in_norm, self.partial_grads = comm, set(skip_in_norm), dict(partial_grads or {})
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
         self.device = self.params[0].device
         self.buckets = [_GradBucket(ps) for ps in bucketize(self.params[::-1], bucket_bytes)]
@@ -67,8 +67,7 @@ class DataParallel(DataParallelEngine):
             b.views[p].copy_(p.grad)
             p.grad = b.views[p]
         if self._syncing:
-            if p in self.partial_grads:  # the step's accumulated gradient, summed over the tp group
-                self.comm.all_reduce(p.grad, "tp")
+            self.sum_partial(p)  # the step's accumulated gradient
             b.pending.discard(p)
             if not b.pending:
                 self.order.mark(i)
@@ -85,13 +84,10 @@ class DataParallel(DataParallelEngine):
         self._syncing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        # Every replica holds the same reduced gradient; over the tp group, shards add up and replicated
-        # parameters count once (on tp rank 0).
-        own = [p.grad for p in self.params if p not in self.replicated]
-        sq = squares(own, self.device)
-        if self.comm.mesh.rank_in("tp") == 0:
-            sq = sq + squares([p.grad for p in self.params if p in self.replicated], self.device)
-        norm = global_norm(sq, self.comm, ("tp",))
+        # Every replica holds the same reduced gradient; across tp and pp the ranks' parts add up, each copy of
+        # a replicated parameter counted on one rank only.
+        sq = squares([p.grad for p in self.params if p not in self.skip_in_norm], self.device)
+        norm = global_norm(sq, self.comm, self.norm_axes)
         grads = [p.grad for p in self.params]
         clip_(grads, norm.to(grads[0].dtype), max_norm)
         return float(norm)

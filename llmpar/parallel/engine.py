@@ -21,13 +21,20 @@ from llmpar.comm import Comm
 
 
 class DataParallelEngine:
-    """`replicated`: parameters every rank of the tp group holds whole (norms, row biases): counted once in the
-    gradient norm. `partial_grads`: replicated parameters whose gradients are partial sums over the tp group
-    (sequence parallelism): summed over it as soon as complete, before the data-parallel reduction."""
+    """`partial_grads` maps parameters whose gradient on this rank is a partial sum to the mesh axes to sum it
+    over, as soon as it is complete and before the data-parallel reduction: norms under sequence parallelism
+    ("tp"), a tied embedding held by the first and last pipeline stages ("pp_ends"). `skip_in_norm`: parameters
+    another rank holds the same copy of and counts in the gradient norm (tp-replicated norms on tp ranks other
+    than 0, the last stage's copy of a tied embedding)."""
 
     optimizer = None
-    replicated: set = frozenset()
-    partial_grads: set = frozenset()
+    partial_grads: dict = {}
+    skip_in_norm: set = frozenset()
+    norm_axes: tuple = ("tp", "pp")
+
+    def sum_partial(self, p) -> None:
+        for axis in self.partial_grads.get(p, ()):
+            self.comm.all_reduce(p.grad, axis)
 
     def zero_grad(self) -> None:
         raise NotImplementedError

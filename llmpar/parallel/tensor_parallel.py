@@ -93,12 +93,13 @@ class ColumnParallelLinear(nn.Module):
         self.weight = weight if weight is not None else nn.Parameter(full.weight.detach()[rank * k:(rank + 1) * k].clone())
         self.bias = nn.Parameter(full.bias.detach()[rank * k:(rank + 1) * k].clone()) if full.bias is not None else None
         self.entry: _SequenceInput | None = None  # set when the input arrives sequence-parallel
+        self.matmul = F.linear  # replaced by the zero-bubble schedule's deferred-weight-gradient version
 
     def forward(self, x):
         if self.entry is not None and torch.is_grad_enabled():
             entry, self.entry = self.entry, None
             return _LinearOnSequenceShard.apply(x, self.weight, self.bias, entry)
-        return F.linear(x, self.weight, self.bias)
+        return self.matmul(x, self.weight, self.bias)
 
 
 class RowParallelLinear(nn.Module):
@@ -111,9 +112,10 @@ class RowParallelLinear(nn.Module):
         self.weight = nn.Parameter(full.weight.detach()[:, rank * k:(rank + 1) * k].clone())
         self.bias = nn.Parameter(full.bias.detach().clone()) if full.bias is not None else None  # replicated
         self.comm, self.sequence_parallel = comm, sequence_parallel
+        self.matmul = F.linear
 
     def forward(self, x):
-        y = F.linear(x, self.weight)
+        y = self.matmul(x, self.weight, None)
         y = reduce_scatter_to_sequence(y, self.comm) if self.sequence_parallel else reduce_from_tp(y, self.comm)
         return y + self.bias if self.bias is not None else y
 

@@ -48,23 +48,23 @@ class _Bucket:
             self.staging = None
 
 
-def sharded_squares(holders, comm: Comm, replicated: set) -> torch.Tensor:
-    """This rank's squares of a sharded gradient (buckets or units with .flat and .grad_shard); the elements of
-    tp-replicated parameters count on tp rank 0 only. Padding is zero and adds nothing."""
+def sharded_squares(holders, skip: set) -> torch.Tensor:
+    """This rank's squares of a sharded gradient (buckets or units with .flat and .grad_shard), less the
+    elements of parameters counted on another rank. Padding is zero and adds nothing."""
     shards = [h.grad_shard for h in holders]
     sq = squares(shards, shards[0].device)
-    if comm.mesh.rank_in("tp") != 0 and replicated:
-        views = [h.grad_shard[a:b] for h in holders for a, b in h.flat.ranges(lambda p: p in replicated)]
+    if skip:
+        views = [h.grad_shard[a:b] for h in holders for a, b in h.flat.ranges(lambda p: p in skip)]
         sq = sq - squares(views, sq.device)
     return sq
 
 
 class ShardedOptimizer(DataParallelEngine):
     def __init__(self, model: nn.Module, comm: Comm, stage: int, lr: float, weight_decay: float,
-                 replicated=frozenset(), partial_grads=frozenset(), bucket_bytes: int = 25 * 2**20):
+                 skip_in_norm=frozenset(), partial_grads=None, bucket_bytes: int = 25 * 2**20):
         assert stage in (1, 2)
         self.comm, self.stage = comm, stage
-        self.replicated, self.partial_grads = set(replicated), set(partial_grads)
+        self.skip_in_norm, self.partial_grads = set(skip_in_norm), dict(partial_grads or {})
         n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]
         self.buckets = [_Bucket(ps, n, rank, stage) for ps in bucketize(self.params[::-1], bucket_bytes)]
@@ -100,8 +100,8 @@ class ShardedOptimizer(DataParallelEngine):
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         i = self._bucket_of[p]
         b = self.buckets[i]
-        if p in self.partial_grads and self._reducing:  # summed over the tp group before the dp reduction
-            self.comm.all_reduce(p.grad, "tp")
+        if self._reducing:
+            self.sum_partial(p)
         if self.stage == 1:
             view = b.grad_views[b.index[p]]
             if p.grad.data_ptr() != view.data_ptr():
@@ -148,7 +148,7 @@ class ShardedOptimizer(DataParallelEngine):
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         shards = [b.grad_shard for b in self.buckets]
-        norm = global_norm(sharded_squares(self.buckets, self.comm, self.replicated), self.comm, ("dp", "tp"))
+        norm = global_norm(sharded_squares(self.buckets, self.skip_in_norm), self.comm, ("dp", *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 

@@ -66,9 +66,9 @@ def sharding_units(model: nn.Module) -> list[tuple[str, list[nn.Module]]]:
 
 
 class FullySharded(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, replicated=frozenset(),
-                 partial_grads=frozenset()):
-        self.comm, self.replicated, self.partial_grads = comm, set(replicated), set(partial_grads)
+    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
+                 partial_grads=None):
+        self.comm, self.skip_in_norm, self.partial_grads = comm, set(skip_in_norm), dict(partial_grads or {})
         n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
         owner: dict[nn.Parameter, _Unit] = {}
         self.units: list[_Unit] = []
@@ -145,8 +145,7 @@ class FullySharded(DataParallelEngine):
 
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         unit = self._unit_of[p]
-        if p in self.partial_grads:  # this micro-batch's gradient, summed over the tp group first
-            self.comm.all_reduce(p.grad, "tp")
+        self.sum_partial(p)  # this micro-batch's gradient
         if unit.grad_buffer is None:
             unit.grad_buffer = self._grad_buffer(unit)
         unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(p.grad)
@@ -198,7 +197,7 @@ class FullySharded(DataParallelEngine):
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         shards = [u.grad_shard for u in self.units]
-        norm = global_norm(sharded_squares(self.units, self.comm, self.replicated), self.comm, ("dp", "tp"))
+        norm = global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, ("dp", *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 

@@ -24,6 +24,13 @@ class _Saved:
         self.meter._release(self.key)
 
 
+class _Untracked:
+    __slots__ = ("tensor",)
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+
 class SavedTensorMeter:
     """Counts the bytes of the tensors autograd saves for backward: live now, and the peak since `reset_peak`.
 
@@ -59,6 +66,11 @@ class SavedTensorMeter:
         else:
             entry[0] += 1
         return _Saved(self, t, key)
+
+    def track(self, t: torch.Tensor) -> "_Saved":
+        """Count a tensor held for backward outside autograd (until the returned handle is dropped)."""
+        saved = self._pack(t)
+        return saved if isinstance(saved, _Saved) else _Untracked(t)
 
     @staticmethod
     def _unpack(saved):

@@ -27,6 +27,10 @@ from llmpar.errors import UserError
 from llmpar.model import build_model
 from llmpar.parallel import data_parallel
 from llmpar.parallel.tensor_parallel import apply_tensor_parallel
+from llmpar.pipeline.executor import PipelineExecutor
+from llmpar.pipeline.schedules import make_schedule
+from llmpar.pipeline.stages import split_model
+from llmpar.pipeline.zero_bubble import DeferredWeightGrads
 from llmpar.train.lr import lr_at
 from llmpar.train.metrics import MetricsWriter, SavedTensorMeter, peak_flops, peak_memory_bytes, unique_bytes
 
@@ -67,30 +71,50 @@ class Trainer:
             raise UserError(f"--data holds {len(tokens)} tokens, too few for one training and one validation "
                             f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
 
-        # The plain model, with the single-process weights; then the transformations, in order: TP, then DP/ZeRO.
+        # The plain model, with the single-process weights; then the transformations, in order: TP, the pipeline
+        # split, DP/ZeRO.
         self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
         self.tp = apply_tensor_parallel(self.model, self.comm, cfg.sequence_parallel, cfg.sp_save_gathered)
+        p, pp_rank = cfg.pp, self.mesh.coords["pp"]
+        v = cfg.virtual_stages if cfg.schedule == "interleaved" else 1
+        chunks = split_model(self.model, pp_rank, p, v, cfg.seq_len)
+        self.schedule = make_schedule(cfg.schedule, p, cfg.micro_batches, v)
+        skip, partial = self._shared_parameters(chunks)
         self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay,
-                                    replicated=self.tp.replicated, partial_grads=self.tp.partial_grads)
-        # The loss of the global batch is counted on one rank of each tp group (they all compute it).
-        self.owns_loss = self.mesh.coords["tp"] == 0
-        # Collective forwards (ZeRO-3's gathers, TP's reductions): every rank must take part in sampling.
-        self.all_sample = cfg.zero == 3 or cfg.tp > 1
+                                    skip_in_norm=skip, partial_grads=partial)
         self.meter = SavedTensorMeter(self.model.parameters())  # after the engine: it may move the parameters
+        deferred = DeferredWeightGrads(self.model, self.meter) if cfg.schedule == "zb" else None
+        seq = cfg.seq_len // cfg.tp if cfg.sequence_parallel else cfg.seq_len
+        self.executor = PipelineExecutor(self.schedule, pp_rank, chunks, self.comm, self.engine,
+                                         self.tp.cross_entropy_sum, (cfg.micro_batch_size, seq, cfg.model_cfg.d_model),
+                                         PARAM_DTYPES[cfg.dtype], self.device, self.autocast, self.meter, deferred)
+        # The loss is computed on the last stage, by every rank of its tp group: counted on one.
+        self.owns_loss = self.mesh.coords["tp"] == 0 and pp_rank == p - 1
+        # Collective forwards (ZeRO-3's gathers, TP's reductions, the pipeline): every rank takes part in sampling.
+        self.all_sample = cfg.zero == 3 or cfg.tp > 1 or p > 1
         self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
         self.peak = peak_flops(self.device, cfg.dtype)
         self.flops_per_token = cfg.model_cfg.flops_per_token(cfg.seq_len)
+
+    def _shared_parameters(self, chunks) -> tuple[set, dict]:
+        """Which gradients are partial sums to add over an axis, and which parameters another rank counts in the
+        gradient norm: tp-replicated norms (SP makes their gradients partial), and a tied embedding split
+        between the first and the last pipeline stage."""
+        skip = set(self.tp.replicated) if self.mesh.coords["tp"] != 0 else set()
+        partial = {param: ("tp",) for param in self.tp.partial_grads}
+        if self.cfg.pp > 1 and self.cfg.model_cfg.tie_embeddings:
+            first, last = chunks[0].first, chunks[-1].last
+            if first or last:
+                tied = self.model.tok_emb.weight if first else self.model.head.weight
+                partial[tied] = partial.get(tied, ()) + ("pp_ends",)
+                if last and not first:
+                    skip.add(tied)
+        return skip, partial
 
     def autocast(self):
         if self.cfg.dtype == "bf16":
             return torch.autocast(self.device.type, dtype=torch.bfloat16)
         return contextlib.nullcontext()
-
-    def loss_sum(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Summed token cross-entropy of a micro-batch."""
-        with self.autocast():
-            logits = self.model(x.to(self.device))
-            return self.tp.cross_entropy_sum(logits, y.to(self.device))
 
     def train_step(self, step: int) -> dict:
         """One optimizer step (step counts from 0). Returns this rank's measurements."""
@@ -99,46 +123,58 @@ class Trainer:
         lr = lr_at(step + 1, lr=cfg.lr, warmup=cfg.warmup, steps=cfg.steps, schedule=cfg.lr_schedule)
         self.engine.zero_grad()
         self.meter.reset_peak()
-        loss_part = torch.zeros((), dtype=torch.float64, device=self.device)
         dp_rank = self.mesh.coords["dp"]
-        for micro in range(cfg.micro_batches):
-            x, y = self.batches.micro_batch(step, cfg.global_batch_size, cfg.dp, dp_rank, cfg.micro_batches, micro)
-            last = micro == cfg.micro_batches - 1
-            self.engine.start_micro_batch(last)
-            with self.meter.hooks():
-                # Scaled by the global token count: summing over micro-batches and replicas gives the global mean.
-                loss = self.loss_sum(x, y) / self.tokens_per_step
-            loss.backward()
-            self.engine.end_micro_batch(last)
-            if self.owns_loss:
-                loss_part += loss.detach().double()
+
+        def micro_batch(i):
+            return self.batches.micro_batch(step, cfg.global_batch_size, cfg.dp, dp_rank, cfg.micro_batches, i)
+
+        loss_sum, timeline = self.executor.run(micro_batch, self.tokens_per_step)
+        loss_part = loss_sum if self.owns_loss else torch.zeros_like(loss_sum)
         grad_norm = self.engine.clip_grad_norm_(cfg.grad_clip)
         self.engine.step(lr)
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
         return {"loss_part": loss_part, "grad_norm": grad_norm, "lr": lr, "step_time_s": time.perf_counter() - start,
-                "comm": self.comm.take_counts()}
+                "comm": self.comm.take_counts(), "timeline": timeline}
 
     def reduce_metrics(self, step: int, m: dict) -> dict:
         """Combine the ranks' measurements into the metrics line: the loss summed, per-rank figures maxed."""
-        comm = m["comm"]
+        comm, timeline = m["comm"], m["timeline"]
+        span = timeline[-1][4] if timeline else 0.0  # from the step's start to this rank's last computation
         per_rank = torch.tensor([m["step_time_s"], comm["dp"], comm["tp"], comm["pp"],
                                  unique_bytes(self.engine.held_tensors()), self.meter.peak,
-                                 peak_memory_bytes(self.device)], dtype=torch.float64)
-        loss = m["loss_part"]
-        per_rank = per_rank.to(self.device)  # NCCL reduces device tensors
+                                 peak_memory_bytes(self.device), span], dtype=torch.float64, device=self.device)
+        busy = sum(end - begin for _, _, _, begin, end in timeline)
+        summed = torch.stack([m["loss_part"], torch.tensor(busy, dtype=torch.float64, device=self.device)])
         self.comm.all_reduce(per_rank, "world", op="max")
-        self.comm.all_reduce(loss, "world", op="sum")
-        step_time, c_dp, c_tp, c_pp, state, act, peak = per_rank.tolist()
+        self.comm.all_reduce(summed, "world", op="sum")
+        step_time, c_dp, c_tp, c_pp, state, act, peak, span = per_rank.tolist()
+        loss, busy = summed.tolist()
         tokens_per_s = self.tokens_per_step / step_time
+        # The pipeline's idle share: compute time of all ranks over (ranks × the longest rank's span).
+        bubble = max(0.0, 1.0 - busy / (self.cfg.world_size * span)) if self.cfg.pp > 1 and span > 0 else 0.0
         return {
             "step": step + 1, "loss": float(loss), "grad_norm": m["grad_norm"], "lr": m["lr"],
             "tokens": self.tokens_per_step, "step_time_s": step_time, "tokens_per_s": tokens_per_s,
             "mfu": (self.flops_per_token * tokens_per_s / self.cfg.world_size / self.peak) if self.peak else None,
             "comm_bytes": {"dp": int(c_dp), "tp": int(c_tp), "pp": int(c_pp)},
             "model_state_bytes": int(state), "activation_bytes": int(act), "peak_mem_bytes": int(peak),
-            "bubble_fraction": 0.0, "layout": self.cfg.layout(),
+            "bubble_fraction": bubble, "layout": self.cfg.layout(),
+            **({"timeline": self.gather_timeline(timeline)} if self.cfg.pp > 1 else {}),
         }
+
+    def gather_timeline(self, timeline: list[tuple]) -> list[list] | None:
+        """Every pipeline rank's compute actions (of this rank's dp/tp position) as [kind, micro-batch, chunk,
+        start s, end s]; on rank 0 only. Bookkeeping traffic, not counted as pipeline transfers."""
+        kinds = "FBW"
+        local = torch.tensor([[kinds.index(k), i, c, b, e] for k, i, c, b, e in timeline], dtype=torch.float64,
+                             device=self.device)
+        everyone = torch.empty((self.cfg.pp, *local.shape), dtype=torch.float64, device=self.device)
+        self.comm.all_gather(everyone.view(-1), local.view(-1), "pp", count=False)
+        if not self.is_logger:
+            return None
+        return [[[kinds[int(k)], int(i), int(c), round(b, 6), round(e, 6)] for k, i, c, b, e in rank.tolist()]
+                for rank in everyone]
 
     @torch.no_grad()
     def validation_loss(self) -> float | None:
@@ -153,9 +189,9 @@ class Trainer:
         b = self.cfg.micro_batch_size
         for start in range(lo, hi, b):
             seq = self.batches.val_samples(start, min(b, hi - start))
-            loss = self.loss_sum(seq[:, :-1], seq[:, 1:]).double()
+            loss = self.executor.forward_only(seq[:, :-1], seq[:, 1:])
             if self.owns_loss:
-                total[0] += loss
+                total[0] += loss.double()
                 total[1] += seq[:, 1:].numel()
         self.comm.all_reduce(total, "world", op="sum")
         return float(total[0] / total[1])
@@ -170,9 +206,12 @@ class Trainer:
             n = window.size(1)
             if self.cfg.sequence_parallel:  # the sequence must split evenly: pad after (causal: no effect before)
                 window = F.pad(window, (0, -n % self.cfg.tp))
-            with self.autocast():
-                logits = self.tp.full_logits(self.model(window))[0, n - 1].float()
-            next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
+            out = self.executor.forward_only(window)  # logits on the last pipeline stage
+            next_id = torch.zeros(1, dtype=torch.int64, device=self.device)
+            if out is not None:
+                logits = self.tp.full_logits(out)[0, n - 1].float()
+                next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
+            self.comm.broadcast(next_id, "pp", src_index=self.cfg.pp - 1, count=False)
             ids = torch.cat([ids, next_id[None]], dim=1)
         return self.tokenizer.decode(ids[0].tolist())
 

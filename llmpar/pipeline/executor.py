@@ -1,0 +1,133 @@
+"""One executor for every schedule: it runs a rank's action list, in order.
+
+    recv_f / recv_b   post a non-blocking receive into a fresh buffer
+    F                 wait for the input (if received), run the chunk; on the last chunk, the loss
+    B                 wait for the output gradient (if received), backpropagate through the chunk
+    W                 the deferred weight gradients of a B ("zb" schedule)
+    send_f / send_b   post a non-blocking send of the output or of the input's gradient
+
+Transfers are posted as soon as the list reaches them and only the computations that need a received tensor
+wait for it, so a send overlaps whatever the rank computes next. The list was checked before the run: every
+send has its receive, in the same order, and nothing can wait forever. Each compute action's start and end are
+recorded: the rank's timeline, from which the bubble is measured.
+
+With one pipeline stage the schedule is simply F, B for each micro-batch: every layout runs here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import torch
+
+from llmpar.comm import Comm
+from llmpar.pipeline.schedules import Action, Schedule
+from llmpar.pipeline.stages import Chunk
+from llmpar.pipeline.zero_bubble import DeferredWeightGrads
+
+
+class PipelineExecutor:
+    def __init__(self, schedule: Schedule, rank: int, chunks: list[Chunk], comm: Comm, engine, loss_fn,
+                 activation_shape: tuple, dtype: torch.dtype, device: torch.device, autocast, meter,
+                 deferred: DeferredWeightGrads | None = None):
+        self.schedule, self.rank, self.comm, self.engine = schedule, rank, comm, engine
+        self.chunks = {c.index: c for c in chunks}
+        self.loss_fn, self.shape, self.dtype, self.device = loss_fn, activation_shape, dtype, device
+        self.autocast, self.meter, self.deferred = autocast, meter, deferred
+        actions = schedule.ranks[rank]
+        grad_actions = [k for k, a in enumerate(actions) if a.kind == ("W" if deferred else "B")]
+        self._last_grad_action = grad_actions[-1]  # where the data-parallel reduction of the step happens
+
+    def run(self, micro_batch, tokens_per_step: int) -> tuple[torch.Tensor, list[tuple]]:
+        """One optimizer step's forward and backward passes. `micro_batch(i)` gives micro-batch i's inputs and
+        targets. Returns this rank's summed loss (last chunk only, else 0) and its timeline."""
+        loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
+        inputs, outputs, received, sends, timeline = {}, {}, {}, [], []
+        start = time.perf_counter()
+        for k, a in enumerate(self.schedule.ranks[self.rank]):
+            if a.kind in ("recv_f", "recv_b"):
+                buf = torch.empty(self.shape, dtype=self.dtype, device=self.device)
+                received[a.kind, a.micro, a.chunk] = (buf, self.comm.irecv(buf, a.peer))
+            elif a.kind == "send_f":
+                sends.append(self.comm.isend(outputs[a.micro, a.chunk].detach().contiguous(), a.peer))
+            elif a.kind == "send_b":
+                sends.append(self.comm.isend(inputs.pop((a.micro, a.chunk)).grad.contiguous(), a.peer))
+            else:
+                chunk = self.chunks[a.chunk]
+                x = self._wait(received, "recv_f", a) if a.kind == "F" and not chunk.first else None
+                g = self._wait(received, "recv_b", a) if a.kind == "B" and not chunk.last else None
+                t0 = time.perf_counter()
+                if a.kind == "F":
+                    loss = self._forward(a, chunk, x, micro_batch, tokens_per_step, inputs, outputs)
+                    if loss is not None:
+                        loss_sum += loss
+                elif a.kind == "B":
+                    self._backward(a, chunk, g, outputs, k)
+                else:
+                    self._weights(a, k)
+                timeline.append((a.kind, a.micro, a.chunk, t0 - start, time.perf_counter() - start))
+        for handle in sends:
+            handle.wait()
+        return loss_sum, timeline
+
+    @staticmethod
+    def _wait(received: dict, kind: str, a: Action) -> torch.Tensor:
+        buf, handle = received.pop((kind, a.micro, a.chunk))
+        handle.wait()
+        return buf
+
+    def _forward(self, a, chunk, x, micro_batch, tokens_per_step, inputs, outputs):
+        tokens, targets = micro_batch(a.micro)
+        if chunk.first:
+            x = tokens.to(self.device)
+        else:
+            x.requires_grad_(True)
+            inputs[a.micro, a.chunk] = x
+        deferral = self.deferred.collect(a.micro, a.chunk) if self.deferred else contextlib.nullcontext()
+        with self.meter.hooks(), self.autocast(), deferral:
+            out = chunk(x)
+            if chunk.last:  # summed cross-entropy over the global token count: the sum over all is the mean
+                out = self.loss_fn(out, targets.to(self.device)) / tokens_per_step
+        outputs[a.micro, a.chunk] = out
+        return out.detach().double() if chunk.last else None
+
+    def _backward(self, a, chunk, grad, outputs, k):
+        last = k == self._last_grad_action
+        self.engine.start_micro_batch(last)
+        out = outputs.pop((a.micro, a.chunk))
+        if chunk.last:
+            out.backward()
+        else:
+            torch.autograd.backward(out, grad)
+        if not self.deferred:
+            self.engine.end_micro_batch(last)
+
+    def _weights(self, a, k):
+        last = k == self._last_grad_action
+        self.engine.start_micro_batch(last)
+        self.deferred.apply(a.micro, a.chunk)
+        self.engine.end_micro_batch(last)
+
+    def forward_only(self, tokens: torch.Tensor, targets: torch.Tensor | None = None) -> torch.Tensor | None:
+        """One sequence batch through the pipeline without gradients, chunk after chunk (validation, sampling).
+        Returns the last chunk's output on its rank (the summed loss if targets are given, else logits)."""
+        p = self.schedule.stages
+        x, result = None, None
+        for c in range(self.schedule.chunks):
+            if c % p != self.rank:
+                continue
+            chunk = self.chunks[c]
+            if chunk.first:
+                x = tokens.to(self.device)
+            else:
+                shape = (tokens.size(0), *self.shape[1:])
+                x = torch.empty(shape, dtype=self.dtype, device=self.device)
+                self.comm.irecv(x, (c - 1) % p).wait()
+            with torch.no_grad(), self.autocast():
+                out = chunk(x)
+                if chunk.last:
+                    result = self.loss_fn(out, targets.to(self.device)) if targets is not None else out
+                else:
+                    self.comm.isend(out.contiguous(), (c + 1) % p).wait()
+        return result
