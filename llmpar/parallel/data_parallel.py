@@ -56,6 +56,7 @@ class DataParallel(DataParallelEngine):
     def start_micro_batch(self, last: bool) -> None:
         self._syncing = last  # only the last micro-batch's backward reduces
         if last:
+            self._summed = set()
             self.order.reset()
             for b in self.buckets:
                 b.pending = set(b.params)
@@ -66,8 +67,7 @@ class DataParallel(DataParallelEngine):
         if p.grad.data_ptr() != b.views[p].data_ptr():  # autograd replaced the gradient: move it into the bucket
             b.views[p].copy_(p.grad)
             p.grad = b.views[p]
-        if self._syncing:
-            self.sum_partial(p)  # the step's accumulated gradient
+        if self._syncing and self.sum_now(p):  # the step's accumulated gradient
             b.pending.discard(p)
             if not b.pending:
                 self.order.mark(i)
@@ -78,6 +78,7 @@ class DataParallel(DataParallelEngine):
     def end_micro_batch(self, last: bool) -> None:
         if not last:
             return
+        self.sum_remaining_partials()
         self.order.flush()  # parameters that got no gradient this step count as zero
         for b in self.buckets:
             b.handle.wait()

@@ -35,6 +35,27 @@ class DataParallelEngine:
     def sum_partial(self, p) -> None:
         for axis in self.partial_grads.get(p, ()):
             self.comm.all_reduce(p.grad, axis)
+        self._summed.add(p)
+
+    def sum_now(self, p) -> bool:
+        """From a gradient hook: sum p's partial gradient now if that is safe, and say whether p is complete.
+        A sum across pipeline stages ("pp_ends") is not: the other stage may be waiting for a transfer this
+        rank posts only after its backward; it is left for the end of the step."""
+        if "pp_ends" in self.partial_grads.get(p, ()):
+            return False
+        self.sum_partial(p)
+        return True
+
+    def sum_remaining_partials(self) -> None:
+        """Before the step's last reductions: partial gradients whose final contribution came in an earlier
+        backward action (another pipeline chunk, or a B before the zero-bubble schedule's last W). In a fixed
+        order, the same on every rank."""
+        for p in self.partial_grads:
+            if p not in self._summed and p.grad is not None:
+                self.sum_partial(p)
+        self._summed = set()
+
+    _summed: set = set()
 
     def zero_grad(self) -> None:
         raise NotImplementedError

@@ -93,6 +93,7 @@ class ShardedOptimizer(DataParallelEngine):
         # Stage 1 reduces once, in the last micro-batch; stage 2 in every one.
         self._reducing = last or self.stage == 2
         if self._reducing:
+            self._summed = set()
             self.order.reset()
             for b in self.buckets:
                 b.pending = set(b.flat.params)
@@ -100,8 +101,7 @@ class ShardedOptimizer(DataParallelEngine):
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         i = self._bucket_of[p]
         b = self.buckets[i]
-        if self._reducing:
-            self.sum_partial(p)
+        complete = self.sum_now(p) if self._reducing else True
         if self.stage == 1:
             view = b.grad_views[b.index[p]]
             if p.grad.data_ptr() != view.data_ptr():
@@ -112,7 +112,7 @@ class ShardedOptimizer(DataParallelEngine):
                 b.staging = torch.zeros_like(b.flat.full)
             b.flat.views(b.staging)[b.index[p]].copy_(p.grad)
             p.grad = None  # the full gradient is not kept
-        if self._reducing:
+        if self._reducing and complete:
             b.pending.discard(p)
             if not b.pending:
                 self.order.mark(i)
@@ -141,6 +141,8 @@ class ShardedOptimizer(DataParallelEngine):
     def end_micro_batch(self, last: bool) -> None:
         if not self._reducing:
             return
+        if self.stage == 1:  # stage 2 sums each micro-batch's gradient as it comes
+            self.sum_remaining_partials()
         self.order.flush()
         for b in self.buckets:
             self._retire(b)

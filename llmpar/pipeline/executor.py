@@ -67,6 +67,9 @@ class PipelineExecutor:
                 else:
                     self._weights(a, k)
                 timeline.append((a.kind, a.micro, a.chunk, t0 - start, time.perf_counter() - start))
+        # The step's last reductions, once every transfer is posted: a sum across stages (a tied embedding) must
+        # not wait inside a backward pass for a stage that waits for this one's gradient.
+        self.engine.end_micro_batch(True)
         for handle in sends:
             handle.wait()
         return loss_sum, timeline
@@ -100,14 +103,15 @@ class PipelineExecutor:
             out.backward()
         else:
             torch.autograd.backward(out, grad)
-        if not self.deferred:
-            self.engine.end_micro_batch(last)
+        if not self.deferred and not last:
+            self.engine.end_micro_batch(False)
 
     def _weights(self, a, k):
         last = k == self._last_grad_action
         self.engine.start_micro_batch(last)
         self.deferred.apply(a.micro, a.chunk)
-        self.engine.end_micro_batch(last)
+        if not last:
+            self.engine.end_micro_batch(False)
 
     def forward_only(self, tokens: torch.Tensor, targets: torch.Tensor | None = None) -> torch.Tensor | None:
         """One sequence batch through the pipeline without gradients, chunk after chunk (validation, sampling).

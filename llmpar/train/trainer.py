@@ -101,7 +101,8 @@ class Trainer:
         gradient norm: tp-replicated norms (SP makes their gradients partial), and a tied embedding split
         between the first and the last pipeline stage."""
         skip = set(self.tp.replicated) if self.mesh.coords["tp"] != 0 else set()
-        partial = {param: ("tp",) for param in self.tp.partial_grads}
+        # In the model's parameter order, the same on every rank: their sums are collectives.
+        partial = {param: ("tp",) for param in self.model.parameters() if param in self.tp.partial_grads}
         if self.cfg.pp > 1 and self.cfg.model_cfg.tie_embeddings:
             first, last = chunks[0].first, chunks[-1].last
             if first or last:

@@ -1,0 +1,142 @@
+"""Pipeline parallelism with real worker processes (slow), fp64, against the single-process run.
+
+Two launches (2 and 4 workers) run every schedule with several micro-batch counts, an uneven layer split,
+and pipelines inside data and tensor parallelism; each layout writes its own metrics.
+"""
+
+import json
+import os
+import sys
+
+import pytest
+
+from helpers import FAST_RUN, max_rel_diff, read_metrics, run_llmpar, train_metrics
+
+pytestmark = pytest.mark.slow
+
+HERE = os.path.dirname(__file__)
+BASE = dict(seq_len=32, global_batch_size=8, steps=3, eval_sequences=8, sample_tokens=0, progress=False,
+            device="cpu", dtype="fp64", lr=3e-3, warmup=1)
+FIVE_LAYERS = os.path.join(HERE, "models", "llama-5-layers.json")
+EIGHT_LAYERS = os.path.join(HERE, "models", "llama-8-layers.json")
+A = 32 * 64 * 8  # one sequence's activation (seq_len × d_model, fp64); a micro-batch moves b of them
+
+
+def allowed(schedule, p, m, layers):
+    if schedule == "interleaved":
+        return m % p == 0 and layers >= 2 * p
+    return True
+
+
+def layouts_for(p):
+    runs = {}
+    for schedule in ("naive", "gpipe", "1f1b", "interleaved", "zb"):
+        model = {"model": "tiny"} if p == 2 else {"model_config": EIGHT_LAYERS}
+        layers = 4 if p == 2 else 8
+        for m in (1, 2, 4, 8):
+            if allowed(schedule, p, m, layers):
+                runs[f"pp{p}-{schedule}-m{m}"] = dict(**model, pp=p, dp=1, schedule=schedule, micro_batches=m)
+    return runs
+
+
+def launch(tmp, nproc, runs):
+    configs = []
+    for name, fields in runs.items():
+        configs.append({**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")})
+    (tmp / "runs.json").write_text(json.dumps(configs))
+    proc = run_llmpar([str(tmp / "runs.json")], timeout=900,
+                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node",
+                              str(nproc), os.path.join(HERE, "layouts_runner.py")])
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("pp")
+    two = layouts_for(2)
+    two["uneven-1f1b-m4"] = dict(model_config=FIVE_LAYERS, pp=2, dp=1, schedule="1f1b", micro_batches=4)
+    for m in (2, 4, 8):  # a fixed micro-batch of 1 sequence: the global batch grows with m
+        for schedule in ("gpipe", "1f1b"):
+            two[f"memory-{schedule}-m{m}"] = dict(model="tiny", pp=2, dp=1, schedule=schedule, micro_batches=m,
+                                                   global_batch_size=m)
+    four = layouts_for(4)
+    four["dp2-pp2-1f1b-m2"] = dict(model="tiny", pp=2, dp=2, schedule="1f1b", micro_batches=2)
+    four["tp2-pp2-sp-zb-m4"] = dict(model="tiny", pp=2, tp=2, dp=1, sequence_parallel=True, schedule="zb",
+                                    micro_batches=4)
+    four["dp2-pp2-zero1-interleaved-m2"] = dict(model="tiny", pp=2, dp=2, zero=1, schedule="interleaved",
+                                                micro_batches=2)
+    (tmp / "two").mkdir()
+    (tmp / "four").mkdir()
+    out = {**launch(tmp / "two", 2, two), **launch(tmp / "four", 4, four)}
+    ref = lambda name, *model: train_metrics(tmp, name, [*FAST_RUN, *model, "--dp", "1", "--dtype", "fp64",
+                                                         "--steps", "3", "--lr", "3e-3", "--warmup", "1"])
+    out["ref-tiny"] = ref("ref-tiny", "--model", "tiny")
+    out["ref-5"] = ref("ref-5", "--model-config", FIVE_LAYERS)
+    out["ref-8"] = ref("ref-8", "--model-config", EIGHT_LAYERS)
+    for m in (2, 4, 8):
+        out[f"ref-memory-m{m}"] = train_metrics(
+            tmp, f"ref-memory-m{m}", [*FAST_RUN, "--model", "tiny", "--dp", "1", "--dtype", "fp64", "--steps", "3",
+                                      "--lr", "3e-3", "--warmup", "1", "--global-batch-size", str(m)])
+    return out
+
+
+def _reference(name):
+    if name.startswith("memory"):
+        return f"ref-memory-{name.split('-')[-1]}"
+    return {"uneven": "ref-5"}.get(name.split("-")[0], "ref-tiny")
+
+
+EQUIVALENCE = sorted(set(layouts_for(2)) | {"uneven-1f1b-m4"}) + [f"memory-{s}-m{m}" for s in ("gpipe", "1f1b")
+                                                                   for m in (2, 4, 8)]
+
+
+@pytest.mark.parametrize("name", EQUIVALENCE)
+def test_pp2_fp64_matches_one_process(runs, name):
+    assert max_rel_diff(runs[_reference(name)], runs[name], "loss") <= 1e-9
+    assert max_rel_diff(runs[_reference(name)], runs[name], "grad_norm") <= 1e-9
+
+
+@pytest.mark.parametrize("name", sorted(layouts_for(4)) + ["dp2-pp2-1f1b-m2", "tp2-pp2-sp-zb-m4",
+                                                           "dp2-pp2-zero1-interleaved-m2"])
+def test_pp4_and_combined_layouts_match_one_process(runs, name):
+    ref = runs["ref-8"] if name in layouts_for(4) else runs["ref-tiny"]
+    assert max_rel_diff(ref, runs[name], "loss") <= 1e-9
+    assert max_rel_diff(ref, runs[name], "grad_norm") <= 1e-9
+
+
+def boundaries_touched(p: int, v: int) -> int:
+    """The most stage boundaries (c, c+1) any rank holds a side of, with p·v chunks, chunk c on rank c mod p."""
+    C = p * v
+    return max(sum(1 for c in range(C - 1) if r in (c % p, (c + 1) % p)) for r in range(p))
+
+
+@pytest.mark.parametrize("p", [2, 4])
+def test_pipeline_traffic_is_two_transfers_per_micro_batch_per_stage_boundary(runs, p):
+    for name in layouts_for(p):
+        line = runs[name][-1]
+        m = line["layout"]["micro_batches"]
+        v = 2 if "interleaved" in name else 1
+        # an activation forward and a gradient back, of a micro-batch of 8/m sequences, per boundary per micro-batch
+        expected = 2 * boundaries_touched(p, v) * m * (8 // m) * A
+        assert abs(line["comm_bytes"]["pp"] - expected) <= 0.02 * expected, (name, line["comm_bytes"], expected)
+        assert line["comm_bytes"]["dp"] == line["comm_bytes"]["tp"] == 0
+
+
+def test_gpipe_activations_grow_with_m_and_1f1b_stay_bounded(runs):
+    act = {(s, m): runs[f"memory-{s}-m{m}"][-1]["activation_bytes"] for s in ("gpipe", "1f1b") for m in (2, 4, 8)}
+    assert act["gpipe", 8] / act["gpipe", 2] > 3.5  # holds every micro-batch: ∝ m
+    assert act["1f1b", 8] / act["1f1b", 2] < 1.1  # holds at most p = 2 micro-batches, whatever m
+    assert act["1f1b", 8] < act["gpipe", 8] / 3
+
+
+def test_timelines_and_bubble_are_in_the_metrics(runs):
+    line = runs["pp2-1f1b-m4"][-1]
+    assert len(line["timeline"]) == 2
+    for rank, actions in enumerate(line["timeline"]):
+        assert sorted((k, i) for k, i, c, b, e in actions) == sorted((k, i) for k in "FB" for i in range(4))
+        assert all(c == rank and 0 <= b <= e for _, _, c, b, e in actions)
+    zb = runs["pp2-zb-m4"][-1]["timeline"]
+    assert all(sum(1 for a in actions if a[0] == "W") == 4 for actions in zb)
+    assert 0 < line["bubble_fraction"] < 1
+    assert runs["ref-tiny"][-1]["bubble_fraction"] == 0.0 and "timeline" not in runs["ref-tiny"][-1]
