@@ -1,4 +1,4 @@
-"""The `llmpar` command: `train` and `prepare-data`.
+"""The `llmpar` command: `train`, `prepare-data` and `timeline`.
 
 User errors print one line, `llmpar <command>: error: ...`, and exit with status 2, before any worker starts.
 A failed worker prints its rank and error and exits with status 1.
@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("input", help="text file or folder")
     prep.add_argument("output", help="the .bin to write")
     prep.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
+    tl = sub.add_parser("timeline", help="draw a pipeline timeline: of a run, or of a schedule in theory",
+                        description="Draw one row per pipeline rank, one box per forward (F), backward (B) and "
+                                    "weight-gradient (W) computation. Give --metrics to draw a run's measured "
+                                    "timeline, or --schedule with --pp and --micro-batches for the ideal one.")
+    tl.add_argument("--metrics", metavar="FILE", help="the metrics of a run with --pp 2 or more")
+    tl.add_argument("--step", type=int, help="which step of the run [the last]")
+    tl.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb")
+    tl.add_argument("--pp", type=int, default=4, help="stages, for --schedule [4]")
+    tl.add_argument("--micro-batches", type=int, default=8, help="for --schedule [8]")
+    tl.add_argument("--virtual-stages", type=int, default=2, help="chunks per rank, interleaved [2]")
+    tl.add_argument("-o", "--output", default="timeline.png", help="the PNG to write [timeline.png]")
     return parser
 
 
@@ -128,10 +139,36 @@ def cmd_prepare_data(args) -> int:
     return 0
 
 
+def cmd_timeline(args) -> int:
+    from llmpar.config import SCHEDULES
+    from llmpar.pipeline.plot import draw, ideal_timeline, measured_timeline
+    if (args.metrics is None) == (args.schedule is None):
+        raise UserError("timeline: give either --metrics FILE (a run) or --schedule NAME (the ideal timeline)")
+    if args.metrics is not None:
+        rows, title = measured_timeline(args.metrics, args.step)
+    else:
+        if args.schedule not in SCHEDULES:
+            raise UserError(f"--schedule: {args.schedule!r} is not one of {', '.join(SCHEDULES)}")
+        if args.pp < 1 or args.micro_batches < 1:
+            raise UserError("--pp and --micro-batches must be positive")
+        if args.schedule == "interleaved" and args.micro_batches % args.pp:
+            raise UserError(f"--schedule interleaved takes micro-batches {args.pp} at a time: --micro-batches "
+                            f"{args.micro_batches} is not a multiple of --pp {args.pp}")
+        rows, bubble = ideal_timeline(args.schedule, args.pp, args.micro_batches, args.virtual_stages)
+        title = f"ideal: {args.schedule}, pp={args.pp}, m={args.micro_batches}, bubble {bubble:.3f}"
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UserError("timeline: drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
+    draw(rows, title, args.output)
+    print(f"llmpar: wrote {args.output} ({title})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"train": cmd_train, "prepare-data": cmd_prepare_data}[args.command]
+    handler = {"train": cmd_train, "prepare-data": cmd_prepare_data, "timeline": cmd_timeline}[args.command]
     try:
         return handler(args)
     except UserError as e:

@@ -1,0 +1,74 @@
+"""Timelines as pictures: one row per pipeline rank, one box per computation, coloured by kind.
+
+The measured timeline of a run comes from its metrics lines (the "timeline" key, written when --pp > 1); the
+ideal timeline of a schedule comes from the simulator, with F = 1, B = 2 (B = W = 1 when split), per chunk.
+"""
+
+from __future__ import annotations
+
+import json
+
+from llmpar.errors import UserError
+
+COLOURS = {"F": "#4c78a8", "B": "#54a24b", "W": "#f58518"}
+
+
+def ideal_timeline(schedule_name: str, stages: int, micro_batches: int, virtual_stages: int = 2):
+    from llmpar.pipeline.schedules import ScheduleError, bubble_fraction, make_schedule, simulate
+    try:
+        s = make_schedule(schedule_name, stages, micro_batches, virtual_stages)
+    except ScheduleError as e:
+        raise UserError(str(e)) from None
+    v = s.chunks_per_rank
+    split = schedule_name == "zb"
+    timeline = simulate(s, {"F": 1 / v, "B": (1 if split else 2) / v, "W": 1 / v})
+    rows = [[(a.kind, a.micro, a.chunk, b, e) for a, b, e in rank] for rank in timeline]
+    return rows, bubble_fraction(timeline)
+
+
+def measured_timeline(metrics_path: str, step: int | None):
+    try:
+        with open(metrics_path, encoding="utf-8") as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as e:
+        raise UserError(f"--metrics {metrics_path}: cannot read it ({e})") from None
+    lines = [line for line in lines if line.get("timeline")]
+    if not lines:
+        raise UserError(f"--metrics {metrics_path} has no timeline: it is written for runs with --pp 2 or more")
+    if step is None:
+        line = lines[-1]
+    else:
+        found = [line for line in lines if line["step"] == step]
+        if not found:
+            raise UserError(f"--step {step}: the metrics hold steps {lines[0]['step']} to {lines[-1]['step']}")
+        line = found[0]
+    layout = line["layout"]
+    title = (f"measured: pp={layout['pp']} {layout['schedule']} m={layout['micro_batches']}, step {line['step']}, "
+             f"bubble {line['bubble_fraction']:.3f}")
+    return [[tuple(a) for a in rank] for rank in line["timeline"]], title
+
+
+def draw(rows, title: str, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    end = max(e for rank in rows for *_, e in rank)
+    fig, ax = plt.subplots(figsize=(max(8, min(24, 0.35 * sum(len(r) for r in rows) / len(rows))),
+                                    0.6 * len(rows) + 1.2))
+    for r, rank in enumerate(rows):
+        for kind, micro, chunk, begin, finish in rank:
+            ax.barh(r, finish - begin, left=begin, height=0.8, color=COLOURS[kind], edgecolor="white", linewidth=0.5)
+            if (finish - begin) > end / 80:
+                ax.text((begin + finish) / 2, r, str(micro), ha="center", va="center", fontsize=7, color="white")
+    ax.set_yticks(range(len(rows)), [f"rank {r}" for r in range(len(rows))])
+    ax.invert_yaxis()
+    ax.set_xlim(0, end)
+    ax.set_xlabel("time (s)" if "measured" in title else "time (units of one forward)")
+    ax.set_title(title, fontsize=10)
+    ax.legend(handles=[Patch(color=c, label=k) for k, c in COLOURS.items()], loc="upper right", fontsize=8,
+              ncol=3, frameon=False, bbox_to_anchor=(1, 1.18))
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,38 @@
+"""`llmpar timeline`: the ideal timeline of a schedule, and the measured one of a run's metrics."""
+
+import json
+
+import pytest
+
+from llmpar.cli import main
+
+pytest.importorskip("matplotlib")
+
+
+def test_ideal_timeline_of_a_schedule(tmp_path, capsys):
+    out = tmp_path / "zb.png"
+    assert main(["timeline", "--schedule", "zb", "--pp", "4", "--micro-batches", "8", "-o", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+    assert "bubble 0.143" in capsys.readouterr().out
+
+
+def test_measured_timeline_from_metrics(tmp_path, capsys):
+    line = {"step": 3, "bubble_fraction": 0.25, "layout": {"pp": 2, "schedule": "1f1b", "micro_batches": 2},
+            "timeline": [[["F", 0, 0, 0.0, 1.0], ["F", 1, 0, 1.0, 2.0], ["B", 0, 0, 3.0, 5.0], ["B", 1, 0, 5.0, 7.0]],
+                         [["F", 0, 1, 1.0, 2.0], ["B", 0, 1, 2.0, 3.0], ["F", 1, 1, 3.0, 4.0], ["B", 1, 1, 4.0, 5.0]]]}
+    metrics = tmp_path / "m.jsonl"
+    metrics.write_text(json.dumps(line) + "\n")
+    out = tmp_path / "run.png"
+    assert main(["timeline", "--metrics", str(metrics), "-o", str(out)]) == 0
+    assert out.stat().st_size > 10_000 and "step 3, bubble 0.250" in capsys.readouterr().out
+
+
+def test_timeline_errors(tmp_path, capsys):
+    assert main(["timeline", "-o", str(tmp_path / "x.png")]) == 2
+    assert "give either --metrics FILE" in capsys.readouterr().err
+    no_pp = tmp_path / "m.jsonl"
+    no_pp.write_text(json.dumps({"step": 1, "bubble_fraction": 0.0}) + "\n")
+    assert main(["timeline", "--metrics", str(no_pp)]) == 2
+    assert "written for runs with --pp 2 or more" in capsys.readouterr().err
+    assert main(["timeline", "--schedule", "interleaved", "--pp", "2", "--micro-batches", "3"]) == 2
+    assert "not a multiple of --pp 2" in capsys.readouterr().err
