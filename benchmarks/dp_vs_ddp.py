@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+from _common import timed
 
 
 def ddp_step(model, optimizer, trainer, step: int) -> float:
@@ -41,12 +41,6 @@ def ddp_step(model, optimizer, trainer, step: int) -> float:
     return loss_sum
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    elapsed = torch.tensor(time.perf_counter() - start, dtype=torch.float64)
-    dist.all_reduce(elapsed, op=dist.ReduceOp.MAX)  # the step ends when the slowest rank ends
-    return float(elapsed)
 
 
 def worker(args) -> None:

@@ -9,18 +9,20 @@ train`'s own step (`--pp P --schedule 1f1b|gpipe`), once wrapped in a `PipelineS
 schedule with the same loss (summed cross-entropy over the global token count, `scale_grads=False`), clipping
 by the global norm across stages, and AdamW. They alternate in rounds; a step's time is the slowest rank's, the
 first step of each round is left out. Prints the ratio llmpar / torch (below 1: llmpar is faster) and losses.
+NO_METER=1 turns off llmpar's saved-tensor meter (which measures `activation_bytes`), to see what it costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
-import time
 
 import torch
 import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
+from _common import timed
 
 
 class _Stage(nn.Module):
@@ -34,12 +36,6 @@ class _Stage(nn.Module):
         return self.chunk(x)
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    t = torch.tensor(time.perf_counter() - start, dtype=torch.float64)
-    dist.all_reduce(t, op=dist.ReduceOp.MAX)
-    return float(t)
 
 
 def worker(args, schedule_name: str) -> dict:
@@ -56,6 +52,9 @@ def worker(args, schedule_name: str) -> dict:
                                seq_len=args.seq_len, device="cpu", steps=args.rounds * args.steps,
                                lr_schedule="constant", warmup=0, progress=False, sample_tokens=0))
     ours = Trainer(cfg)  # joins the process group
+    if os.environ.get("NO_METER"):
+        import contextlib
+        ours.meter.hooks = contextlib.nullcontext
     rank, p = dist.get_rank(), args.pp
     model = build_model(cfg.model_cfg, cfg.seed)
     chunk = split_model(model, rank, p, 1, cfg.seq_len)[0]

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+from _common import timed
 
 
 def dtensor_plan(model, sequence_parallel: bool) -> dict:
@@ -64,12 +64,6 @@ def clip_mixed(params, max_norm: float) -> None:
             torch.nn.utils.clip_grads_with_norm_(group, max_norm, total.float())
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    t = torch.tensor(time.perf_counter() - start, dtype=torch.float64)
-    dist.all_reduce(t, op=dist.ReduceOp.MAX)
-    return float(t)
 
 
 def worker(args, sequence_parallel: bool) -> dict:

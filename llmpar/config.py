@@ -232,8 +232,8 @@ def _check_pipeline(cfg: TrainConfig) -> None:
         raise UserError(f"--schedule {name} is a pipeline schedule; it needs --pp 2 or more")
     if name == "interleaved":
         if cfg.virtual_stages < 2:
-            raise UserError(f"--schedule interleaved gives each rank --virtual-stages chunks; use 2 or more, "
-                            f"or --schedule 1f1b")
+            raise UserError("--schedule interleaved gives each rank --virtual-stages chunks; use 2 or more, "
+                            "or --schedule 1f1b")
         if m % p:
             raise UserError(f"--schedule interleaved takes micro-batches {p} at a time (one per stage): "
                             f"--micro-batches {m} is not a multiple of --pp {p}; use "

@@ -1,6 +1,5 @@
 """`llmpar prepare-data` and the data paths of `llmpar train`."""
 
-import sys
 
 import numpy as np
 import pytest

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import FAST, max_rel_diff, read_metrics, run_llmpar, train_metrics
+from helpers import FAST, max_rel_diff, train_metrics
 from llmpar.model import PRESETS
 
 pytestmark = pytest.mark.slow
