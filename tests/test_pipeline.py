@@ -66,12 +66,19 @@ def runs(tmp_path_factory):
                                     micro_batches=4)
     four["dp2-pp2-zero1-interleaved-m2"] = dict(model="tiny", pp=2, dp=2, zero=1, schedule="interleaved",
                                                 micro_batches=2)
+    four["dp2-pp2-zero3-1f1b-m2"] = dict(model="tiny", pp=2, dp=2, zero=3, schedule="1f1b", micro_batches=2)
+    # GPT-2 ties its output layer to the embedding: the first and last stages each hold a copy
+    four["gpt2-dp2-pp2-zero2-gpipe-m2"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=2, schedule="gpipe",
+                                               micro_batches=2)
+    four["gpt2-dp2-pp2-zero3-1f1b-m4"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=3, schedule="1f1b",
+                                              micro_batches=4)
     (tmp / "two").mkdir()
     (tmp / "four").mkdir()
     out = {**launch(tmp / "two", 2, two), **launch(tmp / "four", 4, four)}
     ref = lambda name, *model: train_metrics(tmp, name, [*FAST_RUN, *model, "--dp", "1", "--dtype", "fp64",
                                                          "--steps", "3", "--lr", "3e-3", "--warmup", "1"])
     out["ref-tiny"] = ref("ref-tiny", "--model", "tiny")
+    out["ref-gpt2"] = ref("ref-gpt2", "--model", "tiny-gpt2")
     out["ref-5"] = ref("ref-5", "--model-config", FIVE_LAYERS)
     out["ref-8"] = ref("ref-8", "--model-config", EIGHT_LAYERS)
     for m in (2, 4, 8):
@@ -97,10 +104,11 @@ def test_pp2_fp64_matches_one_process(runs, name):
     assert max_rel_diff(runs[_reference(name)], runs[name], "grad_norm") <= 1e-9
 
 
-@pytest.mark.parametrize("name", sorted(layouts_for(4)) + ["dp2-pp2-1f1b-m2", "tp2-pp2-sp-zb-m4",
-                                                           "dp2-pp2-zero1-interleaved-m2"])
+@pytest.mark.parametrize("name", sorted(layouts_for(4)) + [
+    "dp2-pp2-1f1b-m2", "tp2-pp2-sp-zb-m4", "dp2-pp2-zero1-interleaved-m2", "dp2-pp2-zero3-1f1b-m2",
+    "gpt2-dp2-pp2-zero2-gpipe-m2", "gpt2-dp2-pp2-zero3-1f1b-m4"])
 def test_pp4_and_combined_layouts_match_one_process(runs, name):
-    ref = runs["ref-8"] if name in layouts_for(4) else runs["ref-tiny"]
+    ref = runs["ref-8"] if name in layouts_for(4) else runs["ref-gpt2"] if name.startswith("gpt2") else runs["ref-tiny"]
     assert max_rel_diff(ref, runs[name], "loss") <= 1e-9
     assert max_rel_diff(ref, runs[name], "grad_norm") <= 1e-9
 
@@ -140,3 +148,8 @@ def test_timelines_and_bubble_are_in_the_metrics(runs):
     assert all(sum(1 for a in actions if a[0] == "W") == 4 for actions in zb)
     assert 0 < line["bubble_fraction"] < 1
     assert runs["ref-tiny"][-1]["bubble_fraction"] == 0.0 and "timeline" not in runs["ref-tiny"][-1]
+
+
+def test_zero3_inside_a_pipeline_shards_each_stage_over_its_replicas(runs):
+    ratio = runs["dp2-pp2-zero3-1f1b-m2"][-1]["model_state_bytes"] / runs["ref-tiny"][-1]["model_state_bytes"]
+    assert abs(ratio - 1 / 4) < 0.01  # half the model per stage, half of that per replica

@@ -46,6 +46,10 @@ class DataParallelEngine:
         self.sum_partial(p)
         return True
 
+    def cross_stage(self) -> list:
+        """Parameters whose gradient is summed across pipeline stages (a tied embedding), in a fixed order."""
+        return [p for p, axes in self.partial_grads.items() if "pp_ends" in axes]
+
     def sum_remaining_partials(self) -> None:
         """Before the step's last reductions: partial gradients whose final contribution came in an earlier
         backward action (another pipeline chunk, or a B before the zero-bubble schedule's last W). In a fixed

@@ -67,7 +67,13 @@ class ShardedOptimizer(DataParallelEngine):
         self.skip_in_norm, self.partial_grads = set(skip_in_norm), dict(partial_grads or {})
         n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]
-        self.buckets = [_Bucket(ps, n, rank, stage) for ps in bucketize(self.params[::-1], bucket_bytes)]
+        # A parameter summed across pipeline stages gets a bucket of its own, laid out alike on both stages, so
+        # that its gradient shards can be summed element for element at the end of the step.
+        solo = set(self.cross_stage())
+        rest = [p for p in self.params if p not in solo]
+        self.buckets = [_Bucket(ps, n, rank, stage) for ps in [[p] for p in self.cross_stage()] +
+                        bucketize(rest[::-1], bucket_bytes)]
+        self._cross_buckets = [b for b in self.buckets if b.flat.params[0] in solo]
         self._bucket_of = {p: i for i, b in enumerate(self.buckets) for p in b.flat.params}
         for p in self.params:
             if stage == 1:
@@ -146,6 +152,9 @@ class ShardedOptimizer(DataParallelEngine):
         self.order.flush()
         for b in self.buckets:
             self._retire(b)
+        if last and self.stage == 2:  # a tied embedding's shards, summed across stages once every transfer is posted
+            for b in self._cross_buckets:
+                self.comm.all_reduce(b.grad_shard, "pp_ends")
         self._reducing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:

@@ -72,19 +72,22 @@ class FullySharded(DataParallelEngine):
         n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
         owner: dict[nn.Parameter, _Unit] = {}
         self.units: list[_Unit] = []
+        solo = set(self.cross_stage())  # summed across pipeline stages: a unit of its own, laid out alike on both
         for name, modules in sharding_units(model):
             params = [p for m in modules for p in m.parameters() if p.requires_grad]
             own = [p for p in dict.fromkeys(params) if p not in owner]
             borrowed = {owner[p] for p in params if p in owner}
-            if own:
-                unit = _Unit(name, modules, own, n, rank)
+            if not own:  # a unit with no parameters of its own (cannot happen with our models)
+                raise ValueError(f"unit {name} has no parameters of its own")
+            groups = [[p for p in own if p in solo], [p for p in own if p not in solo]]
+            for group in (g for g in groups if g):
+                unit = _Unit(name, modules, group, n, rank)
                 unit.uses = sorted(borrowed, key=self.units.index)
                 self.units.append(unit)
-                owner.update({p: unit for p in own})
-            elif borrowed:  # a unit with no parameters of its own (cannot happen with our models) joins its owner
-                raise ValueError(f"unit {name} has no parameters of its own")
+                owner.update({p: unit for p in group})
         self.position = {u: i for i, u in enumerate(self.units)}
         self._unit_of = owner
+        self._cross_units = [u for u in self.units if u.params[0] in solo]
         for i, unit in enumerate(self.units):
             unit.modules[0].register_forward_pre_hook(lambda m, args, u=unit: self._before_forward(u))
             unit.modules[-1].register_forward_hook(lambda m, args, out, u=unit: self._after_forward(u, out))
@@ -145,7 +148,7 @@ class FullySharded(DataParallelEngine):
 
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         unit = self._unit_of[p]
-        self.sum_partial(p)  # this micro-batch's gradient
+        self.sum_now(p)  # this micro-batch's gradient over tp; across stages only at the end of the step
         if unit.grad_buffer is None:
             unit.grad_buffer = self._grad_buffer(unit)
         unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(p.grad)
@@ -194,6 +197,9 @@ class FullySharded(DataParallelEngine):
         self._reducing = []
         for u in self.units:
             self._free(u)
+        if last:  # a tied embedding's shards, summed across stages once every transfer is posted
+            for u in self._cross_units:
+                self.comm.all_reduce(u.grad_shard, "pp_ends")
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         shards = [u.grad_shard for u in self.units]
