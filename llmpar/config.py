@@ -129,11 +129,22 @@ def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
 
 def validate(cfg: TrainConfig) -> TrainConfig:
     """Check every flag and fill in the defaults that depend on others. Raises UserError."""
-    # The model.
+    # The model (a checkpoint to resume or start from brings its own).
     if cfg.model is not None and cfg.model_config is not None:
         raise UserError("give either --model PRESET or --model-config FILE, not both")
-    cfg.model_cfg = load_model_config(cfg.model_config) if cfg.model_config else preset(cfg.model or DEFAULT_MODEL)
+    if cfg.resume is not None and cfg.init is not None:
+        raise UserError("give either --resume (continue a run) or --init (start from weights), not both")
+    source = _checkpoint_source(cfg)
+    if cfg.model_config:
+        cfg.model_cfg = load_model_config(cfg.model_config)
+    elif cfg.model is None and source is not None:
+        cfg.model_cfg = source[1]
+    else:
+        cfg.model_cfg = preset(cfg.model or DEFAULT_MODEL)
     mc = cfg.model_cfg
+    if source is not None and source[1] != mc:
+        raise UserError(f"{'--resume' if cfg.resume else '--init'}: the checkpoint's model ({source[1]}) is not the "
+                        f"model asked for ({mc}); leave --model/--model-config out to use the checkpoint's")
 
     # The device.
     if cfg.device is None:
@@ -212,17 +223,53 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     _check_data_size(cfg)
 
     # Checkpoints.
-    for flag, value in (("--save", cfg.save), ("--resume", cfg.resume), ("--init", cfg.init)):
-        if value is not None:
-            raise UserError(f"{flag}: checkpoints are not in this version of llmpar yet; leave {flag} out")
     if cfg.save_every is not None:
-        raise UserError("--save-every: checkpoints are not in this version of llmpar yet; leave it out")
+        _positive("--save-every", cfg.save_every)
+        if cfg.save is None:
+            raise UserError("--save-every N needs --save DIR, the folder the checkpoints go to")
+    if cfg.save is not None and os.path.exists(cfg.save) and not os.path.isdir(cfg.save):
+        raise UserError(f"--save {cfg.save}: a file is in the way; give a folder")
+    if cfg.resume is not None:
+        _check_resume(cfg, source[0])
 
     if cfg.metrics:
         parent = os.path.dirname(os.path.abspath(cfg.metrics))
         if os.path.exists(parent) and not os.path.isdir(parent):
             raise UserError(f"--metrics {cfg.metrics}: {parent} is not a folder")
     return cfg
+
+
+def _checkpoint_source(cfg: TrainConfig):
+    """(the checkpoint's manifest, its model config) of --resume or --init, or None. Reads only the manifest."""
+    path = cfg.resume or cfg.init
+    if path is None:
+        return None
+    flag = "--resume" if cfg.resume else "--init"
+    from llmpar.checkpoint.hf import is_hf_folder, hf_model_config
+    if cfg.init is not None and is_hf_folder(path):
+        return None, hf_model_config(path)
+    from llmpar.checkpoint.format import Checkpoint
+    from llmpar.model.config import config_from_dict
+    try:
+        ck = Checkpoint(path, verify=True)  # every file against its checksum, before any worker starts
+    except UserError as e:
+        raise UserError(f"{flag}: {e}") from None
+    return ck.manifest, config_from_dict(ck.manifest["model"], f"{flag} {ck.path}")
+
+
+def _check_resume(cfg: TrainConfig, manifest: dict) -> None:
+    """Resuming continues the same run: the same data order, and steps left to take."""
+    train = manifest["train"]
+    for flag, ours, theirs in (("--seed", cfg.seed, train["seed"]),
+                               ("--global-batch-size", cfg.global_batch_size, train["global_batch_size"]),
+                               ("--seq-len", cfg.seq_len, train["seq_len"])):
+        if ours != theirs:
+            raise UserError(f"--resume: the checkpoint's run had {flag} {theirs}, this one {ours}; resuming keeps "
+                            f"the data order, so use {flag} {theirs} (or start a new run from the weights with "
+                            f"--init)")
+    if cfg.steps <= manifest["step"]:
+        raise UserError(f"--resume: the checkpoint is at step {manifest['step']} but --steps is {cfg.steps}; ask for "
+                        f"more steps than that")
 
 
 def _check_pipeline(cfg: TrainConfig) -> None:

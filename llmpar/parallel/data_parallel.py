@@ -93,5 +93,13 @@ class DataParallel(DataParallelEngine):
         clip_(grads, norm.to(grads[0].dtype), max_norm)
         return float(norm)
 
+    def full_states(self) -> dict:
+        state = self.optimizer.state
+        return {p: {"param": p.detach(), **{k: state[p][k] for k in self.STATE_KEYS}} for p in self.params}
+
+    def load_states(self, states: dict, step: int) -> None:
+        for p in self.params:
+            self.optimizer.state[p] = self.adam_state(step, *(states[p][k].clone() for k in self.STATE_KEYS))
+
     def held_tensors(self) -> list[torch.Tensor]:
         return self.params + [b.buffer for b in self.buckets] + self.optimizer_state()

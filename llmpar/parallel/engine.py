@@ -83,6 +83,21 @@ class DataParallelEngine:
         """Parameters, gradients and optimizer state this rank holds between steps."""
         raise NotImplementedError
 
+    # Checkpoints: per-parameter state, whole over the dp group (a collective for the ZeRO stages).
+    STATE_KEYS = ("exp_avg", "exp_avg_sq")
+
+    def full_states(self) -> dict:
+        """{parameter: {"param", "exp_avg", "exp_avg_sq"}: this rank's (tp/pp-local) tensors, whole}."""
+        raise NotImplementedError
+
+    def load_states(self, states: dict, step: int) -> None:
+        """Set the optimizer state from whole per-parameter tensors (as full_states returns), after `step` steps."""
+        raise NotImplementedError
+
+    @staticmethod
+    def adam_state(step: int, exp_avg: torch.Tensor, exp_avg_sq: torch.Tensor) -> dict:
+        return {"step": torch.tensor(float(step), dtype=torch.float32), "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+
     def optimizer_state(self) -> list[torch.Tensor]:
         return [v for s in self.optimizer.state.values() for v in s.values() if isinstance(v, torch.Tensor)]
 
@@ -119,6 +134,21 @@ def accumulate(shard: torch.Tensor, grad: torch.Tensor | None, reduced: torch.Te
     else:
         grad.add_(reduced)
     return grad
+
+
+def gather_flat(flat, shard: torch.Tensor, comm: Comm) -> list[torch.Tensor]:
+    """Each parameter's part of a flat buffer whose shards are spread over the dp group (bookkeeping traffic)."""
+    full = torch.empty(flat.padded, dtype=shard.dtype, device=shard.device)
+    comm.all_gather(full, shard, "dp", count=False)
+    return [v.clone() for v in flat.views(full)]
+
+
+def scatter_flat(flat, tensors: list[torch.Tensor]) -> torch.Tensor:
+    """This rank's shard of a flat buffer built from whole per-parameter tensors."""
+    full = torch.zeros(flat.padded, dtype=flat.full.dtype, device=flat.full.device)
+    for view, t in zip(flat.views(full), tensors):
+        view.copy_(t)
+    return full[flat.lo: flat.hi].clone()
 
 
 def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> None:

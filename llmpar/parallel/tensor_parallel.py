@@ -185,6 +185,11 @@ class TensorParallel:
         self.rank = comm.mesh.rank_in("tp") if comm is not None else 0
         self.replicated: set[nn.Parameter] = set()
         self.partial_grads: set[nn.Parameter] = set()
+        # How each split parameter was cut: (dim, start, real length, global length) in the global tensor.
+        self.cuts: dict[nn.Parameter, tuple[int, int, int, int]] = {}
+
+    def cut(self, param: nn.Parameter, dim: int, start: int, length: int, total: int) -> None:
+        self.cuts[param] = (dim, start, max(0, min(length, total - start)), total)
 
     def cross_entropy_sum(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Summed token cross-entropy of (B, T, V or V/t) logits."""
@@ -236,6 +241,7 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
     r, n, sp = tp.rank, tp.size, sequence_parallel
 
     model.tok_emb = VocabParallelEmbedding(model.tok_emb, r, n, comm, sp)
+    tp.cut(model.tok_emb.weight, 0, model.tok_emb.start, model.tok_emb.rows, cfg.vocab_size)
     if model.pos_emb is not None:
         tp.replicated.add(model.pos_emb.weight)
         if sp:  # each rank adds the positions of its own part of the sequence
@@ -250,6 +256,12 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
             setattr(mlp, name, ColumnParallelLinear(getattr(mlp, name), r, n))
         mlp.w2 = RowParallelLinear(mlp.w2, r, n, comm, sp)
         _enter_region(mlp, [getattr(mlp, name) for name in columns], comm, sp, save_gathered)
+        for column in [attn.wq, attn.wk, attn.wv] + [getattr(mlp, name) for name in columns]:
+            for param in (column.weight, column.bias):
+                if param is not None:
+                    tp.cut(param, 0, r * column.out_features, column.out_features, n * column.out_features)
+        for row in (attn.wo, mlp.w2):
+            tp.cut(row.weight, 1, r * row.in_features, row.in_features, n * row.in_features)
         tp.replicated.update(block.attn_norm.parameters())
         tp.replicated.update(block.mlp_norm.parameters())
         tp.replicated.update(p for p in (attn.wo.bias, mlp.w2.bias) if p is not None)
@@ -261,6 +273,8 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
         padded_head.weight[: cfg.vocab_size] = w
     tied = model.tok_emb.weight if cfg.tie_embeddings else None
     model.head = ColumnParallelLinear(padded_head, r, n, weight=tied)
+    if tied is None:
+        tp.cut(model.head.weight, 0, model.tok_emb.start, model.tok_emb.rows, cfg.vocab_size)
     _enter_region(model.head, [model.head], comm, sp, save_gathered)
     if sp:
         tp.partial_grads = set(tp.replicated)

@@ -28,7 +28,8 @@ import torch.nn as nn
 
 from llmpar.comm import Comm
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, global_norm, squares
+from llmpar.parallel.engine import (DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm,
+                                    scatter_flat, squares)
 from llmpar.parallel.flat import FlatParams, bucketize
 
 
@@ -168,6 +169,20 @@ class ShardedOptimizer(DataParallelEngine):
         handles = [self.comm.all_gather(b.flat.full, b.shard, "dp", async_op=True) for b in self.buckets]
         for h in handles:
             h.wait()
+
+    def full_states(self) -> dict:
+        out = {}
+        for b in self.buckets:
+            state = self.optimizer.state[b.shard]
+            gathered = {k: gather_flat(b.flat, state[k], self.comm) for k in self.STATE_KEYS}
+            for i, p in enumerate(b.flat.params):
+                out[p] = {"param": p.detach(), **{k: gathered[k][i] for k in self.STATE_KEYS}}
+        return out
+
+    def load_states(self, states: dict, step: int) -> None:
+        for b in self.buckets:
+            shards = [scatter_flat(b.flat, [states[p][k] for p in b.flat.params]) for k in self.STATE_KEYS]
+            self.optimizer.state[b.shard] = self.adam_state(step, *shards)
 
     def held_tensors(self) -> list[torch.Tensor]:
         grads = [b.grad if self.stage == 1 else b.grad_shard for b in self.buckets]

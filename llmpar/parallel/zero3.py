@@ -29,7 +29,7 @@ import torch.nn as nn
 
 from llmpar.comm import Comm
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, global_norm
+from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm, scatter_flat
 from llmpar.parallel.zero import sharded_squares
 from llmpar.parallel.flat import FlatParams
 
@@ -206,6 +206,22 @@ class FullySharded(DataParallelEngine):
         norm = global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, ("dp", *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
+
+    def full_states(self) -> dict:
+        out = {}
+        for u in self.units:
+            state = self.optimizer.state[u.shard]
+            params = gather_flat(u.flat, u.shard, self.comm)
+            gathered = {k: gather_flat(u.flat, state[k], self.comm) for k in self.STATE_KEYS}
+            for i, p in enumerate(u.params):
+                out[p] = {"param": params[i], **{k: gathered[k][i] for k in self.STATE_KEYS}}
+        return out
+
+    def load_states(self, states: dict, step: int) -> None:
+        for u in self.units:
+            u.shard.copy_(scatter_flat(u.flat, [states[p]["param"] for p in u.params]))
+            shards = [scatter_flat(u.flat, [states[p][k] for p in u.params]) for k in self.STATE_KEYS]
+            self.optimizer.state[u.shard] = self.adam_state(step, *shards)
 
     def held_tensors(self) -> list[torch.Tensor]:
         # The full buffers hold no memory between steps; their storages count 0 bytes.

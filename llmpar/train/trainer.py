@@ -23,6 +23,8 @@ from llmpar.comm import Comm
 from llmpar.config import TrainConfig
 from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
 from llmpar.mesh import Mesh
+from llmpar.checkpoint.api import open_weights
+from llmpar.checkpoint.state import load_optimizer, load_weights, placements, save
 from llmpar.errors import UserError
 from llmpar.model import build_model
 from llmpar.parallel import data_parallel
@@ -79,9 +81,18 @@ class Trainer:
         v = cfg.virtual_stages if cfg.schedule == "interleaved" else 1
         chunks = split_model(self.model, pp_rank, p, v, cfg.seq_len)
         self.schedule = make_schedule(cfg.schedule, p, cfg.micro_batches, v)
+        # Starting from a checkpoint or a Hugging Face model: this rank's slices of the weights, any layout.
+        self.placements = placements(self.model, self.tp, self.mesh)
+        self.start_step, weights = 0, None
+        if cfg.resume or cfg.init:
+            _, weights = open_weights(cfg.resume or cfg.init)
+            load_weights(weights, self.placements)
         skip, partial = self._shared_parameters(chunks)
         self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay,
                                     skip_in_norm=skip, partial_grads=partial)
+        if cfg.resume:
+            load_optimizer(weights, self.engine, self.placements)
+            self.start_step = weights.step
         self.meter = SavedTensorMeter(self.model.parameters())  # after the engine: it may move the parameters
         deferred = DeferredWeightGrads(self.model, self.meter) if cfg.schedule == "zb" else None
         seq = cfg.seq_len // cfg.tp if cfg.sequence_parallel else cfg.seq_len
@@ -164,6 +175,14 @@ class Trainer:
             **({"timeline": self.gather_timeline(timeline)} if self.cfg.pp > 1 else {}),
         }
 
+    def _crash_while_saving(self, step: int) -> None:
+        """The injected fault of a save: this rank writes its part of the checkpoint, then dies."""
+        from llmpar.checkpoint.format import partial_dir
+        os.makedirs(partial_dir(self.cfg.save, step), exist_ok=True)
+        with open(os.path.join(partial_dir(self.cfg.save, step), f"rank{self.rank:05d}.safetensors"), "wb") as f:
+            f.write(b"half a checkpoint")
+        raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} while saving step {step}")
+
     def gather_timeline(self, timeline: list[tuple]) -> list[list] | None:
         """Every pipeline rank's compute actions (of this rank's dp/tp position) as [kind, micro-batch, chunk,
         start s, end s]; on rank 0 only. Bookkeeping traffic, not counted as pipeline transfers."""
@@ -228,8 +247,8 @@ class Trainer:
         start = time.perf_counter()
         fault = injected_fault()
         try:
-            for step in range(cfg.steps):
-                if fault == (self.rank, step + 1):
+            for step in range(self.start_step, cfg.steps):
+                if fault == (self.rank, step + 1, "step"):
                     raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} at step {step + 1}")
                 record = self.reduce_metrics(step, self.train_step(step))
                 writer.write(record)
@@ -239,12 +258,19 @@ class Trainer:
                 if not math.isfinite(record["loss"]):
                     raise FloatingPointError(f"the loss is {record['loss']} at step {step + 1}; "
                                              f"lower --lr or use --dtype fp32")
+                if cfg.save and ((cfg.save_every and (step + 1) % cfg.save_every == 0) or step + 1 == cfg.steps):
+                    if fault == (self.rank, step + 1, "save"):
+                        self._crash_while_saving(step + 1)
+                    where = save(self, step + 1)
+                    if self.is_logger:
+                        progress.note(f"saved {where}")
         finally:
             progress.close()
             writer.close()
         elapsed = time.perf_counter() - start
         summary = {"first_loss": first["loss"], "final_loss": last["loss"], "val_loss": self.validation_loss(),
-                   "tokens_per_s": cfg.steps * self.tokens_per_step / elapsed, "elapsed_s": elapsed}
+                   "tokens_per_s": (cfg.steps - self.start_step) * self.tokens_per_step / elapsed, "elapsed_s": elapsed,
+                   "first_step": first["step"]}
         if cfg.sample_tokens > 0 and (self.is_logger or self.all_sample):  # they sample alike
             summary["sample"] = self.sample()
         if self.is_logger:
@@ -252,14 +278,17 @@ class Trainer:
         return summary
 
 
-def injected_fault() -> tuple[int, int] | None:
-    """LLMPAR_INJECT_FAULT=RANK:STEP makes that rank raise at that step: how the tests check that one failed
-    worker ends the whole job with its message."""
+def injected_fault() -> tuple[int, int, str] | None:
+    """LLMPAR_INJECT_FAULT=RANK:STEP makes that rank raise at that step; RANK:save:STEP, while it saves the
+    checkpoint of that step (after writing its part, before the checkpoint is complete). How the tests check
+    that one failed worker ends the whole job with its message, and that a crashed save loses nothing."""
     value = os.environ.get("LLMPAR_INJECT_FAULT")
     if not value:
         return None
-    rank, step = value.split(":")
-    return int(rank), int(step)
+    parts = value.split(":")
+    if len(parts) == 3:
+        return int(parts[0]), int(parts[2]), parts[1]
+    return int(parts[0]), int(parts[1]), "step"
 
 
 class Progress:
@@ -281,6 +310,14 @@ class Progress:
             print(f"step {r['step']:>6}/{self.cfg.steps}  loss {r['loss']:.4f}  lr {r['lr']:.2e}  "
                   f"{r['tokens_per_s']:,.0f} tok/s", file=sys.stderr, flush=True)
 
+    def note(self, text: str) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -290,8 +327,8 @@ def print_summary(cfg: TrainConfig, s: dict) -> None:
     val = f"{s['val_loss']:.4f}" if s["val_loss"] is not None else "n/a"
     minutes, seconds = divmod(int(s["elapsed_s"]), 60)
     lines = [
-        f"llmpar: done, {cfg.steps} steps in {minutes}m{seconds:02d}s",
-        f"  loss          {s['first_loss']:.4f} (step 1) -> {s['final_loss']:.4f} (step {cfg.steps})",
+        f"llmpar: done, steps {s['first_step']}-{cfg.steps} in {minutes}m{seconds:02d}s",
+        f"  loss          {s['first_loss']:.4f} (step {s['first_step']}) -> {s['final_loss']:.4f} (step {cfg.steps})",
         f"  validation    {val}",
         f"  throughput    {s['tokens_per_s']:,.0f} tokens/s",
     ]

@@ -1,0 +1,146 @@
+"""Saving a training run's state from any layout, and loading it into any other.
+
+Each rank knows, for each of its parameters, the global tensor it is part of: its name (a tied output layer on
+the last pipeline stage is the embedding, "tok_emb.weight"), its global shape, and the slice it holds (a
+tensor-parallel cut along one dimension, without the vocabulary padding; the whole tensor otherwise). Saving
+gathers the ZeRO shards over the dp group, then one rank per copy writes its pieces of the parameters and of
+AdamW's two moments. Loading reads exactly the slices this rank holds, in the new layout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+
+from llmpar.checkpoint.format import Checkpoint, finish, partial_dir, write_pieces
+from llmpar.errors import UserError
+from llmpar.model.config import config_to_dict
+
+OPTIMIZER_KEYS = ("exp_avg", "exp_avg_sq")
+
+
+@dataclass
+class Placement:
+    name: str  # the global tensor
+    shape: list[int]  # its global shape
+    dim: int | None  # the dimension this rank's tensor is a slice along (None: the whole tensor)
+    start: int = 0
+    length: int = 0  # real (not padding) entries along dim
+    writes: bool = True  # this copy is the one saved
+
+    def bounds(self) -> tuple[list[int], list[int]]:
+        start, stop = [0] * len(self.shape), list(self.shape)
+        if self.dim is not None:
+            start[self.dim], stop[self.dim] = self.start, self.start + self.length
+        return start, stop
+
+    def local_slice(self) -> tuple:
+        """The part of this rank's tensor that holds real entries (padding rows excluded)."""
+        if self.dim is None:
+            return (...,)
+        return (slice(None),) * self.dim + (slice(0, self.length),)
+
+
+def placements(model: nn.Module, tp, mesh) -> dict[nn.Parameter, Placement]:
+    tp_rank, last_stage = mesh.coords["tp"], mesh.coords["pp"] == mesh.pp - 1
+    first_stage = mesh.coords["pp"] == 0
+    out = {}
+    for name, p in model.named_parameters():
+        tied_copy = name == "head.weight" and model.cfg.tie_embeddings
+        if tied_copy:
+            name = "tok_emb.weight"
+        cut = tp.cuts.get(p)
+        if cut is None:
+            placement = Placement(name, list(p.shape), None, writes=tp_rank == 0)
+        else:
+            dim, start, length, total = cut
+            shape = list(p.shape)
+            shape[dim] = total
+            placement = Placement(name, shape, dim, start, length, writes=length > 0)
+        if tied_copy and last_stage and not first_stage:
+            placement.writes = False  # the first stage's copy is the one saved
+        out[p] = placement
+    return out
+
+
+def save(trainer, step: int) -> str | None:
+    """Every rank calls it after optimizer step `step`; returns the checkpoint folder (on rank 0)."""
+    cfg, mesh = trainer.cfg, trainer.mesh
+    root = cfg.save
+    folder = partial_dir(root, step)
+    if trainer.rank == 0:
+        os.makedirs(root, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # what a crashed save left
+        os.makedirs(folder)
+    _barrier(trainer)
+    states = trainer.engine.full_states()  # a collective over dp for the ZeRO stages
+    if mesh.coords["dp"] == 0:
+        pieces = []
+        for p, where in trainer.placements.items():
+            if not where.writes:
+                continue
+            start, stop = where.bounds()
+            for key, tensor in [("", states[p]["param"])] + [(k, states[p][k]) for k in OPTIMIZER_KEYS]:
+                name = f"optimizer.{key}/{where.name}" if key else where.name
+                pieces.append((name, tensor[where.local_slice()], where.shape, start, stop))
+        if pieces:
+            write_pieces(folder, trainer.rank, pieces)
+    _barrier(trainer)
+    final = None
+    if trainer.rank == 0:
+        final = finish(root, step, {
+            "model": config_to_dict(cfg.model_cfg), "layout": cfg.layout(),
+            "train": {"seed": cfg.seed, "global_batch_size": cfg.global_batch_size, "seq_len": cfg.seq_len,
+                      "dtype": cfg.dtype, "data": cfg.data, "tokenizer": cfg.tokenizer,
+                      "samples_consumed": step * cfg.global_batch_size, "optimizer_steps": step},
+            # No random number is drawn while training (no dropout; the data order is a function of the seed
+            # and the step), so the seed and the step are the whole random state.
+            "rng": {"seed": cfg.seed, "data_order": "permutation of (seed, epoch)"},
+        })
+    _barrier(trainer)
+    return final
+
+
+def _barrier(trainer) -> None:
+    if dist.is_initialized():
+        flag = torch.zeros(1, device=trainer.device)
+        trainer.comm.all_reduce(flag, "world", count=False)
+
+
+def check_compatible(ck: Checkpoint, model_cfg, source: str) -> None:
+    saved = ck.manifest.get("model", {})
+    ours = config_to_dict(model_cfg)
+    different = [k for k in ours if saved.get(k) != ours[k]]
+    if different:
+        pairs = ", ".join(f"{k}: checkpoint {saved.get(k)!r}, run {ours[k]!r}" for k in different)
+        raise UserError(f"{source} {ck.path}: its model differs from this run's ({pairs}); give the matching "
+                        f"--model/--model-config, or leave it out to use the checkpoint's")
+
+
+def load_weights(ck: Checkpoint, where: dict[nn.Parameter, Placement]) -> None:
+    """Copy this rank's slices of the parameters into the model (padding stays zero)."""
+    with torch.no_grad():
+        for p, w in where.items():
+            start, stop = w.bounds()
+            p[w.local_slice()].copy_(ck.read(w.name, start, stop).to(p.dtype))
+
+
+def load_optimizer(ck: Checkpoint, engine, where: dict[nn.Parameter, Placement]) -> None:
+    states = {}
+    for p, w in where.items():
+        start, stop = w.bounds()
+        states[p] = {}
+        for key in ("param", *OPTIMIZER_KEYS):
+            name = w.name if key == "param" else f"optimizer.{key}/{w.name}"
+            if not ck.has(name):
+                raise UserError(f"--resume {ck.path}: it holds no optimizer state ({name}); it was written by "
+                                f"'llmpar convert' or from weights only: start from it with --init instead")
+            full = torch.zeros(p.shape, dtype=p.dtype, device=p.device)  # (ZeRO-3's p holds no memory now)
+            full[w.local_slice()].copy_(ck.read(name, start, stop).to(p.dtype))
+            states[p][key] = full
+    engine.load_states(states, ck.manifest["train"]["optimizer_steps"])
