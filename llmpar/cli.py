@@ -1,4 +1,4 @@
-"""The `llmpar` command: `train`, `prepare-data` and `timeline`.
+"""The `llmpar` command: `train`, `prepare-data`, `convert` and `timeline`.
 
 User errors print one line, `llmpar <command>: error: ...`, and exit with status 2, before any worker starts.
 A failed worker prints its rank and error and exits with status 1.
@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("input", help="text file or folder")
     prep.add_argument("output", help="the .bin to write")
     prep.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
+    cv = sub.add_parser("convert", help="reshard an llmpar checkpoint, or convert to/from Hugging Face format",
+                        description="Convert SRC (an llmpar checkpoint or --save folder, or a Hugging Face folder) "
+                                    "to DST: an llmpar checkpoint cut for the layout --dp × --tp × --pp, or (--to "
+                                    "hf) a Hugging Face folder (config.json + model.safetensors).")
+    cv.add_argument("src")
+    cv.add_argument("dst")
+    cv.add_argument("--to", default="llmpar", metavar="{llmpar,hf}", help="[llmpar]")
+    cv.add_argument("--dp", type=int, default=1)
+    cv.add_argument("--tp", type=int, default=1)
+    cv.add_argument("--pp", type=int, default=1)
+    cv.add_argument("--zero", type=int, default=0, help="recorded in the layout (any stage reads any checkpoint)")
     tl = sub.add_parser("timeline", help="draw a pipeline timeline: of a run, or of a schedule in theory",
                         description="Draw one row per pipeline rank, one box per forward (F), backward (B) and "
                                     "weight-gradient (W) computation. Give --metrics to draw a run's measured "
@@ -139,6 +150,19 @@ def cmd_prepare_data(args) -> int:
     return 0
 
 
+def cmd_convert(args) -> int:
+    import os
+
+    from llmpar.checkpoint.convert import convert
+    if args.to not in ("llmpar", "hf"):
+        raise UserError(f"--to: {args.to!r} is not one of llmpar, hf")
+    if not os.path.isdir(args.src):
+        raise UserError(f"convert: no such folder {args.src!r}")
+    out = convert(args.src, args.dst, args.to, args.dp, args.tp, args.pp, args.zero)
+    print(f"llmpar: wrote {out}")
+    return 0
+
+
 def cmd_timeline(args) -> int:
     from llmpar.config import SCHEDULES
     from llmpar.pipeline.plot import draw, ideal_timeline, measured_timeline
@@ -168,7 +192,8 @@ def cmd_timeline(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"train": cmd_train, "prepare-data": cmd_prepare_data, "timeline": cmd_timeline}[args.command]
+    handler = {"train": cmd_train, "prepare-data": cmd_prepare_data, "timeline": cmd_timeline,
+               "convert": cmd_convert}[args.command]
     try:
         return handler(args)
     except UserError as e:

@@ -49,8 +49,8 @@ def load_model(path: str, dtype: torch.dtype = torch.float32, device: str | torc
     """A single-process model from an llmpar checkpoint (of any layout, or a --save folder: its latest step) or
     a Hugging Face folder (Llama or GPT-2, safetensors). Its forward takes token ids (B, T) and returns logits."""
     cfg, state = global_state(path)
-    model = Transformer(cfg)
+    model = Transformer(cfg).to(device=device, dtype=dtype)  # in its dtype first: loading copies into it
     if cfg.tie_embeddings:
         state = {**state, "head.weight": state["tok_emb.weight"]}
     model.load_state_dict(state, strict=True)
-    return model.to(device=device, dtype=dtype).eval()
+    return model.eval()

@@ -30,11 +30,12 @@ from llmpar.pipeline.zero_bubble import DeferredWeightGrads
 class PipelineExecutor:
     def __init__(self, schedule: Schedule, rank: int, chunks: list[Chunk], comm: Comm, engine, loss_fn,
                  activation_shape: tuple, dtype: torch.dtype, device: torch.device, autocast, meter,
-                 deferred: DeferredWeightGrads | None = None):
+                 deferred: DeferredWeightGrads | None = None, sequence_shards: int = 1):
         self.schedule, self.rank, self.comm, self.engine = schedule, rank, comm, engine
         self.chunks = {c.index: c for c in chunks}
         self.loss_fn, self.shape, self.dtype, self.device = loss_fn, activation_shape, dtype, device
         self.autocast, self.meter, self.deferred = autocast, meter, deferred
+        self.sequence_shards = sequence_shards  # tp under sequence parallelism: activations hold 1/tp of it
         actions = schedule.ranks[rank]
         grad_actions = [k for k, a in enumerate(actions) if a.kind == ("W" if deferred else "B")]
         self._last_grad_action = grad_actions[-1]  # where the data-parallel reduction of the step happens
@@ -124,8 +125,8 @@ class PipelineExecutor:
             chunk = self.chunks[c]
             if chunk.first:
                 x = tokens.to(self.device)
-            else:
-                shape = (tokens.size(0), *self.shape[1:])
+            else:  # the shape of this batch, which need not be a training micro-batch's
+                shape = (tokens.size(0), tokens.size(1) // self.sequence_shards, self.shape[2])
                 x = torch.empty(shape, dtype=self.dtype, device=self.device)
                 self.comm.irecv(x, (c - 1) % p).wait()
             with torch.no_grad(), self.autocast():

@@ -98,7 +98,8 @@ class Trainer:
         seq = cfg.seq_len // cfg.tp if cfg.sequence_parallel else cfg.seq_len
         self.executor = PipelineExecutor(self.schedule, pp_rank, chunks, self.comm, self.engine,
                                          self.tp.cross_entropy_sum, (cfg.micro_batch_size, seq, cfg.model_cfg.d_model),
-                                         PARAM_DTYPES[cfg.dtype], self.device, self.autocast, self.meter, deferred)
+                                         PARAM_DTYPES[cfg.dtype], self.device, self.autocast, self.meter, deferred,
+                                         sequence_shards=cfg.tp if cfg.sequence_parallel else 1)
         # The loss is computed on the last stage, by every rank of its tp group: counted on one.
         self.owns_loss = self.mesh.coords["tp"] == 0 and pp_rank == p - 1
         # Collective forwards (ZeRO-3's gathers, TP's reductions, the pipeline): every rank takes part in sampling.
