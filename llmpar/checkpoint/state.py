@@ -68,8 +68,9 @@ def placements(model: nn.Module, tp, mesh) -> dict[nn.Parameter, Placement]:
     return out
 
 
-def save(trainer, step: int) -> str | None:
-    """Every rank calls it after optimizer step `step`; returns the checkpoint folder (on rank 0)."""
+def save(trainer, step: int, crash: bool = False) -> str | None:
+    """Every rank calls it after optimizer step `step`; returns the checkpoint folder (on rank 0). `crash`, the
+    fault a test injects: this rank writes part of a file into the folder and dies before the save completes."""
     cfg, mesh = trainer.cfg, trainer.mesh
     root = cfg.save
     folder = partial_dir(root, step)
@@ -78,6 +79,10 @@ def save(trainer, step: int) -> str | None:
         shutil.rmtree(folder, ignore_errors=True)  # what a crashed save left
         os.makedirs(folder)
     _barrier(trainer)
+    if crash:
+        with open(os.path.join(folder, f"rank{trainer.rank:05d}.safetensors"), "wb") as f:
+            f.write(b"half a checkpoint")
+        raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {trainer.rank} while saving step {step}")
     states = trainer.engine.full_states()  # a collective over dp for the ZeRO stages
     if mesh.coords["dp"] == 0:
         pieces = []

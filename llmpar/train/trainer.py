@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import math
 import os
 import sys
@@ -176,14 +177,6 @@ class Trainer:
             **({"timeline": self.gather_timeline(timeline)} if self.cfg.pp > 1 else {}),
         }
 
-    def _crash_while_saving(self, step: int) -> None:
-        """The injected fault of a save: this rank writes its part of the checkpoint, then dies."""
-        from llmpar.checkpoint.format import partial_dir
-        os.makedirs(partial_dir(self.cfg.save, step), exist_ok=True)
-        with open(os.path.join(partial_dir(self.cfg.save, step), f"rank{self.rank:05d}.safetensors"), "wb") as f:
-            f.write(b"half a checkpoint")
-        raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} while saving step {step}")
-
     def gather_timeline(self, timeline: list[tuple]) -> list[list] | None:
         """Every pipeline rank's compute actions (of this rank's dp/tp position) as [kind, micro-batch, chunk,
         start s, end s]; on rank 0 only. Bookkeeping traffic, not counted as pipeline transfers."""
@@ -260,9 +253,7 @@ class Trainer:
                     raise FloatingPointError(f"the loss is {record['loss']} at step {step + 1}; "
                                              f"lower --lr or use --dtype fp32")
                 if cfg.save and ((cfg.save_every and (step + 1) % cfg.save_every == 0) or step + 1 == cfg.steps):
-                    if fault == (self.rank, step + 1, "save"):
-                        self._crash_while_saving(step + 1)
-                    where = save(self, step + 1)
+                    where = save(self, step + 1, crash=fault == (self.rank, step + 1, "save"))
                     if self.is_logger:
                         progress.note(f"saved {where}")
         finally:
@@ -344,9 +335,14 @@ def print_summary(cfg: TrainConfig, s: dict) -> None:
 
 def train(cfg: TrainConfig) -> dict:
     """Run this process's part of the job (the config is already validated)."""
-    trainer = Trainer(cfg)
+    trainer = None
     try:
+        trainer = Trainer(cfg)
         return trainer.run()
     finally:
+        # The trainer holds the mesh's process groups: let them go first, so that destroying the groups joins
+        # their communication threads now, not during interpreter shutdown (where gloo aborts the process).
+        del trainer
+        gc.collect()
         if dist.is_initialized():
             dist.destroy_process_group()
