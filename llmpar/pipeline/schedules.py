@@ -323,10 +323,12 @@ def _partners(s: Schedule) -> dict:
 # --- the simulator --------------------------------------------------------------------------------------
 
 
-def simulate(s: Schedule, costs: dict[str, float]) -> list[list[tuple[Action, float, float]]]:
-    """Start and end times of each compute action, given each kind's duration (per chunk) and instant
-    transfers: a computation starts when its rank is free and its input has been sent."""
-    sent: dict = {}  # transfer key -> time its send was posted
+def simulate(s: Schedule, costs, transfer: float = 0.0) -> list[list[tuple[Action, float, float]]]:
+    """Start and end times of each compute action. `costs`: each kind's duration (a dict, the same for every
+    chunk), or a function (rank, action) -> seconds. A computation starts when its rank is free and its input
+    has arrived: `transfer` seconds after the send was posted (sends do not block the sender)."""
+    duration = costs if callable(costs) else (lambda rank, a: costs[a.kind])
+    sent: dict = {}  # transfer key -> time its data is ready to send
     clock = [0.0] * s.stages
     position = [0] * s.stages
     timeline: list[list] = [[] for _ in range(s.stages)]
@@ -341,10 +343,10 @@ def simulate(s: Schedule, costs: dict[str, float]) -> list[list[tuple[Action, fl
                 elif a.kind in SENDS.values():
                     if a.transfer_key() not in sent:
                         break
-                    clock[r] = max(clock[r], sent[a.transfer_key()])
+                    clock[r] = max(clock[r], sent[a.transfer_key()] + transfer)
                 else:
                     start = clock[r]
-                    clock[r] = start + costs[a.kind]
+                    clock[r] = start + duration(r, a)
                     timeline[r].append((a, start, clock[r]))
                 position[r] += 1
                 pending -= 1

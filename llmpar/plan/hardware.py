@@ -1,0 +1,149 @@
+"""Hardware profiles: what the cost model needs to know of a device and its links.
+
+A profile gives, per device: the dense matmul peak per dtype and the fraction of it that large matmuls reach, the
+memory and its bandwidth (for the memory-bound operations), a fixed cost per operation dispatched (kernel
+launch, or Python and dispatcher overhead on a CPU), and two link classes, within a node and across nodes, each
+an α–β model: a collective over n ranks moving B bus bytes per rank takes steps(n)·α + B/β.
+
+The GPU profiles are vendor figures (peak, memory, bandwidth) with the achievable fractions that public
+microbenchmarks report; `llmpar calibrate` measures the same quantities on the machine it runs on and writes a
+profile file that `--hardware-config` reads. On a CPU a "device" is one worker process: the processes of a node
+share its cores, so the rates given are per core and the cost model divides the node's total among the processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import os
+from dataclasses import dataclass
+
+from llmpar.errors import UserError
+
+COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "p2p")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One class of link. `bandwidth`: bus bytes per second per rank that a large transfer reaches (NCCL-tests'
+    busbw), per collective kind where they differ (gloo's reduce-scatter is slower than its all-reduce).
+    `latency`: seconds per step of a collective (a ring all-reduce over n ranks has 2(n−1) steps)."""
+    bandwidth: dict[str, float]
+    latency: float
+
+    def time(self, kind: str, bus_bytes: float, n: int) -> float:
+        if n <= 1 and kind != "p2p" or bus_bytes <= 0:
+            return 0.0
+        steps = 1 if kind == "p2p" else (2 * (n - 1) if kind == "all_reduce" else n - 1)
+        return steps * self.latency + bus_bytes / self.bandwidth[kind]
+
+
+@dataclass(frozen=True)
+class Hardware:
+    name: str
+    peak_flops: dict[str, float]  # dense matmul peak per device, per dtype (bf16, fp32, fp64), FLOP/s
+    matmul_efficiency: float  # the fraction of peak that large matmuls reach
+    memory_bytes: float  # per device
+    memory_bandwidth: float  # bytes/s per device, what a streaming elementwise operation reaches
+    devices_per_node: int
+    intra: Link  # within a node
+    inter: Link  # across nodes
+    op_overhead: float = 0.0  # seconds per operation dispatched
+    cores: int = 0  # CPU: the node's cores, shared by its processes (0 on a GPU: one device per process)
+    source: str = ""
+
+    def matmul_rate(self, dtype: str, processes_on_node: int = 1) -> float:
+        """FLOP/s one process reaches on large matmuls."""
+        rate = self.peak_flops[dtype] * self.matmul_efficiency
+        return rate * self.cores / processes_on_node if self.cores else rate
+
+    def stream_rate(self, processes_on_node: int = 1) -> float:
+        """Bytes/s one process moves through memory in elementwise operations."""
+        if self.cores:
+            return self.memory_bandwidth * min(self.cores, processes_on_node) / processes_on_node
+        return self.memory_bandwidth
+
+    def link(self, span: int) -> Link:
+        """The link of a group whose ranks lie within `span` consecutive global ranks (nodes are filled in rank
+        order): within a node if the span fits in one."""
+        return self.intra if span <= self.devices_per_node else self.inter
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _link(bandwidth: float, latency: float, **per_kind: float) -> Link:
+    return Link({k: per_kind.get(k, bandwidth) for k in COLLECTIVES}, latency)
+
+
+GiB = 2 ** 30
+
+PROFILES: dict[str, Hardware] = {
+    # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
+    # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s).
+    "a100-80gb": Hardware(
+        name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
+        memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
+        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6,
+        source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
+    # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
+    # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
+    "h100-sxm": Hardware(
+        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6,
+        source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
+    # NVIDIA H200 SXM 141GB: the H100's compute with 141 GB of HBM3e at 4.8 TB/s; the same links.
+    "h200": Hardware(
+        name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        memory_bytes=141e9, memory_bandwidth=0.85 * 4.8e12, devices_per_node=8,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6,
+        source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)"),
+    # This project's development machine (2 cores, gloo over loopback), as `llmpar calibrate` measured it.
+    # Run `llmpar calibrate` on another machine to get its own profile.
+    "cpu": Hardware(
+        name="cpu", peak_flops={"bf16": 20e9, "fp32": 60e9, "fp64": 30e9}, matmul_efficiency=1.0,
+        memory_bytes=24 * GiB, memory_bandwidth=8e9, devices_per_node=64,
+        intra=_link(1.2e9, 60e-6, all_gather=0.35e9, reduce_scatter=0.35e9, p2p=1.0e9),
+        inter=_link(1.2e9, 60e-6, all_gather=0.35e9, reduce_scatter=0.35e9, p2p=1.0e9),
+        op_overhead=15e-6, cores=2, source="placeholder until calibrated"),
+}
+
+
+def hardware(name: str | None = None, config_file: str | None = None) -> Hardware:
+    """A named profile, or one read from a JSON file (the format `llmpar calibrate` writes)."""
+    if config_file:
+        return load_hardware(config_file)
+    if name not in PROFILES:
+        close = difflib.get_close_matches(name or "", PROFILES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UserError(f"--hardware: unknown profile {name!r}{hint}; choose one of {', '.join(PROFILES)}, "
+                        f"or describe yours with --hardware-config FILE (`llmpar calibrate` writes one)")
+    return PROFILES[name]
+
+
+def load_hardware(path: str) -> Hardware:
+    if not os.path.isfile(path):
+        raise UserError(f"--hardware-config: no file {path!r}; `llmpar calibrate --out {path}` writes one")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        data["intra"] = Link(**data["intra"])
+        data["inter"] = Link(**data["inter"])
+        return Hardware(**data)
+    except (ValueError, TypeError, KeyError) as e:
+        fields = ", ".join(f.name for f in dataclasses.fields(Hardware))
+        raise UserError(f"--hardware-config {path}: not a hardware profile ({e}); it needs the keys {fields}, "
+                        f"as `llmpar calibrate` writes them") from None
+
+
+def save_hardware(hw: Hardware, path: str) -> None:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(hw.to_dict(), f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
