@@ -1,4 +1,4 @@
-"""The `llmpar` command: `train`, `prepare-data`, `convert` and `timeline`.
+"""The `llmpar` command: `train`, `prepare-data`, `convert`, `timeline`, `plan`, `simulate` and `calibrate`.
 
 User errors print one line, `llmpar <command>: error: ...`, and exit with status 2, before any worker starts.
 A failed worker prints its rank and error and exits with status 1.
@@ -57,10 +57,10 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     d.add_argument("--data", metavar="PATH", help="text file, folder of text, or .bin [the embedded corpus]")
     d.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
     d.add_argument("--metrics", metavar="FILE", help="JSON lines, one per optimizer step")
-    d.add_argument("--save", metavar="DIR", help="checkpoint folder (not in this version yet)")
-    d.add_argument("--save-every", type=int, metavar="N", help="checkpoint every N steps (not in this version yet)")
-    d.add_argument("--resume", metavar="PATH", help="resume from a checkpoint (not in this version yet)")
-    d.add_argument("--init", metavar="PATH", help="start from weights (not in this version yet)")
+    d.add_argument("--save", metavar="DIR", help="write checkpoints under DIR (every --save-every, and at the end)")
+    d.add_argument("--save-every", type=int, metavar="N", help="checkpoint every N steps")
+    d.add_argument("--resume", metavar="PATH", help="continue a run from a checkpoint or --save folder, any layout")
+    d.add_argument("--init", metavar="PATH", help="start from weights: an llmpar checkpoint or a Hugging Face folder")
     d.add_argument("--device", metavar="{cpu,cuda}", help="[cuda if available]")
     d.add_argument("--eval-sequences", type=int, default=64, metavar="N",
                    help="held-out sequences for the final validation loss [64]")
@@ -107,7 +107,47 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--micro-batches", type=int, default=8, help="for --schedule [8]")
     tl.add_argument("--virtual-stages", type=int, default=2, help="chunks per rank, interleaved [2]")
     tl.add_argument("-o", "--output", default="timeline.png", help="the PNG to write [timeline.png]")
+    pl = sub.add_parser("plan", help="predict every layout's memory, traffic and step time; rank them",
+                        description="Search the layouts of --gpus devices (dp × tp × pp, ZeRO stage, micro-batch "
+                                    "size, schedule, sequence parallelism, recomputation; the layout flags given "
+                                    "are fixed), predict each one's cost, and rank those that fit by step time.")
+    _add_plan_flags(pl)
+    pl.add_argument("--top", type=int, default=10, metavar="K", help="candidates to show [10]")
+    pl.add_argument("--json", action="store_true", help="print the plan as JSON")
+    sm = sub.add_parser("simulate", help="predict one layout's step and draw its timeline",
+                        description="Predict one layout (unset flags as llmpar train's defaults; --dp fills "
+                                    "--gpus) and draw the simulated timeline of its pipeline schedule, in seconds.")
+    _add_plan_flags(sm)
+    sm.add_argument("-o", "--output", default="simulated.png", help="the PNG to write [simulated.png]")
+    cal = sub.add_parser("calibrate", help="measure this machine for the cost model (a hardware profile)",
+                         description="Measure matmul rates, memory bandwidth, per-operation overhead and the "
+                                     "collectives' bandwidth and latency between worker processes; write a "
+                                     "profile for `llmpar plan --hardware-config`.")
+    from llmpar.plan.calibrate import add_arguments
+    add_arguments(cal)
     return parser
+
+
+def _add_plan_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="PRESET", help="a preset, as for train [small]")
+    p.add_argument("--model-config", metavar="FILE", help="JSON model config, as for train")
+    p.add_argument("--gpus", type=int, metavar="N", help="devices (processes on a CPU) [the layout's, or 8]")
+    p.add_argument("--hardware", metavar="NAME", help="a100-80gb | h100-sxm | h200 | cpu [h100-sxm]")
+    p.add_argument("--hardware-config", metavar="FILE", help="a profile written by llmpar calibrate")
+    p.add_argument("--global-batch-size", type=int, default=16, metavar="B", help="sequences per step [16]")
+    p.add_argument("--seq-len", type=int, metavar="S", help="tokens per sequence [the model's, at most 256 for "
+                                                                 "the presets train runs on a CPU]")
+    p.add_argument("--dtype", metavar="{bf16,fp32,fp64}", help="[bf16 on GPUs, fp32 on a CPU]")
+    lay = p.add_argument_group("layout (given: fixed; left out: searched)")
+    lay.add_argument("--dp", type=int, metavar="N")
+    lay.add_argument("--tp", type=int, metavar="N")
+    lay.add_argument("--pp", type=int, metavar="N")
+    lay.add_argument("--zero", type=int, metavar="{0,1,2,3}")
+    lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb")
+    lay.add_argument("--virtual-stages", type=int, metavar="V")
+    lay.add_argument("--micro-batches", type=int, metavar="M")
+    lay.add_argument("--sequence-parallel", action="store_true", default=None)
+    lay.add_argument("--recompute", metavar="MODE", help="none | selective | full")
 
 
 def train_config_from_args(args: argparse.Namespace):
@@ -189,11 +229,37 @@ def cmd_timeline(args) -> int:
     return 0
 
 
+def cmd_plan(args) -> int:
+    import json
+
+    from llmpar.plan.cli import plan_request
+    from llmpar.plan.planner import plan
+    from llmpar.plan.report import as_json, table
+    req = plan_request(args)
+    result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top)
+    if args.json:
+        print(json.dumps(as_json(result), indent=1))
+    else:
+        print(table(result, req.model, req.hardware, req.gpus, req.batch, req.name))
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from llmpar.plan.cli import simulate
+    return simulate(args)
+
+
+def cmd_calibrate(args) -> int:
+    from llmpar.plan.calibrate import run
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = {"train": cmd_train, "prepare-data": cmd_prepare_data, "timeline": cmd_timeline,
-               "convert": cmd_convert}[args.command]
+               "convert": cmd_convert, "plan": cmd_plan, "simulate": cmd_simulate,
+               "calibrate": cmd_calibrate}[args.command]
     try:
         return handler(args)
     except UserError as e:

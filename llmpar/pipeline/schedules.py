@@ -156,12 +156,16 @@ def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[l
     return ranks
 
 
-def make_schedule(name: str, stages: int, micro_batches: int, chunks_per_rank: int = 1) -> Schedule:
-    """The checked schedule of `name` for p stages and m micro-batches (v chunks per rank for interleaved)."""
+def make_schedule(name: str, stages: int, micro_batches: int, chunks_per_rank: int = 1,
+                  checked: bool = True) -> Schedule:
+    """The checked schedule of `name` for p stages and m micro-batches (v chunks per rank for interleaved).
+    `checked=False` skips the checker: for the cost model's simulations, whose simulator stops on a deadlock
+    anyway; every schedule the executor runs is checked."""
     v = chunks_per_rank if name == "interleaved" else 1
     orders = compute_order(name, stages, micro_batches, v)
     schedule = Schedule(name, stages, micro_batches, v, with_communication(orders, stages, stages * v))
-    check(schedule)
+    if checked:
+        check(schedule)
     return schedule
 
 
@@ -197,23 +201,32 @@ def check(schedule: Schedule, grouped: bool = False) -> None:
     _check_progress(schedule, grouped)
 
 
+def _transfers_by_pair(s: Schedule) -> dict:
+    """(src, dst) -> (the sends src posts to dst, the receives dst posts from src), each in order."""
+    pairs: dict = {}
+    for r, actions in enumerate(s.ranks):
+        for a in actions:
+            if a.kind in SENDS:
+                pairs.setdefault((r, a.peer), ([], []))[0].append(a)
+            elif a.kind in SENDS.values():
+                pairs.setdefault((a.peer, r), ([], []))[1].append(a)
+    return pairs
+
+
 def _check_pairs(s: Schedule) -> None:
-    for src in range(s.stages):
-        for dst in range(s.stages):
-            sends = [a for a in s.ranks[src] if a.kind in SENDS and a.peer == dst]
-            recvs = [a for a in s.ranks[dst] if a.kind in SENDS.values() and a.peer == src]
-            for k in range(max(len(sends), len(recvs))):
-                send = sends[k] if k < len(sends) else None
-                recv = recvs[k] if k < len(recvs) else None
-                if send is None or recv is None:
-                    raise ScheduleError(
-                        f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: "
-                        + (f"rank {dst} posts {recv} but rank {src} sends nothing more" if send is None else
-                           f"rank {src} posts {send} but rank {dst} receives nothing more"))
-                if send.transfer_key() != recv.transfer_key() or SENDS[send.kind] != recv.kind:
-                    raise ScheduleError(f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: rank {src} sends "
-                                        f"{send} but rank {dst} receives {recv} (transfers between two ranks are "
-                                        f"matched in order)")
+    for (src, dst), (sends, recvs) in sorted(_transfers_by_pair(s).items()):
+        for k in range(max(len(sends), len(recvs))):
+            send = sends[k] if k < len(sends) else None
+            recv = recvs[k] if k < len(recvs) else None
+            if send is None or recv is None:
+                raise ScheduleError(
+                    f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: "
+                    + (f"rank {dst} posts {recv} but rank {src} sends nothing more" if send is None else
+                       f"rank {src} posts {send} but rank {dst} receives nothing more"))
+            if send.transfer_key() != recv.transfer_key() or SENDS[send.kind] != recv.kind:
+                raise ScheduleError(f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: rank {src} sends "
+                                    f"{send} but rank {dst} receives {recv} (transfers between two ranks are "
+                                    f"matched in order)")
 
 
 def _check_dependencies(s: Schedule) -> None:
@@ -310,13 +323,10 @@ def _recv_needed(s: Schedule, a: Action) -> Action | None:
 def _partners(s: Schedule) -> dict:
     """(rank, transfer) -> (peer rank, the matching transfer), matched in order per pair of ranks."""
     partner = {}
-    for src in range(s.stages):
-        for dst in range(s.stages):
-            sends = [a for a in s.ranks[src] if a.kind in SENDS and a.peer == dst]
-            recvs = [a for a in s.ranks[dst] if a.kind in SENDS.values() and a.peer == src]
-            for send, recv in zip(sends, recvs):
-                partner[src, send] = (dst, recv)
-                partner[dst, recv] = (src, send)
+    for (src, dst), (sends, recvs) in _transfers_by_pair(s).items():
+        for send, recv in zip(sends, recvs):
+            partner[src, send] = (dst, recv)
+            partner[dst, recv] = (src, send)
     return partner
 
 

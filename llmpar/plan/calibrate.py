@@ -18,6 +18,7 @@ cost model divides the node's total among the processes. What is measured:
   message gives the latency per step (time / steps: 2(n−1) for all-reduce, n−1 for all-gather and
   reduce-scatter, 1 for p2p); a large one (16 MiB) the bus bandwidth in the NCCL-tests convention of
   llmpar.comm.bus_bytes, the small message's time taken off first so that steps·α + B/β gives both points.
+  Each time is the median over operations timed one by one, after two warm-ups, of the slowest rank.
   The Link's one latency is the geometric mean of the per-kind latencies (the α that minimises the squared
   log error over the kinds). With several process counts the profile's links describe the largest; every
   count is printed. All processes are on this node, so `inter` = `intra` and `devices_per_node` is large.
@@ -63,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
     name = getattr(args, "name", None) or "cpu-calibrated"
     print(f"llmpar calibrate: measuring {'(quick) ' if quick else ''}on {len(_cores())} core(s), "
           f"collectives over {', '.join(map(str, processes))} processes...", flush=True)
+    load = _load()
+    if load > 0.5 * len(_cores()):
+        print(f"llmpar calibrate: warning: the machine is busy (load average {load:.1f} on {len(_cores())} cores); "
+              f"the numbers will include waiting for a core (collective latencies most), so run it again when "
+              f"the machine is idle for its own numbers", flush=True)
     compute = measure_compute(quick)
     links = {n: measure_links(n, quick) for n in processes}
     hw = _profile(compute, links, name)
@@ -184,8 +190,9 @@ def _bus_bytes(kind: str, nbytes: int, n: int) -> float:
 
 def link_worker(quick: bool) -> dict | None:
     """What each calibration worker runs (top level, for the spawn start method). Times every collective on a
-    small and a large message; returns, on rank 0, {kind: {"small": s, "large": s, "large_bytes": S}} with each
-    time the median over repeats of the slowest rank's time."""
+    small and a large message; returns, on rank 0, {kind: {"small": s, "large": s, "large_bytes": S}}, each time
+    the slowest rank's median over operations timed one by one (a median, so that the odd operation that waits
+    a scheduler tick for a core does not count as the link's latency)."""
     import torch.distributed as dist
     from llmpar.comm import _all_gather_single, _reduce_scatter_single
 
@@ -220,19 +227,22 @@ def link_worker(quick: bool) -> dict | None:
             return ping_pong
 
         def timed(kind: str, numel: int, iters: int) -> float:
+            """The median time of one operation, each timed alone; the slowest rank's median."""
             fn = op(kind, numel)
             for _ in range(2):  # warm-up
                 fn()
             times = []
             for _ in range(reps):
                 dist.barrier()
-                t0 = time.perf_counter()
+                if iters > 1:
+                    fn()  # absorbs the ranks' skew in leaving the barrier; the next ones start together
                 for _ in range(iters):
+                    t0 = time.perf_counter()
                     fn()
-                times.append((time.perf_counter() - t0) / iters / (2 if kind == "p2p" else 1))
-            slowest = torch.tensor(times, dtype=torch.float64)
+                    times.append((time.perf_counter() - t0) / (2 if kind == "p2p" else 1))
+            slowest = torch.tensor([statistics.median(times)], dtype=torch.float64)
             dist.all_reduce(slowest, op=dist.ReduceOp.MAX)
-            return statistics.median(slowest.tolist())
+            return slowest.item()
 
         result = {}
         for kind in COLLECTIVES:
@@ -302,6 +312,13 @@ def _check_writable(path: str) -> None:
             (os.path.exists(path) and not os.access(path, os.W_OK)):
         raise UserError(f"--out {path}: cannot write there (no permission in {existing!r}); give a writable "
                         f"path, e.g. --out ./{os.path.basename(path)}")
+
+
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return 0.0
 
 
 def _memory_bytes() -> float:

@@ -16,12 +16,13 @@ Every quantity is the one `llmpar train` measures (DESIGN.md's metrics), predict
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 from llmpar.model.config import ModelConfig
 from llmpar.pipeline import schedules as sched
-from llmpar.pipeline.stages import partition
+from llmpar.pipeline.stages import partition as _partition
 from llmpar.plan.hardware import Hardware
 
 BYTES = {"fp64": 8, "fp32": 4, "bf16": 2}
@@ -76,6 +77,22 @@ class Software:
 LLMPAR = Software()
 
 
+partition = functools.lru_cache(maxsize=4096)(_partition)
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule(name: str, p: int, m: int, v: int) -> sched.Schedule:
+    return sched.make_schedule(name, p, m, v, checked=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_flight(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
+    """Per pipeline rank, per chunk of it: the most micro-batches whose activations it holds at once."""
+    s = _schedule(name, p, m, v)
+    return tuple(tuple(sched.peak_in_flight([a for a in s.ranks[r] if a.chunk == c]) for c in range(r, p * v, p))
+                 for r in range(p))
+
+
 # --- parameters per rank ------------------------------------------------------------------------------------
 
 
@@ -106,7 +123,11 @@ def _layer_params(cfg: ModelConfig, t: int) -> tuple[int, int]:
 
 def stage_params(cfg: ModelConfig, layout: Layout, seq_len: int) -> list[StageParams]:
     """One entry per pipeline rank (its chunks together): what each of its tp ranks holds."""
-    t, p, v = layout.tp, layout.pp, layout.chunks_per_rank
+    return _stage_params(cfg, layout.tp, layout.pp, layout.chunks_per_rank, seq_len)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stage_params(cfg: ModelConfig, t: int, p: int, v: int, seq_len: int) -> list[StageParams]:
     chunks = partition(cfg, p * v, seq_len)
     vocab = math.ceil(cfg.vocab_size / t) * t  # padded to a multiple of tp
     split, repl = _layer_params(cfg, t)
@@ -238,19 +259,17 @@ def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
     tokens, s = b * batch.seq_len, batch.seq_len
     p, v = layout.pp, layout.chunks_per_rank
     chunks = partition(cfg, p * v, s)
-    schedule = sched.make_schedule(layout.schedule, p, layout.micro_batches, v)
-    mm, res = _act_dtype_bytes(batch.dtype)
+    in_flight = _in_flight(layout.schedule, p, layout.micro_batches, v)
     worst = 0.0
     for r in range(p):
         total = 0.0
-        for c in range(r, p * v, p):
+        for k, c in enumerate(range(r, p * v, p)):
             per_micro = sum(layer_activation_bytes(cfg, tokens, s, layout, batch.dtype) for _ in chunks[c])
             if c == 0:
                 per_micro += tokens * 8  # the token ids the embedding keeps
             if c == p * v - 1:
                 per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
-            in_flight = sched.peak_in_flight([a for a in schedule.ranks[r] if a.chunk == c])
-            total += per_micro * in_flight
+            total += per_micro * in_flight[r][k]
         worst = max(worst, total)
     return worst
 
@@ -470,16 +489,16 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
 
 
 def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_timeline: bool = False,
-             software: Software = LLMPAR) -> Estimate:
+             software: Software = LLMPAR, simulate: bool = True) -> Estimate:
     """Predict one optimizer step of `layout`: its time (and bubble) by simulating the schedule, its memory and
-    its traffic."""
+    its traffic. With simulate=False the pipeline's time is its busiest rank's compute alone, with no bubble: a
+    lower bound, which the planner uses to skip the simulation of layouts that cannot win."""
     p, v, m, t, dp = layout.pp, layout.chunks_per_rank, layout.micro_batches, layout.tp, layout.dp
     s_len = batch.seq_len
     b = batch.global_batch_size // (dp * m)
     chunks = partition(cfg, p * v, s_len)
     costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software)
              for c in range(p * v)]
-    schedule = sched.make_schedule(layout.schedule, p, m, v)
     mm, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
@@ -490,9 +509,14 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         c = costs[action.chunk]
         return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
 
-    timeline = sched.simulate(schedule, duration, transfer=transfer)
-    pipeline_time = max(tl[-1][2] for tl in timeline if tl)
-    bubble = sched.bubble_fraction(timeline) if p > 1 else 0.0
+    if simulate:
+        timeline = sched.simulate(_schedule(layout.schedule, p, m, v), duration, transfer=transfer)
+        pipeline_time = max(tl[-1][2] for tl in timeline if tl)
+        bubble = sched.bubble_fraction(timeline) if p > 1 else 0.0
+    else:
+        timeline, bubble = None, 0.0
+        pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p))
+                                for r in range(p))
 
     # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.

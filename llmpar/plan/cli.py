@@ -1,0 +1,96 @@
+"""From `llmpar plan` / `llmpar simulate` flags to a request the cost model answers; every mistake a UserError."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+
+from llmpar.config import RECOMPUTE, SCHEDULES
+from llmpar.errors import UserError
+from llmpar.model.config import ModelConfig, load_model_config, preset
+from llmpar.plan.cost import BYTES, Batch, Layout, estimate
+from llmpar.plan.hardware import Hardware, hardware
+from llmpar.plan.planner import Fixed, check_request, _shape_reason
+
+
+@dataclass
+class Request:
+    model: ModelConfig
+    name: str
+    hardware: Hardware
+    gpus: int
+    batch: Batch
+    fixed: Fixed
+
+
+def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
+    if args.model and args.model_config:
+        raise UserError("give either --model PRESET or --model-config FILE, not both")
+    cfg = load_model_config(args.model_config) if args.model_config else preset(args.model or "small")
+    name = args.model or args.model_config or "small"
+    if args.hardware and args.hardware_config:
+        raise UserError("give either --hardware NAME or --hardware-config FILE, not both")
+    hw = hardware(args.hardware or ("h100-sxm" if not args.hardware_config else None), args.hardware_config)
+    dtype = args.dtype or ("fp32" if hw.cores else "bf16")
+    if dtype not in BYTES:
+        raise UserError(f"--dtype {dtype!r}: choose bf16, fp32 or fp64")
+    if args.schedule is not None and args.schedule not in SCHEDULES:
+        raise UserError(f"--schedule {args.schedule!r}: choose one of {', '.join(SCHEDULES)}")
+    if args.recompute is not None and args.recompute not in RECOMPUTE:
+        raise UserError(f"--recompute {args.recompute!r}: choose one of {', '.join(RECOMPUTE)}")
+    if args.zero is not None and args.zero not in (0, 1, 2, 3):
+        raise UserError(f"--zero {args.zero}: choose 0, 1, 2 or 3")
+    for flag, value in (("--virtual-stages", args.virtual_stages), ("--micro-batches", args.micro_batches)):
+        if value is not None and value < 1:
+            raise UserError(f"{flag} {value}: must be 1 or more")
+    gpus = args.gpus
+    if gpus is None:
+        if need_gpus and None in (args.dp, args.tp, args.pp):
+            raise UserError("--gpus N: how many devices to plan for (or give all of --dp, --tp and --pp)")
+        gpus = (args.dp or 1) * (args.tp or 1) * (args.pp or 1)
+    seq_len = args.seq_len or min(cfg.max_seq_len, 256 if hw.cores else cfg.max_seq_len)
+    batch = Batch(args.global_batch_size, seq_len, dtype)
+    fixed = Fixed(dp=args.dp, tp=args.tp, pp=args.pp, zero=args.zero, schedule=args.schedule,
+                  virtual_stages=args.virtual_stages, micro_batches=args.micro_batches,
+                  sequence_parallel=args.sequence_parallel, recompute=args.recompute)
+    return Request(cfg, name, hw, gpus, batch, fixed)
+
+
+def simulate(args: argparse.Namespace) -> int:
+    """Predict one layout, print it, and draw its simulated timeline."""
+    req = plan_request(args, need_gpus=False)
+    f, gpus = req.fixed, req.gpus
+    tp, pp = f.tp or 1, f.pp or 1
+    if gpus % (tp * pp):
+        raise UserError(f"--gpus {gpus} does not divide by --tp {tp} × --pp {pp}")
+    dp = f.dp or gpus // (tp * pp)
+    if dp * tp * pp != gpus:
+        raise UserError(f"--dp {dp} × --tp {tp} × --pp {pp} is not --gpus {gpus}")
+    check_request(req.model, gpus, req.batch, Fixed(dp=dp, tp=tp, pp=pp))
+    schedule = f.schedule or "1f1b"
+    layout = Layout(dp=dp, tp=tp, pp=pp, zero=f.zero or 0, schedule=schedule,
+                    virtual_stages=(f.virtual_stages or 2) if schedule == "interleaved" else 1,
+                    micro_batches=f.micro_batches or 1, sequence_parallel=bool(f.sequence_parallel),
+                    recompute=f.recompute or "none")
+    if req.batch.global_batch_size % (dp * layout.micro_batches):
+        raise UserError(f"--global-batch-size {req.batch.global_batch_size} is not divisible by dp × micro-batches "
+                        f"= {dp * layout.micro_batches}")
+    why = _shape_reason(req.model, layout, req.batch)
+    if why:
+        raise UserError(why)
+    e = estimate(req.model, layout, req.batch, req.hardware, keep_timeline=True)
+    from llmpar.plan.report import command
+    print(f"llmpar simulate: {command(e, req.name, req.batch)} on {gpus} × {req.hardware.name}")
+    print(f"  step {e.step_time_s:.4f} s, {e.tokens_per_s:,.0f} tokens/s, bubble {e.bubble_fraction:.3f}, memory "
+          f"{e.memory_bytes['total'] / 2**30:.2f} GiB per device ({'fits' if e.fits else 'does not fit'}), comm "
+          f"dp/tp/pp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f} bytes")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UserError("simulate: drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
+    from llmpar.pipeline.plot import draw
+    rows = [[(a.kind, a.micro, a.chunk, b, end) for a, b, end in rank] for rank in e.timeline]
+    draw(rows, f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "
+               f"bubble {e.bubble_fraction:.3f}", args.output)
+    print(f"llmpar: wrote {args.output}")
+    return 0

@@ -1,0 +1,204 @@
+"""The planner: every layout of N devices that can run, its predicted cost, best first.
+
+Layout flags the user gives are fixed; the rest are searched: dp · tp · pp = N, the ZeRO stage, the micro-batch
+size, the schedule (and virtual stages), sequence parallelism and recomputation. A layout that cannot run is
+rejected with the reason (the same checks `llmpar train` makes before it starts), and one that runs out of
+memory with the bytes it needs. Candidates that fit are ranked by predicted step time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+from llmpar.config import TrainConfig, _check_pipeline, _check_tensor_parallel
+from llmpar.errors import UserError
+from llmpar.model.config import ModelConfig
+from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory
+from llmpar.plan.hardware import Hardware
+
+GiB = 2**30
+SEARCHED_SCHEDULES = ("1f1b", "interleaved", "zb")  # GPipe takes 1F1B's time with more memory; naive is slower
+
+
+@dataclass
+class Fixed:
+    """The layout flags given on the command line (None: searched)."""
+    dp: int | None = None
+    tp: int | None = None
+    pp: int | None = None
+    zero: int | None = None
+    schedule: str | None = None
+    virtual_stages: int | None = None
+    micro_batches: int | None = None
+    sequence_parallel: bool | None = None
+    recompute: str | None = None
+
+
+@dataclass
+class Plan:
+    candidates: list[Estimate]  # fit in memory, best first
+    too_big: list[Estimate] = field(default_factory=list)  # run, but do not fit; least memory first
+    rejected: list[tuple[dict, str]] = field(default_factory=list)  # (layout, why it cannot run)
+    searched: int = 0
+    fitting: int = 0  # how many layouts fit (the candidates are the best `top` of them)
+    # Per dp × tp × pp: None if some variant fits, else why none can be used (the least memory one needs, or
+    # the first reason a variant cannot run).
+    verdict: dict = field(default_factory=dict)
+
+
+def _divisors(n: int) -> list[int]:
+    return [k for k in range(1, n + 1) if n % k == 0]
+
+
+def _shape_reason(cfg: ModelConfig, layout: Layout, batch: Batch) -> str | None:
+    """Why `llmpar train` would refuse this layout, or None."""
+    tc = TrainConfig(dp=layout.dp, tp=layout.tp, pp=layout.pp, zero=layout.zero, schedule=layout.schedule,
+                     virtual_stages=max(2, layout.virtual_stages), sequence_parallel=layout.sequence_parallel,
+                     micro_batches=layout.micro_batches, global_batch_size=batch.global_batch_size,
+                     seq_len=batch.seq_len, model_cfg=cfg)
+    try:
+        _check_tensor_parallel(tc)
+        if layout.zero > 0 and layout.dp == 1:
+            raise UserError("ZeRO needs --dp 2 or more")
+        _check_pipeline(tc)
+    except UserError as e:
+        return str(e)
+    if layout.sequence_parallel and batch.seq_len % layout.tp:
+        return f"--sequence-parallel needs --seq-len divisible by --tp {layout.tp}"
+    return None
+
+
+def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> None:
+    """Requests no layout can serve, explained before searching."""
+    if gpus < 1:
+        raise UserError(f"--gpus {gpus}: give the number of devices to plan for, 1 or more")
+    if batch.global_batch_size < 1 or batch.seq_len < 1:
+        raise UserError("--global-batch-size and --seq-len must be positive")
+    if batch.seq_len > cfg.max_seq_len:
+        raise UserError(f"--seq-len {batch.seq_len} is longer than the model's max_seq_len {cfg.max_seq_len}")
+    tps = [t for t in _divisors(cfg.n_heads) if cfg.n_kv_heads % t == 0 and cfg.d_ff % t == 0]
+    most = max(tps) * cfg.n_layers * batch.global_batch_size
+    if gpus > most:
+        raise UserError(f"{gpus} devices are more than this model and batch can use: at most tp {max(tps)} (the "
+                        f"attention heads split no further) × pp {cfg.n_layers} (one layer per stage) × dp "
+                        f"{batch.global_batch_size} (one sequence per replica) = {most}; plan for fewer devices "
+                        f"or a larger --global-batch-size")
+    for flag, value in (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp)):
+        if value is not None and (value < 1 or gpus % value):
+            raise UserError(f"{flag} {value} does not divide --gpus {gpus}; use one of "
+                            f"{', '.join(map(str, _divisors(gpus)))}")
+    fixed_product = math.prod(v for v in (fixed.dp, fixed.tp, fixed.pp) if v is not None)
+    if fixed_product and gpus % fixed_product:
+        raise UserError(f"the fixed --dp/--tp/--pp multiply to {fixed_product}, which does not divide --gpus {gpus}")
+    if None not in (fixed.dp, fixed.tp, fixed.pp) and fixed_product != gpus:
+        raise UserError(f"--dp {fixed.dp} × --tp {fixed.tp} × --pp {fixed.pp} = {fixed_product}, not --gpus {gpus}; "
+                        f"leave one of them out to have it filled")
+    smallest_dp = gpus // (max(tps) * min(cfg.n_layers, gpus))
+    if fixed.dp is not None and fixed.dp > batch.global_batch_size:
+        raise UserError(f"--dp {fixed.dp} is more than the --global-batch-size {batch.global_batch_size}: every "
+                        f"replica needs at least one sequence; use a batch of at least {fixed.dp} sequences")
+    if smallest_dp > batch.global_batch_size:
+        raise UserError(f"--global-batch-size {batch.global_batch_size} is smaller than the fewest data-parallel "
+                        f"replicas {gpus} devices need ({smallest_dp}, with tp {max(tps)} and the deepest "
+                        f"pipeline); give a batch of at least {smallest_dp} sequences, or fewer devices")
+
+
+def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_batch: int = 16):
+    """Every layout the search considers (valid or not)."""
+    B = batch.global_batch_size
+    for tp, pp in itertools.product(_divisors(gpus), _divisors(gpus)):
+        if gpus % (tp * pp):
+            continue
+        dp = gpus // (tp * pp)
+        if (fixed.dp or dp) != dp or (fixed.tp or tp) != tp or (fixed.pp or pp) != pp:
+            continue
+        if B % dp:
+            yield Layout(dp=dp, tp=tp, pp=pp), f"--global-batch-size {B} does not divide by dp {dp}"
+            continue
+        per_replica = B // dp
+        if fixed.micro_batches is not None:
+            if per_replica % fixed.micro_batches:
+                yield (Layout(dp=dp, tp=tp, pp=pp, micro_batches=fixed.micro_batches),
+                       f"{per_replica} sequences per replica do not divide into {fixed.micro_batches} micro-batches")
+                continue
+            ms = [fixed.micro_batches]
+        else:
+            ms = [per_replica // mb for mb in _divisors(per_replica) if mb <= max_micro_batch and mb & (mb - 1) == 0]
+        zeros = [fixed.zero] if fixed.zero is not None else ([0, 1, 2, 3] if dp > 1 else [0])
+        if pp == 1:
+            scheds = [(fixed.schedule or "1f1b", 1)]
+        elif fixed.schedule is not None:
+            scheds = [(fixed.schedule, fixed.virtual_stages or 2)] if fixed.schedule == "interleaved" else \
+                [(fixed.schedule, 1)]
+        else:
+            vs = [fixed.virtual_stages] if fixed.virtual_stages else [2, 4]
+            vs = [v for v in vs if pp * v <= cfg.n_layers]
+            scheds = [("1f1b", 1), ("zb", 1)] + [("interleaved", v) for v in vs]
+        sps = [fixed.sequence_parallel] if fixed.sequence_parallel is not None else ([False, True] if tp > 1 else
+                                                                                    [False])
+        recs = [fixed.recompute] if fixed.recompute else ["none", "selective", "full"]
+        for m, zero, (sch, v), sp, rec in itertools.product(ms, zeros, scheds, sps, recs):
+            yield Layout(dp=dp, tp=tp, pp=pp, zero=zero, schedule=sch, virtual_stages=v, micro_batches=m,
+                         sequence_parallel=sp, recompute=rec), None
+
+
+def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed | None = None,
+         top: int = 10) -> Plan:
+    fixed = fixed or Fixed()
+    check_request(cfg, gpus, batch, fixed)
+    result = Plan(candidates=[])
+    shape_ok: dict = {}
+    budget = hw.memory_bytes
+    fitting: list[Layout] = []
+    smallest: list[tuple[float, Layout]] = []
+    for layout, why in layouts(cfg, gpus, batch, fixed):
+        result.searched += 1
+        if why is None:
+            key = (layout.tp, layout.pp, layout.zero, layout.schedule, layout.virtual_stages, layout.micro_batches,
+                   layout.sequence_parallel)
+            if key not in shape_ok:
+                shape_ok[key] = _shape_reason(cfg, layout, batch)
+            why = shape_ok[key]
+        triple = (layout.dp, layout.tp, layout.pp)
+        if why is not None:
+            result.rejected.append((layout.as_metrics(), why))
+            result.verdict.setdefault(triple, why)
+            continue
+        need = memory(cfg, layout, batch)["total"]
+        if need <= budget:
+            fitting.append(layout)
+            result.verdict[triple] = None
+        else:
+            smallest.append((need, layout))
+            old = result.verdict.get(triple, "")
+            if old is not None and (not isinstance(old, float) or need < old):
+                result.verdict[triple] = need
+    # Time only what fits. The simulation is the costly part: bound each layout from below by its busiest
+    # rank's compute (no bubble), and simulate in that order until the next bound cannot enter the top.
+    bounds = sorted(((estimate(cfg, lay, batch, hw, simulate=False).step_time_s, i, lay)
+                     for i, lay in enumerate(fitting)))
+    estimates: list[Estimate] = []
+    for bound, _, lay in bounds:
+        if len(estimates) >= top and bound > sorted(e.step_time_s for e in estimates)[top - 1]:
+            break
+        estimates.append(estimate(cfg, lay, batch, hw))
+    result.candidates = sorted(estimates, key=lambda e: e.step_time_s)[:top]
+    result.fitting = len(fitting)
+    smallest.sort(key=lambda x: x[0])
+    result.too_big = [estimate(cfg, lay, batch, hw) for _, lay in smallest[:top]]
+    return result
+
+
+def explain_empty(plan_: Plan, hw: Hardware) -> str:
+    """Why no layout fits, and what would."""
+    if plan_.too_big:
+        best = plan_.too_big[0]
+        lay = best.layout
+        return (f"no layout fits in {hw.memory_bytes / GiB:.0f} GiB per device: the least memory any needs is "
+                f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+                f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size}); use more devices, "
+                f"a smaller --global-batch-size or --seq-len, or a device with more memory")
+    reasons = sorted({why for _, why in plan_.rejected})
+    return "no layout can run: " + "; ".join(reasons[:4])
