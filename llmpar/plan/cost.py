@@ -229,7 +229,7 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     if layout.recompute == "full":
         return tokens * d * res / (t if layout.sequence_parallel else 1)  # only the block's input
     if layout.recompute == "selective":
-        attn -= (2 * d + 2 * kv) * mm - d * mm  # q, k, v and the softmax statistics are recomputed
+        attn -= d * mm + heads * 4  # the attention core's output and statistics are recomputed from q, k, v
     sharded = attn + mlp
     if layout.sequence_parallel:
         per_token = (norms + sharded) / t
@@ -238,6 +238,33 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     else:
         per_token = norms + sharded / t
     return tokens * per_token + tables
+
+
+def korthikanti_layer_activation_bytes(s: int, b: int, h: int, a: int, t: int = 1, sequence_parallel: bool = False,
+                                       recompute: str = "none") -> float:
+    """Korthikanti et al. 2022, section 4: the bytes a GPT layer of Megatron-LM stores for backward, in 16-bit
+    with dropout and a materialized attention matrix, term by term (their closed forms are sbh(34 + 5as/h)
+    without parallelism, sbh(10 + 24/t + 5as/(ht)) with tensor parallelism, sbh/t·(34 + 5as/h) with sequence
+    parallelism too, 34·sbh/t with selective recomputation, and 2sbh with full recomputation)."""
+    sbh, as2b = s * b * h, a * s * s * b
+    if recompute == "full":
+        return 2 * sbh / (t if sequence_parallel else 1)  # the layer's input only
+    split = 1 / t  # tensor-parallel regions: heads and the MLP's hidden dimension
+    seq = 1 / t if sequence_parallel else 1  # the regions sequence parallelism shards (else replicated)
+    attention = (2 * sbh * seq  # the QKV projection's input
+                 + 4 * sbh * split  # Q and K, for QKᵀ
+                 + 2 * sbh * split  # V
+                 + 2 * sbh * split  # the output projection's input
+                 + sbh * seq)  # the attention dropout's mask
+    scores = (2 * as2b + as2b + 2 * as2b) * split  # softmax output, its dropout mask, the dropout's output
+    mlp = (2 * sbh * seq  # the first linear's input
+           + 8 * sbh * split  # GeLU's input
+           + 8 * sbh * split  # GeLU's output, the second linear's input
+           + sbh * seq)  # the dropout's mask
+    norms = 2 * 2 * sbh * seq  # the two LayerNorms' inputs
+    if recompute == "selective":
+        scores = 0.0  # recomputed in the backward pass
+    return attention + scores + mlp + norms
 
 
 def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str) -> float:

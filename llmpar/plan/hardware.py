@@ -116,7 +116,8 @@ def hardware(name: str | None = None, config_file: str | None = None) -> Hardwar
     if config_file:
         return load_hardware(config_file)
     if name not in PROFILES:
-        close = difflib.get_close_matches(name or "", PROFILES, n=1)
+        close = [p for p in PROFILES if name and p.startswith(name)] or \
+            difflib.get_close_matches(name or "", PROFILES, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UserError(f"--hardware: unknown profile {name!r}{hint}; choose one of {', '.join(PROFILES)}, "
                         f"or describe yours with --hardware-config FILE (`llmpar calibrate` writes one)")

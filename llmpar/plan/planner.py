@@ -95,14 +95,9 @@ def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> No
     if None not in (fixed.dp, fixed.tp, fixed.pp) and fixed_product != gpus:
         raise UserError(f"--dp {fixed.dp} × --tp {fixed.tp} × --pp {fixed.pp} = {fixed_product}, not --gpus {gpus}; "
                         f"leave one of them out to have it filled")
-    smallest_dp = gpus // (max(tps) * min(cfg.n_layers, gpus))
     if fixed.dp is not None and fixed.dp > batch.global_batch_size:
         raise UserError(f"--dp {fixed.dp} is more than the --global-batch-size {batch.global_batch_size}: every "
                         f"replica needs at least one sequence; use a batch of at least {fixed.dp} sequences")
-    if smallest_dp > batch.global_batch_size:
-        raise UserError(f"--global-batch-size {batch.global_batch_size} is smaller than the fewest data-parallel "
-                        f"replicas {gpus} devices need ({smallest_dp}, with tp {max(tps)} and the deepest "
-                        f"pipeline); give a batch of at least {smallest_dp} sequences, or fewer devices")
 
 
 def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_batch: int = 16):

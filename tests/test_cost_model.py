@@ -1,0 +1,192 @@
+"""The cost model and the planner, without processes: formulas against published ones, the planner's search and
+its explanations, the command line. (`test_cost_model_measured.py` checks the predictions against real runs.)"""
+
+import json
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from helpers import run_llmpar
+from llmpar.errors import UserError
+from llmpar.model.config import PRESETS, ModelConfig
+from llmpar.model.transformer import build_model
+from llmpar.pipeline import schedules as sched
+from llmpar.plan import cost
+from llmpar.plan.compare import published_comparison
+from llmpar.plan.cost import Batch, Layout, estimate, korthikanti_layer_activation_bytes, model_state_bytes
+from llmpar.plan.hardware import PROFILES, load_hardware, save_hardware
+from llmpar.plan.planner import Fixed, plan
+
+
+def test_zero_memory_matches_the_paper_for_7_5b_parameters_on_64_ranks():
+    """Rajbhandari et al. 2020, figure 1: 120, 31.4, 16.6 and 1.9 GB per device (mixed precision, Adam)."""
+    paper = {0: 120, 1: 31.4, 2: 16.6, 3: 1.9}
+    for stage, gb in paper.items():
+        got = sum(model_state_bytes(7.5e9, stage, 64, "mixed").values()) / 1e9
+        assert got == pytest.approx(gb, rel=0.02), stage
+
+
+@pytest.mark.parametrize("t,sp,recompute,closed_form", [
+    (1, False, "none", lambda s, b, h, a, t: s * b * h * (34 + 5 * a * s / h)),
+    (8, False, "none", lambda s, b, h, a, t: s * b * h * (10 + 24 / t + 5 * a * s / (h * t))),
+    (8, True, "none", lambda s, b, h, a, t: s * b * h / t * (34 + 5 * a * s / h)),
+    (8, True, "selective", lambda s, b, h, a, t: 34 * s * b * h / t),
+    (8, False, "full", lambda s, b, h, a, t: 2 * s * b * h),
+])
+def test_activation_terms_add_up_to_korthikanti_closed_forms(t, sp, recompute, closed_form):
+    for s, b, h, a in ((2048, 1, 12288, 96), (4096, 4, 4096, 32)):
+        got = korthikanti_layer_activation_bytes(s, b, h, a, t, sp, recompute)
+        assert got == pytest.approx(closed_form(s, b, h, a, t), rel=1e-12)
+
+
+class _Count(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.n = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.n += 1
+        return func(*args, **(kwargs or {}))
+
+
+@pytest.mark.parametrize("arch,name", [("llama", "tiny"), ("gpt2", "tiny-gpt2")])
+def test_operation_counts_are_those_of_the_model(arch, name):
+    """The time model charges a dispatch cost per operation: the counts must follow the model's code."""
+    cfg = PRESETS[name]
+    model = build_model(cfg, 0)
+    tokens = torch.randint(0, cfg.vocab_size, (2, 16))
+    rope = (model.rope_cos, model.rope_sin) if model.rope_cos is not None else None
+    h = model.embed(tokens).detach().requires_grad_()
+    with _Count() as fwd:
+        y = model.layers["0"](h, rope)
+    with _Count() as bwd:
+        y.sum().backward()
+    h2 = h.detach().requires_grad_()
+    with _Count() as out_fwd:
+        loss = F.cross_entropy(model.output(h2).flatten(0, 1), tokens.flatten(), reduction="sum")
+    with _Count() as out_bwd:
+        loss.backward()
+    assert cost.OPS[arch]["layer"] == (fwd.n, bwd.n)
+    assert cost.OPS[arch]["output"] == (out_fwd.n, out_bwd.n)
+
+
+def test_per_rank_parameters_add_up_to_the_model():
+    for name in ("tiny", "tiny-gpt2", "llama-7b", "gpt2-124m"):
+        cfg = PRESETS[name]
+        assert sum(s.total for s in cost.stage_params(cfg, Layout(), 256)) == cfg.num_params()
+        # tp 2 × pp 2: the split matrices halve, the replicated ones do not; a tied embedding is on both ends
+        stages = cost.stage_params(cfg, Layout(tp=2, pp=2), 256)
+        split = sum(s.split for s in stages) * 2 + sum(s.embedding for s in stages) * 2
+        tied = cfg.vocab_size * cfg.d_model if cfg.tie_embeddings else 0
+        padding = 2 * (-cfg.vocab_size % 2) * cfg.d_model  # the vocabulary is padded to a multiple of tp
+        assert split + sum(s.replicated for s in stages) - cfg.num_params() == tied + padding
+
+
+def test_communication_follows_the_strategies_formulas():
+    cfg, batch = PRESETS["small"], Batch(16, 128, "fp32")
+    G = cfg.num_params() * 4
+    for n in (2, 4):
+        f = (n - 1) / n
+        assert cost.comm_bytes(cfg, Layout(dp=n), batch)["dp"] == pytest.approx(2 * f * G)
+        assert cost.comm_bytes(cfg, Layout(dp=n, zero=1), batch)["dp"] == pytest.approx(2 * f * (G + 8))  # + the norm
+        z3 = cost.comm_bytes(cfg, Layout(dp=n, zero=3), batch)["dp"]
+        assert 2.9 * f * G < z3 < 3 * f * G  # the embedding is not gathered again for backward
+    bsh = 16 * 128 * cfg.d_model * 4
+    tp = cost.comm_bytes(cfg, Layout(tp=2), batch)["tp"]
+    assert tp == pytest.approx((4 * cfg.n_layers + 2) * bsh, rel=0.01)  # 4 all-reduces per layer, + the ends
+    pp = cost.comm_bytes(cfg, Layout(pp=2, micro_batches=4), batch)["pp"]
+    assert pp == pytest.approx(2 * bsh, rel=1e-4)  # the activations forward, their gradients backward
+
+
+def test_the_simulator_takes_per_action_durations_and_transfer_times():
+    s = sched.make_schedule("1f1b", 2, 2)
+    plain = sched.simulate(s, {"F": 1.0, "B": 2.0})
+    slow = sched.simulate(s, lambda rank, a: 1.0 if a.kind == "F" else 2.0, transfer=0.5)
+    end = lambda tl: max(t[-1][2] for t in tl)  # noqa: E731
+    assert end(plain) == (2 + 2 - 1) * (1.0 + 2.0)  # (m + p − 1)(F + B)
+    assert end(slow) == end(plain) + 2 * 0.5  # one transfer forward and one back on the critical path
+
+
+def test_published_runs_are_predicted_within_15_percent():
+    rows = published_comparison()
+    assert len(rows) >= 12 and {r["source"] for r in rows} >= {"narayanan2021", "korthikanti2022", "llama3_2024"}
+    within = [r for r in rows if abs(r["error"]) <= 0.15]
+    assert len(within) >= 0.8 * len(rows), [(r["name"], round(r["error"], 3)) for r in rows]
+
+
+def test_the_planner_ranks_by_time_among_what_fits_and_keeps_fixed_flags():
+    cfg = PRESETS["llama-7b"]
+    result = plan(cfg, PROFILES["a100-80gb"], 16, Batch(64, 4096, "bf16"), Fixed(pp=2), top=5)
+    times = [e.step_time_s for e in result.candidates]
+    assert times == sorted(times) and len(times) == 5
+    assert all(e.layout.pp == 2 and e.fits and e.layout.world == 16 for e in result.candidates)
+    best = result.candidates[0]
+    # nothing that fits was skipped by the bound: no fitting layout is faster than the best
+    for lay in (Layout(dp=8, pp=2, micro_batches=8), Layout(dp=4, tp=2, pp=2, micro_batches=16, zero=1)):
+        e = estimate(cfg, lay, Batch(64, 4096, "bf16"), PROFILES["a100-80gb"])
+        assert not e.fits or e.step_time_s >= best.step_time_s
+
+
+def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(tmp_path):
+    proc = run_llmpar(["plan", "--model", "llama-70b", "--gpus", "2", "--hardware", "a100-80gb",
+                       "--global-batch-size", "8", "--seq-len", "4096"])
+    assert proc.returncode == 0
+    assert "no layout fits in 80 GiB per device: the least memory any needs is" in proc.stdout
+    assert "use more devices" in proc.stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--model", "tiny", "--gpus", "100000", "--global-batch-size", "8"], "more than this model and batch can use"),
+    (["--model", "tiny", "--gpus", "8", "--dp", "8", "--global-batch-size", "4"], "every replica needs at least one"),
+    (["--model", "tiny", "--gpus", "8", "--tp", "3"], "--tp 3 does not divide --gpus 8"),
+    (["--model", "tiny", "--gpus", "8", "--dp", "2", "--tp", "2", "--pp", "1"], "not --gpus 8"),
+    (["--model", "tiny", "--gpus", "8", "--hardware", "h100"], "did you mean 'h100-sxm'"),
+    (["--model", "tiny"], "--gpus N"),
+    (["--model", "tiny", "--gpus", "4", "--hardware-config", "nope.json"], "llmpar calibrate --out nope.json"),
+])
+def test_impossible_requests_get_a_clear_error(args, message):
+    proc = run_llmpar(["plan", *args])
+    assert proc.returncode == 2, proc.stdout
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_plan_json_follows_the_contract():
+    proc = run_llmpar(["plan", "--model", "llama-7b", "--gpus", "16", "--hardware", "h100-sxm",
+                       "--global-batch-size", "64", "--seq-len", "2048", "--top", "3", "--json"])
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert len(out["candidates"]) == 3
+    c = out["candidates"][0]
+    assert set(c) >= {"dp", "tp", "pp", "zero", "schedule", "micro_batches", "sequence_parallel", "recompute",
+                      "micro_batch_size", "step_time_s", "tokens_per_s", "tflops_per_gpu", "mfu", "memory_bytes",
+                      "comm_bytes", "bubble_fraction", "fits"}
+    assert set(c["memory_bytes"]) == {"params", "grads", "optimizer", "activations", "total"}
+    assert set(c["comm_bytes"]) == {"dp", "tp", "pp"}
+    assert c["dp"] * c["tp"] * c["pp"] == 16 and c["fits"]
+    assert c["tokens_per_s"] == pytest.approx(64 * 2048 / c["step_time_s"], rel=1e-6)
+
+
+def test_a_hardware_profile_round_trips_through_its_file(tmp_path):
+    path = str(tmp_path / "hw.json")
+    save_hardware(PROFILES["h100-sxm"], path)
+    assert load_hardware(path) == PROFILES["h100-sxm"]
+    (tmp_path / "bad.json").write_text('{"name": "x"}')
+    with pytest.raises(UserError, match="not a hardware profile"):
+        load_hardware(str(tmp_path / "bad.json"))
+
+
+def test_simulate_draws_the_predicted_timeline(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "sim.png"
+    proc = run_llmpar(["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "2", "--micro-batches", "4",
+                       "--global-batch-size", "8", "-o", str(out)])
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 1000 and "bubble" in proc.stdout
+
+
+def test_a_custom_model_config_is_planned(tmp_path):
+    cfg = ModelConfig(arch="gpt2", vocab_size=1000, d_model=128, n_layers=6, n_heads=4, d_ff=512, max_seq_len=128)
+    result = plan(cfg, PROFILES["cpu"], 4, Batch(8, 128, "fp32"))
+    assert result.candidates and all(e.layout.world == 4 for e in result.candidates)
