@@ -7,6 +7,7 @@ by a fresh Trainer (its own mesh and process groups) exactly as `llmpar train` w
 metrics: a launch costs seconds on two cores, a layout a fraction of one.
 """
 
+import gc
 import json
 import sys
 
@@ -17,4 +18,6 @@ from llmpar.train.trainer import Trainer
 
 for fields in json.load(open(sys.argv[1])):
     Trainer(validate(TrainConfig(**fields))).run()
+# The trainers' process groups must be gone before the groups are destroyed, or gloo aborts at exit.
+gc.collect()
 dist.destroy_process_group()

@@ -355,7 +355,9 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
         if t > 1:
             if layout.sequence_parallel:
                 per_layer = 8 if layout.sp_save_gathered else 10
-                ends = (1 if first else 0) + ((3 if layout.sp_save_gathered else 4) if last else 0)
+                # the embedding: reduce-scatter forward, all-gather backward; the head: all-gather forward,
+                # reduce-scatter backward (and the re-gather of its saved shard)
+                ends = (2 if first else 0) + ((2 if layout.sp_save_gathered else 3) if last else 0)
                 tpb = m * (per_layer * n_layers + ends) * _ag(t, bsh * mm)
                 sp_partial = s.replicated - (cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" and first else 0)
                 tpb += _ar(t, sp_partial * e)  # SP makes the replicated parameters' gradients partial

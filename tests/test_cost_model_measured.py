@@ -1,0 +1,57 @@
+"""The cost model against what `llmpar train` measures, with real worker processes (slow): communication per axis
+and model-state memory within 2%, activation memory within 10%, for the layouts of the cost-model issue."""
+
+import json
+import os
+import sys
+
+import pytest
+
+from helpers import FAST_RUN, read_metrics, run_llmpar
+from llmpar.model.config import PRESETS
+from llmpar.plan.cost import Batch, Layout, comm_bytes, memory
+
+pytestmark = pytest.mark.slow
+
+HERE = os.path.dirname(__file__)
+BASE = dict(model="small", seq_len=128, global_batch_size=8, steps=2, eval_sequences=8, sample_tokens=0,
+            progress=False, device="cpu", dtype="fp32")
+LAYOUTS = {  # name: (train fields, processes)
+    "dp2": (dict(dp=2), 2),
+    "tp2": (dict(dp=1, tp=2), 2),
+    "pp2-1f1b": (dict(dp=1, pp=2, schedule="1f1b", micro_batches=2), 2),
+    "tp2-sp-pp2-gpipe": (dict(dp=1, tp=2, pp=2, schedule="gpipe", micro_batches=4, sequence_parallel=True), 4),
+    "dp2-tp2-zero3": (dict(dp=2, tp=2, zero=3), 4),
+    "dp2-zero2-m2": (dict(dp=2, zero=2, micro_batches=2), 2),
+}
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("measured")
+    for world in (2, 4):
+        runs = [{**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")}
+                for name, (fields, n) in LAYOUTS.items() if n == world]
+        (tmp / f"runs{world}.json").write_text(json.dumps(runs))
+        proc = run_llmpar([str(tmp / f"runs{world}.json")], timeout=900,
+                          prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node",
+                                  str(world), os.path.join(HERE, "layouts_runner.py")])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    return {name: read_metrics(tmp / f"{name}.jsonl")[-1] for name in LAYOUTS}
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_predicted_traffic_and_memory_match_the_measured(measured, name):
+    fields, _ = LAYOUTS[name]
+    got = measured[name]
+    lay = got["layout"]
+    layout = Layout(dp=lay["dp"], tp=lay["tp"], pp=lay["pp"], zero=lay["zero"], schedule=lay["schedule"],
+                    micro_batches=lay["micro_batches"], sequence_parallel=lay["sequence_parallel"])
+    batch = Batch(BASE["global_batch_size"], BASE["seq_len"], BASE["dtype"])
+    cfg = PRESETS["small"]
+    predicted = comm_bytes(cfg, layout, batch)
+    for axis in ("dp", "tp", "pp"):
+        assert predicted[axis] == pytest.approx(got["comm_bytes"][axis], rel=0.02, abs=16), axis
+    mem = memory(cfg, layout, batch)
+    assert mem["params"] + mem["grads"] + mem["optimizer"] == pytest.approx(got["model_state_bytes"], rel=0.02)
+    assert mem["activations"] == pytest.approx(got["activation_bytes"], rel=0.10)
