@@ -6,16 +6,22 @@ import json
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import run_llmpar
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from helpers import run_llmpar
 from llmpar.errors import UserError
 from llmpar.model.config import PRESETS, ModelConfig
 from llmpar.model.transformer import build_model
 from llmpar.pipeline import schedules as sched
 from llmpar.plan import cost
 from llmpar.plan.compare import published_comparison
-from llmpar.plan.cost import Batch, Layout, estimate, korthikanti_layer_activation_bytes, model_state_bytes
+from llmpar.plan.cost import (
+    Batch,
+    Layout,
+    estimate,
+    korthikanti_layer_activation_bytes,
+    model_state_bytes,
+)
 from llmpar.plan.hardware import PROFILES, load_hardware, save_hardware
 from llmpar.plan.planner import Fixed, plan
 
@@ -104,7 +110,7 @@ def test_the_simulator_takes_per_action_durations_and_transfer_times():
     s = sched.make_schedule("1f1b", 2, 2)
     plain = sched.simulate(s, {"F": 1.0, "B": 2.0})
     slow = sched.simulate(s, lambda rank, a: 1.0 if a.kind == "F" else 2.0, transfer=0.5)
-    end = lambda tl: max(t[-1][2] for t in tl)  # noqa: E731
+    end = lambda tl: max(t[-1][2] for t in tl)
     assert end(plain) == (2 + 2 - 1) * (1.0 + 2.0)  # (m + p − 1)(F + B)
     assert end(slow) == end(plain) + 2 * 0.5  # one transfer forward and one back on the critical path
 

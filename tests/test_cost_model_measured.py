@@ -6,8 +6,8 @@ import os
 import sys
 
 import pytest
+from helpers import read_metrics, run_llmpar
 
-from helpers import FAST_RUN, read_metrics, run_llmpar
 from llmpar.model.config import PRESETS
 from llmpar.plan.cost import Batch, Layout, comm_bytes, memory
 

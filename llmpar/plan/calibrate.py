@@ -19,9 +19,9 @@ cost model divides the node's total among the processes. What is measured:
   reduce-scatter, 1 for p2p); a large one (16 MiB) the bus bandwidth in the NCCL-tests convention of
   llmpar.comm.bus_bytes, the small message's time taken off first so that steps·α + B/β gives both points.
   Each time is the median over operations timed one by one, after two warm-ups, of the slowest rank.
-  The Link's one latency is the geometric mean of the per-kind latencies (the α that minimises the squared
-  log error over the kinds). With several process counts the profile's links describe the largest; every
-  count is printed. All processes are on this node, so `inter` = `intra` and `devices_per_node` is large.
+  With several process counts, the profile keeps the links of each (`local_links`: with more processes than
+  cores, every step of a collective waits for a core), and `intra` describes the largest. All processes are on
+  this node, so `inter` = `intra` and `devices_per_node` is large.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     links = {n: measure_links(n, quick) for n in processes}
     hw = _profile(compute, links, name)
     print(format_table(compute, links))
-    print(f"  profile: {hw.cores} cores, {hw.memory_bytes / 2 ** 30:.1f} GiB, links of n={max(links)}, latency "
-          f"{hw.intra.latency * 1e6:.1f} µs per step (geometric mean over the kinds)")
+    print(f"  profile: {hw.cores} cores, {hw.memory_bytes / 2 ** 30:.1f} GiB, links measured with "
+          f"{', '.join(map(str, sorted(links)))} processes")
     try:
         save_hardware(hw, out)
     except OSError as e:
@@ -103,8 +103,9 @@ def measure_compute(quick: bool = False) -> dict:
             flops = {d: matmul_rate(d, quick) for d in ("fp32", "fp64", "bf16")}
             bandwidth = stream_rate(quick)
             dispatch = dispatch_time(quick)
+        attention = attention_rate(quick) / flops["fp32"]
         return {"peak_flops": flops, "memory_bandwidth": bandwidth, "op_overhead": autograd_op_time(quick),
-                "dispatch": dispatch}
+                "dispatch": dispatch, "attention_efficiency": attention}
     finally:
         torch.set_num_threads(threads)
 
@@ -123,17 +124,34 @@ def _best_time(fn, repeats: int, budget_s: float) -> float:
 
 
 def matmul_rate(dtype: str, quick: bool = False) -> float:
-    """The best FLOP/s of a matmul in `dtype` on this thread, over a few shapes of the small models' sizes."""
-    shapes = [(1024, 256, 512), (512, 512, 512)] if quick else [(2048, 256, 1024), (1024, 512, 1024),
-                                                               (1024, 1024, 1024)]
-    best = 0.0
+    """FLOP/s of a linear layer's three matmuls (forward X·Wᵀ, input gradient dY·W, weight gradient dYᵀ·X) in
+    `dtype` on this thread, at the small models' sizes (2048 tokens, 256 ↔ 1024 features, both ways): what
+    training runs, not the best case of one square shape."""
+    shapes = [(512, 256, 512)] if quick else [(2048, 256, 1024), (2048, 1024, 256)]
+    flops = seconds = 0.0
     for m, k, n in shapes:
-        a = torch.randn(m, k).to(_DTYPES[dtype])
-        b = torch.randn(k, n).to(_DTYPES[dtype])
-        c = torch.empty(m, n, dtype=_DTYPES[dtype])
-        t = _best_time(lambda: torch.mm(a, b, out=c), 3 if quick else 6, 0.3 if quick else 1.5)
-        best = max(best, 2.0 * m * k * n / t)
-    return best
+        x = torch.randn(m, k).to(_DTYPES[dtype])
+        w = torch.randn(n, k).to(_DTYPES[dtype])
+        dy = torch.randn(m, n).to(_DTYPES[dtype])
+        for fn in (lambda: x @ w.t(), lambda: dy @ w, lambda: dy.t() @ x):
+            seconds += _best_time(fn, 3 if quick else 6, 0.3 if quick else 1.0)
+            flops += 2.0 * m * k * n
+    return flops / seconds
+
+
+def attention_rate(quick: bool = False) -> float:
+    """FLOP/s of fused causal attention (scaled_dot_product_attention) forward and backward, fp32, one thread,
+    at the shape of the `small` preset's micro-batches (8 sequences × 6 heads × 256 positions × 32 per head),
+    counting the causal half of 4·s²·d_head per head forward and twice that backward."""
+    b, h, s, d = (2, 6, 128, 32) if quick else (8, 6, 256, 32)
+    q, k, v = (torch.randn(b, h, s, d, requires_grad=True) for _ in range(3))
+
+    def step():
+        with torch.enable_grad():
+            torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True).sum().backward()
+
+    t = _best_time(step, 3 if quick else 5, 0.5 if quick else 2.0)
+    return 3 * 2.0 * b * h * s * s * d / t
 
 
 def stream_rate(quick: bool = False) -> float:
@@ -191,9 +209,9 @@ def _bus_bytes(kind: str, nbytes: int, n: int) -> float:
 def link_worker(quick: bool) -> dict | None:
     """What each calibration worker runs (top level, for the spawn start method). Times every collective on a
     small and a large message; returns, on rank 0, {kind: {"small": s, "large": s, "large_bytes": S}}, each time
-    the slowest rank's median over operations timed one by one (a median, so that the odd operation that waits
-    a scheduler tick for a core does not count as the link's latency)."""
+    the slowest rank's median over operations timed one by one (the mean with more processes than cores)."""
     import torch.distributed as dist
+
     from llmpar.comm import _all_gather_single, _reduce_scatter_single
 
     cores = len(_cores())
@@ -240,7 +258,11 @@ def link_worker(quick: bool) -> dict | None:
                     t0 = time.perf_counter()
                     fn()
                     times.append((time.perf_counter() - t0) / (2 if kind == "p2p" else 1))
-            slowest = torch.tensor([statistics.median(times)], dtype=torch.float64)
+            # With more processes than cores a collective often waits for its peer to get a core back: that wait
+            # is part of every collective such a job makes, so it is averaged in. Otherwise a stall is some
+            # other program's doing, and the median leaves it out.
+            typical = statistics.fmean(times) if n > cores else statistics.median(times)
+            slowest = torch.tensor([typical], dtype=torch.float64)
             dist.all_reduce(slowest, op=dist.ReduceOp.MAX)
             return slowest.item()
 
@@ -258,6 +280,7 @@ def measure_links(n: int, quick: bool = False) -> dict:
     """Time the collectives on `n` local gloo processes. Returns {kind: {"bandwidth": B/s, "latency": s,
     "small_s": s, "large_s": s}} for each kind of hardware.COLLECTIVES."""
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+
     from llmpar.launch import WorkerFailed, describe_failures, run_local
 
     loggers = [logging.getLogger(name) for name in ("torch.distributed.elastic", "torch.multiprocessing")]
@@ -329,14 +352,15 @@ def _memory_bytes() -> float:
 
 
 def _profile(compute: dict, links: dict[int, dict], name: str) -> Hardware:
-    largest = links[max(links)]
-    latency = math.exp(statistics.fmean(math.log(largest[k]["latency"]) for k in COLLECTIVES))
-    link = Link({k: largest[k]["bandwidth"] for k in COLLECTIVES}, latency)
+    by_n = {n: Link({k: r[k]["bandwidth"] for k in COLLECTIVES}, {k: r[k]["latency"] for k in COLLECTIVES})
+            for n, r in links.items()}
+    link = by_n[max(by_n)]
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return Hardware(
         name=name, peak_flops=dict(compute["peak_flops"]), matmul_efficiency=1.0, memory_bytes=_memory_bytes(),
         memory_bandwidth=compute["memory_bandwidth"], devices_per_node=DEVICES_PER_NODE, intra=link, inter=link,
-        op_overhead=compute["op_overhead"], cores=len(_cores()),
+        attention_efficiency=compute["attention_efficiency"],
+        op_overhead=compute["op_overhead"], cores=len(_cores()), local_links=by_n,
         source=f"llmpar calibrate on {socket.gethostname()}, {date}, torch {torch.__version__}")
 
 
@@ -344,6 +368,7 @@ def format_table(compute: dict, links: dict[int, dict]) -> str:
     f = compute["peak_flops"]
     lines = [f"  matmul, one core      fp32 {f['fp32'] / 1e9:7.1f}   fp64 {f['fp64'] / 1e9:7.1f}   "
              f"bf16 {f['bf16'] / 1e9:7.1f} GFLOP/s",
+             f"  fused attention       {compute['attention_efficiency']:.2f} of the fp32 matmul rate",
              f"  memory, one core      {compute['memory_bandwidth'] / 1e9:7.2f} GB/s (torch.add, 3 streams)",
              f"  op overhead           {compute['op_overhead'] * 1e6:7.2f} µs per op with autograd "
              f"(bare dispatch {compute['dispatch'] * 1e6:.2f} µs)"]
@@ -355,4 +380,4 @@ def format_table(compute: dict, links: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["add_arguments", "run", "measure", "measure_compute", "measure_links", "format_table"]
+__all__ = ["add_arguments", "format_table", "measure", "measure_compute", "measure_links", "run"]

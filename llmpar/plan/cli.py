@@ -10,7 +10,7 @@ from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
 from llmpar.plan.hardware import Hardware, hardware
-from llmpar.plan.planner import Fixed, check_request, _shape_reason
+from llmpar.plan.planner import Fixed, _shape_reason, check_request
 
 
 @dataclass

@@ -443,19 +443,22 @@ class ChunkCost:
     W: float = 0.0
 
 
-def _collective_time(hw: Hardware, kind: str, bus: float, n: int, span: int) -> float:
-    return hw.link(span).time(kind, bus, n) if n > 1 else 0.0
+def _collective_time(hw: Hardware, kind: str, bus: float, n: int, span: int, world: int = 0) -> float:
+    """Seconds of one collective over n ranks spanning `span` global ranks, in a job of `world` processes."""
+    on_node = min(world, hw.devices_per_node) if hw.cores else 0
+    return hw.link(span, on_node).time(kind, bus, n) if n > 1 or kind == "p2p" else 0.0
 
 
 def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, layers: int, first: bool,
-                last: bool, software: Software = LLMPAR) -> ChunkCost:
+                last: bool, software: Software = LLMPAR, sharing: int | None = None) -> ChunkCost:
     """A roofline per micro-batch: matmul FLOPs at the matmul rate, elementwise bytes at the memory rate, a
-    dispatch cost per operation, and the tensor-parallel collectives (which wait on the critical path)."""
+    dispatch cost per operation, and the tensor-parallel collectives (which wait on the critical path).
+    `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's)."""
     t, dtype = layout.tp, batch.dtype
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     s = batch.seq_len
     tokens = b * s
-    procs = min(layout.world, hw.devices_per_node) if hw.cores else 1
+    procs = (sharing or min(layout.world, hw.devices_per_node)) if hw.cores else 1
     rate = hw.matmul_rate(_compute_dtype(dtype), procs)
     stream = hw.stream_rate(procs)
     d, hd = cfg.d_model, cfg.head_dim
@@ -465,25 +468,31 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
     # Forward FLOPs of one block on this rank: weights (2 per weight per token) and causal attention (half of
     # the 4·s·d per token of scores and weighted sum).
     split, _ = _layer_params(cfg, t)
-    # Fused attention skips the masked half; a materialized one computes all of it, and streams the s × s
-    # scores through memory about six times forward (scores, scale-mask-softmax in and out, dropout in, out and
-    # mask, the weighted sum) and twice that backward.
+    # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
+    # calibrate` measures); a materialized one computes all of it as matmuls, and streams the s × s scores
+    # through memory about six times forward (scores, scale-mask-softmax in and out, dropout in, out and mask,
+    # the weighted sum) and twice that backward.
     attention = 2 * tokens * s * cfg.n_heads * hd / t * (1 if software.flash_attention else 2)
-    layer_flops = 2 * tokens * split + attention
+    attention_rate = rate * (hw.attention_efficiency if software.flash_attention else 1.0)
+    weights = 2 * tokens * split
     plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
-    layer_stream = 2 * layer_activation_bytes(cfg, tokens, s, plain, dtype)  # written once, read about once
+    # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
+    # activations, residuals), twice that backward.
+    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype)
     if not software.flash_attention:
         layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
-    fwd = layers * (layer_flops / rate + layer_stream / stream + ops["layer"][0] * hw.op_overhead)
-    bwd_in = layers * (layer_flops / rate + 2 * layer_stream / stream + ops["layer"][1] * hw.op_overhead)
-    bwd_w = layers * layer_flops / rate
+    fwd = layers * (weights / rate + attention / attention_rate + layer_stream / stream
+                    + ops["layer"][0] * hw.op_overhead)
+    bwd_in = layers * (weights / rate + 2 * attention / attention_rate + 2 * layer_stream / stream
+                       + ops["layer"][1] * hw.op_overhead)
+    bwd_w = layers * weights / rate
     if first:
         fwd += tokens * d * mm_bytes / stream + ops["embed"][0] * hw.op_overhead
         bwd_in += tokens * d * mm_bytes / stream + ops["embed"][1] * hw.op_overhead
     if last:
         vocab = math.ceil(cfg.vocab_size / t)
         head_flops = 2 * tokens * d * vocab
-        out_stream = 2 * output_activation_bytes(cfg, tokens, plain, dtype)
+        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype)
         fwd += head_flops / rate + out_stream / stream + ops["output"][0] * hw.op_overhead
         bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
         bwd_w += head_flops / rate
@@ -491,13 +500,13 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
     if t > 1:
         act = tokens * d * mm_bytes
         if layout.sequence_parallel:
-            ag = _collective_time(hw, "all_gather", _ag(t, act), t, t)
-            rs = _collective_time(hw, "reduce_scatter", _ag(t, act), t, t)
+            ag = _collective_time(hw, "all_gather", _ag(t, act), t, t, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", _ag(t, act), t, t, layout.world)
             regather = 0 if layout.sp_save_gathered else 2 * ag
             fwd += layers * 2 * (ag + rs)
             bwd_in += layers * (2 * (ag + rs) + regather)
         else:
-            ar = _collective_time(hw, "all_reduce", _ar(t, act), t, t)
+            ar = _collective_time(hw, "all_reduce", _ar(t, act), t, t, layout.world)
             fwd += layers * 2 * ar
             bwd_in += layers * 2 * ar
             if first:
@@ -505,12 +514,12 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
             if last:
                 bwd_in += ar
         if last:
-            fwd += 3 * _collective_time(hw, "all_reduce", _ar(t, tokens * 4), t, t)
+            fwd += 3 * _collective_time(hw, "all_reduce", _ar(t, tokens * 4), t, t, layout.world)
     # Recomputation runs (part of) the forward again inside the backward.
     if layout.recompute == "full":
         bwd_in += fwd
     elif layout.recompute == "selective":
-        bwd_in += layers * (attention / rate + (0 if software.flash_attention else
+        bwd_in += layers * (attention / attention_rate + (0 if software.flash_attention else
                                                 6 * b * cfg.n_heads / t * s * s * mm_bytes / stream))
     if layout.schedule == "zb":
         return ChunkCost(F=fwd, B=bwd_in, W=bwd_w)
@@ -528,16 +537,23 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     chunks = partition(cfg, p * v, s_len)
     costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software)
              for c in range(p * v)]
-    mm, res = _act_dtype_bytes(batch.dtype)
+    _, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
         act = b * s_len * cfg.d_model * res / (t if layout.sequence_parallel else 1)
-        transfer = _collective_time(hw, "p2p", act, 2, dp * t * 2)
+        transfer = _collective_time(hw, "p2p", act, 2, dp * t * 2, layout.world)
 
     def duration(rank: int, action) -> float:
         c = costs[action.chunk]
         return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
 
+    oversubscribed = hw.cores and p > 1 and min(layout.world, hw.devices_per_node) > hw.cores
+    if oversubscribed:
+        # More processes than cores: a rank idle in the bubble gives its core to a busy one. Each computes at
+        # one core's speed, and the node's cores bound the total: the step takes the longer of the schedule's
+        # makespan at that speed and all the ranks' work over the cores (processor sharing).
+        costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software,
+                             sharing=hw.cores) for c in range(p * v)]
     if simulate:
         timeline = sched.simulate(_schedule(layout.schedule, p, m, v), duration, transfer=transfer)
         pipeline_time = max(tl[-1][2] for tl in timeline if tl)
@@ -546,6 +562,9 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         timeline, bubble = None, 0.0
         pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p))
                                 for r in range(p))
+    if oversubscribed:
+        work = m * sum(c.F + c.B + c.W for c in costs) * dp * t
+        pipeline_time = max(pipeline_time, work / hw.cores)
 
     # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
@@ -553,6 +572,7 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     stages = stage_params(cfg, layout, s_len)
     comm = comm_bytes(cfg, layout, batch)
     dp_span = dp * t
+    procs = min(layout.world, hw.devices_per_node) if hw.cores else 0
     worst = 0.0
     parts = {}
     for r, st in enumerate(stages):
@@ -561,25 +581,24 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         last_backward = sum(costs[c].B + costs[c].W for c in range(r, p * v, p))
         overlap = last_backward if software.overlap_dp and not hw.cores else 0.0
         if layout.zero == 0:
-            reduce = _collective_time(hw, "all_reduce", _ar(dp, grads), dp, dp_span)
-            reduce += (buckets - 1) * hw.link(dp_span).latency * 2 * (dp - 1)
+            reduce = _collective_time(hw, "all_reduce", _ar(dp, grads), dp, dp_span, layout.world)
+            reduce += (buckets - 1) * 2 * (dp - 1) * hw.link(dp_span, procs).latency["all_reduce"]
             dp_time = max(reduce / buckets, reduce - overlap) if dp > 1 else 0.0
         elif layout.zero in (1, 2):
-            rs = _collective_time(hw, "reduce_scatter", _ag(dp, grads), dp, dp_span)
-            ag = _collective_time(hw, "all_gather", _ag(dp, grads), dp, dp_span)
+            rs = _collective_time(hw, "reduce_scatter", _ag(dp, grads), dp, dp_span, layout.world)
+            ag = _collective_time(hw, "all_gather", _ag(dp, grads), dp, dp_span, layout.world)
             extra = (m - 1) * rs if layout.zero == 2 else 0.0  # a reduce-scatter per earlier micro-batch
             dp_time = max(rs / buckets, rs - overlap) + ag + (extra if hw.cores else 0.0)
         else:
-            gather = _collective_time(hw, "all_gather", _ag(dp, grads), dp, dp_span)
-            rs = _collective_time(hw, "reduce_scatter", _ag(dp, grads), dp, dp_span)
+            gather = _collective_time(hw, "all_gather", _ag(dp, grads), dp, dp_span, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", _ag(dp, grads), dp, dp_span, layout.world)
             total = m * (2 * gather + rs)
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
             dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
         shard = st.total / (dp if layout.zero >= 1 else 1)
-        procs = min(layout.world, hw.devices_per_node) if hw.cores else 1
-        optimizer = (shard * e * 16 / hw.stream_rate(procs)  # AdamW reads p, g, m, v and writes p, m, v, norms
+        optimizer = (shard * e * 16 / hw.stream_rate(max(1, procs))  # AdamW reads p, g, m, v and writes p, m, v, norms
                      + (4 * len(st.layers) + 4) * 12 * hw.op_overhead)
-        tied = _collective_time(hw, "all_reduce", _ar(2, st.tied * e), 2, layout.world) if st.tied else 0.0
+        tied = _collective_time(hw, "all_reduce", _ar(2, st.tied * e), 2, layout.world, layout.world) if st.tied else 0.0
         total_r = dp_time + optimizer + tied
         if total_r > worst:
             worst, parts = total_r, {"dp_exposed": dp_time, "optimizer": optimizer, "tied_sum": tied}

@@ -26,17 +26,17 @@ COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "p2p")
 
 @dataclass(frozen=True)
 class Link:
-    """One class of link. `bandwidth`: bus bytes per second per rank that a large transfer reaches (NCCL-tests'
-    busbw), per collective kind where they differ (gloo's reduce-scatter is slower than its all-reduce).
-    `latency`: seconds per step of a collective (a ring all-reduce over n ranks has 2(n−1) steps)."""
+    """One class of link, per collective kind (gloo's reduce-scatter is slower than its all-reduce, its p2p far
+    quicker to start). `bandwidth`: bus bytes per second per rank that a large transfer reaches (NCCL-tests'
+    busbw). `latency`: seconds per step of a collective (a ring all-reduce over n ranks has 2(n−1) steps)."""
     bandwidth: dict[str, float]
-    latency: float
+    latency: dict[str, float]
 
     def time(self, kind: str, bus_bytes: float, n: int) -> float:
         if n <= 1 and kind != "p2p" or bus_bytes <= 0:
             return 0.0
         steps = 1 if kind == "p2p" else (2 * (n - 1) if kind == "all_reduce" else n - 1)
-        return steps * self.latency + bus_bytes / self.bandwidth[kind]
+        return steps * self.latency[kind] + bus_bytes / self.bandwidth[kind]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,11 @@ class Hardware:
     intra: Link  # within a node
     inter: Link  # across nodes
     op_overhead: float = 0.0  # seconds per operation dispatched
+    attention_efficiency: float = 1.0  # fused attention's FLOP rate over the matmul rate
     cores: int = 0  # CPU: the node's cores, shared by its processes (0 on a GPU: one device per process)
+    # CPU: the links measured with n processes on the node (more processes than cores wait for a core at
+    # every step of a collective, so the link depends on how many share the node); keys are n
+    local_links: dict[int, Link] | None = None
     source: str = ""
 
     def matmul_rate(self, dtype: str, processes_on_node: int = 1) -> float:
@@ -64,9 +68,14 @@ class Hardware:
             return self.memory_bandwidth * min(self.cores, processes_on_node) / processes_on_node
         return self.memory_bandwidth
 
-    def link(self, span: int) -> Link:
+    def link(self, span: int, processes_on_node: int = 0) -> Link:
         """The link of a group whose ranks lie within `span` consecutive global ranks (nodes are filled in rank
-        order): within a node if the span fits in one."""
+        order): within a node if the span fits in one. On a CPU profile measured at several process counts, the
+        one measured with the fewest processes not fewer than those sharing the node (or the most measured)."""
+        if self.local_links and processes_on_node:
+            counts = sorted(self.local_links)
+            n = next((c for c in counts if c >= processes_on_node), counts[-1])
+            return self.local_links[n]
         return self.intra if span <= self.devices_per_node else self.inter
 
     def to_dict(self) -> dict:
@@ -74,40 +83,49 @@ class Hardware:
 
 
 def _link(bandwidth: float, latency: float, **per_kind: float) -> Link:
-    return Link({k: per_kind.get(k, bandwidth) for k in COLLECTIVES}, latency)
+    return Link({k: per_kind.get(k, bandwidth) for k in COLLECTIVES}, {k: latency for k in COLLECTIVES})
 
 
 GiB = 2 ** 30
 
 PROFILES: dict[str, Hardware] = {
     # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
-    # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s).
+    # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s). Fused
+    # attention: FlashAttention-2 reaches 50–73% of peak forward and backward (Dao 2023), about 0.75 of a GEMM.
     "a100-80gb": Hardware(
         name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
-        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6,
+        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
+    # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024).
     "h100-sxm": Hardware(
         name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
         source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
     # NVIDIA H200 SXM 141GB: the H100's compute with 141 GB of HBM3e at 4.8 TB/s; the same links.
     "h200": Hardware(
         name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
         memory_bytes=141e9, memory_bandwidth=0.85 * 4.8e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
         source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)"),
-    # This project's development machine (2 cores, gloo over loopback), as `llmpar calibrate` measured it.
-    # Run `llmpar calibrate` on another machine to get its own profile.
+    # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
+    # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
     "cpu": Hardware(
-        name="cpu", peak_flops={"bf16": 20e9, "fp32": 60e9, "fp64": 30e9}, matmul_efficiency=1.0,
-        memory_bytes=24 * GiB, memory_bandwidth=8e9, devices_per_node=64,
-        intra=_link(1.2e9, 60e-6, all_gather=0.35e9, reduce_scatter=0.35e9, p2p=1.0e9),
-        inter=_link(1.2e9, 60e-6, all_gather=0.35e9, reduce_scatter=0.35e9, p2p=1.0e9),
-        op_overhead=15e-6, cores=2, source="placeholder until calibrated"),
+        name="cpu", peak_flops={"fp32": 9.25e+10, "fp64": 4.26e+10, "bf16": 2.16e+11}, matmul_efficiency=1.0,
+        memory_bytes=2.528e+10, memory_bandwidth=2.64e+10, devices_per_node=1024,
+        intra=Link({"all_reduce": 1.17e+09, "all_gather": 8.79e+08, "reduce_scatter": 4.5e+08, "p2p": 3.51e+09},
+                   {"all_reduce": 0.000825, "all_gather": 0.00112, "reduce_scatter": 0.00179, "p2p": 0.000149}),
+        inter=Link({"all_reduce": 1.17e+09, "all_gather": 8.79e+08, "reduce_scatter": 4.5e+08, "p2p": 3.51e+09},
+                   {"all_reduce": 0.000825, "all_gather": 0.00112, "reduce_scatter": 0.00179, "p2p": 0.000149}),
+        local_links={2: Link({"all_reduce": 1.35e+09, "all_gather": 7.77e+08, "reduce_scatter": 4.96e+08, "p2p": 3.79e+09},
+                   {"all_reduce": 0.000215, "all_gather": 0.000282, "reduce_scatter": 0.000469, "p2p": 6.49e-05}),
+                     4: Link({"all_reduce": 1.17e+09, "all_gather": 8.79e+08, "reduce_scatter": 4.5e+08, "p2p": 3.51e+09},
+                   {"all_reduce": 0.000825, "all_gather": 0.00112, "reduce_scatter": 0.00179, "p2p": 0.000149})},
+        op_overhead=4.07e-06, attention_efficiency=0.292, cores=2,
+        source="llmpar calibrate --processes 2 4, 2026-11-28"),
 }
 
 
@@ -132,6 +150,8 @@ def load_hardware(path: str) -> Hardware:
             data = json.load(f)
         data["intra"] = Link(**data["intra"])
         data["inter"] = Link(**data["inter"])
+        if data.get("local_links"):
+            data["local_links"] = {int(n): Link(**link) for n, link in data["local_links"].items()}
         return Hardware(**data)
     except (ValueError, TypeError, KeyError) as e:
         fields = ", ".join(f.name for f in dataclasses.fields(Hardware))
