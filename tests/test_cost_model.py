@@ -196,3 +196,19 @@ def test_a_custom_model_config_is_planned(tmp_path):
     cfg = ModelConfig(arch="gpt2", vocab_size=1000, d_model=128, n_layers=6, n_heads=4, d_ff=512, max_seq_len=128)
     result = plan(cfg, PROFILES["cpu"], 4, Batch(8, 128, "fp32"))
     assert result.candidates and all(e.layout.world == 4 for e in result.candidates)
+
+
+def test_processor_sharing_simulation_bounds():
+    """With cores to spare it is the plain simulation; with one core for two stages, the total work; with two
+    cores for four stages, between the cores' bound and the schedule's makespan."""
+    costs = {"F": 1.0, "B": 2.0, "W": 1.0}
+    for name, p, m in (("1f1b", 2, 2), ("gpipe", 4, 4), ("interleaved", 4, 8), ("zb", 4, 8)):
+        s = sched.make_schedule(name, p, m, 2)
+        plain = sched.simulate(s, costs, transfer=0.3)
+        shared = sched.simulate_shared(s, costs, 0.3, cores=100)
+        assert [[(a, round(b, 9), round(e, 9)) for a, b, e in r] for r in plain] == \
+            [[(a, round(b, 9), round(e, 9)) for a, b, e in r] for r in shared]
+    end = lambda tl: max(t[-1][2] for t in tl)  # noqa: E731
+    assert end(sched.simulate_shared(sched.make_schedule("1f1b", 2, 2), costs, 0.0, cores=1)) == 2 * 2 * 3.0
+    four = end(sched.simulate_shared(sched.make_schedule("1f1b", 4, 4), costs, 0.0, cores=2))
+    assert 4 * 4 * 3.0 / 2 < four < end(sched.simulate(sched.make_schedule("1f1b", 4, 4), costs))

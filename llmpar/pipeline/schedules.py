@@ -366,6 +366,53 @@ def simulate(s: Schedule, costs, transfer: float = 0.0) -> list[list[tuple[Actio
     return timeline
 
 
+def simulate_shared(s: Schedule, costs, transfer: float, cores: float, replicas: int = 1):
+    """`simulate` for ranks that share `cores` processors (more processes than cores on one CPU machine): the
+    computations running at a moment, times `replicas` (the other pipelines, of the data- and tensor-parallel
+    replicas, which run the same schedule at the same time), share the cores equally, each at most one core.
+    A rank waiting for a transfer, or done, leaves its core to the others. Durations are at one core's speed."""
+    duration = costs if callable(costs) else (lambda rank, a: costs[a.kind])
+    sent: dict = {}
+    position = [0] * s.stages
+    running: dict[int, list] = {}  # rank -> [action, start, work left in one-core seconds]
+    ready_at = [0.0] * s.stages  # a rank waiting for a transfer resumes at this time
+    timeline: list[list] = [[] for _ in range(s.stages)]
+    now = 0.0
+    while True:
+        moved = True
+        while moved:  # let every rank go as far as it can at `now` (a send may free another rank)
+            moved = False
+            for r in range(s.stages):
+                while r not in running and position[r] < len(s.ranks[r]) and ready_at[r] <= now:
+                    a = s.ranks[r][position[r]]
+                    if a.kind in SENDS.values():
+                        if a.transfer_key() not in sent:
+                            break
+                        ready_at[r] = sent[a.transfer_key()] + transfer
+                    elif a.kind in SENDS:
+                        sent[a.transfer_key()] = now
+                    else:
+                        running[r] = [a, now, duration(r, a)]
+                    position[r] += 1
+                    moved = True
+        waiting = [t for r, t in enumerate(ready_at) if t > now]
+        if not running and not waiting:
+            if any(position[r] < len(s.ranks[r]) for r in range(s.stages)):
+                raise ScheduleError(f"{s.name}: the simulation cannot progress (run check() first)")
+            return timeline
+        rate = min(1.0, cores / (len(running) * replicas)) if running else 0.0
+        step = min([left / rate for _, _, left in running.values()] + [t - now for t in waiting])
+        now += step
+        for r in list(running):
+            a, start, left = running[r]
+            left -= step * rate
+            if left <= 1e-12:
+                timeline[r].append((a, start, now))
+                del running[r]
+            else:
+                running[r][2] = left
+
+
 def bubble_fraction(timeline: list[list[tuple[Action, float, float]]]) -> float:
     """Idle share of the pipeline ranks between the first start and the last end."""
     end = max(t[-1][2] for t in timeline if t)

@@ -50,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
                         help=f"where to write the profile (JSON, for --hardware-config) [{DEFAULT_OUT}]")
     parser.add_argument("--processes", type=int, nargs="+", default=[2], metavar="N",
-                        help="process counts to measure the collectives on; the profile's links describe the "
-                             "largest [2]")
+                        help="process counts to measure the collectives on; the profile keeps each count's "
+                             "links (use the counts you will train with) [2]")
     parser.add_argument("--name", default="cpu-calibrated", help="the profile's name [cpu-calibrated]")
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (rougher, seconds)")
 

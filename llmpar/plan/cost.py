@@ -547,24 +547,25 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         c = costs[action.chunk]
         return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
 
-    oversubscribed = hw.cores and p > 1 and min(layout.world, hw.devices_per_node) > hw.cores
+    oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
     if oversubscribed:
-        # More processes than cores: a rank idle in the bubble gives its core to a busy one. Each computes at
-        # one core's speed, and the node's cores bound the total: the step takes the longer of the schedule's
-        # makespan at that speed and all the ranks' work over the cores (processor sharing).
+        # More processes than cores: the computations running at a moment share the cores (a rank idle in the
+        # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from
+        # durations at one core's speed.
         costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software,
                              sharing=hw.cores) for c in range(p * v)]
     if simulate:
-        timeline = sched.simulate(_schedule(layout.schedule, p, m, v), duration, transfer=transfer)
+        s = _schedule(layout.schedule, p, m, v)
+        timeline = (sched.simulate_shared(s, duration, transfer, hw.cores, dp * t) if oversubscribed else
+                    sched.simulate(s, duration, transfer=transfer))
         pipeline_time = max(tl[-1][2] for tl in timeline if tl)
         bubble = sched.bubble_fraction(timeline) if p > 1 else 0.0
     else:
         timeline, bubble = None, 0.0
         pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p))
                                 for r in range(p))
-    if oversubscribed:
-        work = m * sum(c.F + c.B + c.W for c in costs) * dp * t
-        pipeline_time = max(pipeline_time, work / hw.cores)
+        if oversubscribed:  # and the cores bound all the ranks' work
+            pipeline_time = max(pipeline_time, m * sum(c.F + c.B + c.W for c in costs) * dp * t / hw.cores)
 
     # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.

@@ -179,11 +179,33 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
         if len(estimates) >= top and bound > sorted(e.step_time_s for e in estimates)[top - 1]:
             break
         estimates.append(estimate(cfg, lay, batch, hw))
-    result.candidates = sorted(estimates, key=lambda e: e.step_time_s)[:top]
+    result.candidates = rank(estimates)[:top]
     result.fitting = len(fitting)
     smallest.sort(key=lambda x: x[0])
     result.too_big = [estimate(cfg, lay, batch, hw) for _, lay in smallest[:top]]
     return result
+
+
+TIE = 0.01  # predictions closer than this are a tie: the model is not that precise
+
+
+def _complexity(e: Estimate) -> tuple:
+    """Simpler first: fewer computations per step (1F1B before zero-bubble and interleaved, fewer
+    micro-batches), then the lower ZeRO stage, no SP, no recomputation."""
+    lay = e.layout
+    actions = lay.micro_batches * lay.chunks_per_rank * (3 if lay.schedule == "zb" else 2)
+    return (actions, lay.zero, lay.sequence_parallel, lay.recompute != "none")
+
+
+def rank(estimates: list[Estimate]) -> list[Estimate]:
+    """By predicted step time; among predictions within TIE of the fastest, the simplest layout first (a
+    complex schedule is not worth a gain smaller than the model's precision)."""
+    if not estimates:
+        return []
+    ordered = sorted(estimates, key=lambda e: e.step_time_s)
+    best = ordered[0].step_time_s
+    tied = [e for e in ordered if e.step_time_s <= best * (1 + TIE)]
+    return sorted(tied, key=_complexity) + ordered[len(tied):]
 
 
 def explain_empty(plan_: Plan, hw: Hardware) -> str:

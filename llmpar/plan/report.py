@@ -32,7 +32,9 @@ def rejections(plan: Plan) -> list[tuple[str, str]]:
 
 
 def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, name: str) -> str:
-    lines = [f"llmpar plan: {name} ({cfg.num_params() / 1e9:.2f}B parameters) on {gpus} × {hw.name}, "
+    n = cfg.num_params()
+    size = f"{n / 1e9:.2f}B" if n >= 1e9 else f"{n / 1e6:.2f}M"
+    lines = [f"llmpar plan: {name} ({size} parameters) on {gpus} × {hw.name}, "
              f"global batch {batch.global_batch_size} × {batch.seq_len} tokens, {batch.dtype}; "
              f"{plan.searched} layouts searched, {plan.fitting} fit in {hw.memory_bytes / GiB:.0f} GiB"]
     if not plan.candidates:
@@ -48,7 +50,7 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
             lines.append(
                 f"{i:>2} {lay.dp:>4} {lay.tp:>3} {lay.pp:>3} {lay.zero:>4} {_schedule(e):>13} {e.micro_batch_size:>4} "
                 f"{lay.micro_batches:>4} {'yes' if lay.sequence_parallel else 'no':>3} {lay.recompute:>9} "
-                f"{e.step_time_s:>8.3f} {e.tokens_per_s:>10,.0f} {e.tflops_per_gpu:>8.1f} {mfu:>6} "
+                f"{e.step_time_s:>8.3f} {e.tokens_per_s:>10,.0f} {e.tflops_per_gpu:>8.3g} {mfu:>6} "
                 f"{e.memory_bytes['total'] / GiB:>8.1f} {e.bubble_fraction:>6.3f}  "
                 f"{_mb(e.comm_bytes['dp'])}/{_mb(e.comm_bytes['tp'])}/{_mb(e.comm_bytes['pp'])}")
         best = plan.candidates[0]
