@@ -270,10 +270,48 @@ def link_worker(quick: bool) -> dict | None:
         for kind in COLLECTIVES:
             result[kind] = {"small": timed(kind, small_numel, small_iters),
                             "large": timed(kind, large_numel, 1), "large_bytes": large_numel * 4}
+        result["skew"] = sync_skew(quick)
         dist.barrier()
         return result if rank == 0 else None
     finally:
         dist.destroy_process_group()
+
+
+def sync_skew(quick: bool) -> float:
+    """The mean wait at a synchronization that follows a stretch of identical computation on every rank (a
+    matmul of a few milliseconds, then a small all-reduce), beyond the computation and the all-reduce timed
+    alone: how far apart the ranks' identical work ends. The mean over ranks."""
+    import torch.distributed as dist
+    a, b = torch.randn(256, 512), torch.randn(512, 512)
+    flag = torch.zeros(4)
+    iters = 10 if quick else 40
+
+    def work():
+        for _ in range(4):
+            torch.mm(a, b)
+
+    def median_of(fn) -> float:
+        times = []
+        for _ in range(iters):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    dist.barrier()
+    alone = median_of(work)
+    dist.barrier()
+    collective = median_of(lambda: dist.all_reduce(flag))
+    dist.barrier()
+    together = []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        work()
+        dist.all_reduce(flag)
+        together.append(time.perf_counter() - t0)
+    wait = torch.tensor([max(0.0, statistics.fmean(together) - alone - collective)], dtype=torch.float64)
+    dist.all_reduce(wait)
+    return wait.item() / dist.get_world_size()
 
 
 def measure_links(n: int, quick: bool = False) -> dict:
@@ -294,7 +332,7 @@ def measure_links(n: int, quick: bool = False) -> dict:
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
-    out = {}
+    out = {"skew": raw.pop("skew")}
     for kind, r in raw.items():
         latency = r["small"] / _steps(kind, n)
         transfer = r["large"] - r["small"]  # the latency part of the large message's time
@@ -352,8 +390,8 @@ def _memory_bytes() -> float:
 
 
 def _profile(compute: dict, links: dict[int, dict], name: str) -> Hardware:
-    by_n = {n: Link({k: r[k]["bandwidth"] for k in COLLECTIVES}, {k: r[k]["latency"] for k in COLLECTIVES})
-            for n, r in links.items()}
+    by_n = {n: Link({k: r[k]["bandwidth"] for k in COLLECTIVES}, {k: r[k]["latency"] for k in COLLECTIVES},
+                    r["skew"]) for n, r in links.items()}
     link = by_n[max(by_n)]
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return Hardware(
@@ -377,6 +415,7 @@ def format_table(compute: dict, links: dict[int, dict]) -> str:
             r = link[kind]
             lines.append(f"  {kind:<15} n={n:<3} {r['bandwidth'] / 1e9:7.3f} GB/s bus   "
                          f"{r['latency'] * 1e6:7.1f} µs per step")
+        lines.append(f"  {'peer skew':<15} n={n:<3} {link['skew'] * 1e6:7.1f} µs waited at a synchronization")
     return "\n".join(lines)
 
 

@@ -31,12 +31,15 @@ class Link:
     busbw). `latency`: seconds per step of a collective (a ring all-reduce over n ranks has 2(n−1) steps)."""
     bandwidth: dict[str, float]
     latency: dict[str, float]
+    # Seconds a rank waits, on average, for its peers at a synchronization that follows computation: the
+    # ranks' identical work does not end at the same moment (the machine's noise). Measured by calibrate.
+    skew: float = 0.0
 
     def time(self, kind: str, bus_bytes: float, n: int) -> float:
         if n <= 1 and kind != "p2p" or bus_bytes <= 0:
             return 0.0
         steps = 1 if kind == "p2p" else (2 * (n - 1) if kind == "all_reduce" else n - 1)
-        return steps * self.latency[kind] + bus_bytes / self.bandwidth[kind]
+        return steps * self.latency[kind] + bus_bytes / self.bandwidth[kind] + self.skew
 
 
 @dataclass(frozen=True)
@@ -114,17 +117,21 @@ PROFILES: dict[str, Hardware] = {
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
     "cpu": Hardware(
-        name="cpu", peak_flops={"fp32": 9.25e+10, "fp64": 4.26e+10, "bf16": 2.16e+11}, matmul_efficiency=1.0,
-        memory_bytes=2.528e+10, memory_bandwidth=2.64e+10, devices_per_node=1024,
-        intra=Link({"all_reduce": 1.17e+09, "all_gather": 8.79e+08, "reduce_scatter": 4.5e+08, "p2p": 3.51e+09},
-                   {"all_reduce": 0.000825, "all_gather": 0.00112, "reduce_scatter": 0.00179, "p2p": 0.000149}),
-        inter=Link({"all_reduce": 1.17e+09, "all_gather": 8.79e+08, "reduce_scatter": 4.5e+08, "p2p": 3.51e+09},
-                   {"all_reduce": 0.000825, "all_gather": 0.00112, "reduce_scatter": 0.00179, "p2p": 0.000149}),
-        local_links={2: Link({"all_reduce": 1.35e+09, "all_gather": 7.77e+08, "reduce_scatter": 4.96e+08, "p2p": 3.79e+09},
-                   {"all_reduce": 0.000215, "all_gather": 0.000282, "reduce_scatter": 0.000469, "p2p": 6.49e-05}),
-                     4: Link({"all_reduce": 1.17e+09, "all_gather": 8.79e+08, "reduce_scatter": 4.5e+08, "p2p": 3.51e+09},
-                   {"all_reduce": 0.000825, "all_gather": 0.00112, "reduce_scatter": 0.00179, "p2p": 0.000149})},
-        op_overhead=4.07e-06, attention_efficiency=0.292, cores=2,
+        name="cpu", peak_flops={"fp32": 9.35e+10, "fp64": 4.12e+10, "bf16": 2.13e+11}, matmul_efficiency=1.0,
+        memory_bytes=2.528e+10, memory_bandwidth=2.92e+10, devices_per_node=1024,
+        intra=Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
+                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                   skew=0.00567),
+        inter=Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
+                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                   skew=0.00567),
+        local_links={2: Link({"all_reduce": 1.26e+09, "all_gather": 9.73e+08, "reduce_scatter": 4.26e+08, "p2p": 4.29e+09},
+                   {"all_reduce": 0.000183, "all_gather": 0.000242, "reduce_scatter": 0.000453, "p2p": 6.96e-05},
+                   skew=0.00242),
+                     4: Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
+                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                   skew=0.00567)},
+        op_overhead=3.99e-06, attention_efficiency=0.292, cores=2,
         source="llmpar calibrate --processes 2 4, 2026-11-28"),
 }
 
