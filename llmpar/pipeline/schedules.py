@@ -370,7 +370,9 @@ def simulate_shared(s: Schedule, costs, transfer: float, cores: float, replicas:
     """`simulate` for ranks that share `cores` processors (more processes than cores on one CPU machine): the
     computations running at a moment, times `replicas` (the other pipelines, of the data- and tensor-parallel
     replicas, which run the same schedule at the same time), share the cores equally, each at most one core.
-    A rank waiting for a transfer, or done, leaves its core to the others. Durations are at one core's speed."""
+    A rank waiting for a transfer, or done, leaves its core to the others. Durations are at one core's speed;
+    `costs` may also give (work, wait): the action computes `work`, then waits `wait` seconds without a core
+    (its collectives)."""
     duration = costs if callable(costs) else (lambda rank, a: costs[a.kind])
     sent: dict = {}
     position = [0] * s.stages
@@ -392,7 +394,9 @@ def simulate_shared(s: Schedule, costs, transfer: float, cores: float, replicas:
                     elif a.kind in SENDS:
                         sent[a.transfer_key()] = now
                     else:
-                        running[r] = [a, now, duration(r, a)]
+                        cost = duration(r, a)
+                        work, wait = cost if isinstance(cost, tuple) else (cost, 0.0)
+                        running[r] = [a, now, work, wait]
                     position[r] += 1
                     moved = True
         waiting = [t for r, t in enumerate(ready_at) if t > now]
@@ -400,17 +404,20 @@ def simulate_shared(s: Schedule, costs, transfer: float, cores: float, replicas:
             if any(position[r] < len(s.ranks[r]) for r in range(s.stages)):
                 raise ScheduleError(f"{s.name}: the simulation cannot progress (run check() first)")
             return timeline
-        rate = min(1.0, cores / (len(running) * replicas)) if running else 0.0
-        step = min([left / rate for _, _, left in running.values()] + [t - now for t in waiting])
+        computing = [r for r, x in running.items() if x[2] > 1e-12]
+        rate = min(1.0, cores / (len(computing) * replicas)) if computing else 0.0
+        step = min([running[r][2] / rate for r in computing]
+                   + [x[3] for x in running.values() if x[2] <= 1e-12] + [t - now for t in waiting])
         now += step
         for r in list(running):
-            a, start, left = running[r]
-            left -= step * rate
-            if left <= 1e-12:
+            a, start, work, wait = running[r]
+            if work > 1e-12:
+                running[r][2] = work - step * rate
+            else:
+                running[r][3] = wait - step
+            if running[r][2] <= 1e-12 and running[r][3] <= 1e-12:
                 timeline[r].append((a, start, now))
                 del running[r]
-            else:
-                running[r][2] = left
 
 
 def bubble_fraction(timeline: list[list[tuple[Action, float, float]]]) -> float:

@@ -437,10 +437,14 @@ OPS = {"llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
 
 @dataclass
 class ChunkCost:
-    """Seconds of one micro-batch through one chunk: forward, backward (input and weight parts)."""
+    """Seconds of one micro-batch through one chunk: forward, backward (input and weight parts). Each includes
+    the collectives on its critical path; `wait_F` and `wait_B` are those parts (a rank waiting on a
+    collective computes nothing, which matters where processes share cores)."""
     F: float
     B: float  # the whole backward (1F1B, GPipe), or its input-gradient half with W (zero bubble)
     W: float = 0.0
+    wait_F: float = 0.0
+    wait_B: float = 0.0
 
 
 def _collective_time(hw: Hardware, kind: str, bus: float, n: int, span: int, world: int = 0) -> float:
@@ -497,33 +501,34 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
         bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
         bwd_w += head_flops / rate
     # Tensor-parallel collectives of this chunk (the same counts as comm_bytes, split forward/backward).
+    wait_f = wait_b = 0.0
     if t > 1:
         act = tokens * d * mm_bytes
         if layout.sequence_parallel:
             ag = _collective_time(hw, "all_gather", _ag(t, act), t, t, layout.world)
             rs = _collective_time(hw, "reduce_scatter", _ag(t, act), t, t, layout.world)
             regather = 0 if layout.sp_save_gathered else 2 * ag
-            fwd += layers * 2 * (ag + rs)
-            bwd_in += layers * (2 * (ag + rs) + regather)
+            wait_f += layers * 2 * (ag + rs)
+            wait_b += layers * (2 * (ag + rs) + regather)
         else:
             ar = _collective_time(hw, "all_reduce", _ar(t, act), t, t, layout.world)
-            fwd += layers * 2 * ar
-            bwd_in += layers * 2 * ar
-            if first:
-                fwd += ar
-            if last:
-                bwd_in += ar
+            wait_f += layers * 2 * ar + (ar if first else 0.0)
+            wait_b += layers * 2 * ar + (ar if last else 0.0)
         if last:
-            fwd += 3 * _collective_time(hw, "all_reduce", _ar(t, tokens * 4), t, t, layout.world)
+            wait_f += 3 * _collective_time(hw, "all_reduce", _ar(t, tokens * 4), t, t, layout.world)
+    fwd += wait_f
+    bwd_in += wait_b
     # Recomputation runs (part of) the forward again inside the backward.
     if layout.recompute == "full":
         bwd_in += fwd
     elif layout.recompute == "selective":
         bwd_in += layers * (attention / attention_rate + (0 if software.flash_attention else
                                                 6 * b * cfg.n_heads / t * s * s * mm_bytes / stream))
+    if layout.recompute == "full":
+        wait_b += wait_f
     if layout.schedule == "zb":
-        return ChunkCost(F=fwd, B=bwd_in, W=bwd_w)
-    return ChunkCost(F=fwd, B=bwd_in + bwd_w)
+        return ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
+    return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
 
 
 def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_timeline: bool = False,
@@ -556,8 +561,14 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
                              sharing=hw.cores) for c in range(p * v)]
     if simulate:
         s = _schedule(layout.schedule, p, m, v)
-        timeline = (sched.simulate_shared(s, duration, transfer, hw.cores, dp * t) if oversubscribed else
-                    sched.simulate(s, duration, transfer=transfer))
+        if oversubscribed:
+            def work_and_wait(rank: int, action):
+                c = costs[action.chunk]
+                wait = {"F": c.wait_F, "B": c.wait_B, "W": 0.0}[action.kind]
+                return duration(rank, action) - wait, wait
+            timeline = sched.simulate_shared(s, work_and_wait, transfer, hw.cores, dp * t)
+        else:
+            timeline = sched.simulate(s, duration, transfer=transfer)
         pipeline_time = max(tl[-1][2] for tl in timeline if tl)
         bubble = sched.bubble_fraction(timeline) if p > 1 else 0.0
     else:
@@ -565,7 +576,8 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p))
                                 for r in range(p))
         if oversubscribed:  # and the cores bound all the ranks' work
-            pipeline_time = max(pipeline_time, m * sum(c.F + c.B + c.W for c in costs) * dp * t / hw.cores)
+            work = sum(c.F + c.B + c.W - c.wait_F - c.wait_B for c in costs)
+            pipeline_time = max(pipeline_time, m * work * dp * t / hw.cores)
 
     # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
