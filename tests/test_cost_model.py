@@ -126,8 +126,8 @@ def test_the_planner_ranks_by_time_among_what_fits_and_keeps_fixed_flags():
     cfg = PRESETS["llama-7b"]
     result = plan(cfg, PROFILES["a100-80gb"], 16, Batch(64, 4096, "bf16"), Fixed(pp=2), top=5)
     times = [e.step_time_s for e in result.candidates]
-    assert len(times) == 5  # by time, except that predictions within 1% are a tie, simplest first
-    assert all(a <= b * 1.01 for i, a in enumerate(times) for b in times[i + 1:])
+    assert len(times) == 5  # by time, except that predictions within 3% are a tie, simplest first
+    assert all(a <= b * 1.03 for i, a in enumerate(times) for b in times[i + 1:])
     assert all(e.layout.pp == 2 and e.fits and e.layout.world == 16 for e in result.candidates)
     best = result.candidates[0]
     # nothing that fits was skipped by the bound: no fitting layout is faster than the best

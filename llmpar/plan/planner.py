@@ -186,15 +186,18 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
     return result
 
 
-TIE = 0.01  # predictions closer than this are a tie: the model is not that precise
+# Predictions closer than this are a tie. The model is not more precise: on the development machine, the
+# measured times of the best family of layouts spread 10% where their predictions spread 3%.
+TIE = 0.03
+SIMPLER_SCHEDULE = {"1f1b": 0, "gpipe": 1, "zb": 2, "interleaved": 3, "naive": 4}
 
 
 def _complexity(e: Estimate) -> tuple:
-    """Simpler first: fewer computations per step (1F1B before zero-bubble and interleaved, fewer
-    micro-batches), then the lower ZeRO stage, no SP, no recomputation."""
+    """Simpler first: 1F1B before zero-bubble (a split backward) before interleaved (more chunks), then fewer
+    micro-batches, the lower ZeRO stage, no SP, no recomputation."""
     lay = e.layout
-    actions = lay.micro_batches * lay.chunks_per_rank * (3 if lay.schedule == "zb" else 2)
-    return (actions, lay.zero, lay.sequence_parallel, lay.recompute != "none")
+    return (SIMPLER_SCHEDULE.get(lay.schedule, 5) if lay.pp > 1 else 0, lay.micro_batches, lay.zero,
+            lay.sequence_parallel, lay.recompute != "none")
 
 
 def rank(estimates: list[Estimate]) -> list[Estimate]:
