@@ -540,8 +540,12 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     s_len = batch.seq_len
     b = batch.global_batch_size // (dp * m)
     chunks = partition(cfg, p * v, s_len)
-    costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software)
-             for c in range(p * v)]
+    # More processes than cores: the computations running at a moment share the cores (a rank idle in the
+    # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from durations
+    # at one core's speed.
+    oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
+    costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software,
+                         sharing=hw.cores if oversubscribed else None) for c in range(p * v)]
     _, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
@@ -552,13 +556,6 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         c = costs[action.chunk]
         return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
 
-    oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
-    if oversubscribed:
-        # More processes than cores: the computations running at a moment share the cores (a rank idle in the
-        # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from
-        # durations at one core's speed.
-        costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software,
-                             sharing=hw.cores) for c in range(p * v)]
     if simulate:
         s = _schedule(layout.schedule, p, m, v)
         if oversubscribed:
