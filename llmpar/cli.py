@@ -7,6 +7,7 @@ A failed worker prints its rank and error and exits with status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from llmpar.errors import UserError
@@ -54,7 +55,8 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
                    help="bf16: autocast, fp32 master weights; fp64: for exact equivalence checks [fp32]")
 
     d = p.add_argument_group("data, outputs, device")
-    d.add_argument("--data", metavar="PATH", help="text file, folder of text, or .bin [the embedded corpus]")
+    d.add_argument("--data", metavar="PATH", help="text file, folder of text (binary files skipped), or .bin "
+                                                   "[the embedded corpus]")
     d.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
     d.add_argument("--metrics", metavar="FILE", help="JSON lines, one per optimizer step")
     d.add_argument("--save", metavar="DIR", help="write checkpoints under DIR (every --save-every, and at the end)")
@@ -70,6 +72,15 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
                    help="how long a collective may wait for a peer before the job fails [600]")
     d.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar or step lines")
 
+    r = p.add_argument_group("reliability")
+    r.add_argument("--max-restarts", type=int, default=0, metavar="N",
+                   help="when a worker dies, restart the workers up to N times; they resume from the latest "
+                        "complete checkpoint in --save [0]")
+    r.add_argument("--save-async", action="store_true",
+                   help="write checkpoints in the background while training goes on (as atomic as a plain save)")
+    r.add_argument("--force", action="store_true",
+                   help="run even if the memory pre-flight predicts that the layout does not fit this machine")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="llmpar", description="Train and run GPT/Llama-style language models in parallel.")
@@ -81,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_flags(train)
     prep = sub.add_parser("prepare-data", help="tokenize text into a memory-mappable .bin",
                           description="Tokenize a text file or folder into a .bin that --data reads without "
-                                      "tokenizing again.")
+                                      "tokenizing again. A folder gives its text files, in sorted order; a file "
+                                      "with a NUL byte or invalid UTF-8 in its first 8 KiB is binary and skipped "
+                                      "(and counted), as with --data FOLDER.")
     prep.add_argument("input", help="text file or folder")
     prep.add_argument("output", help="the .bin to write")
     prep.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
@@ -161,7 +174,10 @@ def train_config_from_args(args: argparse.Namespace):
 def cmd_train(args) -> int:
     from llmpar.config import validate
     from llmpar.launch import Interrupted, WorkerFailed, launch
+    from llmpar.train.preempt import EXIT_PREEMPTED, Preempted
     cfg = validate(train_config_from_args(args))
+    from llmpar.preflight import check
+    check(cfg)  # memory: refuse a layout predicted not to fit this machine (unless --force)
     try:
         launch(cfg)
     except WorkerFailed as e:
@@ -170,23 +186,47 @@ def cmd_train(args) -> int:
     except Interrupted as e:
         print(f"llmpar train: stopped by {e}; the workers were stopped", file=sys.stderr)
         return 128 + e.signum
+    except Preempted as e:
+        if os.environ.get("RANK", "0") == "0":
+            print(f"llmpar train: stopped by {e.why} after step {e.step}; checkpoint {e.checkpoint}. Continue with "
+                  f"the same command and --resume {cfg.save}", file=sys.stderr)
+        return EXIT_PREEMPTED
     return 0
 
 
 def cmd_prepare_data(args) -> int:
     import os
 
-    from llmpar.data import load_tokenizer, load_tokens, write_bin
+    from llmpar.data import describe_data, load_tokenizer, load_tokens, write_bin
+    from llmpar.data.corpus import folder_files
+    from llmpar.paths import check_writable_file
     if not args.output.endswith(".bin"):
-        raise UserError(f"prepare-data: the output {args.output!r} must end in .bin (that is how --data knows it)")
+        raise UserError(f"the output {args.output!r} must end in .bin (that is how --data knows it)")
     if not os.path.exists(args.input):
-        raise UserError(f"prepare-data: no such file or folder {args.input!r}")
+        raise UserError(f"no such file or folder {args.input!r}")
     if args.input.endswith(".bin"):
-        raise UserError(f"prepare-data: {args.input!r} is already a .bin; give text")
+        raise UserError(f"{args.input!r} is already a .bin; give text")
+    if os.path.isdir(args.input):
+        text, skipped = folder_files(args.input)
+        if not text:
+            raise UserError(f"the folder {args.input!r} holds no text files" + (
+                f" ({len(skipped)} skipped: a NUL byte or invalid UTF-8 in their first 8 KiB)" if skipped else ""))
+    elif not os.path.isfile(args.input):
+        raise UserError(f"{args.input!r} is not a regular file or folder; give text")
+    check_writable_file(args.output, "the output")
     tokenizer = load_tokenizer(args.tokenizer)
-    ids, vocab = load_tokens(args.input, tokenizer)
-    write_bin(args.output, ids, vocab)
-    print(f"llmpar: wrote {len(ids):,} tokens (vocabulary {vocab}) to {args.output}")
+    try:
+        ids, vocab = load_tokens(args.input, tokenizer)
+    except OSError as e:
+        raise UserError(f"cannot read {e.filename or args.input} ({e.strerror or e})") from None
+    if len(ids) == 0:
+        raise UserError(f"{args.input!r} holds no text: nothing to write")
+    try:
+        write_bin(args.output, ids, vocab)
+    except OSError as e:  # checked writable above; the disk can still fill up
+        raise UserError(f"cannot write {args.output} ({e.strerror or e})") from None
+    print(f"llmpar: wrote {len(ids):,} tokens (vocabulary {vocab}) to {args.output}, from "
+          f"{describe_data(args.input, len(ids))}")
     return 0
 
 
@@ -197,24 +237,37 @@ def cmd_convert(args) -> int:
     if args.to not in ("llmpar", "hf"):
         raise UserError(f"--to: {args.to!r} is not one of llmpar, hf")
     if not os.path.isdir(args.src):
-        raise UserError(f"convert: no such folder {args.src!r}")
+        raise UserError(f"no such folder {args.src!r}; give an llmpar checkpoint or --save folder, or a Hugging "
+                        f"Face model folder")
     out = convert(args.src, args.dst, args.to, args.dp, args.tp, args.pp, args.zero)
     print(f"llmpar: wrote {out}")
     return 0
+
+
+MAX_BOXES = 4096  # an ideal timeline's computations drawn, about 2 ms each
 
 
 def cmd_timeline(args) -> int:
     from llmpar.config import SCHEDULES
     from llmpar.pipeline.plot import draw, ideal_timeline, measured_timeline
     if (args.metrics is None) == (args.schedule is None):
-        raise UserError("timeline: give either --metrics FILE (a run) or --schedule NAME (the ideal timeline)")
+        raise UserError("give either --metrics FILE (a run) or --schedule NAME (the ideal timeline)")
+    from llmpar.paths import check_writable_file
+    check_writable_file(args.output, "-o")
     if args.metrics is not None:
         rows, title = measured_timeline(args.metrics, args.step)
     else:
         if args.schedule not in SCHEDULES:
             raise UserError(f"--schedule: {args.schedule!r} is not one of {', '.join(SCHEDULES)}")
-        if args.pp < 1 or args.micro_batches < 1:
-            raise UserError("--pp and --micro-batches must be positive")
+        if args.pp < 1 or args.micro_batches < 1 or args.virtual_stages < 1:
+            raise UserError("--pp, --micro-batches and --virtual-stages must be positive")
+        v = args.virtual_stages if args.schedule == "interleaved" else 1
+        boxes = args.pp * v * args.micro_batches * (3 if args.schedule == "zb" else 2)
+        if boxes > MAX_BOXES:
+            raise UserError(f"--pp {args.pp} × --micro-batches {args.micro_batches}"
+                            + (f" × --virtual-stages {v}" if v > 1 else "") + f" is {boxes:,} boxes to draw; a "
+                            f"picture holds at most {MAX_BOXES:,} readably (and draws in seconds): use fewer "
+                            f"micro-batches (the pattern shows with 2 to 4 × --pp)")
         if args.schedule == "interleaved" and args.micro_batches % args.pp:
             raise UserError(f"--schedule interleaved takes micro-batches {args.pp} at a time: --micro-batches "
                             f"{args.micro_batches} is not a multiple of --pp {args.pp}")
@@ -223,7 +276,7 @@ def cmd_timeline(args) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise UserError("timeline: drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
+        raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
     draw(rows, title, args.output)
     print(f"llmpar: wrote {args.output} ({title})")
     return 0
@@ -261,13 +314,20 @@ def main(argv: list[str] | None = None) -> int:
                "convert": cmd_convert, "plan": cmd_plan, "simulate": cmd_simulate,
                "calibrate": cmd_calibrate}[args.command]
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # now, so that a closed pipe is caught here and not at exit
+        return code
     except UserError as e:
         print(f"llmpar {args.command}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"llmpar {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output left (`llmpar plan | head`): stop quietly. Python would flush stdout again at
+        # exit and fail once more, so stdout goes to devnull (the recipe in Python's signal documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

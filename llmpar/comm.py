@@ -34,6 +34,23 @@ class _Done:
         return True
 
 
+class CommError(RuntimeError):
+    """A collective or transfer that failed: timed out waiting for a peer, or lost one. The message says which
+    rank, which operation on which mesh axis, at which step, and what the peers were doing (see watchdog)."""
+
+
+class _Pending:
+    """The handle of an asynchronous operation: waiting on it is where a stuck peer shows, so it is watched."""
+
+    __slots__ = ("axis", "comm", "what", "work")
+
+    def __init__(self, work, comm: Comm, what: str, axis: str):
+        self.work, self.comm, self.what, self.axis = work, comm, what, axis
+
+    def wait(self):
+        return self.comm._watched(self.work.wait, self.what, self.axis)
+
+
 def bus_bytes(kind: str, nbytes: int, n: int) -> float:
     """Bytes one rank moves for a collective of `kind` on a tensor of `nbytes` over `n` ranks."""
     if n <= 1:
@@ -48,9 +65,11 @@ def bus_bytes(kind: str, nbytes: int, n: int) -> float:
 
 
 class Comm:
-    def __init__(self, mesh: Mesh):
+    def __init__(self, mesh: Mesh, watchdog=None):
         self.mesh = mesh
         self.bytes = {axis: 0.0 for axis in (*AXES, "world")}
+        # What this rank waits in, for the heartbeat, and who to blame when a wait fails (llmpar.watchdog).
+        self.watchdog = watchdog
 
     def _count(self, axis: str, kind: str, t: torch.Tensor, count: bool = True) -> None:
         bucket = "pp" if axis == "pp_ends" else axis if count else "world"
@@ -61,11 +80,35 @@ class Comm:
         counts, self.bytes = self.bytes, {axis: 0.0 for axis in self.bytes}
         return counts
 
+    def _watched(self, fn, what: str, axis: str):
+        """Run a blocking call (a collective, or the wait of an asynchronous one) as the watchdog's "waiting in
+        `what`"; a failure becomes a CommError that names the operation, the axis and the peers' state."""
+        dog = self.watchdog
+        if dog is not None:
+            dog.activity.enter(what, axis)
+        try:
+            return fn()
+        except RuntimeError as e:
+            if isinstance(e, CommError) or dog is None:
+                raise
+            raise CommError(dog.explain(e, what, axis, self.mesh.members(axis))) from None
+        finally:
+            if dog is not None:
+                dog.activity.leave()
+
+    def _run(self, kind: str, axis: str, call, async_op: bool):
+        what = f"{kind} on the {axis} axis"
+        if async_op:
+            work = self._watched(call, what, axis)  # posting can fail too (a peer already gone)
+            return _Pending(work, self, what, axis)
+        return self._watched(call, what, axis)
+
     def all_reduce(self, t: torch.Tensor, axis: str, op: str = "sum", async_op: bool = False, count: bool = True):
         if self.mesh.size(axis) == 1:
             return _Done() if async_op else None
         self._count(axis, "all_reduce", t, count)
-        return dist.all_reduce(t, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
+        return self._run("all_reduce", axis, lambda: dist.all_reduce(
+            t, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op), async_op)
 
     def all_gather(self, out: torch.Tensor, inp: torch.Tensor, axis: str, async_op: bool = False,
                    count: bool = True):
@@ -74,7 +117,8 @@ class Comm:
             out.copy_(inp)
             return _Done() if async_op else None
         self._count(axis, "all_gather", out, count)
-        return _all_gather_single(out, inp, group=self.mesh.group(axis), async_op=async_op)
+        return self._run("all_gather", axis, lambda: _all_gather_single(
+            out, inp, group=self.mesh.group(axis), async_op=async_op), async_op)
 
     def reduce_scatter(self, out: torch.Tensor, inp: torch.Tensor, axis: str, op: str = "sum",
                        async_op: bool = False):
@@ -83,21 +127,25 @@ class Comm:
             out.copy_(inp)
             return _Done() if async_op else None
         self._count(axis, "reduce_scatter", inp)
-        return _reduce_scatter_single(out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op)
+        return self._run("reduce_scatter", axis, lambda: _reduce_scatter_single(
+            out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op), async_op)
 
     def broadcast(self, t: torch.Tensor, axis: str, src_index: int = 0, count: bool = True):
         """Copy the tensor of the group's `src_index`-th rank to every rank of the group."""
         if self.mesh.size(axis) == 1:
             return
         self._count(axis, "broadcast", t, count)
-        dist.broadcast(t, src=self.mesh.members(axis)[src_index], group=self.mesh.group(axis))
+        self._run("broadcast", axis, lambda: dist.broadcast(
+            t, src=self.mesh.members(axis)[src_index], group=self.mesh.group(axis)), False)
 
     def isend(self, t: torch.Tensor, peer: int, axis: str = "pp"):
         """Send to the `peer`-th rank of this rank's group on `axis`."""
         self._count(axis, "send", t)
-        return dist.isend(t, dst=self.mesh.members(axis)[peer])
+        dst = self.mesh.members(axis)[peer]
+        return self._run(f"send to rank {dst}", axis, lambda: dist.isend(t, dst=dst), True)
 
     def irecv(self, t: torch.Tensor, peer: int, axis: str = "pp"):
         """Receive from the `peer`-th rank of this rank's group on `axis`."""
         self._count(axis, "recv", t)
-        return dist.irecv(t, src=self.mesh.members(axis)[peer])
+        src = self.mesh.members(axis)[peer]
+        return self._run(f"receive from rank {src}", axis, lambda: dist.irecv(t, src=src), True)

@@ -7,19 +7,25 @@ names the flag and what would work. Workers receive a validated `TrainConfig` an
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass, field
 
 from llmpar.data.batches import TokenBatches
-from llmpar.data.corpus import check_data_path, read_bin
+from llmpar.data.corpus import check_data_path, check_vocabulary, read_bin
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
+from llmpar.paths import check_writable_file, check_writable_folder
 
 DTYPES = ("fp32", "bf16", "fp64")
 SCHEDULES = ("naive", "gpipe", "1f1b", "interleaved", "zb")
 RECOMPUTE = ("none", "selective", "full")
 LR_SCHEDULES = ("cosine", "constant")
 DEFAULT_MODEL = "small"
+MAX_MICRO_BATCHES = 4096
+MICRO_BATCHES_WHY = ("each micro-batch is its own forward and backward pass, with its own transfers that every rank "
+                     "plans and checks before the first step (minutes for 100,000 of them), and more of them only "
+                     "makes the step slower: for more sequences per step, make the micro-batches larger")
 
 
 @dataclass
@@ -58,6 +64,9 @@ class TrainConfig:
     sample_tokens: int = 160
     timeout: float = 600.0  # seconds a collective may wait before the job fails
     progress: bool = True
+    max_restarts: int = 0  # restart failed workers (from the latest complete checkpoint in --save) this many times
+    save_async: bool = False  # write checkpoints in the background while training continues
+    force: bool = False  # run even if the memory pre-flight predicts the layout does not fit
     # Filled by validate():
     model_cfg: ModelConfig | None = field(default=None, repr=False)
 
@@ -71,7 +80,10 @@ class TrainConfig:
 
     @property
     def model_name(self) -> str:
-        return self.model or os.path.basename(self.model_config or DEFAULT_MODEL)
+        if self.model or self.model_config:
+            return self.model or os.path.basename(self.model_config)
+        source = self.resume or self.init  # the model of the checkpoint or Hugging Face folder
+        return f"the model of {source}" if source else DEFAULT_MODEL
 
     def layout(self) -> dict:
         """The "layout" object of the metrics line."""
@@ -80,11 +92,35 @@ class TrainConfig:
                 "recompute": self.recompute}
 
 
+_LAUNCHER_VARIABLES = ("TORCHELASTIC_RUN_ID", "WORLD_SIZE", "RANK", "LOCAL_RANK")
+
+
 def torchrun_world_size() -> int | None:
-    """The world size when started by an outside torchrun (or any launcher that sets its variables)."""
-    if "TORCHELASTIC_RUN_ID" in os.environ or {"RANK", "WORLD_SIZE", "MASTER_ADDR"} <= set(os.environ):
-        return int(os.environ["WORLD_SIZE"])
-    return None
+    """The world size when started by an outside torchrun (or any launcher that sets its variables); None when
+    none of them is set. Part of them, or one that is not a number, is a UserError: left over in a shell, they
+    would have this process join a group that no one else joins, and wait forever."""
+    env = os.environ
+    present = [v for v in _LAUNCHER_VARIABLES if v in env]
+    if not present:
+        return None
+    fix = (f"unset {' '.join(present)} to have llmpar start its own workers, or run under torchrun (which sets "
+           f"them all)")
+    for var in ("WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT"):
+        if not env.get(var):
+            raise UserError(f"{' and '.join(present)} {'is' if len(present) == 1 else 'are'} set in the environment "
+                            f"but {var} is not, as if a launcher had started this process and had not; {fix}")
+    numbers = {}
+    for var in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_PORT"):
+        if var in env:
+            try:
+                numbers[var] = int(env[var])
+            except ValueError:
+                raise UserError(f"the environment variable {var}={env[var]!r} is not a number; {fix}") from None
+    world, rank = numbers["WORLD_SIZE"], numbers["RANK"]
+    if world < 1 or not 0 <= rank < world:
+        raise UserError(f"the environment says RANK={rank} of WORLD_SIZE={world}, but a rank lies in 0 .. "
+                        f"WORLD_SIZE - 1 and WORLD_SIZE is 1 or more; {fix}")
+    return world
 
 
 def _cuda_available() -> bool:
@@ -103,8 +139,9 @@ def _choice(flag: str, value, choices) -> None:
 
 
 def _positive(flag: str, value, allow_zero: bool = False) -> None:
-    if value is None or value < 0 or (value == 0 and not allow_zero):
-        raise UserError(f"{flag} must be {'zero or more' if allow_zero else 'positive'}, got {value}")
+    if value is None or not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise UserError(f"{flag} must be {'zero or more' if allow_zero else 'positive'}"
+                        f"{' and finite' if value is not None and not math.isfinite(value) else ''}, got {value}")
 
 
 def _nearby_multiples(n: int, k: int) -> str:
@@ -134,6 +171,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         raise UserError("give either --model PRESET or --model-config FILE, not both")
     if cfg.resume is not None and cfg.init is not None:
         raise UserError("give either --resume (continue a run) or --init (start from weights), not both")
+    from llmpar.checkpoint.ownership import resume_after_restart
+    restarted = resume_after_restart(cfg)  # a worker restarted by torchrun continues from --save's latest step
     source = _checkpoint_source(cfg)
     if cfg.model_config:
         cfg.model_cfg = load_model_config(cfg.model_config)
@@ -184,6 +223,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     # The batch.
     _positive("--global-batch-size", cfg.global_batch_size)
     _positive("--micro-batches", cfg.micro_batches)
+    if cfg.micro_batches > MAX_MICRO_BATCHES:
+        raise UserError(f"--micro-batches {cfg.micro_batches}: at most {MAX_MICRO_BATCHES} ({MICRO_BATCHES_WHY})")
     per_step = cfg.dp * cfg.micro_batches
     if cfg.global_batch_size % per_step:
         raise UserError(f"--global-batch-size {cfg.global_batch_size} is not divisible by dp × micro-batches = "
@@ -205,6 +246,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     # The optimization.
     _positive("--steps", cfg.steps)
     _positive("--lr", cfg.lr)
+    if cfg.warmup is None and cfg.resume is not None and isinstance(source[0]["train"].get("warmup"), int):
+        cfg.warmup = source[0]["train"]["warmup"]  # a resumed run keeps its warm-up (not --steps/10 of new steps)
     if cfg.warmup is None:
         cfg.warmup = cfg.steps // 10
     _positive("--warmup", cfg.warmup, allow_zero=True)
@@ -227,15 +270,23 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         _positive("--save-every", cfg.save_every)
         if cfg.save is None:
             raise UserError("--save-every N needs --save DIR, the folder the checkpoints go to")
-    if cfg.save is not None and os.path.exists(cfg.save) and not os.path.isdir(cfg.save):
-        raise UserError(f"--save {cfg.save}: a file is in the way; give a folder")
+    if cfg.save is not None:
+        check_writable_folder(cfg.save, "--save")  # now, not when the first checkpoint is due
     if cfg.resume is not None:
-        _check_resume(cfg, source[0])
+        _check_resume(cfg, source[0], restarted)
+    if cfg.save is not None:
+        from llmpar.checkpoint.ownership import check_save_folder
+        check_save_folder(cfg.save, cfg.resume)
+    _positive("--max-restarts", cfg.max_restarts, allow_zero=True)
+    if cfg.max_restarts and cfg.save is None:
+        raise UserError(f"--max-restarts {cfg.max_restarts} restarts the workers from the latest checkpoint: give "
+                        f"--save DIR (and --save-every N) for them to resume from")
+    if cfg.max_restarts and torchrun_world_size() is not None:
+        raise UserError("--max-restarts: under torchrun, the restarts are torchrun's: give torchrun --max-restarts "
+                        "N instead (the restarted workers resume from --save by themselves)")
 
     if cfg.metrics:
-        parent = os.path.dirname(os.path.abspath(cfg.metrics))
-        if os.path.exists(parent) and not os.path.isdir(parent):
-            raise UserError(f"--metrics {cfg.metrics}: {parent} is not a folder")
+        check_writable_file(cfg.metrics, "--metrics")
     return cfg
 
 
@@ -245,19 +296,25 @@ def _checkpoint_source(cfg: TrainConfig):
     if path is None:
         return None
     flag = "--resume" if cfg.resume else "--init"
-    from llmpar.checkpoint.hf import is_hf_folder, hf_model_config
-    if cfg.init is not None and is_hf_folder(path):
-        return None, hf_model_config(path)
     from llmpar.checkpoint.format import Checkpoint
+    from llmpar.checkpoint.hf import hf_model_config, is_hf_folder
     from llmpar.model.config import config_from_dict
-    try:
-        ck = Checkpoint(path, verify=True)  # every file against its checksum, before any worker starts
+    try:  # the messages name the path, not the flag
+        if cfg.init is not None and is_hf_folder(path):
+            return None, hf_model_config(path)
+        ck = Checkpoint(path, verify=True)  # the whole manifest, and every file against its checksum
     except UserError as e:
         raise UserError(f"{flag}: {e}") from None
+    train = ck.manifest.get("train", {})
+    needed = ("seed", "global_batch_size", "seq_len", "optimizer_steps")
+    if cfg.resume is not None and not all(isinstance(train.get(k), int) for k in needed):
+        raise UserError(f"--resume {ck.path}: its manifest has no training state (train: "
+                        f"{', '.join(needed)}); it holds weights only (written by 'llmpar convert'?): start from "
+                        f"it with --init instead")
     return ck.manifest, config_from_dict(ck.manifest["model"], f"{flag} {ck.path}")
 
 
-def _check_resume(cfg: TrainConfig, manifest: dict) -> None:
+def _check_resume(cfg: TrainConfig, manifest: dict, restarted: bool = False) -> None:
     """Resuming continues the same run: the same data order, and steps left to take."""
     train = manifest["train"]
     for flag, ours, theirs in (("--seed", cfg.seed, train["seed"]),
@@ -267,7 +324,7 @@ def _check_resume(cfg: TrainConfig, manifest: dict) -> None:
             raise UserError(f"--resume: the checkpoint's run had {flag} {theirs}, this one {ours}; resuming keeps "
                             f"the data order, so use {flag} {theirs} (or start a new run from the weights with "
                             f"--init)")
-    if cfg.steps <= manifest["step"]:
+    if cfg.steps <= manifest["step"] and not restarted:  # (a restart after the last save has nothing left)
         raise UserError(f"--resume: the checkpoint is at step {manifest['step']} but --steps is {cfg.steps}; ask for "
                         f"more steps than that")
 
@@ -321,7 +378,7 @@ def _check_tensor_parallel(cfg: TrainConfig) -> None:
 
 def _check_data_size(cfg: TrainConfig) -> None:
     """Enough tokens for one training and one validation window, and ids the model's vocabulary can embed."""
-    vocab = None
+    vocab = ids = None
     if cfg.data is not None and cfg.data.endswith(".bin"):
         ids, vocab = read_bin(cfg.data)
         n = len(ids)
@@ -337,6 +394,8 @@ def _check_data_size(cfg: TrainConfig) -> None:
     if vocab is not None and vocab > cfg.model_cfg.vocab_size:
         raise UserError(f"the data's tokenizer has {vocab} tokens but the model's vocab_size is "
                         f"{cfg.model_cfg.vocab_size}; use a model config with vocab_size >= {vocab}")
+    if ids is not None:  # the ids themselves: a header can be wrong, and raw uint16 files have none
+        check_vocabulary(ids, cfg.model_cfg.vocab_size, cfg.data)
     need = TokenBatches.minimum_tokens(cfg.seq_len)
     if n is not None and n < need:
         raise UserError(f"--data holds {n} tokens, fewer than the {need} needed for one training and one "

@@ -8,3 +8,8 @@ without a traceback.
 
 class UserError(Exception):
     """A mistake in the user's input (a flag, a file, a layout). The message says what to change."""
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on (a non-finite loss, say); the message says why and what to change. Raised in a
+    worker, it is reported as that worker's one-line failure."""

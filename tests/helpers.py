@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 
 # A small, fast configuration: short sequences, a few steps; FAST adds the tiny model.
 FAST_RUN = ["--seq-len", "32", "--global-batch-size", "8", "--steps", "4", "--eval-sequences", "8",
@@ -15,11 +17,52 @@ FAST = ["--model", "tiny", *FAST_RUN]
 
 def run_llmpar(args: list[str], env: dict | None = None, timeout: float = 300, cwd: str | None = None,
                prefix: list[str] | None = None) -> subprocess.CompletedProcess:
-    """`python -m llmpar ARGS` (or PREFIX ARGS, e.g. torchrun) in a fresh process."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("LLMPAR_INJECT_FAULT", None) if not (env and "LLMPAR_INJECT_FAULT" in env) else None
+    """`python -m llmpar ARGS` (or PREFIX ARGS, e.g. torchrun) in a fresh process. Asserts that, once it has
+    ended, none of the processes it started is left behind."""
+    full_env, tag = tagged_env(env)
     cmd = (prefix or [sys.executable, "-m", "llmpar"]) + args
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=cwd)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=cwd)
+    assert_none_left(tag)
+    return proc
+
+
+def tagged_env(env: dict | None = None) -> tuple[dict, str]:
+    """The environment for a run: os.environ (without an injected fault unless asked), `env`, and a tag that
+    every process of the run inherits, so that `assert_none_left` can find any it left behind."""
+    full_env = {**os.environ, **(env or {})}
+    if not (env and "LLMPAR_INJECT_FAULT" in env):
+        full_env.pop("LLMPAR_INJECT_FAULT", None)
+    tag = uuid.uuid4().hex
+    full_env["LLMPAR_TEST_TAG"] = tag
+    return full_env, tag
+
+
+def processes_tagged(tag: str) -> list[int]:
+    """Live processes whose environment carries LLMPAR_TEST_TAG=tag (Linux; [] elsewhere)."""
+    needle = f"LLMPAR_TEST_TAG={tag}".encode()
+    found = []
+    if not os.path.isdir("/proc"):
+        return found
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    with open(f"/proc/{pid}/stat", "rb") as st:
+                        if st.read().split(b") ")[-1][:1] != b"Z":  # a zombie is already gone
+                            found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def assert_none_left(tag: str, grace: float = 10.0) -> None:
+    """No process of the tagged run is alive (after `grace` seconds for them to finish exiting)."""
+    deadline = time.monotonic() + grace
+    while (left := processes_tagged(tag)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"processes left behind: {left}"
 
 
 def train_metrics(tmp_path, name: str, args: list[str]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 import pytest
 import torch
@@ -91,6 +92,150 @@ def test_hugging_face_names_round_trip(name):
     back = from_hf(PRESETS[name], to_hf(PRESETS[name], state))
     assert set(back) == set(state)
     assert all(torch.equal(back[k], state[k]) for k in state)
+
+
+
+def _edit_manifest(path, edit):
+    f = os.path.join(path, "manifest.json")
+    with open(f, encoding="utf-8") as h:
+        m = json.load(h)
+    edit(m)
+    with open(f, "w", encoding="utf-8") as h:
+        json.dump(m, h)
+
+
+@pytest.mark.parametrize("verify", [True, False])
+@pytest.mark.parametrize("name", ["../rank00000.safetensors", "/etc/passwd", "sub/rank00000.safetensors", ".."])
+def test_a_manifest_cannot_name_a_file_outside_its_folder(tmp_path, verify, name):
+    """Whatever the manifest says, and also where the launcher verified the files (verify=False)."""
+    path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
+
+    def rename(m):
+        m["files"] = {name: m["files"]["rank00000.safetensors"]}
+        m["tensors"]["x"]["pieces"][0]["file"] = name
+    _edit_manifest(path, rename)
+    with pytest.raises(UserError, match="is not a plain file name"):
+        Checkpoint(path, verify=verify)
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_a_link_out_of_the_folder_is_refused(tmp_path, verify):
+    path = _write(tmp_path / "ck", 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
+    f = os.path.join(path, "rank00000.safetensors")
+    outside = str(tmp_path / "secret.safetensors")
+    os.replace(f, outside)  # the same bytes, so size and checksum match
+    os.symlink(outside, f)
+    with pytest.raises(UserError, match="leads outside the checkpoint folder"):
+        Checkpoint(path, verify=verify).read("x")
+
+
+def test_read_opens_only_listed_files_and_checks_them_first(tmp_path):
+    path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
+    _edit_manifest(path, lambda m: m["tensors"]["x"]["pieces"][0].update(file="rank00001.safetensors"))
+    with pytest.raises(UserError, match="which is not in \"files\""):
+        Checkpoint(path, verify=False)
+    path = _write(tmp_path, 2, {0: [("x", torch.ones(3), [3], [0], [3])]})
+    ck = Checkpoint(path, verify=False)  # the launcher verified the files; then one was cut short
+    f = os.path.join(path, "rank00000.safetensors")
+    with open(f, "r+b") as h:
+        h.truncate(os.path.getsize(f) - 4)
+    with pytest.raises(UserError, match="truncated"):
+        ck.read("x")
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda m: m.pop("files"), "files is missing"),
+    (lambda m: m.update(tensors=[]), "tensors must be an object, not a list"),
+    (lambda m: m["tensors"]["x"].update(shape=[3, "4"]), r"tensors\['x'\].shape must be a list of integers"),
+    (lambda m: m["tensors"]["x"]["pieces"][0].update(stop=[4]), r"stop \[4\] lies outside the tensor's shape \[3\]"),
+    (lambda m: m["tensors"]["x"]["pieces"][0].pop("key"), r"pieces\[0\].key must be a string"),
+    (lambda m: m["files"]["rank00000.safetensors"].update(bytes=True), "bytes must be an integer"),
+])
+def test_a_malformed_manifest_names_the_checkpoint_and_the_key(tmp_path, edit, message):
+    path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
+    _edit_manifest(path, edit)
+    with pytest.raises(UserError, match=message) as e:
+        Checkpoint(path)
+    assert str(e.value).startswith(f"checkpoint {path}: manifest.json: ")
+
+
+def test_a_damaged_safetensors_header_names_the_file(tmp_path):
+    from llmpar.checkpoint.format import sha256
+    path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
+    f = os.path.join(path, "rank00000.safetensors")
+    with open(f, "r+b") as h:
+        h.write((10**9).to_bytes(8, "little"))  # the header's length: far past the file's end
+    _edit_manifest(path, lambda m: m["files"]["rank00000.safetensors"].update(sha256=sha256(f)))
+    with pytest.raises(UserError, match="rank00000.safetensors is not a readable safetensors file"):
+        Checkpoint(path).read("x")
+
+
+def test_tensor_files_get_the_permissions_of_any_other_file(tmp_path):
+    """safetensors writes 0600; checkpoints and Hugging Face exports follow the umask like the manifest."""
+    from llmpar.checkpoint.hf import write_hf
+    path = _write(tmp_path / "ck", 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
+    plain = tmp_path / "plain"
+    plain.write_text("x")
+    mode = plain.stat().st_mode & 0o777
+    assert os.stat(os.path.join(path, "rank00000.safetensors")).st_mode & 0o777 == mode
+    assert os.stat(os.path.join(path, "manifest.json")).st_mode & 0o777 == mode
+    model = build_model(PRESETS["tiny"], seed=0)
+    write_hf(str(tmp_path / "hf"), PRESETS["tiny"], model.state_dict())
+    assert os.stat(tmp_path / "hf" / "model.safetensors").st_mode & 0o777 == mode
+
+
+def test_load_model_on_a_bad_path_says_what_it_needs(tmp_path):
+    import llmpar
+    with pytest.raises(UserError, match="no such folder; give a checkpoint folder") as e:
+        llmpar.load_model(str(tmp_path / "nothing"))
+    assert "--resume" not in str(e.value)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="not a folder"):
+        llmpar.load_model(str(tmp_path / "file"))
+    with pytest.raises(UserError, match="holds no complete checkpoint"):
+        llmpar.load_model(str(tmp_path))
+
+
+def _hf_folder(tmp_path, edit=None):
+    from llmpar.checkpoint.hf import write_hf
+    write_hf(str(tmp_path), PRESETS["tiny"], build_model(PRESETS["tiny"], seed=0).state_dict())
+    if edit:
+        c = json.loads((tmp_path / "config.json").read_text())
+        edit(c)
+        (tmp_path / "config.json").write_text(json.dumps(c))
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda c: c.pop("intermediate_size"), "the key 'intermediate_size' is missing"),
+    (lambda c: c.update(num_attention_heads="4"), "num_attention_heads must be a positive integer, got \"4\""),
+    (lambda c: c.update(rms_norm_eps=-1), "rms_norm_eps must be a positive number"),
+    (lambda c: c.update(tie_word_embeddings=1), "tie_word_embeddings must be true or false"),
+])
+def test_a_hugging_face_config_names_the_bad_key(tmp_path, edit, message):
+    import llmpar
+    with pytest.raises(UserError, match=message):
+        llmpar.load_model(_hf_folder(tmp_path, edit))
+
+
+def test_damaged_or_mismatched_hugging_face_weights_name_the_file(tmp_path):
+    import llmpar
+    from llmpar.checkpoint.hf import read_hf
+    path = _hf_folder(tmp_path / "a", lambda c: c.update(vocab_size=300))
+    with pytest.raises(UserError, match=re.escape("tok_emb.weight with shape (256, 64), but config.json implies (300")):
+        llmpar.load_model(path)
+    path = _hf_folder(tmp_path / "b")
+    (tmp_path / "b" / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(UserError, match="model.safetensors: not a readable safetensors file"):
+        read_hf(path)
+
+
+def test_convert_to_hf_refuses_an_existing_export(tmp_path):
+    from llmpar.checkpoint.convert import convert
+    src = _hf_folder(tmp_path / "src")
+    assert convert(src, str(tmp_path / "dst"), "hf", 1, 1, 1, 0) == str(tmp_path / "dst")
+    with pytest.raises(UserError, match="already holds a model .* give another destination or remove it"):
+        convert(src, str(tmp_path / "dst"), "hf", 1, 1, 1, 0)
 
 
 transformers = pytest.importorskip("transformers")

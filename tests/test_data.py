@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from llmpar.data import ByteTokenizer, TokenBatches, load_tokens, read_bin, write_bin
-from llmpar.data.corpus import default_corpus_files
+from llmpar.data import ByteTokenizer, TokenBatches, check_data_path, describe_data, load_tokens, read_bin, write_bin
+from llmpar.data.corpus import SNIFF, check_vocabulary, default_corpus_files, text_files
 from llmpar.errors import UserError
 
 
@@ -95,3 +95,42 @@ def test_minimum_tokens_is_enough_and_tight():
         assert ok.n_windows >= 1 and ok.n_val_windows >= 1
         short = TokenBatches(np.zeros(n - 1, dtype=np.uint8), seq_len, 0)
         assert short.n_windows < 1 or short.n_val_windows < 1
+
+
+def test_a_bin_that_is_empty_a_folder_or_of_no_tokens_is_refused(tmp_path):
+    (tmp_path / "empty.bin").write_bytes(b"")
+    with pytest.raises(UserError, match="empty.bin: the file is empty"):
+        read_bin(str(tmp_path / "empty.bin"))
+    (tmp_path / "dir.bin").mkdir()
+    with pytest.raises(UserError, match="dir.bin: a folder"):
+        check_data_path(str(tmp_path / "dir.bin"))
+    write_bin(str(tmp_path / "none.bin"), np.array([], dtype=np.int64), vocab_size=256)
+    with pytest.raises(UserError, match="holds no tokens"):
+        read_bin(str(tmp_path / "none.bin"))
+
+
+def test_ids_beyond_the_vocabulary_are_found(tmp_path):
+    write_bin(str(tmp_path / "t.bin"), np.array([0, 5, 70000, 3]), vocab_size=100000)
+    ids, _ = read_bin(str(tmp_path / "t.bin"))
+    check_vocabulary(ids, 70001, "t.bin")
+    with pytest.raises(UserError, match="token id 70000, beyond the model's vocab_size 32000"):
+        check_vocabulary(ids, 32000, "t.bin")
+
+
+def test_a_folder_is_read_as_its_text_files_only(tmp_path):
+    (tmp_path / "a.txt").write_text("first")
+    (tmp_path / "b.py").write_text("second ü")  # UTF-8 beyond ASCII is text
+    (tmp_path / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")  # a NUL byte
+    (tmp_path / "d.txt").write_bytes("caf\xe9 latin-1".encode("latin-1"))  # not UTF-8
+    (tmp_path / "e.txt").write_bytes(("x" * (SNIFF - 1) + "é").encode())  # a character cut at the 8 KiB mark
+    assert [os.path.basename(f) for f in text_files(str(tmp_path))] == ["a.txt", "b.py", "e.txt"]
+    ids, _ = load_tokens(str(tmp_path), ByteTokenizer())
+    assert ByteTokenizer().decode(ids).startswith("first\nsecond ü\nxxx")
+    described = describe_data(str(tmp_path), len(ids))
+    assert described == f"{tmp_path} (3 text files, 2 skipped as not text, {len(ids):,} tokens)"
+    assert describe_data(None, 1234).endswith("(embedded corpus, 1,234 tokens)")
+    binary = tmp_path / "binary"
+    binary.mkdir()
+    (binary / "x.bin.gz").write_bytes(b"\x1f\x8b\x08\x00\x00")
+    with pytest.raises(UserError, match="holds no text files \\(1 skipped: a NUL byte or invalid UTF-8"):
+        check_data_path(str(binary))

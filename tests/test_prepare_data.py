@@ -59,3 +59,28 @@ def test_a_hugging_face_tokenizer(tmp_path):
                        "--tokenizer", str(tmp_path / "tokenizer.json"), "--sample-tokens", "8"])
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "sample" in proc.stdout
+
+
+def test_prepare_data_reads_the_text_of_a_folder_and_says_what_it_skipped(tmp_path, capsys):
+    from llmpar.cli import main
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(TEXT)
+    (tmp_path / "in" / "b.pyc").write_bytes(b"\x6f\x0d\x0d\x0a\x00\x00\x00\x00")
+    out = tmp_path / "new" / "folder" / "corpus.bin"  # its folders are made
+    assert main(["prepare-data", str(tmp_path / "in"), str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {len(TEXT):,} tokens" in printed and "(1 text file, 1 skipped as not text" in printed
+    assert bytes(np.asarray(read_bin(str(out))[0], dtype=np.uint8)) == TEXT.encode()
+    assert [p.name for p in out.parent.iterdir()] == ["corpus.bin"]  # no temporary file left
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda t: (t / "empty.txt").write_text(""), "holds no text: nothing to write"),
+    (lambda t: (t / "empty.txt").mkdir(), "holds no text files"),
+])
+def test_prepare_data_of_nothing_writes_nothing(tmp_path, capsys, make, message):
+    from llmpar.cli import main
+    make(tmp_path)
+    assert main(["prepare-data", str(tmp_path / "empty.txt"), str(tmp_path / "out.bin")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out.bin").exists()

@@ -36,3 +36,25 @@ def test_timeline_errors(tmp_path, capsys):
     assert "written for runs with --pp 2 or more" in capsys.readouterr().err
     assert main(["timeline", "--schedule", "interleaved", "--pp", "2", "--micro-batches", "3"]) == 2
     assert "not a multiple of --pp 2" in capsys.readouterr().err
+
+
+def test_timeline_makes_the_folder_of_its_picture(tmp_path):
+    out = tmp_path / "new" / "t.png"
+    assert main(["timeline", "--schedule", "1f1b", "--pp", "2", "--micro-batches", "2", "-o", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"[1, 2]\n", "line 1: holds list [1, 2], not a metrics object"),
+    (b'{"step": 1}\n7\n', "line 2: holds int 7"),
+    (b'{"loss": 1.0}\n', 'line 1: has no "step"'),
+    (b"\x00\x01\xfe\xff", "line 1 is not JSON"),
+    (json.dumps({"step": 1, "timeline": [["F"]]}).encode(), 'its "step" or "layout"'),
+])
+def test_a_file_that_is_not_metrics_is_refused(tmp_path, capsys, content, message):
+    metrics = tmp_path / "m.jsonl"
+    metrics.write_bytes(content)
+    assert main(["timeline", "--metrics", str(metrics), "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "x.png").exists()

@@ -7,6 +7,7 @@ import torch
 
 from llmpar.checkpoint.format import Checkpoint
 from llmpar.checkpoint.hf import is_hf_folder, read_hf
+from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, config_from_dict
 from llmpar.model.transformer import Transformer
 
@@ -50,7 +51,11 @@ def load_model(path: str, dtype: torch.dtype = torch.float32, device: str | torc
     a Hugging Face folder (Llama or GPT-2, safetensors). Its forward takes token ids (B, T) and returns logits."""
     cfg, state = global_state(path)
     model = Transformer(cfg).to(device=device, dtype=dtype)  # in its dtype first: loading copies into it
-    if cfg.tie_embeddings:
+    if cfg.tie_embeddings and "tok_emb.weight" in state:
         state = {**state, "head.weight": state["tok_emb.weight"]}
-    model.load_state_dict(state, strict=True)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as e:  # tensors missing, unexpected or of another shape than the config says
+        why = " ".join(str(e).split())
+        raise UserError(f"{path}: its weights do not fit its model config ({why[:300]})") from None
     return model.eval()

@@ -15,6 +15,7 @@ from llmpar.checkpoint.format import Checkpoint, finish, partial_dir, step_dir, 
 from llmpar.checkpoint.hf import is_hf_folder, read_hf, write_hf
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, config_from_dict, config_to_dict
+from llmpar.paths import check_writable_folder
 from llmpar.pipeline.stages import partition
 
 _COLUMNS = re.compile(r"attn\.w[qkv]\.(weight|bias)$|mlp\.w[13]\.(weight|bias)$")
@@ -85,8 +86,18 @@ def write_layout(dst: str, cfg: ModelConfig, tensors: dict, step: int, header: d
 
 
 def convert(src: str, dst: str, to: str, dp: int, tp: int, pp: int, zero: int) -> str:
-    if os.path.abspath(src) == os.path.abspath(dst):
-        raise UserError("convert: the destination must differ from the source")
+    if os.path.realpath(src) == os.path.realpath(dst):
+        raise UserError(f"{dst}: the destination must differ from the source")
+    for name, value in (("--tp", tp), ("--pp", pp), ("--dp", dp)):
+        if value < 1:
+            raise UserError(f"{name} {value}: must be 1 or more")
+    if zero not in (0, 1, 2, 3):
+        raise UserError(f"--zero {zero}: choose 0, 1, 2 or 3")
+    check_writable_folder(dst, "the destination")
+    if to == "hf" and os.path.isdir(dst) and any(n == "config.json" or n.endswith(".safetensors")
+                                                 for n in os.listdir(dst)):
+        raise UserError(f"{dst} already holds a model (config.json or .safetensors files); give another "
+                        f"destination or remove it")
     if is_hf_folder(src):
         cfg, tensors = read_hf(src)
         step, header = 0, {"train": {"seed": 0, "optimizer_steps": 0}, "rng": {}}
@@ -96,10 +107,13 @@ def convert(src: str, dst: str, to: str, dp: int, tp: int, pp: int, zero: int) -
         tensors = {n: ck.read(n) for n in ck.names()}
         step = ck.step
         header = {k: ck.manifest[k] for k in ("layout", "train", "rng") if k in ck.manifest}
-    if to == "hf":
-        weights = {n: t for n, t in tensors.items() if not n.startswith("optimizer.")}
-        write_hf(dst, cfg, weights)
-        return dst
-    if os.path.exists(step_dir(dst, step)):
-        raise UserError(f"convert: {step_dir(dst, step)} already exists; give another destination")
-    return write_layout(dst, cfg, tensors, step, header, dp, tp, pp, zero)
+    try:
+        if to == "hf":
+            weights = {n: t for n, t in tensors.items() if not n.startswith("optimizer.")}
+            write_hf(dst, cfg, weights)
+            return dst
+        if os.path.lexists(step_dir(dst, step)):
+            raise UserError(f"{step_dir(dst, step)} already exists; give another destination or remove it")
+        return write_layout(dst, cfg, tensors, step, header, dp, tp, pp, zero)
+    except OSError as e:  # checked writable above; the disk can still fill up
+        raise UserError(f"{dst}: cannot write the converted checkpoint ({e.strerror or e})") from None

@@ -9,6 +9,7 @@ transposed) and q, k, v fused in `c_attn`.
 from __future__ import annotations
 
 import json
+import math
 import os
 
 import torch
@@ -28,25 +29,61 @@ def is_hf_folder(path: str) -> bool:
         return False
 
 
+_MISSING = object()
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def hf_model_config(path: str) -> ModelConfig:
-    with open(os.path.join(path, "config.json"), encoding="utf-8") as f:
-        c = json.load(f)
+    where = os.path.join(path, "config.json")
+    try:
+        with open(where, encoding="utf-8") as f:
+            c = json.load(f)
+    except (OSError, ValueError) as e:  # ValueError: bad JSON or bad UTF-8
+        raise UserError(f"{where}: cannot read it ({e})") from None
+    if not isinstance(c, dict):
+        raise UserError(f"{where}: must be a JSON object (Hugging Face's config.json)")
+
+    def get(key: str, kind: str, default=_MISSING, within: dict = c):
+        """c[key], checked: "int" a positive integer, "float" a positive finite number, "bool" true/false; a
+        key left out or null takes `default` when there is one."""
+        value = within.get(key)
+        if value is None:
+            if default is _MISSING:
+                raise UserError(f"{where}: the key {key!r} is missing; a {c.get('model_type')} config.json needs it")
+            return default
+        ok = {"int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+              "float": lambda v: _number(v) and v > 0, "bool": lambda v: isinstance(v, bool)}[kind](value)
+        if not ok:
+            expected = {"int": "a positive integer", "float": "a positive number", "bool": "true or false"}[kind]
+            raise UserError(f"{where}: {key} must be {expected}, got {json.dumps(value)}")
+        return float(value) if kind == "float" else value
+
     kind = c.get("model_type")
     if kind == "llama":
-        cfg = ModelConfig(arch="llama", vocab_size=c["vocab_size"], d_model=c["hidden_size"],
-                          n_layers=c["num_hidden_layers"], n_heads=c["num_attention_heads"],
-                          n_kv_heads=c.get("num_key_value_heads") or c["num_attention_heads"],
-                          d_ff=c["intermediate_size"], max_seq_len=c["max_position_embeddings"],
-                          tie_embeddings=bool(c.get("tie_word_embeddings", False)), norm_eps=c["rms_norm_eps"],
-                          rope_theta=float(c.get("rope_theta", (c.get("rope_parameters") or {}).get("rope_theta", 10000.0))))
+        rope = c.get("rope_parameters")
+        rope_theta = get("rope_theta", "float", None)
+        if rope_theta is None:
+            rope_theta = get("rope_theta", "float", 10000.0, within=rope if isinstance(rope, dict) else {})
+        heads = get("num_attention_heads", "int")
+        cfg = ModelConfig(arch="llama", vocab_size=get("vocab_size", "int"), d_model=get("hidden_size", "int"),
+                          n_layers=get("num_hidden_layers", "int"), n_heads=heads,
+                          n_kv_heads=get("num_key_value_heads", "int", heads),
+                          d_ff=get("intermediate_size", "int"), max_seq_len=get("max_position_embeddings", "int"),
+                          tie_embeddings=get("tie_word_embeddings", "bool", False),
+                          norm_eps=get("rms_norm_eps", "float"), rope_theta=rope_theta)
         if c.get("hidden_act", "silu") != "silu" or c.get("attention_bias") or c.get("mlp_bias"):
             raise UserError(f"{path}: a Llama with hidden_act {c.get('hidden_act')!r} or biases is not supported")
         if c.get("head_dim") not in (None, cfg.head_dim):
             raise UserError(f"{path}: head_dim {c['head_dim']} differs from hidden_size/num_attention_heads")
     elif kind == "gpt2":
-        cfg = ModelConfig(arch="gpt2", vocab_size=c["vocab_size"], d_model=c["n_embd"], n_layers=c["n_layer"],
-                          n_heads=c["n_head"], d_ff=c.get("n_inner") or 4 * c["n_embd"], max_seq_len=c["n_positions"],
-                          tie_embeddings=True, norm_eps=c["layer_norm_epsilon"])
+        d = get("n_embd", "int")
+        cfg = ModelConfig(arch="gpt2", vocab_size=get("vocab_size", "int"), d_model=d, n_layers=get("n_layer", "int"),
+                          n_heads=get("n_head", "int"), d_ff=get("n_inner", "int", 4 * d),
+                          max_seq_len=get("n_positions", "int"), tie_embeddings=True,
+                          norm_eps=get("layer_norm_epsilon", "float"))
         if c.get("activation_function", "gelu_new") not in ("gelu_new", "gelu_pytorch_tanh"):
             raise UserError(f"{path}: GPT-2 with activation {c['activation_function']!r} is not supported")
     else:
@@ -146,6 +183,7 @@ def from_hf(cfg: ModelConfig, hf: dict[str, torch.Tensor]) -> dict[str, torch.Te
 
 def read_hf(path: str) -> tuple[ModelConfig, dict[str, torch.Tensor]]:
     """A Hugging Face folder's config and weights, as llmpar's global tensors (safetensors files only)."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
     cfg = hf_model_config(path)
     files = sorted(f for f in os.listdir(path) if f.endswith(".safetensors"))
@@ -154,21 +192,36 @@ def read_hf(path: str) -> tuple[ModelConfig, dict[str, torch.Tensor]]:
                         f"with safe_serialization=True")
     hf = {}
     for f in files:
-        for name, t in load_file(os.path.join(path, f)).items():
+        try:
+            tensors = load_file(os.path.join(path, f))
+        except (SafetensorError, OSError) as e:  # a damaged header, or not a file
+            raise UserError(f"{os.path.join(path, f)}: not a readable safetensors file ({e})") from None
+        for name, t in tensors.items():
             hf[name.removeprefix("module.")] = t
     if cfg.arch == "gpt2":  # some GPT-2 files name the tensors without the "transformer." prefix
         hf = {(k if k.startswith(("transformer.", "lm_head")) else "transformer." + k): v for k, v in hf.items()}
-    return cfg, from_hf(cfg, hf)
+    state = from_hf(cfg, hf)
+    _check_shapes(path, cfg, state)
+    return cfg, state
+
+
+def _check_shapes(path: str, cfg: ModelConfig, state: dict[str, torch.Tensor]) -> None:
+    """Every tensor has the shape config.json implies (built on the meta device: no memory, no time)."""
+    from llmpar.model.transformer import Transformer
+    with torch.device("meta"):
+        expected = {k: tuple(v.shape) for k, v in Transformer(cfg).state_dict().items()}
+    for name, t in state.items():
+        if name in expected and tuple(t.shape) != expected[name]:
+            raise UserError(f"{path}: the weights hold {name} with shape {tuple(t.shape)}, but config.json implies "
+                            f"{expected[name]}; the weights and config.json do not belong together")
 
 
 def write_hf(path: str, cfg: ModelConfig, state: dict[str, torch.Tensor]) -> None:
-    from safetensors.torch import save_file
-
-    from llmpar.checkpoint.format import write_json_atomic
+    from llmpar.checkpoint.format import save_safetensors, write_json_atomic
     os.makedirs(path, exist_ok=True)
     tensors = to_hf(cfg, state)
     dtype = next(iter(tensors.values())).dtype
     tmp = os.path.join(path, "model.safetensors.tmp")
-    save_file(tensors, tmp, metadata={"format": "pt"})
+    save_safetensors(tensors, tmp, metadata={"format": "pt"})
     os.replace(tmp, os.path.join(path, "model.safetensors"))
     write_json_atomic(os.path.join(path, "config.json"), hf_config(cfg, dtype))

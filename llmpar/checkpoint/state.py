@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from dataclasses import dataclass
 
 import torch
 import torch.distributed as dist
-import torch.nn as nn
+from torch import nn
 
-from llmpar.checkpoint.format import Checkpoint, finish, partial_dir, write_pieces
+from llmpar.checkpoint.format import (
+    Checkpoint,
+    finish,
+    partial_dir,
+    write_json_atomic,
+    write_pieces,
+)
 from llmpar.errors import UserError
 from llmpar.model.config import config_to_dict
 
@@ -68,9 +76,15 @@ def placements(model: nn.Module, tp, mesh) -> dict[nn.Parameter, Placement]:
     return out
 
 
-def save(trainer, step: int, crash: bool = False) -> str | None:
+def save(trainer, step: int, crash: bool = False, background: AsyncSaver | None = None,
+         timeout: float = 600.0) -> str | None:
     """Every rank calls it after optimizer step `step`; returns the checkpoint folder (on rank 0). `crash`, the
-    fault a test injects: this rank writes part of a file into the folder and dies before the save completes."""
+    fault a test injects: this rank writes part of a file into the folder and dies before the save completes.
+
+    With `background`, the ranks copy their pieces to host memory now (the one collective, ZeRO's gather, runs
+    here) and the saver's threads write them while training goes on: each rank writes its file and a note, and
+    rank 0's thread publishes the folder once every rank's note is there. A crash at any point leaves only the
+    partial folder, as a plain save does."""
     cfg, mesh = trainer.cfg, trainer.mesh
     root = cfg.save
     folder = partial_dir(root, step)
@@ -84,31 +98,87 @@ def save(trainer, step: int, crash: bool = False) -> str | None:
             f.write(b"half a checkpoint")
         raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {trainer.rank} while saving step {step}")
     states = trainer.engine.full_states()  # a collective over dp for the ZeRO stages
+    pieces = []
     if mesh.coords["dp"] == 0:
-        pieces = []
         for p, where in trainer.placements.items():
             if not where.writes:
                 continue
             start, stop = where.bounds()
             for key, tensor in [("", states[p]["param"])] + [(k, states[p][k]) for k in OPTIMIZER_KEYS]:
                 name = f"optimizer.{key}/{where.name}" if key else where.name
-                pieces.append((name, tensor[where.local_slice()], where.shape, start, stop))
-        if pieces:
-            write_pieces(folder, trainer.rank, pieces)
+                piece = tensor[where.local_slice()]
+                if background is not None:  # training will change it in place: a copy, as it is now
+                    piece = piece.detach().to("cpu", copy=True)
+                pieces.append((name, piece, where.shape, start, stop))
+    header = _header(cfg, step) if trainer.rank == 0 else None
+    if background is not None:
+        background.start(folder, trainer.rank, pieces, header, root, step, cfg.world_size, timeout)
+        return None
+    if pieces:
+        write_pieces(folder, trainer.rank, pieces)
     _barrier(trainer)
-    final = None
-    if trainer.rank == 0:
-        final = finish(root, step, {
-            "model": config_to_dict(cfg.model_cfg), "layout": cfg.layout(),
-            "train": {"seed": cfg.seed, "global_batch_size": cfg.global_batch_size, "seq_len": cfg.seq_len,
-                      "dtype": cfg.dtype, "data": cfg.data, "tokenizer": cfg.tokenizer,
-                      "samples_consumed": step * cfg.global_batch_size, "optimizer_steps": step},
-            # No random number is drawn while training (no dropout; the data order is a function of the seed
-            # and the step), so the seed and the step are the whole random state.
-            "rng": {"seed": cfg.seed, "data_order": "permutation of (seed, epoch)"},
-        })
+    final = finish(root, step, header) if trainer.rank == 0 else None
     _barrier(trainer)
     return final
+
+
+def _header(cfg, step: int) -> dict:
+    return {
+        "model": config_to_dict(cfg.model_cfg), "layout": cfg.layout(),
+        "train": {"seed": cfg.seed, "global_batch_size": cfg.global_batch_size, "seq_len": cfg.seq_len,
+                  "dtype": cfg.dtype, "data": cfg.data, "tokenizer": cfg.tokenizer,
+                  "samples_consumed": step * cfg.global_batch_size, "optimizer_steps": step,
+                  # The learning-rate schedule the run planned (a resumed run says how it continues it).
+                  "steps": cfg.steps, "warmup": cfg.warmup, "lr": cfg.lr, "lr_schedule": cfg.lr_schedule},
+        # No random number is drawn while training (no dropout; the data order is a function of the seed
+        # and the step), so the seed and the step are the whole random state.
+        "rng": {"seed": cfg.seed, "data_order": "permutation of (seed, epoch)"},
+    }
+
+
+class AsyncSaver:
+    """The background half of `save(..., background=saver)`: one checkpoint at a time, per rank.
+
+    A rank's thread writes its pieces and its note (a rank with no pieces writes only the note). Rank 0's thread
+    then waits for every rank's note and publishes the folder (the manifest, then the rename), exactly as a plain
+    save does after its barrier. An error in a thread (a full disk) is raised by the next `wait`."""
+
+    def __init__(self):
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def start(self, folder, rank, pieces, header, root, step, world, timeout) -> None:
+        def work():
+            try:
+                if pieces:
+                    write_pieces(folder, rank, pieces)
+                else:
+                    write_json_atomic(os.path.join(folder, f"rank{rank:05d}.json"), {"file": None, "pieces": []})
+                if header is not None:
+                    _await_notes(folder, world, timeout)
+                    finish(root, step, header)
+            except BaseException as e:  # noqa: BLE001 - kept for the training thread to raise
+                self.error = e
+
+        self.thread = threading.Thread(target=work, name=f"llmpar-save-{step}", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise RuntimeError(f"writing a checkpoint in the background failed: {error}") from error
+
+
+def _await_notes(folder: str, world: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while sum(n.startswith("rank") and n.endswith(".json") for n in os.listdir(folder)) < world:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{folder}: not every rank wrote its part within {timeout:.0f} s; the checkpoint "
+                               f"stays incomplete (the previous one is intact)")
+        time.sleep(0.02)
 
 
 def _barrier(trainer) -> None:

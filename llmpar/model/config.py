@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import math
 import os
 from dataclasses import dataclass
 
@@ -37,12 +38,9 @@ class ModelConfig:
 
     def validate(self, source: str = "the model config") -> None:
         """Raise UserError naming the field if the shape cannot be built."""
+        _check_types({f.name: getattr(self, f.name) for f in dataclasses.fields(self)}, source)
         if self.arch not in ARCHS:
             raise UserError(f"{source}: arch {self.arch!r} is unknown; use one of {', '.join(ARCHS)}")
-        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_seq_len"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise UserError(f"{source}: {name} must be a positive integer, got {value!r}")
         if self.d_model % self.n_heads:
             raise UserError(
                 f"{source}: d_model={self.d_model} is not divisible by n_heads={self.n_heads}; "
@@ -57,8 +55,6 @@ class ModelConfig:
             raise UserError(
                 f"{source}: rotary embeddings need an even head size, but d_model/n_heads = {self.head_dim}"
             )
-        if not (self.norm_eps > 0 and self.rope_theta > 0):
-            raise UserError(f"{source}: norm_eps and rope_theta must be positive")
 
     def num_params(self) -> int:
         """Parameter count, every tensor counted once (a tied head is the embedding)."""
@@ -90,6 +86,27 @@ class ModelConfig:
         if self.arch == "gpt2":
             matmul_params -= self.max_seq_len * self.d_model
         return 6.0 * matmul_params + 12.0 * self.n_layers * self.d_model * seq_len
+
+
+_INTS = ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_seq_len")
+
+
+def _check_types(values: dict, source: str) -> None:
+    """Each value of the type its field needs (JSON allows anything: "no" for a boolean, 64.0 for an integer,
+    null, NaN), or a UserError naming the key and the type."""
+    for name, value in values.items():
+        if name == "arch":
+            ok, expected = isinstance(value, str), f"a string ({' or '.join(ARCHS)})"
+        elif name in _INTS:
+            ok, expected = isinstance(value, int) and not isinstance(value, bool) and value >= 1, "a positive integer"
+        elif name == "tie_embeddings":
+            ok, expected = isinstance(value, bool), "true or false"
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+            expected = "a positive number"
+        if not ok:
+            shown = json.dumps(value) if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+            raise UserError(f"{source}: {name} must be {expected}, got {shown}")
 
 
 def _divisors(n: int) -> list[int]:
@@ -142,7 +159,8 @@ def config_from_dict(data: dict, source: str) -> ModelConfig:
     missing = [k for k in _REQUIRED_KEYS if k not in data]
     if missing:
         raise UserError(f"{source}: missing key(s) {', '.join(missing)}")
-    cfg = ModelConfig(**data)
+    _check_types(data, source)  # before the dataclass fills a null n_kv_heads in
+    cfg = ModelConfig(**{k: float(v) if k in ("norm_eps", "rope_theta") else v for k, v in data.items()})
     cfg.validate(source)
     return cfg
 
@@ -155,8 +173,9 @@ def load_model_config(path: str) -> ModelConfig:
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise UserError(f"{source}: not valid JSON ({e})") from None
+    except (OSError, ValueError) as e:  # ValueError: bad JSON or bad UTF-8
+        raise UserError(f"{source}: not valid JSON ({e})" if isinstance(e, ValueError) else
+                        f"{source}: cannot read it ({e.strerror or e})") from None
     return config_from_dict(data, source)
 
 

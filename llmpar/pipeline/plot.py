@@ -7,6 +7,7 @@ ideal timeline of a schedule comes from the simulator, with F = 1, B = 2 (B = W 
 from __future__ import annotations
 
 import json
+import os
 
 from llmpar.errors import UserError
 
@@ -26,13 +27,51 @@ def ideal_timeline(schedule_name: str, stages: int, micro_batches: int, virtual_
     return rows, bubble_fraction(timeline)
 
 
+def _timeline_line(line, where: str) -> bool:
+    """True for a metrics line that carries a timeline, False for one that carries none; a UserError (naming
+    the line and the key) for anything else."""
+    def bad(what: str):
+        raise UserError(f"--metrics {where}: {what}; give the --metrics file of an 'llmpar train' run")
+    if not isinstance(line, dict):
+        bad(f"holds {type(line).__name__} {json.dumps(line)[:40]}, not a metrics object")
+    if "step" not in line:
+        bad("has no \"step\": not an llmpar metrics line")
+    if not line.get("timeline"):
+        return False
+    layout = line.get("layout")
+    if not isinstance(line["step"], int) or not isinstance(layout, dict) or not all(
+            k in layout for k in ("pp", "schedule", "micro_batches")):
+        bad("its \"step\" or \"layout\" (pp, schedule, micro_batches) is missing or malformed")
+    if not isinstance(line.get("bubble_fraction"), (int, float)):
+        bad("its \"bubble_fraction\" is missing or not a number")
+    ranks = line["timeline"]
+    ok = isinstance(ranks, list) and all(isinstance(rank, list) for rank in ranks) and all(
+        isinstance(box, list) and len(box) == 5 and box[0] in COLOURS
+        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in box[1:])
+        for rank in ranks for box in rank)
+    if not ok:
+        bad("its \"timeline\" is not a list per rank of [kind (F, B or W), micro-batch, chunk, start, end]")
+    return True
+
+
 def measured_timeline(metrics_path: str, step: int | None):
+    if os.path.isdir(metrics_path):
+        raise UserError(f"--metrics {metrics_path}: is a folder; give the metrics file (JSON lines) of a run")
+    lines = []
     try:
-        with open(metrics_path, encoding="utf-8") as f:
-            lines = [json.loads(line) for line in f if line.strip()]
-    except (OSError, json.JSONDecodeError) as e:
-        raise UserError(f"--metrics {metrics_path}: cannot read it ({e})") from None
-    lines = [line for line in lines if line.get("timeline")]
+        with open(metrics_path, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = json.loads(raw.decode("utf-8"))
+                except ValueError as e:  # bad JSON, or bad UTF-8: not a metrics file
+                    raise UserError(f"--metrics {metrics_path}: line {number} is not JSON ({e}); give the --metrics "
+                                    f"file of an 'llmpar train' run") from None
+                if _timeline_line(line, f"{metrics_path} line {number}"):
+                    lines.append(line)
+    except OSError as e:
+        raise UserError(f"--metrics {metrics_path}: cannot read it ({e.strerror or e})") from None
     if not lines:
         raise UserError(f"--metrics {metrics_path} has no timeline: it is written for runs with --pp 2 or more")
     if step is None:
@@ -70,5 +109,10 @@ def draw(rows, title: str, path: str) -> None:
     ax.legend(handles=[Patch(color=c, label=k) for k, c in COLOURS.items()], loc="upper right", fontsize=8,
               ncol=3, frameon=False, bbox_to_anchor=(1, 1.18))
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        fig.savefig(path, dpi=120)
+    except OSError as e:  # checked writable before drawing; the disk can still fill up
+        raise UserError(f"-o {path}: cannot write the picture ({e.strerror or e})") from None
+    finally:
+        plt.close(fig)

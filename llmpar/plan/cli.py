@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from llmpar.config import RECOMPUTE, SCHEDULES
+from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
@@ -34,15 +34,23 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     dtype = args.dtype or ("fp32" if hw.cores else "bf16")
     if dtype not in BYTES:
         raise UserError(f"--dtype {dtype!r}: choose bf16, fp32 or fp64")
+    if dtype not in hw.peak_flops:
+        raise UserError(f"--dtype {dtype}: the hardware profile {hw.name!r} gives no {dtype} rate; choose one of "
+                        f"{', '.join(hw.peak_flops)}")
     if args.schedule is not None and args.schedule not in SCHEDULES:
         raise UserError(f"--schedule {args.schedule!r}: choose one of {', '.join(SCHEDULES)}")
     if args.recompute is not None and args.recompute not in RECOMPUTE:
         raise UserError(f"--recompute {args.recompute!r}: choose one of {', '.join(RECOMPUTE)}")
     if args.zero is not None and args.zero not in (0, 1, 2, 3):
         raise UserError(f"--zero {args.zero}: choose 0, 1, 2 or 3")
-    for flag, value in (("--virtual-stages", args.virtual_stages), ("--micro-batches", args.micro_batches)):
+    for flag, value in (("--virtual-stages", args.virtual_stages), ("--micro-batches", args.micro_batches),
+                        ("--dp", args.dp), ("--tp", args.tp), ("--pp", args.pp), ("--gpus", args.gpus),
+                        ("--global-batch-size", args.global_batch_size), ("--seq-len", args.seq_len),
+                        ("--top", getattr(args, "top", None))):
         if value is not None and value < 1:
             raise UserError(f"{flag} {value}: must be 1 or more")
+    if args.micro_batches is not None and args.micro_batches > MAX_MICRO_BATCHES:
+        raise UserError(f"--micro-batches {args.micro_batches}: at most {MAX_MICRO_BATCHES} ({MICRO_BATCHES_WHY})")
     gpus = args.gpus
     if gpus is None:
         if need_gpus and None in (args.dp, args.tp, args.pp):
@@ -59,6 +67,8 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
 def simulate(args: argparse.Namespace) -> int:
     """Predict one layout, print it, and draw its simulated timeline."""
     req = plan_request(args, need_gpus=False)
+    from llmpar.paths import check_writable_file
+    check_writable_file(args.output, "-o")
     f, gpus = req.fixed, req.gpus
     tp, pp = f.tp or 1, f.pp or 1
     if gpus % (tp * pp):
@@ -87,7 +97,7 @@ def simulate(args: argparse.Namespace) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise UserError("simulate: drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
+        raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
     from llmpar.pipeline.plot import draw
     rows = [[(a.kind, a.micro, a.chunk, b, end) for a, b, end in rank] for rank in e.timeline]
     draw(rows, f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "

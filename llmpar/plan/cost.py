@@ -93,6 +93,16 @@ def _in_flight(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]
                  for r in range(p))
 
 
+def _in_flight_bounded(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
+    """`_in_flight`, in bounded time for any m: GPipe keeps all m; the other schedules' peak stops growing once m
+    is a few times p·v (their warm-up), so a huge m is counted at 8·p·v."""
+    if m > 1024:
+        if name == "gpipe":
+            return tuple((m,) * v for _ in range(p))
+        m = 8 * p * v
+    return _in_flight(name, p, m, v)
+
+
 # --- parameters per rank ------------------------------------------------------------------------------------
 
 
@@ -282,12 +292,17 @@ def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype
 def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
     """Peak bytes saved for backward on the busiest rank: the micro-batches each chunk keeps in flight under
     the schedule, times what one micro-batch of that chunk saves."""
+    return max(activation_bytes_by_stage(cfg, layout, batch))
+
+
+def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[float]:
+    """`activation_bytes` of each pipeline rank (the same on every dp and tp rank of a stage)."""
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     tokens, s = b * batch.seq_len, batch.seq_len
     p, v = layout.pp, layout.chunks_per_rank
     chunks = partition(cfg, p * v, s)
-    in_flight = _in_flight(layout.schedule, p, layout.micro_batches, v)
-    worst = 0.0
+    in_flight = _in_flight_bounded(layout.schedule, p, layout.micro_batches, v)
+    out = []
     for r in range(p):
         total = 0.0
         for k, c in enumerate(range(r, p * v, p)):
@@ -297,8 +312,8 @@ def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
             if c == p * v - 1:
                 per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
             total += per_micro * in_flight[r][k]
-        worst = max(worst, total)
-    return worst
+        out.append(total)
+    return out
 
 
 def memory(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
@@ -309,6 +324,126 @@ def memory(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
     m["activations"] = activation_bytes(cfg, layout, batch)
     m["total"] = sum(m.values())
     return m
+
+
+# --- a whole process's peak (the memory pre-flight) ---------------------------------------------------------
+#
+# `memory` counts the tensors the cost-model issue defined (state and saved activations). A process holds more at
+# its peak: the runtime, the data, the temporaries of the step, and, while it starts, the whole model (every
+# process builds the plain model before it keeps its part). `process_memory` adds those. The constants were
+# measured on this project's machine by `benchmarks/memory_check.py` (its "fit" runs; docs/cost-model.md,
+# "Memory pre-flight", gives the runs and the errors on held-out ones).
+
+CPU_RUNTIME_BYTES = 300 * 2**20  # a CPU worker before its tensors: Python, torch, gloo and its threads
+CPU_LAUNCHER_BYTES = 223 * 2**20  # the process that spawns the workers (the elastic agent) while they run
+# Not measured here (no GPU): a CUDA context with cuBLAS workspaces (~0.5 GiB) and NCCL's buffers.
+CUDA_RUNTIME_BYTES = 2**30
+ALLOCATOR_SLACK = 0.035  # freed memory a process keeps (allocator caches, heap holes), share of its tensors
+LOSS_COPIES = 2  # logits-sized fp32 tensors alive in the loss's backward besides the saved softmax
+ZERO3_UNITS = 4  # ZeRO-3 units materialized at once: gathered, prefetched, and two gradient buffers
+
+
+def _largest_param(cfg: ModelConfig, t: int = 1) -> int:
+    """Elements of the largest parameter on a tp rank (an embedding or the head, or a layer's MLP matrix)."""
+    vocab = math.ceil(cfg.vocab_size / t) * cfg.d_model // t if t > 1 else cfg.vocab_size * cfg.d_model
+    return max(vocab, cfg.d_model * cfg.d_ff // t, cfg.d_model * cfg.n_heads * cfg.head_dim // t)
+
+
+def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | None = None, device: str = "cpu",
+                   data_bytes: float = 0.0, saving: bool = False) -> dict[str, float]:
+    """Peak bytes of one worker process of `layout` (of pipeline rank `stage`, or the largest), its parts:
+
+    - "params", "grads", "optimizer", "activations": as `memory` (the rank's state, its saved tensors);
+    - "temporaries": the most the step holds on top at once: in the backward pass, the loss's logits-sized
+      gradients (LOSS_COPIES × tokens × vocabulary/tp), one layer's activation gradients (about what one layer
+      saves for one micro-batch) and, with ZeRO-3, the gathered units; or, at the end of the backward pass
+      (activations freed), the embedding's dense gradient; or, at the optimizer step, AdamW's foreach
+      temporaries, one copy of the parameters it updates; or, when the run saves checkpoints (`saving`), the ZeRO stages' optimizer state (and ZeRO-3's
+      parameters) gathered whole over dp for the save. The largest;
+    - "build": what the process holds while it starts, before it cuts its part: the whole model in the
+      parameters' dtype (built in fp32 and cast), with the initializer's two temporaries of the largest matrix.
+      The peak is the larger of this and the training step;
+    - "runtime": Python, torch and the communication backend (CPU_RUNTIME_BYTES), or the CUDA context;
+    - "data": the token data held (on a CPU; the caller knows it);
+    - "total": runtime + data + (1 + ALLOCATOR_SLACK) × max(build, state + activations + temporaries), what
+      the metrics' `peak_mem_bytes` measures (peak RSS on a CPU, allocated memory plus the context on a GPU).
+    """
+    stages = stage_params(cfg, layout, batch.seq_len)
+    ranks = range(layout.pp) if stage is None else [stage]
+    acts = activation_bytes_by_stage(cfg, layout, batch)
+    best: dict[str, float] = {}
+    for r in ranks:
+        parts = _stage_process_memory(cfg, layout, batch, r, stages[r], acts[r], device, data_bytes, saving)
+        if not best or parts["total"] > best["total"]:
+            best = parts
+    return best
+
+
+def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int, st: StageParams, act: float,
+                          device: str, data_bytes: float, saving: bool) -> dict[str, float]:
+    t, dp, p = layout.tp, layout.dp, layout.pp
+    e = _grad_bytes(batch.dtype)
+    m = model_state_bytes(st.total, layout.zero, dp, batch.dtype)
+    state = m["params"] + m["grads"] + m["optimizer"]
+    b = batch.global_batch_size // (dp * layout.micro_batches)
+    tokens = b * batch.seq_len
+    mm, _ = _act_dtype_bytes(batch.dtype)
+    backward = 0.0
+    if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp
+        backward += LOSS_COPIES * tokens * math.ceil(cfg.vocab_size / t) * max(mm, 4)
+    if st.layers:
+        backward += layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+    if layout.zero == 3 and dp > 1:
+        split, repl = _layer_params(cfg, t)
+        table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2"
+                                                               else 0)
+        unit = max(split + repl if st.layers else 0, table if r in (0, p - 1) else 0)  # a block, or the embedding
+        backward += ZERO3_UNITS * unit * e
+    optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * e
+    save = 0.0
+    if saving and layout.zero >= 1 and dp > 1:  # full_states(): the moments (and ZeRO-3's weights) gathered
+        save = (3 if layout.zero == 3 else 2) * st.total * e
+    # The embedding's gradient comes last in the backward pass, when the activations are gone: dense, before it is
+    # added to the gradient buffer.
+    last_grad = _largest_param(cfg, t) * e if r == 0 else 0.0
+    temporaries = max(act + backward, last_grad, optimizer_step, save) - act
+    param_bytes = _grad_bytes(batch.dtype)  # fp32 weights under bf16 autocast
+    build = cfg.num_params() * max(4, param_bytes) + 2 * _largest_param(cfg) * 4
+    if device != "cpu":  # the model is built on the host and moved to the device whole
+        build = cfg.num_params() * param_bytes
+        data_bytes = 0.0
+    step = state + act + temporaries
+    runtime = CPU_RUNTIME_BYTES if device == "cpu" else CUDA_RUNTIME_BYTES
+    total = runtime + data_bytes + (1 + ALLOCATOR_SLACK) * max(build, step)
+    return {"params": m["params"], "grads": m["grads"], "optimizer": m["optimizer"], "activations": act,
+            "temporaries": temporaries, "build": build, "runtime": runtime, "data": data_bytes, "total": total,
+            "stage": r}
+
+
+def node_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks: range | list[int] | None = None,
+                launcher: bool = True, data_bytes: float = 0.0) -> float:
+    """Bytes the CPU worker processes `ranks` (all of the layout's by default) need together at their peak, with
+    the launching process when `launcher`: what one machine must have for them."""
+    ranks = range(layout.world) if ranks is None else ranks
+    per_stage: dict[int, float] = {}
+    total = CPU_LAUNCHER_BYTES if launcher else 0.0
+    for rank in ranks:
+        s = rank // (layout.dp * layout.tp)  # the mesh is pp × dp × tp, tp innermost
+        if s not in per_stage:
+            per_stage[s] = process_memory(cfg, layout, batch, stage=s, data_bytes=data_bytes)["total"]
+        total += per_stage[s]
+    return total
+
+
+def memory_need(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware) -> float:
+    """What `hw.memory_bytes` must hold for the layout to fit: on a GPU, one device's tensors (`memory`); on a
+    CPU, where the processes of a node share its memory, the most any node's processes need together, each
+    process counted whole (`process_memory`: runtime and build included), with the launcher."""
+    if not hw.cores:
+        return memory(cfg, layout, batch)["total"]
+    per_node = max(1, min(layout.world, hw.devices_per_node))
+    return max(node_memory(cfg, layout, batch, range(k, min(k + per_node, layout.world)), launcher=layout.world > 1)
+               for k in range(0, layout.world, per_node))
 
 
 # --- communication ------------------------------------------------------------------------------------------
@@ -622,4 +757,4 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     parts = {"pipeline": pipeline_time, **parts}
     return Estimate(layout=layout, micro_batch_size=b, step_time_s=step, tokens_per_s=tokens / step,
                     tflops_per_gpu=tflops, mfu=mfu, memory_bytes=mem, comm_bytes=comm, bubble_fraction=bubble,
-                    fits=mem["total"] <= hw.memory_bytes, parts=parts, timeline=timeline if keep_timeline else None)
+                    fits=memory_need(cfg, layout, batch, hw) <= hw.memory_bytes, parts=parts, timeline=timeline if keep_timeline else None)

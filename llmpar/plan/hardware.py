@@ -16,12 +16,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import math
 import os
 from dataclasses import dataclass
 
 from llmpar.errors import UserError
 
 COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "p2p")
+BYTES_PER_DTYPE = ("bf16", "fp32", "fp64")  # the dtypes a profile may rate
 
 
 @dataclass(frozen=True)
@@ -155,15 +157,77 @@ def load_hardware(path: str) -> Hardware:
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        data["intra"] = Link(**data["intra"])
-        data["inter"] = Link(**data["inter"])
-        if data.get("local_links"):
-            data["local_links"] = {int(n): Link(**link) for n, link in data["local_links"].items()}
-        return Hardware(**data)
-    except (ValueError, TypeError, KeyError) as e:
-        fields = ", ".join(f.name for f in dataclasses.fields(Hardware))
-        raise UserError(f"--hardware-config {path}: not a hardware profile ({e}); it needs the keys {fields}, "
-                        f"as `llmpar calibrate` writes them") from None
+    except (OSError, ValueError) as e:  # ValueError: bad JSON or bad UTF-8
+        raise UserError(f"--hardware-config {path}: not a hardware profile ({e}); `llmpar calibrate` writes "
+                        f"one") from None
+    _check_profile(data, path)
+    data = {**data, "intra": Link(**data["intra"]), "inter": Link(**data["inter"])}
+    if data.get("local_links"):
+        data["local_links"] = {int(n): Link(**link) for n, link in data["local_links"].items()}
+    return Hardware(**data)
+
+
+def _check_profile(data, path: str) -> None:
+    """Every key a profile needs, of its type and in its range (a zero bandwidth would divide by zero, a negative
+    latency rank a layout first), or a UserError naming the key."""
+    def bad(key: str, what: str):
+        raise UserError(f"--hardware-config {path}: not a hardware profile: {key} {what}; `llmpar calibrate` "
+                        f"writes one")
+
+    def number(value, key: str, zero_ok: bool = False, most: float | None = None) -> None:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if not ok or value < 0 or (value == 0 and not zero_ok) or (most is not None and value > most):
+            rng = f"between 0 and {most}" if most else "0 or more" if zero_ok else "more than 0"
+            bad(key, f"must be a number {rng}, got {json.dumps(value)}")
+
+    def integer(value, key: str, least: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            bad(key, f"must be an integer {least} or more, got {json.dumps(value)}")
+
+    def fields(obj, key: str, required: tuple, optional: tuple) -> dict:
+        if not isinstance(obj, dict):
+            bad(key, f"must be an object, got {json.dumps(obj)[:40]}")
+        missing = [k for k in required if k not in obj]
+        unknown = sorted(set(obj) - set(required) - set(optional))
+        if missing or unknown:
+            bad(key, f"lacks {', '.join(missing)}" if missing else f"has unknown key(s) {', '.join(unknown)}")
+        return obj
+
+    def link(obj, key: str) -> None:
+        fields(obj, key, ("bandwidth", "latency"), ("skew",))
+        for part, zero_ok in (("bandwidth", False), ("latency", True)):
+            per_kind = fields(obj[part], f"{key}.{part}", COLLECTIVES, ())
+            for kind in COLLECTIVES:
+                number(per_kind[kind], f"{key}.{part}.{kind}", zero_ok=zero_ok)
+        number(obj.get("skew", 0.0), f"{key}.skew", zero_ok=True)
+
+    names = [f.name for f in dataclasses.fields(Hardware)]
+    required = tuple(f.name for f in dataclasses.fields(Hardware) if f.default is dataclasses.MISSING)
+    fields(data, "the file", required, tuple(n for n in names if n not in required))
+    if not isinstance(data["name"], str) or not isinstance(data.get("source", ""), str):
+        bad("name", "and source must be strings")
+    peaks = fields(data["peak_flops"], "peak_flops", (), tuple(BYTES_PER_DTYPE))
+    if not peaks:
+        bad("peak_flops", f"names no dtype; give the FLOP/s of one or more of {', '.join(BYTES_PER_DTYPE)}")
+    for dtype, rate in peaks.items():
+        number(rate, f"peak_flops.{dtype}")
+    number(data["matmul_efficiency"], "matmul_efficiency", most=1.0)
+    number(data.get("attention_efficiency", 1.0), "attention_efficiency")
+    number(data["memory_bytes"], "memory_bytes")
+    number(data["memory_bandwidth"], "memory_bandwidth")
+    number(data.get("op_overhead", 0.0), "op_overhead", zero_ok=True)
+    integer(data["devices_per_node"], "devices_per_node", 1)
+    integer(data.get("cores", 0), "cores", 0)
+    link(data["intra"], "intra")
+    link(data["inter"], "inter")
+    local = data.get("local_links")
+    if local is not None:
+        if not isinstance(local, dict):
+            bad("local_links", f"must be an object (processes -> link), got {json.dumps(local)[:40]}")
+        for n, value in local.items():
+            if not n.isdigit() or int(n) < 1:
+                bad(f"local_links.{n}", "must be keyed by a process count, 1 or more")
+            link(value, f"local_links.{n}")
 
 
 def save_hardware(hw: Hardware, path: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from llmpar.config import TrainConfig, _check_pipeline, _check_tensor_parallel
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig
-from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory
+from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory_need
 from llmpar.plan.hardware import Hardware
 
 GiB = 2**30
@@ -46,6 +46,7 @@ class Plan:
     # Per dp × tp × pp: None if some variant fits, else why none can be used (the least memory one needs, or
     # the first reason a variant cannot run).
     verdict: dict = field(default_factory=dict)
+    least_need: float | None = None  # the least memory_need of the layouts that do not fit
 
 
 def _divisors(n: int) -> list[int]:
@@ -161,7 +162,7 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
             result.rejected.append((layout.as_metrics(), why))
             result.verdict.setdefault(triple, why)
             continue
-        need = memory(cfg, layout, batch)["total"]
+        need = memory_need(cfg, layout, batch, hw)  # per device; on a CPU, the processes of a node together
         if need <= budget:
             fitting.append(layout)
             result.verdict[triple] = None
@@ -183,6 +184,7 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
     result.fitting = len(fitting)
     smallest.sort(key=lambda x: x[0])
     result.too_big = [estimate(cfg, lay, batch, hw) for _, lay in smallest[:top]]
+    result.least_need = smallest[0][0] if smallest else None
     return result
 
 
@@ -216,6 +218,12 @@ def explain_empty(plan_: Plan, hw: Hardware) -> str:
     if plan_.too_big:
         best = plan_.too_big[0]
         lay = best.layout
+        if hw.cores:  # a CPU: the processes of a node share its memory
+            return (f"no layout fits in the {hw.memory_bytes / GiB:.0f} GiB of a machine shared by its processes: "
+                    f"the least memory any needs there is {(plan_.least_need or 0) / GiB:.1f} GiB (dp {lay.dp} tp "
+                    f"{lay.tp} pp {lay.pp}, ZeRO {lay.zero}, micro-batch {best.micro_batch_size}: its processes "
+                    f"together, each with its runtime and, while it starts, the whole model); use fewer processes, "
+                    f"a smaller --global-batch-size or --seq-len, or a machine with more memory")
         return (f"no layout fits in {hw.memory_bytes / GiB:.0f} GiB per device: the least memory any needs is "
                 f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
                 f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size}); use more devices, "

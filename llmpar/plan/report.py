@@ -19,13 +19,13 @@ def _mb(x: float) -> str:
     return f"{x / 2**20:.0f}" if x >= 2**20 or x == 0 else f"{x / 2**20:.2f}"
 
 
-def rejections(plan: Plan) -> list[tuple[str, str]]:
+def rejections(plan: Plan, per: str = "per device") -> list[tuple[str, str]]:
     """One line per dp × tp × pp of which no variant fits: the least memory one needs, or why none can run."""
     out = []
     for (d, t, p), verdict in sorted(plan.verdict.items()):
         if verdict is None:
             continue
-        why = (f"out of memory: needs {verdict / GiB:.1f} GiB per device at best" if isinstance(verdict, float)
+        why = (f"out of memory: needs {verdict / GiB:.1f} GiB {per} at best" if isinstance(verdict, float)
                else verdict)
         out.append((f"dp {d} tp {t} pp {p}", why))
     return out
@@ -36,7 +36,8 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
     size = f"{n / 1e9:.2f}B" if n >= 1e9 else f"{n / 1e6:.2f}M"
     lines = [f"llmpar plan: {name} ({size} parameters) on {gpus} × {hw.name}, "
              f"global batch {batch.global_batch_size} × {batch.seq_len} tokens, {batch.dtype}; "
-             f"{plan.searched} layouts searched, {plan.fitting} fit in {hw.memory_bytes / GiB:.0f} GiB"]
+             f"{plan.searched} layouts searched, {plan.fitting} fit in {hw.memory_bytes / GiB:.0f} GiB"
+             + (" (the machine's, shared by its processes)" if hw.cores else "")]
     if not plan.candidates:
         lines.append(explain_empty(plan, hw))
     else:
@@ -67,7 +68,7 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
         if best.layout.recompute != "none":
             lines.append("      note: llmpar train does not run --recompute yet; the cost model predicts it, and "
                          "the best layout without it is the first with recompute none")
-    rej = rejections(plan)
+    rej = rejections(plan, "on the machine" if hw.cores else "per device")
     if rej:
         lines += ["", "layouts that cannot be used:"]
         lines += [f"  {lay:<20} {why}" for lay, why in rej[:12]]

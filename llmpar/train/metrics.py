@@ -15,9 +15,9 @@ import torch
 class _Saved:
     """A tensor autograd saved for backward, counted while it lives."""
 
-    __slots__ = ("tensor", "key", "meter")
+    __slots__ = ("key", "meter", "tensor")
 
-    def __init__(self, meter: "SavedTensorMeter", tensor: torch.Tensor, key: int):
+    def __init__(self, meter: SavedTensorMeter, tensor: torch.Tensor, key: int):
         self.tensor, self.key, self.meter = tensor, key, meter
 
     def __del__(self):
@@ -67,7 +67,7 @@ class SavedTensorMeter:
             entry[0] += 1
         return _Saved(self, t, key)
 
-    def track(self, t: torch.Tensor) -> "_Saved":
+    def track(self, t: torch.Tensor) -> _Saved:
         """Count a tensor held for backward outside autograd (until the returned handle is dropped)."""
         saved = self._pack(t)
         return saved if isinstance(saved, _Saved) else _Untracked(t)
@@ -113,13 +113,24 @@ def peak_flops(device: torch.device, dtype: str) -> float | None:
 
 
 class MetricsWriter:
-    """Appends one JSON line per optimizer step; written by rank 0 only, flushed at every line."""
+    """Appends one JSON line per optimizer step; written by rank 0 only, flushed at every line.
 
-    def __init__(self, path: str | None):
+    A run that resumes at step k (after a crash, a restart or a preemption) keeps the file's lines of steps 1..k
+    and drops the rest (steps it will train again, and a line cut short by a crash), so that one file holds the
+    whole run, each step once. A new run starts the file afresh."""
+
+    def __init__(self, path: str | None, keep_until: int = 0):
         self.file = None
         if path:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-            self.file = open(path, "w", encoding="utf-8")
+            kept = _lines_until(path, keep_until) if keep_until > 0 else []
+            tmp = f"{path}.tmp-{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.writelines(kept)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)  # the old lines are never half-rewritten
+            self.file = open(path, "a", encoding="utf-8")
 
     def write(self, record: dict) -> None:
         if self.file:
@@ -129,3 +140,21 @@ class MetricsWriter:
     def close(self) -> None:
         if self.file:
             self.file.close()
+
+
+def _lines_until(path: str, step: int) -> list[str]:
+    """The complete metrics lines of steps 1..step of an existing file, in order (none if there is no file)."""
+    kept = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut short by a crash
+                if isinstance(record, dict) and isinstance(record.get("step"), int) and record["step"] <= step \
+                        and line.endswith("\n"):
+                    kept.append(line)
+    except FileNotFoundError:
+        return []
+    return kept

@@ -20,13 +20,20 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from llmpar.checkpoint.api import open_weights
+from llmpar.checkpoint.ownership import restart_count
+from llmpar.checkpoint.state import (
+    AsyncSaver,
+    load_optimizer,
+    load_weights,
+    placements,
+    save,
+)
 from llmpar.comm import Comm
 from llmpar.config import TrainConfig
 from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
+from llmpar.errors import TrainingError, UserError
 from llmpar.mesh import Mesh
-from llmpar.checkpoint.api import open_weights
-from llmpar.checkpoint.state import load_optimizer, load_weights, placements, save
-from llmpar.errors import UserError
 from llmpar.model import build_model
 from llmpar.parallel import data_parallel
 from llmpar.parallel.tensor_parallel import apply_tensor_parallel
@@ -35,7 +42,15 @@ from llmpar.pipeline.schedules import make_schedule
 from llmpar.pipeline.stages import split_model
 from llmpar.pipeline.zero_bubble import DeferredWeightGrads
 from llmpar.train.lr import lr_at
-from llmpar.train.metrics import MetricsWriter, SavedTensorMeter, peak_flops, peak_memory_bytes, unique_bytes
+from llmpar.train.metrics import (
+    MetricsWriter,
+    SavedTensorMeter,
+    peak_flops,
+    peak_memory_bytes,
+    unique_bytes,
+)
+from llmpar.train.preempt import Preempted, requested
+from llmpar.watchdog import Watchdog, default_store
 
 PARAM_DTYPES = {"fp32": torch.float32, "bf16": torch.float32, "fp64": torch.float64}  # bf16: fp32 master weights
 
@@ -63,8 +78,11 @@ class Trainer:
     def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
         self.rank, self.device = init_distributed(cfg)
+        # Every worker says what it is doing, so that a peer that times out waiting for it can name it.
+        self.watchdog = Watchdog(self.rank, default_store()) if cfg.world_size > 1 else None
         self.mesh = Mesh(dp=cfg.dp, tp=cfg.tp, pp=cfg.pp, rank=self.rank)
-        self.comm = Comm(self.mesh)
+        self.comm = Comm(self.mesh, self.watchdog)
+        self.saver = AsyncSaver() if cfg.save_async else None
         self.is_logger = self.rank == 0
 
         self.tokenizer = load_tokenizer(cfg.tokenizer)
@@ -85,9 +103,12 @@ class Trainer:
         # Starting from a checkpoint or a Hugging Face model: this rank's slices of the weights, any layout.
         self.placements = placements(self.model, self.tp, self.mesh)
         self.start_step, weights = 0, None
+        self.resumed_from = None
         if cfg.resume or cfg.init:
             _, weights = open_weights(cfg.resume or cfg.init)
             load_weights(weights, self.placements)
+            if cfg.resume:
+                self.resumed_from = weights
         skip, partial = self._shared_parameters(chunks)
         self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay,
                                     skip_in_norm=skip, partial_grads=partial)
@@ -155,14 +176,16 @@ class Trainer:
         """Combine the ranks' measurements into the metrics line: the loss summed, per-rank figures maxed."""
         comm, timeline = m["comm"], m["timeline"]
         span = timeline[-1][4] if timeline else 0.0  # from the step's start to this rank's last computation
+        # The last entry: whether this rank was asked to stop (preemption); any rank's request stops them all.
         per_rank = torch.tensor([m["step_time_s"], comm["dp"], comm["tp"], comm["pp"],
                                  unique_bytes(self.engine.held_tensors()), self.meter.peak,
-                                 peak_memory_bytes(self.device), span], dtype=torch.float64, device=self.device)
+                                 peak_memory_bytes(self.device), span, float(requested() is not None)],
+                                dtype=torch.float64, device=self.device)
         busy = sum(end - begin for _, _, _, begin, end in timeline)
         summed = torch.stack([m["loss_part"], torch.tensor(busy, dtype=torch.float64, device=self.device)])
         self.comm.all_reduce(per_rank, "world", op="max")
         self.comm.all_reduce(summed, "world", op="sum")
-        step_time, c_dp, c_tp, c_pp, state, act, peak, span = per_rank.tolist()
+        step_time, c_dp, c_tp, c_pp, state, act, peak, span, self.stop_requested = per_rank.tolist()
         loss, busy = summed.tolist()
         tokens_per_s = self.tokens_per_step / step_time
         # The pipeline's idle share: compute time of all ranks over (ranks × the longest rank's span).
@@ -191,13 +214,17 @@ class Trainer:
                 for rank in everyone]
 
     @torch.no_grad()
-    def validation_loss(self) -> float | None:
+    def validation_loss(self) -> tuple[float | None, str | None]:
         """Mean token cross-entropy over the held-out sequences, shared out equally among the replicas (every
-        replica runs the same number of forward passes: ZeRO-3's gathers are collective)."""
+        replica runs the same number of forward passes: ZeRO-3's gathers are collective); or None and why not."""
         dp, r = self.cfg.dp, self.mesh.coords["dp"]
         n = min(self.cfg.eval_sequences, self.batches.n_val_windows) // dp * dp
         if n == 0:
-            return None
+            if self.cfg.eval_sequences == 0:
+                return None, "skipped (--eval-sequences 0)"
+            return None, (f"skipped: the held-out data has {self.batches.n_val_windows} sequence(s) of --seq-len "
+                          f"{self.cfg.seq_len} and --eval-sequences is {self.cfg.eval_sequences}, fewer than one "
+                          f"per data-parallel replica ({dp}); give more data, or a shorter --seq-len")
         lo, hi = r * n // dp, (r + 1) * n // dp
         total = torch.zeros(2, dtype=torch.float64, device=self.device)
         b = self.cfg.micro_batch_size
@@ -208,7 +235,7 @@ class Trainer:
                 total[0] += loss.double()
                 total[1] += seq[:, 1:].numel()
         self.comm.all_reduce(total, "world", op="sum")
-        return float(total[0] / total[1])
+        return float(total[0] / total[1]), None
 
     @torch.no_grad()
     def sample(self, prompt: str = "def ", temperature: float = 0.8) -> str:
@@ -223,7 +250,8 @@ class Trainer:
             out = self.executor.forward_only(window)  # logits on the last pipeline stage
             next_id = torch.zeros(1, dtype=torch.int64, device=self.device)
             if out is not None:
-                logits = self.tp.full_logits(out)[0, n - 1].float()
+                # Only ids the tokenizer can decode: a model's vocabulary may be padded beyond the tokenizer's.
+                logits = self.tp.full_logits(out)[0, n - 1, :self.tokenizer.vocab_size].float()
                 next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
             self.comm.broadcast(next_id, "pp", src_index=self.cfg.pp - 1, count=False)
             ids = torch.cat([ids, next_id[None]], dim=1)
@@ -231,44 +259,107 @@ class Trainer:
 
     def run(self) -> dict:
         cfg = self.cfg
-        writer = MetricsWriter(cfg.metrics if self.is_logger else None)
-        progress = Progress(cfg, enabled=self.is_logger and cfg.progress)
         if self.is_logger:
             print(f"llmpar: training {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M parameters) on "
                   f"{cfg.world_size} process(es), dp={cfg.dp} tp={cfg.tp} pp={cfg.pp}, {cfg.device}, {cfg.dtype}; "
-                  f"data: {describe_data(cfg.data)}", flush=True)
+                  f"data: {describe_data(cfg.data, len(self.batches.train) + len(self.batches.val))}", flush=True)
+            for line in self.resume_notes():
+                print(f"llmpar: {line}", flush=True)
+        # After the first line: a bar drawn before it would be overwritten by it.
+        writer = MetricsWriter(cfg.metrics if self.is_logger else None, keep_until=self.start_step)
+        progress = Progress(cfg, enabled=self.is_logger and cfg.progress, initial=self.start_step)
         first = last = None
         start = time.perf_counter()
         fault = injected_fault()
+        activity = self.watchdog.activity if self.watchdog else None
         try:
             for step in range(self.start_step, cfg.steps):
+                if activity:
+                    activity.at(step + 1, "training")
                 if fault == (self.rank, step + 1, "step"):
                     raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} at step {step + 1}")
+                if fault == (self.rank, step + 1, "sleep"):
+                    time.sleep(3600)  # a rank that stops making progress
                 record = self.reduce_metrics(step, self.train_step(step))
                 writer.write(record)
                 progress.update(record)
                 first = first or record
                 last = record
                 if not math.isfinite(record["loss"]):
-                    raise FloatingPointError(f"the loss is {record['loss']} at step {step + 1}; "
-                                             f"lower --lr or use --dtype fp32")
-                if cfg.save and ((cfg.save_every and (step + 1) % cfg.save_every == 0) or step + 1 == cfg.steps):
-                    where = save(self, step + 1, crash=fault == (self.rank, step + 1, "save"))
-                    if self.is_logger:
+                    hint = ", or use --dtype fp32" if cfg.dtype == "bf16" else ""
+                    raise TrainingError(f"the loss is {record['loss']} at step {step + 1}, so training cannot go on; "
+                                        f"lower --lr (now {cfg.lr:g}) or --grad-clip (now {cfg.grad_clip:g}){hint}")
+                stop = self.stop_requested > 0 and cfg.save is not None and step + 1 < cfg.steps
+                if cfg.save and (stop or (cfg.save_every and (step + 1) % cfg.save_every == 0)
+                                 or step + 1 == cfg.steps):
+                    if activity:
+                        activity.at(step + 1, "saving")
+                    where = self.save(step + 1, crash=fault == (self.rank, step + 1, "save"), now=stop)
+                    if self.is_logger and where:
                         progress.note(f"saved {where}")
+                if stop:
+                    raise Preempted(step + 1, self.save_folder(step + 1), requested() or "a stop request")
         finally:
             progress.close()
             writer.close()
+        if self.saver is not None:
+            self.saver.wait()  # the last checkpoint is complete before the run says it is done
         elapsed = time.perf_counter() - start
-        summary = {"first_loss": first["loss"], "final_loss": last["loss"], "val_loss": self.validation_loss(),
-                   "tokens_per_s": (cfg.steps - self.start_step) * self.tokens_per_step / elapsed, "elapsed_s": elapsed,
-                   "first_step": first["step"]}
+        if activity:
+            activity.at(cfg.steps, "validation")
+        val_loss, val_why = self.validation_loss()
+        summary = {"first_loss": first and first["loss"], "final_loss": last and last["loss"], "val_loss": val_loss,
+                   "val_why": val_why, "elapsed_s": elapsed, "first_step": self.start_step + 1,
+                   "tokens_per_s": (cfg.steps - self.start_step) * self.tokens_per_step / elapsed if last else None}
         if cfg.sample_tokens > 0 and (self.is_logger or self.all_sample):  # they sample alike
-            summary["sample"] = self.sample()
+            if activity:
+                activity.at(cfg.steps, "sampling")
+            try:
+                summary["sample"] = self.sample()
+            except Exception as e:  # noqa: BLE001 - the run is done and saved; a failed sample must not fail it
+                summary["sample_error"] = f"{type(e).__name__}: {e}"
         if self.is_logger:
             print_summary(cfg, summary)
         return summary
 
+    def save(self, step: int, crash: bool = False, now: bool = False) -> str | None:
+        """Save the checkpoint of `step`: in the background with --save-async (unless `now`), else at once.
+        Returns the folder when it is complete (on rank 0), None while it is being written."""
+        if self.saver is None:
+            return save(self, step, crash=crash)
+        self.saver.wait()  # one background save at a time: the previous one is complete first
+        if now:
+            return save(self, step, crash=crash)
+        save(self, step, crash=crash, background=self.saver, timeout=self.cfg.timeout)
+        return None
+
+    def save_folder(self, step: int) -> str | None:
+        from llmpar.checkpoint.format import step_dir
+        return step_dir(self.cfg.save, step) if self.cfg.save else None
+
+    def resume_notes(self) -> list[str]:
+        """What a resumed run should know: where it continues from, and how its learning rate continues."""
+        ck = self.resumed_from
+        if ck is None:
+            return []
+        cfg, train = self.cfg, ck.manifest.get("train", {})
+        notes = [f"resuming from {ck.path} (step {ck.step})"]
+        restarts = restart_count()
+        if restarts:
+            limit = os.environ.get("TORCHELASTIC_MAX_RESTARTS", "?")
+            notes[0] = f"restart {restarts} of {limit} after a worker failed: {notes[0]}"
+        planned = {k: train.get(k) for k in ("steps", "warmup", "lr", "lr_schedule")}
+        ours = {"steps": cfg.steps, "warmup": cfg.warmup, "lr": cfg.lr, "lr_schedule": cfg.lr_schedule}
+        changed = [k for k in ours if planned[k] is not None and planned[k] != ours[k]]
+        if changed and ck.step < cfg.steps:
+            was = ", ".join(f"--{k.replace('_', '-')} {planned[k]}" for k in changed)
+            now = ", ".join(f"--{k.replace('_', '-')} {ours[k]}" for k in changed)
+            old = lr_at(ck.step, lr=planned["lr"] or cfg.lr, warmup=planned["warmup"] or 0,
+                        steps=planned["steps"] or cfg.steps, schedule=planned["lr_schedule"] or cfg.lr_schedule)
+            new = lr_at(ck.step + 1, lr=cfg.lr, warmup=cfg.warmup, steps=cfg.steps, schedule=cfg.lr_schedule)
+            notes.append(f"the learning-rate schedule follows this run's flags ({now}; the checkpoint's run had "
+                         f"{was}): the rate was {old:.3g} at step {ck.step} and is {new:.3g} at step {ck.step + 1}")
+        return notes
 
 def injected_fault() -> tuple[int, int, str] | None:
     """LLMPAR_INJECT_FAULT=RANK:STEP makes that rank raise at that step; RANK:save:STEP, while it saves the
@@ -286,11 +377,11 @@ def injected_fault() -> tuple[int, int, str] | None:
 class Progress:
     """A progress bar with loss, tokens/s and ETA on a terminal; a plain line every tenth of the run otherwise."""
 
-    def __init__(self, cfg: TrainConfig, enabled: bool):
+    def __init__(self, cfg: TrainConfig, enabled: bool, initial: int = 0):
         self.cfg, self.enabled, self.bar = cfg, enabled, None
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=cfg.steps, unit="step", dynamic_ncols=True, file=sys.stderr)
+            self.bar = tqdm(total=cfg.steps, initial=initial, unit="step", dynamic_ncols=True, file=sys.stderr)
 
     def update(self, r: dict) -> None:
         if not self.enabled:
@@ -316,14 +407,21 @@ class Progress:
 
 
 def print_summary(cfg: TrainConfig, s: dict) -> None:
-    val = f"{s['val_loss']:.4f}" if s["val_loss"] is not None else "n/a"
+    val = f"{s['val_loss']:.4f}" if s["val_loss"] is not None else s["val_why"]
     minutes, seconds = divmod(int(s["elapsed_s"]), 60)
-    lines = [
-        f"llmpar: done, steps {s['first_step']}-{cfg.steps} in {minutes}m{seconds:02d}s",
-        f"  loss          {s['first_loss']:.4f} (step {s['first_step']}) -> {s['final_loss']:.4f} (step {cfg.steps})",
-        f"  validation    {val}",
-        f"  throughput    {s['tokens_per_s']:,.0f} tokens/s",
-    ]
+    if s["final_loss"] is None:  # resumed from the last step's checkpoint: nothing left to train
+        lines = [f"llmpar: done, no step left to train (the checkpoint is at step {cfg.steps})"]
+    else:
+        lines = [
+            f"llmpar: done, steps {s['first_step']}-{cfg.steps} in {minutes}m{seconds:02d}s",
+            f"  loss          {s['first_loss']:.4f} (step {s['first_step']}) -> {s['final_loss']:.4f} "
+            f"(step {cfg.steps})",
+        ]
+    lines.append(f"  validation    {val}")
+    if s["tokens_per_s"] is not None:
+        lines.append(f"  throughput    {s['tokens_per_s']:,.0f} tokens/s")
+    if s.get("sample_error"):
+        lines.append(f"  sample        skipped: {s['sample_error']}")
     if s.get("sample"):
         text = "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in s["sample"])
         lines.append(f"  sample        ({cfg.sample_tokens} tokens after the prompt, temperature 0.8)")
@@ -340,6 +438,8 @@ def train(cfg: TrainConfig) -> dict:
         trainer = Trainer(cfg)
         return trainer.run()
     finally:
+        if trainer is not None and trainer.watchdog is not None:
+            trainer.watchdog.close()
         # The trainer holds the mesh's process groups: let them go first, so that destroying the groups joins
         # their communication threads now, not during interpreter shutdown (where gloo aborts the process).
         del trainer
