@@ -23,9 +23,9 @@ RECOMPUTE = ("none", "selective", "full")
 LR_SCHEDULES = ("cosine", "constant")
 DEFAULT_MODEL = "small"
 MAX_MICRO_BATCHES = 4096
-MICRO_BATCHES_WHY = ("each micro-batch is its own forward and backward pass, with its own transfers that every rank "
-                     "plans and checks before the first step (minutes for 100,000 of them), and more of them only "
-                     "makes the step slower: for more sequences per step, make the micro-batches larger")
+MICRO_BATCHES_WHY = ("each micro-batch is a forward and backward pass of its own, with transfers that every rank "
+                     "plans and checks before the first step (minutes for 100,000 of them); fewer, larger "
+                     "micro-batches run the same batch faster")
 
 
 @dataclass
@@ -108,7 +108,7 @@ def torchrun_world_size() -> int | None:
     for var in ("WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT"):
         if not env.get(var):
             raise UserError(f"{' and '.join(present)} {'is' if len(present) == 1 else 'are'} set in the environment "
-                            f"but {var} is not, as if a launcher had started this process and had not; {fix}")
+                            f"but {var} is not: part of a launcher's variables (left over in this shell?); {fix}")
     numbers = {}
     for var in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_PORT"):
         if var in env:

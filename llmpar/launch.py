@@ -103,14 +103,21 @@ def _local_workers(cfg: TrainConfig) -> None:
     # We report failures ourselves, in one place; the launcher's own logs would repeat them with tracebacks.
     loggers = [logging.getLogger(name) for name in ("torch.distributed.elastic", "torch.multiprocessing")]
     levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
+    if not os.environ.get("LLMPAR_LAUNCHER_LOGS"):  # (set it to see the launcher's own account)
+        for logger in loggers:
+            logger.setLevel(logging.CRITICAL)
     stop_dir = tempfile.mkdtemp(prefix="llmpar-stop-")
     stop_file = os.path.join(stop_dir, "stop")
-    saved_env = os.environ.get(STOP_FILE), os.environ.get("TORCHELASTIC_SIGNALS_TO_HANDLE")
-    os.environ[STOP_FILE] = stop_file  # the workers inherit it
-    # SIGTERM and SIGUSR1 are ours (a request to save and stop); the agent keeps the rest (stop at once).
-    os.environ["TORCHELASTIC_SIGNALS_TO_HANDLE"] = "SIGINT,SIGHUP,SIGQUIT"
+    ours = {
+        STOP_FILE: stop_file,  # the workers inherit it
+        # SIGTERM and SIGUSR1 are ours (a request to save and stop); the agent keeps the rest (stop at once).
+        "TORCHELASTIC_SIGNALS_TO_HANDLE": "SIGINT,SIGHUP,SIGQUIT",
+        # A fresh store for the workers of every attempt: with the agent's store shared across restarts, the
+        # restarted workers can read the previous attempt's addresses and fail to connect (pytorch#135712).
+        "TORCH_DISABLE_SHARE_RDZV_TCP_STORE": "1",
+    }
+    saved_env = {name: os.environ.get(name) for name in ours}
+    os.environ.update(ours)
 
     def on_stop_request(signum, frame):
         name = signal.Signals(signum).name
@@ -131,7 +138,7 @@ def _local_workers(cfg: TrainConfig) -> None:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        for name, value in zip((STOP_FILE, "TORCHELASTIC_SIGNALS_TO_HANDLE"), saved_env):
+        for name, value in saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
             else:

@@ -55,6 +55,7 @@ class Watchdog:
         self.rank, self.interval = rank, interval
         self.activity = Activity()
         self.store = None
+        self.store_error: str | None = None
         self._stop = threading.Event()
         self._thread = None
         if store is not None:
@@ -83,6 +84,7 @@ class Watchdog:
     def peers(self, ranks: list[int]) -> dict[int, dict | None]:
         """The last heartbeat of each rank (None: never seen)."""
         out: dict[int, dict | None] = {r: None for r in ranks}
+        self.store_error = None
         if self.store is None:
             return out
         try:
@@ -90,8 +92,8 @@ class Watchdog:
             for r in ranks:
                 if self.store.check([str(r)]):
                     out[r] = json.loads(self.store.get(str(r)))
-        except Exception:  # the store itself is unreachable: say what we know
-            pass
+        except Exception as e:  # noqa: BLE001 - the store is unreachable (its host may be the stuck rank)
+            self.store_error = " ".join(str(e).split())[:200] or type(e).__name__
         return out
 
     def explain(self, error: Exception, what: str, axis: str, members: list[int]) -> str:
@@ -116,6 +118,9 @@ class Watchdog:
                              f"(step {beat['step']}, {beat['phase']})")
             elif beat["op"] != what or beat["step"] != a.step:
                 blame.append(f"rank {r} is waiting elsewhere: {_doing(beat)} at step {beat['step']}")
+        if self.store_error is not None:  # the store lives in rank 0's process (or the agent's)
+            blame = [f"the peers' heartbeats could not be read ({self.store_error}); the store is hosted by rank 0 "
+                     f"or the launcher, which may be the one that stopped"]
         if not blame:
             return f"{head}: {cause}"
         return f"{head}: {'; '.join(blame)}"

@@ -341,12 +341,42 @@ CUDA_RUNTIME_BYTES = 2**30
 ALLOCATOR_SLACK = 0.035  # freed memory a process keeps (allocator caches, heap holes), share of its tensors
 LOSS_COPIES = 2  # logits-sized fp32 tensors alive in the loss's backward besides the saved softmax
 ZERO3_UNITS = 4  # ZeRO-3 units materialized at once: gathered, prefetched, and two gradient buffers
+# glibc's largest mmap threshold: a freed buffer smaller than this goes back to the process's heap, not the system.
+MMAP_THRESHOLD = 32 * 2**20
 
 
 def _largest_param(cfg: ModelConfig, t: int = 1) -> int:
     """Elements of the largest parameter on a tp rank (an embedding or the head, or a layer's MLP matrix)."""
     vocab = math.ceil(cfg.vocab_size / t) * cfg.d_model // t if t > 1 else cfg.vocab_size * cfg.d_model
     return max(vocab, cfg.d_model * cfg.d_ff // t, cfg.d_model * cfg.n_heads * cfg.head_dim // t)
+
+
+def _gloo_gather_retained(cfg: ModelConfig, layout: Layout, st: StageParams, r: int, e: int) -> float:
+    """On a CPU, gloo's all-gather into a flat buffer allocates a buffer of the gathered size; those smaller than
+    MMAP_THRESHOLD stay in the heap after they are freed, and the process keeps them (measured: docs). The ZeRO
+    stages all-gather every parameter each step: ZeRO-1/2 in buckets (a parameter larger than a bucket alone),
+    ZeRO-3 unit by unit (the embedding, each block, the output layer)."""
+    t, p = layout.tp, layout.pp
+    d, f, hd = cfg.d_model, cfg.d_ff, cfg.head_dim
+    q, kv = cfg.n_heads * hd, cfg.n_kv_heads * hd
+    matrices = [d * q // t, d * kv // t, d * kv // t, q * d // t] + [d * f // t] * (3 if cfg.arch == "llama" else 2)
+    split, repl = _layer_params(cfg, t)
+    vectors = split + repl - sum(matrices)
+    table = math.ceil(cfg.vocab_size / t) * d
+    ends = []  # the tables of this stage, and a gpt2's positions
+    if r == 0:
+        ends += [table] + ([cfg.max_seq_len * d] if cfg.arch == "gpt2" else [])
+    if r == p - 1 and (not cfg.tie_embeddings or p > 1):
+        ends.append(table)
+
+    def small(n: int) -> bool:
+        return n * e < MMAP_THRESHOLD
+
+    n_layers = len(st.layers)
+    if layout.zero in (1, 2):
+        return e * (n_layers * (sum(m for m in matrices if small(m)) + vectors) + sum(x for x in ends if small(x)))
+    unit = split + repl
+    return e * (n_layers * unit * small(unit) + sum(x for x in ends if small(x)))
 
 
 def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | None = None, device: str = "cpu",
@@ -358,8 +388,8 @@ def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | 
       gradients (LOSS_COPIES × tokens × vocabulary/tp), one layer's activation gradients (about what one layer
       saves for one micro-batch) and, with ZeRO-3, the gathered units; or, at the end of the backward pass
       (activations freed), the embedding's dense gradient; or, at the optimizer step, AdamW's foreach
-      temporaries, one copy of the parameters it updates; or, when the run saves checkpoints (`saving`), the ZeRO stages' optimizer state (and ZeRO-3's
-      parameters) gathered whole over dp for the save. The largest;
+      temporaries, one copy of the parameters it updates; or, when the run saves checkpoints (`saving`), the
+      ZeRO stages' optimizer state (and ZeRO-3's parameters) gathered whole over dp for the save. The largest;
     - "build": what the process holds while it starts, before it cuts its part: the whole model in the
       parameters' dtype (built in fp32 and cast), with the initializer's two temporaries of the largest matrix.
       The peak is the larger of this and the training step;
@@ -407,6 +437,8 @@ def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int
     # added to the gradient buffer.
     last_grad = _largest_param(cfg, t) * e if r == 0 else 0.0
     temporaries = max(act + backward, last_grad, optimizer_step, save) - act
+    if device == "cpu" and layout.zero >= 1 and dp > 1:
+        temporaries += _gloo_gather_retained(cfg, layout, st, r, _grad_bytes(batch.dtype))
     param_bytes = _grad_bytes(batch.dtype)  # fp32 weights under bf16 autocast
     build = cfg.num_params() * max(4, param_bytes) + 2 * _largest_param(cfg) * 4
     if device != "cpu":  # the model is built on the host and moved to the device whole

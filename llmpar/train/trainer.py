@@ -265,6 +265,11 @@ class Trainer:
                   f"data: {describe_data(cfg.data, len(self.batches.train) + len(self.batches.val))}", flush=True)
             for line in self.resume_notes():
                 print(f"llmpar: {line}", flush=True)
+            if os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True" and \
+                    int(os.environ.get("TORCHELASTIC_MAX_RESTARTS", "0") or 0) > 0:
+                print("llmpar: warning: torchrun shares its rendezvous store with the workers, and restarted workers "
+                      "can then fail to connect (pytorch#135712); run torchrun with "
+                      "TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in its environment", file=sys.stderr, flush=True)
         # After the first line: a bar drawn before it would be overwritten by it.
         writer = MetricsWriter(cfg.metrics if self.is_logger else None, keep_until=self.start_step)
         progress = Progress(cfg, enabled=self.is_logger and cfg.progress, initial=self.start_step)
