@@ -22,6 +22,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from llmpar.preflight import _descendants, _rss  # noqa: E402  (the process tree, as the pre-flight reads it)
+
 # Model configs of a useful size for this machine: a lot of memory, little compute.
 MODELS = {
     "m117": {"arch": "llama", "vocab_size": 32000, "d_model": 1024, "n_layers": 4, "n_heads": 16, "n_kv_heads": 16,
@@ -61,33 +64,6 @@ RUNS = {
 COMMON = "--steps 3 --device cpu --no-progress --sample-tokens 0 --eval-sequences 8"
 
 
-def _tree(root: int) -> list[int]:
-    """The pid and every descendant of root."""
-    children: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(name))
-            except (OSError, IndexError, ValueError):
-                pass
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo += children.get(pid, [])
-    return out
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
 def _hwm(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -119,7 +95,7 @@ def measure(name: str, tmp: str) -> dict:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak_sum, launcher_hwm, worker_hwm, start = 0, 0, 0, time.time()
     while proc.poll() is None:
-        pids = _tree(proc.pid)
+        pids = _descendants(proc.pid)
         peak_sum = max(peak_sum, sum(_rss(p) for p in pids))
         launcher_hwm = max(launcher_hwm, _hwm(proc.pid))
         worker_hwm = max([worker_hwm] + [_hwm(p) for p in pids])

@@ -215,8 +215,9 @@ def run_local(nproc: int, fn, *args, max_restarts: int = 0) -> dict:
 
 
 _KILLED_HINT = {
-    "SIGKILL": " (on Linux, the kernel's out-of-memory killer sends SIGKILL when the machine runs out of memory: "
-               "see `dmesg`; the memory pre-flight of llmpar train predicts what a layout needs)",
+    "SIGKILL": " (unless someone killed it, most likely the kernel's out-of-memory killer: `dmesg | grep -i "
+               "'killed process'` says so; --zero 3, more --micro-batches, a shorter --seq-len or fewer processes "
+               "need less memory, and `llmpar plan --hardware cpu` lists the layouts that fit)",
 }
 
 

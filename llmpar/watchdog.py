@@ -28,6 +28,7 @@ class Activity:
     """What this worker's main thread is doing now (written by the main thread, read by the heartbeat)."""
 
     def __init__(self):
+        self.changed = threading.Event()  # wakes the heartbeat: a new step or phase is published at once
         self.step = 0
         self.phase = "starting"
         self.op: str | None = None
@@ -42,6 +43,7 @@ class Activity:
 
     def at(self, step: int, phase: str) -> None:
         self.step, self.phase = step, phase
+        self.changed.set()
 
     def state(self) -> dict:
         return {"t": time.time(), "step": self.step, "phase": self.phase, "op": self.op, "axis": self.axis,
@@ -69,14 +71,19 @@ class Watchdog:
         self.store.set(str(self.rank), json.dumps(self.activity.state()))
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._stop.is_set():
+            self.activity.changed.wait(self.interval)
+            self.activity.changed.clear()
+            if self._stop.is_set():
+                return
             try:
                 self._beat()
-            except Exception:  # the store is gone: the job is ending
+            except Exception:  # noqa: BLE001 - the store is gone: the job is ending
                 return
 
     def close(self) -> None:
         self._stop.set()
+        self.activity.changed.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

@@ -81,3 +81,39 @@ def read_metrics(path) -> list[dict]:
 def max_rel_diff(a: list[dict], b: list[dict], key: str = "loss") -> float:
     assert len(a) == len(b), (len(a), len(b))
     return max(abs(x[key] - y[key]) / abs(x[key]) for x, y in zip(a, b))
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of a process (Linux)."""
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            out += [int(c) for c in f.read().split()]
+    return out
+
+
+def workers(pids: list[int]) -> list[int]:
+    """The llmpar workers among the descendants of some processes (spawned by llmpar, or started by torchrun)."""
+    found, todo = [], list(pids)
+    while todo:
+        pid = todo.pop()
+        try:
+            kids = children(pid)
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        if (b"spawn_main" in cmd or b"llmpar\0train" in cmd) and pid not in pids:
+            found.append(pid)
+        todo += kids
+    return found
+
+
+def last_step(path) -> int:
+    """The step of the last complete line of a metrics file (0 if none yet)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        return json.loads(lines[-1])["step"] if lines else 0
+    except (OSError, ValueError, KeyError):
+        return 0

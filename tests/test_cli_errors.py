@@ -267,6 +267,15 @@ def _argv(*parts):
     return setup
 
 
+def _checkpoints_at(name):
+    """A folder holding a complete checkpoint (step 3) of some run."""
+    def make(tmp_path):
+        (tmp_path / name / "step_000003").mkdir(parents=True)
+        (tmp_path / name / "step_000003" / "manifest.json").write_text("{}")
+        return str(tmp_path / name)
+    return make
+
+
 def _data(name, make):
     def setup(tmp_path, saved, monkeypatch):
         make(tmp_path / name)
@@ -300,6 +309,14 @@ def _env(**variables):
 
 TORCHRUN = {"TORCHELASTIC_RUN_ID": "x", "WORLD_SIZE": "2", "RANK": "0", "LOCAL_RANK": "0",
             "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29500"}
+
+
+def _env_argv(variables, *argv):
+    def setup(tmp_path, saved, monkeypatch):
+        for var, value in variables.items():
+            monkeypatch.setenv(var, value)
+        return list(argv)
+    return setup
 
 
 def _metrics(*lines: bytes | str):
@@ -460,6 +477,15 @@ BAD_INPUTS = [
     ("metrics under a file", _argv("train", "--metrics", _under_a_file("m.jsonl")), ["is a file, not a folder"]),
     ("save a file", _argv("train", "--save", _file_at("ck")), ["--save", "a file is in the way"]),
     ("save under a file", _argv("train", "--save", _under_a_file("ck")), ["--save", "is a file, not a folder"]),
+    # Restarts and save folders.
+    ("max-restarts without save", _argv("train", "--max-restarts", "2"),
+     ["--max-restarts 2 restarts the workers from the latest checkpoint: give --save DIR"]),
+    ("max-restarts negative", _argv("train", "--max-restarts", "-1", "--save", "ck"),
+     ["--max-restarts must be zero or more, got -1"]),
+    ("max-restarts under torchrun", _env_argv(TORCHRUN, "train", "--max-restarts", "1", "--save", "ck"),
+     ["under torchrun, the restarts are torchrun's: give torchrun --max-restarts"]),
+    ("save folder of another run", _argv("train", "--save", _checkpoints_at("ck")),
+     ["already holds checkpoints of a run (step 3)", "add --resume", "give --save another folder"]),
     # Sizes that would run for hours.
     ("a million micro-batches", _argv("train", "--dp", "1", "--global-batch-size", "1048576", "--micro-batches",
                                       "1048576"), ["--micro-batches 1048576: at most 4096", "larger"]),

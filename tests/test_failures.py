@@ -7,8 +7,7 @@ import sys
 import time
 
 import pytest
-
-from helpers import FAST
+from helpers import FAST, children
 
 pytestmark = pytest.mark.slow
 
@@ -24,14 +23,6 @@ def test_a_worker_that_raises_ends_the_job_with_its_message():
     assert "RuntimeError: injected fault (LLMPAR_INJECT_FAULT) on rank 1 at step 3" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert elapsed < 60
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            out += [int(c) for c in f.read().split()]
-    return out
 
 
 def _is_worker(pid: int) -> bool:
@@ -54,7 +45,7 @@ def _start_two_workers(tmp_path):
             proc.kill()
             pytest.fail("training did not start")
         time.sleep(0.2)
-    workers = [c for c in _children(proc.pid) if _is_worker(c)]
+    workers = [c for c in children(proc.pid) if _is_worker(c)]
     assert len(workers) == 2
     return proc, workers
 

@@ -13,8 +13,17 @@ import sys
 import time
 
 import pytest
-
-from helpers import FAST, assert_none_left, max_rel_diff, read_metrics, run_llmpar, tagged_env, train_metrics
+from helpers import (
+    FAST,
+    assert_none_left,
+    last_step,
+    max_rel_diff,
+    read_metrics,
+    run_llmpar,
+    tagged_env,
+    train_metrics,
+    workers,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,43 +37,9 @@ def reference(tmp_path_factory):
     return train_metrics(tmp_path_factory.mktemp("ref"), "ref", [*RUN, "--dp", "2"])
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            out += [int(c) for c in f.read().split()]
-    return out
-
-
-def _workers(pids: list[int]) -> list[int]:
-    """The llmpar workers among the descendants of some processes (spawned, or started by torchrun)."""
-    found, todo = [], list(pids)
-    while todo:
-        pid = todo.pop()
-        try:
-            kids = _children(pid)
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        if (b"spawn_main" in cmd or b"llmpar\0train" in cmd) and pid not in pids:
-            found.append(pid)
-        todo += kids
-    return found
-
-
-def _last_step(path) -> int:
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-        return json.loads(lines[-1])["step"] if lines else 0
-    except (OSError, ValueError, KeyError):
-        return 0
-
-
 def _wait_for_step(procs: list[subprocess.Popen], metrics, step: int, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
-    while _last_step(metrics) < step:
+    while last_step(metrics) < step:
         if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
             for p in procs:
                 p.kill()
@@ -77,9 +52,9 @@ def _kill_a_worker_at(procs, metrics, steps: list[int]) -> None:
     """SIGKILL one worker (the last found) when the metrics reach each of `steps` in turn."""
     for step in steps:
         _wait_for_step(procs, metrics, step)
-        workers = _workers([p.pid for p in procs])
-        assert workers, "no worker found"
-        os.kill(workers[-1], signal.SIGKILL)
+        found = workers([p.pid for p in procs])
+        assert found, "no worker found"
+        os.kill(found[-1], signal.SIGKILL)
         time.sleep(1.0)
 
 
@@ -156,13 +131,13 @@ def test_sigterm_to_the_launcher_saves_stops_with_75_and_resuming_continues_exac
         _wait_for_step([proc], metrics, 5)
         proc.send_signal(signal.SIGTERM)
         asked = time.monotonic()
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
         took = time.monotonic() - asked
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 75, err[-3000:]
-    stopped_at = _last_step(metrics)
+    stopped_at = last_step(metrics)
     assert 5 <= stopped_at < 24
     assert f"stopped by SIGTERM after step {stopped_at}" in err and f"--resume {ck}" in err
     assert "Traceback" not in err
@@ -184,12 +159,12 @@ def test_sigusr1_to_a_one_process_run_saves_and_stops(tmp_path):
     try:
         _wait_for_step([proc], metrics, 3)
         proc.send_signal(signal.SIGUSR1)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 75, err[-3000:]
-    step = _last_step(metrics)
+    step = last_step(metrics)
     assert f"stopped by SIGUSR1 after step {step}" in err
     assert os.path.isfile(ck / f"step_{step:06d}" / "manifest.json")
     assert_none_left(tag)
@@ -204,10 +179,10 @@ def test_a_rank_that_stops_making_progress_ends_the_job_within_the_timeout_and_i
     try:
         _wait_for_step([proc], metrics, 3)
         if how == "SIGSTOP":
-            victim = max(_workers([proc.pid]))  # rank 1: the launcher starts the ranks in order
+            victim = max(workers([proc.pid]))  # rank 1: the launcher starts the ranks in order
             os.kill(victim, signal.SIGSTOP)
         stuck = time.monotonic()
-        out, err = proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=120)
         took = time.monotonic() - stuck
     finally:
         if proc.poll() is None:
@@ -215,7 +190,7 @@ def test_a_rank_that_stops_making_progress_ends_the_job_within_the_timeout_and_i
     assert proc.returncode == 1
     lines = err.strip().splitlines()
     assert lines[0] == "llmpar train: failed" and len(lines) == 2, err
-    assert f"worker rank 0 (pid" in lines[1] and f"rank 0 timed out after {timeout}" in lines[1]
+    assert "worker rank 0 (pid" in lines[1] and f"rank 0 timed out after {timeout}" in lines[1]
     assert "on the dp axis" in lines[1] or "on the world axis" in lines[1]  # the operation and its mesh axis
     culprit = "rank 1 has been busy outside any collective" if how == "sleep" else "rank 1 is not running"
     assert culprit in lines[1], lines[1]
@@ -241,7 +216,7 @@ def test_a_save_folder_belongs_to_one_run(tmp_path):
 
 def test_two_runs_cannot_write_one_save_folder_at_once(tmp_path):
     ck = tmp_path / "ck"
-    first, metrics, tag = _start(tmp_path, [*FAST, "--dp", "1", "--steps", "100000", "--save", str(ck)])
+    first, metrics, _ = _start(tmp_path, [*FAST, "--dp", "1", "--steps", "100000", "--save", str(ck)])
     try:
         _wait_for_step([first], metrics, 1)  # running, holding the folder, no checkpoint yet
         second = run_llmpar(["train", *FAST, "--dp", "1", "--save", str(ck)])
@@ -295,3 +270,33 @@ def test_resuming_keeps_the_metrics_of_the_steps_before_and_says_how_the_schedul
     assert "llmpar: resuming from" in proc.stdout
     assert ("the learning-rate schedule follows this run's flags (--steps 6; the checkpoint's run had --steps 4)"
             in proc.stdout)
+
+
+def test_on_a_terminal_the_progress_bar_starts_below_the_first_line(tmp_path):
+    """The bar used to be drawn before the run's first line, which then printed over it."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env, tag = tagged_env()
+    args = [a for a in FAST if a != "--no-progress"]
+    proc = subprocess.Popen([*LLMPAR, "train", *args, "--dp", "1", "--steps", "3"], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed: the run is over
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    text = output.decode("utf-8", "replace")
+    assert text.startswith("llmpar: training tiny"), text[:300]
+    assert "3/3" in text  # the bar was drawn, after the first line
+    assert_none_left(tag)

@@ -160,8 +160,8 @@ def test_workers_failing_alike_share_one_line_and_a_killed_one_gets_a_hint():
     text = describe_failures(_ChildFailed({0: _Failure(10, 1, "RuntimeError: boom"),
                                            1: _Failure(11, -9, sig="SIGKILL")}, 1))
     first, second = text.splitlines()
-    assert first.startswith("worker rank 1 (pid 11) failed first: killed by signal SIGKILL (on Linux, the kernel's "
-                            "out-of-memory killer")
+    assert first.startswith("worker rank 1 (pid 11) failed first: killed by signal SIGKILL (unless someone killed "
+                            "it, most likely the kernel's out-of-memory killer")
     assert second == "worker rank 0 (pid 10) failed: RuntimeError: boom"
 
 
@@ -169,3 +169,10 @@ def test_an_exception_is_described_on_one_line():
     assert describe_exception(ValueError("bad\nvalue")) == "ValueError: bad value"
     assert describe_exception(UserError("--data x: too short")) == "--data x: too short"
     assert describe_exception(MemoryError()).startswith("out of memory (MemoryError)")
+
+
+def test_a_run_from_a_checkpoint_or_hugging_face_folder_is_named_by_it():
+    assert TrainConfig(init="models/my-llama").model_name == "the model of models/my-llama"
+    assert TrainConfig(resume="runs/ck").model_name == "the model of runs/ck"
+    assert TrainConfig(model="tiny", init="runs/ck").model_name == "tiny"
+    assert TrainConfig().model_name == "small"
