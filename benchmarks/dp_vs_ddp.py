@@ -84,6 +84,7 @@ def worker(args) -> None:
         print(f"{'llmpar':10}{m_ours:>18.4f}{tokens / m_ours:>12,.0f}{float(ours_loss):>12.4f}")
         print(f"{'DDP':10}{m_ddp:>18.4f}{tokens / m_ddp:>12,.0f}{float(ddp_loss):>12.4f}")
         print(f"ratio llmpar/DDP step time: {m_ours / m_ddp:.3f}")
+    trainer.close()  # its heartbeat thread
     dist.destroy_process_group()
 
 

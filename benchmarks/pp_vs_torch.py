@@ -97,6 +97,7 @@ def worker(args, schedule_name: str) -> dict:
         times["llmpar"] += [timed(lambda: our_step(step + k)) for k in range(args.steps)][1:]
         times["torch"] += [timed(lambda: their_step(step + k)) for k in range(args.steps)][1:]
         step += args.steps
+    ours.close()  # its heartbeat thread
     dist.destroy_process_group()
     return {name: statistics.median(t) for name, t in times.items()} | {"losses": losses}
 

@@ -58,6 +58,7 @@ def worker(cfg, variants, rounds, every, root):
                 last = os.path.join(folder, f"step_{cfg.steps // every * every:06d}")
                 size = sum(os.path.getsize(os.path.join(last, f)) for f in os.listdir(last))
                 shutil.rmtree(folder)
+    trainer.close()
     del trainer
     return {"times": times, "size": size}
 

@@ -108,6 +108,7 @@ def worker(args, sequence_parallel: bool) -> dict:
         for k in range(args.steps):
             times["dtensor"].append(timed(lambda: their_step(step + k)))
         step += args.steps
+    ours.close()  # its heartbeat thread
     dist.destroy_process_group()
     return {name: statistics.median(t[1:]) for name, t in times.items()} | {"losses": losses}
 

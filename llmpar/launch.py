@@ -49,8 +49,25 @@ def worker_entry(cfg: TrainConfig, in_launcher: bool = False) -> dict:
     try:
         train(cfg)
     except Preempted as p:
-        return {"preempted": p.step, "checkpoint": p.checkpoint, "why": p.why}
-    return {}
+        result = {"preempted": p.step, "checkpoint": p.checkpoint, "why": p.why}
+    else:
+        result = {}
+    return result
+
+
+def spawned_worker_entry(cfg: TrainConfig) -> dict:
+    """What the workers `llmpar train` spawns run. One that has finished (its files closed, its process groups
+    destroyed; the launcher's wrapper hands its result back before the interpreter exits) skips the interpreter's
+    teardown of torch at exit: about 1.7 s less per run of two processes here."""
+    result = worker_entry(cfg)
+
+    def leave():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    import atexit
+    atexit.register(leave)
+    return result
 
 
 def launch(cfg: TrainConfig) -> None:
@@ -130,7 +147,7 @@ def _local_workers(cfg: TrainConfig) -> None:
 
     previous = {sig: signal.signal(sig, on_stop_request) for sig in (signal.SIGTERM, signal.SIGUSR1)}
     try:
-        results = run_local(cfg.world_size, worker_entry, cfg, max_restarts=cfg.max_restarts)
+        results = run_local(cfg.world_size, spawned_worker_entry, cfg, max_restarts=cfg.max_restarts)
     except ChildFailedError as e:
         raise WorkerFailed(describe_failures(e)) from None
     except SignalException as e:  # the agent has already stopped the workers

@@ -63,6 +63,7 @@ class Watchdog:
         if store is not None:
             import torch.distributed as dist
             self.store = dist.PrefixStore(PREFIX, store)
+            self._in_group = dist.is_initialized()
             self._beat()
             self._thread = threading.Thread(target=self._run, name="llmpar-heartbeat", daemon=True)
             self._thread.start()
@@ -71,11 +72,12 @@ class Watchdog:
         self.store.set(str(self.rank), json.dumps(self.activity.state()))
 
     def _run(self) -> None:
+        import torch.distributed as dist
         while not self._stop.is_set():
             self.activity.changed.wait(self.interval)
             self.activity.changed.clear()
-            if self._stop.is_set():
-                return
+            if self._stop.is_set() or (self._in_group and not dist.is_initialized()):
+                return  # (a trainer that was never closed, whose process group is gone)
             try:
                 self._beat()
             except Exception:  # noqa: BLE001 - the store is gone: the job is ending

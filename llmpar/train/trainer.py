@@ -273,43 +273,62 @@ class Trainer:
         # After the first line: a bar drawn before it would be overwritten by it.
         writer = MetricsWriter(cfg.metrics if self.is_logger else None, keep_until=self.start_step)
         progress = Progress(cfg, enabled=self.is_logger and cfg.progress, initial=self.start_step)
+        try:
+            try:
+                start = time.perf_counter()
+                first, last = self._train(writer, progress)
+            finally:
+                progress.close()
+                writer.close()
+            return self._finish(first, last, time.perf_counter() - start)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the heartbeat (idempotent). `run` does it; whoever builds a Trainer without running it, too."""
+        if self.watchdog is not None:
+            self.watchdog.close()
+
+    def _train(self, writer, progress) -> tuple[dict | None, dict | None]:
+        """The steps (from the one resumed), with their saves; the first and last metrics lines."""
+        cfg = self.cfg
         first = last = None
-        start = time.perf_counter()
         fault = injected_fault()
         activity = self.watchdog.activity if self.watchdog else None
-        try:
-            for step in range(self.start_step, cfg.steps):
+        for step in range(self.start_step, cfg.steps):
+            if activity:
+                activity.at(step + 1, "training")
+            if fault == (self.rank, step + 1, "step"):
+                raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} at step {step + 1}")
+            if fault == (self.rank, step + 1, "sleep"):
+                time.sleep(3600)  # a rank that stops making progress
+            record = self.reduce_metrics(step, self.train_step(step))
+            writer.write(record)
+            progress.update(record)
+            first = first or record
+            last = record
+            if not math.isfinite(record["loss"]):
+                hint = ", or use --dtype fp32" if cfg.dtype == "bf16" else ""
+                raise TrainingError(f"the loss is {record['loss']} at step {step + 1}, so training cannot go on; "
+                                    f"lower --lr (now {cfg.lr:g}) or --grad-clip (now {cfg.grad_clip:g}){hint}")
+            stop = self.stop_requested > 0 and cfg.save is not None and step + 1 < cfg.steps
+            if cfg.save and (stop or (cfg.save_every and (step + 1) % cfg.save_every == 0)
+                             or step + 1 == cfg.steps):
                 if activity:
-                    activity.at(step + 1, "training")
-                if fault == (self.rank, step + 1, "step"):
-                    raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {self.rank} at step {step + 1}")
-                if fault == (self.rank, step + 1, "sleep"):
-                    time.sleep(3600)  # a rank that stops making progress
-                record = self.reduce_metrics(step, self.train_step(step))
-                writer.write(record)
-                progress.update(record)
-                first = first or record
-                last = record
-                if not math.isfinite(record["loss"]):
-                    hint = ", or use --dtype fp32" if cfg.dtype == "bf16" else ""
-                    raise TrainingError(f"the loss is {record['loss']} at step {step + 1}, so training cannot go on; "
-                                        f"lower --lr (now {cfg.lr:g}) or --grad-clip (now {cfg.grad_clip:g}){hint}")
-                stop = self.stop_requested > 0 and cfg.save is not None and step + 1 < cfg.steps
-                if cfg.save and (stop or (cfg.save_every and (step + 1) % cfg.save_every == 0)
-                                 or step + 1 == cfg.steps):
-                    if activity:
-                        activity.at(step + 1, "saving")
-                    where = self.save(step + 1, crash=fault == (self.rank, step + 1, "save"), now=stop)
-                    if self.is_logger and where:
-                        progress.note(f"saved {where}")
-                if stop:
-                    raise Preempted(step + 1, self.save_folder(step + 1), requested() or "a stop request")
-        finally:
-            progress.close()
-            writer.close()
+                    activity.at(step + 1, "saving")
+                where = self.save(step + 1, crash=fault == (self.rank, step + 1, "save"), now=stop)
+                if self.is_logger and where:
+                    progress.note(f"saved {where}")
+            if stop:
+                raise Preempted(step + 1, self.save_folder(step + 1), requested() or "a stop request")
         if self.saver is not None:
             self.saver.wait()  # the last checkpoint is complete before the run says it is done
-        elapsed = time.perf_counter() - start
+        return first, last
+
+    def _finish(self, first: dict | None, last: dict | None, elapsed: float) -> dict:
+        """Validation, the closing sample and the summary."""
+        cfg = self.cfg
+        activity = self.watchdog.activity if self.watchdog else None
         if activity:
             activity.at(cfg.steps, "validation")
         val_loss, val_why = self.validation_loss()
@@ -443,8 +462,8 @@ def train(cfg: TrainConfig) -> dict:
         trainer = Trainer(cfg)
         return trainer.run()
     finally:
-        if trainer is not None and trainer.watchdog is not None:
-            trainer.watchdog.close()
+        if trainer is not None:
+            trainer.close()
         # The trainer holds the mesh's process groups: let them go first, so that destroying the groups joins
         # their communication threads now, not during interpreter shutdown (where gloo aborts the process).
         del trainer
