@@ -69,7 +69,8 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     d.add_argument("--sample-tokens", type=int, default=160, metavar="N",
                    help="tokens generated for the closing sample; 0: none [160]")
     d.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
-                   help="how long a collective may wait for a peer before the job fails [600]")
+                   help="how long a collective may wait for a peer before the job fails, naming the rank that "
+                        "stopped [600]")
     d.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar or step lines")
 
     r = p.add_argument_group("reliability")
