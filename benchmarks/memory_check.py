@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from llmpar.preflight import _descendants, _rss  # noqa: E402  (the process tree, as the pre-flight reads it)
+from llmpar.procs import descendants, rss  # noqa: E402  (the process tree, as the pre-flight reads it)
 
 # Model configs of a useful size for this machine: a lot of memory, little compute.
 MODELS = {
@@ -95,8 +95,8 @@ def measure(name: str, tmp: str) -> dict:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak_sum, launcher_hwm, worker_hwm, start = 0, 0, 0, time.time()
     while proc.poll() is None:
-        pids = _descendants(proc.pid)
-        peak_sum = max(peak_sum, sum(_rss(p) for p in pids))
+        pids = descendants(proc.pid)
+        peak_sum = max(peak_sum, sum(rss(p) for p in pids))
         launcher_hwm = max(launcher_hwm, _hwm(proc.pid))
         worker_hwm = max([worker_hwm] + [_hwm(p) for p in pids])
         time.sleep(0.05)

@@ -25,20 +25,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                out += [int(c) for c in f.read().split()]
-    except OSError:
-        pass
-    return out
+from llmpar.procs import descendants  # noqa: E402
+from llmpar.train.metrics import last_step  # noqa: E402
 
 
 def _workers(pid: int) -> list[int]:
     found = []
-    for child in _children(pid):
+    for child in descendants(pid)[1:]:
         try:
             with open(f"/proc/{child}/cmdline", "rb") as f:
                 if b"spawn_main" in f.read():
@@ -47,14 +40,6 @@ def _workers(pid: int) -> list[int]:
             pass
     return found
 
-
-def _last_step(path: str) -> int:
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-        return json.loads(lines[-1])["step"] if lines else 0
-    except (OSError, ValueError, KeyError):
-        return 0
 
 
 def main() -> int:
@@ -89,7 +74,7 @@ def main() -> int:
     next_kill = rng.uniform(0.5, 1.5) * args.kill_every
     last = 0
     while proc.poll() is None:
-        step = _last_step(metrics)
+        step = last_step(metrics)
         if step > last:
             progress += step - last
         last = step

@@ -196,8 +196,6 @@ def cmd_train(args) -> int:
 
 
 def cmd_prepare_data(args) -> int:
-    import os
-
     from llmpar.data import describe_data, load_tokenizer, load_tokens, write_bin
     from llmpar.data.corpus import folder_files
     from llmpar.paths import check_writable_file
@@ -232,8 +230,6 @@ def cmd_prepare_data(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    import os
-
     from llmpar.checkpoint.convert import convert
     if args.to not in ("llmpar", "hf"):
         raise UserError(f"--to: {args.to!r} is not one of llmpar, hf")

@@ -85,13 +85,13 @@ class Comm:
         `what`"; a failure becomes a CommError that names the operation, the axis and the peers' state."""
         dog = self.watchdog
         if dog is not None:
-            dog.activity.enter(what, axis)
+            dog.activity.enter(what)
         try:
             return fn()
         except RuntimeError as e:
             if isinstance(e, CommError) or dog is None:
                 raise
-            raise CommError(dog.explain(e, what, axis, self.mesh.members(axis))) from None
+            raise CommError(dog.explain(e, what, self.mesh.members(axis))) from None
         finally:
             if dog is not None:
                 dog.activity.leave()

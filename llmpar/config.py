@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from llmpar.data.batches import TokenBatches
-from llmpar.data.corpus import check_data_path, check_vocabulary, read_bin
+from llmpar.data.corpus import check_data_path, check_vocabulary, data_files, read_bin
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.paths import check_writable_file, check_writable_folder
@@ -383,9 +383,7 @@ def _check_data_size(cfg: TrainConfig) -> None:
         ids, vocab = read_bin(cfg.data)
         n = len(ids)
     elif cfg.tokenizer is None:  # bytes: one token per byte, known without reading the text
-        from llmpar.data.corpus import default_corpus_files, text_files
-        files = default_corpus_files() if cfg.data is None else (
-            text_files(cfg.data) if os.path.isdir(cfg.data) else [cfg.data])
+        files = data_files(cfg.data)
         n = sum(os.path.getsize(f) for f in files) + len(files) - 1
         vocab = 256
     else:  # counted by the workers after tokenizing

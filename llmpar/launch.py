@@ -41,24 +41,23 @@ class Interrupted(Exception):
 def worker_entry(cfg: TrainConfig, in_launcher: bool = False) -> dict:
     """What each worker runs (a top-level function, so that the spawn start method can find it). Returns
     {"preempted": step, "checkpoint": folder, "why": signal} when it stopped early on request, else {}."""
-    from llmpar.checkpoint.ownership import resume_after_restart
     from llmpar.train import preempt
     from llmpar.train.trainer import train
-    preempt.install(preemptible=cfg.save is not None, announce=in_launcher, preempt_on_sigterm=in_launcher)
-    resume_after_restart(cfg)
+    preempt.install(preemptible=cfg.save is not None, in_launcher=in_launcher)
     try:
         train(cfg)
     except Preempted as p:
-        result = {"preempted": p.step, "checkpoint": p.checkpoint, "why": p.why}
-    else:
-        result = {}
-    return result
+        return {"preempted": p.step, "checkpoint": p.checkpoint, "why": p.why}
+    return {}
 
 
 def spawned_worker_entry(cfg: TrainConfig) -> dict:
     """What the workers `llmpar train` spawns run. One that has finished (its files closed, its process groups
     destroyed; the launcher's wrapper hands its result back before the interpreter exits) skips the interpreter's
-    teardown of torch at exit: about 1.7 s less per run of two processes here."""
+    teardown of torch at exit: about 1.7 s less per run of two processes here. Restarted by the launcher, it
+    resumes from the latest checkpoint in --save (under an outside torchrun, `validate` does that)."""
+    from llmpar.checkpoint.ownership import resume_after_restart
+    resume_after_restart(cfg)
     result = worker_entry(cfg)
 
     def leave():
@@ -77,11 +76,17 @@ def launch(cfg: TrainConfig) -> None:
     hold = cfg.save is not None and (not outside or os.environ.get("RANK", "0") == "0")
     with _folder_lock(cfg.save) if hold else contextlib.nullcontext():
         if outside or (cfg.world_size == 1 and cfg.max_restarts == 0):
-            result = _in_this_process(cfg, in_launcher=not outside)
-            if result.get("preempted") is not None:
-                raise Preempted(result["preempted"], result["checkpoint"], result["why"])
-            return
-        _local_workers(cfg)
+            _raise_if_preempted([_in_this_process(cfg, in_launcher=not outside)])
+        else:
+            _raise_if_preempted(_local_workers(cfg))
+
+
+def _raise_if_preempted(results: list[dict]) -> None:
+    """The workers' results (worker_entry's): Preempted if they stopped early on request."""
+    stopped = [r for r in results if r and r.get("preempted") is not None]
+    if stopped:
+        checkpoint = next((r["checkpoint"] for r in stopped if r["checkpoint"]), None)  # (rank 0's)
+        raise Preempted(stopped[0]["preempted"], checkpoint, stopped[0]["why"])
 
 
 def _folder_lock(folder: str):
@@ -114,7 +119,7 @@ def describe_exception(e: BaseException) -> str:
     return f"{type(e).__name__}: {text}"
 
 
-def _local_workers(cfg: TrainConfig) -> None:
+def _local_workers(cfg: TrainConfig) -> list[dict]:
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     # We report failures ourselves, in one place; the launcher's own logs would repeat them with tracebacks.
@@ -163,10 +168,7 @@ def _local_workers(cfg: TrainConfig) -> None:
         shutil.rmtree(stop_dir, ignore_errors=True)
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
-    stopped = [r for r in results.values() if r and r.get("preempted") is not None]
-    if stopped:
-        r = stopped[0]
-        raise Preempted(r["preempted"], next((s["checkpoint"] for s in stopped if s["checkpoint"]), None), r["why"])
+    return list(results.values())
 
 
 class _StoppedWorkerReaper:
@@ -181,31 +183,20 @@ class _StoppedWorkerReaper:
             self.thread.start()
 
     def _run(self) -> None:
+        from llmpar.procs import descendants, status
         term = 1 << (signal.SIGTERM - 1)
         while not self.done.wait(self.interval):
-            for pid in _children(os.getpid()):
+            for pid in descendants(os.getpid())[1:]:
+                fields = status(pid)
                 try:
-                    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-                        status = dict(line.split(":", 1) for line in f if ":" in line)
-                    stopped = status.get("State", "").strip().startswith(("T", "t"))
-                    if stopped and int(status.get("ShdPnd", "0"), 16) & term:
+                    stopped = fields.get("State", "").startswith(("T", "t"))
+                    if stopped and int(fields.get("ShdPnd", "0"), 16) & term:
                         os.kill(pid, signal.SIGKILL)
                 except (OSError, ValueError):
                     continue
 
     def close(self) -> None:
         self.done.set()
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                out += [int(c) for c in f.read().split()]
-    except OSError:
-        pass
-    return out
 
 
 def run_local(nproc: int, fn, *args, max_restarts: int = 0) -> dict:

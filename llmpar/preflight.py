@@ -27,6 +27,8 @@ import sys
 
 from llmpar.config import TrainConfig, torchrun_world_size
 from llmpar.errors import UserError
+from llmpar.procs import descendants as _descendants
+from llmpar.procs import rss as _rss
 
 GiB = 2**30
 # A layout fits when its predicted peak, times 1 + MARGIN, is at most what is available: twice the largest
@@ -76,10 +78,8 @@ def data_bytes(cfg: TrainConfig) -> float:
     try:
         if cfg.data is not None and cfg.data.endswith(".bin"):
             return float(os.path.getsize(cfg.data))
-        from llmpar.data.corpus import default_corpus_files, text_files
-        files = default_corpus_files() if cfg.data is None else (
-            text_files(cfg.data) if os.path.isdir(cfg.data) else [cfg.data])
-        size = float(sum(os.path.getsize(f) for f in files))
+        from llmpar.data.corpus import data_files
+        size = float(sum(os.path.getsize(f) for f in data_files(cfg.data)))
     except (OSError, UserError):
         return 0.0
     return 2 * size if cfg.tokenizer is None else 4 * size
@@ -102,18 +102,10 @@ class Prediction:
 
 def predict_layout(cfg: TrainConfig, ranks: list[int] | None = None) -> Prediction:
     """The prediction for `cfg` (validated), for its ranks on this machine."""
-    from llmpar.plan.cost import CPU_LAUNCHER_BYTES, process_memory
-    layout, batch = _layout(cfg), _batch(cfg)
+    from llmpar.plan.cost import CPU_LAUNCHER_BYTES, ranks_memory
     ranks = local_ranks(cfg) if ranks is None else ranks
     data = data_bytes(cfg) if cfg.device == "cpu" else 0.0
-    by_stage: dict[int, dict] = {}
-    per_rank = {}
-    for r in ranks:
-        s = r // (cfg.dp * cfg.tp)  # the mesh is pp × dp × tp, tp innermost
-        if s not in by_stage:
-            by_stage[s] = process_memory(cfg.model_cfg, layout, batch, stage=s, device=cfg.device,
-                                         data_bytes=data, saving=cfg.save is not None)
-        per_rank[r] = by_stage[s]
+    per_rank = ranks_memory(cfg.model_cfg, _layout(cfg), _batch(cfg), ranks, cfg.device, data, cfg.save is not None)
     spawned = torchrun_world_size() is not None or cfg.world_size > 1
     launcher = CPU_LAUNCHER_BYTES if cfg.device == "cpu" and spawned else 0.0
     return Prediction(per_rank, launcher, cfg.device)
@@ -186,36 +178,6 @@ def cpu_available() -> tuple[int | None, str]:
     if room is not None and room < avail:
         avail, source = room, "the cgroup's memory limit"
     return avail, source
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return [root]
-    for name in names:
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(name))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo += children.get(pid, [])
-    return out
 
 
 def held_by_job() -> int:

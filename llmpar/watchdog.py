@@ -31,22 +31,21 @@ class Activity:
         self.changed = threading.Event()  # wakes the heartbeat: a new step or phase is published at once
         self.step = 0
         self.phase = "starting"
-        self.op: str | None = None
-        self.axis: str | None = None
+        self.op: str | None = None  # e.g. "all_reduce on the dp axis"
         self.since = time.time()
 
-    def enter(self, op: str, axis: str) -> None:
-        self.op, self.axis, self.since = op, axis, time.time()
+    def enter(self, op: str) -> None:
+        self.op, self.since = op, time.time()
 
     def leave(self) -> None:
-        self.op, self.axis, self.since = None, None, time.time()
+        self.op, self.since = None, time.time()
 
     def at(self, step: int, phase: str) -> None:
         self.step, self.phase = step, phase
         self.changed.set()
 
     def state(self) -> dict:
-        return {"t": time.time(), "step": self.step, "phase": self.phase, "op": self.op, "axis": self.axis,
+        return {"t": time.time(), "step": self.step, "phase": self.phase, "op": self.op,
                 "since": self.since}
 
 
@@ -105,7 +104,7 @@ class Watchdog:
             self.store_error = " ".join(str(e).split())[:200] or type(e).__name__
         return out
 
-    def explain(self, error: Exception, what: str, axis: str, members: list[int]) -> str:
+    def explain(self, error: Exception, what: str, members: list[int]) -> str:
         """One line: this rank's failed wait, and what each other member of the group was last seen doing."""
         a = self.activity
         waited = time.time() - a.since

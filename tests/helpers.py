@@ -9,6 +9,8 @@ import sys
 import time
 import uuid
 
+from llmpar.procs import descendants
+
 # A small, fast configuration: short sequences, a few steps; FAST adds the tiny model.
 FAST_RUN = ["--seq-len", "32", "--global-batch-size", "8", "--steps", "4", "--eval-sequences", "8",
             "--sample-tokens", "0", "--no-progress", "--device", "cpu"]
@@ -83,37 +85,16 @@ def max_rel_diff(a: list[dict], b: list[dict], key: str = "loss") -> float:
     return max(abs(x[key] - y[key]) / abs(x[key]) for x, y in zip(a, b))
 
 
-def children(pid: int) -> list[int]:
-    """The child processes of a process (Linux)."""
-    out = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            out += [int(c) for c in f.read().split()]
-    return out
-
-
 def workers(pids: list[int]) -> list[int]:
     """The llmpar workers among the descendants of some processes (spawned by llmpar, or started by torchrun)."""
-    found, todo = [], list(pids)
-    while todo:
-        pid = todo.pop()
+    found = []
+    for pid in sorted({d for p in pids for d in descendants(p)} - set(pids)):
         try:
-            kids = children(pid)
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read()
         except OSError:
             continue
-        if (b"spawn_main" in cmd or b"llmpar\0train" in cmd) and pid not in pids:
+        if b"spawn_main" in cmd or b"llmpar\0train" in cmd:
             found.append(pid)
-        todo += kids
     return found
 
-
-def last_step(path) -> int:
-    """The step of the last complete line of a metrics file (0 if none yet)."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-        return json.loads(lines[-1])["step"] if lines else 0
-    except (OSError, ValueError, KeyError):
-        return 0

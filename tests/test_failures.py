@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from helpers import FAST, children
+from helpers import FAST, workers
 
 pytestmark = pytest.mark.slow
 
@@ -45,9 +45,9 @@ def _start_two_workers(tmp_path):
             proc.kill()
             pytest.fail("training did not start")
         time.sleep(0.2)
-    workers = [c for c in children(proc.pid) if _is_worker(c)]
-    assert len(workers) == 2
-    return proc, workers
+    found = workers([proc.pid])
+    assert len(found) == 2
+    return proc, found
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")

@@ -8,7 +8,8 @@ import time
 import pytest
 import torch.distributed as dist
 
-from llmpar.checkpoint.ownership import FolderLock, check_save_folder, complete_steps, resume_after_restart
+from llmpar.checkpoint.format import complete_steps
+from llmpar.checkpoint.ownership import FolderLock, check_save_folder, resume_after_restart
 from llmpar.config import TrainConfig
 from llmpar.errors import UserError
 from llmpar.launch import describe_exception, describe_failures
@@ -31,7 +32,7 @@ def test_a_save_folder_with_checkpoints_is_refused_unless_the_run_resumes_from_i
     check_save_folder(str(ck), None)
     _checkpoint(ck, 2)
     _checkpoint(ck, 10)
-    assert complete_steps(str(ck)) == [2, 10]
+    assert [step for step, _ in complete_steps(str(ck))] == [2, 10]
     with pytest.raises(UserError, match=r"already holds checkpoints of a run \(steps 2 to 10\); to continue that "
                                         r"run add --resume"):
         check_save_folder(str(ck), None)
@@ -106,10 +107,10 @@ def test_a_failed_wait_names_the_peer_that_stopped_and_what_it_was_doing():
         stale["t"] -= 30
         beats.set("1", json.dumps(stale))
         waiting.activity.at(7, "training")
-        waiting.activity.enter("all_reduce on the dp axis", "dp")
+        waiting.activity.enter("all_reduce on the dp axis")
         time.sleep(0.1)
         text = waiting.explain(RuntimeError("[gloo/unbound_buffer.cc:78] Timed out waiting 5000ms for recv "
-                                            "operation to complete"), "all_reduce on the dp axis", "dp", [0, 1, 2, 3])
+                                            "operation to complete"), "all_reduce on the dp axis", [0, 1, 2, 3])
     finally:
         for dog in (waiting, stuck, busy):
             dog.close()
@@ -127,9 +128,9 @@ def test_a_peer_waiting_in_the_same_collective_is_not_blamed():
     try:
         for dog in (a, b):
             dog.activity.at(3, "training")
-            dog.activity.enter("all_gather on the tp axis", "tp")
+            dog.activity.enter("all_gather on the tp axis")
         time.sleep(0.15)
-        text = a.explain(RuntimeError("Connection closed by peer"), "all_gather on the tp axis", "tp", [0, 1])
+        text = a.explain(RuntimeError("Connection closed by peer"), "all_gather on the tp axis", [0, 1])
     finally:
         a.close()
         b.close()

@@ -27,7 +27,7 @@ import shutil
 
 import torch
 
-from llmpar.errors import UserError
+from llmpar.errors import UserError, is_json_int
 
 FORMAT, VERSION = "llmpar-checkpoint", 1
 MANIFEST = "manifest.json"
@@ -125,6 +125,15 @@ def finish(root: str, step: int, header: dict) -> str:
     return final
 
 
+def complete_steps(root: str) -> list[tuple[int, str]]:
+    """(step, folder name) of the complete checkpoints (step folders with a manifest) under a --save folder, in
+    step order; crashed saves (`.partial-step_N`) are not among them."""
+    if not os.path.isdir(root):
+        return []
+    return sorted((int(m.group(1)), n) for n in os.listdir(root) if (m := STEP_DIR.match(n))
+                  and os.path.isfile(os.path.join(root, n, MANIFEST)))
+
+
 def latest(path: str) -> str:
     """`path` itself if it is a checkpoint, else its latest complete step folder."""
     if not os.path.isdir(path):
@@ -132,8 +141,7 @@ def latest(path: str) -> str:
                         f"folder (step_NNNNNN), the folder --save wrote to, or a Hugging Face model folder")
     if os.path.isfile(os.path.join(path, MANIFEST)):
         return path
-    steps = sorted((int(m.group(1)), n) for n in os.listdir(path) if (m := STEP_DIR.match(n))
-                   and os.path.isfile(os.path.join(path, n, MANIFEST)))
+    steps = complete_steps(path)
     if not steps:
         raise UserError(f"{path} holds no complete checkpoint (a step_NNNNNN folder with a manifest.json); "
                         f"give the folder --save wrote to, or one of its step folders")
@@ -147,10 +155,6 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 def _json_kind(x) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(x), "a number")
-
-
-def _is_int(x) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
 
 
 def is_plain_file_name(name) -> bool:
@@ -175,7 +179,7 @@ def check_manifest(m, where: str) -> None:
         return value
 
     def ints(value, key: str, n: int | None = None, bound: list | None = None) -> list[int]:
-        if not isinstance(value, list) or not all(_is_int(v) and v >= 0 for v in value):
+        if not isinstance(value, list) or not all(is_json_int(v) and v >= 0 for v in value):
             bad(key, f"must be a list of integers 0 or more, got {json.dumps(value)[:60]}")
         if n is not None and len(value) != n:
             bad(key, f"has {len(value)} entries but the tensor has {n} dimensions")
@@ -186,9 +190,9 @@ def check_manifest(m, where: str) -> None:
     obj(m, "the top level")
     if m.get("format") != FORMAT:
         raise UserError(f"checkpoint {where}: not an llmpar checkpoint (no '{FORMAT}' manifest)")
-    if not _is_int(m.get("version")) or m["version"] > VERSION:
+    if not is_json_int(m.get("version")) or m["version"] > VERSION:
         bad("version", f"is {m.get('version')!r}; this llmpar reads version {VERSION} (a newer llmpar wrote it?)")
-    if not _is_int(m.get("step")) or m["step"] < 0:
+    if not is_json_int(m.get("step")) or m["step"] < 0:
         bad("step", f"must be an integer 0 or more, got {m.get('step')!r}")
     obj(m.get("model"), "model")
     for key in ("train", "layout", "rng"):
@@ -199,7 +203,7 @@ def check_manifest(m, where: str) -> None:
         if not is_plain_file_name(name):
             bad(key, "is not a plain file name: a checkpoint reads only files in its own folder")
         meta = obj(meta, key)
-        if not _is_int(meta.get("bytes")) or meta["bytes"] < 0:
+        if not is_json_int(meta.get("bytes")) or meta["bytes"] < 0:
             bad(f"{key}.bytes", f"must be an integer 0 or more, got {meta.get('bytes')!r}")
         if not isinstance(meta.get("sha256"), str) or not _SHA256.match(meta["sha256"]):
             bad(f"{key}.sha256", "must be 64 lowercase hexadecimal digits")

@@ -9,12 +9,11 @@ transposed) and q, k, v fused in `c_attn`.
 from __future__ import annotations
 
 import json
-import math
 import os
 
 import torch
 
-from llmpar.errors import UserError
+from llmpar.errors import UserError, is_json_int, is_json_number
 from llmpar.model.config import ModelConfig
 
 
@@ -30,10 +29,6 @@ def is_hf_folder(path: str) -> bool:
 
 
 _MISSING = object()
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def hf_model_config(path: str) -> ModelConfig:
@@ -54,8 +49,8 @@ def hf_model_config(path: str) -> ModelConfig:
             if default is _MISSING:
                 raise UserError(f"{where}: the key {key!r} is missing; a {c.get('model_type')} config.json needs it")
             return default
-        ok = {"int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-              "float": lambda v: _number(v) and v > 0, "bool": lambda v: isinstance(v, bool)}[kind](value)
+        ok = {"int": lambda v: is_json_int(v) and v >= 1,
+              "float": lambda v: is_json_number(v) and v > 0, "bool": lambda v: isinstance(v, bool)}[kind](value)
         if not ok:
             expected = {"int": "a positive integer", "float": "a positive number", "bool": "true or false"}[kind]
             raise UserError(f"{where}: {key} must be {expected}, got {json.dumps(value)}")

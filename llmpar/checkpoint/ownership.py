@@ -13,14 +13,6 @@ import os
 
 from llmpar.errors import UserError
 
-def complete_steps(root: str) -> list[int]:
-    """The steps of the complete checkpoints (a step folder with a manifest) under a --save folder, sorted."""
-    from llmpar.checkpoint.format import MANIFEST, STEP_DIR
-    if not os.path.isdir(root):
-        return []
-    return sorted(int(m.group(1)) for n in os.listdir(root) if (m := STEP_DIR.match(n))
-                  and os.path.isfile(os.path.join(root, n, MANIFEST)))
-
 
 def restart_count() -> int:
     """How many times the launcher has restarted this job's workers (0: the first attempt)."""
@@ -33,6 +25,7 @@ def restart_count() -> int:
 def resume_after_restart(cfg) -> bool:
     """A restarted worker continues from the latest complete checkpoint in --save, if there is one (whatever
     the first attempt started from). Returns whether it does."""
+    from llmpar.checkpoint.format import complete_steps
     if restart_count() == 0 or not cfg.save or not complete_steps(cfg.save):
         return False
     cfg.resume, cfg.init = cfg.save, None
@@ -46,7 +39,8 @@ def _within(path: str, root: str) -> bool:
 
 def check_save_folder(save: str, resume: str | None) -> None:
     """Refuse a --save folder that holds another run's checkpoints (see the module's docstring)."""
-    steps = complete_steps(save)
+    from llmpar.checkpoint.format import complete_steps
+    steps = [step for step, _ in complete_steps(save)]
     if not steps or (resume is not None and _within(resume, save)):
         return
     held = f"step {steps[0]}" if len(steps) == 1 else f"steps {steps[0]} to {steps[-1]}"

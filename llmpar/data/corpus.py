@@ -176,15 +176,17 @@ def write_bin(path: str, ids: np.ndarray, vocab_size: int) -> None:
             os.remove(tmp)
 
 
+def data_files(path: str | None) -> list[str]:
+    """The text files a `--data` that is not a .bin reads: the embedded corpus (None), a folder's text files,
+    or the file itself."""
+    if path is None:
+        return default_corpus_files()
+    return text_files(path) if os.path.isdir(path) else [path]
+
+
 def load_tokens(path: str | None, tokenizer) -> tuple[np.ndarray, int]:
     """All token ids of `--data` as a 1-D array, and the vocabulary size they need."""
     if path is not None and path.endswith(".bin"):
         ids, vocab = read_bin(path)
         return ids, vocab if vocab is not None else int(ids.max()) + 1
-    if path is None:
-        files = default_corpus_files()
-    elif os.path.isdir(path):
-        files = text_files(path)
-    else:
-        files = [path]
-    return tokenizer.encode(read_text_bytes(files)), tokenizer.vocab_size
+    return tokenizer.encode(read_text_bytes(data_files(path))), tokenizer.vocab_size

@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import math
 import os
 from dataclasses import dataclass
 
-from llmpar.errors import UserError
+from llmpar.errors import UserError, is_json_int, is_json_number
 
 ARCHS = ("llama", "gpt2")
 
@@ -98,11 +97,11 @@ def _check_types(values: dict, source: str) -> None:
         if name == "arch":
             ok, expected = isinstance(value, str), f"a string ({' or '.join(ARCHS)})"
         elif name in _INTS:
-            ok, expected = isinstance(value, int) and not isinstance(value, bool) and value >= 1, "a positive integer"
+            ok, expected = is_json_int(value) and value >= 1, "a positive integer"
         elif name == "tie_embeddings":
             ok, expected = isinstance(value, bool), "true or false"
         else:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+            ok = is_json_number(value) and value > 0
             expected = "a positive number"
         if not ok:
             shown = json.dumps(value) if isinstance(value, (str, int, float, bool, type(None))) else repr(value)

@@ -398,15 +398,25 @@ def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | 
     - "total": runtime + data + (1 + ALLOCATOR_SLACK) × max(build, state + activations + temporaries), what
       the metrics' `peak_mem_bytes` measures (peak RSS on a CPU, allocated memory plus the context on a GPU).
     """
+    first_ranks = [s * layout.dp * layout.tp for s in (range(layout.pp) if stage is None else [stage])]
+    by_rank = ranks_memory(cfg, layout, batch, first_ranks, device, data_bytes, saving)
+    return max(by_rank.values(), key=lambda parts: parts["total"])
+
+
+def ranks_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks, device: str = "cpu",
+                 data_bytes: float = 0.0, saving: bool = False) -> dict[int, dict[str, float]]:
+    """`process_memory`'s parts for each of some global ranks (the ranks of a stage alike: the mesh is
+    pp × dp × tp, tp innermost, so rank r is on stage r // (dp·tp))."""
     stages = stage_params(cfg, layout, batch.seq_len)
-    ranks = range(layout.pp) if stage is None else [stage]
     acts = activation_bytes_by_stage(cfg, layout, batch)
-    best: dict[str, float] = {}
-    for r in ranks:
-        parts = _stage_process_memory(cfg, layout, batch, r, stages[r], acts[r], device, data_bytes, saving)
-        if not best or parts["total"] > best["total"]:
-            best = parts
-    return best
+    by_stage: dict[int, dict[str, float]] = {}
+    out = {}
+    for rank in ranks:
+        s = rank // (layout.dp * layout.tp)
+        if s not in by_stage:
+            by_stage[s] = _stage_process_memory(cfg, layout, batch, s, stages[s], acts[s], device, data_bytes, saving)
+        out[rank] = by_stage[s]
+    return out
 
 
 def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int, st: StageParams, act: float,
@@ -438,11 +448,11 @@ def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int
     last_grad = _largest_param(cfg, t) * e if r == 0 else 0.0
     temporaries = max(act + backward, last_grad, optimizer_step, save) - act
     if device == "cpu" and layout.zero >= 1 and dp > 1:
-        temporaries += _gloo_gather_retained(cfg, layout, st, r, _grad_bytes(batch.dtype))
-    param_bytes = _grad_bytes(batch.dtype)  # fp32 weights under bf16 autocast
-    build = cfg.num_params() * max(4, param_bytes) + 2 * _largest_param(cfg) * 4
+        temporaries += _gloo_gather_retained(cfg, layout, st, r, e)
+    # e: the bytes of a weight (fp32 under bf16 autocast, as its gradient's)
+    build = cfg.num_params() * max(4, e) + 2 * _largest_param(cfg) * 4
     if device != "cpu":  # the model is built on the host and moved to the device whole
-        build = cfg.num_params() * param_bytes
+        build = cfg.num_params() * e
         data_bytes = 0.0
     step = state + act + temporaries
     runtime = CPU_RUNTIME_BYTES if device == "cpu" else CUDA_RUNTIME_BYTES
@@ -457,14 +467,8 @@ def node_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks: range | l
     """Bytes the CPU worker processes `ranks` (all of the layout's by default) need together at their peak, with
     the launching process when `launcher`: what one machine must have for them."""
     ranks = range(layout.world) if ranks is None else ranks
-    per_stage: dict[int, float] = {}
-    total = CPU_LAUNCHER_BYTES if launcher else 0.0
-    for rank in ranks:
-        s = rank // (layout.dp * layout.tp)  # the mesh is pp × dp × tp, tp innermost
-        if s not in per_stage:
-            per_stage[s] = process_memory(cfg, layout, batch, stage=s, data_bytes=data_bytes)["total"]
-        total += per_stage[s]
-    return total
+    processes = ranks_memory(cfg, layout, batch, ranks, data_bytes=data_bytes).values()
+    return (CPU_LAUNCHER_BYTES if launcher else 0.0) + sum(parts["total"] for parts in processes)
 
 
 def memory_need(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware) -> float:

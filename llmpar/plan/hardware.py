@@ -16,11 +16,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import math
 import os
 from dataclasses import dataclass
 
-from llmpar.errors import UserError
+from llmpar.errors import UserError, is_json_int, is_json_number
 
 COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "p2p")
 BYTES_PER_DTYPE = ("bf16", "fp32", "fp64")  # the dtypes a profile may rate
@@ -175,13 +174,12 @@ def _check_profile(data, path: str) -> None:
                         f"writes one")
 
     def number(value, key: str, zero_ok: bool = False, most: float | None = None) -> None:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        if not ok or value < 0 or (value == 0 and not zero_ok) or (most is not None and value > most):
+        if not is_json_number(value) or value < 0 or (value == 0 and not zero_ok) or (most is not None and value > most):
             rng = f"between 0 and {most}" if most else "0 or more" if zero_ok else "more than 0"
             bad(key, f"must be a number {rng}, got {json.dumps(value)}")
 
     def integer(value, key: str, least: int) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        if not is_json_int(value) or value < least:
             bad(key, f"must be an integer {least} or more, got {json.dumps(value)}")
 
     def fields(obj, key: str, required: tuple, optional: tuple) -> dict:

@@ -158,3 +158,13 @@ def _lines_until(path: str, step: int) -> list[str]:
     except FileNotFoundError:
         return []
     return kept
+
+
+def last_step(path: str) -> int:
+    """The step of the last complete line of a metrics file (0 if there is none yet); for watchers of a live run."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        return json.loads(lines[-1])["step"] if lines else 0
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0

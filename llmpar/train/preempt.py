@@ -50,27 +50,27 @@ def requested() -> str | None:
     return None
 
 
-def install(preemptible: bool, announce: bool, preempt_on_sigterm: bool) -> None:
-    """Signal handlers of a worker. SIGINT stops at once; SIGUSR1 (and SIGTERM where `preempt_on_sigterm`: a
-    one-process run, whose launcher is the worker) asks for a save and a stop when `preemptible` (--save), and
-    stops at once otherwise. A KeyboardInterrupt could land anywhere, in a __del__ even, where Python swallows
+def install(preemptible: bool, in_launcher: bool) -> None:
+    """Signal handlers of a worker. SIGINT stops at once; SIGUSR1 (and SIGTERM `in_launcher`: a one-process run,
+    whose launcher is the worker, which then also says what it does) asks for a save and a stop when
+    `preemptible` (--save), and stops at once otherwise. A KeyboardInterrupt could land anywhere, in a __del__ even, where Python swallows
     it, so stopping at once is os._exit; the launcher or torchrun reports it."""
     def stop_now(signum, frame):
-        if announce:
+        if in_launcher:
             print(f"llmpar train: stopped by {signal.Signals(signum).name}", file=sys.stderr, flush=True)
         os._exit(128 + signum)
 
     def save_and_stop(signum, frame):
         if _requested:
-            if preempt_on_sigterm:  # the second request: the user insists
+            if in_launcher:  # the second request: the user insists
                 stop_now(signum, frame)
             return
         request(signal.Signals(signum).name)
-        if announce:
+        if in_launcher:
             print(f"llmpar train: {signal.Signals(signum).name} received: finishing this step, saving a checkpoint, "
                   f"then stopping (send it again to stop at once)", file=sys.stderr, flush=True)
 
     graceful = save_and_stop if preemptible else stop_now
     signal.signal(signal.SIGINT, stop_now)
-    signal.signal(signal.SIGTERM, graceful if preempt_on_sigterm else stop_now)
+    signal.signal(signal.SIGTERM, graceful if in_launcher else stop_now)
     signal.signal(signal.SIGUSR1, graceful)

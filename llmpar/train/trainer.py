@@ -83,6 +83,7 @@ class Trainer:
         self.mesh = Mesh(dp=cfg.dp, tp=cfg.tp, pp=cfg.pp, rank=self.rank)
         self.comm = Comm(self.mesh, self.watchdog)
         self.saver = AsyncSaver() if cfg.save_async else None
+        self.stop_requested = 0.0  # set by each step's reduction: some rank was asked to stop (preemption)
         self.is_logger = self.rank == 0
 
         self.tokenizer = load_tokenizer(cfg.tokenizer)
