@@ -12,6 +12,7 @@ import torch
 import torch.distributed as dist
 
 AXES = ("pp", "dp", "tp")  # outermost to innermost
+TRAFFIC_AXES = ("dp", "tp", "pp")  # the axes whose traffic the metrics report (comm_bytes), in their order
 
 
 class Mesh:

@@ -19,7 +19,7 @@ import torch.nn as nn
 from llmpar.comm import Comm
 from llmpar.optim import adamw
 from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, global_norm, squares
-from llmpar.parallel.flat import bucketize
+from llmpar.parallel.flat import BUCKET_BYTES, bucketize
 
 
 class _GradBucket:
@@ -36,7 +36,7 @@ class _GradBucket:
 
 class DataParallel(DataParallelEngine):
     def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                 partial_grads=None, bucket_bytes: int = 25 * 2**20):
+                 partial_grads=None, bucket_bytes: int = BUCKET_BYTES):
         self.comm, self.skip_in_norm, self.partial_grads = comm, set(skip_in_norm), dict(partial_grads or {})
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
         self.device = self.params[0].device

@@ -16,6 +16,8 @@ import torch.nn as nn
 
 from llmpar.optim import decays
 
+BUCKET_BYTES = 25 * 2**20  # the data-parallel engines' bucket size (the cost model reads it too)
+
 
 class FlatParams:
     def __init__(self, params: list[nn.Parameter], n: int, rank: int):

@@ -30,7 +30,7 @@ from llmpar.comm import Comm
 from llmpar.optim import ShardedAdamW
 from llmpar.parallel.engine import (DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm,
                                     scatter_flat, squares)
-from llmpar.parallel.flat import FlatParams, bucketize
+from llmpar.parallel.flat import BUCKET_BYTES, FlatParams, bucketize
 
 
 class _Bucket:
@@ -62,7 +62,7 @@ def sharded_squares(holders, skip: set) -> torch.Tensor:
 
 class ShardedOptimizer(DataParallelEngine):
     def __init__(self, model: nn.Module, comm: Comm, stage: int, lr: float, weight_decay: float,
-                 skip_in_norm=frozenset(), partial_grads=None, bucket_bytes: int = 25 * 2**20):
+                 skip_in_norm=frozenset(), partial_grads=None, bucket_bytes: int = BUCKET_BYTES):
         assert stage in (1, 2)
         self.comm, self.stage = comm, stage
         self.skip_in_norm, self.partial_grads = set(skip_in_norm), dict(partial_grads or {})

@@ -21,12 +21,12 @@ import math
 from dataclasses import dataclass, field
 
 from llmpar.model.config import ModelConfig
+from llmpar.parallel.flat import BUCKET_BYTES
 from llmpar.pipeline import schedules as sched
 from llmpar.pipeline.stages import partition as _partition
 from llmpar.plan.hardware import Hardware
 
 BYTES = {"fp64": 8, "fp32": 4, "bf16": 2}
-BUCKET_BYTES = 25 * 2**20  # the data-parallel engines' bucket size
 
 
 @dataclass(frozen=True)
