@@ -54,7 +54,7 @@ def worker(args, schedule_name: str) -> dict:
     ours = Trainer(cfg)  # joins the process group
     if os.environ.get("NO_METER"):
         import contextlib
-        ours.meter.hooks = contextlib.nullcontext
+        ours.parallel.meter.hooks = contextlib.nullcontext
     rank, p = dist.get_rank(), args.pp
     model = build_model(cfg.model_cfg, cfg.seed)
     chunk = split_model(model, rank, p, 1, cfg.seq_len)[0]

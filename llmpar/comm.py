@@ -10,8 +10,8 @@ crosses the links whatever the algorithm's size:
 
 An operation on a group of one rank is a no-op and counts nothing. The "world" axis carries the few numbers
 the metrics gather each step; it is counted apart and not reported as training traffic, as is any operation
-called with count=False (the metrics' own bookkeeping). The "pp_ends" group (first and last pipeline stage,
-which share a tied embedding) counts as pipeline traffic.
+called with count=False (the metrics' own bookkeeping). A combined group counts as the axis the mesh says
+(the "pp_ends" group, first and last pipeline stage sharing a tied embedding, as pipeline traffic).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 import torch.distributed as dist
 
-from llmpar.mesh import AXES, Mesh
+from llmpar.mesh import TRAFFIC_AXES, Mesh
 
 _OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}
 # torch 2.13 renamed the single-tensor collectives; older releases have only the old names.
@@ -67,12 +67,12 @@ def bus_bytes(kind: str, nbytes: int, n: int) -> float:
 class Comm:
     def __init__(self, mesh: Mesh, watchdog=None):
         self.mesh = mesh
-        self.bytes = {axis: 0.0 for axis in (*AXES, "world")}
+        self.bytes = {axis: 0.0 for axis in (*TRAFFIC_AXES, "world")}
         # What this rank waits in, for the heartbeat, and who to blame when a wait fails (llmpar.watchdog).
         self.watchdog = watchdog
 
     def _count(self, axis: str, kind: str, t: torch.Tensor, count: bool = True) -> None:
-        bucket = "pp" if axis == "pp_ends" else axis if count else "world"
+        bucket = self.mesh.traffic_axis(axis) if count else "world"
         self.bytes[bucket] += bus_bytes(kind, t.numel() * t.element_size(), self.mesh.size(axis))
 
     def take_counts(self) -> dict[str, float]:

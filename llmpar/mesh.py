@@ -4,6 +4,15 @@ TP is the innermost (fastest-varying) axis, so the ranks of a tensor-parallel gr
 node; pipeline is the outermost. Rank r sits at
 
     grid = arange(world).view(pp, dp, tp);   r == grid[pp_rank, dp_rank, tp_rank]
+
+Besides one group per axis, the mesh declares the combined groups the strategies reduce over, each with the axis
+whose traffic it counts as:
+
+    pp_ends   the first and last stage of each (dp, tp) position, which share a tied embedding   (counted: pp)
+    world     every rank: the metrics' few numbers per step                                      (not counted)
+
+Adding an axis (context parallelism, say) means: a name in AXES, its place in the grid, and, if gradients are
+reduced over it together with dp, a combined group in COMBINED that the data-parallel engine is given.
 """
 
 from __future__ import annotations
@@ -13,6 +22,8 @@ import torch.distributed as dist
 
 AXES = ("pp", "dp", "tp")  # outermost to innermost
 TRAFFIC_AXES = ("dp", "tp", "pp")  # the axes whose traffic the metrics report (comm_bytes), in their order
+MODEL_AXES = ("tp", "pp")  # the axes whose ranks hold different parameters (a gradient norm adds up over them)
+COMBINED = {"pp_ends": "pp"}  # combined groups, and the axis whose traffic each counts as
 
 
 class Mesh:
@@ -46,6 +57,15 @@ class Mesh:
         if len(ranks) == self.world_size:
             return dist.group.WORLD
         return dist.new_group(ranks)
+
+    @property
+    def model_axes(self) -> tuple[str, ...]:
+        return MODEL_AXES
+
+    @staticmethod
+    def traffic_axis(axis: str) -> str:
+        """The axis an operation on `axis` counts its bytes as ("world" for the metrics' own traffic)."""
+        return COMBINED.get(axis, axis)
 
     def size(self, axis: str) -> int:
         return len(self._members[axis])

@@ -60,3 +60,49 @@ def test_zero3_holds_only_shards_between_steps():
     steps = 4 * len(engine.units)  # AdamW's step counters, one fp32 scalar per shard
     padding = sum(u.flat.padded - u.flat.numel for u in engine.units) * 8 * 4
     assert unique_bytes(engine.held_tensors()) == 4 * 8 * n + padding + steps
+
+
+@pytest.mark.parametrize("zero", [0, 1, 2, 3])
+def test_a_dropped_engine_is_freed_while_its_model_lives_on(zero):
+    """An engine hooks its model's parameters (and ZeRO-3 its modules); those hooks must not keep it alive, or
+    runners that build several trainers pile up engines, buffers, optimizer state and process groups."""
+    import gc
+    import weakref
+
+    *_, engine = _train(zero, "tiny", 2, steps=1)
+    model_params = list(engine.full_states())  # the parameters stay referenced: the model lives on
+    ref = weakref.ref(engine)
+    del engine
+    for _ in range(3):
+        gc.collect()
+    assert ref() is None, f"ZeRO-{zero}: the engine survived its last reference"
+    assert model_params
+
+
+@pytest.mark.parametrize("zero", [0, 1, 2, 3])
+def test_close_removes_every_hook_the_engine_placed(zero):
+    torch.manual_seed(0)
+    model = build_model(PRESETS["tiny"], seed=0, dtype=torch.float64)
+    hooks = lambda: sum(len(p._post_accumulate_grad_hooks or {}) for p in model.parameters()) + sum(  # noqa: E731
+        len(m._forward_pre_hooks) + len(m._forward_hooks) for m in model.modules())
+    assert hooks() == 0
+    engine = data_parallel(model, Comm(Mesh(dp=1)), zero, lr=1e-3, weight_decay=0.1)
+    assert hooks() > 0
+    engine.close()
+    assert hooks() == 0
+    engine.close()  # idempotent
+
+
+def test_engines_do_not_share_state():
+    """Per-engine state lives in each instance (a class-level set was shared by every ZeRO-3 engine)."""
+    model_a = build_model(PRESETS["tiny"], seed=0, dtype=torch.float64)
+    model_b = build_model(PRESETS["tiny"], seed=1, dtype=torch.float64)
+    partial = {p: ("tp",) for p in model_a.parameters() if p.dim() == 1}  # as sequence parallelism marks norms
+    a = data_parallel(model_a, Comm(Mesh(dp=1)), 3, lr=1e-3, weight_decay=0.1, partial_grads=partial)
+    b = data_parallel(model_b, Comm(Mesh(dp=1)), 3, lr=1e-3, weight_decay=0.1)
+    a.zero_grad()
+    a.start_micro_batch(True)
+    model_a(torch.randint(0, 256, (1, 8))).double().sum().backward()
+    assert a._summed  # the norms' partial gradients were summed
+    assert not b._summed and a._summed is not b._summed
+    a.end_micro_batch(True)

@@ -8,33 +8,20 @@ layers of its pipeline stage). That is useful to ship a checkpoint cut for the m
 from __future__ import annotations
 
 import os
-import re
 import shutil
 
 from llmpar.checkpoint.format import Checkpoint, finish, partial_dir, step_dir, write_pieces
 from llmpar.checkpoint.hf import is_hf_folder, read_hf, write_hf
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, config_from_dict, config_to_dict
+from llmpar.parallel import tp_plan
 from llmpar.paths import check_writable_folder
 from llmpar.pipeline.stages import partition
 
-_COLUMNS = re.compile(r"attn\.w[qkv]\.(weight|bias)$|mlp\.w[13]\.(weight|bias)$")
-_ROWS = re.compile(r"attn\.wo\.weight$|mlp\.w2\.weight$")
-
-
 def tp_cut(name: str, shape: list[int], cfg: ModelConfig, tp: int, r: int) -> tuple[int | None, int, int]:
-    """(dim, start, length) of tp rank r's slice of a global tensor, as tensor parallelism cuts it."""
-    base = name.rsplit("/", 1)[-1]
-    if tp == 1:
-        return None, 0, 0
-    if base in ("tok_emb.weight", "head.weight"):  # vocabulary rows, padded to a multiple of tp
-        rows = -(-cfg.vocab_size // tp)
-        return 0, r * rows, max(0, min(rows, cfg.vocab_size - r * rows))
-    for pattern, dim in ((_COLUMNS, 0), (_ROWS, 1)):
-        if pattern.search(base):
-            k = shape[dim] // tp
-            return dim, r * k, k
-    return None, 0, 0
+    """(dim, start, length) of tp rank r's slice of a global tensor (a parameter or its optimizer state), as
+    tensor parallelism cuts it (`tp_plan`)."""
+    return tp_plan.shard(name.rsplit("/", 1)[-1], shape, cfg.vocab_size, tp, r)
 
 
 def stage_of(name: str, cfg: ModelConfig, pp: int, seq_len: int) -> int:

@@ -76,7 +76,7 @@ def placements(model: nn.Module, tp, mesh) -> dict[nn.Parameter, Placement]:
     return out
 
 
-def save(trainer, step: int, crash: bool = False, background: AsyncSaver | None = None,
+def save(pm, cfg, step: int, crash: bool = False, background: AsyncSaver | None = None,
          timeout: float = 600.0) -> str | None:
     """Every rank calls it after optimizer step `step`; returns the checkpoint folder (on rank 0). `crash`, the
     fault a test injects: this rank writes part of a file into the folder and dies before the save completes.
@@ -85,22 +85,22 @@ def save(trainer, step: int, crash: bool = False, background: AsyncSaver | None 
     here) and the saver's threads write them while training goes on: each rank writes its file and a note, and
     rank 0's thread publishes the folder once every rank's note is there. A crash at any point leaves only the
     partial folder, as a plain save does."""
-    cfg, mesh = trainer.cfg, trainer.mesh
+    mesh, rank = pm.mesh, pm.mesh.rank
     root = cfg.save
     folder = partial_dir(root, step)
-    if trainer.rank == 0:
+    if rank == 0:
         os.makedirs(root, exist_ok=True)
         shutil.rmtree(folder, ignore_errors=True)  # what a crashed save left
         os.makedirs(folder)
-    _barrier(trainer)
+    _barrier(pm)
     if crash:
-        with open(os.path.join(folder, f"rank{trainer.rank:05d}.safetensors"), "wb") as f:
+        with open(os.path.join(folder, f"rank{rank:05d}.safetensors"), "wb") as f:
             f.write(b"half a checkpoint")
-        raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {trainer.rank} while saving step {step}")
-    states = trainer.engine.full_states()  # a collective over dp for the ZeRO stages
+        raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {rank} while saving step {step}")
+    states = pm.engine.full_states()  # a collective over dp for the ZeRO stages
     pieces = []
     if mesh.coords["dp"] == 0:
-        for p, where in trainer.placements.items():
+        for p, where in pm.placements.items():
             if not where.writes:
                 continue
             start, stop = where.bounds()
@@ -110,15 +110,15 @@ def save(trainer, step: int, crash: bool = False, background: AsyncSaver | None 
                 if background is not None:  # training will change it in place: a copy, as it is now
                     piece = piece.detach().to("cpu", copy=True)
                 pieces.append((name, piece, where.shape, start, stop))
-    header = _header(cfg, step) if trainer.rank == 0 else None
+    header = _header(cfg, step) if rank == 0 else None
     if background is not None:
-        background.start(folder, trainer.rank, pieces, header, root, step, cfg.world_size, timeout)
+        background.start(folder, rank, pieces, header, root, step, cfg.world_size, timeout)
         return None
     if pieces:
-        write_pieces(folder, trainer.rank, pieces)
-    _barrier(trainer)
-    final = finish(root, step, header) if trainer.rank == 0 else None
-    _barrier(trainer)
+        write_pieces(folder, rank, pieces)
+    _barrier(pm)
+    final = finish(root, step, header) if rank == 0 else None
+    _barrier(pm)
     return final
 
 
@@ -181,20 +181,10 @@ def _await_notes(folder: str, world: int, timeout: float) -> None:
         time.sleep(0.02)
 
 
-def _barrier(trainer) -> None:
+def _barrier(pm) -> None:
     if dist.is_initialized():
-        flag = torch.zeros(1, device=trainer.device)
-        trainer.comm.all_reduce(flag, "world", count=False)
-
-
-def check_compatible(ck: Checkpoint, model_cfg, source: str) -> None:
-    saved = ck.manifest.get("model", {})
-    ours = config_to_dict(model_cfg)
-    different = [k for k in ours if saved.get(k) != ours[k]]
-    if different:
-        pairs = ", ".join(f"{k}: checkpoint {saved.get(k)!r}, run {ours[k]!r}" for k in different)
-        raise UserError(f"{source} {ck.path}: its model differs from this run's ({pairs}); give the matching "
-                        f"--model/--model-config, or leave it out to use the checkpoint's")
+        flag = torch.zeros(1, device=pm.device)
+        pm.comm.all_reduce(flag, "world", count=False)
 
 
 def load_weights(ck: Checkpoint, where: dict[nn.Parameter, Placement]) -> None:

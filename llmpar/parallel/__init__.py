@@ -15,9 +15,10 @@ from llmpar.parallel.zero3 import FullySharded
 
 
 def data_parallel(model, comm, zero: int, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                  partial_grads=None) -> DataParallelEngine:
-    """The data-parallel engine for a ZeRO stage, over the mesh's dp axis (within each tp group's position)."""
-    kw = dict(skip_in_norm=skip_in_norm, partial_grads=partial_grads)
+                  partial_grads=None, axis: str = "dp") -> DataParallelEngine:
+    """The data-parallel engine for a ZeRO stage, reducing over a mesh axis (dp, within each model-parallel
+    position)."""
+    kw = dict(skip_in_norm=skip_in_norm, partial_grads=partial_grads, axis=axis)
     if zero == 0:
         return DataParallel(model, comm, lr, weight_decay, **kw)
     if zero in (1, 2):

@@ -36,15 +36,15 @@ class _GradBucket:
 
 class DataParallel(DataParallelEngine):
     def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                 partial_grads=None, bucket_bytes: int = BUCKET_BYTES):
-        self.comm, self.skip_in_norm, self.partial_grads = comm, set(skip_in_norm), dict(partial_grads or {})
+                 partial_grads=None, bucket_bytes: int = BUCKET_BYTES, axis: str = "dp"):
+        super().__init__(comm, axis, skip_in_norm, partial_grads)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
         self.device = self.params[0].device
         self.buckets = [_GradBucket(ps) for ps in bucketize(self.params[::-1], bucket_bytes)]
         self._bucket_index = {p: i for i, b in enumerate(self.buckets) for p in b.params}
         for p in self.params:
             p.grad = self.buckets[self._bucket_index[p]].views[p]
-            p.register_post_accumulate_grad_hook(self._on_grad_ready)
+        self.hook_grad_ready(self.params, self._on_grad_ready)
         self.order = InOrder(len(self.buckets), self._launch)
         self.optimizer = adamw(self.params, lr, weight_decay)
         self._syncing = False
@@ -73,7 +73,7 @@ class DataParallel(DataParallelEngine):
                 self.order.mark(i)
 
     def _launch(self, i: int) -> None:
-        self.buckets[i].handle = self.comm.all_reduce(self.buckets[i].buffer, "dp", async_op=True)
+        self.buckets[i].handle = self.comm.all_reduce(self.buckets[i].buffer, self.axis, async_op=True)
 
     def end_micro_batch(self, last: bool) -> None:
         if not last:

@@ -1,37 +1,85 @@
 """What the training loop asks of a data-parallel strategy, and the pieces the strategies share.
 
-The loop of one optimizer step is
+The contract, in the order things happen in one optimizer step (the pipeline executor makes every call but the
+first and the last two; it runs every layout, one stage included):
 
-    engine.zero_grad()
-    for each micro-batch:  engine.start_micro_batch(last); forward; backward; engine.end_micro_batch(last)
-    norm = engine.clip_grad_norm_(max_norm)
-    engine.step(lr)
+    engine.zero_grad()                                   the trainer, once per step
+    for each backward action of the step (B; with the zero-bubble schedule, B and W):
+        engine.start_micro_batch(last)                   last: this action completes the step's gradients
+        the backward computation                         the engine's gradient hooks fire as gradients complete
+        engine.end_micro_batch(False)                    unless last (and, under zero bubble, after W only:
+                                                         a B leaves its gradients for the W that follows)
+    engine.end_micro_batch(True)                         once every pipeline transfer of the step is posted
+    norm = engine.clip_grad_norm_(max_norm)              the trainer
+    engine.step(lr)                                      the trainer
 
-Plain data parallelism (ZeRO 0, and one process), ZeRO 1/2 and ZeRO 3 each implement it; the loop does not
-know which one runs.
+Gradients are reduced over the engine's `axis` (the mesh's "dp", or a combined axis the mesh declares); each
+engine decides when within the calls above (plain DP during the last action; ZeRO-2 and ZeRO-3 in every one).
+Plain data parallelism (ZeRO 0, and one process), ZeRO 1/2 and ZeRO 3 implement it; the loop does not know
+which one runs.
+
+An engine hooks the parameters it was given. `close()` removes the hooks (the model is then a plain model
+again, its parameters as the engine left them); the hooks hold the engine only weakly, so an engine dropped
+without `close()` is freed too, with its buffers, its optimizer state and its reference to the process groups.
 """
 
 from __future__ import annotations
 
+import abc
+import weakref
 from typing import Callable
 
 import torch
+import torch.nn as nn
 
 from llmpar.comm import Comm
 
 
-class DataParallelEngine:
+class DataParallelEngine(abc.ABC):
     """`partial_grads` maps parameters whose gradient on this rank is a partial sum to the mesh axes to sum it
     over, as soon as it is complete and before the data-parallel reduction: norms under sequence parallelism
     ("tp"), a tied embedding held by the first and last pipeline stages ("pp_ends"). `skip_in_norm`: parameters
     another rank holds the same copy of and counts in the gradient norm (tp-replicated norms on tp ranks other
     than 0, the last stage's copy of a tied embedding)."""
 
-    optimizer = None
-    partial_grads: dict = {}
-    skip_in_norm: set = frozenset()
-    norm_axes: tuple = ("tp", "pp")
+    def __init__(self, comm: Comm, axis: str = "dp", skip_in_norm=frozenset(), partial_grads=None):
+        self.comm, self.axis = comm, axis
+        self.skip_in_norm = set(skip_in_norm)
+        self.partial_grads: dict = dict(partial_grads or {})
+        # The gradient norm adds up over the axes that split the model (each element counted on one rank).
+        self.norm_axes: tuple[str, ...] = comm.mesh.model_axes
+        self.optimizer = None
+        self._summed: set = set()  # partial gradients already summed in this reduction
+        self._handles: list = []
 
+    # Hooks, held through a weak reference to the engine.
+    def _weak(self, method: Callable) -> Callable:
+        ref = weakref.WeakMethod(method)
+
+        def call(*args):
+            bound = ref()
+            return bound(*args) if bound is not None else None
+        return call
+
+    def hook_grad_ready(self, params, method: Callable[[nn.Parameter], None]) -> None:
+        """Call `method(p)` each time autograd has accumulated p's gradient."""
+        call = self._weak(method)
+        self._handles += [p.register_post_accumulate_grad_hook(call) for p in params]
+
+    def hook_module(self, module: nn.Module, before: Callable | None = None, after: Callable | None = None) -> None:
+        """Forward hooks: `before(module, args)`, `after(module, args, output)`."""
+        if before is not None:
+            self._handles.append(module.register_forward_pre_hook(self._weak(before)))
+        if after is not None:
+            self._handles.append(module.register_forward_hook(self._weak(after)))
+
+    def close(self) -> None:
+        """Remove every hook this engine placed (idempotent)."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+
+    # Partial gradients (sequence parallelism, a tied embedding across stages).
     def sum_partial(self, p) -> None:
         for axis in self.partial_grads.get(p, ()):
             self.comm.all_reduce(p.grad, axis)
@@ -59,40 +107,39 @@ class DataParallelEngine:
                 self.sum_partial(p)
         self._summed = set()
 
-    _summed: set = set()
+    # The contract.
+    @abc.abstractmethod
+    def zero_grad(self) -> None: ...
 
-    def zero_grad(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def start_micro_batch(self, last: bool) -> None: ...
 
-    def start_micro_batch(self, last: bool) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def end_micro_batch(self, last: bool) -> None: ...
 
-    def end_micro_batch(self, last: bool) -> None:
-        raise NotImplementedError
-
+    @abc.abstractmethod
     def clip_grad_norm_(self, max_norm: float) -> float:
         """Global L2 norm of the reduced gradient (each parameter once), then scale it to max_norm if above."""
-        raise NotImplementedError
 
     def step(self, lr: float) -> None:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         self.optimizer.step()
 
+    @abc.abstractmethod
     def held_tensors(self) -> list[torch.Tensor]:
         """Parameters, gradients and optimizer state this rank holds between steps."""
-        raise NotImplementedError
 
     # Checkpoints: per-parameter state, whole over the dp group (a collective for the ZeRO stages).
     STATE_KEYS = ("exp_avg", "exp_avg_sq")
 
+    @abc.abstractmethod
     def full_states(self) -> dict:
         """{parameter: {"param", "exp_avg", "exp_avg_sq"}: this rank's (tp/pp-local) tensors, whole}."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def load_states(self, states: dict, step: int) -> None:
         """Set the optimizer state from whole per-parameter tensors (as full_states returns), after `step` steps."""
-        raise NotImplementedError
 
     @staticmethod
     def adam_state(step: int, exp_avg: torch.Tensor, exp_avg_sq: torch.Tensor) -> dict:
@@ -136,10 +183,10 @@ def accumulate(shard: torch.Tensor, grad: torch.Tensor | None, reduced: torch.Te
     return grad
 
 
-def gather_flat(flat, shard: torch.Tensor, comm: Comm) -> list[torch.Tensor]:
-    """Each parameter's part of a flat buffer whose shards are spread over the dp group (bookkeeping traffic)."""
+def gather_flat(flat, shard: torch.Tensor, comm: Comm, axis: str) -> list[torch.Tensor]:
+    """Each parameter's part of a flat buffer whose shards are spread over an axis (bookkeeping traffic)."""
     full = torch.empty(flat.padded, dtype=shard.dtype, device=shard.device)
-    comm.all_gather(full, shard, "dp", count=False)
+    comm.all_gather(full, shard, axis, count=False)
     return [v.clone() for v in flat.views(full)]
 
 

@@ -1,5 +1,6 @@
 """Tensor parallelism (Shoeybi et al., 2019) with sequence parallelism (Korthikanti et al., 2022), applied to the
-plain model as a transformation. With t = the tp size:
+plain model as a transformation. Which weight splits how is the table `tp_plan.TP_PLAN`; the split layers are
+`linear.ParallelLinear`s. With t = the tp size:
 
     attention   wq, wk, wv split by columns (heads: n_heads/t query heads and n_kv_heads/t kv heads per rank,
                 so grouped-query attention pairs each query head with its own kv head locally); wo by rows
@@ -18,7 +19,7 @@ region once, and each row-parallel layer leaves it:
     with SP      the residual stream, norms and positions hold 1/t of the sequence
                  enter: all-gather the sequence (reduce-scatter of the gradient). The column layers save only
                         the rank's sequence shard and gather it again in backward for their weight gradient,
-                        so no full-sequence activation is kept (Megatron-LM does the same)
+                        so no full-sequence activation is kept (`linear.SequenceShardInput`)
                  leave: reduce-scatter to the sequence (all-gather of the gradient)
                  (`--sp-save-gathered` keeps the gathered input instead: TP's traffic exactly, more memory)
 
@@ -28,96 +29,16 @@ over the tp group before the data-parallel reduction (the engines do it; see `pa
 
 from __future__ import annotations
 
+import fnmatch
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from llmpar.comm import Comm
-from llmpar.parallel.tp_mappings import (all_gather_sequence, copy_to_tp, gather_from_sequence, reduce_from_tp,
-                                         reduce_scatter_to_sequence)
-
-
-class _SequenceInput:
-    """A sequence shard entering a group of column-parallel layers under SP; gathered again, once, in backward."""
-
-    def __init__(self, shard: torch.Tensor, comm: Comm, users: int):
-        self.shard, self.comm, self.users = shard, comm, users
-        self._pending = self._full = None
-
-    def start(self) -> None:
-        """Start gathering (the first user in backward); it travels while the input gradient is computed."""
-        if self._full is None and self._pending is None:
-            self._pending = all_gather_sequence(self.shard, self.comm, async_op=True)
-
-    def full(self) -> torch.Tensor:
-        self.start()
-        if self._full is None:
-            self._full, self._pending = self._pending(), None
-        return self._full
-
-    def release(self) -> None:
-        self.users -= 1
-        if self.users == 0:
-            self._full = self.shard = None
-
-
-class _LinearOnSequenceShard(torch.autograd.Function):
-    """y = x_full W^T + b, saving only the sequence shard of x_full (gathered again for dW)."""
-
-    @staticmethod
-    def forward(ctx, x_full, weight, bias, entry):
-        ctx.save_for_backward(entry.shard, weight)
-        ctx.entry, ctx.has_bias = entry, bias is not None
-        return F.linear(x_full, weight, bias)
-
-    @staticmethod
-    def backward(ctx, grad):
-        _, weight = ctx.saved_tensors
-        ctx.entry.start()
-        # In the gradient's precision: under bf16 autocast the forward matmul ran in bf16, and so does this.
-        grad_input = grad @ weight.to(grad.dtype)
-        x_full = ctx.entry.full()
-        ctx.entry.release()
-        grad_weight = grad.flatten(0, -2).t() @ x_full.flatten(0, -2).to(grad.dtype)
-        grad_bias = grad.flatten(0, -2).sum(0) if ctx.has_bias else None
-        return grad_input, grad_weight, grad_bias, None
-
-
-class ColumnParallelLinear(nn.Module):
-    """A Linear whose output features are split across the tp group; its input is already in the region."""
-
-    def __init__(self, full: nn.Linear, rank: int, size: int, weight: nn.Parameter | None = None):
-        super().__init__()
-        k = full.out_features // size
-        self.in_features, self.out_features = full.in_features, k
-        self.weight = weight if weight is not None else nn.Parameter(full.weight.detach()[rank * k:(rank + 1) * k].clone())
-        self.bias = nn.Parameter(full.bias.detach()[rank * k:(rank + 1) * k].clone()) if full.bias is not None else None
-        self.entry: _SequenceInput | None = None  # set when the input arrives sequence-parallel
-        self.matmul = F.linear  # replaced by the zero-bubble schedule's deferred-weight-gradient version
-
-    def forward(self, x):
-        if self.entry is not None and torch.is_grad_enabled():
-            entry, self.entry = self.entry, None
-            return _LinearOnSequenceShard.apply(x, self.weight, self.bias, entry)
-        return self.matmul(x, self.weight, self.bias)
-
-
-class RowParallelLinear(nn.Module):
-    """A Linear whose input features are split across the tp group; sums the partial outputs (leaves the region)."""
-
-    def __init__(self, full: nn.Linear, rank: int, size: int, comm: Comm, sequence_parallel: bool):
-        super().__init__()
-        k = full.in_features // size
-        self.in_features, self.out_features = k, full.out_features
-        self.weight = nn.Parameter(full.weight.detach()[:, rank * k:(rank + 1) * k].clone())
-        self.bias = nn.Parameter(full.bias.detach().clone()) if full.bias is not None else None  # replicated
-        self.comm, self.sequence_parallel = comm, sequence_parallel
-        self.matmul = F.linear
-
-    def forward(self, x):
-        y = self.matmul(x, self.weight, None)
-        y = reduce_scatter_to_sequence(y, self.comm) if self.sequence_parallel else reduce_from_tp(y, self.comm)
-        return y + self.bias if self.bias is not None else y
+from llmpar.parallel import tp_plan
+from llmpar.parallel.linear import ParallelLinear, SequenceShardInput, use_parallel_linears
+from llmpar.parallel.tp_mappings import copy_to_tp, gather_from_sequence, reduce_from_tp, reduce_scatter_to_sequence
 
 
 class VocabParallelEmbedding(nn.Module):
@@ -188,9 +109,6 @@ class TensorParallel:
         # How each split parameter was cut: (dim, start, real length, global length) in the global tensor.
         self.cuts: dict[nn.Parameter, tuple[int, int, int, int]] = {}
 
-    def cut(self, param: nn.Parameter, dim: int, start: int, length: int, total: int) -> None:
-        self.cuts[param] = (dim, start, max(0, min(length, total - start)), total)
-
     def cross_entropy_sum(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Summed token cross-entropy of (B, T, V or V/t) logits."""
         if self.size == 1:
@@ -210,26 +128,24 @@ class TensorParallel:
         return parts.movedim(0, -2).flatten(-2)[..., : self.vocab_size]
 
 
-def _enter_region(module: nn.Module, columns: list[ColumnParallelLinear], comm: Comm, sequence_parallel: bool,
-                  save_gathered: bool):
+def _enter_region(module: nn.Module, comm: Comm, sequence_parallel: bool, save_gathered: bool) -> None:
     """A forward pre-hook: the module's first argument enters the tensor-parallel region once for all its
     column-parallel layers."""
     def hook(mod, args):
         x, rest = args[0], args[1:]
         if not sequence_parallel:
             return (copy_to_tp(x, comm), *rest)
-        if torch.is_grad_enabled() and not save_gathered:
-            entry = _SequenceInput(x.detach(), comm, users=len(columns))
-            for column in columns:
-                column.entry = entry
-        return (gather_from_sequence(x, comm), *rest)
+        gathered = gather_from_sequence(x, comm)
+        if torch.is_grad_enabled() and not save_gathered:  # the column layers save the shard, not `gathered`
+            SequenceShardInput(x.detach(), comm).attach(gathered)
+        return (gathered, *rest)
     module.register_forward_pre_hook(hook)
 
 
 def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
                           save_gathered: bool = False) -> TensorParallel:
-    """Split the plain model's layers across the mesh's tp axis, in place. The weights are cut from the full,
-    seeded ones, so the model is the single-process model, distributed.
+    """Split the plain model's layers across the mesh's tp axis, in place, as `tp_plan.TP_PLAN` says. The weights
+    are cut from the full, seeded ones, so the model is the single-process model, distributed.
 
     `save_gathered` (with SP): the column-parallel layers keep their all-gathered input for backward instead of
     gathering it again: SP then moves exactly what TP alone moves, and holds two full-sequence activations per
@@ -237,45 +153,51 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
     cfg = model.cfg
     tp = TensorParallel(comm, cfg.vocab_size, sequence_parallel)
     if tp.size == 1:
+        use_parallel_linears(model)
         return tp
     r, n, sp = tp.rank, tp.size, sequence_parallel
-
-    model.tok_emb = VocabParallelEmbedding(model.tok_emb, r, n, comm, sp)
-    tp.cut(model.tok_emb.weight, 0, model.tok_emb.start, model.tok_emb.rows, cfg.vocab_size)
-    if model.pos_emb is not None:
-        tp.replicated.add(model.pos_emb.weight)
-        if sp:  # each rank adds the positions of its own part of the sequence
-            model.pos_emb.register_forward_hook(lambda m, args, out: out.chunk(n, dim=0)[r])
-    for block in model.layers.values():
-        attn, mlp = block.attn, block.mlp
-        attn.wq, attn.wk, attn.wv = (ColumnParallelLinear(lin, r, n) for lin in (attn.wq, attn.wk, attn.wv))
-        attn.wo = RowParallelLinear(attn.wo, r, n, comm, sp)
-        _enter_region(attn, [attn.wq, attn.wk, attn.wv], comm, sp, save_gathered)
-        columns = ["w1", "w3"] if hasattr(mlp, "w3") else ["w1"]
-        for name in columns:
-            setattr(mlp, name, ColumnParallelLinear(getattr(mlp, name), r, n))
-        mlp.w2 = RowParallelLinear(mlp.w2, r, n, comm, sp)
-        _enter_region(mlp, [getattr(mlp, name) for name in columns], comm, sp, save_gathered)
-        for column in [attn.wq, attn.wk, attn.wv] + [getattr(mlp, name) for name in columns]:
-            for param in (column.weight, column.bias):
-                if param is not None:
-                    tp.cut(param, 0, r * column.out_features, column.out_features, n * column.out_features)
-        for row in (attn.wo, mlp.w2):
-            tp.cut(row.weight, 1, r * row.in_features, row.in_features, n * row.in_features)
-        tp.replicated.update(block.attn_norm.parameters())
-        tp.replicated.update(block.mlp_norm.parameters())
-        tp.replicated.update(p for p in (attn.wo.bias, mlp.w2.bias) if p is not None)
-    tp.replicated.update(model.norm.parameters())
+    modules = dict(model.named_modules())
+    for name, module in modules.items():  # the plan's layers, replaced
+        kind = tp_plan.style(name)
+        if kind is None or name == "head":
+            continue
+        parent, _, leaf = name.rpartition(".")
+        owner = modules[parent] if parent else model
+        if kind == "vocab":
+            setattr(owner, leaf, VocabParallelEmbedding(module, r, n, comm, sp))
+        else:
+            setattr(owner, leaf, ParallelLinear.split(module, kind, r, n, comm, sp))
     w = model.head.weight
     padded_head = nn.Linear(cfg.d_model, model.tok_emb.rows * n, bias=False, dtype=w.dtype, device=w.device)
     with torch.no_grad():  # the head over the padded vocabulary: the padding rows are zero
         padded_head.weight.zero_()
         padded_head.weight[: cfg.vocab_size] = w
     tied = model.tok_emb.weight if cfg.tie_embeddings else None
-    model.head = ColumnParallelLinear(padded_head, r, n, weight=tied)
-    if tied is None:
-        tp.cut(model.head.weight, 0, model.tok_emb.start, model.tok_emb.rows, cfg.vocab_size)
-    _enter_region(model.head, [model.head], comm, sp, save_gathered)
+    model.head = ParallelLinear.split(padded_head, "column", r, n, comm, sp, weight=tied)
+    use_parallel_linears(model)  # (none left with our models; a layer the plan does not name stays whole)
+    for name, module in model.named_modules():  # where the columns' input enters the region
+        for pattern, _ in tp_plan.REGIONS:
+            if fnmatch.fnmatchcase(name, pattern):
+                _enter_region(module, comm, sp, save_gathered)
+    if model.pos_emb is not None and sp:  # each rank adds the positions of its own part of the sequence
+        model.pos_emb.register_forward_hook(lambda m, args, out: out.chunk(n, dim=0)[r])
+    for name, param in model.named_parameters(remove_duplicate=True):
+        global_name = "tok_emb.weight" if param is model.tok_emb.weight else name
+        dim = tp_plan.split_dim(global_name)
+        if dim is None:
+            tp.replicated.add(param)
+            continue
+        if tp_plan.style(global_name.rpartition(".")[0]) == "vocab":
+            total = cfg.vocab_size
+        else:
+            total = param.shape[dim] * n
+        tp.cuts[param] = tp_plan.shard(global_name, _with(param.shape, dim, total), cfg.vocab_size, n, r) + (total,)
     if sp:
         tp.partial_grads = set(tp.replicated)
     return tp
+
+
+def _with(shape, dim: int, size: int) -> list[int]:
+    out = list(shape)
+    out[dim] = size
+    return out

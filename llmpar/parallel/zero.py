@@ -62,11 +62,11 @@ def sharded_squares(holders, skip: set) -> torch.Tensor:
 
 class ShardedOptimizer(DataParallelEngine):
     def __init__(self, model: nn.Module, comm: Comm, stage: int, lr: float, weight_decay: float,
-                 skip_in_norm=frozenset(), partial_grads=None, bucket_bytes: int = BUCKET_BYTES):
+                 skip_in_norm=frozenset(), partial_grads=None, bucket_bytes: int = BUCKET_BYTES, axis: str = "dp"):
         assert stage in (1, 2)
-        self.comm, self.stage = comm, stage
-        self.skip_in_norm, self.partial_grads = set(skip_in_norm), dict(partial_grads or {})
-        n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
+        super().__init__(comm, axis, skip_in_norm, partial_grads)
+        self.stage = stage
+        n, rank = comm.mesh.size(axis), comm.mesh.rank_in(axis)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]
         # A parameter summed across pipeline stages gets a bucket of its own, laid out alike on both stages, so
         # that its gradient shards can be summed element for element at the end of the step.
@@ -80,7 +80,7 @@ class ShardedOptimizer(DataParallelEngine):
             if stage == 1:
                 b = self.buckets[self._bucket_of[p]]
                 p.grad = b.grad_views[b.index[p]]
-            p.register_post_accumulate_grad_hook(self._on_grad_ready)
+        self.hook_grad_ready(self.params, self._on_grad_ready)
         shards = [b.shard for b in self.buckets]
         if stage == 1:
             for b in self.buckets:
@@ -129,11 +129,12 @@ class ShardedOptimizer(DataParallelEngine):
         if i > 0:  # one reduce-scatter in flight at a time (each holds a bucket-sized buffer in the backend)
             self._retire(self.buckets[i - 1])
         if self.stage == 1:  # in place: this rank's slice of the bucket receives the sum of every rank's slice
-            b.handle = self.comm.reduce_scatter(b.grad_shard, b.grad, "dp", async_op=True)
+            b.handle = self.comm.reduce_scatter(b.grad_shard, b.grad, self.axis, async_op=True)
         else:
             if b.staging is None:  # no parameter of this bucket got a gradient
                 b.staging = torch.zeros_like(b.flat.full)
-            b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo: b.flat.hi], b.staging, "dp", async_op=True)
+            b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo: b.flat.hi], b.staging, self.axis,
+                                                async_op=True)
 
     def _retire(self, b: _Bucket) -> None:
         """Wait for a bucket's reduce-scatter; in stage 2, add the result to the gradient shard, free staging."""
@@ -160,13 +161,13 @@ class ShardedOptimizer(DataParallelEngine):
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         shards = [b.grad_shard for b in self.buckets]
-        norm = global_norm(sharded_squares(self.buckets, self.skip_in_norm), self.comm, ("dp", *self.norm_axes))
+        norm = global_norm(sharded_squares(self.buckets, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 
     def step(self, lr: float) -> None:
         super().step(lr)  # each rank updates its shards, which are views of its buckets
-        handles = [self.comm.all_gather(b.flat.full, b.shard, "dp", async_op=True) for b in self.buckets]
+        handles = [self.comm.all_gather(b.flat.full, b.shard, self.axis, async_op=True) for b in self.buckets]
         for h in handles:
             h.wait()
 
@@ -174,7 +175,7 @@ class ShardedOptimizer(DataParallelEngine):
         out = {}
         for b in self.buckets:
             state = self.optimizer.state[b.shard]
-            gathered = {k: gather_flat(b.flat, state[k], self.comm) for k in self.STATE_KEYS}
+            gathered = {k: gather_flat(b.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(b.flat.params):
                 out[p] = {"param": p.detach(), **{k: gathered[k][i] for k in self.STATE_KEYS}}
         return out

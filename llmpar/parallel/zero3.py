@@ -67,9 +67,9 @@ def sharding_units(model: nn.Module) -> list[tuple[str, list[nn.Module]]]:
 
 class FullySharded(DataParallelEngine):
     def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                 partial_grads=None):
-        self.comm, self.skip_in_norm, self.partial_grads = comm, set(skip_in_norm), dict(partial_grads or {})
-        n, rank = comm.mesh.size("dp"), comm.mesh.rank_in("dp")
+                 partial_grads=None, axis: str = "dp"):
+        super().__init__(comm, axis, skip_in_norm, partial_grads)
+        n, rank = comm.mesh.size(axis), comm.mesh.rank_in(axis)
         owner: dict[nn.Parameter, _Unit] = {}
         self.units: list[_Unit] = []
         solo = set(self.cross_stage())  # summed across pipeline stages: a unit of its own, laid out alike on both
@@ -88,11 +88,17 @@ class FullySharded(DataParallelEngine):
         self.position = {u: i for i, u in enumerate(self.units)}
         self._unit_of = owner
         self._cross_units = [u for u in self.units if u.params[0] in solo]
-        for i, unit in enumerate(self.units):
-            unit.modules[0].register_forward_pre_hook(lambda m, args, u=unit: self._before_forward(u))
-            unit.modules[-1].register_forward_hook(lambda m, args, out, u=unit: self._after_forward(u, out))
-        for p in owner:
-            p.register_post_accumulate_grad_hook(self._on_grad_ready)
+        # The units whose forward a module starts, and those it ends (a unit split in two shares its modules).
+        self._starts: dict[nn.Module, list[_Unit]] = {}
+        self._ends: dict[nn.Module, list[_Unit]] = {}
+        for unit in self.units:
+            self._starts.setdefault(unit.modules[0], []).append(unit)
+            self._ends.setdefault(unit.modules[-1], []).append(unit)
+        for module in self._starts:
+            self.hook_module(module, before=self._before_module)
+        for module in self._ends:
+            self.hook_module(module, after=self._after_module)
+        self.hook_grad_ready(list(owner), self._on_grad_ready)
         # Reduce-scatters are started in reverse forward order, the order the backward pass completes units.
         self.order = InOrder(len(self.units), lambda k: self._launch_reduce(self.units[-1 - k]))
         self._reducing: list[_Unit] = []  # units whose reduce-scatter is in flight, oldest first
@@ -104,7 +110,7 @@ class FullySharded(DataParallelEngine):
         if unit.flat.is_materialized or unit.gather_handle is not None:
             return
         unit.flat.materialize()
-        unit.gather_handle = self.comm.all_gather(unit.flat.full, unit.shard, "dp", async_op=True)
+        unit.gather_handle = self.comm.all_gather(unit.flat.full, unit.shard, self.axis, async_op=True)
 
     def _gather(self, unit: _Unit) -> None:
         self._start_gather(unit)
@@ -122,6 +128,14 @@ class FullySharded(DataParallelEngine):
         return [unit, *unit.uses]
 
     # Forward.
+    def _before_module(self, module: nn.Module, args) -> None:
+        for unit in self._starts[module]:
+            self._before_forward(unit)
+
+    def _after_module(self, module: nn.Module, args, out) -> None:
+        for unit in self._ends[module]:
+            self._after_forward(unit, out)
+
     def _before_forward(self, unit: _Unit) -> None:
         for u in self._with_uses(unit):
             self._gather(u)
@@ -133,7 +147,8 @@ class FullySharded(DataParallelEngine):
     def _after_forward(self, unit: _Unit, out) -> None:
         if torch.is_grad_enabled() and isinstance(out, torch.Tensor) and out.requires_grad:
             if unit.gather_for_backward or unit.uses:
-                out.register_hook(lambda grad, u=unit: self._before_backward(u))
+                before_backward = self._weak(self._before_backward)
+                out.register_hook(lambda grad, u=unit: before_backward(u))
         for u in self._with_uses(unit):
             self._free(u)
 
@@ -165,7 +180,8 @@ class FullySharded(DataParallelEngine):
         if unit.grad_buffer is None:  # no parameter of the unit got a gradient
             unit.grad_buffer = self._grad_buffer(unit)
         lo, hi = unit.flat.lo, unit.flat.hi
-        unit.reduce_handle = self.comm.reduce_scatter(unit.grad_buffer[lo:hi], unit.grad_buffer, "dp", async_op=True)
+        unit.reduce_handle = self.comm.reduce_scatter(unit.grad_buffer[lo:hi], unit.grad_buffer, self.axis,
+                                                       async_op=True)
         # One reduce-scatter in flight at a time: the previous unit's has had this unit's backward to finish.
         while self._reducing:
             self._retire(self._reducing.pop(0))
@@ -185,6 +201,7 @@ class FullySharded(DataParallelEngine):
             u.grad_shard = u.shard.grad = None
 
     def start_micro_batch(self, last: bool) -> None:
+        self._summed = set()
         self.order.reset()
         self._reducing: list[_Unit] = []
         for u in self.units:
@@ -203,7 +220,7 @@ class FullySharded(DataParallelEngine):
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         shards = [u.grad_shard for u in self.units]
-        norm = global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, ("dp", *self.norm_axes))
+        norm = global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 
@@ -211,8 +228,8 @@ class FullySharded(DataParallelEngine):
         out = {}
         for u in self.units:
             state = self.optimizer.state[u.shard]
-            params = gather_flat(u.flat, u.shard, self.comm)
-            gathered = {k: gather_flat(u.flat, state[k], self.comm) for k in self.STATE_KEYS}
+            params = gather_flat(u.flat, u.shard, self.comm, self.axis)
+            gathered = {k: gather_flat(u.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(u.params):
                 out[p] = {"param": params[i], **{k: gathered[k][i] for k in self.STATE_KEYS}}
         return out

@@ -18,27 +18,34 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import TYPE_CHECKING
 
 import torch
 
-from llmpar.comm import Comm
-from llmpar.pipeline.schedules import Action, Schedule
-from llmpar.pipeline.stages import Chunk
-from llmpar.pipeline.zero_bubble import DeferredWeightGrads
+from llmpar.pipeline.schedules import Action
+
+if TYPE_CHECKING:
+    from llmpar.parallel.parallelize import ParallelModel
 
 
 class PipelineExecutor:
-    def __init__(self, schedule: Schedule, rank: int, chunks: list[Chunk], comm: Comm, engine, loss_fn,
-                 activation_shape: tuple, dtype: torch.dtype, device: torch.device, autocast, meter,
-                 deferred: DeferredWeightGrads | None = None, sequence_shards: int = 1):
-        self.schedule, self.rank, self.comm, self.engine = schedule, rank, comm, engine
-        self.chunks = {c.index: c for c in chunks}
-        self.loss_fn, self.shape, self.dtype, self.device = loss_fn, activation_shape, dtype, device
-        self.autocast, self.meter, self.deferred = autocast, meter, deferred
-        self.sequence_shards = sequence_shards  # tp under sequence parallelism: activations hold 1/tp of it
-        actions = schedule.ranks[rank]
-        grad_actions = [k for k, a in enumerate(actions) if a.kind == ("W" if deferred else "B")]
-        self._last_grad_action = grad_actions[-1]  # where the data-parallel reduction of the step happens
+    """Runs `pm`'s schedule on this rank. `micro_batch_shape`: (micro-batch size, sequence length)."""
+
+    def __init__(self, pm: ParallelModel, micro_batch_shape: tuple[int, int], dtype: torch.dtype, autocast):
+        self.schedule, self.comm, self.engine = pm.schedule, pm.comm, pm.engine
+        self.rank = pm.mesh.coords["pp"]
+        self.chunks = {c.index: c for c in pm.chunks}
+        self.loss_fn, self.dtype, self.device = pm.tp.cross_entropy_sum, dtype, pm.device
+        self.autocast, self.meter, self.deferred = autocast, pm.meter, pm.deferred
+        # tp under sequence parallelism: the activations between stages hold 1/tp of the sequence
+        self.sequence_shards = pm.tp.size if pm.tp.sequence_parallel else 1
+        b, seq = micro_batch_shape
+        self.shape = (b, seq // self.sequence_shards, pm.model.cfg.d_model)
+        actions = self.schedule.ranks[self.rank]
+        # The engine's calls (llmpar.parallel.engine): every backward computation (B; under zero bubble, B and W)
+        # is bracketed; the last one that computes weight gradients completes the step's gradient.
+        grad_actions = [k for k, a in enumerate(actions) if a.kind == ("W" if self.deferred else "B")]
+        self._last_grad_action = grad_actions[-1]
 
     def run(self, micro_batch, tokens_per_step: int) -> tuple[torch.Tensor, list[tuple]]:
         """One optimizer step's forward and backward passes. `micro_batch(i)` gives micro-batch i's inputs and
@@ -63,10 +70,8 @@ class PipelineExecutor:
                     loss = self._forward(a, chunk, x, micro_batch, tokens_per_step, inputs, outputs)
                     if loss is not None:
                         loss_sum += loss
-                elif a.kind == "B":
-                    self._backward(a, chunk, g, outputs, k)
                 else:
-                    self._weights(a, k)
+                    self._gradients(a, k, chunk, g, outputs)
                 timeline.append((a.kind, a.micro, a.chunk, t0 - start, time.perf_counter() - start))
         # The step's last reductions, once every transfer is posted: a sum across stages (a tied embedding) must
         # not wait inside a backward pass for a stage that waits for this one's gradient.
@@ -96,22 +101,22 @@ class PipelineExecutor:
         outputs[a.micro, a.chunk] = out
         return out.detach().double() if chunk.last else None
 
-    def _backward(self, a, chunk, grad, outputs, k):
+    def _gradients(self, a, k, chunk, grad, outputs) -> None:
+        """A B (the backward pass; under zero bubble, without the linear layers' weight gradients) or a W (those
+        weight gradients), inside the engine's calls. Under zero bubble a B leaves what its gradients started
+        for the W that follows, which ends the micro-batch."""
         last = k == self._last_grad_action
         self.engine.start_micro_batch(last)
-        out = outputs.pop((a.micro, a.chunk))
-        if chunk.last:
-            out.backward()
+        if a.kind == "W":
+            self.deferred.apply(a.micro, a.chunk)
         else:
-            torch.autograd.backward(out, grad)
-        if not self.deferred and not last:
-            self.engine.end_micro_batch(False)
-
-    def _weights(self, a, k):
-        last = k == self._last_grad_action
-        self.engine.start_micro_batch(last)
-        self.deferred.apply(a.micro, a.chunk)
-        if not last:
+            out = outputs.pop((a.micro, a.chunk))
+            if chunk.last:
+                out.backward()
+            else:
+                torch.autograd.backward(out, grad)
+        ends = a.kind == "W" or not self.deferred
+        if ends and not last:  # the last one ends with the step, once every transfer is posted (run)
             self.engine.end_micro_batch(False)
 
     def forward_only(self, tokens: torch.Tensor, targets: torch.Tensor | None = None) -> torch.Tensor | None:

@@ -2,36 +2,22 @@
 
 A linear layer's backward computes two things: the gradient of its input (needed at once by the layer before,
 and by the previous pipeline stage) and the gradient of its weight (needed by nobody until the optimizer
-step). During a B action the linear layers compute only the first, and keep (input, output gradient) for
-later; the W action computes dW = dYᵀX from them and hands it to autograd's accumulator of the weight, so the
-data-parallel hooks see it as they would any gradient. Other parameters (norms, biases, embeddings) are small
-and get their gradients in B.
+step). During a B action every linear layer (`llmpar.parallel.linear`: plain, column- and row-parallel alike)
+computes only the first, and keeps its input and output gradient for later; the W action computes dW = dYᵀX
+from them and hands it to autograd's accumulator of the weight, so the data-parallel hooks see it as they
+would any gradient. Other parameters (norms, biases, embeddings) are small and get their gradients in B.
+
+Under sequence parallelism a column layer keeps only its input's sequence shard; W gathers the whole input
+again, as the B of a layer that does not defer would.
 """
 
 from __future__ import annotations
 
 import contextlib
-import types
 
-import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-
-class _DeferredLinear(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, weight, bias, store):
-        ctx.save_for_backward(x, weight)
-        ctx.store, ctx.weight, ctx.has_bias = store, weight, bias is not None
-        return F.linear(x, weight, bias)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
-        dt = grad.dtype  # under bf16 autocast, the matmuls of backward run in bf16 as autocast's would
-        ctx.store.append((ctx.weight, ctx.store.meter.track(x), ctx.store.meter.track(grad)))
-        grad_bias = grad.flatten(0, -2).sum(0) if ctx.has_bias else None
-        return grad @ weight.to(dt), None, grad_bias, None
+from llmpar.parallel.linear import deferring, weight_grad
 
 
 class _Store(list):
@@ -42,40 +28,31 @@ class _Store(list):
         super().__init__()
         self.meter = meter
 
+    def defer(self, weight: nn.Parameter, source, grad) -> None:
+        x = source.shard if hasattr(source, "shard") else source.full()
+        self.append((weight, source, self.meter.track(x), self.meter.track(grad)))
+
 
 class DeferredWeightGrads:
     """Collects, per (micro-batch, chunk), the weight gradients the linear layers of the rank defer."""
 
-    def __init__(self, model: nn.Module, meter):
+    def __init__(self, meter):
         self.meter = meter
         self._stores: dict = {}
-        self._current = None
-        for module in model.modules():
-            if isinstance(module, nn.Linear):
-                module.forward = types.MethodType(
-                    lambda mod, x: self._linear(x, mod.weight, mod.bias), module)
-            elif hasattr(module, "matmul"):  # tensor-parallel layers
-                module.matmul = self._linear
-
-    def _linear(self, x, weight, bias):
-        if self._current is None or not torch.is_grad_enabled():
-            return F.linear(x, weight, bias)
-        return _DeferredLinear.apply(x, weight, bias, self._current)
+        self.applied: set[nn.Parameter] = set()  # the weights whose gradients a W has computed (tests read it)
 
     @contextlib.contextmanager
     def collect(self, micro: int, chunk: int):
         """Linear layers run during this forward defer their weight gradients to (micro, chunk)'s W."""
-        self._current = self._stores.setdefault((micro, chunk), _Store(self.meter))
-        try:
+        with deferring(self._stores.setdefault((micro, chunk), _Store(self.meter))):
             yield
-        finally:
-            self._current = None
 
     def apply(self, micro: int, chunk: int) -> None:
         """The W action: compute and accumulate the deferred weight gradients of (micro, chunk)."""
         store = self._stores.pop((micro, chunk))
         while store:
-            weight, x, grad = store.pop(0)
-            x, grad = x.tensor, grad.tensor
-            dw = grad.flatten(0, -2).t() @ x.flatten(0, -2).to(grad.dtype)
+            weight, source, _, grad = store.pop(0)
+            dw = weight_grad(grad.tensor, source.full())
+            source.release()
+            self.applied.add(weight)
             weight.backward(dw.to(weight.dtype))  # through the weight's accumulator: its hooks fire

@@ -25,31 +25,26 @@ from llmpar.checkpoint.ownership import restart_count
 from llmpar.checkpoint.state import (
     AsyncSaver,
     load_optimizer,
-    load_weights,
-    placements,
     save,
 )
 from llmpar.comm import Comm
 from llmpar.config import TrainConfig
 from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
 from llmpar.errors import TrainingError, UserError
-from llmpar.mesh import Mesh
+from llmpar.mesh import TRAFFIC_AXES, Mesh
 from llmpar.model import build_model
-from llmpar.parallel import data_parallel
-from llmpar.parallel.tensor_parallel import apply_tensor_parallel
+from llmpar.parallel.parallelize import parallelize
 from llmpar.pipeline.executor import PipelineExecutor
-from llmpar.pipeline.schedules import make_schedule
-from llmpar.pipeline.stages import split_model
-from llmpar.pipeline.zero_bubble import DeferredWeightGrads
+from llmpar.train.faults import injected_fault
 from llmpar.train.lr import lr_at
 from llmpar.train.metrics import (
     MetricsWriter,
-    SavedTensorMeter,
     peak_flops,
     peak_memory_bytes,
     unique_bytes,
 )
 from llmpar.train.preempt import Preempted, requested
+from llmpar.train.report import Progress, print_summary
 from llmpar.watchdog import Watchdog, default_store
 
 PARAM_DTYPES = {"fp32": torch.float32, "bf16": torch.float32, "fp64": torch.float64}  # bf16: fp32 master weights
@@ -93,36 +88,24 @@ class Trainer:
             raise UserError(f"--data holds {len(tokens)} tokens, too few for one training and one validation "
                             f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
 
-        # The plain model, with the single-process weights; then the transformations, in order: TP, the pipeline
-        # split, DP/ZeRO.
+        # The plain model, with the single-process weights; then the transformations, in order (llmpar.parallel.
+        # parallelize): TP, the pipeline split (where a checkpoint's or a Hugging Face model's weights are read,
+        # each rank its own slices, any layout), DP/ZeRO.
         self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
-        self.tp = apply_tensor_parallel(self.model, self.comm, cfg.sequence_parallel, cfg.sp_save_gathered)
-        p, pp_rank = cfg.pp, self.mesh.coords["pp"]
-        v = cfg.virtual_stages if cfg.schedule == "interleaved" else 1
-        chunks = split_model(self.model, pp_rank, p, v, cfg.seq_len)
-        self.schedule = make_schedule(cfg.schedule, p, cfg.micro_batches, v)
-        # Starting from a checkpoint or a Hugging Face model: this rank's slices of the weights, any layout.
-        self.placements = placements(self.model, self.tp, self.mesh)
         self.start_step, weights = 0, None
         self.resumed_from = None
         if cfg.resume or cfg.init:
             _, weights = open_weights(cfg.resume or cfg.init)
-            load_weights(weights, self.placements)
             if cfg.resume:
                 self.resumed_from = weights
-        skip, partial = self._shared_parameters(chunks)
-        self.engine = data_parallel(self.model, self.comm, cfg.zero, cfg.lr, cfg.weight_decay,
-                                    skip_in_norm=skip, partial_grads=partial)
+        self.parallel = parallelize(self.model, self.mesh, self.comm, cfg, self.device, weights)
+        self.engine = self.parallel.engine
         if cfg.resume:
-            load_optimizer(weights, self.engine, self.placements)
+            load_optimizer(weights, self.engine, self.parallel.placements)
             self.start_step = weights.step
-        self.meter = SavedTensorMeter(self.model.parameters())  # after the engine: it may move the parameters
-        deferred = DeferredWeightGrads(self.model, self.meter) if cfg.schedule == "zb" else None
-        seq = cfg.seq_len // cfg.tp if cfg.sequence_parallel else cfg.seq_len
-        self.executor = PipelineExecutor(self.schedule, pp_rank, chunks, self.comm, self.engine,
-                                         self.tp.cross_entropy_sum, (cfg.micro_batch_size, seq, cfg.model_cfg.d_model),
-                                         PARAM_DTYPES[cfg.dtype], self.device, self.autocast, self.meter, deferred,
-                                         sequence_shards=cfg.tp if cfg.sequence_parallel else 1)
+        self.executor = PipelineExecutor(self.parallel, (cfg.micro_batch_size, cfg.seq_len), PARAM_DTYPES[cfg.dtype],
+                                         self.autocast)
+        p, pp_rank = cfg.pp, self.mesh.coords["pp"]
         # The loss is computed on the last stage, by every rank of its tp group: counted on one.
         self.owns_loss = self.mesh.coords["tp"] == 0 and pp_rank == p - 1
         # Collective forwards (ZeRO-3's gathers, TP's reductions, the pipeline): every rank takes part in sampling.
@@ -130,22 +113,6 @@ class Trainer:
         self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
         self.peak = peak_flops(self.device, cfg.dtype)
         self.flops_per_token = cfg.model_cfg.flops_per_token(cfg.seq_len)
-
-    def _shared_parameters(self, chunks) -> tuple[set, dict]:
-        """Which gradients are partial sums to add over an axis, and which parameters another rank counts in the
-        gradient norm: tp-replicated norms (SP makes their gradients partial), and a tied embedding split
-        between the first and the last pipeline stage."""
-        skip = set(self.tp.replicated) if self.mesh.coords["tp"] != 0 else set()
-        # In the model's parameter order, the same on every rank: their sums are collectives.
-        partial = {param: ("tp",) for param in self.model.parameters() if param in self.tp.partial_grads}
-        if self.cfg.pp > 1 and self.cfg.model_cfg.tie_embeddings:
-            first, last = chunks[0].first, chunks[-1].last
-            if first or last:
-                tied = self.model.tok_emb.weight if first else self.model.head.weight
-                partial[tied] = partial.get(tied, ()) + ("pp_ends",)
-                if last and not first:
-                    skip.add(tied)
-        return skip, partial
 
     def autocast(self):
         if self.cfg.dtype == "bf16":
@@ -158,7 +125,7 @@ class Trainer:
         start = time.perf_counter()
         lr = lr_at(step + 1, lr=cfg.lr, warmup=cfg.warmup, steps=cfg.steps, schedule=cfg.lr_schedule)
         self.engine.zero_grad()
-        self.meter.reset_peak()
+        self.parallel.meter.reset_peak()
         dp_rank = self.mesh.coords["dp"]
 
         def micro_batch(i):
@@ -178,15 +145,15 @@ class Trainer:
         comm, timeline = m["comm"], m["timeline"]
         span = timeline[-1][4] if timeline else 0.0  # from the step's start to this rank's last computation
         # The last entry: whether this rank was asked to stop (preemption); any rank's request stops them all.
-        per_rank = torch.tensor([m["step_time_s"], comm["dp"], comm["tp"], comm["pp"],
-                                 unique_bytes(self.engine.held_tensors()), self.meter.peak,
+        per_rank = torch.tensor([m["step_time_s"], *(comm[axis] for axis in TRAFFIC_AXES),
+                                 unique_bytes(self.engine.held_tensors()), self.parallel.meter.peak,
                                  peak_memory_bytes(self.device), span, float(requested() is not None)],
                                 dtype=torch.float64, device=self.device)
         busy = sum(end - begin for _, _, _, begin, end in timeline)
         summed = torch.stack([m["loss_part"], torch.tensor(busy, dtype=torch.float64, device=self.device)])
         self.comm.all_reduce(per_rank, "world", op="max")
         self.comm.all_reduce(summed, "world", op="sum")
-        step_time, c_dp, c_tp, c_pp, state, act, peak, span, self.stop_requested = per_rank.tolist()
+        step_time, *traffic, state, act, peak, span, self.stop_requested = per_rank.tolist()
         loss, busy = summed.tolist()
         tokens_per_s = self.tokens_per_step / step_time
         # The pipeline's idle share: compute time of all ranks over (ranks × the longest rank's span).
@@ -195,7 +162,7 @@ class Trainer:
             "step": step + 1, "loss": float(loss), "grad_norm": m["grad_norm"], "lr": m["lr"],
             "tokens": self.tokens_per_step, "step_time_s": step_time, "tokens_per_s": tokens_per_s,
             "mfu": (self.flops_per_token * tokens_per_s / self.cfg.world_size / self.peak) if self.peak else None,
-            "comm_bytes": {"dp": int(c_dp), "tp": int(c_tp), "pp": int(c_pp)},
+            "comm_bytes": {axis: int(b) for axis, b in zip(TRAFFIC_AXES, traffic)},
             "model_state_bytes": int(state), "activation_bytes": int(act), "peak_mem_bytes": int(peak),
             "bubble_fraction": bubble, "layout": self.cfg.layout(),
             **({"timeline": self.gather_timeline(timeline)} if self.cfg.pp > 1 else {}),
@@ -252,7 +219,7 @@ class Trainer:
             next_id = torch.zeros(1, dtype=torch.int64, device=self.device)
             if out is not None:
                 # Only ids the tokenizer can decode: a model's vocabulary may be padded beyond the tokenizer's.
-                logits = self.tp.full_logits(out)[0, n - 1, :self.tokenizer.vocab_size].float()
+                logits = self.parallel.tp.full_logits(out)[0, n - 1, :self.tokenizer.vocab_size].float()
                 next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
             self.comm.broadcast(next_id, "pp", src_index=self.cfg.pp - 1, count=False)
             ids = torch.cat([ids, next_id[None]], dim=1)
@@ -286,9 +253,12 @@ class Trainer:
             self.close()
 
     def close(self) -> None:
-        """Stop the heartbeat (idempotent). `run` does it; whoever builds a Trainer without running it, too."""
+        """Stop the heartbeat and take the engine's hooks off the model (idempotent). `run` does it; whoever
+        builds a Trainer without running it, too."""
         if self.watchdog is not None:
             self.watchdog.close()
+        if getattr(self, "parallel", None) is not None:
+            self.parallel.close()
 
     def _train(self, writer, progress) -> tuple[dict | None, dict | None]:
         """The steps (from the one resumed), with their saves; the first and last metrics lines."""
@@ -351,11 +321,11 @@ class Trainer:
         """Save the checkpoint of `step`: in the background with --save-async (unless `now`), else at once.
         Returns the folder when it is complete (on rank 0), None while it is being written."""
         if self.saver is None:
-            return save(self, step, crash=crash)
+            return save(self.parallel, self.cfg, step, crash=crash)
         self.saver.wait()  # one background save at a time: the previous one is complete first
         if now:
-            return save(self, step, crash=crash)
-        save(self, step, crash=crash, background=self.saver, timeout=self.cfg.timeout)
+            return save(self.parallel, self.cfg, step, crash=crash)
+        save(self.parallel, self.cfg, step, crash=crash, background=self.saver, timeout=self.cfg.timeout)
         return None
 
     def save_folder(self, step: int) -> str | None:
@@ -385,76 +355,6 @@ class Trainer:
             notes.append(f"the learning-rate schedule follows this run's flags ({now}; the checkpoint's run had "
                          f"{was}): the rate was {old:.3g} at step {ck.step} and is {new:.3g} at step {ck.step + 1}")
         return notes
-
-def injected_fault() -> tuple[int, int, str] | None:
-    """LLMPAR_INJECT_FAULT=RANK:STEP makes that rank raise at that step; RANK:save:STEP, while it saves the
-    checkpoint of that step (after writing its part, before the checkpoint is complete). How the tests check
-    that one failed worker ends the whole job with its message, and that a crashed save loses nothing."""
-    value = os.environ.get("LLMPAR_INJECT_FAULT")
-    if not value:
-        return None
-    parts = value.split(":")
-    if len(parts) == 3:
-        return int(parts[0]), int(parts[2]), parts[1]
-    return int(parts[0]), int(parts[1]), "step"
-
-
-class Progress:
-    """A progress bar with loss, tokens/s and ETA on a terminal; a plain line every tenth of the run otherwise."""
-
-    def __init__(self, cfg: TrainConfig, enabled: bool, initial: int = 0):
-        self.cfg, self.enabled, self.bar = cfg, enabled, None
-        if enabled and sys.stderr.isatty():
-            from tqdm import tqdm
-            self.bar = tqdm(total=cfg.steps, initial=initial, unit="step", dynamic_ncols=True, file=sys.stderr)
-
-    def update(self, r: dict) -> None:
-        if not self.enabled:
-            return
-        if self.bar is not None:
-            self.bar.set_postfix(loss=f"{r['loss']:.4f}", tok_s=f"{r['tokens_per_s']:,.0f}", refresh=False)
-            self.bar.update(1)
-        elif r["step"] == 1 or r["step"] % max(1, self.cfg.steps // 10) == 0 or r["step"] == self.cfg.steps:
-            print(f"step {r['step']:>6}/{self.cfg.steps}  loss {r['loss']:.4f}  lr {r['lr']:.2e}  "
-                  f"{r['tokens_per_s']:,.0f} tok/s", file=sys.stderr, flush=True)
-
-    def note(self, text: str) -> None:
-        if not self.enabled:
-            return
-        if self.bar is not None:
-            self.bar.write(text, file=sys.stderr)
-        else:
-            print(text, file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def print_summary(cfg: TrainConfig, s: dict) -> None:
-    val = f"{s['val_loss']:.4f}" if s["val_loss"] is not None else s["val_why"]
-    minutes, seconds = divmod(int(s["elapsed_s"]), 60)
-    if s["final_loss"] is None:  # resumed from the last step's checkpoint: nothing left to train
-        lines = [f"llmpar: done, no step left to train (the checkpoint is at step {cfg.steps})"]
-    else:
-        lines = [
-            f"llmpar: done, steps {s['first_step']}-{cfg.steps} in {minutes}m{seconds:02d}s",
-            f"  loss          {s['first_loss']:.4f} (step {s['first_step']}) -> {s['final_loss']:.4f} "
-            f"(step {cfg.steps})",
-        ]
-    lines.append(f"  validation    {val}")
-    if s["tokens_per_s"] is not None:
-        lines.append(f"  throughput    {s['tokens_per_s']:,.0f} tokens/s")
-    if s.get("sample_error"):
-        lines.append(f"  sample        skipped: {s['sample_error']}")
-    if s.get("sample"):
-        text = "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in s["sample"])
-        lines.append(f"  sample        ({cfg.sample_tokens} tokens after the prompt, temperature 0.8)")
-        lines += ["    | " + line for line in text.splitlines()]
-    if cfg.metrics:
-        lines.append(f"  metrics       {cfg.metrics}")
-    print("\n".join(lines), flush=True)
-
 
 def train(cfg: TrainConfig) -> dict:
     """Run this process's part of the job (the config is already validated)."""

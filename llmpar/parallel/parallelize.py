@@ -1,0 +1,93 @@
+"""From the plain model to this rank's part of the parallel one: every transformation, in one ordered list.
+
+    plain model (the single-process weights, seeded by name)
+      1. tensor parallelism     split the plan's layers over tp (sequence parallelism: the norms' regions too)
+      2. context parallelism    (not yet)
+      3. recomputation          (not yet)
+      4. pipeline split         keep this rank's chunks of layers; its schedule
+         (weights from a checkpoint or a Hugging Face model are loaded here: each rank reads its own slices)
+      5. data parallelism       the engine of the ZeRO stage, reducing gradients over the dp axis
+    -> ParallelModel: what the executor runs, the checkpoint code saves and the trainer steps
+
+The order matters: tensor parallelism replaces modules that the pipeline split then keeps or drops, and the
+data-parallel engine hooks (and, under ZeRO, repacks) the parameters that are left. Adding a transformation
+means adding one step here, in its place, and whatever the mesh and the cost model need to know of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+
+from llmpar.checkpoint.state import Placement, load_weights, placements
+from llmpar.comm import Comm
+from llmpar.mesh import Mesh
+from llmpar.parallel import data_parallel
+from llmpar.parallel.engine import DataParallelEngine
+from llmpar.parallel.tensor_parallel import TensorParallel, apply_tensor_parallel
+from llmpar.pipeline.schedules import Schedule, make_schedule
+from llmpar.pipeline.stages import Chunk, split_model
+from llmpar.pipeline.zero_bubble import DeferredWeightGrads
+from llmpar.train.metrics import SavedTensorMeter
+
+
+@dataclass
+class ParallelModel:
+    """This rank's part of the model, and everything that knows how it is cut."""
+
+    model: nn.Module  # the modules this rank keeps, tp-split
+    mesh: Mesh
+    comm: Comm
+    device: torch.device
+    tp: TensorParallel  # the loss and logits over the vocabulary shards; which parameters are replicated
+    chunks: list[Chunk]  # this rank's pipeline chunks, in order
+    schedule: Schedule
+    placements: dict[nn.Parameter, Placement]  # where each parameter sits in the global tensors (checkpoints)
+    engine: DataParallelEngine
+    meter: SavedTensorMeter  # the activations autograd keeps
+    deferred: DeferredWeightGrads | None  # the zero-bubble schedule's W actions
+
+    def close(self) -> None:
+        """Take the engine's hooks off the model (idempotent)."""
+        self.engine.close()
+
+
+def parallelize(model: nn.Module, mesh: Mesh, comm: Comm, cfg, device: torch.device, weights=None) -> ParallelModel:
+    """Apply the transformations to the plain model, in place and in order. `cfg`: the run's TrainConfig.
+    `weights`: an open checkpoint to start from (its optimizer state is the caller's to load, into the engine)."""
+    # 1. Tensor (and sequence) parallelism.
+    tp = apply_tensor_parallel(model, comm, cfg.sequence_parallel, cfg.sp_save_gathered)
+    # 2-3. Context parallelism and recomputation go here.
+    # 4. The pipeline split.
+    v = cfg.virtual_stages if cfg.schedule == "interleaved" else 1
+    chunks = split_model(model, mesh.coords["pp"], cfg.pp, v, cfg.seq_len)
+    schedule = make_schedule(cfg.schedule, cfg.pp, cfg.micro_batches, v)
+    where = placements(model, tp, mesh)
+    if weights is not None:  # before the engine packs the parameters into its buffers
+        load_weights(weights, where)
+    # 5. Data parallelism / ZeRO.
+    skip, partial = shared_parameters(model, tp, mesh, chunks)
+    engine = data_parallel(model, comm, cfg.zero, cfg.lr, cfg.weight_decay, skip_in_norm=skip,
+                           partial_grads=partial, axis="dp")
+    meter = SavedTensorMeter(model.parameters())  # after the engine: it may have moved the parameters
+    deferred = DeferredWeightGrads(meter) if cfg.schedule == "zb" else None
+    return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred)
+
+
+def shared_parameters(model: nn.Module, tp: TensorParallel, mesh: Mesh, chunks: list[Chunk]) -> tuple[set, dict]:
+    """Which gradients are partial sums to add over an axis, and which parameters another rank counts in the
+    gradient norm: tp-replicated norms (SP makes their gradients partial), and a tied embedding split between
+    the first and the last pipeline stage."""
+    skip = set(tp.replicated) if mesh.coords["tp"] != 0 else set()
+    # In the model's parameter order, the same on every rank: their sums are collectives.
+    partial = {param: ("tp",) for param in model.parameters() if param in tp.partial_grads}
+    if mesh.pp > 1 and model.cfg.tie_embeddings:
+        first, last = chunks[0].first, chunks[-1].last
+        if first or last:
+            tied = model.tok_emb.weight if first else model.head.weight
+            partial[tied] = partial.get(tied, ()) + ("pp_ends",)
+            if last and not first:
+                skip.add(tied)
+    return skip, partial
