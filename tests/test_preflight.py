@@ -267,7 +267,7 @@ def test_torchrun_workers_of_a_node_count_its_processes_and_decide_alike(machine
         totals.add(round(p.total))
     assert len(totals) == 1
     # ranks 4-7 are the second pipeline stage (pp × dp × tp, tp innermost)
-    layout = preflight._layout(cfg)
+    layout = cfg.parallel_layout()
     stage1 = process_memory(cfg.model_cfg, layout, preflight._batch(cfg), stage=1,
                             data_bytes=preflight.data_bytes(cfg))["total"]
     assert totals.pop() == pytest.approx(4 * stage1 + cost.CPU_LAUNCHER_BYTES, abs=2)
