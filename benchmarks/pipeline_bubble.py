@@ -44,7 +44,8 @@ def main() -> None:
     args = p.parse_args()
     P, m = args.pp, args.m
 
-    from llmpar.pipeline.schedules import bubble_fraction, make_schedule, simulate
+    from llmpar.pipeline.schedules import make_schedule
+    from llmpar.plan.cost.simulator import bubble_fraction, simulate
     print(f"model {args.model_config}, pp={P}, micro-batch 1 x {args.seq_len} tokens, fp32, median of steps 2..{args.steps}")
     print(f"{'schedule':14}{'m':>4}{'measured bubble':>17}{'theory':>9}{'step (s)':>10}")
     with tempfile.TemporaryDirectory() as tmp:

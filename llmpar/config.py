@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from llmpar.data.batches import TokenBatches
 from llmpar.data.corpus import check_data_path, check_vocabulary, data_files, read_bin
 from llmpar.errors import UserError
+from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.paths import check_writable_file, check_writable_folder
+from llmpar.procs import cores
 
 DTYPES = ("fp32", "bf16", "fp64")
 SCHEDULES = ("naive", "gpipe", "1f1b", "interleaved", "zb")
@@ -85,11 +87,23 @@ class TrainConfig:
         source = self.resume or self.init  # the model of the checkpoint or Hugging Face folder
         return f"the model of {source}" if source else DEFAULT_MODEL
 
+    def parallel_layout(self) -> Layout:
+        """The run's layout, as the cost model and the planner take it (virtual stages for interleaved only)."""
+        return Layout(dp=self.dp, tp=self.tp, pp=self.pp, zero=self.zero, schedule=self.schedule or "1f1b",
+                      virtual_stages=self.virtual_stages if self.schedule == "interleaved" else 1,
+                      micro_batches=self.micro_batches, sequence_parallel=self.sequence_parallel,
+                      recompute=self.recompute, sp_save_gathered=self.sp_save_gathered)
+
     def layout(self) -> dict:
-        """The "layout" object of the metrics line."""
-        return {"dp": self.dp, "tp": self.tp, "pp": self.pp, "zero": self.zero, "schedule": self.schedule,
-                "micro_batches": self.micro_batches, "sequence_parallel": self.sequence_parallel,
-                "recompute": self.recompute}
+        """The "layout" object of the metrics line (and of a checkpoint's manifest)."""
+        return self.parallel_layout().as_metrics()
+
+    def with_layout(self, layout: Layout, **changes) -> TrainConfig:
+        """This configuration with `layout`'s flags (--virtual-stages at least 2, the flag's range), and `changes`."""
+        return dataclasses.replace(self, dp=layout.dp, tp=layout.tp, pp=layout.pp, zero=layout.zero,
+                                   schedule=layout.schedule, virtual_stages=max(2, layout.virtual_stages),
+                                   micro_batches=layout.micro_batches, sequence_parallel=layout.sequence_parallel,
+                                   recompute=layout.recompute, sp_save_gathered=layout.sp_save_gathered, **changes)
 
 
 _LAUNCHER_VARIABLES = ("TORCHELASTIC_RUN_ID", "WORLD_SIZE", "RANK", "LOCAL_RANK")
@@ -160,8 +174,7 @@ def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
         return outside_world // rest
     if cfg.device == "cuda":
         return max(1, _cuda_count() // rest)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return 2 if cores >= 2 and rest == 1 else 1
+    return 2 if cores() >= 2 and rest == 1 else 1
 
 
 def validate(cfg: TrainConfig) -> TrainConfig:
@@ -399,8 +412,3 @@ def _check_data_size(cfg: TrainConfig) -> None:
         raise UserError(f"--data holds {n} tokens, fewer than the {need} needed for one training and one "
                         f"validation sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
 
-
-def as_dict(cfg: TrainConfig) -> dict:
-    d = dataclasses.asdict(cfg)
-    d.pop("model_cfg")
-    return d

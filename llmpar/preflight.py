@@ -27,6 +27,7 @@ import sys
 
 from llmpar.config import TrainConfig, torchrun_world_size
 from llmpar.errors import UserError
+from llmpar.procs import cores
 from llmpar.procs import descendants as _descendants
 from llmpar.procs import rss as _rss
 
@@ -41,14 +42,6 @@ CGROUP_V1 = "/sys/fs/cgroup/memory"
 
 
 # --- what the job's processes will need ---------------------------------------------------------------------
-
-
-def _layout(cfg: TrainConfig):
-    from llmpar.plan.cost import Layout
-    return Layout(dp=cfg.dp, tp=cfg.tp, pp=cfg.pp, zero=cfg.zero, schedule=cfg.schedule or "1f1b",
-                  virtual_stages=cfg.virtual_stages if cfg.schedule == "interleaved" else 1,
-                  micro_batches=cfg.micro_batches, sequence_parallel=cfg.sequence_parallel,
-                  recompute=cfg.recompute, sp_save_gathered=cfg.sp_save_gathered)
 
 
 def _batch(cfg: TrainConfig):
@@ -105,7 +98,8 @@ def predict_layout(cfg: TrainConfig, ranks: list[int] | None = None) -> Predicti
     from llmpar.plan.cost import CPU_LAUNCHER_BYTES, ranks_memory
     ranks = local_ranks(cfg) if ranks is None else ranks
     data = data_bytes(cfg) if cfg.device == "cpu" else 0.0
-    per_rank = ranks_memory(cfg.model_cfg, _layout(cfg), _batch(cfg), ranks, cfg.device, data, cfg.save is not None)
+    per_rank = ranks_memory(cfg.model_cfg, cfg.parallel_layout(), _batch(cfg), ranks, cfg.device, data,
+                            cfg.save is not None)
     spawned = torchrun_world_size() is not None or cfg.world_size > 1
     launcher = CPU_LAUNCHER_BYTES if cfg.device == "cpu" and spawned else 0.0
     return Prediction(per_rank, launcher, cfg.device)
@@ -331,14 +325,12 @@ def flags_of(cfg: TrainConfig, base: TrainConfig) -> str:
 
 
 def _hardware(cfg: TrainConfig, budget: float):
-    from llmpar.plan.hardware import hardware
+    from llmpar.plan.hardware import device_profile, hardware
     if cfg.device == "cpu":
         hw = hardware("cpu")
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return dataclasses.replace(hw, memory_bytes=budget / (1 + MARGIN), cores=cores)
+        return dataclasses.replace(hw, memory_bytes=budget / (1 + MARGIN), cores=cores())
     import torch
-    name = torch.cuda.get_device_name(0).lower()
-    profile = "a100-80gb" if "a100" in name else "h200" if "h200" in name else "h100-sxm"
+    profile = device_profile(torch.cuda.get_device_name(0)) or "h100-sxm"
     return dataclasses.replace(hardware(profile), memory_bytes=budget / (1 + MARGIN))
 
 
@@ -360,11 +352,8 @@ def fitting_layouts(cfg: TrainConfig, budget: float, top: int = 3) -> list[Train
         except UserError:
             continue
         for e in result.candidates:
-            lay = e.layout
-            alt = dataclasses.replace(cfg, dp=lay.dp, tp=lay.tp, pp=lay.pp, zero=lay.zero, schedule=lay.schedule,
-                                      virtual_stages=max(2, lay.virtual_stages), micro_batches=lay.micro_batches,
-                                      sequence_parallel=lay.sequence_parallel, sp_save_gathered=False,
-                                      warmup=cfg.warmup)
+            # (The planner's layouts compute everything again: recompute "none", and no --sp-save-gathered.)
+            alt = cfg.with_layout(e.layout)
             try:
                 validate(dataclasses.replace(alt))
             except UserError:
@@ -396,7 +385,7 @@ def alternatives(cfg: TrainConfig) -> str:
     from llmpar.plan.cost import process_memory
     one = dataclasses.replace(cfg, dp=1, tp=1, pp=1, zero=0, schedule="1f1b", micro_batches=1,
                               sequence_parallel=False, sp_save_gathered=False)
-    build = process_memory(cfg.model_cfg, _layout(one), _batch(one), device=cfg.device)["build"]
+    build = process_memory(cfg.model_cfg, one.parallel_layout(), _batch(one), device=cfg.device)["build"]
     if build * (1 + MARGIN) > budget:
         why = (f"no layout fits: every process first builds the whole model, {_gib(build)} GiB in "
                f"{'fp64' if cfg.dtype == 'fp64' else 'fp32'}, more than is available")

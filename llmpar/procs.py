@@ -1,10 +1,17 @@
 """The processes of a job, as Linux's /proc shows them (an empty answer elsewhere): who descends from whom, and
 how much memory each holds. Used by the launcher (a stopped worker to kill), the memory pre-flight (what the job
-holds already), the tests (workers to kill or stop, none left behind) and the benchmarks."""
+holds already), the tests (workers to kill or stop, none left behind) and the benchmarks. And the cores they may
+run on, which the processes of one machine share."""
 
 from __future__ import annotations
 
 import os
+
+
+def cores() -> int:
+    """The CPU cores this process may run on: its affinity mask (a container or `taskset` may allow fewer than the
+    machine has), or the machine's count where the system has no mask."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def descendants(root: int) -> list[int]:

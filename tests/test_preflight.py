@@ -18,6 +18,7 @@ from llmpar.config import TrainConfig, validate
 from llmpar.errors import UserError
 from llmpar.model.config import PRESETS
 from llmpar.plan import cost
+from llmpar.plan.cost import params
 from llmpar.plan.cost import Batch, Layout, estimate, memory, process_memory
 from llmpar.plan.hardware import PROFILES
 from llmpar.plan.planner import Fixed, plan
@@ -134,7 +135,7 @@ def test_on_a_cpu_zero_counts_the_gather_buffers_gloo_keeps():
     gpt2 = PRESETS["gpt2-124m"]
     cpu = process_memory(gpt2, Layout(dp=2, zero=3), batch)
     gpu = process_memory(gpt2, Layout(dp=2, zero=3), batch, device="cuda")
-    block = sum(cost._layer_params(gpt2, 1)) * 4
+    block = sum(params._layer_params(gpt2, 1)) * 4
     assert block < cost.MMAP_THRESHOLD
     assert cpu["temporaries"] - gpu["temporaries"] == pytest.approx(12 * block + 1024 * 768 * 4)  # + positions
     big = PRESETS["small"].__class__(arch="llama", vocab_size=32000, d_model=2048, n_layers=4, n_heads=16,
@@ -266,7 +267,7 @@ def test_torchrun_workers_of_a_node_count_its_processes_and_decide_alike(machine
         totals.add(round(p.total))
     assert len(totals) == 1
     # ranks 4-7 are the second pipeline stage (pp × dp × tp, tp innermost)
-    layout = preflight._layout(cfg)
+    layout = cfg.parallel_layout()
     stage1 = process_memory(cfg.model_cfg, layout, preflight._batch(cfg), stage=1,
                             data_bytes=preflight.data_bytes(cfg))["total"]
     assert totals.pop() == pytest.approx(4 * stage1 + cost.CPU_LAUNCHER_BYTES, abs=2)

@@ -2,8 +2,9 @@
 
 import pytest
 
-from llmpar.pipeline.schedules import (Action, Schedule, ScheduleError, bubble_fraction, check, make_schedule,
-                                       peak_in_flight, simulate, with_communication)
+from llmpar.pipeline.check import check
+from llmpar.pipeline.schedules import Action, Schedule, ScheduleError, make_schedule, with_communication
+from llmpar.plan.cost.simulator import bubble_fraction, peak_in_flight, simulate
 
 SIZES = [(p, m) for p in (2, 4) for m in (1, 2, 4, 8)]
 

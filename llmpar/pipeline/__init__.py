@@ -1,1 +1,2 @@
-"""Pipeline parallelism: schedules as data, their checker and simulator, the stage split and the executor."""
+"""Pipeline parallelism: schedules as data, their checker, the stage split, the executor and the timeline plot.
+(The simulator that times a schedule is the cost model's: `llmpar.plan.cost.simulator`.)"""

@@ -1,7 +1,8 @@
 """Timelines as pictures: one row per pipeline rank, one box per computation, coloured by kind.
 
 The measured timeline of a run comes from its metrics lines (the "timeline" key, written when --pp > 1); the
-ideal timeline of a schedule comes from the simulator, with F = 1, B = 2 (B = W = 1 when split), per chunk.
+ideal timeline of a schedule comes from the cost model's simulator (`llmpar.plan.cost.simulator`), with F = 1,
+B = 2 (B = W = 1 when split), per chunk.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ COLOURS = {"F": "#4c78a8", "B": "#54a24b", "W": "#f58518"}
 
 
 def ideal_timeline(schedule_name: str, stages: int, micro_batches: int, virtual_stages: int = 2):
-    from llmpar.pipeline.schedules import ScheduleError, bubble_fraction, make_schedule, simulate
+    from llmpar.pipeline.schedules import ScheduleError, make_schedule
+    from llmpar.plan.cost.simulator import bubble_fraction, simulate
     try:
         s = make_schedule(schedule_name, stages, micro_batches, virtual_stages)
     except ScheduleError as e:

@@ -39,6 +39,7 @@ import torch
 
 from llmpar.errors import UserError
 from llmpar.plan.hardware import COLLECTIVES, Hardware, Link, save_hardware
+from llmpar.procs import cores
 
 DEFAULT_OUT = "llmpar-hardware.json"
 DEVICES_PER_NODE = 1024  # every process measured here is on this node
@@ -62,11 +63,11 @@ def run(args: argparse.Namespace) -> int:
     _check_writable(out)
     quick = bool(getattr(args, "quick", False))
     name = getattr(args, "name", None) or "cpu-calibrated"
-    print(f"llmpar calibrate: measuring {'(quick) ' if quick else ''}on {len(_cores())} core(s), "
+    print(f"llmpar calibrate: measuring {'(quick) ' if quick else ''}on {cores()} core(s), "
           f"collectives over {', '.join(map(str, processes))} processes...", flush=True)
     load = _load()
-    if load > 0.5 * len(_cores()):
-        print(f"llmpar calibrate: warning: the machine is busy (load average {load:.1f} on {len(_cores())} cores); "
+    if load > 0.5 * cores():
+        print(f"llmpar calibrate: warning: the machine is busy (load average {load:.1f} on {cores()} cores); "
               f"the numbers will include waiting for a core (collective latencies most), so run it again when "
               f"the machine is idle for its own numbers", flush=True)
     compute = measure_compute(quick)
@@ -214,8 +215,8 @@ def link_worker(quick: bool) -> dict | None:
 
     from llmpar.comm import _all_gather_single, _reduce_scatter_single
 
-    cores = len(_cores())
-    torch.set_num_threads(max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", 1))))  # as the trainer does
+    n_cores = cores()
+    torch.set_num_threads(max(1, n_cores // int(os.environ.get("LOCAL_WORLD_SIZE", 1))))  # as the trainer does
     dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=300))
     try:
         rank, n = dist.get_rank(), dist.get_world_size()
@@ -261,7 +262,7 @@ def link_worker(quick: bool) -> dict | None:
             # With more processes than cores a collective often waits for its peer to get a core back: that wait
             # is part of every collective such a job makes, so it is averaged in. Otherwise a stall is some
             # other program's doing, and the median leaves it out.
-            typical = statistics.fmean(times) if n > cores else statistics.median(times)
+            typical = statistics.fmean(times) if n > n_cores else statistics.median(times)
             slowest = torch.tensor([typical], dtype=torch.float64)
             dist.all_reduce(slowest, op=dist.ReduceOp.MAX)
             return slowest.item()
@@ -344,10 +345,6 @@ def measure_links(n: int, quick: bool = False) -> dict:
 
 # ---------------------------------------------------------------- the profile and the report
 
-def _cores() -> set:
-    return os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set(range(os.cpu_count() or 1))
-
-
 def _check_processes(processes) -> list[int]:
     counts = list(processes) if processes is not None else []
     if not counts:
@@ -398,7 +395,7 @@ def _profile(compute: dict, links: dict[int, dict], name: str) -> Hardware:
         name=name, peak_flops=dict(compute["peak_flops"]), matmul_efficiency=1.0, memory_bytes=_memory_bytes(),
         memory_bandwidth=compute["memory_bandwidth"], devices_per_node=DEVICES_PER_NODE, intra=link, inter=link,
         attention_efficiency=compute["attention_efficiency"],
-        op_overhead=compute["op_overhead"], cores=len(_cores()), local_links=by_n,
+        op_overhead=compute["op_overhead"], cores=cores(), local_links=by_n,
         source=f"llmpar calibrate on {socket.gethostname()}, {date}, torch {torch.__version__}")
 
 

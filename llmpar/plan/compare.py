@@ -17,8 +17,6 @@ from llmpar.plan.cost import Batch, Layout, Software, estimate
 from llmpar.plan.hardware import PROFILES
 from llmpar.plan.published import RUNS
 
-PEAK_16BIT = {"a100-80gb": 312e12, "h100-sxm": 989e12}
-
 
 def comparable(run: dict) -> str | None:
     """Why a row is left out of the comparison, or None."""
@@ -80,7 +78,8 @@ def published_comparison() -> list[dict]:
         if measured["tflops_per_gpu"] is not None and run["source"] == "narayanan2021":
             quantity, predicted, value = "TFLOP/s per GPU", achieved / 1e12, measured["tflops_per_gpu"]
         else:
-            quantity, predicted, value = "MFU", achieved / PEAK_16BIT[run["hardware"]], measured["mfu"]
+            peak = PROFILES[run["hardware"]].peak_flops["bf16"]  # the 16-bit peak, as the sources' MFU
+            quantity, predicted, value = "MFU", achieved / peak, measured["mfu"]
         rows.append({"source": run["source"], "name": run["name"], "hardware": run["hardware"], "gpus": run["gpus"],
                      "layout": f"t{run['tp']} p{run['pp']} d{run['dp']}", "micro_batch_size": mb,
                      "virtual_stages": v, "quantity": quantity, "predicted": predicted, "measured": value,

@@ -136,6 +136,15 @@ PROFILES: dict[str, Hardware] = {
         source="llmpar calibrate --processes 2 4, 2026-11-28"),
 }
 
+# The profile of a CUDA device, by a part of its name (torch.cuda.get_device_name, lower-cased).
+DEVICE_PROFILES = (("a100", "a100-80gb"), ("h200", "h200"), ("h100", "h100-sxm"))
+
+
+def device_profile(device_name: str) -> str | None:
+    """The name of the profile of a CUDA device called `device_name`, or None for a device without one."""
+    name = device_name.lower()
+    return next((profile for part, profile in DEVICE_PROFILES if part in name), None)
+
 
 def hardware(name: str | None = None, config_file: str | None = None) -> Hardware:
     """A named profile, or one read from a JSON file (the format `llmpar calibrate` writes)."""

@@ -55,10 +55,8 @@ def _divisors(n: int) -> list[int]:
 
 def _shape_reason(cfg: ModelConfig, layout: Layout, batch: Batch) -> str | None:
     """Why `llmpar train` would refuse this layout, or None."""
-    tc = TrainConfig(dp=layout.dp, tp=layout.tp, pp=layout.pp, zero=layout.zero, schedule=layout.schedule,
-                     virtual_stages=max(2, layout.virtual_stages), sequence_parallel=layout.sequence_parallel,
-                     micro_batches=layout.micro_batches, global_batch_size=batch.global_batch_size,
-                     seq_len=batch.seq_len, model_cfg=cfg)
+    tc = TrainConfig(global_batch_size=batch.global_batch_size, seq_len=batch.seq_len, model_cfg=cfg)
+    tc = tc.with_layout(layout)
     try:
         _check_tensor_parallel(tc)
         if layout.zero > 0 and layout.dp == 1:

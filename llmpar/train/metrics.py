@@ -11,6 +11,8 @@ import resource
 
 import torch
 
+from llmpar.plan.hardware import PROFILES, device_profile
+
 
 class _Saved:
     """A tensor autograd saved for backward, counted while it lives."""
@@ -101,15 +103,13 @@ def peak_memory_bytes(device: torch.device) -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux reports KiB
 
 
-# Dense bf16 peak per GPU, for MFU (vendor datasheets). Unknown devices report mfu null.
-_PEAK_BF16_FLOPS = {"H200": 989e12, "H100": 989e12, "A100": 312e12}
-
-
 def peak_flops(device: torch.device, dtype: str) -> float | None:
+    """Dense bf16 peak of this GPU, for MFU: its hardware profile's (vendor datasheets). Unknown devices, and runs
+    in other dtypes, report mfu null."""
     if device.type != "cuda" or dtype != "bf16":
         return None
-    name = torch.cuda.get_device_name(device)
-    return next((v for k, v in _PEAK_BF16_FLOPS.items() if k in name), None)
+    profile = device_profile(torch.cuda.get_device_name(device))
+    return PROFILES[profile].peak_flops["bf16"] if profile else None
 
 
 class MetricsWriter:

@@ -1,0 +1,316 @@
+"""Memory: what one rank holds at the peak of a step, and what a whole worker process needs.
+
+- Model state (`model_state_bytes`): parameters, gradients and AdamW's two moments as the engines hold them,
+  each sharded over dp from its ZeRO stage on (Rajbhandari et al. 2020, section 5).
+- Activations (`activation_bytes`): the tensors one block saves for backward, counted from llmpar's modules
+  (`layer_activation_bytes`), with the output layer's and the token ids, times the micro-batches each chunk keeps
+  in flight under the schedule (`peak_in_flight` over the real action lists).
+- `memory`: the two together on the busiest rank, the quantities the metrics line reports.
+- A process's peak (`process_memory`, `ranks_memory`), the processes of a node together (`node_memory`) and what
+  a device or a machine must hold for a layout to fit (`memory_need`): the memory pre-flight's prediction.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from llmpar.layout import Layout
+from llmpar.model.config import ModelConfig
+from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
+from llmpar.plan.cost.simulator import cached_schedule, peak_in_flight
+from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
+from llmpar.plan.hardware import Hardware
+
+# --- model state --------------------------------------------------------------------------------------------
+
+
+def state_bytes_per_param(dtype: str) -> tuple[int, int, int]:
+    """(parameter, gradient, optimizer) bytes per parameter: as llmpar holds them, weights, gradients and AdamW's
+    two moments in the run's dtype, bf16 runs keeping fp32 weights under autocast; "mixed", the ZeRO paper's."""
+    if dtype == "mixed":
+        return 2, 2, 12
+    e = _grad_bytes(dtype)
+    return e, e, 2 * e
+
+
+def model_state_bytes(n_params: int, zero: int, dp: int, dtype: str,
+                      per_param: tuple[int, int, int] | None = None) -> dict[str, float]:
+    """Parameters, gradients and optimizer state of one rank holding `n_params` (before ZeRO sharding).
+
+    Rajbhandari et al. 2020, section 5: stage 1 shards the optimizer state, stage 2 also the gradients, stage 3
+    also the parameters, each over the dp ranks. `per_param` overrides the bytes per parameter (their
+    mixed-precision accounting is (2, 2, 12): fp16 weights and gradients, fp32 master weights and moments).
+    """
+    wp, wg, wo = per_param or state_bytes_per_param(dtype)
+    n = n_params
+    return {"params": n * wp / (dp if zero >= 3 else 1),
+            "grads": n * wg / (dp if zero >= 2 else 1),
+            "optimizer": n * wo / (dp if zero >= 1 else 1)}
+
+
+# --- activations --------------------------------------------------------------------------------------------
+
+
+def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str) -> float:
+    """Bytes one block saves for backward on one tp rank, for `tokens` = b·s tokens of a micro-batch.
+
+    Counted from what llmpar's modules save (each storage once; parameters excluded), per token:
+    - each norm: its input, 1/rms (or mean and 1/std), its normalized output, and the scaled output the next
+      matmuls read: 3d + 1 (RMSNorm) or 2d + 2 (LayerNorm, whose output is the matmul input);
+    - attention: q and k after RoPE, v, the softmax's log-sum-exp per head, the output and (llama) its
+      contiguous copy for the output projection: 3d + 2·d_kv + heads over tp (fused flash attention keeps no
+      s × s matrix); RoPE's cos and sin tables, once per layer;
+    - MLP: SwiGLU's gate, up, SiLU and product (4·d_ff), or GeLU's input and output (2·d_ff), over tp.
+    With sequence parallelism the norm terms are on a sequence shard (1/tp); in its default mode the column
+    layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
+    Korthikanti et al. 2022 (section 4) derive the same structure for GPT with dropout: sbh(34 + 5as/h).
+    """
+    d, f, hd, t = cfg.d_model, cfg.d_ff, cfg.head_dim, layout.tp
+    kv, heads = cfg.n_kv_heads * hd, cfg.n_heads
+    mm, res = _act_dtype_bytes(dtype)
+    if cfg.arch == "llama":
+        norms = 2 * (3 * d * res + 4)  # x, y, scaled output; 1/rms in fp32
+        attn = (3 * d + 2 * kv) * mm + heads * 4
+        mlp = 4 * f * mm
+        tables = seq_len * hd * mm
+    else:
+        norms = 2 * (2 * d * res + 8)
+        attn = (2 * d + 2 * kv) * mm + heads * 4
+        mlp = 2 * f * mm
+        tables = 0
+    if layout.recompute == "full":
+        return tokens * d * res / (t if layout.sequence_parallel else 1)  # only the block's input
+    if layout.recompute == "selective":
+        attn -= d * mm + heads * 4  # the attention core's output and statistics are recomputed from q, k, v
+    sharded = attn + mlp
+    if layout.sequence_parallel:
+        per_token = (norms + sharded) / t
+        if layout.sp_save_gathered:
+            per_token += 2 * d * mm * (1 - 1 / t)  # two column groups keep the gathered input
+    else:
+        per_token = norms + sharded / t
+    return tokens * per_token + tables
+
+
+def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str) -> float:
+    """The final norm, the head's input and the loss's softmax (vocabulary-parallel when tp > 1)."""
+    d, t = cfg.d_model, layout.tp
+    mm, res = _act_dtype_bytes(dtype)
+    norm = 3 * d * res + 4 if cfg.arch == "llama" else 2 * d * res + 8
+    vocab = math.ceil(cfg.vocab_size / t)
+    loss = vocab * (4 if dtype in ("bf16", "mixed") else mm) + (9 if t > 1 else 0)
+    if layout.sequence_parallel:
+        norm = norm / t + (d * res if layout.sp_save_gathered else 0)
+    return tokens * (norm + loss)
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_flight(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
+    """Per pipeline rank, per chunk of it: the most micro-batches whose activations it holds at once."""
+    s = cached_schedule(name, p, m, v)
+    return tuple(tuple(peak_in_flight([a for a in s.ranks[r] if a.chunk == c]) for c in range(r, p * v, p))
+                 for r in range(p))
+
+
+def _in_flight_bounded(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
+    """`_in_flight`, in bounded time for any m: GPipe keeps all m; the other schedules' peak stops growing once m
+    is a few times p·v (their warm-up), so a huge m is counted at 8·p·v."""
+    if m > 1024:
+        if name == "gpipe":
+            return tuple((m,) * v for _ in range(p))
+        m = 8 * p * v
+    return _in_flight(name, p, m, v)
+
+
+def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
+    """Peak bytes saved for backward on the busiest rank: the micro-batches each chunk keeps in flight under
+    the schedule, times what one micro-batch of that chunk saves."""
+    return max(activation_bytes_by_stage(cfg, layout, batch))
+
+
+def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[float]:
+    """`activation_bytes` of each pipeline rank (the same on every dp and tp rank of a stage)."""
+    b = batch.global_batch_size // (layout.dp * layout.micro_batches)
+    tokens, s = b * batch.seq_len, batch.seq_len
+    p, v = layout.pp, layout.chunks_per_rank
+    chunks = partition(cfg, p * v, s)
+    in_flight = _in_flight_bounded(layout.schedule, p, layout.micro_batches, v)
+    out = []
+    for r in range(p):
+        total = 0.0
+        for k, c in enumerate(range(r, p * v, p)):
+            per_micro = sum(layer_activation_bytes(cfg, tokens, s, layout, batch.dtype) for _ in chunks[c])
+            if c == 0:
+                per_micro += tokens * 8  # the token ids the embedding keeps
+            if c == p * v - 1:
+                per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
+            total += per_micro * in_flight[r][k]
+        out.append(total)
+    return out
+
+
+def memory(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
+    """Bytes per rank (the largest rank): "params", "grads", "optimizer", "activations", "total"."""
+    stages = stage_params(cfg, layout, batch.seq_len)
+    held = max(s.total for s in stages)
+    m = model_state_bytes(held, layout.zero, layout.dp, batch.dtype)
+    m["activations"] = activation_bytes(cfg, layout, batch)
+    m["total"] = sum(m.values())
+    return m
+
+
+# --- a whole process's peak (the memory pre-flight) ---------------------------------------------------------
+#
+# `memory` counts the tensors the cost-model issue defined (state and saved activations). A process holds more at
+# its peak: the runtime, the data, the temporaries of the step, and, while it starts, the whole model (every
+# process builds the plain model before it keeps its part). `process_memory` adds those. The constants were
+# measured on this project's machine by `benchmarks/memory_check.py` (its "fit" runs; docs/cost-model.md,
+# "Memory pre-flight", gives the runs and the errors on held-out ones).
+
+CPU_RUNTIME_BYTES = 300 * 2**20  # a CPU worker before its tensors: Python, torch, gloo and its threads
+CPU_LAUNCHER_BYTES = 223 * 2**20  # the process that spawns the workers (the elastic agent) while they run
+# Not measured here (no GPU): a CUDA context with cuBLAS workspaces (~0.5 GiB) and NCCL's buffers.
+CUDA_RUNTIME_BYTES = 2**30
+ALLOCATOR_SLACK = 0.035  # freed memory a process keeps (allocator caches, heap holes), share of its tensors
+LOSS_COPIES = 2  # logits-sized fp32 tensors alive in the loss's backward besides the saved softmax
+ZERO3_UNITS = 4  # ZeRO-3 units materialized at once: gathered, prefetched, and two gradient buffers
+# glibc's largest mmap threshold: a freed buffer smaller than this goes back to the process's heap, not the system.
+MMAP_THRESHOLD = 32 * 2**20
+
+
+def _largest_param(cfg: ModelConfig, t: int = 1) -> int:
+    """Elements of the largest parameter on a tp rank (an embedding or the head, or a layer's MLP matrix)."""
+    vocab = math.ceil(cfg.vocab_size / t) * cfg.d_model // t if t > 1 else cfg.vocab_size * cfg.d_model
+    return max(vocab, cfg.d_model * cfg.d_ff // t, cfg.d_model * cfg.n_heads * cfg.head_dim // t)
+
+
+def _gloo_gather_retained(cfg: ModelConfig, layout: Layout, st: StageParams, r: int, e: int) -> float:
+    """On a CPU, gloo's all-gather into a flat buffer allocates a buffer of the gathered size; those smaller than
+    MMAP_THRESHOLD stay in the heap after they are freed, and the process keeps them (measured: docs). The ZeRO
+    stages all-gather every parameter each step: ZeRO-1/2 in buckets (a parameter larger than a bucket alone),
+    ZeRO-3 unit by unit (the embedding, each block, the output layer)."""
+    t, p = layout.tp, layout.pp
+    d, f, hd = cfg.d_model, cfg.d_ff, cfg.head_dim
+    q, kv = cfg.n_heads * hd, cfg.n_kv_heads * hd
+    matrices = [d * q // t, d * kv // t, d * kv // t, q * d // t] + [d * f // t] * (3 if cfg.arch == "llama" else 2)
+    split, repl = _layer_params(cfg, t)
+    vectors = split + repl - sum(matrices)
+    table = math.ceil(cfg.vocab_size / t) * d
+    ends = []  # the tables of this stage, and a gpt2's positions
+    if r == 0:
+        ends += [table] + ([cfg.max_seq_len * d] if cfg.arch == "gpt2" else [])
+    if r == p - 1 and (not cfg.tie_embeddings or p > 1):
+        ends.append(table)
+
+    def small(n: int) -> bool:
+        return n * e < MMAP_THRESHOLD
+
+    n_layers = len(st.layers)
+    if layout.zero in (1, 2):
+        return e * (n_layers * (sum(m for m in matrices if small(m)) + vectors) + sum(x for x in ends if small(x)))
+    unit = split + repl
+    return e * (n_layers * unit * small(unit) + sum(x for x in ends if small(x)))
+
+
+def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | None = None, device: str = "cpu",
+                   data_bytes: float = 0.0, saving: bool = False) -> dict[str, float]:
+    """Peak bytes of one worker process of `layout` (of pipeline rank `stage`, or the largest), its parts:
+
+    - "params", "grads", "optimizer", "activations": as `memory` (the rank's state, its saved tensors);
+    - "temporaries": the most the step holds on top at once: in the backward pass, the loss's logits-sized
+      gradients (LOSS_COPIES × tokens × vocabulary/tp), one layer's activation gradients (about what one layer
+      saves for one micro-batch) and, with ZeRO-3, the gathered units; or, at the end of the backward pass
+      (activations freed), the embedding's dense gradient; or, at the optimizer step, AdamW's foreach
+      temporaries, one copy of the parameters it updates; or, when the run saves checkpoints (`saving`), the
+      ZeRO stages' optimizer state (and ZeRO-3's parameters) gathered whole over dp for the save. The largest;
+    - "build": what the process holds while it starts, before it cuts its part: the whole model in the
+      parameters' dtype (built in fp32 and cast), with the initializer's two temporaries of the largest matrix.
+      The peak is the larger of this and the training step;
+    - "runtime": Python, torch and the communication backend (CPU_RUNTIME_BYTES), or the CUDA context;
+    - "data": the token data held (on a CPU; the caller knows it);
+    - "total": runtime + data + (1 + ALLOCATOR_SLACK) × max(build, state + activations + temporaries), what
+      the metrics' `peak_mem_bytes` measures (peak RSS on a CPU, allocated memory plus the context on a GPU).
+    """
+    first_ranks = [s * layout.dp * layout.tp for s in (range(layout.pp) if stage is None else [stage])]
+    by_rank = ranks_memory(cfg, layout, batch, first_ranks, device, data_bytes, saving)
+    return max(by_rank.values(), key=lambda parts: parts["total"])
+
+
+def ranks_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks, device: str = "cpu",
+                 data_bytes: float = 0.0, saving: bool = False) -> dict[int, dict[str, float]]:
+    """`process_memory`'s parts for each of some global ranks (the ranks of a stage alike: the mesh is
+    pp × dp × tp, tp innermost, so rank r is on stage r // (dp·tp))."""
+    stages = stage_params(cfg, layout, batch.seq_len)
+    acts = activation_bytes_by_stage(cfg, layout, batch)
+    by_stage: dict[int, dict[str, float]] = {}
+    out = {}
+    for rank in ranks:
+        s = rank // (layout.dp * layout.tp)
+        if s not in by_stage:
+            by_stage[s] = _stage_process_memory(cfg, layout, batch, s, stages[s], acts[s], device, data_bytes, saving)
+        out[rank] = by_stage[s]
+    return out
+
+
+def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int, st: StageParams, act: float,
+                          device: str, data_bytes: float, saving: bool) -> dict[str, float]:
+    t, dp, p = layout.tp, layout.dp, layout.pp
+    e = _grad_bytes(batch.dtype)
+    m = model_state_bytes(st.total, layout.zero, dp, batch.dtype)
+    state = m["params"] + m["grads"] + m["optimizer"]
+    b = batch.global_batch_size // (dp * layout.micro_batches)
+    tokens = b * batch.seq_len
+    mm, _ = _act_dtype_bytes(batch.dtype)
+    backward = 0.0
+    if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp
+        backward += LOSS_COPIES * tokens * math.ceil(cfg.vocab_size / t) * max(mm, 4)
+    if st.layers:
+        backward += layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+    if layout.zero == 3 and dp > 1:
+        split, repl = _layer_params(cfg, t)
+        table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2"
+                                                               else 0)
+        unit = max(split + repl if st.layers else 0, table if r in (0, p - 1) else 0)  # a block, or the embedding
+        backward += ZERO3_UNITS * unit * e
+    optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * e
+    save = 0.0
+    if saving and layout.zero >= 1 and dp > 1:  # full_states(): the moments (and ZeRO-3's weights) gathered
+        save = (3 if layout.zero == 3 else 2) * st.total * e
+    # The embedding's gradient comes last in the backward pass, when the activations are gone: dense, before it is
+    # added to the gradient buffer.
+    last_grad = _largest_param(cfg, t) * e if r == 0 else 0.0
+    temporaries = max(act + backward, last_grad, optimizer_step, save) - act
+    if device == "cpu" and layout.zero >= 1 and dp > 1:
+        temporaries += _gloo_gather_retained(cfg, layout, st, r, e)
+    # e: the bytes of a weight (fp32 under bf16 autocast, as its gradient's)
+    build = cfg.num_params() * max(4, e) + 2 * _largest_param(cfg) * 4
+    if device != "cpu":  # the model is built on the host and moved to the device whole
+        build = cfg.num_params() * e
+        data_bytes = 0.0
+    step = state + act + temporaries
+    runtime = CPU_RUNTIME_BYTES if device == "cpu" else CUDA_RUNTIME_BYTES
+    total = runtime + data_bytes + (1 + ALLOCATOR_SLACK) * max(build, step)
+    return {"params": m["params"], "grads": m["grads"], "optimizer": m["optimizer"], "activations": act,
+            "temporaries": temporaries, "build": build, "runtime": runtime, "data": data_bytes, "total": total,
+            "stage": r}
+
+
+def node_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks: range | list[int] | None = None,
+                launcher: bool = True, data_bytes: float = 0.0) -> float:
+    """Bytes the CPU worker processes `ranks` (all of the layout's by default) need together at their peak, with
+    the launching process when `launcher`: what one machine must have for them."""
+    ranks = range(layout.world) if ranks is None else ranks
+    processes = ranks_memory(cfg, layout, batch, ranks, data_bytes=data_bytes).values()
+    return (CPU_LAUNCHER_BYTES if launcher else 0.0) + sum(parts["total"] for parts in processes)
+
+
+def memory_need(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware) -> float:
+    """What `hw.memory_bytes` must hold for the layout to fit: on a GPU, one device's tensors (`memory`); on a
+    CPU, where the processes of a node share its memory, the most any node's processes need together, each
+    process counted whole (`process_memory`: runtime and build included), with the launcher."""
+    if not hw.cores:
+        return memory(cfg, layout, batch)["total"]
+    per_node = max(1, min(layout.world, hw.devices_per_node))
+    return max(node_memory(cfg, layout, batch, range(k, min(k + per_node, layout.world)), launcher=layout.world > 1)
+               for k in range(0, layout.world, per_node))

@@ -1,0 +1,240 @@
+"""Time: the FLOPs of a step, each pipeline action's duration, and the step's time through the schedule.
+
+- FLOPs: the model's (6N + 12·L·d·s per token, PaLM's count, the one llmpar's MFU uses) and the hardware's
+  (with what recomputation runs again).
+- Each chunk's forward and backward for one micro-batch (`chunk_costs`): a roofline, matmul FLOPs at the matmul
+  rate, elementwise bytes at the memory bandwidth, a fixed cost per operation dispatched, plus the
+  tensor-parallel collectives on its critical path (each an α–β time on its link, `Hardware.link`).
+- The step (`estimate`): the real schedule's action lists run through the simulator with those durations and the
+  pipeline's transfer time (with processor sharing where processes outnumber cores), then the data-parallel
+  reduction that the backward pass does not hide, the sum of a tied embedding, and the optimizer.
+"""
+
+from __future__ import annotations
+
+import math
+
+from llmpar.comm import bus_bytes
+from llmpar.layout import Layout
+from llmpar.model.config import ModelConfig
+from llmpar.parallel.flat import BUCKET_BYTES
+from llmpar.plan.cost.footprint import layer_activation_bytes, memory, memory_need, output_activation_bytes
+from llmpar.plan.cost.params import _layer_params, partition, stage_params
+from llmpar.plan.cost import simulator
+from llmpar.plan.cost.traffic import comm_bytes
+from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes, _grad_bytes
+from llmpar.plan.hardware import Hardware
+
+# Operations dispatched (ATen calls, views included) by one block, and by the output layer with the loss,
+# forward and backward, counted with a TorchDispatchMode on llmpar's modules (tests/test_cost_model.py
+# recounts them). On a CPU each costs the dispatch overhead whatever its size.
+OPS = {"llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
+       "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)}}
+
+
+def _compute_dtype(dtype: str) -> str:
+    return "bf16" if dtype in ("bf16", "mixed") else dtype
+
+
+# --- FLOPs --------------------------------------------------------------------------------------------------
+
+
+def model_flops_per_step(cfg: ModelConfig, batch: Batch) -> float:
+    """6N + 12·L·d·s per token (PaLM's count, the one llmpar's MFU uses), times the tokens of a step."""
+    return cfg.flops_per_token(batch.seq_len) * batch.global_batch_size * batch.seq_len
+
+
+def hardware_flops_per_step(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
+    """Model FLOPs plus what recomputation adds: a whole forward again (full), or the attention core
+    (selective: the s² part, Korthikanti et al. 2022)."""
+    tokens = batch.global_batch_size * batch.seq_len
+    extra = 0.0
+    if layout.recompute == "full":
+        extra = cfg.flops_per_token(batch.seq_len) / 3
+    elif layout.recompute == "selective":
+        extra = 4.0 * cfg.n_layers * cfg.d_model * batch.seq_len
+    return model_flops_per_step(cfg, batch) + extra * tokens
+
+
+# --- time ---------------------------------------------------------------------------------------------------
+
+
+def _collective_time(hw: Hardware, kind: str, nbytes: float, n: int, span: int, world: int = 0) -> float:
+    """Seconds of one collective of `kind` on a tensor of `nbytes` (a p2p transfer: its message) over n ranks
+    spanning `span` global ranks, in a job of `world` processes."""
+    on_node = min(world, hw.devices_per_node) if hw.cores else 0
+    bus = bus_bytes("send" if kind == "p2p" else kind, nbytes, n)
+    return hw.link(span, on_node).time(kind, bus, n) if n > 1 or kind == "p2p" else 0.0
+
+
+def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, layers: int, first: bool,
+                last: bool, software: Software = LLMPAR, sharing: int | None = None) -> ChunkCost:
+    """A roofline per micro-batch: matmul FLOPs at the matmul rate, elementwise bytes at the memory rate, a
+    dispatch cost per operation, and the tensor-parallel collectives (which wait on the critical path).
+    `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's)."""
+    t, dtype = layout.tp, batch.dtype
+    b = batch.global_batch_size // (layout.dp * layout.micro_batches)
+    s = batch.seq_len
+    tokens = b * s
+    procs = (sharing or min(layout.world, hw.devices_per_node)) if hw.cores else 1
+    rate = hw.matmul_rate(_compute_dtype(dtype), procs)
+    stream = hw.stream_rate(procs)
+    d, hd = cfg.d_model, cfg.head_dim
+    ops = OPS[cfg.arch]
+    mm_bytes, _ = _act_dtype_bytes(dtype)
+
+    # Forward FLOPs of one block on this rank: weights (2 per weight per token) and causal attention (half of
+    # the 4·s·d per token of scores and weighted sum).
+    split, _ = _layer_params(cfg, t)
+    # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
+    # calibrate` measures); a materialized one computes all of it as matmuls, and streams the s × s scores
+    # through memory about six times forward (scores, scale-mask-softmax in and out, dropout in, out and mask,
+    # the weighted sum) and twice that backward.
+    attention = 2 * tokens * s * cfg.n_heads * hd / t * (1 if software.flash_attention else 2)
+    attention_rate = rate * (hw.attention_efficiency if software.flash_attention else 1.0)
+    weights = 2 * tokens * split
+    plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
+    # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
+    # activations, residuals), twice that backward.
+    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype)
+    if not software.flash_attention:
+        layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
+    fwd = layers * (weights / rate + attention / attention_rate + layer_stream / stream
+                    + ops["layer"][0] * hw.op_overhead)
+    bwd_in = layers * (weights / rate + 2 * attention / attention_rate + 2 * layer_stream / stream
+                       + ops["layer"][1] * hw.op_overhead)
+    bwd_w = layers * weights / rate
+    if first:
+        fwd += tokens * d * mm_bytes / stream + ops["embed"][0] * hw.op_overhead
+        bwd_in += tokens * d * mm_bytes / stream + ops["embed"][1] * hw.op_overhead
+    if last:
+        vocab = math.ceil(cfg.vocab_size / t)
+        head_flops = 2 * tokens * d * vocab
+        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype)
+        fwd += head_flops / rate + out_stream / stream + ops["output"][0] * hw.op_overhead
+        bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
+        bwd_w += head_flops / rate
+    # Tensor-parallel collectives of this chunk (the same counts as comm_bytes, split forward/backward).
+    wait_f = wait_b = 0.0
+    if t > 1:
+        act = tokens * d * mm_bytes
+        if layout.sequence_parallel:
+            ag = _collective_time(hw, "all_gather", act, t, t, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", act, t, t, layout.world)
+            regather = 0 if layout.sp_save_gathered else 2 * ag
+            wait_f += layers * 2 * (ag + rs)
+            wait_b += layers * (2 * (ag + rs) + regather)
+        else:
+            ar = _collective_time(hw, "all_reduce", act, t, t, layout.world)
+            wait_f += layers * 2 * ar + (ar if first else 0.0)
+            wait_b += layers * 2 * ar + (ar if last else 0.0)
+        if last:
+            wait_f += 3 * _collective_time(hw, "all_reduce", tokens * 4, t, t, layout.world)
+    fwd += wait_f
+    bwd_in += wait_b
+    # Recomputation runs (part of) the forward again inside the backward.
+    if layout.recompute == "full":
+        bwd_in += fwd
+    elif layout.recompute == "selective":
+        bwd_in += layers * (attention / attention_rate + (0 if software.flash_attention else
+                                                6 * b * cfg.n_heads / t * s * s * mm_bytes / stream))
+    if layout.recompute == "full":
+        wait_b += wait_f
+    if layout.schedule == "zb":
+        return ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
+    return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
+
+
+def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_timeline: bool = False,
+             software: Software = LLMPAR, simulate: bool = True) -> Estimate:
+    """Predict one optimizer step of `layout`: its time (and bubble) by simulating the schedule, its memory and
+    its traffic. With simulate=False the pipeline's time is its busiest rank's compute alone, with no bubble: a
+    lower bound, which the planner uses to skip the simulation of layouts that cannot win."""
+    p, v, m, t, dp = layout.pp, layout.chunks_per_rank, layout.micro_batches, layout.tp, layout.dp
+    s_len = batch.seq_len
+    b = batch.global_batch_size // (dp * m)
+    chunks = partition(cfg, p * v, s_len)
+    # More processes than cores: the computations running at a moment share the cores (a rank idle in the
+    # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from durations
+    # at one core's speed.
+    oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
+    costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software,
+                         sharing=hw.cores if oversubscribed else None) for c in range(p * v)]
+    _, res = _act_dtype_bytes(batch.dtype)
+    transfer = 0.0
+    if p > 1:
+        act = b * s_len * cfg.d_model * res / (t if layout.sequence_parallel else 1)
+        transfer = _collective_time(hw, "p2p", act, 2, dp * t * 2, layout.world)
+
+    def duration(rank: int, action) -> float:
+        c = costs[action.chunk]
+        return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
+
+    if simulate:
+        s = simulator.cached_schedule(layout.schedule, p, m, v)
+        if oversubscribed:
+            def work_and_wait(rank: int, action):
+                c = costs[action.chunk]
+                wait = {"F": c.wait_F, "B": c.wait_B, "W": 0.0}[action.kind]
+                return duration(rank, action) - wait, wait
+            timeline = simulator.simulate_shared(s, work_and_wait, transfer, hw.cores, dp * t)
+        else:
+            timeline = simulator.simulate(s, duration, transfer=transfer)
+        pipeline_time = max(tl[-1][2] for tl in timeline if tl)
+        bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
+    else:
+        timeline, bubble = None, 0.0
+        pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p))
+                                for r in range(p))
+        if oversubscribed:  # and the cores bound all the ranks' work
+            work = sum(c.F + c.B + c.W - c.wait_F - c.wait_B for c in costs)
+            pipeline_time = max(pipeline_time, m * work * dp * t / hw.cores)
+
+    # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
+    # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
+    e = _grad_bytes(batch.dtype)
+    stages = stage_params(cfg, layout, s_len)
+    comm = comm_bytes(cfg, layout, batch)
+    dp_span = dp * t
+    procs = min(layout.world, hw.devices_per_node) if hw.cores else 0
+    worst = 0.0
+    parts = {}
+    for r, st in enumerate(stages):
+        grads = st.total * e
+        buckets = max(1, math.ceil(grads / BUCKET_BYTES))
+        last_backward = sum(costs[c].B + costs[c].W for c in range(r, p * v, p))
+        overlap = last_backward if software.overlap_dp and not hw.cores else 0.0
+        if layout.zero == 0:
+            reduce = _collective_time(hw, "all_reduce", grads, dp, dp_span, layout.world)
+            reduce += (buckets - 1) * 2 * (dp - 1) * hw.link(dp_span, procs).latency["all_reduce"]
+            dp_time = max(reduce / buckets, reduce - overlap) if dp > 1 else 0.0
+        elif layout.zero in (1, 2):
+            rs = _collective_time(hw, "reduce_scatter", grads, dp, dp_span, layout.world)
+            ag = _collective_time(hw, "all_gather", grads, dp, dp_span, layout.world)
+            extra = (m - 1) * rs if layout.zero == 2 else 0.0  # a reduce-scatter per earlier micro-batch
+            dp_time = max(rs / buckets, rs - overlap) + ag + (extra if hw.cores else 0.0)
+        else:
+            gather = _collective_time(hw, "all_gather", grads, dp, dp_span, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", grads, dp, dp_span, layout.world)
+            total = m * (2 * gather + rs)
+            compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
+            dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
+        shard = st.total / (dp if layout.zero >= 1 else 1)
+        optimizer = (shard * e * 16 / hw.stream_rate(max(1, procs))  # AdamW reads p, g, m, v and writes p, m, v, norms
+                     + (4 * len(st.layers) + 4) * 12 * hw.op_overhead)
+        tied = _collective_time(hw, "all_reduce", st.tied * e, 2, layout.world, layout.world) if st.tied else 0.0
+        total_r = dp_time + optimizer + tied
+        if total_r > worst:
+            worst, parts = total_r, {"dp_exposed": dp_time, "optimizer": optimizer, "tied_sum": tied}
+    step = pipeline_time + worst
+    tokens = batch.global_batch_size * s_len
+    flops = hardware_flops_per_step(cfg, layout, batch)
+    tflops = flops / step / layout.world / 1e12
+    peak = hw.peak_flops.get(_compute_dtype(batch.dtype))
+    mfu = model_flops_per_step(cfg, batch) / step / layout.world / peak if peak and not hw.cores else None
+    mem = memory(cfg, layout, batch)
+    parts = {"pipeline": pipeline_time, **parts}
+    return Estimate(layout=layout, micro_batch_size=b, step_time_s=step, tokens_per_s=tokens / step,
+                    tflops_per_gpu=tflops, mfu=mfu, memory_bytes=mem, comm_bytes=comm, bubble_fraction=bubble,
+                    fits=memory_need(cfg, layout, batch, hw) <= hw.memory_bytes, parts=parts,
+                    timeline=timeline if keep_timeline else None)

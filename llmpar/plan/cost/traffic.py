@@ -1,0 +1,87 @@
+"""Traffic: the bytes each rank sends per optimizer step on each mesh axis, before the step runs.
+
+Counted as llmpar's communication module counts them (`llmpar.comm`: per rank and per axis, in the bus-bytes
+convention of NCCL-tests, `bus_bytes`), from the collectives each strategy issues:
+- data parallelism: one all-reduce of the gradients; ZeRO-1 a reduce-scatter and an all-gather, ZeRO-2 a
+  reduce-scatter per micro-batch, ZeRO-3 the parameters gathered for forward and backward and the gradients
+  reduce-scattered, per micro-batch; the gradient norm's all-reduce;
+- tensor parallelism: two all-reduces per block forward and two backward (with sequence parallelism, all-gathers
+  and reduce-scatters instead, and the re-gathers of the saved shards), the embedding, the head and the
+  vocabulary-parallel loss;
+- pipeline parallelism: each micro-batch's activation and its gradient across every chunk boundary, and a tied
+  embedding's gradient summed by the pipeline's two ends.
+"""
+
+from __future__ import annotations
+
+from llmpar.comm import bus_bytes
+from llmpar.layout import Layout
+from llmpar.mesh import TRAFFIC_AXES
+from llmpar.model.config import ModelConfig
+from llmpar.plan.cost.params import stage_params
+from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
+
+
+def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
+    """Bus bytes per step per rank on each axis (the busiest rank), as llmpar's communication module counts."""
+    by_stage = _comm_by_stage(cfg, layout, batch)
+    return {axis: max(per_rank[axis] for per_rank in by_stage) for axis in TRAFFIC_AXES}
+
+
+def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[str, float]]:
+    dp, t, p, m, v = layout.dp, layout.tp, layout.pp, layout.micro_batches, layout.chunks_per_rank
+    e = _grad_bytes(batch.dtype)
+    mm, res = _act_dtype_bytes(batch.dtype)
+    b = batch.global_batch_size // (dp * m)
+    bsh = b * batch.seq_len * cfg.d_model
+    norm = 8  # the squared gradient norm's all-reduce (one fp64 number) on each axis it spans
+    out = []
+    for r, s in enumerate(stage_params(cfg, layout, batch.seq_len)):
+        grads = s.total * e
+        # Data parallelism: one all-reduce, or a reduce-scatter (per micro-batch for stage 2) and an all-gather
+        # (a reduce-scatter moves the bus bytes of an all-gather of the same tensor).
+        if layout.zero == 0:
+            dpb = bus_bytes("all_reduce", grads, dp)
+        elif layout.zero == 1:
+            dpb = 2 * bus_bytes("all_gather", grads, dp) + bus_bytes("all_reduce", norm, dp)
+        elif layout.zero == 2:
+            dpb = (m + 1) * bus_bytes("all_gather", grads, dp) + bus_bytes("all_reduce", norm, dp)
+        else:  # gathered for forward and again for backward, reduce-scattered, per micro-batch
+            dpb = (m * (3 * bus_bytes("all_gather", grads, dp) - bus_bytes("all_gather", s.embedding_only_unit * e, dp))
+                   + bus_bytes("all_reduce", norm, dp))
+        # Tensor parallelism: per layer and micro-batch, 2 all-reduces forward and 2 backward; with SP, as many
+        # all-gathers and reduce-scatters, plus the re-gathers of the saved shards; the embedding, the head and
+        # the vocabulary-parallel loss (3 numbers per token).
+        n_layers = len(s.layers)
+        first, last = r == 0, r == p - 1
+        tpb = 0.0
+        if t > 1:
+            if layout.sequence_parallel:
+                per_layer = 8 if layout.sp_save_gathered else 10
+                # the embedding: reduce-scatter forward, all-gather backward; the head: all-gather forward,
+                # reduce-scatter backward (and the re-gather of its saved shard)
+                ends = (2 if first else 0) + ((2 if layout.sp_save_gathered else 3) if last else 0)
+                tpb = m * (per_layer * n_layers + ends) * bus_bytes("all_gather", bsh * mm, t)
+                sp_partial = s.replicated - (cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" and first else 0)
+                # SP makes the replicated parameters' gradients partial
+                tpb += bus_bytes("all_reduce", sp_partial * e, t)
+            else:
+                ends = (1 if first else 0) + (1 if last else 0)
+                tpb = m * (4 * n_layers + ends) * bus_bytes("all_reduce", bsh * mm, t)
+            if last:
+                # the loss: max, sum of exponentials, target logit
+                tpb += m * bus_bytes("all_reduce", 3 * b * batch.seq_len * max(mm, 4), t)
+            tpb += bus_bytes("all_reduce", norm, t)
+        # Pipeline: each micro-batch's activation forward and its gradient backward across every chunk boundary
+        # this rank touches (a sequence shard with SP); a tied embedding's gradient summed by its two ends.
+        ppb = 0.0
+        if p > 1:
+            chunks = [c for c in range(r, p * v, p)]
+            boundaries = sum((c > 0) + (c < p * v - 1) for c in chunks)
+            act = bsh * res / (t if layout.sequence_parallel else 1)
+            ppb = 2 * boundaries * m * act + bus_bytes("all_reduce", norm, p)
+            if s.tied:
+                tied = s.tied * e / (dp if layout.zero >= 2 else 1)
+                ppb += bus_bytes("all_reduce", tied, 2)
+        out.append({"dp": dpb, "tp": tpb, "pp": ppb})
+    return out
