@@ -34,6 +34,7 @@ from llmpar.errors import TrainingError, UserError
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 from llmpar.model import build_model
 from llmpar.parallel.parallelize import parallelize
+from llmpar.procs import cores
 from llmpar.pipeline.executor import PipelineExecutor
 from llmpar.train.faults import injected_fault
 from llmpar.train.lr import lr_at
@@ -60,8 +61,7 @@ def init_distributed(cfg: TrainConfig) -> tuple[int, torch.device]:
         torch.cuda.set_device(device)
     else:
         device = torch.device("cpu")
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        torch.set_num_threads(max(1, cores // local_world))  # processes on one machine share its cores
+        torch.set_num_threads(max(1, cores() // local_world))  # processes on one machine share its cores
     if cfg.world_size > 1 and not dist.is_initialized():
         dist.init_process_group("nccl" if cfg.device == "cuda" else "gloo",
                                 timeout=datetime.timedelta(seconds=cfg.timeout),

@@ -1,8 +1,8 @@
 """Parameters per rank: how many elements of the model each (pipeline rank, tensor-parallel rank) holds.
 
 The pipeline's chunks take their layers from `llmpar.pipeline.stages.partition` (the split `llmpar train` makes);
-within a block, the matrices are split over tp (the column-parallel biases with them) and the norms and the
-row-parallel biases are replicated. The first stage holds the (vocabulary-parallel, padded) embedding, the last
+within a block, the parameters are split over tp as the TP plan (`llmpar.parallel.tp_plan`) says: the matrices
+(the column-parallel biases with them) split, the norms and the row-parallel biases replicated. The first stage holds the (vocabulary-parallel, padded) embedding, the last
 the final norm and the head, and a tied embedding is held by both ends of a pipeline.
 """
 
@@ -12,8 +12,12 @@ import functools
 import math
 from dataclasses import dataclass
 
+import torch
+
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
+from llmpar.model.transformer import Block
+from llmpar.parallel import tp_plan
 from llmpar.pipeline.stages import partition as _partition
 
 # The split `llmpar train` makes, cached: the planner asks for the same few splits thousands of times.
@@ -35,14 +39,24 @@ class StageParams:
         return self.split + self.replicated + self.embedding
 
 
+@functools.lru_cache(maxsize=256)
+def _block_shapes(cfg: ModelConfig) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The parameters of one block of the plain model, by name (as layer 0's), with their shapes."""
+    with torch.device("meta"):
+        block = Block(cfg)
+    return tuple((f"layers.0.{name}", tuple(p.shape)) for name, p in block.named_parameters())
+
+
+@functools.lru_cache(maxsize=4096)
 def _layer_params(cfg: ModelConfig, t: int) -> tuple[int, int]:
     """(split, replicated) elements of one block on one tp rank."""
-    d, f, hd = cfg.d_model, cfg.d_ff, cfg.head_dim
-    q, kv = cfg.n_heads * hd, cfg.n_kv_heads * hd
-    split = (d * q + 2 * d * kv + q * d + (3 if cfg.arch == "llama" else 2) * d * f) // t
-    if cfg.arch == "llama":
-        return split, 2 * d
-    return split + (q + 2 * kv + f) // t, 4 * d + 2 * d  # column biases split; LayerNorms and row biases not
+    split = replicated = 0
+    for name, shape in _block_shapes(cfg):
+        if tp_plan.split_dim(name) is None:
+            replicated += math.prod(shape)
+        else:
+            split += tp_plan.local_numel(name, shape, cfg.vocab_size, t)
+    return split, replicated
 
 
 def stage_params(cfg: ModelConfig, layout: Layout, seq_len: int) -> list[StageParams]:
@@ -53,7 +67,7 @@ def stage_params(cfg: ModelConfig, layout: Layout, seq_len: int) -> list[StagePa
 @functools.lru_cache(maxsize=4096)
 def _stage_params(cfg: ModelConfig, t: int, p: int, v: int, seq_len: int) -> list[StageParams]:
     chunks = partition(cfg, p * v, seq_len)
-    vocab = math.ceil(cfg.vocab_size / t) * t  # padded to a multiple of tp
+    table = tp_plan.local_numel("tok_emb.weight", (cfg.vocab_size, cfg.d_model), cfg.vocab_size, t)  # padded
     split, repl = _layer_params(cfg, t)
     final_norm = cfg.d_model * (1 if cfg.arch == "llama" else 2)
     out = []
@@ -62,17 +76,17 @@ def _stage_params(cfg: ModelConfig, t: int, p: int, v: int, seq_len: int) -> lis
         s = StageParams(layers=layers, split=split * len(layers), replicated=repl * len(layers))
         first, last = r == 0, r == p - 1
         if first:
-            s.embedding += vocab * cfg.d_model // t
+            s.embedding += table
             if cfg.arch == "gpt2":
                 s.replicated += cfg.max_seq_len * cfg.d_model
                 s.embedding_only_unit += cfg.max_seq_len * cfg.d_model
             if not cfg.tie_embeddings:
-                s.embedding_only_unit += vocab * cfg.d_model // t
+                s.embedding_only_unit += table
         if last:
             s.replicated += final_norm
-            s.embedding += vocab * cfg.d_model // t if (cfg.tie_embeddings and not first) or not cfg.tie_embeddings \
+            s.embedding += table if (cfg.tie_embeddings and not first) or not cfg.tie_embeddings \
                 else 0
         if cfg.tie_embeddings and p > 1 and (first or last):
-            s.tied = vocab * cfg.d_model // t
+            s.tied = table
         out.append(s)
     return out
