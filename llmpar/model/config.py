@@ -165,7 +165,7 @@ def config_from_dict(data: dict, source: str) -> ModelConfig:
 
 
 def load_model_config(path: str) -> ModelConfig:
-    """Read a `--model-config` JSON file (keys as in DESIGN.md)."""
+    """Read a `--model-config` JSON file (keys as in docs/design.md)."""
     source = f"--model-config {path}"
     if not os.path.isfile(path):
         raise UserError(f"--model-config: no such file {path!r}")

@@ -1,4 +1,4 @@
-"""`llmpar plan`'s output: a readable table, or the JSON of DESIGN.md's plan contract."""
+"""`llmpar plan`'s output: a readable table, or the JSON of the plan contract (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What a step costs, measured: bytes saved for backward, model state held, peak memory; and the metrics line.
 
-The line's schema is a contract (DESIGN.md): every key is always present, 0 or null where it does not apply.
+The line's schema is a contract (docs/design.md): every key is always present, 0 or null where it does not apply.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The cost model: memory, communication, FLOPs and time of one optimizer step of a layout, before it runs.
 
-Every quantity is the one `llmpar train` measures (DESIGN.md's metrics), predicted from the model's shapes:
+Every quantity is the one `llmpar train` measures (docs/design.md's metrics), predicted from the model's shapes:
 - memory per rank: parameters, gradients and optimizer state as the engines hold them (`model_state_bytes`), and
   the tensors saved for backward at the peak of the step (`activation_bytes`), per layer as llmpar's modules
   save them, times the micro-batches the schedule keeps in flight;
