@@ -10,6 +10,7 @@ import dataclasses
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from llmpar.data.batches import TokenBatches
 from llmpar.data.corpus import check_data_path, check_vocabulary, data_files, read_bin
@@ -29,26 +30,32 @@ MICRO_BATCHES_WHY = ("each micro-batch is a forward and backward pass of its own
                      "plans and checks before the first step (minutes for 100,000 of them); fewer, larger "
                      "micro-batches run the same batch faster")
 
+# The default of the fields that validate() fills in when they are left out: None until then. Their types are
+# those of a validated configuration, the only kind the rest of llmpar reads (workers receive nothing else). A
+# value of the field's own type cannot stand in for "left out": the user may give any of them (--dp 0, --warmup
+# -1, --schedule ''), and validate() must reject it with its own message.
+FILLED_BY_VALIDATE: Any = None
+
 
 @dataclass
 class TrainConfig:
     model: str | None = None  # a preset name; None: DEFAULT_MODEL unless model_config is given
     model_config: str | None = None
-    dp: int | None = None  # None: as many replicas as the launch allows (see resolve_dp)
+    dp: int = FILLED_BY_VALIDATE  # None: as many replicas as the launch allows (see resolve_dp)
     tp: int = 1
     pp: int = 1
     zero: int = 0
-    schedule: str | None = None
+    schedule: str = FILLED_BY_VALIDATE  # None: 1f1b
     virtual_stages: int = 2
     sequence_parallel: bool = False
     sp_save_gathered: bool = False  # SP keeps the all-gathered column inputs for backward (no re-gather)
     recompute: str = "none"
     global_batch_size: int = 16
     micro_batches: int = 1
-    seq_len: int | None = None  # None: the model's max_seq_len, at most 256
+    seq_len: int = FILLED_BY_VALIDATE  # None: the model's max_seq_len, at most 256
     steps: int = 300
     lr: float = 2e-3
-    warmup: int | None = None  # None: steps // 10
+    warmup: int = FILLED_BY_VALIDATE  # None: steps // 10
     lr_schedule: str = "cosine"
     weight_decay: float = 0.1
     grad_clip: float = 1.0
@@ -61,7 +68,7 @@ class TrainConfig:
     save_every: int | None = None
     resume: str | None = None
     init: str | None = None
-    device: str | None = None  # None: cuda if available
+    device: str = FILLED_BY_VALIDATE  # None: cuda if available
     eval_sequences: int = 64
     sample_tokens: int = 160
     timeout: float = 600.0  # seconds a collective may wait before the job fails
@@ -70,7 +77,7 @@ class TrainConfig:
     save_async: bool = False  # write checkpoints in the background while training continues
     force: bool = False  # run even if the memory pre-flight predicts the layout does not fit
     # Filled by validate():
-    model_cfg: ModelConfig | None = field(default=None, repr=False)
+    model_cfg: ModelConfig = field(default=FILLED_BY_VALIDATE, repr=False)
 
     @property
     def world_size(self) -> int:
@@ -82,8 +89,10 @@ class TrainConfig:
 
     @property
     def model_name(self) -> str:
-        if self.model or self.model_config:
-            return self.model or os.path.basename(self.model_config)
+        if self.model:
+            return self.model
+        if self.model_config:
+            return os.path.basename(self.model_config)
         source = self.resume or self.init  # the model of the checkpoint or Hugging Face folder
         return f"the model of {source}" if source else DEFAULT_MODEL
 
@@ -405,7 +414,8 @@ def _check_data_size(cfg: TrainConfig) -> None:
     if vocab is not None and vocab > cfg.model_cfg.vocab_size:
         raise UserError(f"the data's tokenizer has {vocab} tokens but the model's vocab_size is "
                         f"{cfg.model_cfg.vocab_size}; use a model config with vocab_size >= {vocab}")
-    if ids is not None:  # the ids themselves: a header can be wrong, and raw uint16 files have none
+    # The ids themselves (of the .bin --data): a header can be wrong, and raw uint16 files have none.
+    if ids is not None and cfg.data is not None:
         check_vocabulary(ids, cfg.model_cfg.vocab_size, cfg.data)
     need = TokenBatches.minimum_tokens(cfg.seq_len)
     if n is not None and n < need:

@@ -73,8 +73,8 @@ def launch(cfg: TrainConfig) -> None:
     """Run the job; raises WorkerFailed, Preempted or Interrupted when it does not simply finish."""
     outside = torchrun_world_size() is not None
     # The --save folder is this run's while it runs (rank 0 holds it under an outside torchrun).
-    hold = cfg.save is not None and (not outside or os.environ.get("RANK", "0") == "0")
-    with _folder_lock(cfg.save) if hold else contextlib.nullcontext():
+    held = cfg.save if not outside or os.environ.get("RANK", "0") == "0" else None
+    with _folder_lock(held) if held is not None else contextlib.nullcontext():
         if outside or (cfg.world_size == 1 and cfg.max_restarts == 0):
             _raise_if_preempted([_in_this_process(cfg, in_launcher=not outside)])
         else:
@@ -240,8 +240,8 @@ def describe_failures(error) -> str:
         else:
             data = f.error_file_data if isinstance(f.error_file_data, dict) else {}
             message = data.get("message", {})
-            why = message.get("message") if isinstance(message, dict) else message
-            why = _strip_own_types(" ".join(str(why).split())) if why else f"exited with status {f.exitcode}"
+            text = message.get("message") if isinstance(message, dict) else message
+            why = _strip_own_types(" ".join(str(text).split())) if text else f"exited with status {f.exitcode}"
         whys.setdefault(why, []).append((rank, f.pid))
     lines = []
     for why, who in sorted(whys.items(), key=lambda item: (item[1][0][0] != root_rank, item[1][0][0])):

@@ -25,7 +25,7 @@ import dataclasses
 import os
 import sys
 
-from llmpar.config import TrainConfig, torchrun_world_size
+from llmpar.config import FILLED_BY_VALIDATE, TrainConfig, torchrun_world_size
 from llmpar.errors import UserError
 from llmpar.procs import cores
 from llmpar.procs import descendants as _descendants
@@ -402,7 +402,8 @@ def alternatives(cfg: TrainConfig) -> str:
 
 
 def _shorter_sequences(cfg: TrainConfig, tries: int = 3) -> list[TrainConfig]:
-    out, s = [], cfg.seq_len // 2
+    out: list[TrainConfig] = []
+    s = cfg.seq_len // 2
     while s >= 16 and len(out) < tries:
         out.append(dataclasses.replace(cfg, seq_len=s, sequence_parallel=False, sp_save_gathered=False))
         s //= 2
@@ -416,8 +417,9 @@ def _largest_preset_that_fits(cfg: TrainConfig, budget: float) -> str | None:
     for name, mc in sorted(PRESETS.items(), key=lambda kv: kv[1].num_params()):
         if mc.num_params() >= cfg.model_cfg.num_params():
             break
-        alt = dataclasses.replace(cfg, model=name, model_config=None, model_cfg=None, seq_len=None, dp=None,
-                                  tp=1, pp=1, zero=0, schedule=None, micro_batches=1, sequence_parallel=False,
+        alt = dataclasses.replace(cfg, model=name, model_config=None, model_cfg=FILLED_BY_VALIDATE,
+                                  seq_len=FILLED_BY_VALIDATE, dp=FILLED_BY_VALIDATE, tp=1, pp=1, zero=0,
+                                  schedule=FILLED_BY_VALIDATE, micro_batches=1, sequence_parallel=False,
                                   sp_save_gathered=False, resume=None, init=None, warmup=cfg.warmup)
         try:
             alt = validate(alt)

@@ -19,6 +19,10 @@ import json
 import threading
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch.distributed as dist
 
 STALE_S = 3.0  # a heartbeat older than this: the process is not running
 PREFIX = "llmpar-heartbeat"  # of the keys in the store
@@ -61,16 +65,17 @@ class Watchdog:
         self._thread = None
         if store is not None:
             import torch.distributed as dist
-            self.store = dist.PrefixStore(PREFIX, store)
+            self.store = prefixed = dist.PrefixStore(PREFIX, store)
             self._in_group = dist.is_initialized()
-            self._beat()
-            self._thread = threading.Thread(target=self._run, name="llmpar-heartbeat", daemon=True)
+            self._beat(prefixed)
+            self._thread = threading.Thread(target=self._run, args=(prefixed,), name="llmpar-heartbeat",
+                                            daemon=True)
             self._thread.start()
 
-    def _beat(self) -> None:
-        self.store.set(str(self.rank), json.dumps(self.activity.state()))
+    def _beat(self, store: dist.PrefixStore) -> None:
+        store.set(str(self.rank), json.dumps(self.activity.state()))
 
-    def _run(self) -> None:
+    def _run(self, store: dist.PrefixStore) -> None:
         import torch.distributed as dist
         while not self._stop.is_set():
             self.activity.changed.wait(self.interval)
@@ -78,7 +83,7 @@ class Watchdog:
             if self._stop.is_set() or (self._in_group and not dist.is_initialized()):
                 return  # (a trainer that was never closed, whose process group is gone)
             try:
-                self._beat()
+                self._beat(store)
             except Exception:  # noqa: BLE001 - the store is gone: the job is ending
                 return
 

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+from typing import NoReturn
 
 import torch
 
@@ -104,7 +105,8 @@ def write_pieces(folder: str, rank: int, pieces: list[tuple[str, torch.Tensor, l
 def finish(root: str, step: int, header: dict) -> str:
     """Rank 0, after every rank has written: merge the ranks' notes into the manifest and publish the folder."""
     folder = partial_dir(root, step)
-    tensors, files = {}, {}
+    tensors: dict[str, dict] = {}
+    files: dict[str, dict] = {}
     for note_name in sorted(n for n in os.listdir(folder) if n.endswith(".json") and n.startswith("rank")):
         with open(os.path.join(folder, note_name), encoding="utf-8") as f:
             note = json.load(f)
@@ -167,7 +169,7 @@ def check_manifest(m, where: str) -> None:
     """Raise UserError naming the key unless `m` is a manifest every reader can trust: the keys present, of
     their types, every file a plain name in the checkpoint folder, every piece inside its tensor and in a file
     the manifest lists (and so checks). Nothing read later needs checking again."""
-    def bad(key: str, what: str):
+    def bad(key: str, what: str) -> NoReturn:
         raise UserError(f"checkpoint {where}: {MANIFEST}: {key} {what}; the manifest is damaged or was not "
                         f"written by llmpar")
 

@@ -26,8 +26,8 @@ class TokenBatches:
         self.val = tokens[len(tokens) - n_val:]
         self.n_windows = max(0, (len(self.train) - 1) // seq_len)
         self.n_val_windows = (len(self.val) - 1) // seq_len
-        self._perm_epoch = -1
-        self._perm = None
+        self._perm_epoch = -1  # the epoch that _perm orders the windows of (-1: none yet)
+        self._perm = np.empty(0, dtype=np.int64)
 
     @staticmethod
     def minimum_tokens(seq_len: int, val_fraction: float = 0.01) -> int:

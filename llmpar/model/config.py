@@ -7,10 +7,15 @@ import difflib
 import json
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from llmpar.errors import UserError, is_json_int, is_json_number
 
 ARCHS = ("llama", "gpt2")
+
+# The default of n_kv_heads: None, which __post_init__ replaces with n_heads, so that a constructed ModelConfig
+# always holds an int.
+SAME_AS_N_HEADS: Any = None
 
 
 @dataclass(frozen=True)
@@ -20,7 +25,7 @@ class ModelConfig:
     d_model: int = 256
     n_layers: int = 4
     n_heads: int = 8
-    n_kv_heads: int | None = None  # None: the same as n_heads (multi-head attention)
+    n_kv_heads: int = SAME_AS_N_HEADS  # None: the same as n_heads (multi-head attention)
     d_ff: int = 1024
     max_seq_len: int = 256
     tie_embeddings: bool = False
@@ -159,7 +164,8 @@ def config_from_dict(data: dict, source: str) -> ModelConfig:
     if missing:
         raise UserError(f"{source}: missing key(s) {', '.join(missing)}")
     _check_types(data, source)  # before the dataclass fills a null n_kv_heads in
-    cfg = ModelConfig(**{k: float(v) if k in ("norm_eps", "rope_theta") else v for k, v in data.items()})
+    values: dict[str, Any] = {k: float(v) if k in ("norm_eps", "rope_theta") else v for k, v in data.items()}
+    cfg = ModelConfig(**values)
     cfg.validate(source)
     return cfg
 

@@ -237,12 +237,14 @@ def link_worker(quick: bool) -> dict | None:
             buf = torch.ones(numel)  # p2p: rank 0 and rank 1 bounce the message; a round trip is two transfers
 
             def ping_pong():
+                # (torch types isend/irecv as returning Work | None: None is for a rank outside the group, and
+                # ranks 0 and 1 are in the default group)
                 if rank == 0:
-                    dist.isend(buf, 1).wait()
-                    dist.irecv(buf, 1).wait()
+                    dist.isend(buf, 1).wait()  # type: ignore[union-attr]
+                    dist.irecv(buf, 1).wait()  # type: ignore[union-attr]
                 elif rank == 1:
-                    dist.irecv(buf, 0).wait()
-                    dist.isend(buf, 0).wait()
+                    dist.irecv(buf, 0).wait()  # type: ignore[union-attr]
+                    dist.isend(buf, 0).wait()  # type: ignore[union-attr]
             return ping_pong
 
         def timed(kind: str, numel: int, iters: int) -> float:
@@ -267,7 +269,7 @@ def link_worker(quick: bool) -> dict | None:
             dist.all_reduce(slowest, op=dist.ReduceOp.MAX)
             return slowest.item()
 
-        result = {}
+        result: dict[str, dict | float] = {}
         for kind in COLLECTIVES:
             result[kind] = {"small": timed(kind, small_numel, small_iters),
                             "large": timed(kind, large_numel, 1), "large_bytes": large_numel * 4}

@@ -97,7 +97,7 @@ def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype
     """The final norm, the head's input and the loss's softmax (vocabulary-parallel when tp > 1)."""
     d, t = cfg.d_model, layout.tp
     mm, res = _act_dtype_bytes(dtype)
-    norm = 3 * d * res + 4 if cfg.arch == "llama" else 2 * d * res + 8
+    norm: float = 3 * d * res + 4 if cfg.arch == "llama" else 2 * d * res + 8
     vocab = math.ceil(cfg.vocab_size / t)
     loss = vocab * (4 if dtype in ("bf16", "mixed") else mm) + (9 if t > 1 else 0)
     if layout.sequence_parallel:
