@@ -16,6 +16,8 @@ called with count=False (the metrics' own bookkeeping). A combined group counts 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import torch
 import torch.distributed as dist
 
@@ -25,6 +27,12 @@ _OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp
 # torch 2.13 renamed the single-tensor collectives; older releases have only the old names.
 _all_gather_single = getattr(dist, "all_gather_single", None) or dist.all_gather_into_tensor
 _reduce_scatter_single = getattr(dist, "reduce_scatter_single", None) or dist.reduce_scatter_tensor
+
+
+class Handle(Protocol):
+    """What an operation called with async_op=True returns: `wait()` returns once it is complete."""
+
+    def wait(self) -> object: ...
 
 
 class _Done:

@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 import torch.distributed as dist
@@ -28,6 +29,9 @@ from llmpar.checkpoint.format import (
 )
 from llmpar.errors import UserError
 from llmpar.model.config import config_to_dict
+
+if TYPE_CHECKING:
+    from llmpar.model.transformer import Transformer
 
 OPTIMIZER_KEYS = ("exp_avg", "exp_avg_sq")
 
@@ -54,7 +58,7 @@ class Placement:
         return (slice(None),) * self.dim + (slice(0, self.length),)
 
 
-def placements(model: nn.Module, tp, mesh) -> dict[nn.Parameter, Placement]:
+def placements(model: Transformer, tp, mesh) -> dict[nn.Parameter, Placement]:
     tp_rank, last_stage = mesh.coords["tp"], mesh.coords["pp"] == mesh.pp - 1
     first_stage = mesh.coords["pp"] == 0
     out = {}
@@ -117,7 +121,7 @@ def save(pm, cfg, step: int, crash: bool = False, background: AsyncSaver | None 
     if pieces:
         write_pieces(folder, rank, pieces)
     _barrier(pm)
-    final = finish(root, step, header) if rank == 0 else None
+    final = finish(root, step, header) if header is not None else None  # rank 0 made the header
     _barrier(pm)
     return final
 
@@ -196,7 +200,7 @@ def load_weights(ck: Checkpoint, where: dict[nn.Parameter, Placement]) -> None:
 
 
 def load_optimizer(ck: Checkpoint, engine, where: dict[nn.Parameter, Placement]) -> None:
-    states = {}
+    states: dict[nn.Parameter, dict[str, torch.Tensor]] = {}
     for p, w in where.items():
         start, stop = w.bounds()
         states[p] = {}

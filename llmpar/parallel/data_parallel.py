@@ -16,9 +16,9 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from llmpar.comm import Comm
+from llmpar.comm import Comm, Handle
 from llmpar.optim import adamw
-from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, global_norm, squares
+from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, global_norm, present, squares
 from llmpar.parallel.flat import BUCKET_BYTES, bucketize
 
 
@@ -31,7 +31,7 @@ class _GradBucket:
             self.views[p] = self.buffer[offset: offset + p.numel()].view_as(p)
             offset += p.numel()
         self.pending: set = set()
-        self.handle = None
+        self.handle: Handle | None = None
 
 
 class DataParallel(DataParallelEngine):
@@ -64,8 +64,9 @@ class DataParallel(DataParallelEngine):
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         i = self._bucket_index[p]
         b = self.buckets[i]
-        if p.grad.data_ptr() != b.views[p].data_ptr():  # autograd replaced the gradient: move it into the bucket
-            b.views[p].copy_(p.grad)
+        grad = present(p.grad)  # the hook runs once it is accumulated
+        if grad.data_ptr() != b.views[p].data_ptr():  # autograd replaced the gradient: move it into the bucket
+            b.views[p].copy_(grad)
             p.grad = b.views[p]
         if self._syncing and self.sum_now(p):  # the step's accumulated gradient
             b.pending.discard(p)
@@ -81,25 +82,28 @@ class DataParallel(DataParallelEngine):
         self.sum_remaining_partials()
         self.order.flush()  # parameters that got no gradient this step count as zero
         for b in self.buckets:
-            b.handle.wait()
+            handle = b.handle
+            assert handle is not None  # flush() has launched every bucket's all-reduce
+            handle.wait()
         self._syncing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
         # Every replica holds the same reduced gradient; across tp and pp the ranks' parts add up, each copy of
         # a replicated parameter counted on one rank only.
-        sq = squares([p.grad for p in self.params if p not in self.skip_in_norm], self.device)
+        # Each .grad is a view of its bucket, from the engine's construction on.
+        sq = squares([present(p.grad) for p in self.params if p not in self.skip_in_norm], self.device)
         norm = global_norm(sq, self.comm, self.norm_axes)
-        grads = [p.grad for p in self.params]
+        grads = [present(p.grad) for p in self.params]
         clip_(grads, norm.to(grads[0].dtype), max_norm)
         return float(norm)
 
     def full_states(self) -> dict:
-        state = self.optimizer.state
+        state = self._optimizer().state
         return {p: {"param": p.detach(), **{k: state[p][k] for k in self.STATE_KEYS}} for p in self.params}
 
     def load_states(self, states: dict, step: int) -> None:
         for p in self.params:
-            self.optimizer.state[p] = self.adam_state(step, *(states[p][k].clone() for k in self.STATE_KEYS))
+            self._optimizer().state[p] = self.adam_state(step, *(states[p][k].clone() for k in self.STATE_KEYS))
 
     def held_tensors(self) -> list[torch.Tensor]:
         return self.params + [b.buffer for b in self.buckets] + self.optimizer_state()

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import abc
 import weakref
-from typing import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn as nn
 
 from llmpar.comm import Comm
+from llmpar.optim import ShardedAdamW
 
 
 class DataParallelEngine(abc.ABC):
@@ -48,7 +49,7 @@ class DataParallelEngine(abc.ABC):
         self.partial_grads: dict = dict(partial_grads or {})
         # The gradient norm adds up over the axes that split the model (each element counted on one rank).
         self.norm_axes: tuple[str, ...] = comm.mesh.model_axes
-        self.optimizer = None
+        self.optimizer: torch.optim.Optimizer | ShardedAdamW | None = None  # each engine's __init__ makes it
         self._summed: set = set()  # partial gradients already summed in this reduction
         self._handles: list = []
 
@@ -121,14 +122,20 @@ class DataParallelEngine(abc.ABC):
     def clip_grad_norm_(self, max_norm: float) -> float:
         """Global L2 norm of the reduced gradient (each parameter once), then scale it to max_norm if above."""
 
+    def _optimizer(self) -> torch.optim.Optimizer | ShardedAdamW:
+        assert self.optimizer is not None, "the engine's __init__ makes its optimizer"
+        return self.optimizer
+
     def step(self, lr: float) -> None:
-        for group in self.optimizer.param_groups:
+        optimizer = self._optimizer()
+        for group in optimizer.param_groups:
             group["lr"] = lr
-        self.optimizer.step()
+        optimizer.step()
 
     @abc.abstractmethod
-    def held_tensors(self) -> list[torch.Tensor]:
-        """Parameters, gradients and optimizer state this rank holds between steps."""
+    def held_tensors(self) -> Sequence[torch.Tensor | None]:
+        """Parameters, gradients and optimizer state this rank holds between steps (None: a gradient shard not
+        allocated now)."""
 
     # Checkpoints: per-parameter state, whole over the dp group (a collective for the ZeRO stages).
     STATE_KEYS = ("exp_avg", "exp_avg_sq")
@@ -146,7 +153,7 @@ class DataParallelEngine(abc.ABC):
         return {"step": torch.tensor(float(step), dtype=torch.float32), "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
 
     def optimizer_state(self) -> list[torch.Tensor]:
-        return [v for s in self.optimizer.state.values() for v in s.values() if isinstance(v, torch.Tensor)]
+        return [v for s in self._optimizer().state.values() for v in s.values() if isinstance(v, torch.Tensor)]
 
 
 class InOrder:
@@ -171,6 +178,13 @@ class InOrder:
         """Start everything not yet started (items that never became ready count as ready)."""
         for i in range(self.next, self.count):
             self.mark(i)
+
+
+def present(t: torch.Tensor | None) -> torch.Tensor:
+    """A tensor that is None at other times but exists where it is used (a gradient in its hook, a gradient shard
+    after the step's reductions, a staging buffer while its reduce-scatter is in flight)."""
+    assert t is not None
+    return t
 
 
 def accumulate(shard: torch.Tensor, grad: torch.Tensor | None, reduced: torch.Tensor) -> torch.Tensor:

@@ -76,7 +76,9 @@ class FlatParams:
 
 def bucketize(params: list[nn.Parameter], bucket_bytes: int) -> list[list[nn.Parameter]]:
     """Consecutive parameters grouped into buckets of about bucket_bytes (one dtype per bucket)."""
-    buckets, current, size = [], [], 0
+    buckets: list[list[nn.Parameter]] = []
+    current: list[nn.Parameter] = []
+    size = 0
     for p in params:
         nbytes = p.numel() * p.element_size()
         if current and (size + nbytes > bucket_bytes or p.dtype != current[0].dtype):

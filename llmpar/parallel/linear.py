@@ -22,6 +22,8 @@ the input tensor itself, for a sequence shard), so running a forward twice (reco
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import cast
 
 import torch
 import torch.nn as nn
@@ -39,9 +41,11 @@ class SequenceShardInput:
     kept; the whole sequence is gathered again, once for all of them, when the first one computes dW."""
 
     def __init__(self, shard: torch.Tensor, comm: Comm):
-        self.shard, self.comm = shard, comm
+        self.shard: torch.Tensor | None = shard  # None once every user has its dW
+        self.comm = comm
         self.users = 0  # layers that saved it and have not yet computed their dW
-        self._pending = self._full = None
+        self._pending: Callable[[], torch.Tensor] | None = None  # the gather in flight: its result
+        self._full: torch.Tensor | None = None
 
     def attach(self, gathered: torch.Tensor) -> torch.Tensor:
         """Mark the gathered input as coming from this shard (the column layers that read it look here)."""
@@ -55,11 +59,13 @@ class SequenceShardInput:
     def start(self) -> None:
         """Start gathering; it travels while the input gradient is computed."""
         if self._full is None and self._pending is None:
+            assert self.shard is not None  # released only once no user is left to gather it
             self._pending = all_gather_sequence(self.shard, self.comm, async_op=True)
 
     def full(self) -> torch.Tensor:
         self.start()
         if self._full is None:
+            assert self._pending is not None  # start() posted the gather
             self._full, self._pending = self._pending(), None
         return self._full
 
@@ -73,12 +79,13 @@ class _Saved:
     """An input saved whole: what `SequenceShardInput` is for a shard."""
 
     def __init__(self, x: torch.Tensor):
-        self.x = x
+        self.x: torch.Tensor | None = x  # None once released
 
     def start(self) -> None:
         pass
 
     def full(self) -> torch.Tensor:
+        assert self.x is not None  # full() comes before release()
         return self.x
 
     def release(self) -> None:
@@ -161,8 +168,8 @@ class ParallelLinear(nn.Module):
         elif style == "row":
             k = full.in_features // size
             w = w[:, rank * k:(rank + 1) * k]
-        if weight is None:
-            weight = full.weight if style == "none" else nn.Parameter(w.clone())
+        if weight is None:  # (nn.Linear's annotation says Tensor; its weight is a Parameter)
+            weight = cast(nn.Parameter, full.weight) if style == "none" else nn.Parameter(w.clone())
         bias = full.bias if style == "none" or b is None else nn.Parameter(b.clone())
         return cls(weight, bias, style, comm, sequence_parallel)
 
@@ -182,5 +189,5 @@ def use_parallel_linears(model: nn.Module) -> None:
     tied output layer stays tied): so that every matmul goes through `linear()`."""
     for module in list(model.modules()):
         for name, child in list(module.named_children()):
-            if isinstance(child, nn.Linear):
-                setattr(module, name, ParallelLinear(child.weight, child.bias))
+            if isinstance(child, nn.Linear):  # (nn.Linear's annotation says Tensor; its weight is a Parameter)
+                setattr(module, name, ParallelLinear(cast(nn.Parameter, child.weight), child.bias))

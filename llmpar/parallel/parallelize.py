@@ -17,6 +17,7 @@ means adding one step here, in its place, and whatever the mesh and the cost mod
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import torch
 import torch.nn as nn
@@ -32,12 +33,15 @@ from llmpar.pipeline.stages import Chunk, split_model
 from llmpar.pipeline.zero_bubble import DeferredWeightGrads
 from llmpar.train.metrics import SavedTensorMeter
 
+if TYPE_CHECKING:
+    from llmpar.model.transformer import Transformer
+
 
 @dataclass
 class ParallelModel:
     """This rank's part of the model, and everything that knows how it is cut."""
 
-    model: nn.Module  # the modules this rank keeps, tp-split
+    model: Transformer  # the modules this rank keeps, tp-split
     mesh: Mesh
     comm: Comm
     device: torch.device
@@ -54,7 +58,7 @@ class ParallelModel:
         self.engine.close()
 
 
-def parallelize(model: nn.Module, mesh: Mesh, comm: Comm, cfg, device: torch.device, weights=None) -> ParallelModel:
+def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.device, weights=None) -> ParallelModel:
     """Apply the transformations to the plain model, in place and in order. `cfg`: the run's TrainConfig.
     `weights`: an open checkpoint to start from (its optimizer state is the caller's to load, into the engine)."""
     # 1. Tensor (and sequence) parallelism.
@@ -76,17 +80,22 @@ def parallelize(model: nn.Module, mesh: Mesh, comm: Comm, cfg, device: torch.dev
     return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred)
 
 
-def shared_parameters(model: nn.Module, tp: TensorParallel, mesh: Mesh, chunks: list[Chunk]) -> tuple[set, dict]:
+def shared_parameters(model: Transformer, tp: TensorParallel, mesh: Mesh,
+                      chunks: list[Chunk]) -> tuple[set[nn.Parameter], dict[nn.Parameter, tuple[str, ...]]]:
     """Which gradients are partial sums to add over an axis, and which parameters another rank counts in the
     gradient norm: tp-replicated norms (SP makes their gradients partial), and a tied embedding split between
     the first and the last pipeline stage."""
     skip = set(tp.replicated) if mesh.coords["tp"] != 0 else set()
     # In the model's parameter order, the same on every rank: their sums are collectives.
-    partial = {param: ("tp",) for param in model.parameters() if param in tp.partial_grads}
+    partial: dict[nn.Parameter, tuple[str, ...]] = {
+        param: ("tp",) for param in model.parameters() if param in tp.partial_grads}
     if mesh.pp > 1 and model.cfg.tie_embeddings:
         first, last = chunks[0].first, chunks[-1].last
         if first or last:
-            tied = model.tok_emb.weight if first else model.head.weight
+            # This rank's copy of the tied weight: the embedding's on the first stage, else the output layer's.
+            owner = model.tok_emb if first else model.head
+            assert owner is not None
+            tied = cast(nn.Parameter, owner.weight)  # (annotated as a Tensor, or not at all)
             partial[tied] = partial.get(tied, ()) + ("pp_ends",)
             if last and not first:
                 skip.add(tied)

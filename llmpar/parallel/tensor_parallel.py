@@ -30,6 +30,7 @@ over the tp group before the data-parallel reduction (the engines do it; see `pa
 from __future__ import annotations
 
 import fnmatch
+from typing import TYPE_CHECKING, cast
 
 import torch
 import torch.nn as nn
@@ -39,6 +40,9 @@ from llmpar.comm import Comm
 from llmpar.parallel import tp_plan
 from llmpar.parallel.linear import ParallelLinear, SequenceShardInput, use_parallel_linears
 from llmpar.parallel.tp_mappings import copy_to_tp, gather_from_sequence, reduce_from_tp, reduce_scatter_to_sequence
+
+if TYPE_CHECKING:
+    from llmpar.model.transformer import Transformer
 
 
 class VocabParallelEmbedding(nn.Module):
@@ -123,6 +127,7 @@ class TensorParallel:
         """(B, T, V) from this rank's (B, T, V/t), for sampling (not differentiable)."""
         if self.size == 1:
             return logits
+        assert self.comm is not None  # size > 1 comes from the comm's mesh
         parts = torch.empty((self.size, *logits.shape), dtype=logits.dtype, device=logits.device)
         self.comm.all_gather(parts.view(-1), logits.contiguous().view(-1), "tp")
         return parts.movedim(0, -2).flatten(-2)[..., : self.vocab_size]
@@ -142,7 +147,7 @@ def _enter_region(module: nn.Module, comm: Comm, sequence_parallel: bool, save_g
     module.register_forward_pre_hook(hook)
 
 
-def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
+def apply_tensor_parallel(model: Transformer, comm: Comm, sequence_parallel: bool,
                           save_gathered: bool = False) -> TensorParallel:
     """Split the plain model's layers across the mesh's tp axis, in place, as `tp_plan.TP_PLAN` says. The weights
     are cut from the full, seeded ones, so the model is the single-process model, distributed.
@@ -167,12 +172,15 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
             setattr(owner, leaf, VocabParallelEmbedding(module, r, n, comm, sp))
         else:
             setattr(owner, leaf, ParallelLinear.split(module, kind, r, n, comm, sp))
-    w = model.head.weight
-    padded_head = nn.Linear(cfg.d_model, model.tok_emb.rows * n, bias=False, dtype=w.dtype, device=w.device)
+    # The output layer is still the plain one (the loop leaves it); the embedding is split (the plan's "vocab").
+    head, emb = model.head, cast(VocabParallelEmbedding, model.tok_emb)
+    assert isinstance(head, nn.Linear)
+    w = head.weight
+    padded_head = nn.Linear(cfg.d_model, emb.rows * n, bias=False, dtype=w.dtype, device=w.device)
     with torch.no_grad():  # the head over the padded vocabulary: the padding rows are zero
         padded_head.weight.zero_()
         padded_head.weight[: cfg.vocab_size] = w
-    tied = model.tok_emb.weight if cfg.tie_embeddings else None
+    tied = emb.weight if cfg.tie_embeddings else None
     model.head = ParallelLinear.split(padded_head, "column", r, n, comm, sp, weight=tied)
     use_parallel_linears(model)  # (none left with our models; a layer the plan does not name stays whole)
     for name, module in model.named_modules():  # where the columns' input enters the region
@@ -182,7 +190,7 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
     if model.pos_emb is not None and sp:  # each rank adds the positions of its own part of the sequence
         model.pos_emb.register_forward_hook(lambda m, args, out: out.chunk(n, dim=0)[r])
     for name, param in model.named_parameters(remove_duplicate=True):
-        global_name = "tok_emb.weight" if param is model.tok_emb.weight else name
+        global_name = "tok_emb.weight" if param is emb.weight else name
         dim = tp_plan.split_dim(global_name)
         if dim is None:
             tp.replicated.add(param)
@@ -191,7 +199,9 @@ def apply_tensor_parallel(model: nn.Module, comm: Comm, sequence_parallel: bool,
             total = cfg.vocab_size
         else:
             total = param.shape[dim] * n
-        tp.cuts[param] = tp_plan.shard(global_name, _with(param.shape, dim, total), cfg.vocab_size, n, r) + (total,)
+        cut_dim, start, length = tp_plan.shard(global_name, _with(param.shape, dim, total), cfg.vocab_size, n, r)
+        assert cut_dim is not None  # split (dim is not None), and n > 1
+        tp.cuts[param] = (cut_dim, start, length, total)
     if sp:
         tp.partial_grads = set(tp.replicated)
     return tp

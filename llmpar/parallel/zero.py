@@ -26,10 +26,10 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from llmpar.comm import Comm
+from llmpar.comm import Comm, Handle
 from llmpar.optim import ShardedAdamW
 from llmpar.parallel.engine import (DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm,
-                                    scatter_flat, squares)
+                                    present, scatter_flat, squares)
 from llmpar.parallel.flat import BUCKET_BYTES, FlatParams, bucketize
 
 
@@ -39,14 +39,14 @@ class _Bucket:
         self.shard = self.flat.shard()  # a view: updating it updates the parameters
         self.index = {p: i for i, p in enumerate(params)}
         self.pending: set = set()
-        self.handle = None
+        self.handle: Handle | None = None
         if stage == 1:  # a full gradient buffer; its shard slice is the reduced gradient
             self.grad = torch.zeros_like(self.flat.full)
             self.grad_views = self.flat.views(self.grad)
-            self.grad_shard = self.grad[self.flat.lo: self.flat.hi]
+            self.grad_shard: torch.Tensor | None = self.grad[self.flat.lo: self.flat.hi]
         else:  # only the shard is kept (from the step's first reduction to zero_grad); staging lives per backward
             self.grad_shard = None
-            self.staging = None
+            self.staging: torch.Tensor | None = None
 
 
 def sharded_squares(holders, skip: set) -> torch.Tensor:
@@ -109,15 +109,16 @@ class ShardedOptimizer(DataParallelEngine):
         i = self._bucket_of[p]
         b = self.buckets[i]
         complete = self.sum_now(p) if self._reducing else True
+        grad = present(p.grad)  # the hook runs once it is accumulated
         if self.stage == 1:
             view = b.grad_views[b.index[p]]
-            if p.grad.data_ptr() != view.data_ptr():
-                view.copy_(p.grad)
+            if grad.data_ptr() != view.data_ptr():
+                view.copy_(grad)
                 p.grad = view
         else:
             if b.staging is None:
                 b.staging = torch.zeros_like(b.flat.full)
-            b.flat.views(b.staging)[b.index[p]].copy_(p.grad)
+            b.flat.views(b.staging)[b.index[p]].copy_(grad)
             p.grad = None  # the full gradient is not kept
         if self._reducing and complete:
             b.pending.discard(p)
@@ -129,7 +130,7 @@ class ShardedOptimizer(DataParallelEngine):
         if i > 0:  # one reduce-scatter in flight at a time (each holds a bucket-sized buffer in the backend)
             self._retire(self.buckets[i - 1])
         if self.stage == 1:  # in place: this rank's slice of the bucket receives the sum of every rank's slice
-            b.handle = self.comm.reduce_scatter(b.grad_shard, b.grad, self.axis, async_op=True)
+            b.handle = self.comm.reduce_scatter(present(b.grad_shard), b.grad, self.axis, async_op=True)
         else:
             if b.staging is None:  # no parameter of this bucket got a gradient
                 b.staging = torch.zeros_like(b.flat.full)
@@ -143,7 +144,7 @@ class ShardedOptimizer(DataParallelEngine):
         b.handle.wait()
         b.handle = None
         if self.stage == 2:
-            b.grad_shard = accumulate(b.shard, b.grad_shard, b.staging[b.flat.lo: b.flat.hi])
+            b.grad_shard = accumulate(b.shard, b.grad_shard, present(b.staging)[b.flat.lo: b.flat.hi])
             b.staging = None
 
     def end_micro_batch(self, last: bool) -> None:
@@ -156,11 +157,11 @@ class ShardedOptimizer(DataParallelEngine):
             self._retire(b)
         if last and self.stage == 2:  # a tied embedding's shards, summed across stages once every transfer is posted
             for b in self._cross_buckets:
-                self.comm.all_reduce(b.grad_shard, "pp_ends")
+                self.comm.all_reduce(present(b.grad_shard), "pp_ends")
         self._reducing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        shards = [b.grad_shard for b in self.buckets]
+        shards = [present(b.grad_shard) for b in self.buckets]  # every bucket's reduced by now
         norm = global_norm(sharded_squares(self.buckets, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
@@ -174,7 +175,7 @@ class ShardedOptimizer(DataParallelEngine):
     def full_states(self) -> dict:
         out = {}
         for b in self.buckets:
-            state = self.optimizer.state[b.shard]
+            state = self._optimizer().state[b.shard]
             gathered = {k: gather_flat(b.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(b.flat.params):
                 out[p] = {"param": p.detach(), **{k: gathered[k][i] for k in self.STATE_KEYS}}
@@ -183,8 +184,8 @@ class ShardedOptimizer(DataParallelEngine):
     def load_states(self, states: dict, step: int) -> None:
         for b in self.buckets:
             shards = [scatter_flat(b.flat, [states[p][k] for p in b.flat.params]) for k in self.STATE_KEYS]
-            self.optimizer.state[b.shard] = self.adam_state(step, *shards)
+            self._optimizer().state[b.shard] = self.adam_state(step, *shards)
 
-    def held_tensors(self) -> list[torch.Tensor]:
+    def held_tensors(self) -> list[torch.Tensor | None]:
         grads = [b.grad if self.stage == 1 else b.grad_shard for b in self.buckets]
         return [b.flat.full for b in self.buckets] + grads + self.optimizer_state()

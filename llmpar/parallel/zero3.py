@@ -24,14 +24,20 @@ them. After the step nothing is gathered: the next forward gathers the updated s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 import torch.nn as nn
 
-from llmpar.comm import Comm
+from llmpar.comm import Comm, Handle
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm, scatter_flat
+from llmpar.parallel.engine import (DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm, present,
+                                    scatter_flat)
 from llmpar.parallel.zero import sharded_squares
 from llmpar.parallel.flat import FlatParams
+
+if TYPE_CHECKING:
+    from llmpar.model.transformer import Transformer
 
 
 class _Unit:
@@ -39,19 +45,19 @@ class _Unit:
         self.name, self.modules, self.params = name, modules, params
         self.flat = FlatParams(params, n, rank)
         self.shard = self.flat.shard().clone()  # the rank's parameters at rest: the optimizer updates these
-        self.grad_shard = None  # allocated by the step's first reduce-scatter, freed by zero_grad
+        self.grad_shard: torch.Tensor | None = None  # allocated by the step's first reduce-scatter, freed by zero_grad
         self.index = {p: i for i, p in enumerate(params)}
         self.uses: list[_Unit] = []  # other units whose parameters this unit's modules read (a tied head)
         self.gather_for_backward = not all(isinstance(m, nn.Embedding) or getattr(m, "is_lookup", False)
                                            for m in modules)
-        self.gather_handle = None
+        self.gather_handle: Handle | None = None
         self.pending: set = set()
-        self.grad_buffer = None
-        self.reduce_handle = None
+        self.grad_buffer: torch.Tensor | None = None
+        self.reduce_handle: Handle | None = None
         self.flat.release()
 
 
-def sharding_units(model: nn.Module) -> list[tuple[str, list[nn.Module]]]:
+def sharding_units(model: Transformer) -> list[tuple[str, list[nn.Module]]]:
     """The model's units in forward order: embeddings, blocks, output. Modules absent from a model (a pipeline
     stage without the embedding, say) are skipped."""
     units = []
@@ -66,7 +72,7 @@ def sharding_units(model: nn.Module) -> list[tuple[str, list[nn.Module]]]:
 
 
 class FullySharded(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
+    def __init__(self, model: Transformer, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
                  partial_grads=None, axis: str = "dp"):
         super().__init__(comm, axis, skip_in_norm, partial_grads)
         n, rank = comm.mesh.size(axis), comm.mesh.rank_in(axis)
@@ -166,7 +172,7 @@ class FullySharded(DataParallelEngine):
         self.sum_now(p)  # this micro-batch's gradient over tp; across stages only at the end of the step
         if unit.grad_buffer is None:
             unit.grad_buffer = self._grad_buffer(unit)
-        unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(p.grad)
+        unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(present(p.grad))  # the hook runs once it is accumulated
         p.grad = None
         unit.pending.discard(p)
         if not unit.pending:
@@ -191,8 +197,10 @@ class FullySharded(DataParallelEngine):
 
     def _retire(self, unit: _Unit) -> None:
         """Wait for a unit's reduce-scatter, add its slice to the gradient shard, free the buffer."""
-        unit.reduce_handle.wait()
-        unit.grad_shard = accumulate(unit.shard, unit.grad_shard, unit.grad_buffer[unit.flat.lo: unit.flat.hi])
+        handle = unit.reduce_handle
+        assert handle is not None  # _launch_reduce started it
+        handle.wait()
+        unit.grad_shard = accumulate(unit.shard, unit.grad_shard, present(unit.grad_buffer)[unit.flat.lo: unit.flat.hi])
         unit.grad_buffer = unit.reduce_handle = None
 
     # The engine's interface.
@@ -203,7 +211,7 @@ class FullySharded(DataParallelEngine):
     def start_micro_batch(self, last: bool) -> None:
         self._summed = set()
         self.order.reset()
-        self._reducing: list[_Unit] = []
+        self._reducing = []
         for u in self.units:
             u.pending = set(u.params)
 
@@ -216,10 +224,10 @@ class FullySharded(DataParallelEngine):
             self._free(u)
         if last:  # a tied embedding's shards, summed across stages once every transfer is posted
             for u in self._cross_units:
-                self.comm.all_reduce(u.grad_shard, "pp_ends")
+                self.comm.all_reduce(present(u.grad_shard), "pp_ends")
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        shards = [u.grad_shard for u in self.units]
+        shards = [present(u.grad_shard) for u in self.units]  # every unit's reduced by now
         norm = global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
         clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
@@ -227,7 +235,7 @@ class FullySharded(DataParallelEngine):
     def full_states(self) -> dict:
         out = {}
         for u in self.units:
-            state = self.optimizer.state[u.shard]
+            state = self._optimizer().state[u.shard]
             params = gather_flat(u.flat, u.shard, self.comm, self.axis)
             gathered = {k: gather_flat(u.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(u.params):
@@ -238,9 +246,9 @@ class FullySharded(DataParallelEngine):
         for u in self.units:
             u.shard.copy_(scatter_flat(u.flat, [states[p]["param"] for p in u.params]))
             shards = [scatter_flat(u.flat, [states[p][k] for p in u.params]) for k in self.STATE_KEYS]
-            self.optimizer.state[u.shard] = self.adam_state(step, *shards)
+            self._optimizer().state[u.shard] = self.adam_state(step, *shards)
 
-    def held_tensors(self) -> list[torch.Tensor]:
+    def held_tensors(self) -> list[torch.Tensor | None]:
         # The full buffers hold no memory between steps; their storages count 0 bytes.
         return ([u.flat.full for u in self.units] + [u.shard for u in self.units]
                 + [u.grad_shard for u in self.units] + self.optimizer_state())

@@ -17,7 +17,8 @@ from llmpar.pipeline.schedules import SENDS, Action, Kind, Schedule, ScheduleErr
 
 def batches(actions: list[Action]) -> list[Action | tuple[Action, ...]]:
     """Compute actions, and runs of consecutive transfers grouped into batches posted together."""
-    items, run = [], []
+    items: list[Action | tuple[Action, ...]] = []
+    run: list[Action] = []
     for a in actions:
         if a.is_compute:
             if run:
@@ -146,6 +147,7 @@ def _check_progress(s: Schedule, grouped: bool) -> None:
             for r in range(s.stages):
                 if position[r] < len(items[r]):
                     item = items[r][position[r]]
+                    assert not isinstance(item, tuple)  # a batch of transfers never waits (can_advance)
                     need = _recv_needed(s, item)
                     stuck.append(f"rank {r} at {item} waits for {need}")
             raise ScheduleError(f"{s.name}: deadlock: " + "; ".join(stuck))

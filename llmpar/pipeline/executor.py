@@ -51,7 +51,9 @@ class PipelineExecutor:
         """One optimizer step's forward and backward passes. `micro_batch(i)` gives micro-batch i's inputs and
         targets. Returns this rank's summed loss (last chunk only, else 0) and its timeline."""
         loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
-        inputs, outputs, received, sends, timeline = {}, {}, {}, [], []
+        inputs: dict[tuple[int, int], torch.Tensor] = {}  # (micro-batch, chunk) -> a received activation
+        outputs: dict[tuple[int, int], torch.Tensor] = {}  # (micro-batch, chunk) -> the output (or the loss)
+        received, sends, timeline = {}, [], []
         start = time.perf_counter()
         for k, a in enumerate(self.schedule.ranks[self.rank]):
             if a.kind in ("recv_f", "recv_b"):
@@ -60,7 +62,9 @@ class PipelineExecutor:
             elif a.kind == "send_f":
                 sends.append(self.comm.isend(outputs[a.micro, a.chunk].detach().contiguous(), a.peer))
             elif a.kind == "send_b":
-                sends.append(self.comm.isend(inputs.pop((a.micro, a.chunk)).grad.contiguous(), a.peer))
+                grad = inputs.pop((a.micro, a.chunk)).grad
+                assert grad is not None  # the B before this send computed it
+                sends.append(self.comm.isend(grad.contiguous(), a.peer))
             else:
                 chunk = self.chunks[a.chunk]
                 x = self._wait(received, "recv_f", a) if a.kind == "F" and not chunk.first else None
@@ -108,6 +112,7 @@ class PipelineExecutor:
         last = k == self._last_grad_action
         self.engine.start_micro_batch(last)
         if a.kind == "W":
+            assert self.deferred is not None  # W actions come with the zero-bubble schedule, which defers
             self.deferred.apply(a.micro, a.chunk)
         else:
             out = outputs.pop((a.micro, a.chunk))

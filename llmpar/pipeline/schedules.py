@@ -34,7 +34,9 @@ class Kind(str, Enum):
     SEND_B = "send_b"
 
     __str__ = str.__str__
-    __format__ = str.__format__
+
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(self, format_spec)
 
 
 COMPUTE = (Kind.F, Kind.B, Kind.W)

@@ -8,10 +8,15 @@ its own; the names stay the model's (layers are keyed by global index).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch.nn as nn
 
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig
+
+if TYPE_CHECKING:
+    from llmpar.model.transformer import Transformer
 
 
 def layer_costs(cfg: ModelConfig, seq_len: int) -> tuple[float, float]:
@@ -51,7 +56,7 @@ def partition(cfg: ModelConfig, chunks: int, seq_len: int) -> list[list[int]]:
 class Chunk:
     """One model chunk: the embedding if it is the first, some blocks, the norm and output layer if the last."""
 
-    def __init__(self, model: nn.Module, index: int, layers: list[int], first: bool, last: bool):
+    def __init__(self, model: Transformer, index: int, layers: list[int], first: bool, last: bool):
         self.model, self.index, self.layers, self.first, self.last = model, index, layers, first, last
 
     def __call__(self, x):
@@ -62,18 +67,21 @@ class Chunk:
             h = m.layers[str(i)](h, rope)
         return m.output(h) if self.last else h
 
-    def parameters(self):
-        m, params = self.model, []
+    def parameters(self) -> list[nn.Parameter]:
+        m = self.model
+        params: list[nn.Parameter] = []
         if self.first:
+            assert m.tok_emb is not None  # the first chunk's rank keeps the embedding
             params += list(m.tok_emb.parameters()) + (list(m.pos_emb.parameters()) if m.pos_emb is not None else [])
         for i in self.layers:
             params += list(m.layers[str(i)].parameters())
         if self.last:
+            assert m.norm is not None and m.head is not None  # and the last chunk's, the norm and output layer
             params += list(m.norm.parameters()) + list(m.head.parameters())
         return list(dict.fromkeys(params))
 
 
-def split_model(model: nn.Module, rank: int, stages: int, chunks_per_rank: int, seq_len: int) -> list[Chunk]:
+def split_model(model: Transformer, rank: int, stages: int, chunks_per_rank: int, seq_len: int) -> list[Chunk]:
     """Keep on `rank` the modules of its chunks (rank, rank + p, ...), drop the others; return its chunks."""
     cfg = model.cfg
     C = stages * chunks_per_rank

@@ -69,7 +69,7 @@ class SavedTensorMeter:
             entry[0] += 1
         return _Saved(self, t, key)
 
-    def track(self, t: torch.Tensor) -> _Saved:
+    def track(self, t: torch.Tensor) -> _Saved | _Untracked:
         """Count a tensor held for backward outside autograd (until the returned handle is dropped)."""
         saved = self._pack(t)
         return saved if isinstance(saved, _Saved) else _Untracked(t)

@@ -94,13 +94,15 @@ class Trainer:
         self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
         self.start_step, weights = 0, None
         self.resumed_from = None
-        if cfg.resume or cfg.init:
-            _, weights = open_weights(cfg.resume or cfg.init)
+        source = cfg.resume or cfg.init
+        if source:
+            _, weights = open_weights(source)
             if cfg.resume:
                 self.resumed_from = weights
         self.parallel = parallelize(self.model, self.mesh, self.comm, cfg, self.device, weights)
         self.engine = self.parallel.engine
         if cfg.resume:
+            assert weights is not None  # opened above
             load_optimizer(weights, self.engine, self.parallel.placements)
             self.start_step = weights.step
         self.executor = PipelineExecutor(self.parallel, (cfg.micro_batch_size, cfg.seq_len), PARAM_DTYPES[cfg.dtype],
@@ -200,6 +202,7 @@ class Trainer:
             seq = self.batches.val_samples(start, min(b, hi - start))
             loss = self.executor.forward_only(seq[:, :-1], seq[:, 1:])
             if self.owns_loss:
+                assert loss is not None  # the last stage returns it
                 total[0] += loss.double()
                 total[1] += seq[:, 1:].numel()
         self.comm.all_reduce(total, "world", op="sum")
