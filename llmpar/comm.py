@@ -59,7 +59,7 @@ class _Pending:
         return self.comm._watched(self.work.wait, self.what, self.axis)
 
 
-def bus_bytes(kind: str, nbytes: int, n: int) -> float:
+def bus_bytes(kind: str, nbytes: float, n: int) -> float:
     """Bytes one rank moves for a collective of `kind` on a tensor of `nbytes` over `n` ranks."""
     if n <= 1:
         return 0.0

@@ -7,6 +7,8 @@ torch's AdamW update with β = (0.9, 0.95), ε = 1e-8.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 
 BETAS, EPS = (0.9, 0.95), 1e-8
@@ -17,7 +19,7 @@ def decays(p: torch.Tensor) -> bool:
     return p.dim() >= 2
 
 
-def adamw(params: list[torch.Tensor], lr: float, weight_decay: float) -> torch.optim.AdamW:
+def adamw(params: Sequence[torch.Tensor], lr: float, weight_decay: float) -> torch.optim.AdamW:
     """AdamW over whole parameters, in two groups: with and without weight decay."""
     groups = [{"params": [p for p in params if decays(p)], "weight_decay": weight_decay},
               {"params": [p for p in params if not decays(p)], "weight_decay": 0.0}]

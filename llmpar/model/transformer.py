@@ -110,17 +110,26 @@ class Block(nn.Module):
 
 
 class Transformer(nn.Module):
+    # Parallel transformations replace modules (tensor parallelism splits the embedding and the output layer), and
+    # a pipeline stage drops those it does not hold (None): the embeddings but on the first stage, the final norm
+    # and the output layer but on the last.
+    tok_emb: nn.Module | None
+    norm: nn.Module | None
+    head: nn.Module | None
+    rope_cos: torch.Tensor | None
+    rope_sin: torch.Tensor | None
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.d_model)
+        self.tok_emb = tok_emb = nn.Embedding(cfg.vocab_size, cfg.d_model)
         self.pos_emb = nn.Embedding(cfg.max_seq_len, cfg.d_model) if cfg.arch == "gpt2" else None
         # Keyed by global layer index, so that a pipeline stage holding layers 4..7 keeps their names.
         self.layers = nn.ModuleDict({str(i): Block(cfg) for i in range(cfg.n_layers)})
         self.norm = norm_layer(cfg)
-        self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
+        self.head = head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
         if cfg.tie_embeddings:
-            self.head.weight = self.tok_emb.weight
+            head.weight = tok_emb.weight
         if cfg.arch == "llama":
             cos, sin = rope_tables(cfg)
             self.register_buffer("rope_cos", cos, persistent=False)
@@ -129,6 +138,7 @@ class Transformer(nn.Module):
             self.rope_cos = self.rope_sin = None
 
     def embed(self, tokens):
+        assert self.tok_emb is not None
         h = self.tok_emb(tokens)  # (B, T, d)
         if self.pos_emb is not None:
             h = h + self.pos_emb(torch.arange(tokens.size(1), device=tokens.device))
@@ -141,6 +151,7 @@ class Transformer(nn.Module):
         return h
 
     def output(self, h):
+        assert self.norm is not None and self.head is not None
         return self.head(self.norm(h))  # (B, T, vocab)
 
     def forward(self, tokens):
