@@ -2,17 +2,17 @@
 
 The single-process run is the reference: in fp64 every layout must give its loss at every step to 1e-9.
 
-The layouts run in few launches: one `llmpar train --dp 2 --micro-batches 2`, whose metrics lines are checked
-against their contract, one torchrun launch of two workers and one of four for the other layouts (each writing
-its own metrics), and `torchrun -m llmpar train`. The single-process runs train in the test's own process, as
-`llmpar train --dp 1` trains in its own.
+The layouts run in three launches: the real command under torchrun (`torchrun --nproc-per-node 2 -m llmpar
+train --micro-batches 2`), whose metrics lines are checked against their contract, and one torchrun launch of two
+workers and one of four for the other layouts (tests/layouts_runner.py: each writes its own metrics). The
+single-process runs train in the test's own process, as `llmpar train --dp 1` trains in its own.
 """
 
 import sys
 
 import pytest
 
-from helpers import FAST, FAST_FIELDS, launch_layouts, max_rel_diff, read_metrics, run_llmpar, train_here, train_metrics
+from helpers import FAST, FAST_FIELDS, launch_layouts, max_rel_diff, read_metrics, run_llmpar, train_here
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,14 @@ def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dp")
     out = train_here(tmp / "one", {"ref": dict(BASE, dp=1), "g1": dict(BASE, model="tiny-gpt2", dp=1),
                                    "fp32": BF16_BASE, "bf16": dict(BF16_BASE, dtype="bf16")})
-    # Through the real command line and its own launcher: the run whose metrics lines are checked (the contract).
-    out[2, 2] = train_metrics(tmp, "dp2m2", [*STEPS_ARGS, "--model", "tiny", "--dp", "2", "--micro-batches", "2"])
+    # The real command line, one worker per process of an outside torchrun, --dp left out: the run whose metrics
+    # lines are checked against their contract.
+    path = tmp / "torchrun.jsonl"
+    proc = run_llmpar(["train", *STEPS_ARGS, "--micro-batches", "2", "--metrics", str(path)],
+                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+                              "-m", "llmpar"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out[2, 2] = read_metrics(path)
     two = launch_layouts(tmp / "world2", 2, {"dp2m1": dict(BASE, dp=2),
                                              "g2": dict(BASE, model="tiny-gpt2", dp=2, micro_batches=2)})
     four = launch_layouts(tmp / "world4", 4, {f"dp4m{m}": dict(BASE, dp=4, micro_batches=m) for m in (1, 2)})
@@ -80,13 +86,8 @@ def test_gpt2_with_tied_embeddings(runs):
     assert max_rel_diff(ref, got, "grad_norm") <= 1e-9
 
 
-def test_outside_torchrun_runs_one_worker_per_process(tmp_path, runs):
-    path = tmp_path / "torchrun.jsonl"
-    proc = run_llmpar(["train", *STEPS_ARGS, "--metrics", str(path)],
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-                              "-m", "llmpar"])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    got = read_metrics(path)
+def test_outside_torchrun_runs_one_worker_per_process(runs):
+    got = runs[2, 2]  # `torchrun --nproc-per-node 2 -m llmpar train` (the module's fixture)
     assert got[0]["layout"]["dp"] == 2  # --dp left out: filled from torchrun's world size
     assert max_rel_diff(runs["ref"], got, "loss") <= 1e-9
 
