@@ -75,6 +75,50 @@ def train_metrics(tmp_path, name: str, args: list[str]) -> list[dict]:
     return read_metrics(path)
 
 
+# The same small configuration as TrainConfig fields, for the layouts runner and `train_here`.
+FAST_RUN_FIELDS = dict(seq_len=32, global_batch_size=8, steps=4, eval_sequences=8, sample_tokens=0, progress=False,
+                       device="cpu")
+FAST_FIELDS = dict(model="tiny", **FAST_RUN_FIELDS)
+LAYOUTS_RUNNER = os.path.join(os.path.dirname(__file__), "layouts_runner.py")
+
+
+def launch_layouts(tmp, nproc: int, runs: dict[str, dict]) -> dict[str, list[dict]]:
+    """Train RUNS (name: TrainConfig fields, each using all NPROC workers) one after the other in the workers of
+    one torchrun launch (tests/layouts_runner.py); their metrics lines by name. A launch costs seconds (torch is
+    imported by every process), a small layout a fraction of one."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    configs = [{**fields, "metrics": str(tmp / f"{name}.jsonl")} for name, fields in runs.items()]
+    (tmp / "runs.json").write_text(json.dumps(configs))
+    proc = run_llmpar([str(tmp / "runs.json")], timeout=900,
+                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node",
+                              str(nproc), LAYOUTS_RUNNER])
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
+
+
+def train_here(tmp, runs: dict[str, dict]) -> dict[str, list[dict]]:
+    """Train one-process RUNS (name: TrainConfig fields) in this process, one after the other: what `llmpar train`
+    does with a layout of one process (it trains in its own process, with no process group), without the cost of
+    starting one. Their metrics lines by name. The trainer sets torch's thread count (to the cores); it is put
+    back afterwards."""
+    import torch
+
+    from llmpar.config import TrainConfig, torchrun_world_size, validate
+    from llmpar.train.trainer import train
+    assert torchrun_world_size() is None, "train_here runs one-process layouts outside torchrun"
+    assert torch.get_default_dtype() == torch.float32  # as in a fresh process
+    tmp.mkdir(parents=True, exist_ok=True)
+    threads = torch.get_num_threads()
+    try:
+        for name, fields in runs.items():
+            cfg = validate(TrainConfig(**fields, metrics=str(tmp / f"{name}.jsonl")))
+            assert cfg.world_size == 1, (name, cfg.world_size)
+            train(cfg)
+    finally:
+        torch.set_num_threads(threads)
+    return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
+
+
 def read_metrics(path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f]

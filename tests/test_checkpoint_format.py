@@ -238,10 +238,13 @@ def test_convert_to_hf_refuses_an_existing_export(tmp_path):
         convert(src, str(tmp_path / "dst"), "hf", 1, 1, 1, 0)
 
 
-transformers = pytest.importorskip("transformers")
+@pytest.fixture
+def transformers():
+    """Only the tests that compare with Hugging Face's own models need transformers (and its import time)."""
+    return pytest.importorskip("transformers")
 
 
-def _tiny_hf(kind):
+def _tiny_hf(transformers, kind):
     torch.manual_seed(0)
     if kind == "llama":
         cfg = transformers.LlamaConfig(vocab_size=300, hidden_size=64, intermediate_size=96, num_hidden_layers=2,
@@ -253,9 +256,9 @@ def _tiny_hf(kind):
 
 
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
-def test_a_hugging_face_model_loads_with_equal_logits(tmp_path, kind):
+def test_a_hugging_face_model_loads_with_equal_logits(tmp_path, kind, transformers):
     import llmpar
-    hf = _tiny_hf(kind)
+    hf = _tiny_hf(transformers, kind)
     hf.save_pretrained(tmp_path, safe_serialization=True)
     ours = llmpar.load_model(str(tmp_path))
     x = torch.randint(0, 300, (2, 24))
@@ -264,11 +267,11 @@ def test_a_hugging_face_model_loads_with_equal_logits(tmp_path, kind):
 
 
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
-def test_an_llmpar_checkpoint_converted_to_hugging_face_loads_in_transformers(tmp_path, kind):
+def test_an_llmpar_checkpoint_converted_to_hugging_face_loads_in_transformers(tmp_path, kind, transformers):
     """HF -> llmpar checkpoint (convert) -> HF (convert --to hf) -> transformers: the same logits as llmpar's."""
     import llmpar
     from llmpar.cli import main
-    _tiny_hf(kind).save_pretrained(tmp_path / "hf", safe_serialization=True)
+    _tiny_hf(transformers, kind).save_pretrained(tmp_path / "hf", safe_serialization=True)
     assert main(["convert", str(tmp_path / "hf"), str(tmp_path / "ours"), "--tp", "2"]) == 0
     assert main(["convert", str(tmp_path / "ours"), str(tmp_path / "back"), "--to", "hf"]) == 0
     theirs = transformers.AutoModelForCausalLM.from_pretrained(tmp_path / "back").eval()

@@ -1,30 +1,46 @@
 """Data parallelism with real worker processes started by the real launcher (slow: seconds per launch).
 
 The single-process run is the reference: in fp64 every layout must give its loss at every step to 1e-9.
+
+The layouts run in three launches: the real command under torchrun (`torchrun --nproc-per-node 2 -m llmpar
+train --micro-batches 2`), whose metrics lines are checked against their contract, and one torchrun launch of two
+workers and one of four for the other layouts (tests/layouts_runner.py: each writes its own metrics). The
+single-process runs train in the test's own process, as `llmpar train --dp 1` trains in its own.
 """
+
+import sys
 
 import pytest
 
-from helpers import FAST, max_rel_diff, read_metrics, run_llmpar, train_metrics
+from helpers import FAST, FAST_FIELDS, launch_layouts, max_rel_diff, read_metrics, run_llmpar, train_here
 
 pytestmark = pytest.mark.slow
 
 STEPS_ARGS = FAST + ["--dtype", "fp64", "--steps", "5", "--lr", "3e-3", "--warmup", "1"]
+BASE = {**FAST_FIELDS, "dtype": "fp64", "steps": 5, "lr": 3e-3, "warmup": 1}
+BF16_BASE = {**FAST_FIELDS, "steps": 6, "lr": 3e-3, "dp": 1}  # fp32 and bf16: the same curve
 METRIC_KEYS = {"step", "loss", "grad_norm", "lr", "tokens", "step_time_s", "tokens_per_s", "mfu", "comm_bytes",
                "model_state_bytes", "activation_bytes", "peak_mem_bytes", "bubble_fraction", "layout"}
-
-
-def train(tmp_path, name, *flags, model="tiny"):
-    return train_metrics(tmp_path, name, [*STEPS_ARGS, "--model", model, *flags])
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dp")
-    out = {"ref": train(tmp, "ref", "--dp", "1")}
-    for dp in (2, 4):
-        for m in (1, 2):
-            out[dp, m] = train(tmp, f"dp{dp}m{m}", "--dp", str(dp), "--micro-batches", str(m))
+    out = train_here(tmp / "one", {"ref": dict(BASE, dp=1), "g1": dict(BASE, model="tiny-gpt2", dp=1),
+                                   "fp32": BF16_BASE, "bf16": dict(BF16_BASE, dtype="bf16")})
+    # The real command line, one worker per process of an outside torchrun, --dp left out: the run whose metrics
+    # lines are checked against their contract.
+    path = tmp / "torchrun.jsonl"
+    proc = run_llmpar(["train", *STEPS_ARGS, "--micro-batches", "2", "--metrics", str(path)],
+                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+                              "-m", "llmpar"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out[2, 2] = read_metrics(path)
+    two = launch_layouts(tmp / "world2", 2, {"dp2m1": dict(BASE, dp=2),
+                                             "g2": dict(BASE, model="tiny-gpt2", dp=2, micro_batches=2)})
+    four = launch_layouts(tmp / "world4", 4, {f"dp4m{m}": dict(BASE, dp=4, micro_batches=m) for m in (1, 2)})
+    out[2, 1], out["g2"] = two["dp2m1"], two["g2"]
+    out[4, 1], out[4, 2] = four["dp4m1"], four["dp4m2"]
     return out
 
 
@@ -64,30 +80,19 @@ def test_metrics_lines_follow_the_contract(runs):
     assert 0.15 < ratio < 0.35
 
 
-def test_gpt2_with_tied_embeddings(tmp_path):
-    ref = train(tmp_path, "g1", "--dp", "1", model="tiny-gpt2")
-    got = train(tmp_path, "g2", "--dp", "2", "--micro-batches", "2", model="tiny-gpt2")
+def test_gpt2_with_tied_embeddings(runs):
+    ref, got = runs["g1"], runs["g2"]
     assert max_rel_diff(ref, got, "loss") <= 1e-9
     assert max_rel_diff(ref, got, "grad_norm") <= 1e-9
 
 
-def test_outside_torchrun_runs_one_worker_per_process(tmp_path, runs):
-    import sys
-    path = tmp_path / "torchrun.jsonl"
-    proc = run_llmpar(["train", *STEPS_ARGS, "--metrics", str(path)],
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-                              "-m", "llmpar"])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    got = read_metrics(path)
+def test_outside_torchrun_runs_one_worker_per_process(runs):
+    got = runs[2, 2]  # `torchrun --nproc-per-node 2 -m llmpar train` (the module's fixture)
     assert got[0]["layout"]["dp"] == 2  # --dp left out: filled from torchrun's world size
     assert max_rel_diff(runs["ref"], got, "loss") <= 1e-9
 
 
-def test_bf16_autocast_tracks_fp32(tmp_path):
-    args = FAST + ["--steps", "6", "--lr", "3e-3", "--dp", "1"]
-    fp32, bf16 = tmp_path / "fp32.jsonl", tmp_path / "bf16.jsonl"
-    assert run_llmpar(["train", *args, "--metrics", str(fp32)]).returncode == 0
-    assert run_llmpar(["train", *args, "--dtype", "bf16", "--metrics", str(bf16)]).returncode == 0
-    a, b = read_metrics(fp32), read_metrics(bf16)
+def test_bf16_autocast_tracks_fp32(runs):
+    a, b = runs["fp32"], runs["bf16"]
     assert 0 < max_rel_diff(a, b, "loss") < 0.02  # rounded, so not equal; but the same curve
     assert b[-1]["loss"] < b[0]["loss"]

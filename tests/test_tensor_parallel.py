@@ -2,37 +2,50 @@
 
 The models have grouped-query attention (8 query heads, 4 kv heads) and a vocabulary of 259 tokens, which
 divides by neither 2 nor 4: the padding must leave the loss unchanged.
+
+Two launches (2 and 4 workers) run every layout, each writing its own metrics; the single-process references
+train in the test's own process, as `llmpar train --dp 1` trains in its own.
 """
 
 import os
 
 import pytest
 
-from helpers import FAST_RUN, max_rel_diff, train_metrics
+from helpers import FAST_RUN_FIELDS, launch_layouts, max_rel_diff, train_here
 
 pytestmark = pytest.mark.slow
 
 HERE = os.path.dirname(__file__)
 MODELS = {"llama": os.path.join(HERE, "models", "llama-gqa-v259.json"),
           "gpt2": os.path.join(HERE, "models", "gpt2-gqa-v259.json")}
-ARGS = FAST_RUN + ["--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1"]
+BASE = {**FAST_RUN_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
 LAYOUTS = [(tp, sp) for tp in (2, 4) for sp in (False, True)]
 LAYERS, BSH_BYTES = 2, 8 * 32 * 64 * 8  # layers; one (batch, sequence, d_model) activation in fp64
 
 
-def train(tmp_path, name, model, *flags):
-    return train_metrics(tmp_path, name, [*ARGS, "--model-config", MODELS[model], *flags])
+SAVE_GATHERED = {tp: dict(model="llama", tp=tp, sequence_parallel=True, sp_save_gathered=True) for tp in (2, 4)}
+COMBOS = {"llama": dict(dp=2, tp=2, zero=1, sequence_parallel=True),
+          "gpt2": dict(dp=2, tp=2, zero=3, micro_batches=2)}
+
+
+def fields(model, **layout):
+    return dict(BASE, model_config=MODELS[model], **{"dp": 1, **layout})
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tp")
-    out = {}
+    out = train_here(tmp / "one", {model: fields(model) for model in MODELS})
+    for n in (2, 4):
+        layouts = {f"{model}-tp{tp}-{sp}": fields(model, tp=tp, sequence_parallel=sp)
+                   for model in MODELS for tp, sp in LAYOUTS if tp == n}
+        layouts[f"save{n}"] = fields(**SAVE_GATHERED[n])
+        if n == 4:
+            layouts.update({f"combo-{model}": fields(model, **layout) for model, layout in COMBOS.items()})
+        out.update(launch_layouts(tmp / f"world{n}", n, layouts))
     for model in MODELS:
-        out[model] = train(tmp, f"{model}-ref", model, "--dp", "1")
         for tp, sp in LAYOUTS:
-            out[model, tp, sp] = train(tmp, f"{model}-tp{tp}-{sp}", model, "--dp", "1", "--tp", str(tp),
-                                       *(["--sequence-parallel"] if sp else []))
+            out[model, tp, sp] = out.pop(f"{model}-tp{tp}-{sp}")
     return out
 
 
@@ -82,8 +95,8 @@ def test_sequence_parallel_divides_activation_memory(runs, model, tp):
 
 
 @pytest.mark.parametrize("tp", [2, 4])
-def test_sp_saving_the_gathered_inputs_moves_what_tp_moves(runs, tmp_path, tp):
-    got = train(tmp_path, f"save{tp}", "llama", "--tp", str(tp), "--sequence-parallel", "--sp-save-gathered")
+def test_sp_saving_the_gathered_inputs_moves_what_tp_moves(runs, tp):
+    got = runs[f"save{tp}"]
     assert max_rel_diff(runs["llama"], got, "loss") <= 1e-9
     tp_only = runs["llama", tp, False][-1]
     assert abs(got[-1]["comm_bytes"]["tp"] - tp_only["comm_bytes"]["tp"]) <= 0.01 * tp_only["comm_bytes"]["tp"]
@@ -92,12 +105,9 @@ def test_sp_saving_the_gathered_inputs_moves_what_tp_moves(runs, tmp_path, tp):
     assert runs["llama", tp, True][-1]["activation_bytes"] < act < tp_only["activation_bytes"]
 
 
-@pytest.mark.parametrize("model,flags", [
-    ("llama", ["--dp", "2", "--tp", "2", "--zero", "1", "--sequence-parallel"]),
-    ("gpt2", ["--dp", "2", "--tp", "2", "--zero", "3", "--micro-batches", "2"]),
-])
-def test_tensor_parallel_inside_data_parallel_and_zero(runs, tmp_path, model, flags):
-    got = train(tmp_path, "combo", model, *flags)
+@pytest.mark.parametrize("model", list(COMBOS))
+def test_tensor_parallel_inside_data_parallel_and_zero(runs, model):
+    got = runs[f"combo-{model}"]
     assert max_rel_diff(runs[model], got, "loss") <= 1e-9
     assert max_rel_diff(runs[model], got, "grad_norm") <= 1e-9
     assert got[-1]["comm_bytes"]["dp"] > 0 and got[-1]["comm_bytes"]["tp"] > 0

@@ -6,17 +6,21 @@ import pytest
 
 from llmpar.cli import main
 
-pytest.importorskip("matplotlib")
+
+@pytest.fixture
+def matplotlib():
+    """Only drawing needs matplotlib: the errors are found before it is imported."""
+    return pytest.importorskip("matplotlib")
 
 
-def test_ideal_timeline_of_a_schedule(tmp_path, capsys):
+def test_ideal_timeline_of_a_schedule(tmp_path, capsys, matplotlib):
     out = tmp_path / "zb.png"
     assert main(["timeline", "--schedule", "zb", "--pp", "4", "--micro-batches", "8", "-o", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
     assert "bubble 0.143" in capsys.readouterr().out
 
 
-def test_measured_timeline_from_metrics(tmp_path, capsys):
+def test_measured_timeline_from_metrics(tmp_path, capsys, matplotlib):
     line = {"step": 3, "bubble_fraction": 0.25, "layout": {"pp": 2, "schedule": "1f1b", "micro_batches": 2},
             "timeline": [[["F", 0, 0, 0.0, 1.0], ["F", 1, 0, 1.0, 2.0], ["B", 0, 0, 3.0, 5.0], ["B", 1, 0, 5.0, 7.0]],
                          [["F", 0, 1, 1.0, 2.0], ["B", 0, 1, 2.0, 3.0], ["F", 1, 1, 3.0, 4.0], ["B", 1, 1, 4.0, 5.0]]]}
@@ -38,7 +42,7 @@ def test_timeline_errors(tmp_path, capsys):
     assert "not a multiple of --pp 2" in capsys.readouterr().err
 
 
-def test_timeline_makes_the_folder_of_its_picture(tmp_path):
+def test_timeline_makes_the_folder_of_its_picture(tmp_path, matplotlib):
     out = tmp_path / "new" / "t.png"
     assert main(["timeline", "--schedule", "1f1b", "--pp", "2", "--micro-batches", "2", "-o", str(out)]) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"

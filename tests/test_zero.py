@@ -1,13 +1,17 @@
-"""ZeRO stages 1-3 with real worker processes (slow). fp64, against the single-process run."""
+"""ZeRO stages 1-3 with real worker processes (slow). fp64, against the single-process run.
+
+Two launches (2 and 4 workers) run every layout, each writing its own metrics; the single-process references
+train in the test's own process, as `llmpar train --dp 1` trains in its own.
+"""
 
 import pytest
 
-from helpers import FAST, max_rel_diff, train_metrics
+from helpers import FAST_FIELDS, launch_layouts, max_rel_diff, train_here
 from llmpar.model import PRESETS
 
 pytestmark = pytest.mark.slow
 
-ARGS = FAST + ["--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1"]
+BASE = {**FAST_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
 LAYOUTS = [(dp, zero, m) for dp in (2, 4) for zero in (1, 2, 3) for m in (1, 2)]
 P = PRESETS["tiny"].num_params()
 G = 8 * P                                   # gradient bytes, fp64
@@ -15,17 +19,18 @@ E = 8 * 256 * 64                            # the embedding table: not gathered 
 MEMORY = {0: lambda n: 1.0, 1: lambda n: (2 + 2 / n) / 4, 2: lambda n: (1 + 3 / n) / 4, 3: lambda n: 1 / n}
 
 
-def train(tmp_path, name, *flags, model="tiny"):
-    return train_metrics(tmp_path, name, [*ARGS, "--model", model, *flags])
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("zero")
-    out = {"ref": train(tmp, "ref", "--dp", "1")}
+    out = train_here(tmp / "one", {"ref": dict(BASE, dp=1), "g1": dict(BASE, model="tiny-gpt2", dp=1)})
+    for n in (2, 4):
+        layouts = {f"dp{dp}z{zero}m{m}": dict(BASE, dp=dp, zero=zero, micro_batches=m)
+                   for dp, zero, m in LAYOUTS if dp == n}
+        if n == 2:  # sampling at the end: every rank takes part in each forward's gathers
+            layouts["g3"] = dict(BASE, model="tiny-gpt2", dp=2, zero=3, micro_batches=2, sample_tokens=8)
+        out.update(launch_layouts(tmp / f"world{n}", n, layouts))
     for dp, zero, m in LAYOUTS:
-        out[dp, zero, m] = train(tmp, f"dp{dp}z{zero}m{m}", "--dp", str(dp), "--zero", str(zero),
-                                 "--micro-batches", str(m))
+        out[dp, zero, m] = out.pop(f"dp{dp}z{zero}m{m}")
     return out
 
 
@@ -53,9 +58,7 @@ def test_dp_traffic(runs, dp, zero, micro):
     assert abs(got - expected) <= 0.01 * expected, (got, expected)
 
 
-def test_tied_embeddings_with_zero3(tmp_path):
-    ref = train(tmp_path, "g1", "--dp", "1", model="tiny-gpt2")
-    got = train(tmp_path, "g3", "--dp", "2", "--zero", "3", "--micro-batches", "2", "--sample-tokens", "8",
-                model="tiny-gpt2")  # sampling at the end: every rank takes part in each forward's gathers
+def test_tied_embeddings_with_zero3(runs):
+    ref, got = runs["g1"], runs["g3"]
     assert max_rel_diff(ref, got, "loss") <= 1e-9
     assert max_rel_diff(ref, got, "grad_norm") <= 1e-9
