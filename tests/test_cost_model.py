@@ -4,9 +4,10 @@ its explanations, the command line. (`test_cost_model_measured.py` checks the pr
 import json
 
 import pytest
+
+from llmpar.cli import main
 import torch
 import torch.nn.functional as F
-from helpers import run_llmpar
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from llmpar.errors import UserError
@@ -165,12 +166,22 @@ def test_the_planner_ranks_by_time_among_what_fits_and_keeps_fixed_flags():
         assert not e.fits or e.step_time_s >= best.step_time_s
 
 
-def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(tmp_path):
-    proc = run_llmpar(["plan", "--model", "llama-70b", "--gpus", "2", "--hardware", "a100-80gb",
-                       "--global-batch-size", "8", "--seq-len", "4096"])
-    assert proc.returncode == 0
-    assert "no layout fits in 80 GiB per device: the least memory any needs is" in proc.stdout
-    assert "use more devices" in proc.stdout
+def llmpar(args: list[str], capsys) -> tuple[int, str, str]:
+    """`llmpar ARGS` through the command's main() in this process: (exit status, stdout, stderr)."""
+    try:
+        code = main(args)
+    except SystemExit as e:  # argparse's own errors
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(capsys):
+    code, stdout, _ = llmpar(["plan", "--model", "llama-70b", "--gpus", "2", "--hardware", "a100-80gb",
+                          "--global-batch-size", "8", "--seq-len", "4096"], capsys)
+    assert code == 0
+    assert "no layout fits in 80 GiB per device: the least memory any needs is" in stdout
+    assert "use more devices" in stdout
 
 
 @pytest.mark.parametrize("args,message", [
@@ -182,17 +193,17 @@ def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(tmp_path
     (["--model", "tiny"], "--gpus N"),
     (["--model", "tiny", "--gpus", "4", "--hardware-config", "nope.json"], "llmpar calibrate --out nope.json"),
 ])
-def test_impossible_requests_get_a_clear_error(args, message):
-    proc = run_llmpar(["plan", *args])
-    assert proc.returncode == 2, proc.stdout
-    assert message in proc.stderr and "Traceback" not in proc.stderr
+def test_impossible_requests_get_a_clear_error(args, message, capsys):
+    code, stdout, stderr = llmpar(["plan", *args], capsys)
+    assert code == 2, stdout
+    assert message in stderr and "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
 
 
-def test_plan_json_follows_the_contract():
-    proc = run_llmpar(["plan", "--model", "llama-7b", "--gpus", "16", "--hardware", "h100-sxm",
-                       "--global-batch-size", "64", "--seq-len", "2048", "--top", "3", "--json"])
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
+def test_plan_json_follows_the_contract(capsys):
+    code, stdout, stderr = llmpar(["plan", "--model", "llama-7b", "--gpus", "16", "--hardware", "h100-sxm",
+                                   "--global-batch-size", "64", "--seq-len", "2048", "--top", "3", "--json"], capsys)
+    assert code == 0, stderr
+    out = json.loads(stdout)
     assert len(out["candidates"]) == 3
     c = out["candidates"][0]
     assert set(c) >= {"dp", "tp", "pp", "zero", "schedule", "micro_batches", "sequence_parallel", "recompute",
@@ -213,13 +224,13 @@ def test_a_hardware_profile_round_trips_through_its_file(tmp_path):
         load_hardware(str(tmp_path / "bad.json"))
 
 
-def test_simulate_draws_the_predicted_timeline(tmp_path):
+def test_simulate_draws_the_predicted_timeline(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     out = tmp_path / "sim.png"
-    proc = run_llmpar(["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "2", "--micro-batches", "4",
-                       "--global-batch-size", "8", "-o", str(out)])
-    assert proc.returncode == 0, proc.stderr
-    assert out.stat().st_size > 1000 and "bubble" in proc.stdout
+    code, stdout, stderr = llmpar(["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "2",
+                                   "--micro-batches", "4", "--global-batch-size", "8", "-o", str(out)], capsys)
+    assert code == 0, stderr
+    assert out.stat().st_size > 1000 and "bubble" in stdout
 
 
 def test_a_custom_model_config_is_planned(tmp_path):
