@@ -29,8 +29,10 @@ def worker(args) -> dict:
         "all-reduce": (lambda: dist.all_reduce(x), 2 * (n - 1) / n),
         "reduce-scatter": (lambda: reduce_scatter(shard, x), (n - 1) / n),
         "all-gather": (lambda: all_gather(x, shard), (n - 1) / n),
-        "broadcast of each shard": (lambda: [dist.broadcast(x[i * S // n:(i + 1) * S // n], src=i) for i in range(n)],
-                                    (n - 1) / n),
+        "broadcast of each shard": (
+            lambda: [dist.broadcast(x[i * S // n : (i + 1) * S // n], src=i) for i in range(n)],
+            (n - 1) / n,
+        ),
     }
     times = {k: [] for k in ops}
     for _ in range(args.reps):
@@ -51,6 +53,7 @@ def main() -> None:
     p.add_argument("--reps", type=int, default=6)
     args = p.parse_args()
     from llmpar.launch import run_local
+
     result = run_local(args.nproc, worker, args)[0]
     print(f"gloo, {args.nproc} processes, {args.mbytes} MB fp32, median of {args.reps}")
     print(f"{'':26}{'time (ms)':>10}{'bus GB/s':>10}")

@@ -33,11 +33,45 @@ MODEL, B, S = "small", 16, 256
 def run(layout: Layout, steps: int, tmp: str) -> dict:
     """Train `layout` for a few steps; its last metrics line, with the median step time of steps 3 and on."""
     path = os.path.join(tmp, f"m{abs(hash(layout))}.jsonl")
-    args = [sys.executable, "-m", "llmpar", "train", "--model", MODEL, "--global-batch-size", str(B), "--seq-len",
-            str(S), "--steps", str(steps), "--dp", str(layout.dp), "--tp", str(layout.tp), "--pp", str(layout.pp),
-            "--zero", str(layout.zero), "--schedule", layout.schedule, "--micro-batches", str(layout.micro_batches),
-            "--virtual-stages", str(max(2, layout.virtual_stages)), "--device", "cpu", "--dtype", "fp32",
-            "--no-progress", "--sample-tokens", "0", "--eval-sequences", "8", "--metrics", path]
+    args = [
+        sys.executable,
+        "-m",
+        "llmpar",
+        "train",
+        "--model",
+        MODEL,
+        "--global-batch-size",
+        str(B),
+        "--seq-len",
+        str(S),
+        "--steps",
+        str(steps),
+        "--dp",
+        str(layout.dp),
+        "--tp",
+        str(layout.tp),
+        "--pp",
+        str(layout.pp),
+        "--zero",
+        str(layout.zero),
+        "--schedule",
+        layout.schedule,
+        "--micro-batches",
+        str(layout.micro_batches),
+        "--virtual-stages",
+        str(max(2, layout.virtual_stages)),
+        "--device",
+        "cpu",
+        "--dtype",
+        "fp32",
+        "--no-progress",
+        "--sample-tokens",
+        "0",
+        "--eval-sequences",
+        "8",
+        "--metrics",
+        path,
+    ]
     if layout.sequence_parallel:
         args.append("--sequence-parallel")
     proc = subprocess.run(args, capture_output=True, text=True)
@@ -50,10 +84,12 @@ def run(layout: Layout, steps: int, tmp: str) -> dict:
 
 
 def describe(lay: Layout) -> str:
-    sched = "" if lay.pp == 1 else f" {lay.schedule}" + (f"×{lay.virtual_stages}" if lay.schedule == "interleaved"
-                                                          else "")
-    return (f"dp{lay.dp} tp{lay.tp} pp{lay.pp} z{lay.zero}{sched} m{lay.micro_batches}"
-            + (" sp" if lay.sequence_parallel else ""))
+    sched = (
+        "" if lay.pp == 1 else f" {lay.schedule}" + (f"×{lay.virtual_stages}" if lay.schedule == "interleaved" else "")
+    )
+    return f"dp{lay.dp} tp{lay.tp} pp{lay.pp} z{lay.zero}{sched} m{lay.micro_batches}" + (
+        " sp" if lay.sequence_parallel else ""
+    )
 
 
 def main() -> None:
@@ -79,24 +115,33 @@ def main() -> None:
         return [got[-1] for got in runs]
 
     print(f"Part 1: predicted / measured, model {MODEL}, batch {B} × {S}, fp32, profile {hw.name}")
-    print(f"{'layout':<28} {'comm dp':>8} {'comm tp':>8} {'comm pp':>8} {'state':>7} {'activ.':>7} "
-          f"{'step s pred':>11} {'meas':>7} {'ratio':>6}")
+    print(
+        f"{'layout':<28} {'comm dp':>8} {'comm tp':>8} {'comm pp':>8} {'state':>7} {'activ.':>7} "
+        f"{'step s pred':>11} {'meas':>7} {'ratio':>6}"
+    )
     part1 = [Layout(dp=2), Layout(tp=2), Layout(pp=2, micro_batches=2), Layout(dp=2, tp=2, zero=3)]
     for lay, got in zip(part1, measure(part1)):
         e = estimate(cfg, lay, batch, hw)
-        comm = [f"{e.comm_bytes[a] / got['comm_bytes'][a]:.4f}" if got["comm_bytes"][a] else "-"
-                for a in ("dp", "tp", "pp")]
-        state = (e.memory_bytes["params"] + e.memory_bytes["grads"] + e.memory_bytes["optimizer"]) / \
-            got["model_state_bytes"]
+        comm = [
+            f"{e.comm_bytes[a] / got['comm_bytes'][a]:.4f}" if got["comm_bytes"][a] else "-" for a in ("dp", "tp", "pp")
+        ]
+        state = (e.memory_bytes["params"] + e.memory_bytes["grads"] + e.memory_bytes["optimizer"]) / got[
+            "model_state_bytes"
+        ]
         act = e.memory_bytes["activations"] / got["activation_bytes"]
-        print(f"{describe(lay):<28} {comm[0]:>8} {comm[1]:>8} {comm[2]:>8} {state:>7.4f} {act:>7.4f} "
-              f"{e.step_time_s:>11.3f} {got['step_time_median']:>7.3f} "
-              f"{e.step_time_s / got['step_time_median']:>6.2f}", flush=True)
+        print(
+            f"{describe(lay):<28} {comm[0]:>8} {comm[1]:>8} {comm[2]:>8} {state:>7.4f} {act:>7.4f} "
+            f"{e.step_time_s:>11.3f} {got['step_time_median']:>7.3f} "
+            f"{e.step_time_s / got['step_time_median']:>6.2f}",
+            flush=True,
+        )
     if args.skip_planner:
         return
 
-    print(f"\nPart 2: llmpar plan --model {MODEL} --gpus 4 --hardware cpu --global-batch-size {B} --seq-len {S} "
-          f"--recompute none")
+    print(
+        f"\nPart 2: llmpar plan --model {MODEL} --gpus 4 --hardware cpu --global-batch-size {B} --seq-len {S} "
+        f"--recompute none"
+    )
     result = plan(cfg, hw, 4, batch, Fixed(recompute="none"), top=10_000)
     seen, picks, triples = set(), [], set()
     for e in result.candidates:
@@ -116,9 +161,11 @@ def main() -> None:
         print(f"{i:>4} {describe(e.layout):<32} {e.step_time_s:>11.3f} {got['step_time_median']:>10.3f}")
     fastest = min(measured, key=lambda x: x[0])
     first = measured[0]
-    print(f"\nplanner's first choice: {describe(first[2].layout)}, measured {first[0]:.3f} s; fastest measured: "
-          f"{describe(fastest[2].layout)} (planner's #{fastest[1]}), {fastest[0]:.3f} s; "
-          f"ratio {first[0] / fastest[0]:.3f}")
+    print(
+        f"\nplanner's first choice: {describe(first[2].layout)}, measured {first[0]:.3f} s; fastest measured: "
+        f"{describe(fastest[2].layout)} (planner's #{fastest[1]}), {fastest[0]:.3f} s; "
+        f"ratio {first[0] / fastest[0]:.3f}"
+    )
 
 
 if __name__ == "__main__":

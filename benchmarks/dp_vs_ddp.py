@@ -18,6 +18,7 @@ import statistics
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+
 from _common import timed
 
 
@@ -41,18 +42,27 @@ def ddp_step(model, optimizer, trainer, step: int) -> float:
     return loss_sum
 
 
-
-
 def worker(args) -> None:
     from llmpar.config import TrainConfig, validate
     from llmpar.model import build_model
-    from llmpar.train.lr import lr_at
     from llmpar.optim import adamw
+    from llmpar.train.lr import lr_at
     from llmpar.train.trainer import Trainer
 
-    cfg = validate(TrainConfig(model=args.model, dp=args.dp, micro_batches=args.micro_batches, device="cpu",
-                               steps=args.rounds * args.steps, global_batch_size=args.global_batch_size,
-                               lr_schedule="constant", warmup=0, progress=False, sample_tokens=0))
+    cfg = validate(
+        TrainConfig(
+            model=args.model,
+            dp=args.dp,
+            micro_batches=args.micro_batches,
+            device="cpu",
+            steps=args.rounds * args.steps,
+            global_batch_size=args.global_batch_size,
+            lr_schedule="constant",
+            warmup=0,
+            progress=False,
+            sample_tokens=0,
+        )
+    )
     trainer = Trainer(cfg)  # joins the process group
     reference = build_model(cfg.model_cfg, cfg.seed)
     ddp = torch.nn.parallel.DistributedDataParallel(reference, bucket_cap_mb=25, gradient_as_bucket_view=True)
@@ -77,9 +87,11 @@ def worker(args) -> None:
     if dist.get_rank() == 0:
         m_ours, m_ddp = statistics.median(ours[1:]), statistics.median(theirs[1:])
         tokens = cfg.global_batch_size * cfg.seq_len
-        print(f"model {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M params), dp={cfg.dp}, "
-              f"global batch {cfg.global_batch_size}x{cfg.seq_len}, micro-batches {cfg.micro_batches}, "
-              f"{args.rounds}x{args.steps} steps each, {torch.get_num_threads()} thread(s) per rank")
+        print(
+            f"model {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M params), dp={cfg.dp}, "
+            f"global batch {cfg.global_batch_size}x{cfg.seq_len}, micro-batches {cfg.micro_batches}, "
+            f"{args.rounds}x{args.steps} steps each, {torch.get_num_threads()} thread(s) per rank"
+        )
         print(f"{'':10}{'median step (s)':>18}{'tokens/s':>12}{'last loss':>12}")
         print(f"{'llmpar':10}{m_ours:>18.4f}{tokens / m_ours:>12,.0f}{float(ours_loss):>12.4f}")
         print(f"{'DDP':10}{m_ddp:>18.4f}{tokens / m_ddp:>12,.0f}{float(ddp_loss):>12.4f}")
@@ -99,6 +111,7 @@ def main() -> None:
     args = p.parse_args()
 
     from llmpar.launch import run_local
+
     run_local(args.dp, worker, args)
 
 

@@ -57,32 +57,42 @@ def main() -> None:
     p.add_argument("--model", default="tiny")
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--dtype", default="fp64")
-    p.add_argument("--extra", default="--seq-len 32 --global-batch-size 16 --lr 3e-3 --warmup 1 --device cpu",
-                   help="flags given to every run")
+    p.add_argument(
+        "--extra",
+        default="--seq-len 32 --global-batch-size 16 --lr 3e-3 --warmup 1 --device cpu",
+        help="flags given to every run",
+    )
     p.add_argument("--layout", action="append", default=[], help="flags of one layout (repeatable)")
     p.add_argument("--assert-equal", type=float, metavar="TOL")
     args = p.parse_args()
     layouts = args.layout or ["--dp 2", "--dp 2 --micro-batches 2", "--dp 4", "--dp 4 --micro-batches 2"]
 
     from llmpar.model import preset
+
     grad_bytes = preset(args.model).num_params() * BYTES[args.dtype]
     common = ["--model", args.model, "--steps", str(args.steps), "--dtype", args.dtype, *shlex.split(args.extra)]
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         ref = run(common + ["--dp", "1"], os.path.join(tmp, "ref.jsonl"))
-        print(f"reference: 1 process, {args.model}, {args.dtype}, {args.steps} steps, "
-              f"loss {ref[0]['loss']:.6f} -> {ref[-1]['loss']:.6f}; gradient {grad_bytes:,} bytes")
-        print(f"{'layout':40}{'max rel. diff: loss':>20}{'grad norm':>11}{'dp bytes/step':>15}{'formula':>12}"
-              f"{'state ratio':>13}{'formula':>9}")
+        print(
+            f"reference: 1 process, {args.model}, {args.dtype}, {args.steps} steps, "
+            f"loss {ref[0]['loss']:.6f} -> {ref[-1]['loss']:.6f}; gradient {grad_bytes:,} bytes"
+        )
+        print(
+            f"{'layout':40}{'max rel. diff: loss':>20}{'grad norm':>11}{'dp bytes/step':>15}{'formula':>12}"
+            f"{'state ratio':>13}{'formula':>9}"
+        )
         for i, layout in enumerate(layouts):
             got = run(common + shlex.split(layout), os.path.join(tmp, f"{i}.jsonl"))
             lay = got[0]["layout"]
             n, zero, m = lay["dp"], lay["zero"], lay["micro_batches"]
             worst = max(worst, rel(ref, got, "loss"))
             ratio = got[-1]["model_state_bytes"] / ref[-1]["model_state_bytes"]
-            print(f"{layout:40}{rel(ref, got, 'loss'):>20.2e}{rel(ref, got, 'grad_norm'):>11.2e}"
-                  f"{got[-1]['comm_bytes']['dp']:>15,}{traffic(zero, n, m, grad_bytes):>12,.0f}"
-                  f"{ratio:>13.4f}{state(zero, n):>9.4f}")
+            print(
+                f"{layout:40}{rel(ref, got, 'loss'):>20.2e}{rel(ref, got, 'grad_norm'):>11.2e}"
+                f"{got[-1]['comm_bytes']['dp']:>15,}{traffic(zero, n, m, grad_bytes):>12,.0f}"
+                f"{ratio:>13.4f}{state(zero, n):>9.4f}"
+            )
     if args.assert_equal is not None and worst > args.assert_equal:
         sys.exit(f"a layout's loss differs by {worst:.2e} > {args.assert_equal:.0e}")
 

@@ -22,10 +22,37 @@ import tempfile
 
 
 def run(args, schedule: str, micro: int, path: str) -> list[dict]:
-    cmd = [sys.executable, "-m", "llmpar", "train", "--model-config", args.model_config, "--pp", str(args.pp),
-           "--dp", "1", "--schedule", schedule, "--micro-batches", str(micro), "--global-batch-size", str(micro),
-           "--seq-len", str(args.seq_len), "--steps", str(args.steps), "--no-progress", "--sample-tokens", "0",
-           "--eval-sequences", "0", "--device", "cpu", "--metrics", path]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llmpar",
+        "train",
+        "--model-config",
+        args.model_config,
+        "--pp",
+        str(args.pp),
+        "--dp",
+        "1",
+        "--schedule",
+        schedule,
+        "--micro-batches",
+        str(micro),
+        "--global-batch-size",
+        str(micro),
+        "--seq-len",
+        str(args.seq_len),
+        "--steps",
+        str(args.steps),
+        "--no-progress",
+        "--sample-tokens",
+        "0",
+        "--eval-sequences",
+        "0",
+        "--device",
+        "cpu",
+        "--metrics",
+        path,
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
         sys.exit(proc.stderr)
@@ -46,7 +73,11 @@ def main() -> None:
 
     from llmpar.pipeline.schedules import make_schedule
     from llmpar.plan.cost.simulator import bubble_fraction, simulate
-    print(f"model {args.model_config}, pp={P}, micro-batch 1 x {args.seq_len} tokens, fp32, median of steps 2..{args.steps}")
+
+    print(
+        f"model {args.model_config}, pp={P}, micro-batch 1 x {args.seq_len} tokens, fp32, "
+        f"median of steps 2..{args.steps}"
+    )
     print(f"{'schedule':14}{'m':>4}{'measured bubble':>17}{'theory':>9}{'step (s)':>10}")
     with tempfile.TemporaryDirectory() as tmp:
         for schedule, micro in (("naive", m), ("gpipe", m), ("1f1b", m), ("interleaved", m), ("zb", m)):
@@ -59,17 +90,30 @@ def main() -> None:
             elif schedule == "interleaved":
                 theory = (P - 1) / (2 * micro + P - 1)
             elif schedule == "zb":  # the simulator, with this run's measured mean F, B and W durations
-                costs = {k: statistics.mean(e - b for rank in lines[-1]["timeline"] for kk, _, _, b, e in rank
-                                            if kk == k) for k in "FBW"}
+                costs = {
+                    k: statistics.mean(e - b for rank in lines[-1]["timeline"] for kk, _, _, b, e in rank if kk == k)
+                    for k in "FBW"
+                }
                 theory = bubble_fraction(simulate(make_schedule("zb", P, micro), costs))
             else:
                 theory = (P - 1) / (micro + P - 1)
             print(f"{schedule:14}{micro:>4}{bubble:>17.3f}{theory:>9.3f}{step:>10.2f}")
             if args.plots:
                 os.makedirs(args.plots, exist_ok=True)
-                subprocess.run([sys.executable, "-m", "llmpar", "timeline", "--metrics", path, "-o",
-                                os.path.join(args.plots, f"measured-{schedule}.png")], check=True,
-                               capture_output=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "llmpar",
+                        "timeline",
+                        "--metrics",
+                        path,
+                        "-o",
+                        os.path.join(args.plots, f"measured-{schedule}.png"),
+                    ],
+                    check=True,
+                    capture_output=True,
+                )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import torch
 import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
+
 from _common import timed
 
 
@@ -36,8 +37,6 @@ class _Stage(nn.Module):
         return self.chunk(x)
 
 
-
-
 def worker(args, schedule_name: str) -> dict:
     from torch.distributed.pipelining import PipelineStage, Schedule1F1B, ScheduleGPipe
 
@@ -47,13 +46,27 @@ def worker(args, schedule_name: str) -> dict:
     from llmpar.pipeline.stages import split_model
     from llmpar.train.trainer import Trainer
 
-    cfg = validate(TrainConfig(model_config=args.model_config, dp=1, pp=args.pp, schedule=schedule_name,
-                               micro_batches=args.m, global_batch_size=args.m * args.micro_batch_size,
-                               seq_len=args.seq_len, device="cpu", steps=args.rounds * args.steps,
-                               lr_schedule="constant", warmup=0, progress=False, sample_tokens=0))
+    cfg = validate(
+        TrainConfig(
+            model_config=args.model_config,
+            dp=1,
+            pp=args.pp,
+            schedule=schedule_name,
+            micro_batches=args.m,
+            global_batch_size=args.m * args.micro_batch_size,
+            seq_len=args.seq_len,
+            device="cpu",
+            steps=args.rounds * args.steps,
+            lr_schedule="constant",
+            warmup=0,
+            progress=False,
+            sample_tokens=0,
+        )
+    )
     ours = Trainer(cfg)  # joins the process group
     if os.environ.get("NO_METER"):
         import contextlib
+
         ours.parallel.meter.hooks = contextlib.nullcontext
     rank, p = dist.get_rank(), args.pp
     model = build_model(cfg.model_cfg, cfg.seed)
@@ -113,14 +126,19 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=2)
     args = p.parse_args()
     from llmpar.launch import run_local
-    print(f"model {args.model_config}, pp={args.pp}, {args.m} micro-batches of {args.micro_batch_size}x{args.seq_len}, "
-          f"fp32, {args.rounds} rounds of {args.steps} steps each")
+
+    print(
+        f"model {args.model_config}, pp={args.pp}, {args.m} micro-batches of {args.micro_batch_size}x{args.seq_len}, "
+        f"fp32, {args.rounds} rounds of {args.steps} steps each"
+    )
     print(f"{'schedule':10}{'llmpar step (s)':>17}{'torch step (s)':>16}{'ratio':>8}{'last loss llmpar / torch':>28}")
     for name in ("1f1b", "gpipe"):
         r = run_local(args.pp, worker, args, name)
         last = r[args.pp - 1]
-        print(f"{name:10}{last['llmpar']:>17.4f}{last['torch']:>16.4f}{last['llmpar'] / last['torch']:>8.3f}"
-              f"{last['losses']['llmpar']:>14.4f} / {last['losses']['torch']:.4f}")
+        print(
+            f"{name:10}{last['llmpar']:>17.4f}{last['torch']:>16.4f}{last['llmpar'] / last['torch']:>8.3f}"
+            f"{last['losses']['llmpar']:>14.4f} / {last['losses']['torch']:.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ def worker(cfg, variants, rounds, every, root):
     import torch.distributed as dist
 
     from llmpar.train.trainer import Trainer
+
     times = {v: [] for v in variants}
     size = 0
     trainer = Trainer(cfg)
@@ -41,6 +42,7 @@ def worker(cfg, variants, rounds, every, root):
             trainer.saver = None
             if v == "async":
                 from llmpar.checkpoint.state import AsyncSaver
+
                 trainer.saver = AsyncSaver()
             dist.barrier()
             start = time.perf_counter()
@@ -77,9 +79,20 @@ def main() -> int:
 
     from llmpar.config import TrainConfig, validate
     from llmpar.launch import run_local
-    cfg = validate(TrainConfig(model=args.model, dp=args.dp, zero=args.zero, steps=args.steps, device="cpu",
-                               seq_len=args.seq_len, global_batch_size=args.global_batch_size, progress=False,
-                               sample_tokens=0))
+
+    cfg = validate(
+        TrainConfig(
+            model=args.model,
+            dp=args.dp,
+            zero=args.zero,
+            steps=args.steps,
+            device="cpu",
+            seq_len=args.seq_len,
+            global_batch_size=args.global_batch_size,
+            progress=False,
+            sample_tokens=0,
+        )
+    )
     root = tempfile.mkdtemp(prefix="llmpar-save-cost-")
     try:
         results = run_local(cfg.world_size, worker, cfg, VARIANTS, args.rounds, args.save_every, root)
@@ -88,8 +101,10 @@ def main() -> int:
     r0 = results[0]
     saves = args.steps // args.save_every
     base = statistics.median(r0["times"]["none"])
-    print(f"save cost: --model {args.model} --dp {args.dp} --zero {args.zero}, {args.steps} steps, a save every "
-          f"{args.save_every} ({saves} saves of {r0['size'] / 2**20:.1f} MiB), median of {args.rounds} rounds")
+    print(
+        f"save cost: --model {args.model} --dp {args.dp} --zero {args.zero}, {args.steps} steps, a save every "
+        f"{args.save_every} ({saves} saves of {r0['size'] / 2**20:.1f} MiB), median of {args.rounds} rounds"
+    )
     print(f"{'variant':<8} {'loop s':>8} {'per step s':>11} {'per save s':>11} {'vs none':>8}")
     for v in VARIANTS:
         t = statistics.median(r0["times"][v])

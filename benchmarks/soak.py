@@ -41,7 +41,6 @@ def _workers(pid: int) -> list[int]:
     return found
 
 
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=1000)
@@ -53,13 +52,38 @@ def main() -> int:
     args = ap.parse_args()
     out = args.out or tempfile.mkdtemp(prefix="llmpar-soak-")
     os.makedirs(out, exist_ok=True)
-    common = [sys.executable, "-m", "llmpar", "train", "--model", "tiny", "--dtype", "fp64", "--seq-len", "32",
-              "--global-batch-size", "8", "--steps", str(args.steps), "--dp", str(args.dp), "--device", "cpu",
-              "--eval-sequences", "8", "--sample-tokens", "0", "--no-progress", "--save-every", str(args.save_every)]
+    common = [
+        sys.executable,
+        "-m",
+        "llmpar",
+        "train",
+        "--model",
+        "tiny",
+        "--dtype",
+        "fp64",
+        "--seq-len",
+        "32",
+        "--global-batch-size",
+        "8",
+        "--steps",
+        str(args.steps),
+        "--dp",
+        str(args.dp),
+        "--device",
+        "cpu",
+        "--eval-sequences",
+        "8",
+        "--sample-tokens",
+        "0",
+        "--no-progress",
+        "--save-every",
+        str(args.save_every),
+    ]
 
     start = time.monotonic()
-    ref = subprocess.run([*common, "--save", f"{out}/ref", "--metrics", f"{out}/ref.jsonl"], capture_output=True,
-                         text=True)
+    ref = subprocess.run(
+        [*common, "--save", f"{out}/ref", "--metrics", f"{out}/ref.jsonl"], capture_output=True, text=True
+    )
     ref_s = time.monotonic() - start
     if ref.returncode:
         print(ref.stderr[-3000:])
@@ -68,8 +92,12 @@ def main() -> int:
     rng = random.Random(args.seed)
     metrics = f"{out}/soak.jsonl"
     start = time.monotonic()
-    proc = subprocess.Popen([*common, "--save", f"{out}/soak", "--metrics", metrics, "--max-restarts", "20"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*common, "--save", f"{out}/soak", "--metrics", metrics, "--max-restarts", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     kills, progress = [], 0  # steps trained in all (counting those trained again after a kill)
     next_kill = rng.uniform(0.5, 1.5) * args.kill_every
     last = 0
@@ -95,6 +123,7 @@ def main() -> int:
     import torch
 
     from llmpar.checkpoint.format import Checkpoint
+
     a, b = Checkpoint(f"{out}/ref"), Checkpoint(f"{out}/soak")
     assert a.step == b.step == args.steps and sorted(a.names()) == sorted(b.names())
     weights = max(float((a.read(n) - b.read(n)).abs().max()) for n in a.names() if not n.startswith("optimizer."))
@@ -104,11 +133,15 @@ def main() -> int:
     steps_ok = [r["step"] for r in soak_lines] == list(range(1, args.steps + 1))
     loss = max(abs(x["loss"] - y["loss"]) / abs(x["loss"]) for x, y in zip(ref_lines, soak_lines))
     restarts = stdout.count("after a worker failed")
-    print(f"soak: {args.steps} steps, dp {args.dp}, save every {args.save_every}, a worker killed about every "
-          f"{args.kill_every} steps (torch {torch.__version__})")
+    print(
+        f"soak: {args.steps} steps, dp {args.dp}, save every {args.save_every}, a worker killed about every "
+        f"{args.kill_every} steps (torch {torch.__version__})"
+    )
     print(f"  kills at steps   {kills} ({len(kills)} kills, {restarts} restarts)")
-    print(f"  metrics          {len(soak_lines)} lines, steps 1..{args.steps} each once: {steps_ok}; "
-          f"max relative loss difference {loss:.2e}")
+    print(
+        f"  metrics          {len(soak_lines)} lines, steps 1..{args.steps} each once: {steps_ok}; "
+        f"max relative loss difference {loss:.2e}"
+    )
     print(f"  final checkpoint max |difference|: weights {weights:.2e}, AdamW moments {moments:.2e}")
     print(f"  wall time        uninterrupted {ref_s:.0f} s, soak {soak_s:.0f} s")
     return 0 if (weights == 0 and moments == 0 and steps_ok and len(kills) == restarts) else 1

@@ -22,10 +22,25 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from llmpar.procs import descendants  # noqa: E402
+from llmpar.procs import descendants
 
-RUN = ["--model", "tiny", "--seq-len", "32", "--global-batch-size", "8", "--steps", "100000", "--eval-sequences",
-       "8", "--sample-tokens", "0", "--no-progress", "--device", "cpu"]
+RUN = [
+    "--model",
+    "tiny",
+    "--seq-len",
+    "32",
+    "--global-batch-size",
+    "8",
+    "--steps",
+    "100000",
+    "--eval-sequences",
+    "8",
+    "--sample-tokens",
+    "0",
+    "--no-progress",
+    "--device",
+    "cpu",
+]
 
 
 def _steps(path: str) -> int:
@@ -39,9 +54,24 @@ def _steps(path: str) -> int:
 def case(name: str, args: list[str], event, env: dict | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         metrics = os.path.join(tmp, "m.jsonl")
-        proc = subprocess.Popen([sys.executable, "-m", "llmpar", "train", *RUN, *args, "--save",
-                                 os.path.join(tmp, "ck"), "--metrics", metrics], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llmpar",
+                "train",
+                *RUN,
+                *args,
+                "--save",
+                os.path.join(tmp, "ck"),
+                "--metrics",
+                metrics,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         while _steps(metrics) < 3:
             if proc.poll() is not None:
                 raise SystemExit(f"{name}: the run ended early: {proc.stderr.read()[-2000:]}")
@@ -58,6 +88,7 @@ def signal_launcher(sig):
     def event(proc, metrics):
         proc.send_signal(sig)
         return time.monotonic()
+
     return event
 
 

@@ -22,37 +22,56 @@ import statistics
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+
 from _common import timed
 
 
 def dtensor_plan(model, sequence_parallel: bool) -> dict:
     from torch.distributed.tensor import Replicate, Shard
-    from torch.distributed.tensor.parallel import (ColwiseParallel, PrepareModuleInput, RowwiseParallel,
-                                                   SequenceParallel)
+    from torch.distributed.tensor.parallel import ColwiseParallel, PrepareModuleInput, RowwiseParallel, SequenceParallel
+
     seq = Shard(1) if sequence_parallel else Replicate()
-    plan = {"tok_emb": RowwiseParallel(input_layouts=Replicate(), output_layouts=seq),
-            "head": ColwiseParallel(input_layouts=seq, output_layouts=Replicate())}
+    plan = {
+        "tok_emb": RowwiseParallel(input_layouts=Replicate(), output_layouts=seq),
+        "head": ColwiseParallel(input_layouts=seq, output_layouts=Replicate()),
+    }
     if sequence_parallel:
         plan["norm"] = SequenceParallel()
     for k in model.layers:
         p = f"layers.{k}."
-        plan.update({p + "attn.wq": ColwiseParallel(), p + "attn.wk": ColwiseParallel(),
-                     p + "attn.wv": ColwiseParallel(), p + "attn.wo": RowwiseParallel(output_layouts=seq),
-                     p + "mlp.w1": ColwiseParallel(), p + "mlp.w3": ColwiseParallel(),
-                     p + "mlp.w2": RowwiseParallel(output_layouts=seq)})
+        plan.update(
+            {
+                p + "attn.wq": ColwiseParallel(),
+                p + "attn.wk": ColwiseParallel(),
+                p + "attn.wv": ColwiseParallel(),
+                p + "attn.wo": RowwiseParallel(output_layouts=seq),
+                p + "mlp.w1": ColwiseParallel(),
+                p + "mlp.w3": ColwiseParallel(),
+                p + "mlp.w2": RowwiseParallel(output_layouts=seq),
+            }
+        )
         if sequence_parallel:
-            plan.update({p + "attn_norm": SequenceParallel(), p + "mlp_norm": SequenceParallel(),
-                         p + "attn": PrepareModuleInput(input_layouts=(Shard(1), None),
-                                                        desired_input_layouts=(Replicate(), None)),
-                         p + "mlp": PrepareModuleInput(input_layouts=(Shard(1),),
-                                                       desired_input_layouts=(Replicate(),))})
+            plan.update(
+                {
+                    p + "attn_norm": SequenceParallel(),
+                    p + "mlp_norm": SequenceParallel(),
+                    p + "attn": PrepareModuleInput(
+                        input_layouts=(Shard(1), None), desired_input_layouts=(Replicate(), None)
+                    ),
+                    p + "mlp": PrepareModuleInput(input_layouts=(Shard(1),), desired_input_layouts=(Replicate(),)),
+                }
+            )
     return plan
 
 
 def clip_mixed(params, max_norm: float) -> None:
     """clip_grad_norm_ over DTensor parameters and plain (replicated) ones, which torch's cannot mix."""
     from torch.distributed.tensor import DTensor
-    groups = [[p for p in params if isinstance(p.grad, DTensor)], [p for p in params if not isinstance(p.grad, DTensor)]]
+
+    groups = [
+        [p for p in params if isinstance(p.grad, DTensor)],
+        [p for p in params if not isinstance(p.grad, DTensor)],
+    ]
     squares = torch.zeros((), dtype=torch.float64)
     for group in groups:
         if group:
@@ -64,8 +83,6 @@ def clip_mixed(params, max_norm: float) -> None:
             torch.nn.utils.clip_grads_with_norm_(group, max_norm, total.float())
 
 
-
-
 def worker(args, sequence_parallel: bool) -> dict:
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.tensor.parallel import parallelize_module
@@ -75,10 +92,22 @@ def worker(args, sequence_parallel: bool) -> dict:
     from llmpar.optim import adamw
     from llmpar.train.trainer import Trainer
 
-    cfg = validate(TrainConfig(model_config=args.model_config, dp=1, tp=args.tp, device="cpu",
-                               sequence_parallel=sequence_parallel, seq_len=args.seq_len,
-                               global_batch_size=args.global_batch_size, steps=args.rounds * args.steps,
-                               lr_schedule="constant", warmup=0, progress=False, sample_tokens=0))
+    cfg = validate(
+        TrainConfig(
+            model_config=args.model_config,
+            dp=1,
+            tp=args.tp,
+            device="cpu",
+            sequence_parallel=sequence_parallel,
+            seq_len=args.seq_len,
+            global_batch_size=args.global_batch_size,
+            steps=args.rounds * args.steps,
+            lr_schedule="constant",
+            warmup=0,
+            progress=False,
+            sample_tokens=0,
+        )
+    )
     ours = Trainer(cfg)  # joins the process group
     theirs = build_model(cfg.model_cfg, cfg.seed)
     parallelize_module(theirs, init_device_mesh("cpu", (args.tp,)), dtensor_plan(theirs, sequence_parallel))
@@ -123,14 +152,19 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     args = p.parse_args()
     from llmpar.launch import run_local
-    print(f"model {args.model_config}, tp={args.tp}, global batch {args.global_batch_size}x{args.seq_len}, fp32, "
-          f"{args.rounds}x{args.steps} steps each")
+
+    print(
+        f"model {args.model_config}, tp={args.tp}, global batch {args.global_batch_size}x{args.seq_len}, fp32, "
+        f"{args.rounds}x{args.steps} steps each"
+    )
     print(f"{'':10}{'llmpar step (s)':>17}{'DTensor step (s)':>18}{'ratio':>8}{'last loss llmpar / DTensor':>30}")
     for sp in (False, True):
         r = run_local(args.tp, worker, args, sp)[0]
         name = "with SP" if sp else "without SP"
-        print(f"{name:10}{r['llmpar']:>17.4f}{r['dtensor']:>18.4f}{r['llmpar'] / r['dtensor']:>8.3f}"
-              f"{r['losses']['llmpar']:>16.4f} / {r['losses']['dtensor']:.4f}")
+        print(
+            f"{name:10}{r['llmpar']:>17.4f}{r['dtensor']:>18.4f}{r['llmpar'] / r['dtensor']:>8.3f}"
+            f"{r['losses']['llmpar']:>16.4f} / {r['losses']['dtensor']:.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -52,15 +52,15 @@ def peak_rss() -> int:
 
 
 def worker(name: str, args) -> dict:
+    from torch.distributed.fsdp import fully_shard
+    from torch.distributed.optim import ZeroRedundancyOptimizer
+
     from llmpar.comm import Comm
     from llmpar.data import ByteTokenizer, TokenBatches, load_tokens
     from llmpar.mesh import Mesh
     from llmpar.model import build_model, load_model_config
     from llmpar.optim import adamw
     from llmpar.parallel import data_parallel
-
-    from torch.distributed.fsdp import fully_shard
-    from torch.distributed.optim import ZeroRedundancyOptimizer
 
     torch.set_num_threads(max(1, torch.get_num_threads() // args.dp))
     dist.init_process_group("gloo")
@@ -99,8 +99,14 @@ def worker(name: str, args) -> dict:
             wrapped = torch.nn.parallel.DistributedDataParallel(model, bucket_cap_mb=25)
             params = list(model.parameters())
             optimizer = ZeroRedundancyOptimizer(
-                [p for p in params if p.dim() >= 2], optimizer_class=torch.optim.AdamW, lr=lr, betas=(0.9, 0.95),
-                eps=1e-8, weight_decay=wd, foreach=True)
+                [p for p in params if p.dim() >= 2],
+                optimizer_class=torch.optim.AdamW,
+                lr=lr,
+                betas=(0.9, 0.95),
+                eps=1e-8,
+                weight_decay=wd,
+                foreach=True,
+            )
             optimizer.add_param_group({"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0})
 
         def step(k):
@@ -126,8 +132,12 @@ def worker(name: str, args) -> dict:
     loss = torch.tensor(losses[-1], dtype=torch.float64)
     dist.all_reduce(loss)
     dist.destroy_process_group()
-    return {"step_s": statistics.median(times[1:]), "added_bytes": float(stats[0]), "peak_rss": float(stats[1]),
-            "loss": float(loss) / n}
+    return {
+        "step_s": statistics.median(times[1:]),
+        "added_bytes": float(stats[0]),
+        "peak_rss": float(stats[1]),
+        "loss": float(loss) / n,
+    }
 
 
 def main() -> None:
@@ -142,26 +152,34 @@ def main() -> None:
 
     os.environ["MALLOC_MMAP_THRESHOLD_"] = "65536"  # read by each worker's C library at start
     from llmpar.launch import run_local
+
     results: dict[str, list[dict]] = {c: [] for c in CONTENDERS}
     for _ in range(args.rounds):
         for name in CONTENDERS:
             results[name].append(run_local(args.dp, worker, name, args)[0])
 
     from llmpar.model import load_model_config
+
     cfg = load_model_config(args.model_config)
-    print(f"model {args.model_config} ({cfg.num_params() / 1e6:.1f}M parameters, fp32), dp={args.dp}, "
-          f"global batch {args.global_batch_size}x{args.seq_len}, {args.steps} steps x {args.rounds} launches each")
+    print(
+        f"model {args.model_config} ({cfg.num_params() / 1e6:.1f}M parameters, fp32), dp={args.dp}, "
+        f"global batch {args.global_batch_size}x{args.seq_len}, {args.steps} steps x {args.rounds} launches each"
+    )
     print(f"{'':18}{'median step (s)':>16}{'training memory (MB)':>22}{'peak RSS (MB)':>15}{'last loss':>11}")
     summary = {}
     for name, rs in results.items():
         step_s = statistics.median(r["step_s"] for r in rs)
         added = statistics.median(r["added_bytes"] for r in rs)
         summary[name] = (step_s, added)
-        print(f"{name:18}{step_s:>16.4f}{added / 1e6:>22.1f}{max(r['peak_rss'] for r in rs) / 1e6:>15.1f}"
-              f"{rs[-1]['loss']:>11.4f}")
+        print(
+            f"{name:18}{step_s:>16.4f}{added / 1e6:>22.1f}{max(r['peak_rss'] for r in rs) / 1e6:>15.1f}"
+            f"{rs[-1]['loss']:>11.4f}"
+        )
     for ours, theirs in (("llmpar-zero3", "fsdp2"), ("llmpar-zero1", "zero-redundancy")):
-        print(f"{ours} / {theirs}: step time {summary[ours][0] / summary[theirs][0]:.3f}, "
-              f"training memory {summary[ours][1] / summary[theirs][1]:.3f}")
+        print(
+            f"{ours} / {theirs}: step time {summary[ours][0] / summary[theirs][0]:.3f}, "
+            f"training memory {summary[ours][1] / summary[theirs][1]:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -8,4 +8,5 @@ def load_model(path: str, dtype=None, device="cpu"):
     import torch
 
     from llmpar.checkpoint.api import load_model as _load
+
     return _load(path, dtype=dtype or torch.float32, device=device)

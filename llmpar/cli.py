@@ -22,22 +22,32 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_train_flags(p: argparse.ArgumentParser) -> None:
     m = p.add_argument_group("model")
-    m.add_argument("--model", metavar="PRESET",
-                   help="tiny | small | tiny-gpt2 | gpt2-124m | llama-1b | llama-7b | llama-13b | llama-70b [small]")
+    m.add_argument(
+        "--model",
+        metavar="PRESET",
+        help="tiny | small | tiny-gpt2 | gpt2-124m | llama-1b | llama-7b | llama-13b | llama-70b [small]",
+    )
     m.add_argument("--model-config", metavar="FILE", help="JSON with arch, vocab_size, d_model, n_layers, ...")
 
     lay = p.add_argument_group("layout")
-    lay.add_argument("--dp", type=int, metavar="N",
-                     help="data-parallel replicas [fill the launch: torchrun's world, one per GPU, or 2 on CPU]")
+    lay.add_argument(
+        "--dp",
+        type=int,
+        metavar="N",
+        help="data-parallel replicas [fill the launch: torchrun's world, one per GPU, or 2 on CPU]",
+    )
     lay.add_argument("--tp", type=int, default=1, metavar="N", help="tensor-parallel ranks [1]")
     lay.add_argument("--pp", type=int, default=1, metavar="N", help="pipeline stages [1]")
     lay.add_argument("--zero", type=int, default=0, metavar="{0,1,2,3}", help="ZeRO stage on the dp axis [0]")
     lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb [1f1b]")
     lay.add_argument("--virtual-stages", type=int, default=2, metavar="V", help="chunks per rank, interleaved [2]")
     lay.add_argument("--sequence-parallel", action="store_true", help="shard norm activations on the TP axis")
-    lay.add_argument("--sp-save-gathered", action="store_true",
-                     help="with SP, keep the gathered inputs of column-parallel layers for backward instead of "
-                          "gathering them again: TP's traffic, more activation memory")
+    lay.add_argument(
+        "--sp-save-gathered",
+        action="store_true",
+        help="with SP, keep the gathered inputs of column-parallel layers for backward instead of "
+        "gathering them again: TP's traffic, more activation memory",
+    )
     lay.add_argument("--recompute", default="none", metavar="MODE", help="none | selective | full [none]")
 
     b = p.add_argument_group("batch and optimization")
@@ -51,12 +61,17 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     b.add_argument("--weight-decay", type=float, default=0.1, help="AdamW weight decay of matrices [0.1]")
     b.add_argument("--grad-clip", type=float, default=1.0, help="clip the global gradient norm; 0: off [1.0]")
     b.add_argument("--seed", type=int, default=0, help="weights, data order and sampling [0]")
-    b.add_argument("--dtype", default="fp32", metavar="{fp32,bf16,fp64}",
-                   help="bf16: autocast, fp32 master weights; fp64: for exact equivalence checks [fp32]")
+    b.add_argument(
+        "--dtype",
+        default="fp32",
+        metavar="{fp32,bf16,fp64}",
+        help="bf16: autocast, fp32 master weights; fp64: for exact equivalence checks [fp32]",
+    )
 
     d = p.add_argument_group("data, outputs, device")
-    d.add_argument("--data", metavar="PATH", help="text file, folder of text (binary files skipped), or .bin "
-                                                   "[the embedded corpus]")
+    d.add_argument(
+        "--data", metavar="PATH", help="text file, folder of text (binary files skipped), or .bin [the embedded corpus]"
+    )
     d.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
     d.add_argument("--metrics", metavar="FILE", help="JSON lines, one per optimizer step")
     d.add_argument("--save", metavar="DIR", help="write checkpoints under DIR (every --save-every, and at the end)")
@@ -64,45 +79,79 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     d.add_argument("--resume", metavar="PATH", help="continue a run from a checkpoint or --save folder, any layout")
     d.add_argument("--init", metavar="PATH", help="start from weights: an llmpar checkpoint or a Hugging Face folder")
     d.add_argument("--device", metavar="{cpu,cuda}", help="[cuda if available]")
-    d.add_argument("--eval-sequences", type=int, default=64, metavar="N",
-                   help="held-out sequences for the final validation loss [64]")
-    d.add_argument("--sample-tokens", type=int, default=160, metavar="N",
-                   help="tokens generated for the closing sample; 0: none [160]")
-    d.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
-                   help="how long a collective may wait for a peer before the job fails, naming the rank that "
-                        "stopped [600]")
+    d.add_argument(
+        "--eval-sequences",
+        type=int,
+        default=64,
+        metavar="N",
+        help="held-out sequences for the final validation loss [64]",
+    )
+    d.add_argument(
+        "--sample-tokens",
+        type=int,
+        default=160,
+        metavar="N",
+        help="tokens generated for the closing sample; 0: none [160]",
+    )
+    d.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long a collective may wait for a peer before the job fails, naming the rank that stopped [600]",
+    )
     d.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar or step lines")
 
     r = p.add_argument_group("reliability")
-    r.add_argument("--max-restarts", type=int, default=0, metavar="N",
-                   help="when a worker dies, restart the workers up to N times; they resume from the latest "
-                        "complete checkpoint in --save [0]")
-    r.add_argument("--save-async", action="store_true",
-                   help="write checkpoints in the background while training goes on (as atomic as a plain save)")
-    r.add_argument("--force", action="store_true",
-                   help="run even if the memory pre-flight predicts that the layout does not fit this machine")
+    r.add_argument(
+        "--max-restarts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="when a worker dies, restart the workers up to N times; they resume from the latest "
+        "complete checkpoint in --save [0]",
+    )
+    r.add_argument(
+        "--save-async",
+        action="store_true",
+        help="write checkpoints in the background while training goes on (as atomic as a plain save)",
+    )
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="run even if the memory pre-flight predicts that the layout does not fit this machine",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="llmpar", description="Train and run GPT/Llama-style language models in parallel.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    train = sub.add_parser("train", help="train a model on one or many processes",
-                           description="Train a model. Started in a shell it spawns dp·tp·pp local workers; "
-                                       "under torchrun it is one of the workers.")
+    train = sub.add_parser(
+        "train",
+        help="train a model on one or many processes",
+        description="Train a model. Started in a shell it spawns dp·tp·pp local workers; "
+        "under torchrun it is one of the workers.",
+    )
     _add_train_flags(train)
-    prep = sub.add_parser("prepare-data", help="tokenize text into a memory-mappable .bin",
-                          description="Tokenize a text file or folder into a .bin that --data reads without "
-                                      "tokenizing again. A folder gives its text files, in sorted order; a file "
-                                      "with a NUL byte or invalid UTF-8 in its first 8 KiB is binary and skipped "
-                                      "(and counted), as with --data FOLDER.")
+    prep = sub.add_parser(
+        "prepare-data",
+        help="tokenize text into a memory-mappable .bin",
+        description="Tokenize a text file or folder into a .bin that --data reads without "
+        "tokenizing again. A folder gives its text files, in sorted order; a file "
+        "with a NUL byte or invalid UTF-8 in its first 8 KiB is binary and skipped "
+        "(and counted), as with --data FOLDER.",
+    )
     prep.add_argument("input", help="text file or folder")
     prep.add_argument("output", help="the .bin to write")
     prep.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
-    cv = sub.add_parser("convert", help="reshard an llmpar checkpoint, or convert to/from Hugging Face format",
-                        description="Convert SRC (an llmpar checkpoint or --save folder, or a Hugging Face folder) "
-                                    "to DST: an llmpar checkpoint cut for the layout --dp × --tp × --pp, or (--to "
-                                    "hf) a Hugging Face folder (config.json + model.safetensors).")
+    cv = sub.add_parser(
+        "convert",
+        help="reshard an llmpar checkpoint, or convert to/from Hugging Face format",
+        description="Convert SRC (an llmpar checkpoint or --save folder, or a Hugging Face folder) "
+        "to DST: an llmpar checkpoint cut for the layout --dp × --tp × --pp, or (--to "
+        "hf) a Hugging Face folder (config.json + model.safetensors).",
+    )
     cv.add_argument("src")
     cv.add_argument("dst")
     cv.add_argument("--to", default="llmpar", metavar="{llmpar,hf}", help="[llmpar]")
@@ -110,10 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--tp", type=int, default=1)
     cv.add_argument("--pp", type=int, default=1)
     cv.add_argument("--zero", type=int, default=0, help="recorded in the layout (any stage reads any checkpoint)")
-    tl = sub.add_parser("timeline", help="draw a pipeline timeline: of a run, or of a schedule in theory",
-                        description="Draw one row per pipeline rank, one box per forward (F), backward (B) and "
-                                    "weight-gradient (W) computation. Give --metrics to draw a run's measured "
-                                    "timeline, or --schedule with --pp and --micro-batches for the ideal one.")
+    tl = sub.add_parser(
+        "timeline",
+        help="draw a pipeline timeline: of a run, or of a schedule in theory",
+        description="Draw one row per pipeline rank, one box per forward (F), backward (B) and "
+        "weight-gradient (W) computation. Give --metrics to draw a run's measured "
+        "timeline, or --schedule with --pp and --micro-batches for the ideal one.",
+    )
     tl.add_argument("--metrics", metavar="FILE", help="the metrics of a run with --pp 2 or more")
     tl.add_argument("--step", type=int, help="which step of the run [the last]")
     tl.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb")
@@ -121,23 +173,33 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--micro-batches", type=int, default=8, help="for --schedule [8]")
     tl.add_argument("--virtual-stages", type=int, default=2, help="chunks per rank, interleaved [2]")
     tl.add_argument("-o", "--output", default="timeline.png", help="the PNG to write [timeline.png]")
-    pl = sub.add_parser("plan", help="predict every layout's memory, traffic and step time; rank them",
-                        description="Search the layouts of --gpus devices (dp × tp × pp, ZeRO stage, micro-batch "
-                                    "size, schedule, sequence parallelism, recomputation; the layout flags given "
-                                    "are fixed), predict each one's cost, and rank those that fit by step time.")
+    pl = sub.add_parser(
+        "plan",
+        help="predict every layout's memory, traffic and step time; rank them",
+        description="Search the layouts of --gpus devices (dp × tp × pp, ZeRO stage, micro-batch "
+        "size, schedule, sequence parallelism, recomputation; the layout flags given "
+        "are fixed), predict each one's cost, and rank those that fit by step time.",
+    )
     _add_plan_flags(pl)
     pl.add_argument("--top", type=int, default=10, metavar="K", help="candidates to show [10]")
     pl.add_argument("--json", action="store_true", help="print the plan as JSON")
-    sm = sub.add_parser("simulate", help="predict one layout's step and draw its timeline",
-                        description="Predict one layout (unset flags as llmpar train's defaults; --dp fills "
-                                    "--gpus) and draw the simulated timeline of its pipeline schedule, in seconds.")
+    sm = sub.add_parser(
+        "simulate",
+        help="predict one layout's step and draw its timeline",
+        description="Predict one layout (unset flags as llmpar train's defaults; --dp fills "
+        "--gpus) and draw the simulated timeline of its pipeline schedule, in seconds.",
+    )
     _add_plan_flags(sm)
     sm.add_argument("-o", "--output", default="simulated.png", help="the PNG to write [simulated.png]")
-    cal = sub.add_parser("calibrate", help="measure this machine for the cost model (a hardware profile)",
-                         description="Measure matmul rates, memory bandwidth, per-operation overhead and the "
-                                     "collectives' bandwidth and latency between worker processes; write a "
-                                     "profile for `llmpar plan --hardware-config`.")
+    cal = sub.add_parser(
+        "calibrate",
+        help="measure this machine for the cost model (a hardware profile)",
+        description="Measure matmul rates, memory bandwidth, per-operation overhead and the "
+        "collectives' bandwidth and latency between worker processes; write a "
+        "profile for `llmpar plan --hardware-config`.",
+    )
     from llmpar.plan.calibrate import add_arguments
+
     add_arguments(cal)
     return parser
 
@@ -149,8 +211,12 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--hardware", metavar="NAME", help="a100-80gb | h100-sxm | h200 | cpu [h100-sxm]")
     p.add_argument("--hardware-config", metavar="FILE", help="a profile written by llmpar calibrate")
     p.add_argument("--global-batch-size", type=int, default=16, metavar="B", help="sequences per step [16]")
-    p.add_argument("--seq-len", type=int, metavar="S", help="tokens per sequence [the model's, at most 256 for "
-                                                                 "the presets train runs on a CPU]")
+    p.add_argument(
+        "--seq-len",
+        type=int,
+        metavar="S",
+        help="tokens per sequence [the model's, at most 256 for the presets train runs on a CPU]",
+    )
     p.add_argument("--dtype", metavar="{bf16,fp32,fp64}", help="[bf16 on GPUs, fp32 on a CPU]")
     lay = p.add_argument_group("layout (given: fixed; left out: searched)")
     lay.add_argument("--dp", type=int, metavar="N")
@@ -168,6 +234,7 @@ def train_config_from_args(args: argparse.Namespace):
     import dataclasses
 
     from llmpar.config import TrainConfig
+
     names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model_cfg"}
     return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
 
@@ -176,8 +243,10 @@ def cmd_train(args) -> int:
     from llmpar.config import validate
     from llmpar.launch import Interrupted, WorkerFailed, launch
     from llmpar.train.preempt import EXIT_PREEMPTED, Preempted
+
     cfg = validate(train_config_from_args(args))
     from llmpar.preflight import check
+
     check(cfg)  # memory: refuse a layout predicted not to fit this machine (unless --force)
     try:
         launch(cfg)
@@ -189,8 +258,11 @@ def cmd_train(args) -> int:
         return 128 + e.signum
     except Preempted as e:
         if os.environ.get("RANK", "0") == "0":
-            print(f"llmpar train: stopped by {e.why} after step {e.step}; checkpoint {e.checkpoint}. Continue with "
-                  f"the same command and --resume {cfg.save}", file=sys.stderr)
+            print(
+                f"llmpar train: stopped by {e.why} after step {e.step}; checkpoint {e.checkpoint}. Continue with "
+                f"the same command and --resume {cfg.save}",
+                file=sys.stderr,
+            )
         return EXIT_PREEMPTED
     return 0
 
@@ -199,6 +271,7 @@ def cmd_prepare_data(args) -> int:
     from llmpar.data import describe_data, load_tokenizer, load_tokens, write_bin
     from llmpar.data.corpus import folder_files
     from llmpar.paths import check_writable_file
+
     if not args.output.endswith(".bin"):
         raise UserError(f"the output {args.output!r} must end in .bin (that is how --data knows it)")
     if not os.path.exists(args.input):
@@ -208,8 +281,10 @@ def cmd_prepare_data(args) -> int:
     if os.path.isdir(args.input):
         text, skipped = folder_files(args.input)
         if not text:
-            raise UserError(f"the folder {args.input!r} holds no text files" + (
-                f" ({len(skipped)} skipped: a NUL byte or invalid UTF-8 in their first 8 KiB)" if skipped else ""))
+            raise UserError(
+                f"the folder {args.input!r} holds no text files"
+                + (f" ({len(skipped)} skipped: a NUL byte or invalid UTF-8 in their first 8 KiB)" if skipped else "")
+            )
     elif not os.path.isfile(args.input):
         raise UserError(f"{args.input!r} is not a regular file or folder; give text")
     check_writable_file(args.output, "the output")
@@ -224,18 +299,22 @@ def cmd_prepare_data(args) -> int:
         write_bin(args.output, ids, vocab)
     except OSError as e:  # checked writable above; the disk can still fill up
         raise UserError(f"cannot write {args.output} ({e.strerror or e})") from None
-    print(f"llmpar: wrote {len(ids):,} tokens (vocabulary {vocab}) to {args.output}, from "
-          f"{describe_data(args.input, len(ids))}")
+    print(
+        f"llmpar: wrote {len(ids):,} tokens (vocabulary {vocab}) to {args.output}, from "
+        f"{describe_data(args.input, len(ids))}"
+    )
     return 0
 
 
 def cmd_convert(args) -> int:
     from llmpar.checkpoint.convert import convert
+
     if args.to not in ("llmpar", "hf"):
         raise UserError(f"--to: {args.to!r} is not one of llmpar, hf")
     if not os.path.isdir(args.src):
-        raise UserError(f"no such folder {args.src!r}; give an llmpar checkpoint or --save folder, or a Hugging "
-                        f"Face model folder")
+        raise UserError(
+            f"no such folder {args.src!r}; give an llmpar checkpoint or --save folder, or a Hugging Face model folder"
+        )
     out = convert(args.src, args.dst, args.to, args.dp, args.tp, args.pp, args.zero)
     print(f"llmpar: wrote {out}")
     return 0
@@ -247,9 +326,11 @@ MAX_BOXES = 4096  # an ideal timeline's computations drawn, about 2 ms each
 def cmd_timeline(args) -> int:
     from llmpar.config import SCHEDULES
     from llmpar.pipeline.plot import draw, ideal_timeline, measured_timeline
+
     if (args.metrics is None) == (args.schedule is None):
         raise UserError("give either --metrics FILE (a run) or --schedule NAME (the ideal timeline)")
     from llmpar.paths import check_writable_file
+
     check_writable_file(args.output, "-o")
     if args.metrics is not None:
         rows, title = measured_timeline(args.metrics, args.step)
@@ -261,13 +342,18 @@ def cmd_timeline(args) -> int:
         v = args.virtual_stages if args.schedule == "interleaved" else 1
         boxes = args.pp * v * args.micro_batches * (3 if args.schedule == "zb" else 2)
         if boxes > MAX_BOXES:
-            raise UserError(f"--pp {args.pp} × --micro-batches {args.micro_batches}"
-                            + (f" × --virtual-stages {v}" if v > 1 else "") + f" is {boxes:,} boxes to draw; a "
-                            f"picture holds at most {MAX_BOXES:,} readably (and draws in seconds): use fewer "
-                            f"micro-batches (the pattern shows with 2 to 4 × --pp)")
+            raise UserError(
+                f"--pp {args.pp} × --micro-batches {args.micro_batches}"
+                + (f" × --virtual-stages {v}" if v > 1 else "")
+                + f" is {boxes:,} boxes to draw; a "
+                f"picture holds at most {MAX_BOXES:,} readably (and draws in seconds): use fewer "
+                f"micro-batches (the pattern shows with 2 to 4 × --pp)"
+            )
         if args.schedule == "interleaved" and args.micro_batches % args.pp:
-            raise UserError(f"--schedule interleaved takes micro-batches {args.pp} at a time: --micro-batches "
-                            f"{args.micro_batches} is not a multiple of --pp {args.pp}")
+            raise UserError(
+                f"--schedule interleaved takes micro-batches {args.pp} at a time: --micro-batches "
+                f"{args.micro_batches} is not a multiple of --pp {args.pp}"
+            )
         rows, bubble = ideal_timeline(args.schedule, args.pp, args.micro_batches, args.virtual_stages)
         title = f"ideal: {args.schedule}, pp={args.pp}, m={args.micro_batches}, bubble {bubble:.3f}"
     try:
@@ -285,6 +371,7 @@ def cmd_plan(args) -> int:
     from llmpar.plan.cli import plan_request
     from llmpar.plan.planner import plan
     from llmpar.plan.report import as_json, table
+
     req = plan_request(args)
     result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top)
     if args.json:
@@ -296,20 +383,28 @@ def cmd_plan(args) -> int:
 
 def cmd_simulate(args) -> int:
     from llmpar.plan.cli import simulate
+
     return simulate(args)
 
 
 def cmd_calibrate(args) -> int:
     from llmpar.plan.calibrate import run
+
     return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"train": cmd_train, "prepare-data": cmd_prepare_data, "timeline": cmd_timeline,
-               "convert": cmd_convert, "plan": cmd_plan, "simulate": cmd_simulate,
-               "calibrate": cmd_calibrate}[args.command]
+    handler = {
+        "train": cmd_train,
+        "prepare-data": cmd_prepare_data,
+        "timeline": cmd_timeline,
+        "convert": cmd_convert,
+        "plan": cmd_plan,
+        "simulate": cmd_simulate,
+        "calibrate": cmd_calibrate,
+    }[args.command]
     try:
         code = handler(args)
         sys.stdout.flush()  # now, so that a closed pipe is caught here and not at exit

@@ -75,7 +75,7 @@ def bus_bytes(kind: str, nbytes: float, n: int) -> float:
 class Comm:
     def __init__(self, mesh: Mesh, watchdog=None):
         self.mesh = mesh
-        self.bytes = {axis: 0.0 for axis in (*TRAFFIC_AXES, "world")}
+        self.bytes = dict.fromkeys((*TRAFFIC_AXES, "world"), 0.0)
         # What this rank waits in, for the heartbeat, and who to blame when a wait fails (llmpar.watchdog).
         self.watchdog = watchdog
 
@@ -85,7 +85,7 @@ class Comm:
 
     def take_counts(self) -> dict[str, float]:
         """Bytes counted per axis since the last call, and reset."""
-        counts, self.bytes = self.bytes, {axis: 0.0 for axis in self.bytes}
+        counts, self.bytes = self.bytes, dict.fromkeys(self.bytes, 0.0)
         return counts
 
     def _watched(self, fn, what: str, axis: str):
@@ -115,36 +115,50 @@ class Comm:
         if self.mesh.size(axis) == 1:
             return _Done() if async_op else None
         self._count(axis, "all_reduce", t, count)
-        return self._run("all_reduce", axis, lambda: dist.all_reduce(
-            t, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op), async_op)
+        return self._run(
+            "all_reduce",
+            axis,
+            lambda: dist.all_reduce(t, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op),
+            async_op,
+        )
 
-    def all_gather(self, out: torch.Tensor, inp: torch.Tensor, axis: str, async_op: bool = False,
-                   count: bool = True):
+    def all_gather(self, out: torch.Tensor, inp: torch.Tensor, axis: str, async_op: bool = False, count: bool = True):
         """out (n·k, ...) = concatenation of every rank's inp (k, ...) along dim 0."""
         if self.mesh.size(axis) == 1:
             out.copy_(inp)
             return _Done() if async_op else None
         self._count(axis, "all_gather", out, count)
-        return self._run("all_gather", axis, lambda: _all_gather_single(
-            out, inp, group=self.mesh.group(axis), async_op=async_op), async_op)
+        return self._run(
+            "all_gather",
+            axis,
+            lambda: _all_gather_single(out, inp, group=self.mesh.group(axis), async_op=async_op),
+            async_op,
+        )
 
-    def reduce_scatter(self, out: torch.Tensor, inp: torch.Tensor, axis: str, op: str = "sum",
-                       async_op: bool = False):
+    def reduce_scatter(self, out: torch.Tensor, inp: torch.Tensor, axis: str, op: str = "sum", async_op: bool = False):
         """out (k, ...) = this rank's k rows of the reduction of every rank's inp (n·k, ...)."""
         if self.mesh.size(axis) == 1:
             out.copy_(inp)
             return _Done() if async_op else None
         self._count(axis, "reduce_scatter", inp)
-        return self._run("reduce_scatter", axis, lambda: _reduce_scatter_single(
-            out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op), async_op)
+        return self._run(
+            "reduce_scatter",
+            axis,
+            lambda: _reduce_scatter_single(out, inp, op=_OPS[op], group=self.mesh.group(axis), async_op=async_op),
+            async_op,
+        )
 
     def broadcast(self, t: torch.Tensor, axis: str, src_index: int = 0, count: bool = True):
         """Copy the tensor of the group's `src_index`-th rank to every rank of the group."""
         if self.mesh.size(axis) == 1:
             return
         self._count(axis, "broadcast", t, count)
-        self._run("broadcast", axis, lambda: dist.broadcast(
-            t, src=self.mesh.members(axis)[src_index], group=self.mesh.group(axis)), False)
+        self._run(
+            "broadcast",
+            axis,
+            lambda: dist.broadcast(t, src=self.mesh.members(axis)[src_index], group=self.mesh.group(axis)),
+            False,
+        )
 
     def isend(self, t: torch.Tensor, peer: int, axis: str = "pp"):
         """Send to the `peer`-th rank of this rank's group on `axis`."""

@@ -26,9 +26,11 @@ RECOMPUTE = ("none", "selective", "full")
 LR_SCHEDULES = ("cosine", "constant")
 DEFAULT_MODEL = "small"
 MAX_MICRO_BATCHES = 4096
-MICRO_BATCHES_WHY = ("each micro-batch is a forward and backward pass of its own, with transfers that every rank "
-                     "plans and checks before the first step (minutes for 100,000 of them); fewer, larger "
-                     "micro-batches run the same batch faster")
+MICRO_BATCHES_WHY = (
+    "each micro-batch is a forward and backward pass of its own, with transfers that every rank "
+    "plans and checks before the first step (minutes for 100,000 of them); fewer, larger "
+    "micro-batches run the same batch faster"
+)
 
 # The default of the fields that validate() fills in when they are left out: None until then. Their types are
 # those of a validated configuration, the only kind the rest of llmpar reads (workers receive nothing else). A
@@ -98,10 +100,18 @@ class TrainConfig:
 
     def parallel_layout(self) -> Layout:
         """The run's layout, as the cost model and the planner take it (virtual stages for interleaved only)."""
-        return Layout(dp=self.dp, tp=self.tp, pp=self.pp, zero=self.zero, schedule=self.schedule or "1f1b",
-                      virtual_stages=self.virtual_stages if self.schedule == "interleaved" else 1,
-                      micro_batches=self.micro_batches, sequence_parallel=self.sequence_parallel,
-                      recompute=self.recompute, sp_save_gathered=self.sp_save_gathered)
+        return Layout(
+            dp=self.dp,
+            tp=self.tp,
+            pp=self.pp,
+            zero=self.zero,
+            schedule=self.schedule or "1f1b",
+            virtual_stages=self.virtual_stages if self.schedule == "interleaved" else 1,
+            micro_batches=self.micro_batches,
+            sequence_parallel=self.sequence_parallel,
+            recompute=self.recompute,
+            sp_save_gathered=self.sp_save_gathered,
+        )
 
     def layout(self) -> dict:
         """The "layout" object of the metrics line (and of a checkpoint's manifest)."""
@@ -109,10 +119,20 @@ class TrainConfig:
 
     def with_layout(self, layout: Layout, **changes) -> TrainConfig:
         """This configuration with `layout`'s flags (--virtual-stages at least 2, the flag's range), and `changes`."""
-        return dataclasses.replace(self, dp=layout.dp, tp=layout.tp, pp=layout.pp, zero=layout.zero,
-                                   schedule=layout.schedule, virtual_stages=max(2, layout.virtual_stages),
-                                   micro_batches=layout.micro_batches, sequence_parallel=layout.sequence_parallel,
-                                   recompute=layout.recompute, sp_save_gathered=layout.sp_save_gathered, **changes)
+        return dataclasses.replace(
+            self,
+            dp=layout.dp,
+            tp=layout.tp,
+            pp=layout.pp,
+            zero=layout.zero,
+            schedule=layout.schedule,
+            virtual_stages=max(2, layout.virtual_stages),
+            micro_batches=layout.micro_batches,
+            sequence_parallel=layout.sequence_parallel,
+            recompute=layout.recompute,
+            sp_save_gathered=layout.sp_save_gathered,
+            **changes,
+        )
 
 
 _LAUNCHER_VARIABLES = ("TORCHELASTIC_RUN_ID", "WORLD_SIZE", "RANK", "LOCAL_RANK")
@@ -126,12 +146,13 @@ def torchrun_world_size() -> int | None:
     present = [v for v in _LAUNCHER_VARIABLES if v in env]
     if not present:
         return None
-    fix = (f"unset {' '.join(present)} to have llmpar start its own workers, or run under torchrun (which sets "
-           f"them all)")
+    fix = f"unset {' '.join(present)} to have llmpar start its own workers, or run under torchrun (which sets them all)"
     for var in ("WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT"):
         if not env.get(var):
-            raise UserError(f"{' and '.join(present)} {'is' if len(present) == 1 else 'are'} set in the environment "
-                            f"but {var} is not: part of a launcher's variables (left over in this shell?); {fix}")
+            raise UserError(
+                f"{' and '.join(present)} {'is' if len(present) == 1 else 'are'} set in the environment "
+                f"but {var} is not: part of a launcher's variables (left over in this shell?); {fix}"
+            )
     numbers = {}
     for var in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_PORT"):
         if var in env:
@@ -141,18 +162,22 @@ def torchrun_world_size() -> int | None:
                 raise UserError(f"the environment variable {var}={env[var]!r} is not a number; {fix}") from None
     world, rank = numbers["WORLD_SIZE"], numbers["RANK"]
     if world < 1 or not 0 <= rank < world:
-        raise UserError(f"the environment says RANK={rank} of WORLD_SIZE={world}, but a rank lies in 0 .. "
-                        f"WORLD_SIZE - 1 and WORLD_SIZE is 1 or more; {fix}")
+        raise UserError(
+            f"the environment says RANK={rank} of WORLD_SIZE={world}, but a rank lies in 0 .. "
+            f"WORLD_SIZE - 1 and WORLD_SIZE is 1 or more; {fix}"
+        )
     return world
 
 
 def _cuda_available() -> bool:
     import torch
+
     return torch.cuda.is_available()
 
 
 def _cuda_count() -> int:
     import torch
+
     return torch.cuda.device_count()
 
 
@@ -163,8 +188,10 @@ def _choice(flag: str, value, choices) -> None:
 
 def _positive(flag: str, value, allow_zero: bool = False) -> None:
     if value is None or not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise UserError(f"{flag} must be {'zero or more' if allow_zero else 'positive'}"
-                        f"{' and finite' if value is not None and not math.isfinite(value) else ''}, got {value}")
+        raise UserError(
+            f"{flag} must be {'zero or more' if allow_zero else 'positive'}"
+            f"{' and finite' if value is not None and not math.isfinite(value) else ''}, got {value}"
+        )
 
 
 def _nearby_multiples(n: int, k: int) -> str:
@@ -178,8 +205,10 @@ def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
     rest = cfg.tp * cfg.pp
     if outside_world is not None:
         if outside_world % rest:
-            raise UserError(f"torchrun started {outside_world} processes, which --tp {cfg.tp} × --pp {cfg.pp} "
-                            f"does not divide; start a multiple of {rest} processes or change --tp/--pp")
+            raise UserError(
+                f"torchrun started {outside_world} processes, which --tp {cfg.tp} × --pp {cfg.pp} "
+                f"does not divide; start a multiple of {rest} processes or change --tp/--pp"
+            )
         return outside_world // rest
     if cfg.device == "cuda":
         return max(1, _cuda_count() // rest)
@@ -194,6 +223,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.resume is not None and cfg.init is not None:
         raise UserError("give either --resume (continue a run) or --init (start from weights), not both")
     from llmpar.checkpoint.ownership import resume_after_restart
+
     restarted = resume_after_restart(cfg)  # a worker restarted by torchrun continues from --save's latest step
     source = _checkpoint_source(cfg)
     if cfg.model_config:
@@ -204,8 +234,10 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         cfg.model_cfg = preset(cfg.model or DEFAULT_MODEL)
     mc = cfg.model_cfg
     if source is not None and source[1] != mc:
-        raise UserError(f"{'--resume' if cfg.resume else '--init'}: the checkpoint's model ({source[1]}) is not the "
-                        f"model asked for ({mc}); leave --model/--model-config out to use the checkpoint's")
+        raise UserError(
+            f"{'--resume' if cfg.resume else '--init'}: the checkpoint's model ({source[1]}) is not the "
+            f"model asked for ({mc}); leave --model/--model-config out to use the checkpoint's"
+        )
 
     # The device.
     if cfg.device is None:
@@ -222,25 +254,33 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         cfg.dp = resolve_dp(cfg, outside)
     _positive("--dp", cfg.dp)
     if outside is not None and outside != cfg.world_size:
-        raise UserError(f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} needs {cfg.world_size} processes "
-                        f"but torchrun started {outside}; run torchrun with --nproc-per-node × --nnodes = "
-                        f"{cfg.world_size}, or leave --dp out to fill the {outside} processes")
+        raise UserError(
+            f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} needs {cfg.world_size} processes "
+            f"but torchrun started {outside}; run torchrun with --nproc-per-node × --nnodes = "
+            f"{cfg.world_size}, or leave --dp out to fill the {outside} processes"
+        )
     if cfg.device == "cuda" and outside is None and cfg.world_size > _cuda_count():
-        raise UserError(f"the layout needs {cfg.world_size} processes, one per GPU, but this machine has "
-                        f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp, use --device cpu, or run under torchrun "
-                        f"across several machines")
+        raise UserError(
+            f"the layout needs {cfg.world_size} processes, one per GPU, but this machine has "
+            f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp, use --device cpu, or run under torchrun "
+            f"across several machines"
+        )
     _check_tensor_parallel(cfg)
     _choice("--zero", cfg.zero, (0, 1, 2, 3))
     if cfg.zero > 0 and cfg.dp == 1:
-        raise UserError(f"--zero {cfg.zero} shards across data-parallel replicas, but --dp is 1: there is nothing "
-                        f"to shard across; use --dp 2 or more, or --zero 0")
+        raise UserError(
+            f"--zero {cfg.zero} shards across data-parallel replicas, but --dp is 1: there is nothing "
+            f"to shard across; use --dp 2 or more, or --zero 0"
+        )
     if cfg.schedule is not None:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     cfg.schedule = cfg.schedule or "1f1b"
     _choice("--recompute", cfg.recompute, RECOMPUTE)
     if cfg.recompute != "none":
-        raise UserError(f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
-                        f"yet; use --recompute none")
+        raise UserError(
+            f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
+            f"yet; use --recompute none"
+        )
 
     # The batch.
     _positive("--global-batch-size", cfg.global_batch_size)
@@ -249,19 +289,25 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         raise UserError(f"--micro-batches {cfg.micro_batches}: at most {MAX_MICRO_BATCHES} ({MICRO_BATCHES_WHY})")
     per_step = cfg.dp * cfg.micro_batches
     if cfg.global_batch_size % per_step:
-        raise UserError(f"--global-batch-size {cfg.global_batch_size} is not divisible by dp × micro-batches = "
-                        f"{cfg.dp} × {cfg.micro_batches} = {per_step}; use "
-                        f"{_nearby_multiples(cfg.global_batch_size, per_step)}, or change --dp/--micro-batches")
+        raise UserError(
+            f"--global-batch-size {cfg.global_batch_size} is not divisible by dp × micro-batches = "
+            f"{cfg.dp} × {cfg.micro_batches} = {per_step}; use "
+            f"{_nearby_multiples(cfg.global_batch_size, per_step)}, or change --dp/--micro-batches"
+        )
     if cfg.seq_len is None:
         cfg.seq_len = min(mc.max_seq_len, 256)
     _positive("--seq-len", cfg.seq_len)
     if cfg.sequence_parallel and cfg.seq_len % cfg.tp:
-        raise UserError(f"--sequence-parallel splits the sequence over --tp {cfg.tp} ranks, but --seq-len "
-                        f"{cfg.seq_len} is not divisible by {cfg.tp}; use --seq-len "
-                        f"{_nearby_multiples(cfg.seq_len, cfg.tp)}")
+        raise UserError(
+            f"--sequence-parallel splits the sequence over --tp {cfg.tp} ranks, but --seq-len "
+            f"{cfg.seq_len} is not divisible by {cfg.tp}; use --seq-len "
+            f"{_nearby_multiples(cfg.seq_len, cfg.tp)}"
+        )
     if cfg.seq_len > mc.max_seq_len:
-        raise UserError(f"--seq-len {cfg.seq_len} is longer than the model's max_seq_len {mc.max_seq_len}; "
-                        f"use --seq-len {mc.max_seq_len} or less, or a model config with a larger max_seq_len")
+        raise UserError(
+            f"--seq-len {cfg.seq_len} is longer than the model's max_seq_len {mc.max_seq_len}; "
+            f"use --seq-len {mc.max_seq_len} or less, or a model config with a larger max_seq_len"
+        )
 
     _check_pipeline(cfg)
 
@@ -298,14 +344,19 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         _check_resume(cfg, source[0], restarted)
     if cfg.save is not None:
         from llmpar.checkpoint.ownership import check_save_folder
+
         check_save_folder(cfg.save, cfg.resume)
     _positive("--max-restarts", cfg.max_restarts, allow_zero=True)
     if cfg.max_restarts and cfg.save is None:
-        raise UserError(f"--max-restarts {cfg.max_restarts} restarts the workers from the latest checkpoint: give "
-                        f"--save DIR (and --save-every N) for them to resume from")
+        raise UserError(
+            f"--max-restarts {cfg.max_restarts} restarts the workers from the latest checkpoint: give "
+            f"--save DIR (and --save-every N) for them to resume from"
+        )
     if cfg.max_restarts and torchrun_world_size() is not None:
-        raise UserError("--max-restarts: under torchrun, the restarts are torchrun's: give torchrun --max-restarts "
-                        "N instead (the restarted workers resume from --save by themselves)")
+        raise UserError(
+            "--max-restarts: under torchrun, the restarts are torchrun's: give torchrun --max-restarts "
+            "N instead (the restarted workers resume from --save by themselves)"
+        )
 
     if cfg.metrics:
         check_writable_file(cfg.metrics, "--metrics")
@@ -321,6 +372,7 @@ def _checkpoint_source(cfg: TrainConfig):
     from llmpar.checkpoint.format import Checkpoint
     from llmpar.checkpoint.hf import hf_model_config, is_hf_folder
     from llmpar.model.config import config_from_dict
+
     try:  # the messages name the path, not the flag
         if cfg.init is not None and is_hf_folder(path):
             return None, hf_model_config(path)
@@ -330,25 +382,33 @@ def _checkpoint_source(cfg: TrainConfig):
     train = ck.manifest.get("train", {})
     needed = ("seed", "global_batch_size", "seq_len", "optimizer_steps")
     if cfg.resume is not None and not all(isinstance(train.get(k), int) for k in needed):
-        raise UserError(f"--resume {ck.path}: its manifest has no training state (train: "
-                        f"{', '.join(needed)}); it holds weights only (written by 'llmpar convert'?): start from "
-                        f"it with --init instead")
+        raise UserError(
+            f"--resume {ck.path}: its manifest has no training state (train: "
+            f"{', '.join(needed)}); it holds weights only (written by 'llmpar convert'?): start from "
+            f"it with --init instead"
+        )
     return ck.manifest, config_from_dict(ck.manifest["model"], f"{flag} {ck.path}")
 
 
 def _check_resume(cfg: TrainConfig, manifest: dict, restarted: bool = False) -> None:
     """Resuming continues the same run: the same data order, and steps left to take."""
     train = manifest["train"]
-    for flag, ours, theirs in (("--seed", cfg.seed, train["seed"]),
-                               ("--global-batch-size", cfg.global_batch_size, train["global_batch_size"]),
-                               ("--seq-len", cfg.seq_len, train["seq_len"])):
+    for flag, ours, theirs in (
+        ("--seed", cfg.seed, train["seed"]),
+        ("--global-batch-size", cfg.global_batch_size, train["global_batch_size"]),
+        ("--seq-len", cfg.seq_len, train["seq_len"]),
+    ):
         if ours != theirs:
-            raise UserError(f"--resume: the checkpoint's run had {flag} {theirs}, this one {ours}; resuming keeps "
-                            f"the data order, so use {flag} {theirs} (or start a new run from the weights with "
-                            f"--init)")
+            raise UserError(
+                f"--resume: the checkpoint's run had {flag} {theirs}, this one {ours}; resuming keeps "
+                f"the data order, so use {flag} {theirs} (or start a new run from the weights with "
+                f"--init)"
+            )
     if cfg.steps <= manifest["step"] and not restarted:  # (a restart after the last save has nothing left)
-        raise UserError(f"--resume: the checkpoint is at step {manifest['step']} but --steps is {cfg.steps}; ask for "
-                        f"more steps than that")
+        raise UserError(
+            f"--resume: the checkpoint is at step {manifest['step']} but --steps is {cfg.steps}; ask for "
+            f"more steps than that"
+        )
 
 
 def _check_pipeline(cfg: TrainConfig) -> None:
@@ -358,44 +418,53 @@ def _check_pipeline(cfg: TrainConfig) -> None:
         raise UserError(f"--schedule {name} is a pipeline schedule; it needs --pp 2 or more")
     if name == "interleaved":
         if cfg.virtual_stages < 2:
-            raise UserError("--schedule interleaved gives each rank --virtual-stages chunks; use 2 or more, "
-                            "or --schedule 1f1b")
+            raise UserError(
+                "--schedule interleaved gives each rank --virtual-stages chunks; use 2 or more, or --schedule 1f1b"
+            )
         if m % p:
-            raise UserError(f"--schedule interleaved takes micro-batches {p} at a time (one per stage): "
-                            f"--micro-batches {m} is not a multiple of --pp {p}; use "
-                            f"{_nearby_multiples(m, p)}")
+            raise UserError(
+                f"--schedule interleaved takes micro-batches {p} at a time (one per stage): "
+                f"--micro-batches {m} is not a multiple of --pp {p}; use "
+                f"{_nearby_multiples(m, p)}"
+            )
     if p > 1 and cfg.zero >= 2 and name in ("interleaved", "zb"):
-        raise UserError(f"--zero {cfg.zero} with --schedule {name} is not in this version of llmpar yet (its "
-                        f"reductions would need to know which chunk, or which half of a backward, each action "
-                        f"runs); use --zero 0 or 1, or --schedule 1f1b or gpipe")
+        raise UserError(
+            f"--zero {cfg.zero} with --schedule {name} is not in this version of llmpar yet (its "
+            f"reductions would need to know which chunk, or which half of a backward, each action "
+            f"runs); use --zero 0 or 1, or --schedule 1f1b or gpipe"
+        )
     chunks = p * (cfg.virtual_stages if name == "interleaved" else 1)
     if chunks > cfg.model_cfg.n_layers:
-        raise UserError(f"the model has {cfg.model_cfg.n_layers} layers, too few for {chunks} pipeline chunks "
-                        f"(--pp {p}" + (f" × --virtual-stages {cfg.virtual_stages}" if name == "interleaved" else "")
-                        + "); each chunk needs at least one layer: lower --pp"
-                        + (" or --virtual-stages" if name == "interleaved" else ""))
+        raise UserError(
+            f"the model has {cfg.model_cfg.n_layers} layers, too few for {chunks} pipeline chunks "
+            f"(--pp {p}"
+            + (f" × --virtual-stages {cfg.virtual_stages}" if name == "interleaved" else "")
+            + "); each chunk needs at least one layer: lower --pp"
+            + (" or --virtual-stages" if name == "interleaved" else "")
+        )
 
 
 def _check_tensor_parallel(cfg: TrainConfig) -> None:
     """Shapes tensor parallelism splits must divide by --tp (the vocabulary need not: it is padded)."""
     mc, t = cfg.model_cfg, cfg.tp
     if cfg.sp_save_gathered and not cfg.sequence_parallel:
-        raise UserError("--sp-save-gathered changes how --sequence-parallel trades memory for traffic; give "
-                        "--sequence-parallel with it, or leave it out")
+        raise UserError(
+            "--sp-save-gathered changes how --sequence-parallel trades memory for traffic; give "
+            "--sequence-parallel with it, or leave it out"
+        )
     if cfg.sequence_parallel and t == 1:
-        raise UserError("--sequence-parallel shards activations over the tensor-parallel ranks; it needs --tp 2 "
-                        "or more")
+        raise UserError(
+            "--sequence-parallel shards activations over the tensor-parallel ranks; it needs --tp 2 or more"
+        )
     if t == 1:
         return
-    fits = [k for k in range(1, mc.n_heads + 1)
-            if mc.n_heads % k == 0 and mc.n_kv_heads % k == 0 and mc.d_ff % k == 0]
+    fits = [k for k in range(1, mc.n_heads + 1) if mc.n_heads % k == 0 and mc.n_kv_heads % k == 0 and mc.d_ff % k == 0]
     hint = f"--tp values that fit this model: {', '.join(map(str, fits))}"
     if t > mc.n_heads:
         raise UserError(f"--tp {t} is more than the model's {mc.n_heads} attention heads; {hint}")
     for name, value in (("n_heads", mc.n_heads), ("n_kv_heads", mc.n_kv_heads), ("d_ff", mc.d_ff)):
         if value % t:
-            raise UserError(f"--tp {t} splits {name} across ranks, but {name}={value} is not divisible by {t}; "
-                            f"{hint}")
+            raise UserError(f"--tp {t} splits {name} across ranks, but {name}={value} is not divisible by {t}; {hint}")
 
 
 def _check_data_size(cfg: TrainConfig) -> None:
@@ -410,15 +479,19 @@ def _check_data_size(cfg: TrainConfig) -> None:
         vocab = 256
     else:  # counted by the workers after tokenizing
         from llmpar.data.tokenizer import load_tokenizer
+
         vocab, n = load_tokenizer(cfg.tokenizer).vocab_size, None
     if vocab is not None and vocab > cfg.model_cfg.vocab_size:
-        raise UserError(f"the data's tokenizer has {vocab} tokens but the model's vocab_size is "
-                        f"{cfg.model_cfg.vocab_size}; use a model config with vocab_size >= {vocab}")
+        raise UserError(
+            f"the data's tokenizer has {vocab} tokens but the model's vocab_size is "
+            f"{cfg.model_cfg.vocab_size}; use a model config with vocab_size >= {vocab}"
+        )
     # The ids themselves (of the .bin --data): a header can be wrong, and raw uint16 files have none.
     if ids is not None and cfg.data is not None:
         check_vocabulary(ids, cfg.model_cfg.vocab_size, cfg.data)
     need = TokenBatches.minimum_tokens(cfg.seq_len)
     if n is not None and n < need:
-        raise UserError(f"--data holds {n} tokens, fewer than the {need} needed for one training and one "
-                        f"validation sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
-
+        raise UserError(
+            f"--data holds {n} tokens, fewer than the {need} needed for one training and one "
+            f"validation sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len"
+        )

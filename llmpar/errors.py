@@ -18,6 +18,7 @@ class TrainingError(RuntimeError):
 # What a value read from JSON (a model config, a manifest, a hardware profile) must be: JSON allows true for 1,
 # 64.0 for 64 and NaN for a number, which Python's isinstance would let through.
 
+
 def is_json_int(value) -> bool:
     """An integer, and not a boolean."""
     return isinstance(value, int) and not isinstance(value, bool)
@@ -26,4 +27,5 @@ def is_json_int(value) -> bool:
 def is_json_number(value) -> bool:
     """A finite number (integer or float), and not a boolean."""
     import math
+
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

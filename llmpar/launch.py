@@ -43,6 +43,7 @@ def worker_entry(cfg: TrainConfig, in_launcher: bool = False) -> dict:
     {"preempted": step, "checkpoint": folder, "why": signal} when it stopped early on request, else {}."""
     from llmpar.train import preempt
     from llmpar.train.trainer import train
+
     preempt.install(preemptible=cfg.save is not None, in_launcher=in_launcher)
     try:
         train(cfg)
@@ -57,6 +58,7 @@ def spawned_worker_entry(cfg: TrainConfig) -> dict:
     teardown of torch at exit: about 1.7 s less per run of two processes here. Restarted by the launcher, it
     resumes from the latest checkpoint in --save (under an outside torchrun, `validate` does that)."""
     from llmpar.checkpoint.ownership import resume_after_restart
+
     resume_after_restart(cfg)
     result = worker_entry(cfg)
 
@@ -64,7 +66,9 @@ def spawned_worker_entry(cfg: TrainConfig) -> dict:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
     import atexit
+
     atexit.register(leave)
     return result
 
@@ -91,6 +95,7 @@ def _raise_if_preempted(results: list[dict]) -> None:
 
 def _folder_lock(folder: str):
     from llmpar.checkpoint.ownership import FolderLock
+
     return FolderLock(folder)
 
 
@@ -102,6 +107,7 @@ def _in_this_process(cfg: TrainConfig, in_launcher: bool) -> dict:
         rank = int(os.environ.get("RANK", "0"))
         if os.environ.get("LLMPAR_TRACEBACK"):
             import traceback
+
             traceback.print_exc()
         raise WorkerFailed(f"worker rank {rank} (pid {os.getpid()}) failed: {describe_exception(e)}") from None
 
@@ -110,18 +116,22 @@ def describe_exception(e: BaseException) -> str:
     """`Type: message` on one line, as the elastic launcher reports a worker's exception; our own error types
     (whose message says it all) without the type."""
     from llmpar.comm import CommError
+
     text = " ".join(str(e).split()) or type(e).__name__
     if isinstance(e, (UserError, CommError, TrainingError)):
         return text
     if isinstance(e, MemoryError) or "out of memory" in text.lower() or "can't allocate memory" in text:
-        return f"out of memory ({text}); a smaller micro-batch (--micro-batches), --zero, --tp or --pp would " \
-               f"need less per process"
+        return (
+            f"out of memory ({text}); a smaller micro-batch (--micro-batches), --zero, --tp or --pp would "
+            f"need less per process"
+        )
     return f"{type(e).__name__}: {text}"
 
 
 def _local_workers(cfg: TrainConfig) -> list[dict]:
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+
     # We report failures ourselves, in one place; the launcher's own logs would repeat them with tracebacks.
     loggers = [logging.getLogger(name) for name in ("torch.distributed.elastic", "torch.multiprocessing")]
     levels = [logger.level for logger in loggers]
@@ -147,8 +157,12 @@ def _local_workers(cfg: TrainConfig) -> list[dict]:
             raise SignalException(f"got {name}", sigval=signal.Signals(signum))
         with open(stop_file, "w", encoding="utf-8") as f:
             f.write(name)
-        print(f"llmpar train: {name} received: the workers finish this step, save a checkpoint, then stop (send "
-              f"it again to stop at once)", file=sys.stderr, flush=True)
+        print(
+            f"llmpar train: {name} received: the workers finish this step, save a checkpoint, then stop (send "
+            f"it again to stop at once)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     previous = {sig: signal.signal(sig, on_stop_request) for sig in (signal.SIGTERM, signal.SIGUSR1)}
     try:
@@ -177,6 +191,7 @@ class _StoppedWorkerReaper:
 
     def __init__(self, interval: float = 0.5):
         import threading
+
         self.interval, self.done = interval, threading.Event()
         self.thread = threading.Thread(target=self._run, name="llmpar-reaper", daemon=True)
         if os.path.isdir("/proc/self/task"):
@@ -184,6 +199,7 @@ class _StoppedWorkerReaper:
 
     def _run(self) -> None:
         from llmpar.procs import descendants, status
+
         term = 1 << (signal.SIGTERM - 1)
         while not self.done.wait(self.interval):
             for pid in descendants(os.getpid())[1:]:
@@ -204,10 +220,17 @@ def run_local(nproc: int, fn, *args, max_restarts: int = 0) -> dict:
     Returns each rank's return value; raises ChildFailedError when a worker fails (the others are stopped) and
     no restart is left."""
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+
     config = LaunchConfig(
-        min_nodes=1, max_nodes=1, nproc_per_node=nproc, run_id=f"llmpar-{uuid.uuid4().hex[:8]}",
-        rdzv_backend="c10d", rdzv_endpoint="127.0.0.1:0",  # a free port
-        max_restarts=max_restarts, monitor_interval=0.1, start_method="spawn",
+        min_nodes=1,
+        max_nodes=1,
+        nproc_per_node=nproc,
+        run_id=f"llmpar-{uuid.uuid4().hex[:8]}",
+        rdzv_backend="c10d",
+        rdzv_endpoint="127.0.0.1:0",  # a free port
+        max_restarts=max_restarts,
+        monitor_interval=0.1,
+        start_method="spawn",
     )
     if hasattr(config, "signals_to_handle"):  # (newer torch; older ones read only the environment variable)
         config.signals_to_handle = os.environ.get("TORCHELASTIC_SIGNALS_TO_HANDLE", config.signals_to_handle)
@@ -224,8 +247,8 @@ def run_local(nproc: int, fn, *args, max_restarts: int = 0) -> dict:
 
 _KILLED_HINT = {
     "SIGKILL": " (unless someone killed it, most likely the kernel's out-of-memory killer: `dmesg | grep -i "
-               "'killed process'` says so; --zero 3, more --micro-batches, a shorter --seq-len or fewer processes "
-               "need less memory, and `llmpar plan --hardware cpu` lists the layouts that fit)",
+    "'killed process'` says so; --zero 3, more --micro-batches, a shorter --seq-len or fewer processes "
+    "need less memory, and `llmpar plan --hardware cpu` lists the layouts that fit)",
 }
 
 
@@ -258,7 +281,7 @@ def _strip_own_types(message: str) -> str:
     for name in ("UserError", "CommError", "TrainingError"):
         for prefix in (f"llmpar.errors.{name}: ", f"llmpar.comm.{name}: ", f"{name}: "):
             if message.startswith(prefix):
-                return message[len(prefix):]
+                return message[len(prefix) :]
     return message
 
 

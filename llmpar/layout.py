@@ -33,6 +33,13 @@ class Layout:
 
     def as_metrics(self) -> dict:
         """The metrics line's "layout" object."""
-        return {"dp": self.dp, "tp": self.tp, "pp": self.pp, "zero": self.zero, "schedule": self.schedule,
-                "micro_batches": self.micro_batches, "sequence_parallel": self.sequence_parallel,
-                "recompute": self.recompute}
+        return {
+            "dp": self.dp,
+            "tp": self.tp,
+            "pp": self.pp,
+            "zero": self.zero,
+            "schedule": self.schedule,
+            "micro_batches": self.micro_batches,
+            "sequence_parallel": self.sequence_parallel,
+            "recompute": self.recompute,
+        }

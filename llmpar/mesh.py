@@ -95,4 +95,5 @@ class Mesh:
 
     def __repr__(self):
         c = self.coords
-        return f"Mesh(pp={self.pp}, dp={self.dp}, tp={self.tp}; rank {self.rank} at pp={c['pp']} dp={c['dp']} tp={c['tp']})"
+        where = f"pp={c['pp']} dp={c['dp']} tp={c['tp']}"
+        return f"Mesh(pp={self.pp}, dp={self.dp}, tp={self.tp}; rank {self.rank} at {where})"

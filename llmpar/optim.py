@@ -21,8 +21,10 @@ def decays(p: torch.Tensor) -> bool:
 
 def adamw(params: Sequence[torch.Tensor], lr: float, weight_decay: float) -> torch.optim.AdamW:
     """AdamW over whole parameters, in two groups: with and without weight decay."""
-    groups = [{"params": [p for p in params if decays(p)], "weight_decay": weight_decay},
-              {"params": [p for p in params if not decays(p)], "weight_decay": 0.0}]
+    groups = [
+        {"params": [p for p in params if decays(p)], "weight_decay": weight_decay},
+        {"params": [p for p in params if not decays(p)], "weight_decay": 0.0},
+    ]
     return torch.optim.AdamW(groups, lr=lr, betas=BETAS, eps=EPS, foreach=True)
 
 
@@ -34,8 +36,9 @@ class ShardedAdamW:
     cost no memory, unlike a mask.
     """
 
-    def __init__(self, shards: list[torch.Tensor], decay_ranges: list[list[tuple[int, int]]], lr: float,
-                 weight_decay: float):
+    def __init__(
+        self, shards: list[torch.Tensor], decay_ranges: list[list[tuple[int, int]]], lr: float, weight_decay: float
+    ):
         self.shards, self.decay_ranges, self.weight_decay = shards, decay_ranges, weight_decay
         self.inner = torch.optim.AdamW(shards, lr=lr, betas=BETAS, eps=EPS, weight_decay=0.0, foreach=True)
 

@@ -23,8 +23,9 @@ def _check_creatable(path: str, what: str) -> None:
     """The folders missing above `path` can be made: the nearest existing one is a writable folder."""
     base = _nearest_existing(os.path.dirname(os.path.abspath(path)))
     if not os.path.isdir(base):
-        raise UserError(f"{what} {path}: {base} is a file, not a folder, so nothing can be created under it; "
-                        f"give another path")
+        raise UserError(
+            f"{what} {path}: {base} is a file, not a folder, so nothing can be created under it; give another path"
+        )
     if not os.access(base, os.W_OK | os.X_OK):
         raise UserError(f"{what} {path}: the folder {base} is not writable; give a path where you may write")
 

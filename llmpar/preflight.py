@@ -46,6 +46,7 @@ CGROUP_V1 = "/sys/fs/cgroup/memory"
 
 def _batch(cfg: TrainConfig):
     from llmpar.plan.cost import Batch
+
     return Batch(cfg.global_batch_size, cfg.seq_len, cfg.dtype)
 
 
@@ -72,6 +73,7 @@ def data_bytes(cfg: TrainConfig) -> float:
         if cfg.data is not None and cfg.data.endswith(".bin"):
             return float(os.path.getsize(cfg.data))
         from llmpar.data.corpus import data_files
+
         size = float(sum(os.path.getsize(f) for f in data_files(cfg.data)))
     except (OSError, UserError):
         return 0.0
@@ -96,10 +98,12 @@ class Prediction:
 def predict_layout(cfg: TrainConfig, ranks: list[int] | None = None) -> Prediction:
     """The prediction for `cfg` (validated), for its ranks on this machine."""
     from llmpar.plan.cost import CPU_LAUNCHER_BYTES, ranks_memory
+
     ranks = local_ranks(cfg) if ranks is None else ranks
     data = data_bytes(cfg) if cfg.device == "cpu" else 0.0
-    per_rank = ranks_memory(cfg.model_cfg, cfg.parallel_layout(), _batch(cfg), ranks, cfg.device, data,
-                            cfg.save is not None)
+    per_rank = ranks_memory(
+        cfg.model_cfg, cfg.parallel_layout(), _batch(cfg), ranks, cfg.device, data, cfg.save is not None
+    )
     spawned = torchrun_world_size() is not None or cfg.world_size > 1
     launcher = CPU_LAUNCHER_BYTES if cfg.device == "cpu" and spawned else 0.0
     return Prediction(per_rank, launcher, cfg.device)
@@ -193,15 +197,15 @@ def _gib(x: float) -> str:
 def check(cfg: TrainConfig) -> None:
     """Refuse (UserError) a layout predicted not to fit this machine, unless --force; called by `llmpar train`
     after validate()."""
-    if cfg.device == "cuda":
-        problem = _check_cuda(cfg)
-    else:
-        problem = _check_cpu(cfg)
+    problem = _check_cuda(cfg) if cfg.device == "cuda" else _check_cpu(cfg)
     if problem is None:
         return
     if cfg.force:
-        print(f"llmpar train: warning: memory pre-flight: {problem}; running anyway (--force)", file=sys.stderr,
-              flush=True)
+        print(
+            f"llmpar train: warning: memory pre-flight: {problem}; running anyway (--force)",
+            file=sys.stderr,
+            flush=True,
+        )
         return
     raise UserError(f"memory pre-flight: {problem}; {alternatives(cfg)}, or run it anyway with --force")
 
@@ -209,12 +213,17 @@ def check(cfg: TrainConfig) -> None:
 def _parts(p: dict) -> str:
     """The parts of one process's predicted peak, which add up to it."""
     step = p["params"] + p["grads"] + p["optimizer"] + p["activations"] + p["temporaries"]
-    training = (f"parameters {_gib(p['params'])} + gradients {_gib(p['grads'])} + optimizer state "
-                f"{_gib(p['optimizer'])} + activations {_gib(p['activations'])} + step temporaries "
-                f"{_gib(p['temporaries'])}")
+    training = (
+        f"parameters {_gib(p['params'])} + gradients {_gib(p['grads'])} + optimizer state "
+        f"{_gib(p['optimizer'])} + activations {_gib(p['activations'])} + step temporaries "
+        f"{_gib(p['temporaries'])}"
+    )
     building = p["build"] > step
-    peak = f"the whole model, which every process builds before it cuts its part, {_gib(p['build'])}" if building \
+    peak = (
+        f"the whole model, which every process builds before it cuts its part, {_gib(p['build'])}"
+        if building
         else training
+    )
     slack = p["total"] - p["runtime"] - p["data"] - max(step, p["build"])
     out = f"{peak} + runtime {_gib(p['runtime'])}"
     if p["data"] >= 0.005 * GiB:
@@ -231,8 +240,7 @@ def describe(cfg: TrainConfig) -> str:
         flags += f" --schedule {cfg.schedule}"
     if cfg.micro_batches > 1:
         flags += f" --micro-batches {cfg.micro_batches}"
-    return (f"{cfg.model_name} with {flags} ({cfg.dtype}, global batch {cfg.global_batch_size} × {cfg.seq_len} "
-            f"tokens)")
+    return f"{cfg.model_name} with {flags} ({cfg.dtype}, global batch {cfg.global_batch_size} × {cfg.seq_len} tokens)"
 
 
 def cpu_budget() -> tuple[int | None, str]:
@@ -253,16 +261,19 @@ def _check_cpu(cfg: TrainConfig) -> str | None:
     big = p.largest
     each = "each" if len({round(q["total"]) for q in p.per_rank.values()}) == 1 else "the largest"
     launcher = f" + the launcher {_gib(p.launcher)}" if p.launcher else ""
-    return (f"{describe(cfg)} is predicted to need {_gib(p.total)} GiB on this machine: {n} process"
-            f"{'es' if n > 1 else ''}, {each} {_gib(big['total'])} GiB ({_parts(big)}){launcher}; {_gib(budget)} "
-            f"GiB is available ({source}, with what this job holds already), and a layout needs its prediction + "
-            f"{MARGIN:.0%}")
+    return (
+        f"{describe(cfg)} is predicted to need {_gib(p.total)} GiB on this machine: {n} process"
+        f"{'es' if n > 1 else ''}, {each} {_gib(big['total'])} GiB ({_parts(big)}){launcher}; {_gib(budget)} "
+        f"GiB is available ({source}, with what this job holds already), and a layout needs its prediction + "
+        f"{MARGIN:.0%}"
+    )
 
 
 def _cuda_free(cfg: TrainConfig, index: int) -> tuple[int, str]:
     """(bytes, "free" or "in all"): free on the device this process uses; the total of one it only spawns a worker
     for (reading its free memory would create a CUDA context on it, kept by the launcher all run)."""
     import torch
+
     if torchrun_world_size() is not None or cfg.world_size == 1:
         return int(torch.cuda.mem_get_info(index)[0]), "free"
     return int(torch.cuda.get_device_properties(index).total_memory), "in all"
@@ -282,9 +293,11 @@ def _check_cuda(cfg: TrainConfig) -> str | None:
             return None
         need = p.per_rank[r]["total"]
         if need * (1 + MARGIN) > free:
-            return (f"{describe(cfg)} is predicted to need {_gib(need)} GiB on cuda:{index} (rank {r}: "
-                    f"{_parts(p.per_rank[r])}), but cuda:{index} has {_gib(free)} GiB {what}, and a layout needs "
-                    f"its prediction + {MARGIN:.0%}")
+            return (
+                f"{describe(cfg)} is predicted to need {_gib(need)} GiB on cuda:{index} (rank {r}: "
+                f"{_parts(p.per_rank[r])}), but cuda:{index} has {_gib(free)} GiB {what}, and a layout needs "
+                f"its prediction + {MARGIN:.0%}"
+            )
     return None
 
 
@@ -326,10 +339,12 @@ def flags_of(cfg: TrainConfig, base: TrainConfig) -> str:
 
 def _hardware(cfg: TrainConfig, budget: float):
     from llmpar.plan.hardware import device_profile, hardware
+
     if cfg.device == "cpu":
         hw = hardware("cpu")
         return dataclasses.replace(hw, memory_bytes=budget / (1 + MARGIN), cores=cores())
     import torch
+
     profile = device_profile(torch.cuda.get_device_name(0)) or "h100-sxm"
     return dataclasses.replace(hardware(profile), memory_bytes=budget / (1 + MARGIN))
 
@@ -344,6 +359,7 @@ def fitting_layouts(cfg: TrainConfig, budget: float, top: int = 3) -> list[Train
     """Layouts of this model and batch that the planner ranks best and the pre-flight predicts to fit."""
     from llmpar.config import validate
     from llmpar.plan.planner import Fixed, plan
+
     hw = _hardware(cfg, budget)
     found = []
     for n in _process_counts(cfg):
@@ -383,12 +399,16 @@ def alternatives(cfg: TrainConfig) -> str:
         return "layouts of this run predicted to fit: " + " | ".join(flags_of(f, cfg) for f in fits)
     # No layout of this model and batch fits.
     from llmpar.plan.cost import process_memory
-    one = dataclasses.replace(cfg, dp=1, tp=1, pp=1, zero=0, schedule="1f1b", micro_batches=1,
-                              sequence_parallel=False, sp_save_gathered=False)
+
+    one = dataclasses.replace(
+        cfg, dp=1, tp=1, pp=1, zero=0, schedule="1f1b", micro_batches=1, sequence_parallel=False, sp_save_gathered=False
+    )
     build = process_memory(cfg.model_cfg, one.parallel_layout(), _batch(one), device=cfg.device)["build"]
     if build * (1 + MARGIN) > budget:
-        why = (f"no layout fits: every process first builds the whole model, {_gib(build)} GiB in "
-               f"{'fp64' if cfg.dtype == 'fp64' else 'fp32'}, more than is available")
+        why = (
+            f"no layout fits: every process first builds the whole model, {_gib(build)} GiB in "
+            f"{'fp64' if cfg.dtype == 'fp64' else 'fp32'}, more than is available"
+        )
     else:
         # The planner has tried micro-batches of one sequence: only shorter sequences can help.
         why = "no layout of this model and batch fits"
@@ -397,8 +417,7 @@ def alternatives(cfg: TrainConfig) -> str:
             if found:
                 return f"{why}; with shorter sequences one does: {flags_of(found[0], cfg)}"
     model = _largest_preset_that_fits(cfg, budget)
-    return why + (f"; use a smaller model ({model} fits with the default layout)" if model else
-                  "; use a smaller model")
+    return why + (f"; use a smaller model ({model} fits with the default layout)" if model else "; use a smaller model")
 
 
 def _shorter_sequences(cfg: TrainConfig, tries: int = 3) -> list[TrainConfig]:
@@ -413,14 +432,29 @@ def _shorter_sequences(cfg: TrainConfig, tries: int = 3) -> list[TrainConfig]:
 def _largest_preset_that_fits(cfg: TrainConfig, budget: float) -> str | None:
     from llmpar.config import validate
     from llmpar.model.config import PRESETS
+
     best = None
     for name, mc in sorted(PRESETS.items(), key=lambda kv: kv[1].num_params()):
         if mc.num_params() >= cfg.model_cfg.num_params():
             break
-        alt = dataclasses.replace(cfg, model=name, model_config=None, model_cfg=FILLED_BY_VALIDATE,
-                                  seq_len=FILLED_BY_VALIDATE, dp=FILLED_BY_VALIDATE, tp=1, pp=1, zero=0,
-                                  schedule=FILLED_BY_VALIDATE, micro_batches=1, sequence_parallel=False,
-                                  sp_save_gathered=False, resume=None, init=None, warmup=cfg.warmup)
+        alt = dataclasses.replace(
+            cfg,
+            model=name,
+            model_config=None,
+            model_cfg=FILLED_BY_VALIDATE,
+            seq_len=FILLED_BY_VALIDATE,
+            dp=FILLED_BY_VALIDATE,
+            tp=1,
+            pp=1,
+            zero=0,
+            schedule=FILLED_BY_VALIDATE,
+            micro_batches=1,
+            sequence_parallel=False,
+            sp_save_gathered=False,
+            resume=None,
+            init=None,
+            warmup=cfg.warmup,
+        )
         try:
             alt = validate(alt)
         except UserError:

@@ -49,8 +49,7 @@ class Activity:
         self.changed.set()
 
     def state(self) -> dict:
-        return {"t": time.time(), "step": self.step, "phase": self.phase, "op": self.op,
-                "since": self.since}
+        return {"t": time.time(), "step": self.step, "phase": self.phase, "op": self.op, "since": self.since}
 
 
 class Watchdog:
@@ -65,11 +64,11 @@ class Watchdog:
         self._thread = None
         if store is not None:
             import torch.distributed as dist
+
             self.store = prefixed = dist.PrefixStore(PREFIX, store)
             self._in_group = dist.is_initialized()
             self._beat(prefixed)
-            self._thread = threading.Thread(target=self._run, args=(prefixed,), name="llmpar-heartbeat",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(prefixed,), name="llmpar-heartbeat", daemon=True)
             self._thread.start()
 
     def _beat(self, store: dist.PrefixStore) -> None:
@@ -77,6 +76,7 @@ class Watchdog:
 
     def _run(self, store: dist.PrefixStore) -> None:
         import torch.distributed as dist
+
         while not self._stop.is_set():
             self.activity.changed.wait(self.interval)
             self.activity.changed.clear()
@@ -96,7 +96,7 @@ class Watchdog:
 
     def peers(self, ranks: list[int]) -> dict[int, dict | None]:
         """The last heartbeat of each rank (None: never seen)."""
-        out: dict[int, dict | None] = {r: None for r in ranks}
+        out: dict[int, dict | None] = dict.fromkeys(ranks)
         self.store_error = None
         if self.store is None:
             return out
@@ -116,24 +116,32 @@ class Watchdog:
         cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         cause = cause.split("] ", 1)[-1]  # gloo prefixes its source location
         timed_out = "timed out" in cause.lower() or "timeout" in cause.lower()
-        head = (f"rank {self.rank} {'timed out after' if timed_out else 'failed after'} {waited:.1f} s waiting in "
-                f"{what} (group ranks {', '.join(map(str, members))}) at step {a.step} ({a.phase})")
+        head = (
+            f"rank {self.rank} {'timed out after' if timed_out else 'failed after'} {waited:.1f} s waiting in "
+            f"{what} (group ranks {', '.join(map(str, members))}) at step {a.step} ({a.phase})"
+        )
         now = time.time()
         blame = []
         for r, beat in self.peers([m for m in members if m != self.rank]).items():
             if beat is None:
                 blame.append(f"rank {r} never reported")
             elif now - beat["t"] > STALE_S:
-                blame.append(f"rank {r} is not running (stopped or hung: no heartbeat for {now - beat['t']:.1f} s; "
-                             f"last seen at step {beat['step']}, {_doing(beat)})")
+                blame.append(
+                    f"rank {r} is not running (stopped or hung: no heartbeat for {now - beat['t']:.1f} s; "
+                    f"last seen at step {beat['step']}, {_doing(beat)})"
+                )
             elif beat["op"] is None:
-                blame.append(f"rank {r} has been busy outside any collective for {now - beat['since']:.1f} s "
-                             f"(step {beat['step']}, {beat['phase']})")
+                blame.append(
+                    f"rank {r} has been busy outside any collective for {now - beat['since']:.1f} s "
+                    f"(step {beat['step']}, {beat['phase']})"
+                )
             elif beat["op"] != what or beat["step"] != a.step:
                 blame.append(f"rank {r} is waiting elsewhere: {_doing(beat)} at step {beat['step']}")
         if self.store_error is not None:  # the store lives in rank 0's process (or the agent's)
-            blame = [f"the peers' heartbeats could not be read ({self.store_error}); the store is hosted by rank 0 "
-                     f"or the launcher, which may be the one that stopped"]
+            blame = [
+                f"the peers' heartbeats could not be read ({self.store_error}); the store is hosted by rank 0 "
+                f"or the launcher, which may be the one that stopped"
+            ]
         if not blame:
             return f"{head}: {cause}"
         return f"{head}: {'; '.join(blame)}"
@@ -148,9 +156,10 @@ def _doing(beat: dict) -> str:
 def default_store():
     """The store of the default process group (the launcher's rendezvous store), or None."""
     import torch.distributed as dist
+
     if not dist.is_initialized():
         return None
     try:
         return dist.distributed_c10d._get_default_store()
-    except Exception:  # a private API; without it the explanation is shorter, nothing else changes
+    except Exception:  # noqa: BLE001 - a private API; without it the explanation is shorter, nothing else changes
         return None

@@ -12,13 +12,31 @@ import uuid
 from llmpar.procs import descendants
 
 # A small, fast configuration: short sequences, a few steps; FAST adds the tiny model.
-FAST_RUN = ["--seq-len", "32", "--global-batch-size", "8", "--steps", "4", "--eval-sequences", "8",
-            "--sample-tokens", "0", "--no-progress", "--device", "cpu"]
+FAST_RUN = [
+    "--seq-len",
+    "32",
+    "--global-batch-size",
+    "8",
+    "--steps",
+    "4",
+    "--eval-sequences",
+    "8",
+    "--sample-tokens",
+    "0",
+    "--no-progress",
+    "--device",
+    "cpu",
+]
 FAST = ["--model", "tiny", *FAST_RUN]
 
 
-def run_llmpar(args: list[str], env: dict | None = None, timeout: float = 300, cwd: str | None = None,
-               prefix: list[str] | None = None) -> subprocess.CompletedProcess:
+def run_llmpar(
+    args: list[str],
+    env: dict | None = None,
+    timeout: float = 300,
+    cwd: str | None = None,
+    prefix: list[str] | None = None,
+) -> subprocess.CompletedProcess:
     """`python -m llmpar ARGS` (or PREFIX ARGS, e.g. torchrun) in a fresh process. Asserts that, once it has
     ended, none of the processes it started is left behind."""
     full_env, tag = tagged_env(env)
@@ -76,8 +94,9 @@ def train_metrics(tmp_path, name: str, args: list[str]) -> list[dict]:
 
 
 # The same small configuration as TrainConfig fields, for the layouts runner and `train_here`.
-FAST_RUN_FIELDS = dict(seq_len=32, global_batch_size=8, steps=4, eval_sequences=8, sample_tokens=0, progress=False,
-                       device="cpu")
+FAST_RUN_FIELDS = dict(
+    seq_len=32, global_batch_size=8, steps=4, eval_sequences=8, sample_tokens=0, progress=False, device="cpu"
+)
 FAST_FIELDS = dict(model="tiny", **FAST_RUN_FIELDS)
 LAYOUTS_RUNNER = os.path.join(os.path.dirname(__file__), "layouts_runner.py")
 
@@ -89,9 +108,19 @@ def launch_layouts(tmp, nproc: int, runs: dict[str, dict]) -> dict[str, list[dic
     tmp.mkdir(parents=True, exist_ok=True)
     configs = [{**fields, "metrics": str(tmp / f"{name}.jsonl")} for name, fields in runs.items()]
     (tmp / "runs.json").write_text(json.dumps(configs))
-    proc = run_llmpar([str(tmp / "runs.json")], timeout=900,
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node",
-                              str(nproc), LAYOUTS_RUNNER])
+    proc = run_llmpar(
+        [str(tmp / "runs.json")],
+        timeout=900,
+        prefix=[
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            str(nproc),
+            LAYOUTS_RUNNER,
+        ],
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
 
@@ -105,6 +134,7 @@ def train_here(tmp, runs: dict[str, dict]) -> dict[str, list[dict]]:
 
     from llmpar.config import TrainConfig, torchrun_world_size, validate
     from llmpar.train.trainer import train
+
     assert torchrun_world_size() is None, "train_here runs one-process layouts outside torchrun"
     assert torch.get_default_dtype() == torch.float32  # as in a fresh process
     tmp.mkdir(parents=True, exist_ok=True)
@@ -141,4 +171,3 @@ def workers(pids: list[int]) -> list[int]:
         if b"spawn_main" in cmd or b"llmpar\0train" in cmd:
             found.append(pid)
     return found
-

@@ -63,6 +63,7 @@ def test_compute_rates_of_one_thread_are_sane():
 def _direct_all_reduce(numel: int) -> float:
     """A worker of the test's own launch: the median time of a plain all-reduce of `numel` floats."""
     import torch.distributed as dist
+
     torch.set_num_threads(1)
     dist.init_process_group("gloo")
     try:
@@ -90,8 +91,13 @@ def test_measured_profile_round_trips_and_matches_a_direct_timing(tmp_path, caps
     assert isinstance(hw, Hardware) and hw.name == "here" and hw.matmul_efficiency == 1.0
     assert all(_positive(hw.peak_flops[d]) for d in ("fp32", "fp64", "bf16"))
     assert hw.peak_flops["fp64"] < 1.5 * hw.peak_flops["fp32"]
-    for x in (hw.memory_bandwidth, hw.memory_bytes, hw.op_overhead, hw.attention_efficiency,
-              *hw.intra.latency.values()):
+    for x in (
+        hw.memory_bandwidth,
+        hw.memory_bytes,
+        hw.op_overhead,
+        hw.attention_efficiency,
+        *hw.intra.latency.values(),
+    ):
         assert _positive(x)
     assert set(hw.local_links) == {2} and hw.local_links[2] == hw.intra
     assert set(hw.intra.bandwidth) == set(COLLECTIVES) and all(_positive(b) for b in hw.intra.bandwidth.values())
@@ -99,12 +105,14 @@ def test_measured_profile_round_trips_and_matches_a_direct_timing(tmp_path, caps
 
     # The same, written by save_hardware from a Hardware, loads back equal.
     from llmpar.plan.hardware import save_hardware
+
     save_hardware(hw, str(tmp_path / "again.json"))
     assert load_hardware(str(tmp_path / "again.json")) == hw
 
     # A direct timing of one large all-reduce over 2 gloo processes, by the real launcher.
     from llmpar.launch import run_local
-    numel = 4 * 2 ** 20 // 4
+
+    numel = 4 * 2**20 // 4
     seconds = run_local(2, _direct_all_reduce, numel)[0]
     direct = 2 * (2 - 1) / 2 * numel * 4 / seconds  # bus bytes per second
     measured = hw.intra.bandwidth["all_reduce"]

@@ -24,8 +24,14 @@ def _write(root, step, pieces_by_rank):
 
 def test_a_tensor_split_over_files_reads_back_whole_and_in_any_slice(tmp_path):
     t = torch.arange(60, dtype=torch.float64).view(6, 10)
-    path = _write(tmp_path, 3, {0: [("w", t[:, :4], [6, 10], [0, 0], [6, 4])],
-                                1: [("w", t[:, 4:], [6, 10], [0, 4], [6, 10]), ("b", t[0], [10], [0], [10])]})
+    path = _write(
+        tmp_path,
+        3,
+        {
+            0: [("w", t[:, :4], [6, 10], [0, 0], [6, 4])],
+            1: [("w", t[:, 4:], [6, 10], [0, 4], [6, 10]), ("b", t[0], [10], [0], [10])],
+        },
+    )
     ck = Checkpoint(str(tmp_path))
     assert ck.path == path and ck.step == 3 and sorted(ck.names()) == ["b", "w"]
     assert torch.equal(ck.read("w"), t)
@@ -82,7 +88,11 @@ def test_tensor_parallel_cuts_follow_the_layers():
     assert tp_cut("layers.0.attn_norm.weight", [64], cfg, 2, 1) == (None, 0, 0)
     odd = PRESETS["tiny"].__class__(**{**PRESETS["tiny"].__dict__, "vocab_size": 259})
     assert [tp_cut("tok_emb.weight", [259, 64], odd, 4, r) for r in range(4)] == [
-        (0, 0, 65), (0, 65, 65), (0, 130, 65), (0, 195, 64)]
+        (0, 0, 65),
+        (0, 65, 65),
+        (0, 130, 65),
+        (0, 195, 64),
+    ]
 
 
 @pytest.mark.parametrize("name", ["tiny", "tiny-gpt2"])
@@ -92,7 +102,6 @@ def test_hugging_face_names_round_trip(name):
     back = from_hf(PRESETS[name], to_hf(PRESETS[name], state))
     assert set(back) == set(state)
     assert all(torch.equal(back[k], state[k]) for k in state)
-
 
 
 def _edit_manifest(path, edit):
@@ -113,6 +122,7 @@ def test_a_manifest_cannot_name_a_file_outside_its_folder(tmp_path, verify, name
     def rename(m):
         m["files"] = {name: m["files"]["rank00000.safetensors"]}
         m["tensors"]["x"]["pieces"][0]["file"] = name
+
     _edit_manifest(path, rename)
     with pytest.raises(UserError, match="is not a plain file name"):
         Checkpoint(path, verify=verify)
@@ -132,7 +142,7 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path, verify):
 def test_read_opens_only_listed_files_and_checks_them_first(tmp_path):
     path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
     _edit_manifest(path, lambda m: m["tensors"]["x"]["pieces"][0].update(file="rank00001.safetensors"))
-    with pytest.raises(UserError, match="which is not in \"files\""):
+    with pytest.raises(UserError, match='which is not in "files"'):
         Checkpoint(path, verify=False)
     path = _write(tmp_path, 2, {0: [("x", torch.ones(3), [3], [0], [3])]})
     ck = Checkpoint(path, verify=False)  # the launcher verified the files; then one was cut short
@@ -143,14 +153,20 @@ def test_read_opens_only_listed_files_and_checks_them_first(tmp_path):
         ck.read("x")
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda m: m.pop("files"), "files is missing"),
-    (lambda m: m.update(tensors=[]), "tensors must be an object, not a list"),
-    (lambda m: m["tensors"]["x"].update(shape=[3, "4"]), r"tensors\['x'\].shape must be a list of integers"),
-    (lambda m: m["tensors"]["x"]["pieces"][0].update(stop=[4]), r"stop \[4\] lies outside the tensor's shape \[3\]"),
-    (lambda m: m["tensors"]["x"]["pieces"][0].pop("key"), r"pieces\[0\].key must be a string"),
-    (lambda m: m["files"]["rank00000.safetensors"].update(bytes=True), "bytes must be an integer"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (lambda m: m.pop("files"), "files is missing"),
+        (lambda m: m.update(tensors=[]), "tensors must be an object, not a list"),
+        (lambda m: m["tensors"]["x"].update(shape=[3, "4"]), r"tensors\['x'\].shape must be a list of integers"),
+        (
+            lambda m: m["tensors"]["x"]["pieces"][0].update(stop=[4]),
+            r"stop \[4\] lies outside the tensor's shape \[3\]",
+        ),
+        (lambda m: m["tensors"]["x"]["pieces"][0].pop("key"), r"pieces\[0\].key must be a string"),
+        (lambda m: m["files"]["rank00000.safetensors"].update(bytes=True), "bytes must be an integer"),
+    ],
+)
 def test_a_malformed_manifest_names_the_checkpoint_and_the_key(tmp_path, edit, message):
     path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
     _edit_manifest(path, edit)
@@ -161,18 +177,20 @@ def test_a_malformed_manifest_names_the_checkpoint_and_the_key(tmp_path, edit, m
 
 def test_a_damaged_safetensors_header_names_the_file(tmp_path):
     from llmpar.checkpoint.format import sha256
+
     path = _write(tmp_path, 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
     f = os.path.join(path, "rank00000.safetensors")
     with open(f, "r+b") as h:
         h.write((10**9).to_bytes(8, "little"))  # the header's length: far past the file's end
     _edit_manifest(path, lambda m: m["files"]["rank00000.safetensors"].update(sha256=sha256(f)))
-    with pytest.raises(UserError, match="rank00000.safetensors is not a readable safetensors file"):
+    with pytest.raises(UserError, match=r"rank00000\.safetensors is not a readable safetensors file"):
         Checkpoint(path).read("x")
 
 
 def test_tensor_files_get_the_permissions_of_any_other_file(tmp_path):
     """safetensors writes 0600; checkpoints and Hugging Face exports follow the umask like the manifest."""
     from llmpar.checkpoint.hf import write_hf
+
     path = _write(tmp_path / "ck", 1, {0: [("x", torch.ones(3), [3], [0], [3])]})
     plain = tmp_path / "plain"
     plain.write_text("x")
@@ -186,6 +204,7 @@ def test_tensor_files_get_the_permissions_of_any_other_file(tmp_path):
 
 def test_load_model_on_a_bad_path_says_what_it_needs(tmp_path):
     import llmpar
+
     with pytest.raises(UserError, match="no such folder; give a checkpoint folder") as e:
         llmpar.load_model(str(tmp_path / "nothing"))
     assert "--resume" not in str(e.value)
@@ -198,6 +217,7 @@ def test_load_model_on_a_bad_path_says_what_it_needs(tmp_path):
 
 def _hf_folder(tmp_path, edit=None):
     from llmpar.checkpoint.hf import write_hf
+
     write_hf(str(tmp_path), PRESETS["tiny"], build_model(PRESETS["tiny"], seed=0).state_dict())
     if edit:
         c = json.loads((tmp_path / "config.json").read_text())
@@ -206,14 +226,18 @@ def _hf_folder(tmp_path, edit=None):
     return str(tmp_path)
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda c: c.pop("intermediate_size"), "the key 'intermediate_size' is missing"),
-    (lambda c: c.update(num_attention_heads="4"), "num_attention_heads must be a positive integer, got \"4\""),
-    (lambda c: c.update(rms_norm_eps=-1), "rms_norm_eps must be a positive number"),
-    (lambda c: c.update(tie_word_embeddings=1), "tie_word_embeddings must be true or false"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (lambda c: c.pop("intermediate_size"), "the key 'intermediate_size' is missing"),
+        (lambda c: c.update(num_attention_heads="4"), 'num_attention_heads must be a positive integer, got "4"'),
+        (lambda c: c.update(rms_norm_eps=-1), "rms_norm_eps must be a positive number"),
+        (lambda c: c.update(tie_word_embeddings=1), "tie_word_embeddings must be true or false"),
+    ],
+)
 def test_a_hugging_face_config_names_the_bad_key(tmp_path, edit, message):
     import llmpar
+
     with pytest.raises(UserError, match=message):
         llmpar.load_model(_hf_folder(tmp_path, edit))
 
@@ -221,20 +245,22 @@ def test_a_hugging_face_config_names_the_bad_key(tmp_path, edit, message):
 def test_damaged_or_mismatched_hugging_face_weights_name_the_file(tmp_path):
     import llmpar
     from llmpar.checkpoint.hf import read_hf
+
     path = _hf_folder(tmp_path / "a", lambda c: c.update(vocab_size=300))
     with pytest.raises(UserError, match=re.escape("tok_emb.weight with shape (256, 64), but config.json implies (300")):
         llmpar.load_model(path)
     path = _hf_folder(tmp_path / "b")
     (tmp_path / "b" / "model.safetensors").write_bytes(b"garbage")
-    with pytest.raises(UserError, match="model.safetensors: not a readable safetensors file"):
+    with pytest.raises(UserError, match=r"model\.safetensors: not a readable safetensors file"):
         read_hf(path)
 
 
 def test_convert_to_hf_refuses_an_existing_export(tmp_path):
     from llmpar.checkpoint.convert import convert
+
     src = _hf_folder(tmp_path / "src")
     assert convert(src, str(tmp_path / "dst"), "hf", 1, 1, 1, 0) == str(tmp_path / "dst")
-    with pytest.raises(UserError, match="already holds a model .* give another destination or remove it"):
+    with pytest.raises(UserError, match=r"already holds a model \(.*\); give another destination or remove it"):
         convert(src, str(tmp_path / "dst"), "hf", 1, 1, 1, 0)
 
 
@@ -247,17 +273,35 @@ def transformers():
 def _tiny_hf(transformers, kind):
     torch.manual_seed(0)
     if kind == "llama":
-        cfg = transformers.LlamaConfig(vocab_size=300, hidden_size=64, intermediate_size=96, num_hidden_layers=2,
-                                       num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64)
+        cfg = transformers.LlamaConfig(
+            vocab_size=300,
+            hidden_size=64,
+            intermediate_size=96,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            max_position_embeddings=64,
+        )
         return transformers.LlamaForCausalLM(cfg).eval()
-    cfg = transformers.GPT2Config(vocab_size=300, n_embd=64, n_layer=2, n_head=4, n_positions=64, resid_pdrop=0.0,
-                                  embd_pdrop=0.0, attn_pdrop=0.0, bos_token_id=0, eos_token_id=0)
+    cfg = transformers.GPT2Config(
+        vocab_size=300,
+        n_embd=64,
+        n_layer=2,
+        n_head=4,
+        n_positions=64,
+        resid_pdrop=0.0,
+        embd_pdrop=0.0,
+        attn_pdrop=0.0,
+        bos_token_id=0,
+        eos_token_id=0,
+    )
     return transformers.GPT2LMHeadModel(cfg).eval()
 
 
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
 def test_a_hugging_face_model_loads_with_equal_logits(tmp_path, kind, transformers):
     import llmpar
+
     hf = _tiny_hf(transformers, kind)
     hf.save_pretrained(tmp_path, safe_serialization=True)
     ours = llmpar.load_model(str(tmp_path))
@@ -271,6 +315,7 @@ def test_an_llmpar_checkpoint_converted_to_hugging_face_loads_in_transformers(tm
     """HF -> llmpar checkpoint (convert) -> HF (convert --to hf) -> transformers: the same logits as llmpar's."""
     import llmpar
     from llmpar.cli import main
+
     _tiny_hf(transformers, kind).save_pretrained(tmp_path / "hf", safe_serialization=True)
     assert main(["convert", str(tmp_path / "hf"), str(tmp_path / "ours"), "--tp", "2"]) == 0
     assert main(["convert", str(tmp_path / "ours"), str(tmp_path / "back"), "--to", "hf"]) == 0

@@ -20,13 +20,17 @@ RUN = FAST + ["--dtype", "fp64", "--steps", "6", "--lr-schedule", "constant", "-
 def saved(tmp_path_factory):
     """An uninterrupted ZeRO-3 run on 2 replicas, saving every 3 steps."""
     tmp = tmp_path_factory.mktemp("ck")
-    metrics = train_metrics(tmp, "full", [*RUN, "--dp", "2", "--zero", "3", "--save", str(tmp / "ck"),
-                                          "--save-every", "3"])
+    metrics = train_metrics(
+        tmp, "full", [*RUN, "--dp", "2", "--zero", "3", "--save", str(tmp / "ck"), "--save-every", "3"]
+    )
     return tmp, metrics
 
 
-@pytest.mark.parametrize("layout", [["--dp", "1", "--tp", "2", "--pp", "2"], ["--dp", "2", "--zero", "0"]],
-                         ids=["zero3-dp2 -> tp2-pp2", "zero3 -> zero0"])
+@pytest.mark.parametrize(
+    "layout",
+    [["--dp", "1", "--tp", "2", "--pp", "2"], ["--dp", "2", "--zero", "0"]],
+    ids=["zero3-dp2 -> tp2-pp2", "zero3 -> zero0"],
+)
 def test_resuming_in_another_layout_continues_the_run_exactly(saved, layout):
     tmp, full = saved
     resumed = train_metrics(tmp, "-".join(layout), [*RUN, *layout, "--resume", str(tmp / "ck" / "step_000003")])
@@ -39,18 +43,21 @@ def test_a_save_folder_resumes_from_its_latest_checkpoint_and_refuses_a_changed_
     tmp, _ = saved
     proc = run_llmpar(["train", *RUN, "--dp", "1", "--resume", str(tmp / "ck")])  # latest is step 6 = --steps
     assert proc.returncode == 2 and "the checkpoint is at step 6 but --steps is 6" in proc.stderr
-    proc = run_llmpar(["train", *RUN, "--dp", "1", "--steps", "8", "--global-batch-size", "4",
-                       "--resume", str(tmp / "ck")])
+    proc = run_llmpar(
+        ["train", *RUN, "--dp", "1", "--steps", "8", "--global-batch-size", "4", "--resume", str(tmp / "ck")]
+    )
     assert proc.returncode == 2 and "--global-batch-size 8" in proc.stderr
 
 
 def test_a_worker_dying_during_a_save_leaves_the_previous_checkpoint_whole(tmp_path):
     ck = tmp_path / "ck"
-    proc = run_llmpar(["train", *RUN, "--dp", "2", "--save", str(ck), "--save-every", "2"],
-                      env={"LLMPAR_INJECT_FAULT": "1:save:4"})
+    proc = run_llmpar(
+        ["train", *RUN, "--dp", "2", "--save", str(ck), "--save-every", "2"], env={"LLMPAR_INJECT_FAULT": "1:save:4"}
+    )
     assert proc.returncode == 1 and "while saving step 4" in proc.stderr
     assert sorted(os.listdir(ck)) == [".partial-step_000004", "step_000002"]
     import llmpar
+
     model = llmpar.load_model(str(ck))  # the save folder: its latest complete checkpoint
     assert isinstance(model, torch.nn.Module)
     # ... and a run resumes from it
@@ -60,6 +67,7 @@ def test_a_worker_dying_during_a_save_leaves_the_previous_checkpoint_whole(tmp_p
 
 def test_a_damaged_checkpoint_is_refused_before_any_worker_starts(saved, tmp_path):
     import shutil
+
     tmp, _ = saved
     copy = tmp_path / "copy"
     shutil.copytree(tmp / "ck" / "step_000003", copy)
@@ -76,6 +84,7 @@ def test_init_starts_a_new_run_from_the_weights(saved, tmp_path):
 
     import llmpar
     from llmpar.data import ByteTokenizer, TokenBatches, load_tokens
+
     tmp, _ = saved
     got = train_metrics(tmp_path, "init", [*RUN, "--dp", "2", "--steps", "2", "--init", str(tmp / "ck")])
     model = llmpar.load_model(str(tmp / "ck"), dtype=torch.float64)
@@ -87,24 +96,79 @@ def test_init_starts_a_new_run_from_the_weights(saved, tmp_path):
 
 def test_3d_layouts_match_one_process(tmp_path):
     """dp 2 × tp 2 × pp 2 with ZeRO-1 and 1F1B on 8 ranks, and dp 2 × pp 2 with ZeRO-3, in one launch each."""
-    base = dict(seq_len=32, global_batch_size=8, steps=3, eval_sequences=8, sample_tokens=0, progress=False,
-                device="cpu", dtype="fp64", lr=3e-3, warmup=1, model="tiny")
+    base = dict(
+        seq_len=32,
+        global_batch_size=8,
+        steps=3,
+        eval_sequences=8,
+        sample_tokens=0,
+        progress=False,
+        device="cpu",
+        dtype="fp64",
+        lr=3e-3,
+        warmup=1,
+        model="tiny",
+    )
     runs = {"3d": dict(dp=2, tp=2, pp=2, zero=1, schedule="1f1b", micro_batches=2)}
-    (tmp_path / "runs.json").write_text(json.dumps([{**base, **f, "metrics": str(tmp_path / f"{n}.jsonl")}
-                                                    for n, f in runs.items()]))
-    proc = run_llmpar([str(tmp_path / "runs.json")], timeout=900,
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "8",
-                              os.path.join(HERE, "layouts_runner.py")])
+    (tmp_path / "runs.json").write_text(
+        json.dumps([{**base, **f, "metrics": str(tmp_path / f"{n}.jsonl")} for n, f in runs.items()])
+    )
+    proc = run_llmpar(
+        [str(tmp_path / "runs.json")],
+        timeout=900,
+        prefix=[
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            "8",
+            os.path.join(HERE, "layouts_runner.py"),
+        ],
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    zero3 = train_metrics(tmp_path, "dp2-pp2-zero3", [*FAST_RUN, "--model", "tiny", "--dtype", "fp64", "--steps", "3",
-                                                       "--lr", "3e-3", "--warmup", "1", "--dp", "2", "--pp", "2",
-                                                       "--zero", "3", "--micro-batches", "2"])
-    ref = train_metrics(tmp_path, "ref", [*FAST_RUN, "--model", "tiny", "--dtype", "fp64", "--steps", "3", "--lr",
-                                          "3e-3", "--warmup", "1", "--dp", "1"])
+    zero3 = train_metrics(
+        tmp_path,
+        "dp2-pp2-zero3",
+        [
+            *FAST_RUN,
+            "--model",
+            "tiny",
+            "--dtype",
+            "fp64",
+            "--steps",
+            "3",
+            "--lr",
+            "3e-3",
+            "--warmup",
+            "1",
+            "--dp",
+            "2",
+            "--pp",
+            "2",
+            "--zero",
+            "3",
+            "--micro-batches",
+            "2",
+        ],
+    )
+    ref = train_metrics(
+        tmp_path,
+        "ref",
+        [*FAST_RUN, "--model", "tiny", "--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1", "--dp", "1"],
+    )
     three_d = read_metrics(tmp_path / "3d.jsonl")
     for got in (three_d, zero3):
         assert max_rel_diff(ref, got, "loss") <= 1e-9
         assert max_rel_diff(ref, got, "grad_norm") <= 1e-9
-    assert three_d[0]["layout"] == {"dp": 2, "tp": 2, "pp": 2, "zero": 1, "schedule": "1f1b", "micro_batches": 2,
-                                    "sequence_parallel": False, "recompute": "none"}
+    assert three_d[0]["layout"] == {
+        "dp": 2,
+        "tp": 2,
+        "pp": 2,
+        "zero": 1,
+        "schedule": "1f1b",
+        "micro_batches": 2,
+        "sequence_parallel": False,
+        "recompute": "none",
+    }
     assert all(three_d[-1]["comm_bytes"][axis] > 0 for axis in ("dp", "tp", "pp"))

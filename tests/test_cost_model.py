@@ -4,12 +4,11 @@ its explanations, the command line. (`test_cost_model_measured.py` checks the pr
 import json
 
 import pytest
-
-from llmpar.cli import main
 import torch
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
+from llmpar.cli import main
 from llmpar.errors import UserError
 from llmpar.model.config import PRESETS, ModelConfig
 from llmpar.model.transformer import build_model
@@ -29,8 +28,9 @@ from llmpar.plan.planner import Fixed, plan
 
 # The paper's transcription the cost model's activation count is checked against (the model counts what
 # llmpar's modules save; Korthikanti et al. count Megatron-LM's, with dropout and the attention matrix).
-def korthikanti_layer_activation_bytes(s: int, b: int, h: int, a: int, t: int = 1, sequence_parallel: bool = False,
-                                       recompute: str = "none") -> float:
+def korthikanti_layer_activation_bytes(
+    s: int, b: int, h: int, a: int, t: int = 1, sequence_parallel: bool = False, recompute: str = "none"
+) -> float:
     """Korthikanti et al. 2022, section 4: the bytes a GPT layer of Megatron-LM stores for backward, in 16-bit
     with dropout and a materialized attention matrix, term by term (their closed forms are sbh(34 + 5as/h)
     without parallelism, sbh(10 + 24/t + 5as/(ht)) with tensor parallelism, sbh/t·(34 + 5as/h) with sequence
@@ -40,16 +40,20 @@ def korthikanti_layer_activation_bytes(s: int, b: int, h: int, a: int, t: int = 
         return 2 * sbh / (t if sequence_parallel else 1)  # the layer's input only
     split = 1 / t  # tensor-parallel regions: heads and the MLP's hidden dimension
     seq = 1 / t if sequence_parallel else 1  # the regions sequence parallelism shards (else replicated)
-    attention = (2 * sbh * seq  # the QKV projection's input
-                 + 4 * sbh * split  # Q and K, for QKᵀ
-                 + 2 * sbh * split  # V
-                 + 2 * sbh * split  # the output projection's input
-                 + sbh * seq)  # the attention dropout's mask
+    attention = (
+        2 * sbh * seq  # the QKV projection's input
+        + 4 * sbh * split  # Q and K, for QKᵀ
+        + 2 * sbh * split  # V
+        + 2 * sbh * split  # the output projection's input
+        + sbh * seq
+    )  # the attention dropout's mask
     scores = (2 * as2b + as2b + 2 * as2b) * split  # softmax output, its dropout mask, the dropout's output
-    mlp = (2 * sbh * seq  # the first linear's input
-           + 8 * sbh * split  # GeLU's input
-           + 8 * sbh * split  # GeLU's output, the second linear's input
-           + sbh * seq)  # the dropout's mask
+    mlp = (
+        2 * sbh * seq  # the first linear's input
+        + 8 * sbh * split  # GeLU's input
+        + 8 * sbh * split  # GeLU's output, the second linear's input
+        + sbh * seq
+    )  # the dropout's mask
     norms = 2 * 2 * sbh * seq  # the two LayerNorms' inputs
     if recompute == "selective":
         scores = 0.0  # recomputed in the backward pass
@@ -64,13 +68,16 @@ def test_zero_memory_matches_the_paper_for_7_5b_parameters_on_64_ranks():
         assert got == pytest.approx(gb, rel=0.02), stage
 
 
-@pytest.mark.parametrize("t,sp,recompute,closed_form", [
-    (1, False, "none", lambda s, b, h, a, t: s * b * h * (34 + 5 * a * s / h)),
-    (8, False, "none", lambda s, b, h, a, t: s * b * h * (10 + 24 / t + 5 * a * s / (h * t))),
-    (8, True, "none", lambda s, b, h, a, t: s * b * h / t * (34 + 5 * a * s / h)),
-    (8, True, "selective", lambda s, b, h, a, t: 34 * s * b * h / t),
-    (8, False, "full", lambda s, b, h, a, t: 2 * s * b * h),
-])
+@pytest.mark.parametrize(
+    "t,sp,recompute,closed_form",
+    [
+        (1, False, "none", lambda s, b, h, a, t: s * b * h * (34 + 5 * a * s / h)),
+        (8, False, "none", lambda s, b, h, a, t: s * b * h * (10 + 24 / t + 5 * a * s / (h * t))),
+        (8, True, "none", lambda s, b, h, a, t: s * b * h / t * (34 + 5 * a * s / h)),
+        (8, True, "selective", lambda s, b, h, a, t: 34 * s * b * h / t),
+        (8, False, "full", lambda s, b, h, a, t: 2 * s * b * h),
+    ],
+)
 def test_activation_terms_add_up_to_korthikanti_closed_forms(t, sp, recompute, closed_form):
     for s, b, h, a in ((2048, 1, 12288, 96), (4096, 4, 4096, 32)):
         got = korthikanti_layer_activation_bytes(s, b, h, a, t, sp, recompute)
@@ -140,7 +147,10 @@ def test_the_simulator_takes_per_action_durations_and_transfer_times():
     s = schedules.make_schedule("1f1b", 2, 2)
     plain = sim.simulate(s, {"F": 1.0, "B": 2.0})
     slow = sim.simulate(s, lambda rank, a: 1.0 if a.kind == "F" else 2.0, transfer=0.5)
-    end = lambda tl: max(t[-1][2] for t in tl)
+
+    def end(timeline):
+        return max(t[-1][2] for t in timeline)
+
     assert end(plain) == (2 + 2 - 1) * (1.0 + 2.0)  # (m + p − 1)(F + B)
     assert end(slow) == end(plain) + 2 * 0.5  # one transfer forward and one back on the critical path
 
@@ -157,7 +167,7 @@ def test_the_planner_ranks_by_time_among_what_fits_and_keeps_fixed_flags():
     result = plan(cfg, PROFILES["a100-80gb"], 16, Batch(64, 4096, "bf16"), Fixed(pp=2), top=5)
     times = [e.step_time_s for e in result.candidates]
     assert len(times) == 5  # by time, except that predictions within 3% are a tie, simplest first
-    assert all(a <= b * 1.03 for i, a in enumerate(times) for b in times[i + 1:])
+    assert all(a <= b * 1.03 for i, a in enumerate(times) for b in times[i + 1 :])
     assert all(e.layout.pp == 2 and e.fits and e.layout.world == 16 for e in result.candidates)
     best = result.candidates[0]
     # nothing that fits was skipped by the bound: no fitting layout is faster than the best
@@ -177,22 +187,42 @@ def llmpar(args: list[str], capsys) -> tuple[int, str, str]:
 
 
 def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(capsys):
-    code, stdout, _ = llmpar(["plan", "--model", "llama-70b", "--gpus", "2", "--hardware", "a100-80gb",
-                          "--global-batch-size", "8", "--seq-len", "4096"], capsys)
+    code, stdout, _ = llmpar(
+        [
+            "plan",
+            "--model",
+            "llama-70b",
+            "--gpus",
+            "2",
+            "--hardware",
+            "a100-80gb",
+            "--global-batch-size",
+            "8",
+            "--seq-len",
+            "4096",
+        ],
+        capsys,
+    )
     assert code == 0
     assert "no layout fits in 80 GiB per device: the least memory any needs is" in stdout
     assert "use more devices" in stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--model", "tiny", "--gpus", "100000", "--global-batch-size", "8"], "more than this model and batch can use"),
-    (["--model", "tiny", "--gpus", "8", "--dp", "8", "--global-batch-size", "4"], "every replica needs at least one"),
-    (["--model", "tiny", "--gpus", "8", "--tp", "3"], "--tp 3 does not divide --gpus 8"),
-    (["--model", "tiny", "--gpus", "8", "--dp", "2", "--tp", "2", "--pp", "1"], "not --gpus 8"),
-    (["--model", "tiny", "--gpus", "8", "--hardware", "h100"], "did you mean 'h100-sxm'"),
-    (["--model", "tiny"], "--gpus N"),
-    (["--model", "tiny", "--gpus", "4", "--hardware-config", "nope.json"], "llmpar calibrate --out nope.json"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--model", "tiny", "--gpus", "100000", "--global-batch-size", "8"], "more than this model and batch can use"),
+        (
+            ["--model", "tiny", "--gpus", "8", "--dp", "8", "--global-batch-size", "4"],
+            "every replica needs at least one",
+        ),
+        (["--model", "tiny", "--gpus", "8", "--tp", "3"], "--tp 3 does not divide --gpus 8"),
+        (["--model", "tiny", "--gpus", "8", "--dp", "2", "--tp", "2", "--pp", "1"], "not --gpus 8"),
+        (["--model", "tiny", "--gpus", "8", "--hardware", "h100"], "did you mean 'h100-sxm'"),
+        (["--model", "tiny"], "--gpus N"),
+        (["--model", "tiny", "--gpus", "4", "--hardware-config", "nope.json"], "llmpar calibrate --out nope.json"),
+    ],
+)
 def test_impossible_requests_get_a_clear_error(args, message, capsys):
     code, stdout, stderr = llmpar(["plan", *args], capsys)
     assert code == 2, stdout
@@ -200,15 +230,48 @@ def test_impossible_requests_get_a_clear_error(args, message, capsys):
 
 
 def test_plan_json_follows_the_contract(capsys):
-    code, stdout, stderr = llmpar(["plan", "--model", "llama-7b", "--gpus", "16", "--hardware", "h100-sxm",
-                                   "--global-batch-size", "64", "--seq-len", "2048", "--top", "3", "--json"], capsys)
+    code, stdout, stderr = llmpar(
+        [
+            "plan",
+            "--model",
+            "llama-7b",
+            "--gpus",
+            "16",
+            "--hardware",
+            "h100-sxm",
+            "--global-batch-size",
+            "64",
+            "--seq-len",
+            "2048",
+            "--top",
+            "3",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, stderr
     out = json.loads(stdout)
     assert len(out["candidates"]) == 3
     c = out["candidates"][0]
-    assert set(c) >= {"dp", "tp", "pp", "zero", "schedule", "micro_batches", "sequence_parallel", "recompute",
-                      "micro_batch_size", "step_time_s", "tokens_per_s", "tflops_per_gpu", "mfu", "memory_bytes",
-                      "comm_bytes", "bubble_fraction", "fits"}
+    assert set(c) >= {
+        "dp",
+        "tp",
+        "pp",
+        "zero",
+        "schedule",
+        "micro_batches",
+        "sequence_parallel",
+        "recompute",
+        "micro_batch_size",
+        "step_time_s",
+        "tokens_per_s",
+        "tflops_per_gpu",
+        "mfu",
+        "memory_bytes",
+        "comm_bytes",
+        "bubble_fraction",
+        "fits",
+    }
     assert set(c["memory_bytes"]) == {"params", "grads", "optimizer", "activations", "total"}
     assert set(c["comm_bytes"]) == {"dp", "tp", "pp"}
     assert c["dp"] * c["tp"] * c["pp"] == 16 and c["fits"]
@@ -227,8 +290,24 @@ def test_a_hardware_profile_round_trips_through_its_file(tmp_path):
 def test_simulate_draws_the_predicted_timeline(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     out = tmp_path / "sim.png"
-    code, stdout, stderr = llmpar(["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "2",
-                                   "--micro-batches", "4", "--global-batch-size", "8", "-o", str(out)], capsys)
+    code, stdout, stderr = llmpar(
+        [
+            "simulate",
+            "--model",
+            "tiny",
+            "--hardware",
+            "cpu",
+            "--pp",
+            "2",
+            "--micro-batches",
+            "4",
+            "--global-batch-size",
+            "8",
+            "-o",
+            str(out),
+        ],
+        capsys,
+    )
     assert code == 0, stderr
     assert out.stat().st_size > 1000 and "bubble" in stdout
 
@@ -247,8 +326,9 @@ def test_processor_sharing_simulation_bounds():
         s = schedules.make_schedule(name, p, m, 2)
         plain = sim.simulate(s, costs, transfer=0.3)
         shared = sim.simulate_shared(s, costs, 0.3, cores=100)
-        assert [[(a, round(b, 9), round(e, 9)) for a, b, e in r] for r in plain] == \
-            [[(a, round(b, 9), round(e, 9)) for a, b, e in r] for r in shared]
+        assert [[(a, round(b, 9), round(e, 9)) for a, b, e in r] for r in plain] == [
+            [(a, round(b, 9), round(e, 9)) for a, b, e in r] for r in shared
+        ]
     end = lambda tl: max(t[-1][2] for t in tl)  # noqa: E731
     assert end(sim.simulate_shared(schedules.make_schedule("1f1b", 2, 2), costs, 0.0, cores=1)) == 2 * 2 * 3.0
     four = end(sim.simulate_shared(schedules.make_schedule("1f1b", 4, 4), costs, 0.0, cores=2))

@@ -6,16 +6,25 @@ import os
 import sys
 
 import pytest
-from helpers import read_metrics, run_llmpar
 
+from helpers import read_metrics, run_llmpar
 from llmpar.model.config import PRESETS
 from llmpar.plan.cost import Batch, Layout, comm_bytes, memory
 
 pytestmark = pytest.mark.slow
 
 HERE = os.path.dirname(__file__)
-BASE = dict(model="small", seq_len=128, global_batch_size=8, steps=2, eval_sequences=8, sample_tokens=0,
-            progress=False, device="cpu", dtype="fp32")
+BASE = dict(
+    model="small",
+    seq_len=128,
+    global_batch_size=8,
+    steps=2,
+    eval_sequences=8,
+    sample_tokens=0,
+    progress=False,
+    device="cpu",
+    dtype="fp32",
+)
 LAYOUTS = {  # name: (train fields, processes)
     "dp2": (dict(dp=2), 2),
     "tp2": (dict(dp=1, tp=2), 2),
@@ -30,23 +39,42 @@ LAYOUTS = {  # name: (train fields, processes)
 def measured(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("measured")
     for world in (2, 4):
-        runs = [{**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")}
-                for name, (fields, n) in LAYOUTS.items() if n == world]
+        runs = [
+            {**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")}
+            for name, (fields, n) in LAYOUTS.items()
+            if n == world
+        ]
         (tmp / f"runs{world}.json").write_text(json.dumps(runs))
-        proc = run_llmpar([str(tmp / f"runs{world}.json")], timeout=900,
-                          prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node",
-                                  str(world), os.path.join(HERE, "layouts_runner.py")])
+        proc = run_llmpar(
+            [str(tmp / f"runs{world}.json")],
+            timeout=900,
+            prefix=[
+                sys.executable,
+                "-m",
+                "torch.distributed.run",
+                "--standalone",
+                "--nproc-per-node",
+                str(world),
+                os.path.join(HERE, "layouts_runner.py"),
+            ],
+        )
         assert proc.returncode == 0, proc.stderr[-3000:]
     return {name: read_metrics(tmp / f"{name}.jsonl")[-1] for name in LAYOUTS}
 
 
 @pytest.mark.parametrize("name", list(LAYOUTS))
 def test_predicted_traffic_and_memory_match_the_measured(measured, name):
-    fields, _ = LAYOUTS[name]
     got = measured[name]
     lay = got["layout"]
-    layout = Layout(dp=lay["dp"], tp=lay["tp"], pp=lay["pp"], zero=lay["zero"], schedule=lay["schedule"],
-                    micro_batches=lay["micro_batches"], sequence_parallel=lay["sequence_parallel"])
+    layout = Layout(
+        dp=lay["dp"],
+        tp=lay["tp"],
+        pp=lay["pp"],
+        zero=lay["zero"],
+        schedule=lay["schedule"],
+        micro_batches=lay["micro_batches"],
+        sequence_parallel=lay["sequence_parallel"],
+    )
     batch = Batch(BASE["global_batch_size"], BASE["seq_len"], BASE["dtype"])
     cfg = PRESETS["small"]
     predicted = comm_bytes(cfg, layout, batch)

@@ -65,8 +65,7 @@ def test_every_layout_sees_the_same_global_batch(dp, micro):
     data, B = _batches(), 16
     for step in (0, 3):
         whole = torch.cat(data.micro_batch(step, B, 1, 0, 1, 0), dim=1)
-        parts = [torch.cat(data.micro_batch(step, B, dp, r, micro, m), dim=1)
-                 for r in range(dp) for m in range(micro)]
+        parts = [torch.cat(data.micro_batch(step, B, dp, r, micro, m), dim=1) for r in range(dp) for m in range(micro)]
         assert torch.equal(torch.cat(parts), whole)
 
 
@@ -99,10 +98,10 @@ def test_minimum_tokens_is_enough_and_tight():
 
 def test_a_bin_that_is_empty_a_folder_or_of_no_tokens_is_refused(tmp_path):
     (tmp_path / "empty.bin").write_bytes(b"")
-    with pytest.raises(UserError, match="empty.bin: the file is empty"):
+    with pytest.raises(UserError, match=r"empty\.bin: the file is empty"):
         read_bin(str(tmp_path / "empty.bin"))
     (tmp_path / "dir.bin").mkdir()
-    with pytest.raises(UserError, match="dir.bin: a folder"):
+    with pytest.raises(UserError, match=r"dir\.bin: a folder"):
         check_data_path(str(tmp_path / "dir.bin"))
     write_bin(str(tmp_path / "none.bin"), np.array([], dtype=np.int64), vocab_size=256)
     with pytest.raises(UserError, match="holds no tokens"):

@@ -19,25 +19,48 @@ pytestmark = pytest.mark.slow
 STEPS_ARGS = FAST + ["--dtype", "fp64", "--steps", "5", "--lr", "3e-3", "--warmup", "1"]
 BASE = {**FAST_FIELDS, "dtype": "fp64", "steps": 5, "lr": 3e-3, "warmup": 1}
 BF16_BASE = {**FAST_FIELDS, "steps": 6, "lr": 3e-3, "dp": 1}  # fp32 and bf16: the same curve
-METRIC_KEYS = {"step", "loss", "grad_norm", "lr", "tokens", "step_time_s", "tokens_per_s", "mfu", "comm_bytes",
-               "model_state_bytes", "activation_bytes", "peak_mem_bytes", "bubble_fraction", "layout"}
+METRIC_KEYS = {
+    "step",
+    "loss",
+    "grad_norm",
+    "lr",
+    "tokens",
+    "step_time_s",
+    "tokens_per_s",
+    "mfu",
+    "comm_bytes",
+    "model_state_bytes",
+    "activation_bytes",
+    "peak_mem_bytes",
+    "bubble_fraction",
+    "layout",
+}
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dp")
-    out = train_here(tmp / "one", {"ref": dict(BASE, dp=1), "g1": dict(BASE, model="tiny-gpt2", dp=1),
-                                   "fp32": BF16_BASE, "bf16": dict(BF16_BASE, dtype="bf16")})
+    out = train_here(
+        tmp / "one",
+        {
+            "ref": dict(BASE, dp=1),
+            "g1": dict(BASE, model="tiny-gpt2", dp=1),
+            "fp32": BF16_BASE,
+            "bf16": dict(BF16_BASE, dtype="bf16"),
+        },
+    )
     # The real command line, one worker per process of an outside torchrun, --dp left out: the run whose metrics
     # lines are checked against their contract.
     path = tmp / "torchrun.jsonl"
-    proc = run_llmpar(["train", *STEPS_ARGS, "--micro-batches", "2", "--metrics", str(path)],
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-                              "-m", "llmpar"])
+    proc = run_llmpar(
+        ["train", *STEPS_ARGS, "--micro-batches", "2", "--metrics", str(path)],
+        prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", "-m", "llmpar"],
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out[2, 2] = read_metrics(path)
-    two = launch_layouts(tmp / "world2", 2, {"dp2m1": dict(BASE, dp=2),
-                                             "g2": dict(BASE, model="tiny-gpt2", dp=2, micro_batches=2)})
+    two = launch_layouts(
+        tmp / "world2", 2, {"dp2m1": dict(BASE, dp=2), "g2": dict(BASE, model="tiny-gpt2", dp=2, micro_batches=2)}
+    )
     four = launch_layouts(tmp / "world4", 4, {f"dp4m{m}": dict(BASE, dp=4, micro_batches=m) for m in (1, 2)})
     out[2, 1], out["g2"] = two["dp2m1"], two["g2"]
     out[4, 1], out[4, 2] = four["dp4m1"], four["dp4m2"]
@@ -56,6 +79,7 @@ def test_fp64_loss_and_gradient_norm_match_one_process(runs, dp, micro):
 @pytest.mark.parametrize("dp,micro", [(2, 1), (2, 2), (4, 1), (4, 2)])
 def test_dp_traffic_is_one_ring_all_reduce_of_the_gradient_per_step(runs, dp, micro):
     from llmpar.model import PRESETS
+
     grad_bytes = PRESETS["tiny"].num_params() * 8  # fp64
     expected = 2 * (dp - 1) / dp * grad_bytes
     for line in runs[dp, micro]:
@@ -67,8 +91,16 @@ def test_dp_traffic_is_one_ring_all_reduce_of_the_gradient_per_step(runs, dp, mi
 def test_metrics_lines_follow_the_contract(runs):
     for line in runs[2, 2]:
         assert set(line) == METRIC_KEYS
-        assert line["layout"] == {"dp": 2, "tp": 1, "pp": 1, "zero": 0, "schedule": "1f1b", "micro_batches": 2,
-                                  "sequence_parallel": False, "recompute": "none"}
+        assert line["layout"] == {
+            "dp": 2,
+            "tp": 1,
+            "pp": 1,
+            "zero": 0,
+            "schedule": "1f1b",
+            "micro_batches": 2,
+            "sequence_parallel": False,
+            "recompute": "none",
+        }
         assert line["tokens"] == 8 * 32 and line["mfu"] is None and line["bubble_fraction"] == 0.0
         assert line["tokens_per_s"] == pytest.approx(line["tokens"] / line["step_time_s"])
         assert line["activation_bytes"] > 0 and line["peak_mem_bytes"] > 0

@@ -18,7 +18,7 @@ def cited_paths() -> dict[str, set[str]]:
         for path in glob.glob(os.path.join(ROOT, pattern), recursive=True):
             text = open(path, encoding="utf-8").read()
             for match in CITED.finditer(text):
-                line_before = text[text.rfind("\n", 0, match.start()) + 1: match.start()]
+                line_before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
                 if OTHER_REPOSITORY.search(line_before):
                     continue  # a file of another project ("NVIDIA-NeMo/Megatron-Bridge docs/...")
                 found.setdefault(match.group(1), set()).add(os.path.relpath(path, ROOT))

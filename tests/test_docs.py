@@ -26,6 +26,10 @@ def test_the_checkpoint_examples_run(tmp_path):
         assert proc.returncode == 0, f"{command}\n{proc.stderr[-3000:]}"
     assert sorted(os.listdir(tmp_path / "runs" / "ck")) == ["step_000003", "step_000006", "step_000008"]
     assert sorted(os.listdir(tmp_path / "runs" / "ck-tp2-pp2" / "step_000008")) == [
-        "manifest.json", "rank00000.safetensors", "rank00001.safetensors", "rank00002.safetensors",
-        "rank00003.safetensors"]
+        "manifest.json",
+        "rank00000.safetensors",
+        "rank00001.safetensors",
+        "rank00002.safetensors",
+        "rank00003.safetensors",
+    ]
     assert "(1, 2, 256)" in proc.stdout  # the last command prints the logits' shape

@@ -83,8 +83,11 @@ def test_a_dropped_engine_is_freed_while_its_model_lives_on(zero):
 def test_close_removes_every_hook_the_engine_placed(zero):
     torch.manual_seed(0)
     model = build_model(PRESETS["tiny"], seed=0, dtype=torch.float64)
-    hooks = lambda: sum(len(p._post_accumulate_grad_hooks or {}) for p in model.parameters()) + sum(  # noqa: E731
-        len(m._forward_pre_hooks) + len(m._forward_hooks) for m in model.modules())
+
+    def hooks():
+        params = sum(len(p._post_accumulate_grad_hooks or {}) for p in model.parameters())
+        return params + sum(len(m._forward_pre_hooks) + len(m._forward_hooks) for m in model.modules())
+
     assert hooks() == 0
     engine = data_parallel(model, Comm(Mesh(dp=1)), zero, lr=1e-3, weight_decay=0.1)
     assert hooks() > 0

@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+
 from helpers import FAST, workers
 
 pytestmark = pytest.mark.slow
@@ -14,9 +15,13 @@ pytestmark = pytest.mark.slow
 
 def test_a_worker_that_raises_ends_the_job_with_its_message():
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "50"],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "LLMPAR_INJECT_FAULT": "1:3"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "50"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "LLMPAR_INJECT_FAULT": "1:3"},
+    )
     elapsed = time.monotonic() - start
     assert proc.returncode == 1
     assert "worker rank 1" in proc.stderr
@@ -36,9 +41,12 @@ def _is_worker(pid: int) -> bool:
 def _start_two_workers(tmp_path):
     """A long --dp 2 run, returned once it has written its first metrics line, with its workers' pids."""
     metrics = tmp_path / "m.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "100000",
-                             "--metrics", str(metrics)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmpar", "train", *FAST, "--dp", "2", "--steps", "100000", "--metrics", str(metrics)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not (metrics.exists() and metrics.stat().st_size > 0):  # training is under way
         if proc.poll() is not None or time.monotonic() > deadline:

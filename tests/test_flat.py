@@ -8,8 +8,11 @@ from llmpar.parallel.flat import FlatParams, bucketize
 
 def _params():
     torch.manual_seed(0)
-    return [nn.Parameter(torch.randn(3, 5, dtype=torch.float64)), nn.Parameter(torch.randn(7, dtype=torch.float64)),
-            nn.Parameter(torch.randn(2, 2, dtype=torch.float64))]
+    return [
+        nn.Parameter(torch.randn(3, 5, dtype=torch.float64)),
+        nn.Parameter(torch.randn(7, dtype=torch.float64)),
+        nn.Parameter(torch.randn(2, 2, dtype=torch.float64)),
+    ]
 
 
 def test_parameters_become_views_of_a_padded_buffer():
@@ -28,7 +31,7 @@ def test_decay_ranges_cover_exactly_the_matrix_elements_of_each_shard():
     for rank in range(4):
         flat = FlatParams(_params(), n=4, rank=rank)
         covered = {flat.lo + i for a, b in flat.decay_ranges() for i in range(a, b)}
-        matrices = set(range(0, 15)) | set(range(22, 26))  # the 3x5 and 2x2 parameters, not the vector
+        matrices = set(range(15)) | set(range(22, 26))  # the 3x5 and 2x2 parameters, not the vector
         assert covered == matrices & set(range(flat.lo, flat.hi))
 
 
@@ -57,14 +60,15 @@ def test_sharded_adamw_updates_every_element_as_adamw_does():
     for rank in range(2):
         params = _params()
         flat = FlatParams(params, n=2, rank=rank)
-        grad_full = torch.cat([g.reshape(-1) for g in grads] + [torch.zeros(flat.padded - flat.numel,
-                                                                              dtype=torch.float64)])
+        grad_full = torch.cat(
+            [g.reshape(-1) for g in grads] + [torch.zeros(flat.padded - flat.numel, dtype=torch.float64)]
+        )
         shard = flat.shard()
-        shard.grad = grad_full[flat.lo: flat.hi].clone()
+        shard.grad = grad_full[flat.lo : flat.hi].clone()
         ShardedAdamW([shard], [flat.decay_ranges()], lr=0.1, weight_decay=0.3).step()
         ref_flat = torch.cat([p.detach().reshape(-1) for p in reference])
         hi = min(flat.hi, flat.numel)
-        assert torch.equal(flat.full[flat.lo: hi], ref_flat[flat.lo: hi])
+        assert torch.equal(flat.full[flat.lo : hi], ref_flat[flat.lo : hi])
 
 
 @pytest.mark.parametrize("limit,expected", [(10_000, [[0, 1, 2]]), (150, [[0], [1, 2]]), (1, [[0], [1], [2]])])

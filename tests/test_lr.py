@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import pytest
@@ -13,7 +14,7 @@ def test_warmup_is_linear_then_cosine_reaches_a_tenth():
     assert lr_at(110, **kw) == pytest.approx(0.1)
     assert lr_at(500, **kw) == pytest.approx(0.1)
     rates = [lr_at(k, **kw) for k in range(10, 111)]
-    assert all(a >= b for a, b in zip(rates, rates[1:]))
+    assert all(a >= b for a, b in itertools.pairwise(rates))
 
 
 def test_constant_schedule_and_no_warmup():

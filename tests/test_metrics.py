@@ -12,9 +12,9 @@ def test_saved_tensor_meter_counts_activations_once_and_not_parameters():
     x = torch.randn(4, 8, dtype=torch.float64, requires_grad=True)
     meter = SavedTensorMeter([w])
     with meter.hooks():
-        h = x @ w           # saves x and w (w is a parameter: not counted)
-        a = h.relu()        # saves its output a
-        y = (a * a).sum()   # saves a twice: one storage, counted once
+        h = x @ w  # saves x and w (w is a parameter: not counted)
+        a = h.relu()  # saves its output a
+        y = (a * a).sum()  # saves a twice: one storage, counted once
     assert meter.current == x.nbytes + a.nbytes == 2 * 4 * 8 * 8
     y.backward()
     del h, a, y

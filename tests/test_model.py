@@ -68,8 +68,8 @@ def test_rope_scores_depend_only_on_relative_position():
     q, k = torch.randn(cfg.head_dim, dtype=torch.float64), torch.randn(cfg.head_dim, dtype=torch.float64)
 
     def score(i, j):
-        qi = apply_rope(q.view(1, 1, 1, -1), cos[i:i + 1], sin[i:i + 1])
-        kj = apply_rope(k.view(1, 1, 1, -1), cos[j:j + 1], sin[j:j + 1])
+        qi = apply_rope(q.view(1, 1, 1, -1), cos[i : i + 1], sin[i : i + 1])
+        kj = apply_rope(k.view(1, 1, 1, -1), cos[j : j + 1], sin[j : j + 1])
         return (qi * kj).sum()
 
     torch.testing.assert_close(score(5, 2), score(13, 10))

@@ -39,7 +39,11 @@ def _grads(x, w, b, defer: bool):
 
 def test_a_deferred_weight_gradient_equals_the_immediate_one():
     torch.manual_seed(0)
-    x, w, b = torch.randn(2, 5, 8, dtype=torch.float64), torch.randn(6, 8, dtype=torch.float64), torch.randn(6, dtype=torch.float64)
+    x, w, b = (
+        torch.randn(2, 5, 8, dtype=torch.float64),
+        torch.randn(6, 8, dtype=torch.float64),
+        torch.randn(6, dtype=torch.float64),
+    )
     now, later = _grads(x, w, b, defer=False), _grads(x, w, b, defer=True)
     assert now[3] == 0 and later[3] == 1
     for a, c in zip(now[:3], later[:3]):
@@ -78,11 +82,16 @@ def test_the_tp_plan_splits_what_tensor_parallelism_splits():
     cfg = PRESETS["tiny-gpt2"]
     names = dict(build_model(cfg, seed=0).named_parameters())
     split = {n for n in names if tp_plan.split_dim(n) is not None}
-    assert split == {n for n in names if re.search(r"attn\.w[qkv]\.|mlp\.w1\.|attn\.wo\.weight|mlp\.w2\.weight|tok_emb", n)}
+    assert split == {
+        n for n in names if re.search(r"attn\.w[qkv]\.|mlp\.w1\.|attn\.wo\.weight|mlp\.w2\.weight|tok_emb", n)
+    }
     assert tp_plan.split_dim("layers.0.attn.wo.weight") == 1 and tp_plan.split_dim("layers.0.attn.wo.bias") is None
     # A vocabulary that divides by nothing: 1000 rows over 3 ranks hold 334, 334 and 332 real rows.
-    assert [tp_plan.shard("tok_emb.weight", [1000, 64], 1000, 3, r) for r in range(3)] == \
-        [(0, 0, 334), (0, 334, 334), (0, 668, 332)]
+    assert [tp_plan.shard("tok_emb.weight", [1000, 64], 1000, 3, r) for r in range(3)] == [
+        (0, 0, 334),
+        (0, 334, 334),
+        (0, 668, 332),
+    ]
     assert tp_plan.local_numel("head.weight", [1000, 64], 1000, 3) == 334 * 64
     assert tp_plan.shard("layers.1.mlp.w2.weight", [64, 256], 1000, 4, 3) == (1, 192, 64)
     assert tp_plan.shard("norm.weight", [64], 1000, 4, 3) == (None, 0, 0)
@@ -96,15 +105,41 @@ def test_which_weight_gradients_each_schedule_computes_in_w(tmp_path):
     """Zero bubble defers the weight gradient of every linear layer to W, sequence parallelism included (its
     column layers used to compute theirs in B); every other parameter, and every schedule without W, has its
     gradient computed in B."""
-    base = dict(model="tiny", seq_len=32, global_batch_size=8, steps=1, eval_sequences=0, sample_tokens=0,
-                progress=False, device="cpu", dtype="fp64", pp=2, tp=2, dp=1, micro_batches=2)
-    layouts = {"sp-zb": dict(sequence_parallel=True, schedule="zb"), "zb": dict(schedule="zb"),
-               "sp-1f1b": dict(sequence_parallel=True, schedule="1f1b")}
+    base = dict(
+        model="tiny",
+        seq_len=32,
+        global_batch_size=8,
+        steps=1,
+        eval_sequences=0,
+        sample_tokens=0,
+        progress=False,
+        device="cpu",
+        dtype="fp64",
+        pp=2,
+        tp=2,
+        dp=1,
+        micro_batches=2,
+    )
+    layouts = {
+        "sp-zb": dict(sequence_parallel=True, schedule="zb"),
+        "zb": dict(schedule="zb"),
+        "sp-1f1b": dict(sequence_parallel=True, schedule="1f1b"),
+    }
     runs = [[{**base, **fields}, str(tmp_path / name)] for name, fields in layouts.items()]
     (tmp_path / "runs.json").write_text(json.dumps(runs))
-    proc = run_llmpar([str(tmp_path / "runs.json")], timeout=600,
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "4",
-                              os.path.join(HERE, "grad_phases_runner.py")])
+    proc = run_llmpar(
+        [str(tmp_path / "runs.json")],
+        timeout=600,
+        prefix=[
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            "4",
+            os.path.join(HERE, "grad_phases_runner.py"),
+        ],
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     for name in layouts:
         phases = {}

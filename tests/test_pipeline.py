@@ -15,8 +15,18 @@ from helpers import FAST_RUN, max_rel_diff, read_metrics, run_llmpar, train_metr
 pytestmark = pytest.mark.slow
 
 HERE = os.path.dirname(__file__)
-BASE = dict(seq_len=32, global_batch_size=8, steps=3, eval_sequences=8, sample_tokens=0, progress=False,
-            device="cpu", dtype="fp64", lr=3e-3, warmup=1)
+BASE = dict(
+    seq_len=32,
+    global_batch_size=8,
+    steps=3,
+    eval_sequences=8,
+    sample_tokens=0,
+    progress=False,
+    device="cpu",
+    dtype="fp64",
+    lr=3e-3,
+    warmup=1,
+)
 FIVE_LAYERS = os.path.join(HERE, "models", "llama-5-layers.json")
 EIGHT_LAYERS = os.path.join(HERE, "models", "llama-8-layers.json")
 A = 32 * 64 * 8  # one sequence's activation (seq_len × d_model, fp64); a micro-batch moves b of them
@@ -44,9 +54,19 @@ def launch(tmp, nproc, runs):
     for name, fields in runs.items():
         configs.append({**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")})
     (tmp / "runs.json").write_text(json.dumps(configs))
-    proc = run_llmpar([str(tmp / "runs.json")], timeout=900,
-                      prefix=[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node",
-                              str(nproc), os.path.join(HERE, "layouts_runner.py")])
+    proc = run_llmpar(
+        [str(tmp / "runs.json")],
+        timeout=900,
+        prefix=[
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            str(nproc),
+            os.path.join(HERE, "layouts_runner.py"),
+        ],
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
 
@@ -58,33 +78,55 @@ def runs(tmp_path_factory):
     two["uneven-1f1b-m4"] = dict(model_config=FIVE_LAYERS, pp=2, dp=1, schedule="1f1b", micro_batches=4)
     for m in (2, 4, 8):  # a fixed micro-batch of 1 sequence: the global batch grows with m
         for schedule in ("gpipe", "1f1b"):
-            two[f"memory-{schedule}-m{m}"] = dict(model="tiny", pp=2, dp=1, schedule=schedule, micro_batches=m,
-                                                   global_batch_size=m)
+            two[f"memory-{schedule}-m{m}"] = dict(
+                model="tiny", pp=2, dp=1, schedule=schedule, micro_batches=m, global_batch_size=m
+            )
     four = layouts_for(4)
     four["dp2-pp2-1f1b-m2"] = dict(model="tiny", pp=2, dp=2, schedule="1f1b", micro_batches=2)
-    four["tp2-pp2-sp-zb-m4"] = dict(model="tiny", pp=2, tp=2, dp=1, sequence_parallel=True, schedule="zb",
-                                    micro_batches=4)
-    four["dp2-pp2-zero1-interleaved-m2"] = dict(model="tiny", pp=2, dp=2, zero=1, schedule="interleaved",
-                                                micro_batches=2)
+    four["tp2-pp2-sp-zb-m4"] = dict(
+        model="tiny", pp=2, tp=2, dp=1, sequence_parallel=True, schedule="zb", micro_batches=4
+    )
+    four["dp2-pp2-zero1-interleaved-m2"] = dict(
+        model="tiny", pp=2, dp=2, zero=1, schedule="interleaved", micro_batches=2
+    )
     four["dp2-pp2-zero3-1f1b-m2"] = dict(model="tiny", pp=2, dp=2, zero=3, schedule="1f1b", micro_batches=2)
     # GPT-2 ties its output layer to the embedding: the first and last stages each hold a copy
-    four["gpt2-dp2-pp2-zero2-gpipe-m2"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=2, schedule="gpipe",
-                                               micro_batches=2)
-    four["gpt2-dp2-pp2-zero3-1f1b-m4"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=3, schedule="1f1b",
-                                              micro_batches=4)
+    four["gpt2-dp2-pp2-zero2-gpipe-m2"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=2, schedule="gpipe", micro_batches=2)
+    four["gpt2-dp2-pp2-zero3-1f1b-m4"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=3, schedule="1f1b", micro_batches=4)
     (tmp / "two").mkdir()
     (tmp / "four").mkdir()
     out = {**launch(tmp / "two", 2, two), **launch(tmp / "four", 4, four)}
-    ref = lambda name, *model: train_metrics(tmp, name, [*FAST_RUN, *model, "--dp", "1", "--dtype", "fp64",
-                                                         "--steps", "3", "--lr", "3e-3", "--warmup", "1"])
+
+    def ref(name, *model):
+        args = [*FAST_RUN, *model, "--dp", "1", "--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1"]
+        return train_metrics(tmp, name, args)
+
     out["ref-tiny"] = ref("ref-tiny", "--model", "tiny")
     out["ref-gpt2"] = ref("ref-gpt2", "--model", "tiny-gpt2")
     out["ref-5"] = ref("ref-5", "--model-config", FIVE_LAYERS)
     out["ref-8"] = ref("ref-8", "--model-config", EIGHT_LAYERS)
     for m in (2, 4, 8):
         out[f"ref-memory-m{m}"] = train_metrics(
-            tmp, f"ref-memory-m{m}", [*FAST_RUN, "--model", "tiny", "--dp", "1", "--dtype", "fp64", "--steps", "3",
-                                      "--lr", "3e-3", "--warmup", "1", "--global-batch-size", str(m)])
+            tmp,
+            f"ref-memory-m{m}",
+            [
+                *FAST_RUN,
+                "--model",
+                "tiny",
+                "--dp",
+                "1",
+                "--dtype",
+                "fp64",
+                "--steps",
+                "3",
+                "--lr",
+                "3e-3",
+                "--warmup",
+                "1",
+                "--global-batch-size",
+                str(m),
+            ],
+        )
     return out
 
 
@@ -94,8 +136,9 @@ def _reference(name):
     return {"uneven": "ref-5"}.get(name.split("-")[0], "ref-tiny")
 
 
-EQUIVALENCE = sorted(set(layouts_for(2)) | {"uneven-1f1b-m4"}) + [f"memory-{s}-m{m}" for s in ("gpipe", "1f1b")
-                                                                   for m in (2, 4, 8)]
+EQUIVALENCE = sorted(set(layouts_for(2)) | {"uneven-1f1b-m4"}) + [
+    f"memory-{s}-m{m}" for s in ("gpipe", "1f1b") for m in (2, 4, 8)
+]
 
 
 @pytest.mark.parametrize("name", EQUIVALENCE)
@@ -104,9 +147,18 @@ def test_pp2_fp64_matches_one_process(runs, name):
     assert max_rel_diff(runs[_reference(name)], runs[name], "grad_norm") <= 1e-9
 
 
-@pytest.mark.parametrize("name", sorted(layouts_for(4)) + [
-    "dp2-pp2-1f1b-m2", "tp2-pp2-sp-zb-m4", "dp2-pp2-zero1-interleaved-m2", "dp2-pp2-zero3-1f1b-m2",
-    "gpt2-dp2-pp2-zero2-gpipe-m2", "gpt2-dp2-pp2-zero3-1f1b-m4"])
+@pytest.mark.parametrize(
+    "name",
+    sorted(layouts_for(4))
+    + [
+        "dp2-pp2-1f1b-m2",
+        "tp2-pp2-sp-zb-m4",
+        "dp2-pp2-zero1-interleaved-m2",
+        "dp2-pp2-zero3-1f1b-m2",
+        "gpt2-dp2-pp2-zero2-gpipe-m2",
+        "gpt2-dp2-pp2-zero3-1f1b-m4",
+    ],
+)
 def test_pp4_and_combined_layouts_match_one_process(runs, name):
     ref = runs["ref-8"] if name in layouts_for(4) else runs["ref-gpt2"] if name.startswith("gpt2") else runs["ref-tiny"]
     assert max_rel_diff(ref, runs[name], "loss") <= 1e-9

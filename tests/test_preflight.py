@@ -18,8 +18,7 @@ from llmpar.config import TrainConfig, validate
 from llmpar.errors import UserError
 from llmpar.model.config import PRESETS
 from llmpar.plan import cost
-from llmpar.plan.cost import params
-from llmpar.plan.cost import Batch, Layout, estimate, memory, process_memory
+from llmpar.plan.cost import Batch, Layout, estimate, memory, params, process_memory
 from llmpar.plan.hardware import PROFILES
 from llmpar.plan.planner import Fixed, plan
 
@@ -30,8 +29,16 @@ THIS_MACHINE_KB = 24344764  # MemAvailable of the development machine (24.7 GB, 
 @pytest.fixture
 def machine(monkeypatch, tmp_path):
     """A fake machine: set(MemAvailable bytes); no cgroup limit, nothing held by the job already."""
-    for var in ("TORCHELASTIC_RUN_ID", "RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "LOCAL_RANK",
-                "LOCAL_WORLD_SIZE", "GROUP_RANK"):
+    for var in (
+        "TORCHELASTIC_RUN_ID",
+        "RANK",
+        "WORLD_SIZE",
+        "MASTER_ADDR",
+        "MASTER_PORT",
+        "LOCAL_RANK",
+        "LOCAL_WORLD_SIZE",
+        "GROUP_RANK",
+    ):
         monkeypatch.delenv(var, raising=False)
     meminfo = tmp_path / "meminfo"
     monkeypatch.setattr(preflight, "MEMINFO", str(meminfo))
@@ -41,6 +48,7 @@ def machine(monkeypatch, tmp_path):
 
     def set_available(nbytes: int) -> None:
         meminfo.write_text(f"MemTotal:       99999999 kB\nMemFree:  1 kB\nMemAvailable:   {nbytes // 1024} kB\n")
+
     set_available(THIS_MACHINE_KB * 1024)
     return set_available
 
@@ -138,10 +146,13 @@ def test_on_a_cpu_zero_counts_the_gather_buffers_gloo_keeps():
     block = sum(params._layer_params(gpt2, 1)) * 4
     assert block < cost.MMAP_THRESHOLD
     assert cpu["temporaries"] - gpu["temporaries"] == pytest.approx(12 * block + 1024 * 768 * 4)  # + positions
-    big = PRESETS["small"].__class__(arch="llama", vocab_size=32000, d_model=2048, n_layers=4, n_heads=16,
-                                     d_ff=5632, max_seq_len=256)
-    assert process_memory(big, Layout(dp=2, zero=3), batch)["temporaries"] == \
-        process_memory(big, Layout(dp=2, zero=3), batch, device="cuda")["temporaries"]
+    big = PRESETS["small"].__class__(
+        arch="llama", vocab_size=32000, d_model=2048, n_layers=4, n_heads=16, d_ff=5632, max_seq_len=256
+    )
+    assert (
+        process_memory(big, Layout(dp=2, zero=3), batch)["temporaries"]
+        == process_memory(big, Layout(dp=2, zero=3), batch, device="cuda")["temporaries"]
+    )
 
 
 def test_the_default_run_and_the_test_suites_runs_are_small():
@@ -157,9 +168,19 @@ def test_the_default_run_and_the_test_suites_runs_are_small():
 def test_llama_7b_is_refused_on_a_machine_of_this_size(machine, launched, capsys):
     err = _refusal(capsys, ["--model", "llama-7b"])
     assert not launched
-    for needle in ("llama-7b with --dp 2", "2 processes, each", "parameters 25.1", "gradients 25.1",
-                   "optimizer state 50.2", "activations", "launcher", "23.2 GiB is available (MemAvailable",
-                   "no layout fits: every process first builds the whole model", "smaller model", "--force"):
+    for needle in (
+        "llama-7b with --dp 2",
+        "2 processes, each",
+        "parameters 25.1",
+        "gradients 25.1",
+        "optimizer state 50.2",
+        "activations",
+        "launcher",
+        "23.2 GiB is available (MemAvailable",
+        "no layout fits: every process first builds the whole model",
+        "smaller model",
+        "--force",
+    ):
         assert needle in err, (needle, err)
     total = float(re.search(r"need ([\d.]+) GiB on this machine", err).group(1))
     assert total > 200  # two replicas of 16 bytes a parameter, and more
@@ -176,10 +197,32 @@ def test_force_runs_it_anyway_with_a_warning(machine, launched, capsys):
 def test_fitting_runs_pass_silently(machine, launched, capsys):
     machine(4 * GiB)  # a modest machine is enough for the default run and the test suite's
     assert main(["train", "--device", "cpu"]) == 0
-    assert main(["train", "--model", "tiny", "--dp", "8", "--seq-len", "32", "--global-batch-size", "8",
-                 "--device", "cpu"]) == 0
-    assert main(["train", "--model", "tiny", "--pp", "4", "--dp", "1", "--micro-batches", "4", "--dtype", "fp64",
-                 "--device", "cpu"]) == 0
+    assert (
+        main(
+            ["train", "--model", "tiny", "--dp", "8", "--seq-len", "32", "--global-batch-size", "8", "--device", "cpu"]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "train",
+                "--model",
+                "tiny",
+                "--pp",
+                "4",
+                "--dp",
+                "1",
+                "--micro-batches",
+                "4",
+                "--dtype",
+                "fp64",
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
     assert len(launched) == 3 and capsys.readouterr().err == ""
 
 
@@ -193,8 +236,18 @@ def test_a_layout_that_fits_is_suggested_and_is_itself_predicted_to_fit(machine,
     suggestions = err.split("predicted to fit: ")[1].split(", or run it anyway")[0].split(" | ")
     assert 1 <= len(suggestions) <= 3
     for flags in suggestions:  # each, run as given, passes the pre-flight
-        run = ["train", "--model", "gpt2-124m", "--seq-len", "128", "--global-batch-size", "8", "--device", "cpu",
-               *flags.split()]
+        run = [
+            "train",
+            "--model",
+            "gpt2-124m",
+            "--seq-len",
+            "128",
+            "--global-batch-size",
+            "8",
+            "--device",
+            "cpu",
+            *flags.split(),
+        ]
         assert main(run) == 0, (flags, capsys.readouterr().err)
         cfg = launched[-1]
         assert preflight.predict(cfg)["total"] * (1 + preflight.MARGIN) <= budget
@@ -268,8 +321,9 @@ def test_torchrun_workers_of_a_node_count_its_processes_and_decide_alike(machine
     assert len(totals) == 1
     # ranks 4-7 are the second pipeline stage (pp × dp × tp, tp innermost)
     layout = cfg.parallel_layout()
-    stage1 = process_memory(cfg.model_cfg, layout, preflight._batch(cfg), stage=1,
-                            data_bytes=preflight.data_bytes(cfg))["total"]
+    stage1 = process_memory(
+        cfg.model_cfg, layout, preflight._batch(cfg), stage=1, data_bytes=preflight.data_bytes(cfg)
+    )["total"]
     assert totals.pop() == pytest.approx(4 * stage1 + cost.CPU_LAUNCHER_BYTES, abs=2)
 
 
@@ -304,8 +358,24 @@ def test_plan_on_a_cpu_divides_the_machine_among_its_processes():
 
 
 def test_plan_cli_on_a_cpu_says_the_memory_is_shared(capsys):
-    assert main(["plan", "--model", "llama-7b", "--gpus", "4", "--hardware", "cpu", "--global-batch-size", "8",
-                 "--seq-len", "256"]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                "--model",
+                "llama-7b",
+                "--gpus",
+                "4",
+                "--hardware",
+                "cpu",
+                "--global-batch-size",
+                "8",
+                "--seq-len",
+                "256",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "0 fit in 24 GiB (the machine's, shared by its processes)" in out
     assert "no layout fits in the 24 GiB of a machine shared by its processes" in out
@@ -324,8 +394,13 @@ def _mem_available() -> int:
 @pytest.mark.skipif(_mem_available() > 150 * GiB, reason="this machine could hold llama-7b's training")
 def test_the_real_command_refuses_llama_7b_at_once():
     start = time.time()
-    proc = subprocess.run([sys.executable, "-m", "llmpar", "train", "--model", "llama-7b", "--device", "cpu"],
-                          check=False, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "llmpar", "train", "--model", "llama-7b", "--device", "cpu"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
@@ -341,14 +416,25 @@ def test_on_gpus_each_process_is_compared_with_its_device(machine, monkeypatch, 
     import torch
 
     import llmpar.config
+
     monkeypatch.setattr(llmpar.config, "_cuda_available", lambda: True)
     monkeypatch.setattr(llmpar.config, "_cuda_count", lambda: 8)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "NVIDIA H100 80GB HBM3")
-    monkeypatch.setattr(torch.cuda, "get_device_properties",
-                        lambda i: type("P", (), {"total_memory": 80 * GiB})())
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda i: type("P", (), {"total_memory": 80 * GiB})())
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda i=0: (79 * GiB, 80 * GiB))
-    argv = ["train", "--model", "llama-7b", "--dp", "8", "--device", "cuda", "--seq-len", "1024",
-            "--global-batch-size", "8"]
+    argv = [
+        "train",
+        "--model",
+        "llama-7b",
+        "--dp",
+        "8",
+        "--device",
+        "cuda",
+        "--seq-len",
+        "1024",
+        "--global-batch-size",
+        "8",
+    ]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "on cuda:0 (rank 0:" in err and "cuda:0 has 80.0 GiB in all" in err, err

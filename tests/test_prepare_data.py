@@ -1,6 +1,5 @@
 """`llmpar prepare-data` and the data paths of `llmpar train`."""
 
-
 import numpy as np
 import pytest
 
@@ -13,8 +12,9 @@ TEXT = "".join(f"def function_{i}(x):\n    return x * {i} + {i % 7}\n\n" for i i
 
 def test_prepare_data_writes_the_bytes_of_the_text(tmp_path, capsys):
     (tmp_path / "corpus.txt").write_text(TEXT)
-    assert main(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.bin")]) == 0, \
+    assert main(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.bin")]) == 0, (
         capsys.readouterr().err
+    )
     ids, vocab = read_bin(str(tmp_path / "corpus.bin"))
     assert vocab == 256 and bytes(np.asarray(ids, dtype=np.uint8)) == TEXT.encode()
 
@@ -32,8 +32,9 @@ def test_training_on_text_and_on_its_bin_is_the_same_run(tmp_path):
     runs = []
     for data in ("corpus.txt", "corpus.bin"):
         path = tmp_path / f"{data}.jsonl"
-        proc = run_llmpar(["train", *FAST, "--dp", "1", "--dtype", "fp64", "--data", str(tmp_path / data),
-                           "--metrics", str(path)])
+        proc = run_llmpar(
+            ["train", *FAST, "--dp", "1", "--dtype", "fp64", "--data", str(tmp_path / data), "--metrics", str(path)]
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         runs.append(read_metrics(path))
     assert max_rel_diff(*runs) == 0.0
@@ -43,20 +44,43 @@ def test_training_on_text_and_on_its_bin_is_the_same_run(tmp_path):
 def test_a_hugging_face_tokenizer(tmp_path, capsys):
     tokenizers = pytest.importorskip("tokenizers")
     from tokenizers import decoders, models, pre_tokenizers, trainers
+
     tok = tokenizers.Tokenizer(models.BPE(unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
     tok.train_from_iterator([TEXT], trainers.BpeTrainer(vocab_size=200, special_tokens=["[UNK]"]))
     tok.save(str(tmp_path / "tokenizer.json"))
     (tmp_path / "corpus.txt").write_text(TEXT * 3)
-    assert main(["prepare-data", str(tmp_path / "corpus.txt"), str(tmp_path / "corpus.bin"),
-                 "--tokenizer", str(tmp_path / "tokenizer.json")]) == 0, capsys.readouterr().err
+    assert (
+        main(
+            [
+                "prepare-data",
+                str(tmp_path / "corpus.txt"),
+                str(tmp_path / "corpus.bin"),
+                "--tokenizer",
+                str(tmp_path / "tokenizer.json"),
+            ]
+        )
+        == 0
+    ), capsys.readouterr().err
     ids, vocab = read_bin(str(tmp_path / "corpus.bin"))
     assert vocab == tok.get_vocab_size() <= 200
     assert len(ids) < len(TEXT * 3) / 2  # BPE merges: fewer tokens than bytes
     assert tok.decode(list(map(int, ids))) == TEXT * 3
-    proc = run_llmpar(["train", *FAST, "--dp", "1", "--data", str(tmp_path / "corpus.txt"),
-                       "--tokenizer", str(tmp_path / "tokenizer.json"), "--sample-tokens", "8"])
+    proc = run_llmpar(
+        [
+            "train",
+            *FAST,
+            "--dp",
+            "1",
+            "--data",
+            str(tmp_path / "corpus.txt"),
+            "--tokenizer",
+            str(tmp_path / "tokenizer.json"),
+            "--sample-tokens",
+            "8",
+        ]
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "sample" in proc.stdout
 
@@ -73,10 +97,13 @@ def test_prepare_data_reads_the_text_of_a_folder_and_says_what_it_skipped(tmp_pa
     assert [p.name for p in out.parent.iterdir()] == ["corpus.bin"]  # no temporary file left
 
 
-@pytest.mark.parametrize("make,message", [
-    (lambda t: (t / "empty.txt").write_text(""), "holds no text: nothing to write"),
-    (lambda t: (t / "empty.txt").mkdir(), "holds no text files"),
-])
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (lambda t: (t / "empty.txt").write_text(""), "holds no text: nothing to write"),
+        (lambda t: (t / "empty.txt").mkdir(), "holds no text files"),
+    ],
+)
 def test_prepare_data_of_nothing_writes_nothing(tmp_path, capsys, make, message):
     make(tmp_path)
     assert main(["prepare-data", str(tmp_path / "empty.txt"), str(tmp_path / "out.bin")]) == 2

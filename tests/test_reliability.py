@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+
 from helpers import (
     FAST,
     assert_none_left,
@@ -23,7 +24,6 @@ from helpers import (
     train_metrics,
     workers,
 )
-
 from llmpar.train.metrics import last_step
 
 pytestmark = pytest.mark.slow
@@ -44,8 +44,9 @@ def _wait_for_step(procs: list[subprocess.Popen], metrics, step: int, timeout: f
         if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
             for p in procs:
                 p.kill()
-            pytest.fail(f"the run did not reach step {step}: " + " | ".join(
-                (p.communicate()[1] or "")[-1500:] for p in procs))
+            pytest.fail(
+                f"the run did not reach step {step}: " + " | ".join((p.communicate()[1] or "")[-1500:] for p in procs)
+            )
         time.sleep(0.1)
 
 
@@ -65,9 +66,28 @@ def test_killed_twice_the_run_restarts_and_ends_as_if_never_interrupted(tmp_path
     and the metrics file are those of the uninterrupted run."""
     metrics = tmp_path / "m.jsonl"
     env, tag = tagged_env()
-    proc = subprocess.Popen([*LLMPAR, "train", *RUN, "--dp", "2", "--save", str(tmp_path / "ck"), "--save-every",
-                             "4", "--save-async", "--max-restarts", "3", "--metrics", str(metrics)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            *LLMPAR,
+            "train",
+            *RUN,
+            "--dp",
+            "2",
+            "--save",
+            str(tmp_path / "ck"),
+            "--save-every",
+            "4",
+            "--save-async",
+            "--max-restarts",
+            "3",
+            "--metrics",
+            str(metrics),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         _kill_a_worker_at([proc], metrics, [7, 15])
         out, err = proc.communicate(timeout=300)
@@ -95,12 +115,42 @@ def test_under_torchrun_with_two_agents_a_restarted_group_resumes_by_itself(tmp_
     the restarted workers find the latest complete checkpoint in --save without being told."""
     metrics, port = tmp_path / "m.jsonl", _free_port()
     env, tag = tagged_env({"TORCH_DISABLE_SHARE_RDZV_TCP_STORE": "1"})  # (as llmpar's warning advises)
-    agents = [subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc-per-node",
-                                "1", "--rdzv-backend", "c10d", "--rdzv-endpoint", f"127.0.0.1:{port}",
-                                "--rdzv-id", f"llmpar-{tag[:8]}", "--max-restarts", "2", "-m", "llmpar", "train",
-                                *RUN, "--save", str(tmp_path / "ck"), "--save-every", "4", "--metrics", str(metrics)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-              for _ in range(2)]
+    agents = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "torch.distributed.run",
+                "--nnodes",
+                "2",
+                "--nproc-per-node",
+                "1",
+                "--rdzv-backend",
+                "c10d",
+                "--rdzv-endpoint",
+                f"127.0.0.1:{port}",
+                "--rdzv-id",
+                f"llmpar-{tag[:8]}",
+                "--max-restarts",
+                "2",
+                "-m",
+                "llmpar",
+                "train",
+                *RUN,
+                "--save",
+                str(tmp_path / "ck"),
+                "--save-every",
+                "4",
+                "--metrics",
+                str(metrics),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
     try:
         _kill_a_worker_at(agents, metrics, [10])
         results = [a.communicate(timeout=300) for a in agents]
@@ -119,8 +169,13 @@ def test_under_torchrun_with_two_agents_a_restarted_group_resumes_by_itself(tmp_
 def _start(tmp_path, args, env=None):
     metrics = tmp_path / "m.jsonl"
     full_env, tag = tagged_env(env)
-    proc = subprocess.Popen([*LLMPAR, "train", *args, "--metrics", str(metrics)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=full_env)
+    proc = subprocess.Popen(
+        [*LLMPAR, "train", *args, "--metrics", str(metrics)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
     return proc, metrics, tag
 
 
@@ -146,8 +201,7 @@ def test_sigterm_to_the_launcher_saves_stops_with_75_and_resuming_continues_exac
     assert sorted(os.listdir(ck)) == [f"step_{stopped_at:06d}"]
     assert_none_left(tag)
     # The same command with --resume continues the run as if it had never stopped, in the same metrics file.
-    proc = run_llmpar(["train", *RUN, "--dp", "2", "--save", str(ck), "--resume", str(ck), "--metrics",
-                       str(metrics)])
+    proc = run_llmpar(["train", *RUN, "--dp", "2", "--save", str(ck), "--resume", str(ck), "--metrics", str(metrics)])
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = read_metrics(metrics)
     assert [line["step"] for line in got] == list(range(1, 25))
@@ -206,9 +260,11 @@ def test_a_save_folder_belongs_to_one_run(tmp_path):
     before = {f: os.path.getmtime(ck / "step_000003" / f) for f in os.listdir(ck / "step_000003")}
     proc = run_llmpar(["train", *args, "--seed", "1", "--save", str(ck)])
     assert proc.returncode == 2
-    assert proc.stderr.strip() == (f"llmpar train: error: --save {ck} already holds checkpoints of a run (step 3); "
-                                   f"to continue that run add --resume {ck}, to start a new one give --save "
-                                   f"another folder")
+    assert proc.stderr.strip() == (
+        f"llmpar train: error: --save {ck} already holds checkpoints of a run (step 3); "
+        f"to continue that run add --resume {ck}, to start a new one give --save "
+        f"another folder"
+    )
     assert {f: os.path.getmtime(ck / "step_000003" / f) for f in os.listdir(ck / "step_000003")} == before
     # Resuming it is the way to write there again.
     assert run_llmpar(["train", *args, "--steps", "4", "--save", str(ck), "--resume", str(ck)]).returncode == 0
@@ -241,21 +297,36 @@ def test_a_worker_error_is_one_line_whatever_the_number_of_processes(tmp_path, d
         proc = run_llmpar(["train", *FAST, "--dp", "1"], env={"LLMPAR_INJECT_FAULT": "0:2"})
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert proc.stderr.strip().splitlines()[1].startswith("worker rank 0 (pid ")
-        assert proc.stderr.strip().endswith("failed: RuntimeError: injected fault (LLMPAR_INJECT_FAULT) on rank 0 "
-                                            "at step 2")
+        assert proc.stderr.strip().endswith(
+            "failed: RuntimeError: injected fault (LLMPAR_INJECT_FAULT) on rank 0 at step 2"
+        )
 
 
 def test_a_padded_vocabulary_samples_only_what_the_tokenizer_decodes(tmp_path):
     """vocab_size 1000 on the byte tokenizer: the closing sample used to draw ids above 255 and fail the run."""
     config = tmp_path / "m.json"
-    config.write_text(json.dumps({"arch": "llama", "vocab_size": 1000, "d_model": 64, "n_layers": 2, "n_heads": 4,
-                                  "n_kv_heads": 2, "d_ff": 128, "max_seq_len": 64}))
+    config.write_text(
+        json.dumps(
+            {
+                "arch": "llama",
+                "vocab_size": 1000,
+                "d_model": 64,
+                "n_layers": 2,
+                "n_heads": 4,
+                "n_kv_heads": 2,
+                "d_ff": 128,
+                "max_seq_len": 64,
+            }
+        )
+    )
     args = [a for a in FAST if a not in ("--model", "tiny")]
-    proc = run_llmpar(["train", *args, "--model-config", str(config), "--dp", "1", "--sample-tokens", "300",
-                       "--eval-sequences", "0"])
+    proc = run_llmpar(
+        ["train", *args, "--model-config", str(config), "--dp", "1", "--sample-tokens", "300", "--eval-sequences", "0"]
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "sample        (300 tokens after the prompt" in proc.stdout and "skipped" not in proc.stdout.split(
-        "sample")[1]
+    assert (
+        "sample        (300 tokens after the prompt" in proc.stdout and "skipped" not in proc.stdout.split("sample")[1]
+    )
     assert "validation    skipped (--eval-sequences 0)" in proc.stdout
 
 
@@ -269,8 +340,10 @@ def test_resuming_keeps_the_metrics_of_the_steps_before_and_says_how_the_schedul
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [line["step"] for line in read_metrics(metrics)] == [1, 2, 3, 4, 5, 6]
     assert "llmpar: resuming from" in proc.stdout
-    assert ("the learning-rate schedule follows this run's flags (--steps 6; the checkpoint's run had --steps 4)"
-            in proc.stdout)
+    assert (
+        "the learning-rate schedule follows this run's flags (--steps 6; the checkpoint's run had --steps 4)"
+        in proc.stdout
+    )
 
 
 def test_on_a_terminal_the_progress_bar_starts_below_the_first_line(tmp_path):
@@ -279,12 +352,19 @@ def test_on_a_terminal_the_progress_bar_starts_below_the_first_line(tmp_path):
     import pty
     import struct
     import termios
+
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env, tag = tagged_env()
     args = [a for a in FAST if a != "--no-progress"]
-    proc = subprocess.Popen([*LLMPAR, "train", *args, "--dp", "1", "--steps", "3"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, close_fds=True)
+    proc = subprocess.Popen(
+        [*LLMPAR, "train", *args, "--dp", "1", "--steps", "3"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
     os.close(slave)
     output = b""
     while True:

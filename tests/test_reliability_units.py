@@ -33,8 +33,11 @@ def test_a_save_folder_with_checkpoints_is_refused_unless_the_run_resumes_from_i
     _checkpoint(ck, 2)
     _checkpoint(ck, 10)
     assert [step for step, _ in complete_steps(str(ck))] == [2, 10]
-    with pytest.raises(UserError, match=r"already holds checkpoints of a run \(steps 2 to 10\); to continue that "
-                                        r"run add --resume"):
+    with pytest.raises(
+        UserError,
+        match=r"already holds checkpoints of a run \(steps 2 to 10\); to continue that "
+        r"run add --resume",
+    ):
         check_save_folder(str(ck), None)
     with pytest.raises(UserError):
         check_save_folder(str(ck), str(tmp_path / "elsewhere"))
@@ -109,13 +112,18 @@ def test_a_failed_wait_names_the_peer_that_stopped_and_what_it_was_doing():
         waiting.activity.at(7, "training")
         waiting.activity.enter("all_reduce on the dp axis")
         time.sleep(0.1)
-        text = waiting.explain(RuntimeError("[gloo/unbound_buffer.cc:78] Timed out waiting 5000ms for recv "
-                                            "operation to complete"), "all_reduce on the dp axis", [0, 1, 2, 3])
+        text = waiting.explain(
+            RuntimeError("[gloo/unbound_buffer.cc:78] Timed out waiting 5000ms for recv operation to complete"),
+            "all_reduce on the dp axis",
+            [0, 1, 2, 3],
+        )
     finally:
         for dog in (waiting, stuck, busy):
             dog.close()
-    assert text.startswith("rank 0 timed out after 0.1 s waiting in all_reduce on the dp axis (group ranks 0, 1, 2, "
-                           "3) at step 7 (training): ")
+    assert text.startswith(
+        "rank 0 timed out after 0.1 s waiting in all_reduce on the dp axis (group ranks 0, 1, 2, "
+        "3) at step 7 (training): "
+    )
     assert "rank 1 is not running (stopped or hung: no heartbeat for 3" in text
     assert "last seen at step 7, computing (training)" in text
     assert "rank 2 has been busy outside any collective for" in text and "(step 7, saving)" in text
@@ -158,11 +166,14 @@ def test_workers_failing_alike_share_one_line_and_a_killed_one_gets_a_hint():
     nan = "llmpar.errors.TrainingError: the loss is nan at step 3, so training cannot go on"
     text = describe_failures(_ChildFailed({0: _Failure(10, 1, nan), 1: _Failure(11, 1, nan)}, 0))
     assert text == "worker ranks 0, 1 failed: the loss is nan at step 3, so training cannot go on"
-    text = describe_failures(_ChildFailed({0: _Failure(10, 1, "RuntimeError: boom"),
-                                           1: _Failure(11, -9, sig="SIGKILL")}, 1))
+    text = describe_failures(
+        _ChildFailed({0: _Failure(10, 1, "RuntimeError: boom"), 1: _Failure(11, -9, sig="SIGKILL")}, 1)
+    )
     first, second = text.splitlines()
-    assert first.startswith("worker rank 1 (pid 11) failed first: killed by signal SIGKILL (unless someone killed "
-                            "it, most likely the kernel's out-of-memory killer")
+    assert first.startswith(
+        "worker rank 1 (pid 11) failed first: killed by signal SIGKILL (unless someone killed "
+        "it, most likely the kernel's out-of-memory killer"
+    )
     assert second == "worker rank 0 (pid 10) failed: RuntimeError: boom"
 
 

@@ -55,10 +55,12 @@ def test_zero_bubble_fills_1f1b_bubble_with_weight_gradients(p, m):
 @pytest.mark.parametrize("name,v", [("naive", 1), ("gpipe", 1), ("1f1b", 1), ("zb", 1), ("interleaved", 2)])
 def test_every_transfer_is_paired_and_next_to_its_computation(name, v):
     s = make_schedule(name, 4, 8, v)
-    sends = sorted((r, a.peer, a.transfer_key()) for r, acts in enumerate(s.ranks) for a in acts
-                   if a.kind.startswith("send"))
-    recvs = sorted((a.peer, r, a.transfer_key()) for r, acts in enumerate(s.ranks) for a in acts
-                   if a.kind.startswith("recv"))
+    sends = sorted(
+        (r, a.peer, a.transfer_key()) for r, acts in enumerate(s.ranks) for a in acts if a.kind.startswith("send")
+    )
+    recvs = sorted(
+        (a.peer, r, a.transfer_key()) for r, acts in enumerate(s.ranks) for a in acts if a.kind.startswith("recv")
+    )
     assert sends == recvs and len(sends) == 2 * 8 * (s.chunks - 1)
 
 
@@ -75,8 +77,11 @@ def test_a_receive_without_a_send_is_rejected_with_the_ranks_and_actions():
     s = make_schedule("1f1b", 2, 2)
     ranks = [list(a) for a in s.ranks]
     ranks[0] = [a for a in ranks[0] if not (a.kind == "send_f" and a.micro == 1)]
-    with pytest.raises(ScheduleError, match=r"rank 0 -> rank 1.*rank 1 posts recv_f\(mb=1, chunk=1, <-0\) but "
-                                            r"rank 0 sends nothing more"):
+    with pytest.raises(
+        ScheduleError,
+        match=r"rank 0 -> rank 1.*rank 1 posts recv_f\(mb=1, chunk=1, <-0\) but "
+        r"rank 0 sends nothing more",
+    ):
         check(Schedule("hand-made", 2, 2, 1, ranks))
 
 
@@ -93,8 +98,11 @@ def test_a_cycle_is_rejected_as_a_deadlock():
     # Rank 0 waits for the gradient of micro-batch 0 before it sends that micro-batch's activation.
     rank0 = [Action("F", 0, 0), Action("recv_b", 0, 0, 1), Action("B", 0, 0), Action("send_f", 0, 0, 1)]
     rank1 = [Action("recv_f", 0, 1, 0), Action("F", 0, 1), Action("B", 0, 1), Action("send_b", 0, 1, 0)]
-    with pytest.raises(ScheduleError, match=r"deadlock: rank 0 at B\(mb=0, chunk=0\) waits for recv_b.*"
-                                            r"rank 1 at F\(mb=0, chunk=1\) waits for recv_f"):
+    with pytest.raises(
+        ScheduleError,
+        match=r"deadlock: rank 0 at B\(mb=0, chunk=0\) waits for recv_b.*"
+        r"rank 1 at F\(mb=0, chunk=1\) waits for recv_f",
+    ):
         check(_broken([rank0, rank1]))
 
 

@@ -16,16 +16,17 @@ from helpers import FAST_RUN_FIELDS, launch_layouts, max_rel_diff, train_here
 pytestmark = pytest.mark.slow
 
 HERE = os.path.dirname(__file__)
-MODELS = {"llama": os.path.join(HERE, "models", "llama-gqa-v259.json"),
-          "gpt2": os.path.join(HERE, "models", "gpt2-gqa-v259.json")}
+MODELS = {
+    "llama": os.path.join(HERE, "models", "llama-gqa-v259.json"),
+    "gpt2": os.path.join(HERE, "models", "gpt2-gqa-v259.json"),
+}
 BASE = {**FAST_RUN_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
 LAYOUTS = [(tp, sp) for tp in (2, 4) for sp in (False, True)]
 LAYERS, BSH_BYTES = 2, 8 * 32 * 64 * 8  # layers; one (batch, sequence, d_model) activation in fp64
 
 
 SAVE_GATHERED = {tp: dict(model="llama", tp=tp, sequence_parallel=True, sp_save_gathered=True) for tp in (2, 4)}
-COMBOS = {"llama": dict(dp=2, tp=2, zero=1, sequence_parallel=True),
-          "gpt2": dict(dp=2, tp=2, zero=3, micro_batches=2)}
+COMBOS = {"llama": dict(dp=2, tp=2, zero=1, sequence_parallel=True), "gpt2": dict(dp=2, tp=2, zero=3, micro_batches=2)}
 
 
 def fields(model, **layout):
@@ -37,8 +38,12 @@ def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tp")
     out = train_here(tmp / "one", {model: fields(model) for model in MODELS})
     for n in (2, 4):
-        layouts = {f"{model}-tp{tp}-{sp}": fields(model, tp=tp, sequence_parallel=sp)
-                   for model in MODELS for tp, sp in LAYOUTS if tp == n}
+        layouts = {
+            f"{model}-tp{tp}-{sp}": fields(model, tp=tp, sequence_parallel=sp)
+            for model in MODELS
+            for tp, sp in LAYOUTS
+            if tp == n
+        }
         layouts[f"save{n}"] = fields(**SAVE_GATHERED[n])
         if n == 4:
             layouts.update({f"combo-{model}": fields(model, **layout) for model, layout in COMBOS.items()})

@@ -21,9 +21,15 @@ def test_ideal_timeline_of_a_schedule(tmp_path, capsys, matplotlib):
 
 
 def test_measured_timeline_from_metrics(tmp_path, capsys, matplotlib):
-    line = {"step": 3, "bubble_fraction": 0.25, "layout": {"pp": 2, "schedule": "1f1b", "micro_batches": 2},
-            "timeline": [[["F", 0, 0, 0.0, 1.0], ["F", 1, 0, 1.0, 2.0], ["B", 0, 0, 3.0, 5.0], ["B", 1, 0, 5.0, 7.0]],
-                         [["F", 0, 1, 1.0, 2.0], ["B", 0, 1, 2.0, 3.0], ["F", 1, 1, 3.0, 4.0], ["B", 1, 1, 4.0, 5.0]]]}
+    line = {
+        "step": 3,
+        "bubble_fraction": 0.25,
+        "layout": {"pp": 2, "schedule": "1f1b", "micro_batches": 2},
+        "timeline": [
+            [["F", 0, 0, 0.0, 1.0], ["F", 1, 0, 1.0, 2.0], ["B", 0, 0, 3.0, 5.0], ["B", 1, 0, 5.0, 7.0]],
+            [["F", 0, 1, 1.0, 2.0], ["B", 0, 1, 2.0, 3.0], ["F", 1, 1, 3.0, 4.0], ["B", 1, 1, 4.0, 5.0]],
+        ],
+    }
     metrics = tmp_path / "m.jsonl"
     metrics.write_text(json.dumps(line) + "\n")
     out = tmp_path / "run.png"
@@ -48,13 +54,16 @@ def test_timeline_makes_the_folder_of_its_picture(tmp_path, matplotlib):
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"[1, 2]\n", "line 1: holds list [1, 2], not a metrics object"),
-    (b'{"step": 1}\n7\n', "line 2: holds int 7"),
-    (b'{"loss": 1.0}\n', 'line 1: has no "step"'),
-    (b"\x00\x01\xfe\xff", "line 1 is not JSON"),
-    (json.dumps({"step": 1, "timeline": [["F"]]}).encode(), 'its "step" or "layout"'),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"[1, 2]\n", "line 1: holds list [1, 2], not a metrics object"),
+        (b'{"step": 1}\n7\n', "line 2: holds int 7"),
+        (b'{"loss": 1.0}\n', 'line 1: has no "step"'),
+        (b"\x00\x01\xfe\xff", "line 1 is not JSON"),
+        (json.dumps({"step": 1, "timeline": [["F"]]}).encode(), 'its "step" or "layout"'),
+    ],
+)
 def test_a_file_that_is_not_metrics_is_refused(tmp_path, capsys, content, message):
     metrics = tmp_path / "m.jsonl"
     metrics.write_bytes(content)

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.slow
 BASE = {**FAST_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
 LAYOUTS = [(dp, zero, m) for dp in (2, 4) for zero in (1, 2, 3) for m in (1, 2)]
 P = PRESETS["tiny"].num_params()
-G = 8 * P                                   # gradient bytes, fp64
-E = 8 * 256 * 64                            # the embedding table: not gathered for backward
+G = 8 * P  # gradient bytes, fp64
+E = 8 * 256 * 64  # the embedding table: not gathered for backward
 MEMORY = {0: lambda n: 1.0, 1: lambda n: (2 + 2 / n) / 4, 2: lambda n: (1 + 3 / n) / 4, 3: lambda n: 1 / n}
 
 
@@ -24,8 +24,9 @@ def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("zero")
     out = train_here(tmp / "one", {"ref": dict(BASE, dp=1), "g1": dict(BASE, model="tiny-gpt2", dp=1)})
     for n in (2, 4):
-        layouts = {f"dp{dp}z{zero}m{m}": dict(BASE, dp=dp, zero=zero, micro_batches=m)
-                   for dp, zero, m in LAYOUTS if dp == n}
+        layouts = {
+            f"dp{dp}z{zero}m{m}": dict(BASE, dp=dp, zero=zero, micro_batches=m) for dp, zero, m in LAYOUTS if dp == n
+        }
         if n == 2:  # sampling at the end: every rank takes part in each forward's gathers
             layouts["g3"] = dict(BASE, model="tiny-gpt2", dp=2, zero=3, micro_batches=2, sample_tokens=8)
         out.update(launch_layouts(tmp / f"world{n}", n, layouts))

@@ -18,6 +18,7 @@ from llmpar.parallel import tp_plan
 from llmpar.paths import check_writable_folder
 from llmpar.pipeline.stages import partition
 
+
 def tp_cut(name: str, shape: list[int], cfg: ModelConfig, tp: int, r: int) -> tuple[int | None, int, int]:
     """(dim, start, length) of tp rank r's slice of a global tensor (a parameter or its optimizer state), as
     tensor parallelism cuts it (`tp_plan`)."""
@@ -35,8 +36,9 @@ def stage_of(name: str, cfg: ModelConfig, pp: int, seq_len: int) -> int:
     return next(c for c, layers in enumerate(partition(cfg, pp, seq_len)) if layer in layers)
 
 
-def write_layout(dst: str, cfg: ModelConfig, tensors: dict, step: int, header: dict, dp: int, tp: int,
-                 pp: int, zero: int) -> str:
+def write_layout(
+    dst: str, cfg: ModelConfig, tensors: dict, step: int, header: dict, dp: int, tp: int, pp: int, zero: int
+) -> str:
     """Write `tensors` (global, by name) as an llmpar checkpoint cut for the layout dp × tp × pp."""
     for name, value in (("--tp", tp), ("--pp", pp), ("--dp", dp)):
         if value < 1:
@@ -81,10 +83,14 @@ def convert(src: str, dst: str, to: str, dp: int, tp: int, pp: int, zero: int) -
     if zero not in (0, 1, 2, 3):
         raise UserError(f"--zero {zero}: choose 0, 1, 2 or 3")
     check_writable_folder(dst, "the destination")
-    if to == "hf" and os.path.isdir(dst) and any(n == "config.json" or n.endswith(".safetensors")
-                                                 for n in os.listdir(dst)):
-        raise UserError(f"{dst} already holds a model (config.json or .safetensors files); give another "
-                        f"destination or remove it")
+    if (
+        to == "hf"
+        and os.path.isdir(dst)
+        and any(n == "config.json" or n.endswith(".safetensors") for n in os.listdir(dst))
+    ):
+        raise UserError(
+            f"{dst} already holds a model (config.json or .safetensors files); give another destination or remove it"
+        )
     if is_hf_folder(src):
         cfg, tensors = read_hf(src)
         step, header = 0, {"train": {"seed": 0, "optimizer_steps": 0}, "rng": {}}

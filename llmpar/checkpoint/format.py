@@ -81,25 +81,38 @@ def save_safetensors(tensors: dict, path: str, metadata: dict | None = None) -> 
     """safetensors' save_file, with the permissions of any other file written here: the library creates its
     files 0600, whatever the umask."""
     from safetensors.torch import save_file
+
     save_file(tensors, path, metadata=metadata)
     os.chmod(path, 0o666 & ~_UMASK)
 
 
-def write_pieces(folder: str, rank: int, pieces: list[tuple[str, torch.Tensor, list[int], list[int], list[int]]]) -> None:
+def write_pieces(
+    folder: str, rank: int, pieces: list[tuple[str, torch.Tensor, list[int], list[int], list[int]]]
+) -> None:
     """Write this rank's pieces — (name, tensor, global shape, start, stop) — and a note of them for rank 0."""
     fname = f"rank{rank:05d}.safetensors"
     tensors, entries = {}, []
     for k, (name, t, shape, start, stop) in enumerate(pieces):
         key = f"{k}:{name}"
         tensors[key] = t.detach().contiguous().cpu()
-        entries.append({"name": name, "key": key, "shape": list(shape), "dtype": str(t.dtype).removeprefix("torch."),
-                        "start": list(start), "stop": list(stop)})
+        entries.append(
+            {
+                "name": name,
+                "key": key,
+                "shape": list(shape),
+                "dtype": str(t.dtype).removeprefix("torch."),
+                "start": list(start),
+                "stop": list(stop),
+            }
+        )
     path = os.path.join(folder, fname)
     save_safetensors(tensors, path)
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
-    write_json_atomic(os.path.join(folder, f"rank{rank:05d}.json"),
-                      {"file": fname, "bytes": os.path.getsize(path), "sha256": sha256(path), "pieces": entries})
+    write_json_atomic(
+        os.path.join(folder, f"rank{rank:05d}.json"),
+        {"file": fname, "bytes": os.path.getsize(path), "sha256": sha256(path), "pieces": entries},
+    )
 
 
 def finish(root: str, step: int, header: dict) -> str:
@@ -116,8 +129,10 @@ def finish(root: str, step: int, header: dict) -> str:
             t = tensors.setdefault(e["name"], {"shape": e["shape"], "dtype": e["dtype"], "pieces": []})
             t["pieces"].append({"file": note["file"], "key": e["key"], "start": e["start"], "stop": e["stop"]})
         os.remove(os.path.join(folder, note_name))
-    write_json_atomic(os.path.join(folder, MANIFEST), {"format": FORMAT, "version": VERSION, "step": step,
-                                                       **header, "files": files, "tensors": tensors})
+    write_json_atomic(
+        os.path.join(folder, MANIFEST),
+        {"format": FORMAT, "version": VERSION, "step": step, **header, "files": files, "tensors": tensors},
+    )
     fsync_dir(folder)
     final = step_dir(root, step)
     if os.path.exists(final):  # a checkpoint of this step already exists: replace it, never half of it
@@ -132,21 +147,28 @@ def complete_steps(root: str) -> list[tuple[int, str]]:
     step order; crashed saves (`.partial-step_N`) are not among them."""
     if not os.path.isdir(root):
         return []
-    return sorted((int(m.group(1)), n) for n in os.listdir(root) if (m := STEP_DIR.match(n))
-                  and os.path.isfile(os.path.join(root, n, MANIFEST)))
+    return sorted(
+        (int(m.group(1)), n)
+        for n in os.listdir(root)
+        if (m := STEP_DIR.match(n)) and os.path.isfile(os.path.join(root, n, MANIFEST))
+    )
 
 
 def latest(path: str) -> str:
     """`path` itself if it is a checkpoint, else its latest complete step folder."""
     if not os.path.isdir(path):
-        raise UserError(f"{path}: {'not a folder' if os.path.exists(path) else 'no such folder'}; give a checkpoint "
-                        f"folder (step_NNNNNN), the folder --save wrote to, or a Hugging Face model folder")
+        raise UserError(
+            f"{path}: {'not a folder' if os.path.exists(path) else 'no such folder'}; give a checkpoint "
+            f"folder (step_NNNNNN), the folder --save wrote to, or a Hugging Face model folder"
+        )
     if os.path.isfile(os.path.join(path, MANIFEST)):
         return path
     steps = complete_steps(path)
     if not steps:
-        raise UserError(f"{path} holds no complete checkpoint (a step_NNNNNN folder with a manifest.json); "
-                        f"give the folder --save wrote to, or one of its step folders")
+        raise UserError(
+            f"{path} holds no complete checkpoint (a step_NNNNNN folder with a manifest.json); "
+            f"give the folder --save wrote to, or one of its step folders"
+        )
     return os.path.join(path, steps[-1][1])
 
 
@@ -156,22 +178,31 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 def _json_kind(x) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(x), "a number")
+        type(x), "a number"
+    )
 
 
 def is_plain_file_name(name) -> bool:
     """A name that stays in its folder: no separator, no `..`, not absolute, nothing hidden in it."""
-    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
-            and "\0" not in name and os.path.basename(name) == name)
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+        and os.path.basename(name) == name
+    )
 
 
 def check_manifest(m, where: str) -> None:
     """Raise UserError naming the key unless `m` is a manifest every reader can trust: the keys present, of
     their types, every file a plain name in the checkpoint folder, every piece inside its tensor and in a file
     the manifest lists (and so checks). Nothing read later needs checking again."""
+
     def bad(key: str, what: str) -> NoReturn:
-        raise UserError(f"checkpoint {where}: {MANIFEST}: {key} {what}; the manifest is damaged or was not "
-                        f"written by llmpar")
+        raise UserError(
+            f"checkpoint {where}: {MANIFEST}: {key} {what}; the manifest is damaged or was not written by llmpar"
+        )
 
     def obj(value, key: str, required: bool = True) -> dict:
         if value is None and not required:
@@ -222,7 +253,7 @@ def check_manifest(m, where: str) -> None:
             pk = f"{key}.pieces[{k}]"
             piece = obj(piece, pk)
             if piece.get("file") not in files:
-                bad(f"{pk}.file", f"names {piece.get('file')!r}, which is not in \"files\"")
+                bad(f"{pk}.file", f'names {piece.get("file")!r}, which is not in "files"')
             if not isinstance(piece.get("key"), str):
                 bad(f"{pk}.key", f"must be a string, got {piece.get('key')!r}")
             start = ints(piece.get("start"), f"{pk}.start", len(shape), shape)
@@ -258,8 +289,10 @@ class Checkpoint:
         root = os.path.realpath(self.path)
         real = os.path.realpath(os.path.join(root, name))
         if name not in self.manifest["files"] or os.path.dirname(real) != root:
-            raise UserError(f"checkpoint {self.path}: {name} leads outside the checkpoint folder (to {real}); "
-                            f"a checkpoint reads only its own files")
+            raise UserError(
+                f"checkpoint {self.path}: {name} leads outside the checkpoint folder (to {real}); "
+                f"a checkpoint reads only its own files"
+            )
         return real
 
     def _check_file(self, name: str, checksum: bool) -> str:
@@ -267,11 +300,15 @@ class Checkpoint:
         if not os.path.isfile(path):
             raise UserError(f"checkpoint {self.path}: the file {name} is missing")
         if os.path.getsize(path) != meta["bytes"]:
-            raise UserError(f"checkpoint {self.path}: {name} holds {os.path.getsize(path)} bytes but the "
-                            f"manifest says {meta['bytes']}: the file is truncated or was replaced")
+            raise UserError(
+                f"checkpoint {self.path}: {name} holds {os.path.getsize(path)} bytes but the "
+                f"manifest says {meta['bytes']}: the file is truncated or was replaced"
+            )
         if checksum and sha256(path) != meta["sha256"]:
-            raise UserError(f"checkpoint {self.path}: {name} does not match its SHA-256 in the manifest: the "
-                            f"file was altered or damaged")
+            raise UserError(
+                f"checkpoint {self.path}: {name} does not match its SHA-256 in the manifest: the "
+                f"file was altered or damaged"
+            )
         self._verified.add(name)
         return path
 
@@ -295,6 +332,7 @@ class Checkpoint:
     def _slice(self, piece: dict):
         """The safetensors slice of a piece, its file opened once (and checked first, if not yet)."""
         from safetensors import SafetensorError, safe_open
+
         name = piece["file"]
         f = self._open.get(name)
         if f is None:
@@ -306,8 +344,9 @@ class Checkpoint:
         try:
             return f.get_slice(piece["key"])
         except SafetensorError:
-            raise UserError(f"checkpoint {self.path}: {name} holds no tensor {piece['key']!r}, which the manifest "
-                            f"places there") from None
+            raise UserError(
+                f"checkpoint {self.path}: {name} holds no tensor {piece['key']!r}, which the manifest places there"
+            ) from None
 
     def read(self, name: str, start: list[int] | None = None, stop: list[int] | None = None) -> torch.Tensor:
         """The slice [start, stop) of a tensor (the whole tensor by default), from the pieces overlapping it."""
@@ -326,8 +365,10 @@ class Checkpoint:
                 continue
             stored = self._slice(piece)
             if list(stored.get_shape()) != [b - a for a, b in zip(piece["start"], piece["stop"])]:
-                raise UserError(f"checkpoint {self.path}: {piece['file']} holds {piece['key']!r} with shape "
-                                f"{stored.get_shape()}, but the manifest says [{piece['start']}, {piece['stop']})")
+                raise UserError(
+                    f"checkpoint {self.path}: {piece['file']} holds {piece['key']!r} with shape "
+                    f"{stored.get_shape()}, but the manifest says [{piece['start']}, {piece['stop']})"
+                )
             src = tuple(slice(a - p, b - p) for a, b, p in zip(lo, hi, piece["start"]))
             dst = tuple(slice(a - s, b - s) for a, b, s in zip(lo, hi, start))
             out[dst] = stored[src]

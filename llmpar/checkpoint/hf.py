@@ -49,8 +49,11 @@ def hf_model_config(path: str) -> ModelConfig:
             if default is _MISSING:
                 raise UserError(f"{where}: the key {key!r} is missing; a {c.get('model_type')} config.json needs it")
             return default
-        ok = {"int": lambda v: is_json_int(v) and v >= 1,
-              "float": lambda v: is_json_number(v) and v > 0, "bool": lambda v: isinstance(v, bool)}[kind](value)
+        ok = {
+            "int": lambda v: is_json_int(v) and v >= 1,
+            "float": lambda v: is_json_number(v) and v > 0,
+            "bool": lambda v: isinstance(v, bool),
+        }[kind](value)
         if not ok:
             expected = {"int": "a positive integer", "float": "a positive number", "bool": "true or false"}[kind]
             raise UserError(f"{where}: {key} must be {expected}, got {json.dumps(value)}")
@@ -63,22 +66,36 @@ def hf_model_config(path: str) -> ModelConfig:
         if rope_theta is None:
             rope_theta = get("rope_theta", "float", 10000.0, within=rope if isinstance(rope, dict) else {})
         heads = get("num_attention_heads", "int")
-        cfg = ModelConfig(arch="llama", vocab_size=get("vocab_size", "int"), d_model=get("hidden_size", "int"),
-                          n_layers=get("num_hidden_layers", "int"), n_heads=heads,
-                          n_kv_heads=get("num_key_value_heads", "int", heads),
-                          d_ff=get("intermediate_size", "int"), max_seq_len=get("max_position_embeddings", "int"),
-                          tie_embeddings=get("tie_word_embeddings", "bool", False),
-                          norm_eps=get("rms_norm_eps", "float"), rope_theta=rope_theta)
+        cfg = ModelConfig(
+            arch="llama",
+            vocab_size=get("vocab_size", "int"),
+            d_model=get("hidden_size", "int"),
+            n_layers=get("num_hidden_layers", "int"),
+            n_heads=heads,
+            n_kv_heads=get("num_key_value_heads", "int", heads),
+            d_ff=get("intermediate_size", "int"),
+            max_seq_len=get("max_position_embeddings", "int"),
+            tie_embeddings=get("tie_word_embeddings", "bool", False),
+            norm_eps=get("rms_norm_eps", "float"),
+            rope_theta=rope_theta,
+        )
         if c.get("hidden_act", "silu") != "silu" or c.get("attention_bias") or c.get("mlp_bias"):
             raise UserError(f"{path}: a Llama with hidden_act {c.get('hidden_act')!r} or biases is not supported")
         if c.get("head_dim") not in (None, cfg.head_dim):
             raise UserError(f"{path}: head_dim {c['head_dim']} differs from hidden_size/num_attention_heads")
     elif kind == "gpt2":
         d = get("n_embd", "int")
-        cfg = ModelConfig(arch="gpt2", vocab_size=get("vocab_size", "int"), d_model=d, n_layers=get("n_layer", "int"),
-                          n_heads=get("n_head", "int"), d_ff=get("n_inner", "int", 4 * d),
-                          max_seq_len=get("n_positions", "int"), tie_embeddings=True,
-                          norm_eps=get("layer_norm_epsilon", "float"))
+        cfg = ModelConfig(
+            arch="gpt2",
+            vocab_size=get("vocab_size", "int"),
+            d_model=d,
+            n_layers=get("n_layer", "int"),
+            n_heads=get("n_head", "int"),
+            d_ff=get("n_inner", "int", 4 * d),
+            max_seq_len=get("n_positions", "int"),
+            tie_embeddings=True,
+            norm_eps=get("layer_norm_epsilon", "float"),
+        )
         if c.get("activation_function", "gelu_new") not in ("gelu_new", "gelu_pytorch_tanh"):
             raise UserError(f"{path}: GPT-2 with activation {c['activation_function']!r} is not supported")
     else:
@@ -90,20 +107,48 @@ def hf_model_config(path: str) -> ModelConfig:
 def hf_config(cfg: ModelConfig, dtype: torch.dtype) -> dict:
     dtype_name = str(dtype).removeprefix("torch.")
     if cfg.arch == "llama":
-        return {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": cfg.vocab_size,
-                "hidden_size": cfg.d_model, "intermediate_size": cfg.d_ff, "num_hidden_layers": cfg.n_layers,
-                "num_attention_heads": cfg.n_heads, "num_key_value_heads": cfg.n_kv_heads,
-                "head_dim": cfg.head_dim, "max_position_embeddings": cfg.max_seq_len, "rms_norm_eps": cfg.norm_eps,
-                "rope_theta": cfg.rope_theta, "tie_word_embeddings": cfg.tie_embeddings, "hidden_act": "silu",
-                "attention_bias": False, "mlp_bias": False, "torch_dtype": dtype_name}
+        return {
+            "architectures": ["LlamaForCausalLM"],
+            "model_type": "llama",
+            "vocab_size": cfg.vocab_size,
+            "hidden_size": cfg.d_model,
+            "intermediate_size": cfg.d_ff,
+            "num_hidden_layers": cfg.n_layers,
+            "num_attention_heads": cfg.n_heads,
+            "num_key_value_heads": cfg.n_kv_heads,
+            "head_dim": cfg.head_dim,
+            "max_position_embeddings": cfg.max_seq_len,
+            "rms_norm_eps": cfg.norm_eps,
+            "rope_theta": cfg.rope_theta,
+            "tie_word_embeddings": cfg.tie_embeddings,
+            "hidden_act": "silu",
+            "attention_bias": False,
+            "mlp_bias": False,
+            "torch_dtype": dtype_name,
+        }
     if cfg.n_kv_heads != cfg.n_heads or not cfg.tie_embeddings:
-        raise UserError("Hugging Face's GPT-2 has neither grouped-query attention nor an untied output layer; "
-                        "this model cannot be written as GPT-2")
-    return {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": cfg.vocab_size,
-            "n_embd": cfg.d_model, "n_layer": cfg.n_layers, "n_head": cfg.n_heads, "n_inner": cfg.d_ff,
-            "n_positions": cfg.max_seq_len, "n_ctx": cfg.max_seq_len, "layer_norm_epsilon": cfg.norm_eps,
-            "activation_function": "gelu_new", "tie_word_embeddings": True, "torch_dtype": dtype_name,
-            "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0}
+        raise UserError(
+            "Hugging Face's GPT-2 has neither grouped-query attention nor an untied output layer; "
+            "this model cannot be written as GPT-2"
+        )
+    return {
+        "architectures": ["GPT2LMHeadModel"],
+        "model_type": "gpt2",
+        "vocab_size": cfg.vocab_size,
+        "n_embd": cfg.d_model,
+        "n_layer": cfg.n_layers,
+        "n_head": cfg.n_heads,
+        "n_inner": cfg.d_ff,
+        "n_positions": cfg.max_seq_len,
+        "n_ctx": cfg.max_seq_len,
+        "layer_norm_epsilon": cfg.norm_eps,
+        "activation_function": "gelu_new",
+        "tie_word_embeddings": True,
+        "torch_dtype": dtype_name,
+        "resid_pdrop": 0.0,
+        "embd_pdrop": 0.0,
+        "attn_pdrop": 0.0,
+    }
 
 
 def _llama_names(cfg: ModelConfig) -> list[tuple[str, str]]:
@@ -113,15 +158,17 @@ def _llama_names(cfg: ModelConfig) -> list[tuple[str, str]]:
         pairs.append(("head.weight", "lm_head.weight"))
     for i in range(cfg.n_layers):
         ours, theirs = f"layers.{i}.", f"model.layers.{i}."
-        pairs += [(ours + "attn_norm.weight", theirs + "input_layernorm.weight"),
-                  (ours + "attn.wq.weight", theirs + "self_attn.q_proj.weight"),
-                  (ours + "attn.wk.weight", theirs + "self_attn.k_proj.weight"),
-                  (ours + "attn.wv.weight", theirs + "self_attn.v_proj.weight"),
-                  (ours + "attn.wo.weight", theirs + "self_attn.o_proj.weight"),
-                  (ours + "mlp_norm.weight", theirs + "post_attention_layernorm.weight"),
-                  (ours + "mlp.w1.weight", theirs + "mlp.gate_proj.weight"),
-                  (ours + "mlp.w3.weight", theirs + "mlp.up_proj.weight"),
-                  (ours + "mlp.w2.weight", theirs + "mlp.down_proj.weight")]
+        pairs += [
+            (ours + "attn_norm.weight", theirs + "input_layernorm.weight"),
+            (ours + "attn.wq.weight", theirs + "self_attn.q_proj.weight"),
+            (ours + "attn.wk.weight", theirs + "self_attn.k_proj.weight"),
+            (ours + "attn.wv.weight", theirs + "self_attn.v_proj.weight"),
+            (ours + "attn.wo.weight", theirs + "self_attn.o_proj.weight"),
+            (ours + "mlp_norm.weight", theirs + "post_attention_layernorm.weight"),
+            (ours + "mlp.w1.weight", theirs + "mlp.gate_proj.weight"),
+            (ours + "mlp.w3.weight", theirs + "mlp.up_proj.weight"),
+            (ours + "mlp.w2.weight", theirs + "mlp.down_proj.weight"),
+        ]
     return pairs
 
 
@@ -129,8 +176,12 @@ def to_hf(cfg: ModelConfig, state: dict[str, torch.Tensor]) -> dict[str, torch.T
     """llmpar's global tensors -> Hugging Face's."""
     if cfg.arch == "llama":
         return {theirs: state[ours].contiguous() for ours, theirs in _llama_names(cfg)}
-    out = {"transformer.wte.weight": state["tok_emb.weight"], "transformer.wpe.weight": state["pos_emb.weight"],
-           "transformer.ln_f.weight": state["norm.weight"], "transformer.ln_f.bias": state["norm.bias"]}
+    out = {
+        "transformer.wte.weight": state["tok_emb.weight"],
+        "transformer.wpe.weight": state["pos_emb.weight"],
+        "transformer.ln_f.weight": state["norm.weight"],
+        "transformer.ln_f.bias": state["norm.bias"],
+    }
     for i in range(cfg.n_layers):
         o, h = f"layers.{i}.", f"transformer.h.{i}."
         out[h + "ln_1.weight"], out[h + "ln_1.bias"] = state[o + "attn_norm.weight"], state[o + "attn_norm.bias"]
@@ -149,6 +200,7 @@ def to_hf(cfg: ModelConfig, state: dict[str, torch.Tensor]) -> dict[str, torch.T
 
 def from_hf(cfg: ModelConfig, hf: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Hugging Face's tensors -> llmpar's global tensors."""
+
     def get(name):
         if name not in hf:
             raise UserError(f"the Hugging Face weights have no tensor {name!r}")
@@ -157,16 +209,20 @@ def from_hf(cfg: ModelConfig, hf: dict[str, torch.Tensor]) -> dict[str, torch.Te
     if cfg.arch == "llama":
         return {ours: get(theirs) for ours, theirs in _llama_names(cfg)}
     d = cfg.d_model
-    out = {"tok_emb.weight": get("transformer.wte.weight"), "pos_emb.weight": get("transformer.wpe.weight"),
-           "norm.weight": get("transformer.ln_f.weight"), "norm.bias": get("transformer.ln_f.bias")}
+    out = {
+        "tok_emb.weight": get("transformer.wte.weight"),
+        "pos_emb.weight": get("transformer.wpe.weight"),
+        "norm.weight": get("transformer.ln_f.weight"),
+        "norm.bias": get("transformer.ln_f.bias"),
+    }
     for i in range(cfg.n_layers):
         o, h = f"layers.{i}.", f"transformer.h.{i}."
         out[o + "attn_norm.weight"], out[o + "attn_norm.bias"] = get(h + "ln_1.weight"), get(h + "ln_1.bias")
         out[o + "mlp_norm.weight"], out[o + "mlp_norm.bias"] = get(h + "ln_2.weight"), get(h + "ln_2.bias")
         qkv_w, qkv_b = get(h + "attn.c_attn.weight").t(), get(h + "attn.c_attn.bias")
         for k, w in enumerate(("wq", "wk", "wv")):
-            out[o + f"attn.{w}.weight"] = qkv_w[k * d:(k + 1) * d].contiguous()
-            out[o + f"attn.{w}.bias"] = qkv_b[k * d:(k + 1) * d].contiguous()
+            out[o + f"attn.{w}.weight"] = qkv_w[k * d : (k + 1) * d].contiguous()
+            out[o + f"attn.{w}.bias"] = qkv_b[k * d : (k + 1) * d].contiguous()
         out[o + "attn.wo.weight"] = get(h + "attn.c_proj.weight").t().contiguous()
         out[o + "attn.wo.bias"] = get(h + "attn.c_proj.bias")
         out[o + "mlp.w1.weight"] = get(h + "mlp.c_fc.weight").t().contiguous()
@@ -180,11 +236,14 @@ def read_hf(path: str) -> tuple[ModelConfig, dict[str, torch.Tensor]]:
     """A Hugging Face folder's config and weights, as llmpar's global tensors (safetensors files only)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
+
     cfg = hf_model_config(path)
     files = sorted(f for f in os.listdir(path) if f.endswith(".safetensors"))
     if not files:
-        raise UserError(f"{path}: no .safetensors weights (llmpar never reads pickled .bin weights); save the model "
-                        f"with safe_serialization=True")
+        raise UserError(
+            f"{path}: no .safetensors weights (llmpar never reads pickled .bin weights); save the model "
+            f"with safe_serialization=True"
+        )
     hf = {}
     for f in files:
         try:
@@ -203,16 +262,20 @@ def read_hf(path: str) -> tuple[ModelConfig, dict[str, torch.Tensor]]:
 def _check_shapes(path: str, cfg: ModelConfig, state: dict[str, torch.Tensor]) -> None:
     """Every tensor has the shape config.json implies (built on the meta device: no memory, no time)."""
     from llmpar.model.transformer import Transformer
+
     with torch.device("meta"):
         expected = {k: tuple(v.shape) for k, v in Transformer(cfg).state_dict().items()}
     for name, t in state.items():
         if name in expected and tuple(t.shape) != expected[name]:
-            raise UserError(f"{path}: the weights hold {name} with shape {tuple(t.shape)}, but config.json implies "
-                            f"{expected[name]}; the weights and config.json do not belong together")
+            raise UserError(
+                f"{path}: the weights hold {name} with shape {tuple(t.shape)}, but config.json implies "
+                f"{expected[name]}; the weights and config.json do not belong together"
+            )
 
 
 def write_hf(path: str, cfg: ModelConfig, state: dict[str, torch.Tensor]) -> None:
     from llmpar.checkpoint.format import save_safetensors, write_json_atomic
+
     os.makedirs(path, exist_ok=True)
     tensors = to_hf(cfg, state)
     dtype = next(iter(tensors.values())).dtype

@@ -26,6 +26,7 @@ def resume_after_restart(cfg) -> bool:
     """A restarted worker continues from the latest complete checkpoint in --save, if there is one (whatever
     the first attempt started from). Returns whether it does."""
     from llmpar.checkpoint.format import complete_steps
+
     if restart_count() == 0 or not cfg.save or not complete_steps(cfg.save):
         return False
     cfg.resume, cfg.init = cfg.save, None
@@ -40,12 +41,15 @@ def _within(path: str, root: str) -> bool:
 def check_save_folder(save: str, resume: str | None) -> None:
     """Refuse a --save folder that holds another run's checkpoints (see the module's docstring)."""
     from llmpar.checkpoint.format import complete_steps
+
     steps = [step for step, _ in complete_steps(save)]
     if not steps or (resume is not None and _within(resume, save)):
         return
     held = f"step {steps[0]}" if len(steps) == 1 else f"steps {steps[0]} to {steps[-1]}"
-    raise UserError(f"--save {save} already holds checkpoints of a run ({held}); "
-                    f"to continue that run add --resume {save}, to start a new one give --save another folder")
+    raise UserError(
+        f"--save {save} already holds checkpoints of a run ({held}); "
+        f"to continue that run add --resume {save}, to start a new one give --save another folder"
+    )
 
 
 class FolderLock:
@@ -56,6 +60,7 @@ class FolderLock:
     def __init__(self, folder: str):
         import errno
         import fcntl
+
         os.makedirs(folder, exist_ok=True)
         self.fd: int | None = os.open(folder, os.O_RDONLY)
         try:
@@ -64,8 +69,10 @@ class FolderLock:
             os.close(self.fd)
             self.fd = None
             if e.errno in (errno.EWOULDBLOCK, errno.EACCES):
-                raise UserError(f"--save {folder}: another llmpar run is writing checkpoints there now; wait for it "
-                                f"to end, or give --save another folder") from None
+                raise UserError(
+                    f"--save {folder}: another llmpar run is writing checkpoints there now; wait for it "
+                    f"to end, or give --save another folder"
+                ) from None
 
     def release(self) -> None:
         if self.fd is not None:

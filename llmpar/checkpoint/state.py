@@ -80,8 +80,9 @@ def placements(model: Transformer, tp, mesh) -> dict[nn.Parameter, Placement]:
     return out
 
 
-def save(pm, cfg, step: int, crash: bool = False, background: AsyncSaver | None = None,
-         timeout: float = 600.0) -> str | None:
+def save(
+    pm, cfg, step: int, crash: bool = False, background: AsyncSaver | None = None, timeout: float = 600.0
+) -> str | None:
     """Every rank calls it after optimizer step `step`; returns the checkpoint folder (on rank 0). `crash`, the
     fault a test injects: this rank writes part of a file into the folder and dies before the save completes.
 
@@ -128,12 +129,23 @@ def save(pm, cfg, step: int, crash: bool = False, background: AsyncSaver | None 
 
 def _header(cfg, step: int) -> dict:
     return {
-        "model": config_to_dict(cfg.model_cfg), "layout": cfg.layout(),
-        "train": {"seed": cfg.seed, "global_batch_size": cfg.global_batch_size, "seq_len": cfg.seq_len,
-                  "dtype": cfg.dtype, "data": cfg.data, "tokenizer": cfg.tokenizer,
-                  "samples_consumed": step * cfg.global_batch_size, "optimizer_steps": step,
-                  # The learning-rate schedule the run planned (a resumed run says how it continues it).
-                  "steps": cfg.steps, "warmup": cfg.warmup, "lr": cfg.lr, "lr_schedule": cfg.lr_schedule},
+        "model": config_to_dict(cfg.model_cfg),
+        "layout": cfg.layout(),
+        "train": {
+            "seed": cfg.seed,
+            "global_batch_size": cfg.global_batch_size,
+            "seq_len": cfg.seq_len,
+            "dtype": cfg.dtype,
+            "data": cfg.data,
+            "tokenizer": cfg.tokenizer,
+            "samples_consumed": step * cfg.global_batch_size,
+            "optimizer_steps": step,
+            # The learning-rate schedule the run planned (a resumed run says how it continues it).
+            "steps": cfg.steps,
+            "warmup": cfg.warmup,
+            "lr": cfg.lr,
+            "lr_schedule": cfg.lr_schedule,
+        },
         # No random number is drawn while training (no dropout; the data order is a function of the seed
         # and the step), so the seed and the step are the whole random state.
         "rng": {"seed": cfg.seed, "data_order": "permutation of (seed, epoch)"},
@@ -180,8 +192,10 @@ def _await_notes(folder: str, world: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while sum(n.startswith("rank") and n.endswith(".json") for n in os.listdir(folder)) < world:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{folder}: not every rank wrote its part within {timeout:.0f} s; the checkpoint "
-                               f"stays incomplete (the previous one is intact)")
+            raise TimeoutError(
+                f"{folder}: not every rank wrote its part within {timeout:.0f} s; the checkpoint "
+                f"stays incomplete (the previous one is intact)"
+            )
         time.sleep(0.02)
 
 
@@ -207,8 +221,10 @@ def load_optimizer(ck: Checkpoint, engine, where: dict[nn.Parameter, Placement])
         for key in ("param", *OPTIMIZER_KEYS):
             name = w.name if key == "param" else f"optimizer.{key}/{w.name}"
             if not ck.has(name):
-                raise UserError(f"--resume {ck.path}: it holds no optimizer state ({name}); it was written by "
-                                f"'llmpar convert' or from weights only: start from it with --init instead")
+                raise UserError(
+                    f"--resume {ck.path}: it holds no optimizer state ({name}); it was written by "
+                    f"'llmpar convert' or from weights only: start from it with --init instead"
+                )
             full = torch.zeros(p.shape, dtype=p.dtype, device=p.device)  # (ZeRO-3's p holds no memory now)
             full[w.local_slice()].copy_(ck.read(name, start, stop).to(p.dtype))
             states[p][key] = full

@@ -23,7 +23,7 @@ class TokenBatches:
         self.seed = seed
         n_val = max(seq_len + 1, int(len(tokens) * val_fraction))
         self.train = tokens[: len(tokens) - n_val]
-        self.val = tokens[len(tokens) - n_val:]
+        self.val = tokens[len(tokens) - n_val :]
         self.n_windows = max(0, (len(self.train) - 1) // seq_len)
         self.n_val_windows = (len(self.val) - 1) // seq_len
         self._perm_epoch = -1  # the epoch that _perm orders the windows of (-1: none yet)
@@ -48,7 +48,7 @@ class TokenBatches:
     def samples(self, start: int, count: int) -> torch.Tensor:
         """Training samples start .. start+count-1 of the run, as a (count, seq_len + 1) int64 tensor."""
         S = self.seq_len
-        rows = [self.train[w * S: w * S + S + 1] for w in (self._window(g) for g in range(start, start + count))]
+        rows = [self.train[w * S : w * S + S + 1] for w in (self._window(g) for g in range(start, start + count))]
         return torch.from_numpy(np.stack(rows).astype(np.int64))
 
     def micro_batch(self, step: int, global_batch: int, dp: int, dp_rank: int, micro_batches: int, micro: int):
@@ -60,5 +60,5 @@ class TokenBatches:
 
     def val_samples(self, start: int, count: int) -> torch.Tensor:
         S = self.seq_len
-        rows = [self.val[w * S: w * S + S + 1] for w in range(start, start + count)]
+        rows = [self.val[w * S : w * S + S + 1] for w in range(start, start + count)]
         return torch.from_numpy(np.stack(rows).astype(np.int64))

@@ -102,20 +102,26 @@ def check_data_path(path: str | None) -> None:
     """Raise UserError if `--data` does not name something we can read."""
     if path is None:
         if not default_corpus_files():
-            raise UserError("the embedded corpus (the Python standard library sources) was not found on this "
-                            "machine; give a text file or folder with --data")
+            raise UserError(
+                "the embedded corpus (the Python standard library sources) was not found on this "
+                "machine; give a text file or folder with --data"
+            )
         return
     if not os.path.exists(path):
-        raise UserError(f"--data: no such file or folder {path!r}; give a text file, a folder of text files, "
-                        f"or a .bin written by 'llmpar prepare-data' (or leave --data out for the embedded corpus)")
+        raise UserError(
+            f"--data: no such file or folder {path!r}; give a text file, a folder of text files, "
+            f"or a .bin written by 'llmpar prepare-data' (or leave --data out for the embedded corpus)"
+        )
     if path.endswith(".bin"):
         read_bin(path)  # validates the header
     elif os.path.isdir(path):
         text, skipped = folder_files(path)
         if not text:
-            raise UserError(f"--data: the folder {path!r} holds no text files" + (
-                f" ({len(skipped)} skipped: a NUL byte or invalid UTF-8 in their first 8 KiB)" if skipped else "")
-                + "; give a folder of text, or a .bin written by 'llmpar prepare-data'")
+            raise UserError(
+                f"--data: the folder {path!r} holds no text files"
+                + (f" ({len(skipped)} skipped: a NUL byte or invalid UTF-8 in their first 8 KiB)" if skipped else "")
+                + "; give a folder of text, or a .bin written by 'llmpar prepare-data'"
+            )
     elif not os.path.isfile(path):
         raise UserError(f"--data {path}: not a regular file or folder; give a text file, a folder or a .bin")
 
@@ -123,8 +129,10 @@ def check_data_path(path: str | None) -> None:
 def read_bin(path: str) -> tuple[np.ndarray, int | None]:
     """Memory-map a token file; returns (ids, vocab size or None when the file has no header)."""
     if not os.path.isfile(path):
-        raise UserError(f"--data {path}: {'a folder' if os.path.isdir(path) else 'no such file'}; a .bin is a "
-                        f"token file written by 'llmpar prepare-data'")
+        raise UserError(
+            f"--data {path}: {'a folder' if os.path.isdir(path) else 'no such file'}; a .bin is a "
+            f"token file written by 'llmpar prepare-data'"
+        )
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as f:
@@ -137,15 +145,20 @@ def read_bin(path: str) -> tuple[np.ndarray, int | None]:
         _, width, _, vocab, count = HEADER.unpack(head)
         dtype = {2: np.uint16, 4: np.uint32}.get(width)
         if dtype is None or HEADER.size + count * width != size:
-            raise UserError(f"--data {path}: the header says {count} tokens of {width} bytes but the file holds "
-                            f"{size - HEADER.size} bytes after it; rewrite it with 'llmpar prepare-data'")
+            raise UserError(
+                f"--data {path}: the header says {count} tokens of {width} bytes but the file holds "
+                f"{size - HEADER.size} bytes after it; rewrite it with 'llmpar prepare-data'"
+            )
         if count == 0:
-            raise UserError(f"--data {path}: the file holds no tokens; write it again from text with 'llmpar "
-                            f"prepare-data'")
+            raise UserError(
+                f"--data {path}: the file holds no tokens; write it again from text with 'llmpar prepare-data'"
+            )
         return np.memmap(path, dtype=dtype, mode="r", offset=HEADER.size, shape=(count,)), vocab
     if size % 2:
-        raise UserError(f"--data {path}: neither an llmpar token file (no header) nor raw uint16 ids (odd size); "
-                        f"write it with 'llmpar prepare-data'")
+        raise UserError(
+            f"--data {path}: neither an llmpar token file (no header) nor raw uint16 ids (odd size); "
+            f"write it with 'llmpar prepare-data'"
+        )
     return np.memmap(path, dtype=np.uint16, mode="r"), None
 
 
@@ -153,9 +166,11 @@ def check_vocabulary(ids: np.ndarray, vocab_size: int, path: str) -> None:
     """Every id below the model's vocab_size (a scan of the memory map: about a second per GB)."""
     top = int(ids.max()) if len(ids) else -1
     if top >= vocab_size:
-        raise UserError(f"--data {path}: holds the token id {top}, beyond the model's vocab_size {vocab_size} (ids "
-                        f"0 to {vocab_size - 1}); use a model config with vocab_size > {top}, or the tokenizer "
-                        f"the model was made for")
+        raise UserError(
+            f"--data {path}: holds the token id {top}, beyond the model's vocab_size {vocab_size} (ids "
+            f"0 to {vocab_size - 1}); use a model config with vocab_size > {top}, or the tokenizer "
+            f"the model was made for"
+        )
 
 
 def write_bin(path: str, ids: np.ndarray, vocab_size: int) -> None:

@@ -30,11 +30,13 @@ class HFTokenizer:
         try:
             from tokenizers import Tokenizer
         except ImportError:
-            raise UserError(f"--tokenizer {path}: reading a tokenizer.json needs the 'tokenizers' package; "
-                            f"install it with: pip install 'llmpar[hf]'") from None
+            raise UserError(
+                f"--tokenizer {path}: reading a tokenizer.json needs the 'tokenizers' package; "
+                f"install it with: pip install 'llmpar[hf]'"
+            ) from None
         try:
             self._tok = Tokenizer.from_file(path)
-        except Exception as e:  # the library raises a bare Exception for a malformed file
+        except Exception as e:  # noqa: BLE001 - the library raises a bare Exception for a malformed file
             raise UserError(f"--tokenizer {path}: not a valid tokenizer.json ({e})") from None
         self.name = path
         self.vocab_size = self._tok.get_vocab_size(with_added_tokens=True)
@@ -52,6 +54,8 @@ def load_tokenizer(path: str | None):
     if path is None:
         return ByteTokenizer()
     if not os.path.isfile(path):
-        raise UserError(f"--tokenizer: no such file {path!r}; give the path of a Hugging Face tokenizer.json, "
-                        f"or leave the flag out for the byte-level tokenizer")
+        raise UserError(
+            f"--tokenizer: no such file {path!r}; give the path of a Hugging Face tokenizer.json, "
+            f"or leave the flag out for the byte-level tokenizer"
+        )
     return HFTokenizer(path)

@@ -20,7 +20,9 @@ SAME_AS_N_HEADS: Any = None
 
 @dataclass(frozen=True)
 class ModelConfig:
-    arch: str = "llama"  # llama: RMSNorm, RoPE, SwiGLU, GQA, no biases. gpt2: LayerNorm, learned positions, GeLU, biases
+    arch: str = (
+        "llama"  # llama: RMSNorm, RoPE, SwiGLU, GQA, no biases. gpt2: LayerNorm, learned positions, GeLU, biases
+    )
     vocab_size: int = 256
     d_model: int = 256
     n_layers: int = 4
@@ -119,26 +121,57 @@ def _divisors(n: int) -> list[int]:
 
 PRESETS: dict[str, ModelConfig] = {
     # For tests: small enough that 8 ranks on 2 cores run a few steps in seconds; 4 layers allow pp=4.
-    "tiny": ModelConfig(arch="llama", vocab_size=256, d_model=64, n_layers=4, n_heads=4, n_kv_heads=2,
-                        d_ff=176, max_seq_len=128),
+    "tiny": ModelConfig(
+        arch="llama", vocab_size=256, d_model=64, n_layers=4, n_heads=4, n_kv_heads=2, d_ff=176, max_seq_len=128
+    ),
     # The default demo: learns visibly from the embedded corpus in about two minutes on two CPU cores.
-    "small": ModelConfig(arch="llama", vocab_size=256, d_model=192, n_layers=4, n_heads=6, n_kv_heads=2,
-                         d_ff=512, max_seq_len=256),
-    "tiny-gpt2": ModelConfig(arch="gpt2", vocab_size=256, d_model=64, n_layers=4, n_heads=4, d_ff=256,
-                             max_seq_len=128, tie_embeddings=True),
+    "small": ModelConfig(
+        arch="llama", vocab_size=256, d_model=192, n_layers=4, n_heads=6, n_kv_heads=2, d_ff=512, max_seq_len=256
+    ),
+    "tiny-gpt2": ModelConfig(
+        arch="gpt2", vocab_size=256, d_model=64, n_layers=4, n_heads=4, d_ff=256, max_seq_len=128, tie_embeddings=True
+    ),
     # Radford et al. 2019, the 124M GPT-2.
-    "gpt2-124m": ModelConfig(arch="gpt2", vocab_size=50257, d_model=768, n_layers=12, n_heads=12, d_ff=3072,
-                             max_seq_len=1024, tie_embeddings=True),
+    "gpt2-124m": ModelConfig(
+        arch="gpt2",
+        vocab_size=50257,
+        d_model=768,
+        n_layers=12,
+        n_heads=12,
+        d_ff=3072,
+        max_seq_len=1024,
+        tie_embeddings=True,
+    ),
     # Llama 3.2 1B (context trimmed to 8192 here; the weights do not depend on it).
-    "llama-1b": ModelConfig(arch="llama", vocab_size=128256, d_model=2048, n_layers=16, n_heads=32, n_kv_heads=8,
-                            d_ff=8192, max_seq_len=8192, tie_embeddings=True, rope_theta=500000.0),
+    "llama-1b": ModelConfig(
+        arch="llama",
+        vocab_size=128256,
+        d_model=2048,
+        n_layers=16,
+        n_heads=32,
+        n_kv_heads=8,
+        d_ff=8192,
+        max_seq_len=8192,
+        tie_embeddings=True,
+        rope_theta=500000.0,
+    ),
     # Llama 2 7B, 13B and 70B (Touvron et al. 2023).
-    "llama-7b": ModelConfig(arch="llama", vocab_size=32000, d_model=4096, n_layers=32, n_heads=32, d_ff=11008,
-                            max_seq_len=4096),
-    "llama-13b": ModelConfig(arch="llama", vocab_size=32000, d_model=5120, n_layers=40, n_heads=40, d_ff=13824,
-                             max_seq_len=4096),
-    "llama-70b": ModelConfig(arch="llama", vocab_size=32000, d_model=8192, n_layers=80, n_heads=64, n_kv_heads=8,
-                             d_ff=28672, max_seq_len=4096),
+    "llama-7b": ModelConfig(
+        arch="llama", vocab_size=32000, d_model=4096, n_layers=32, n_heads=32, d_ff=11008, max_seq_len=4096
+    ),
+    "llama-13b": ModelConfig(
+        arch="llama", vocab_size=32000, d_model=5120, n_layers=40, n_heads=40, d_ff=13824, max_seq_len=4096
+    ),
+    "llama-70b": ModelConfig(
+        arch="llama",
+        vocab_size=32000,
+        d_model=8192,
+        n_layers=80,
+        n_heads=64,
+        n_kv_heads=8,
+        d_ff=28672,
+        max_seq_len=4096,
+    ),
 }
 
 _REQUIRED_KEYS = ("arch", "vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_seq_len")
@@ -149,8 +182,10 @@ def preset(name: str) -> ModelConfig:
     if name not in PRESETS:
         close = difflib.get_close_matches(name, PRESETS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise UserError(f"--model: unknown preset {name!r}{hint}; choose one of {', '.join(PRESETS)}, "
-                        f"or describe the model in a JSON file with --model-config")
+        raise UserError(
+            f"--model: unknown preset {name!r}{hint}; choose one of {', '.join(PRESETS)}, "
+            f"or describe the model in a JSON file with --model-config"
+        )
     return PRESETS[name]
 
 
@@ -179,8 +214,11 @@ def load_model_config(path: str) -> ModelConfig:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError) as e:  # ValueError: bad JSON or bad UTF-8
-        raise UserError(f"{source}: not valid JSON ({e})" if isinstance(e, ValueError) else
-                        f"{source}: cannot read it ({e.strerror or e})") from None
+        raise UserError(
+            f"{source}: not valid JSON ({e})"
+            if isinstance(e, ValueError)
+            else f"{source}: cannot read it ({e.strerror or e})"
+        ) from None
     return config_from_dict(data, source)
 
 

@@ -161,7 +161,7 @@ class Transformer(nn.Module):
 
 def init_std(name: str, cfg: ModelConfig) -> float:
     """GPT-2 initialization: N(0, 0.02), the residual output projections scaled by 1/sqrt(2 L)."""
-    if name.endswith("attn.wo.weight") or name.endswith("mlp.w2.weight"):
+    if name.endswith(("attn.wo.weight", "mlp.w2.weight")):
         return 0.02 / math.sqrt(2 * cfg.n_layers)
     return 0.02
 

@@ -14,8 +14,16 @@ from llmpar.parallel.zero import ShardedOptimizer
 from llmpar.parallel.zero3 import FullySharded
 
 
-def data_parallel(model, comm, zero: int, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                  partial_grads=None, axis: str = "dp") -> DataParallelEngine:
+def data_parallel(
+    model,
+    comm,
+    zero: int,
+    lr: float,
+    weight_decay: float,
+    skip_in_norm=frozenset(),
+    partial_grads=None,
+    axis: str = "dp",
+) -> DataParallelEngine:
     """The data-parallel engine for a ZeRO stage, reducing over a mesh axis (dp, within each model-parallel
     position)."""
     kw = dict(skip_in_norm=skip_in_norm, partial_grads=partial_grads, axis=axis)

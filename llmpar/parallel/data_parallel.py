@@ -28,15 +28,24 @@ class _GradBucket:
         self.buffer = torch.zeros(sum(p.numel() for p in params), dtype=params[0].dtype, device=params[0].device)
         self.views, offset = {}, 0
         for p in params:
-            self.views[p] = self.buffer[offset: offset + p.numel()].view_as(p)
+            self.views[p] = self.buffer[offset : offset + p.numel()].view_as(p)
             offset += p.numel()
         self.pending: set = set()
         self.handle: Handle | None = None
 
 
 class DataParallel(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                 partial_grads=None, bucket_bytes: int = BUCKET_BYTES, axis: str = "dp"):
+    def __init__(
+        self,
+        model: nn.Module,
+        comm: Comm,
+        lr: float,
+        weight_decay: float,
+        skip_in_norm=frozenset(),
+        partial_grads=None,
+        bucket_bytes: int = BUCKET_BYTES,
+        axis: str = "dp",
+    ):
         super().__init__(comm, axis, skip_in_norm, partial_grads)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
         self.device = self.params[0].device

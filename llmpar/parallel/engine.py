@@ -60,6 +60,7 @@ class DataParallelEngine(abc.ABC):
         def call(*args):
             bound = ref()
             return bound(*args) if bound is not None else None
+
         return call
 
     def hook_grad_ready(self, params, method: Callable[[nn.Parameter], None]) -> None:
@@ -209,7 +210,7 @@ def scatter_flat(flat, tensors: list[torch.Tensor]) -> torch.Tensor:
     full = torch.zeros(flat.padded, dtype=flat.full.dtype, device=flat.full.device)
     for view, t in zip(flat.views(full), tensors):
         view.copy_(t)
-    return full[flat.lo: flat.hi].clone()
+    return full[flat.lo : flat.hi].clone()
 
 
 def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> None:

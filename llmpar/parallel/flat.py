@@ -32,8 +32,8 @@ class FlatParams:
         self.full = torch.zeros(self.padded, dtype=p0.dtype, device=p0.device)
         with torch.no_grad():
             for p, off, k in zip(params, self.offsets, self.numels):
-                self.full[off: off + k].copy_(p.reshape(-1))
-                p.data = self.full[off: off + k].view_as(p)
+                self.full[off : off + k].copy_(p.reshape(-1))
+                p.data = self.full[off : off + k].view_as(p)
 
     @property
     def nbytes(self) -> int:
@@ -41,11 +41,11 @@ class FlatParams:
 
     def shard(self) -> torch.Tensor:
         """This rank's part of the buffer (a view)."""
-        return self.full[self.lo: self.hi]
+        return self.full[self.lo : self.hi]
 
     def views(self, buffer: torch.Tensor) -> list[torch.Tensor]:
         """Each parameter's place in another buffer laid out like this one (e.g. its gradient)."""
-        return [buffer[off: off + k].view_as(p) for p, off, k in zip(self.params, self.offsets, self.numels)]
+        return [buffer[off : off + k].view_as(p) for p, off, k in zip(self.params, self.offsets, self.numels)]
 
     def ranges(self, predicate) -> list[tuple[int, int]]:
         """(start, end) ranges, in shard coordinates, of this shard's elements of the parameters `predicate` picks."""

@@ -149,8 +149,14 @@ def deferring(store):
 class ParallelLinear(nn.Module):
     """A Linear layer of a style (module docstring), holding this rank's part of the weight."""
 
-    def __init__(self, weight: nn.Parameter, bias: nn.Parameter | None, style: str = "none", comm: Comm | None = None,
-                 sequence_parallel: bool = False):
+    def __init__(
+        self,
+        weight: nn.Parameter,
+        bias: nn.Parameter | None,
+        style: str = "none",
+        comm: Comm | None = None,
+        sequence_parallel: bool = False,
+    ):
         super().__init__()
         assert style in ("none", "column", "row")
         self.weight, self.bias = weight, bias
@@ -158,16 +164,24 @@ class ParallelLinear(nn.Module):
         self.out_features, self.in_features = weight.shape
 
     @classmethod
-    def split(cls, full: nn.Linear, style: str, rank: int = 0, size: int = 1, comm: Comm | None = None,
-              sequence_parallel: bool = False, weight: nn.Parameter | None = None) -> ParallelLinear:
+    def split(
+        cls,
+        full: nn.Linear,
+        style: str,
+        rank: int = 0,
+        size: int = 1,
+        comm: Comm | None = None,
+        sequence_parallel: bool = False,
+        weight: nn.Parameter | None = None,
+    ) -> ParallelLinear:
         """This rank's part of a whole layer (`weight`: a parameter to use instead, e.g. a tied one)."""
         w, b = full.weight.detach(), full.bias.detach() if full.bias is not None else None
         if style == "column":
             k = full.out_features // size
-            w, b = w[rank * k:(rank + 1) * k], b[rank * k:(rank + 1) * k] if b is not None else None
+            w, b = w[rank * k : (rank + 1) * k], b[rank * k : (rank + 1) * k] if b is not None else None
         elif style == "row":
             k = full.in_features // size
-            w = w[:, rank * k:(rank + 1) * k]
+            w = w[:, rank * k : (rank + 1) * k]
         if weight is None:  # (nn.Linear's annotation says Tensor; its weight is a Parameter)
             weight = cast(nn.Parameter, full.weight) if style == "none" else nn.Parameter(w.clone())
         bias = full.bias if style == "none" or b is None else nn.Parameter(b.clone())

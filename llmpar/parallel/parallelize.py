@@ -73,22 +73,25 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
         load_weights(weights, where)
     # 5. Data parallelism / ZeRO.
     skip, partial = shared_parameters(model, tp, mesh, chunks)
-    engine = data_parallel(model, comm, cfg.zero, cfg.lr, cfg.weight_decay, skip_in_norm=skip,
-                           partial_grads=partial, axis="dp")
+    engine = data_parallel(
+        model, comm, cfg.zero, cfg.lr, cfg.weight_decay, skip_in_norm=skip, partial_grads=partial, axis="dp"
+    )
     meter = SavedTensorMeter(model.parameters())  # after the engine: it may have moved the parameters
     deferred = DeferredWeightGrads(meter) if cfg.schedule == "zb" else None
     return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred)
 
 
-def shared_parameters(model: Transformer, tp: TensorParallel, mesh: Mesh,
-                      chunks: list[Chunk]) -> tuple[set[nn.Parameter], dict[nn.Parameter, tuple[str, ...]]]:
+def shared_parameters(
+    model: Transformer, tp: TensorParallel, mesh: Mesh, chunks: list[Chunk]
+) -> tuple[set[nn.Parameter], dict[nn.Parameter, tuple[str, ...]]]:
     """Which gradients are partial sums to add over an axis, and which parameters another rank counts in the
     gradient norm: tp-replicated norms (SP makes their gradients partial), and a tied embedding split between
     the first and the last pipeline stage."""
     skip = set(tp.replicated) if mesh.coords["tp"] != 0 else set()
     # In the model's parameter order, the same on every rank: their sums are collectives.
     partial: dict[nn.Parameter, tuple[str, ...]] = {
-        param: ("tp",) for param in model.parameters() if param in tp.partial_grads}
+        param: ("tp",) for param in model.parameters() if param in tp.partial_grads
+    }
     if mesh.pp > 1 and model.cfg.tie_embeddings:
         first, last = chunks[0].first, chunks[-1].last
         if first or last:

@@ -57,7 +57,7 @@ class VocabParallelEmbedding(nn.Module):
         self.start = rank * self.rows
         table = torch.zeros(self.rows, full.embedding_dim, dtype=full.weight.dtype, device=full.weight.device)
         real = max(0, min(vocab - self.start, self.rows))  # rows of this shard that are real tokens
-        table[:real] = full.weight.detach()[self.start: self.start + real]
+        table[:real] = full.weight.detach()[self.start : self.start + real]
         self.weight = nn.Parameter(table)
         self.comm, self.sequence_parallel = comm, sequence_parallel
 
@@ -120,8 +120,7 @@ class TensorParallel:
         rows = logits.size(-1)
         start = self.rank * rows
         valid = max(0, min(self.vocab_size - start, rows))
-        return _VocabParallelCrossEntropy.apply(logits.flatten(0, 1), targets.flatten(), start, valid,
-                                                self.comm).sum()
+        return _VocabParallelCrossEntropy.apply(logits.flatten(0, 1), targets.flatten(), start, valid, self.comm).sum()
 
     def full_logits(self, logits: torch.Tensor) -> torch.Tensor:
         """(B, T, V) from this rank's (B, T, V/t), for sampling (not differentiable)."""
@@ -136,6 +135,7 @@ class TensorParallel:
 def _enter_region(module: nn.Module, comm: Comm, sequence_parallel: bool, save_gathered: bool) -> None:
     """A forward pre-hook: the module's first argument enters the tensor-parallel region once for all its
     column-parallel layers."""
+
     def hook(mod, args):
         x, rest = args[0], args[1:]
         if not sequence_parallel:
@@ -144,11 +144,13 @@ def _enter_region(module: nn.Module, comm: Comm, sequence_parallel: bool, save_g
         if torch.is_grad_enabled() and not save_gathered:  # the column layers save the shard, not `gathered`
             SequenceShardInput(x.detach(), comm).attach(gathered)
         return (gathered, *rest)
+
     module.register_forward_pre_hook(hook)
 
 
-def apply_tensor_parallel(model: Transformer, comm: Comm, sequence_parallel: bool,
-                          save_gathered: bool = False) -> TensorParallel:
+def apply_tensor_parallel(
+    model: Transformer, comm: Comm, sequence_parallel: bool, save_gathered: bool = False
+) -> TensorParallel:
     """Split the plain model's layers across the mesh's tp axis, in place, as `tp_plan.TP_PLAN` says. The weights
     are cut from the full, seeded ones, so the model is the single-process model, distributed.
 
@@ -195,10 +197,8 @@ def apply_tensor_parallel(model: Transformer, comm: Comm, sequence_parallel: boo
         if dim is None:
             tp.replicated.add(param)
             continue
-        if tp_plan.style(global_name.rpartition(".")[0]) == "vocab":
-            total = cfg.vocab_size
-        else:
-            total = param.shape[dim] * n
+        vocab = tp_plan.style(global_name.rpartition(".")[0]) == "vocab"
+        total = cfg.vocab_size if vocab else param.shape[dim] * n
         cut_dim, start, length = tp_plan.shard(global_name, _with(param.shape, dim, total), cfg.vocab_size, n, r)
         assert cut_dim is not None  # split (dim is not None), and n > 1
         tp.cuts[param] = (cut_dim, start, length, total)

@@ -29,6 +29,7 @@ def all_gather_sequence(x: torch.Tensor, comm: Comm, async_op: bool = False):
         if handle is not None:
             handle.wait()
         return out.movedim(0, 1).reshape(x.size(0), n * x.size(1), *x.shape[2:])  # (B, n, T/n, ...) -> (B, T, ...)
+
     return result if async_op else result()
 
 
@@ -50,6 +51,7 @@ def _all_reduce(x: torch.Tensor, comm: Comm) -> torch.Tensor:
 
 def _conjugate(name: str, forward, backward):
     """An autograd operation that runs `forward(x, comm)` and, on the way back, `backward(grad, comm)`."""
+
     class Op(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x, comm):

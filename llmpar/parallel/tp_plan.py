@@ -41,7 +41,7 @@ REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def style(module: str) -> str | None:
-    """"column", "row", "vocab", or None (replicated) for a module name of the plain model."""
+    """ "column", "row", "vocab", or None (replicated) for a module name of the plain model."""
     for pattern, kind in TP_PLAN:
         if fnmatch.fnmatchcase(module, pattern):
             return kind
@@ -65,8 +65,9 @@ def vocab_rows(vocab_size: int, t: int) -> int:
     return math.ceil(vocab_size / t)
 
 
-def shard(param: str, shape: list[int] | tuple[int, ...], vocab_size: int, t: int,
-          r: int) -> tuple[int | None, int, int]:
+def shard(
+    param: str, shape: list[int] | tuple[int, ...], vocab_size: int, t: int, r: int
+) -> tuple[int | None, int, int]:
     """(dim, start, length) of tp rank r's slice of a global parameter of `shape`: length counts real entries
     (the vocabulary padding excluded); dim None for a replicated parameter (or t = 1)."""
     dim = split_dim(param) if t > 1 else None

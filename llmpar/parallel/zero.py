@@ -28,8 +28,17 @@ import torch.nn as nn
 
 from llmpar.comm import Comm, Handle
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import (DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm,
-                                    present, scatter_flat, squares)
+from llmpar.parallel.engine import (
+    DataParallelEngine,
+    InOrder,
+    accumulate,
+    clip_,
+    gather_flat,
+    global_norm,
+    present,
+    scatter_flat,
+    squares,
+)
 from llmpar.parallel.flat import BUCKET_BYTES, FlatParams, bucketize
 
 
@@ -43,7 +52,7 @@ class _Bucket:
         if stage == 1:  # a full gradient buffer; its shard slice is the reduced gradient
             self.grad = torch.zeros_like(self.flat.full)
             self.grad_views = self.flat.views(self.grad)
-            self.grad_shard: torch.Tensor | None = self.grad[self.flat.lo: self.flat.hi]
+            self.grad_shard: torch.Tensor | None = self.grad[self.flat.lo : self.flat.hi]
         else:  # only the shard is kept (from the step's first reduction to zero_grad); staging lives per backward
             self.grad_shard = None
             self.staging: torch.Tensor | None = None
@@ -61,8 +70,18 @@ def sharded_squares(holders, skip: set) -> torch.Tensor:
 
 
 class ShardedOptimizer(DataParallelEngine):
-    def __init__(self, model: nn.Module, comm: Comm, stage: int, lr: float, weight_decay: float,
-                 skip_in_norm=frozenset(), partial_grads=None, bucket_bytes: int = BUCKET_BYTES, axis: str = "dp"):
+    def __init__(
+        self,
+        model: nn.Module,
+        comm: Comm,
+        stage: int,
+        lr: float,
+        weight_decay: float,
+        skip_in_norm=frozenset(),
+        partial_grads=None,
+        bucket_bytes: int = BUCKET_BYTES,
+        axis: str = "dp",
+    ):
         assert stage in (1, 2)
         super().__init__(comm, axis, skip_in_norm, partial_grads)
         self.stage = stage
@@ -72,8 +91,10 @@ class ShardedOptimizer(DataParallelEngine):
         # that its gradient shards can be summed element for element at the end of the step.
         solo = set(self.cross_stage())
         rest = [p for p in self.params if p not in solo]
-        self.buckets = [_Bucket(ps, n, rank, stage) for ps in [[p] for p in self.cross_stage()] +
-                        bucketize(rest[::-1], bucket_bytes)]
+        self.buckets = [
+            _Bucket(ps, n, rank, stage)
+            for ps in [[p] for p in self.cross_stage()] + bucketize(rest[::-1], bucket_bytes)
+        ]
         self._cross_buckets = [b for b in self.buckets if b.flat.params[0] in solo]
         self._bucket_of = {p: i for i, b in enumerate(self.buckets) for p in b.flat.params}
         for p in self.params:
@@ -134,8 +155,7 @@ class ShardedOptimizer(DataParallelEngine):
         else:
             if b.staging is None:  # no parameter of this bucket got a gradient
                 b.staging = torch.zeros_like(b.flat.full)
-            b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo: b.flat.hi], b.staging, self.axis,
-                                                async_op=True)
+            b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo : b.flat.hi], b.staging, self.axis, async_op=True)
 
     def _retire(self, b: _Bucket) -> None:
         """Wait for a bucket's reduce-scatter; in stage 2, add the result to the gradient shard, free staging."""
@@ -144,7 +164,7 @@ class ShardedOptimizer(DataParallelEngine):
         b.handle.wait()
         b.handle = None
         if self.stage == 2:
-            b.grad_shard = accumulate(b.shard, b.grad_shard, present(b.staging)[b.flat.lo: b.flat.hi])
+            b.grad_shard = accumulate(b.shard, b.grad_shard, present(b.staging)[b.flat.lo : b.flat.hi])
             b.staging = None
 
     def end_micro_batch(self, last: bool) -> None:

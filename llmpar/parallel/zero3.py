@@ -31,10 +31,18 @@ import torch.nn as nn
 
 from llmpar.comm import Comm, Handle
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import (DataParallelEngine, InOrder, accumulate, clip_, gather_flat, global_norm, present,
-                                    scatter_flat)
-from llmpar.parallel.zero import sharded_squares
+from llmpar.parallel.engine import (
+    DataParallelEngine,
+    InOrder,
+    accumulate,
+    clip_,
+    gather_flat,
+    global_norm,
+    present,
+    scatter_flat,
+)
 from llmpar.parallel.flat import FlatParams
+from llmpar.parallel.zero import sharded_squares
 
 if TYPE_CHECKING:
     from llmpar.model.transformer import Transformer
@@ -48,8 +56,9 @@ class _Unit:
         self.grad_shard: torch.Tensor | None = None  # allocated by the step's first reduce-scatter, freed by zero_grad
         self.index = {p: i for i, p in enumerate(params)}
         self.uses: list[_Unit] = []  # other units whose parameters this unit's modules read (a tied head)
-        self.gather_for_backward = not all(isinstance(m, nn.Embedding) or getattr(m, "is_lookup", False)
-                                           for m in modules)
+        self.gather_for_backward = not all(
+            isinstance(m, nn.Embedding) or getattr(m, "is_lookup", False) for m in modules
+        )
         self.gather_handle: Handle | None = None
         self.pending: set = set()
         self.grad_buffer: torch.Tensor | None = None
@@ -72,8 +81,16 @@ def sharding_units(model: Transformer) -> list[tuple[str, list[nn.Module]]]:
 
 
 class FullySharded(DataParallelEngine):
-    def __init__(self, model: Transformer, comm: Comm, lr: float, weight_decay: float, skip_in_norm=frozenset(),
-                 partial_grads=None, axis: str = "dp"):
+    def __init__(
+        self,
+        model: Transformer,
+        comm: Comm,
+        lr: float,
+        weight_decay: float,
+        skip_in_norm=frozenset(),
+        partial_grads=None,
+        axis: str = "dp",
+    ):
         super().__init__(comm, axis, skip_in_norm, partial_grads)
         n, rank = comm.mesh.size(axis), comm.mesh.rank_in(axis)
         owner: dict[nn.Parameter, _Unit] = {}
@@ -90,7 +107,7 @@ class FullySharded(DataParallelEngine):
                 unit = _Unit(name, modules, group, n, rank)
                 unit.uses = sorted(borrowed, key=self.units.index)
                 self.units.append(unit)
-                owner.update({p: unit for p in group})
+                owner.update(dict.fromkeys(group, unit))
         self.position = {u: i for i, u in enumerate(self.units)}
         self._unit_of = owner
         self._cross_units = [u for u in self.units if u.params[0] in solo]
@@ -151,10 +168,10 @@ class FullySharded(DataParallelEngine):
                 self._start_gather(u)
 
     def _after_forward(self, unit: _Unit, out) -> None:
-        if torch.is_grad_enabled() and isinstance(out, torch.Tensor) and out.requires_grad:
-            if unit.gather_for_backward or unit.uses:
-                before_backward = self._weak(self._before_backward)
-                out.register_hook(lambda grad, u=unit: before_backward(u))
+        needs_backward_gather = unit.gather_for_backward or unit.uses
+        if torch.is_grad_enabled() and isinstance(out, torch.Tensor) and out.requires_grad and needs_backward_gather:
+            before_backward = self._weak(self._before_backward)
+            out.register_hook(lambda grad, u=unit: before_backward(u))
         for u in self._with_uses(unit):
             self._free(u)
 
@@ -186,8 +203,9 @@ class FullySharded(DataParallelEngine):
         if unit.grad_buffer is None:  # no parameter of the unit got a gradient
             unit.grad_buffer = self._grad_buffer(unit)
         lo, hi = unit.flat.lo, unit.flat.hi
-        unit.reduce_handle = self.comm.reduce_scatter(unit.grad_buffer[lo:hi], unit.grad_buffer, self.axis,
-                                                       async_op=True)
+        unit.reduce_handle = self.comm.reduce_scatter(
+            unit.grad_buffer[lo:hi], unit.grad_buffer, self.axis, async_op=True
+        )
         # One reduce-scatter in flight at a time: the previous unit's has had this unit's backward to finish.
         while self._reducing:
             self._retire(self._reducing.pop(0))
@@ -200,7 +218,9 @@ class FullySharded(DataParallelEngine):
         handle = unit.reduce_handle
         assert handle is not None  # _launch_reduce started it
         handle.wait()
-        unit.grad_shard = accumulate(unit.shard, unit.grad_shard, present(unit.grad_buffer)[unit.flat.lo: unit.flat.hi])
+        unit.grad_shard = accumulate(
+            unit.shard, unit.grad_shard, present(unit.grad_buffer)[unit.flat.lo : unit.flat.hi]
+        )
         unit.grad_buffer = unit.reduce_handle = None
 
     # The engine's interface.
@@ -250,5 +270,9 @@ class FullySharded(DataParallelEngine):
 
     def held_tensors(self) -> list[torch.Tensor | None]:
         # The full buffers hold no memory between steps; their storages count 0 bytes.
-        return ([u.flat.full for u in self.units] + [u.shard for u in self.units]
-                + [u.grad_shard for u in self.units] + self.optimizer_state())
+        return (
+            [u.flat.full for u in self.units]
+            + [u.shard for u in self.units]
+            + [u.grad_shard for u in self.units]
+            + self.optimizer_state()
+        )

@@ -65,12 +65,18 @@ def _check_pairs(s: Schedule) -> None:
             if send is None or recv is None:
                 raise ScheduleError(
                     f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: "
-                    + (f"rank {dst} posts {recv} but rank {src} sends nothing more" if send is None else
-                       f"rank {src} posts {send} but rank {dst} receives nothing more"))
+                    + (
+                        f"rank {dst} posts {recv} but rank {src} sends nothing more"
+                        if send is None
+                        else f"rank {src} posts {send} but rank {dst} receives nothing more"
+                    )
+                )
             if send.transfer_key() != recv.transfer_key() or SENDS[send.kind] != recv.kind:
-                raise ScheduleError(f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: rank {src} sends "
-                                    f"{send} but rank {dst} receives {recv} (transfers between two ranks are "
-                                    f"matched in order)")
+                raise ScheduleError(
+                    f"{s.name}: rank {src} -> rank {dst}, transfer {k + 1}: rank {src} sends "
+                    f"{send} but rank {dst} receives {recv} (transfers between two ranks are "
+                    f"matched in order)"
+                )
 
 
 def _check_dependencies(s: Schedule) -> None:

@@ -18,6 +18,7 @@ COLOURS = {"F": "#4c78a8", "B": "#54a24b", "W": "#f58518"}
 def ideal_timeline(schedule_name: str, stages: int, micro_batches: int, virtual_stages: int = 2):
     from llmpar.pipeline.schedules import ScheduleError, make_schedule
     from llmpar.plan.cost.simulator import bubble_fraction, simulate
+
     try:
         s = make_schedule(schedule_name, stages, micro_batches, virtual_stages)
     except ScheduleError as e:
@@ -32,27 +33,40 @@ def ideal_timeline(schedule_name: str, stages: int, micro_batches: int, virtual_
 def _timeline_line(line, where: str) -> bool:
     """True for a metrics line that carries a timeline, False for one that carries none; a UserError (naming
     the line and the key) for anything else."""
+
     def bad(what: str):
         raise UserError(f"--metrics {where}: {what}; give the --metrics file of an 'llmpar train' run")
+
     if not isinstance(line, dict):
         bad(f"holds {type(line).__name__} {json.dumps(line)[:40]}, not a metrics object")
     if "step" not in line:
-        bad("has no \"step\": not an llmpar metrics line")
+        bad('has no "step": not an llmpar metrics line')
     if not line.get("timeline"):
         return False
     layout = line.get("layout")
-    if not isinstance(line["step"], int) or not isinstance(layout, dict) or not all(
-            k in layout for k in ("pp", "schedule", "micro_batches")):
-        bad("its \"step\" or \"layout\" (pp, schedule, micro_batches) is missing or malformed")
+    if (
+        not isinstance(line["step"], int)
+        or not isinstance(layout, dict)
+        or not all(k in layout for k in ("pp", "schedule", "micro_batches"))
+    ):
+        bad('its "step" or "layout" (pp, schedule, micro_batches) is missing or malformed')
     if not isinstance(line.get("bubble_fraction"), (int, float)):
-        bad("its \"bubble_fraction\" is missing or not a number")
+        bad('its "bubble_fraction" is missing or not a number')
     ranks = line["timeline"]
-    ok = isinstance(ranks, list) and all(isinstance(rank, list) for rank in ranks) and all(
-        isinstance(box, list) and len(box) == 5 and box[0] in COLOURS
-        and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in box[1:])
-        for rank in ranks for box in rank)
+    ok = (
+        isinstance(ranks, list)
+        and all(isinstance(rank, list) for rank in ranks)
+        and all(
+            isinstance(box, list)
+            and len(box) == 5
+            and box[0] in COLOURS
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in box[1:])
+            for rank in ranks
+            for box in rank
+        )
+    )
     if not ok:
-        bad("its \"timeline\" is not a list per rank of [kind (F, B or W), micro-batch, chunk, start, end]")
+        bad('its "timeline" is not a list per rank of [kind (F, B or W), micro-batch, chunk, start, end]')
     return True
 
 
@@ -68,8 +82,10 @@ def measured_timeline(metrics_path: str, step: int | None):
                 try:
                     line = json.loads(raw.decode("utf-8"))
                 except ValueError as e:  # bad JSON, or bad UTF-8: not a metrics file
-                    raise UserError(f"--metrics {metrics_path}: line {number} is not JSON ({e}); give the --metrics "
-                                    f"file of an 'llmpar train' run") from None
+                    raise UserError(
+                        f"--metrics {metrics_path}: line {number} is not JSON ({e}); give the --metrics "
+                        f"file of an 'llmpar train' run"
+                    ) from None
                 if _timeline_line(line, f"{metrics_path} line {number}"):
                     lines.append(line)
     except OSError as e:
@@ -84,22 +100,26 @@ def measured_timeline(metrics_path: str, step: int | None):
             raise UserError(f"--step {step}: the metrics hold steps {lines[0]['step']} to {lines[-1]['step']}")
         line = found[0]
     layout = line["layout"]
-    title = (f"measured: pp={layout['pp']} {layout['schedule']} m={layout['micro_batches']}, step {line['step']}, "
-             f"bubble {line['bubble_fraction']:.3f}")
+    title = (
+        f"measured: pp={layout['pp']} {layout['schedule']} m={layout['micro_batches']}, step {line['step']}, "
+        f"bubble {line['bubble_fraction']:.3f}"
+    )
     return [[tuple(a) for a in rank] for rank in line["timeline"]], title
 
 
 def draw(rows, title: str, path: str) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     end = max(e for rank in rows for *_, e in rank)
-    fig, ax = plt.subplots(figsize=(max(8, min(24, 0.35 * sum(len(r) for r in rows) / len(rows))),
-                                    0.6 * len(rows) + 1.2))
+    fig, ax = plt.subplots(
+        figsize=(max(8, min(24, 0.35 * sum(len(r) for r in rows) / len(rows))), 0.6 * len(rows) + 1.2)
+    )
     for r, rank in enumerate(rows):
-        for kind, micro, chunk, begin, finish in rank:
+        for kind, micro, _chunk, begin, finish in rank:
             ax.barh(r, finish - begin, left=begin, height=0.8, color=COLOURS[kind], edgecolor="white", linewidth=0.5)
             if (finish - begin) > end / 80:
                 ax.text((begin + finish) / 2, r, str(micro), ha="center", va="center", fontsize=7, color="white")
@@ -108,8 +128,14 @@ def draw(rows, title: str, path: str) -> None:
     ax.set_xlim(0, end)
     ax.set_xlabel("time (s)" if "measured" in title else "time (units of one forward)")
     ax.set_title(title, fontsize=10)
-    ax.legend(handles=[Patch(color=c, label=k) for k, c in COLOURS.items()], loc="upper right", fontsize=8,
-              ncol=3, frameon=False, bbox_to_anchor=(1, 1.18))
+    ax.legend(
+        handles=[Patch(color=c, label=k) for k, c in COLOURS.items()],
+        loc="upper right",
+        fontsize=8,
+        ncol=3,
+        frameon=False,
+        bbox_to_anchor=(1, 1.18),
+    )
     fig.tight_layout()
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

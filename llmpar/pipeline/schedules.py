@@ -25,6 +25,7 @@ from enum import Enum
 class Kind(str, Enum):
     """What an action does. A str, so that `a.kind == "F"` and dictionaries keyed by the plain names still work;
     printed as its value ("F", "send_f"), as the schedules' messages and the metrics' timeline show it."""
+
     F = "F"
     B = "B"
     W = "W"
@@ -175,12 +176,14 @@ def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[l
     return ranks
 
 
-def make_schedule(name: str, stages: int, micro_batches: int, chunks_per_rank: int = 1,
-                  checked: bool = True) -> Schedule:
+def make_schedule(
+    name: str, stages: int, micro_batches: int, chunks_per_rank: int = 1, checked: bool = True
+) -> Schedule:
     """The checked schedule of `name` for p stages and m micro-batches (v chunks per rank for interleaved).
     `checked=False` skips the checker: for the cost model's simulations, whose simulator stops on a deadlock
     anyway; every schedule the executor runs is checked."""
     from llmpar.pipeline.check import check  # here: the checker reads this module's types
+
     v = chunks_per_rank if name == "interleaved" else 1
     orders = compute_order(name, stages, micro_batches, v)
     schedule = Schedule(name, stages, micro_batches, v, with_communication(orders, stages, stages * v))

@@ -30,9 +30,11 @@ def layer_costs(cfg: ModelConfig, seq_len: int) -> tuple[float, float]:
 def partition(cfg: ModelConfig, chunks: int, seq_len: int) -> list[list[int]]:
     """Contiguous layer indices of each chunk, every chunk at least one layer, minimizing the costliest chunk."""
     L = cfg.n_layers
-    if L < chunks:
-        raise UserError(f"the model has {L} layers, too few for {chunks} pipeline chunks (--pp × --virtual-stages); "
-                        f"give each chunk at least one layer: lower --pp or --virtual-stages")
+    if chunks > L:
+        raise UserError(
+            f"the model has {L} layers, too few for {chunks} pipeline chunks (--pp × --virtual-stages); "
+            f"give each chunk at least one layer: lower --pp or --virtual-stages"
+        )
     block, head = layer_costs(cfg, seq_len)
     # best[c][l]: the least possible maximum chunk cost putting layers 0..l-1 into chunks 0..c-1
     inf = float("inf")

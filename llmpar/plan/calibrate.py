@@ -44,15 +44,25 @@ from llmpar.procs import cores
 DEFAULT_OUT = "llmpar-hardware.json"
 DEVICES_PER_NODE = 1024  # every process measured here is on this node
 _DTYPES = {"fp32": torch.float32, "fp64": torch.float64, "bf16": torch.bfloat16}
-MiB = 2 ** 20
+MiB = 2**20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
-                        help=f"where to write the profile (JSON, for --hardware-config) [{DEFAULT_OUT}]")
-    parser.add_argument("--processes", type=int, nargs="+", default=[2], metavar="N",
-                        help="process counts to measure the collectives on; the profile keeps each count's "
-                             "links (use the counts you will train with) [2]")
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="FILE",
+        help=f"where to write the profile (JSON, for --hardware-config) [{DEFAULT_OUT}]",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[2],
+        metavar="N",
+        help="process counts to measure the collectives on; the profile keeps each count's "
+        "links (use the counts you will train with) [2]",
+    )
     parser.add_argument("--name", default="cpu-calibrated", help="the profile's name [cpu-calibrated]")
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (rougher, seconds)")
 
@@ -63,24 +73,34 @@ def run(args: argparse.Namespace) -> int:
     _check_writable(out)
     quick = bool(getattr(args, "quick", False))
     name = getattr(args, "name", None) or "cpu-calibrated"
-    print(f"llmpar calibrate: measuring {'(quick) ' if quick else ''}on {cores()} core(s), "
-          f"collectives over {', '.join(map(str, processes))} processes...", flush=True)
+    print(
+        f"llmpar calibrate: measuring {'(quick) ' if quick else ''}on {cores()} core(s), "
+        f"collectives over {', '.join(map(str, processes))} processes...",
+        flush=True,
+    )
     load = _load()
     if load > 0.5 * cores():
-        print(f"llmpar calibrate: warning: the machine is busy (load average {load:.1f} on {cores()} cores); "
-              f"the numbers will include waiting for a core (collective latencies most), so run it again when "
-              f"the machine is idle for its own numbers", flush=True)
+        print(
+            f"llmpar calibrate: warning: the machine is busy (load average {load:.1f} on {cores()} cores); "
+            f"the numbers will include waiting for a core (collective latencies most), so run it again when "
+            f"the machine is idle for its own numbers",
+            flush=True,
+        )
     compute = measure_compute(quick)
     links = {n: measure_links(n, quick) for n in processes}
     hw = _profile(compute, links, name)
     print(format_table(compute, links))
-    print(f"  profile: {hw.cores} cores, {hw.memory_bytes / 2 ** 30:.1f} GiB, links measured with "
-          f"{', '.join(map(str, sorted(links)))} processes")
+    print(
+        f"  profile: {hw.cores} cores, {hw.memory_bytes / 2**30:.1f} GiB, links measured with "
+        f"{', '.join(map(str, sorted(links)))} processes"
+    )
     try:
         save_hardware(hw, out)
     except OSError as e:
-        raise UserError(f"--out {out}: cannot write the profile ({e.strerror or e}); give a writable path, "
-                        f"e.g. --out ./{os.path.basename(out) or DEFAULT_OUT}") from None
+        raise UserError(
+            f"--out {out}: cannot write the profile ({e.strerror or e}); give a writable path, "
+            f"e.g. --out ./{os.path.basename(out) or DEFAULT_OUT}"
+        ) from None
     print(f"wrote {out} (use it with --hardware-config {out})")
     return 0
 
@@ -95,6 +115,7 @@ def measure(processes=(2,), quick: bool = False, name: str = "cpu-calibrated") -
 
 # ---------------------------------------------------------------- compute, on one thread of this process
 
+
 def measure_compute(quick: bool = False) -> dict:
     """{"peak_flops": {dtype: FLOP/s}, "memory_bandwidth": B/s, "op_overhead": s, "dispatch": s} of one thread."""
     threads = torch.get_num_threads()
@@ -105,8 +126,13 @@ def measure_compute(quick: bool = False) -> dict:
             bandwidth = stream_rate(quick)
             dispatch = dispatch_time(quick)
         attention = attention_rate(quick) / flops["fp32"]
-        return {"peak_flops": flops, "memory_bandwidth": bandwidth, "op_overhead": autograd_op_time(quick),
-                "dispatch": dispatch, "attention_efficiency": attention}
+        return {
+            "peak_flops": flops,
+            "memory_bandwidth": bandwidth,
+            "op_overhead": autograd_op_time(quick),
+            "dispatch": dispatch,
+            "attention_efficiency": attention,
+        }
     finally:
         torch.set_num_threads(threads)
 
@@ -134,7 +160,7 @@ def matmul_rate(dtype: str, quick: bool = False) -> float:
         x = torch.randn(m, k).to(_DTYPES[dtype])
         w = torch.randn(n, k).to(_DTYPES[dtype])
         dy = torch.randn(m, n).to(_DTYPES[dtype])
-        for fn in (lambda: x @ w.t(), lambda: dy @ w, lambda: dy.t() @ x):
+        for fn in (lambda: x @ w.t(), lambda: dy @ w, lambda: dy.t() @ x):  # noqa: B023 - timed at once
             seconds += _best_time(fn, 3 if quick else 6, 0.3 if quick else 1.0)
             flops += 2.0 * m * k * n
     return flops / seconds
@@ -198,12 +224,14 @@ def autograd_op_time(quick: bool = False, chain: int = 32) -> float:
 
 # ---------------------------------------------------------------- links, with real gloo processes
 
+
 def _steps(kind: str, n: int) -> int:
     return 1 if kind == "p2p" else (2 * (n - 1) if kind == "all_reduce" else n - 1)
 
 
 def _bus_bytes(kind: str, nbytes: int, n: int) -> float:
     from llmpar.comm import bus_bytes
+
     return bus_bytes("send" if kind == "p2p" else kind, nbytes, n)
 
 
@@ -245,6 +273,7 @@ def link_worker(quick: bool) -> dict | None:
                 elif rank == 1:
                     dist.irecv(buf, 0).wait()  # type: ignore[union-attr]
                     dist.isend(buf, 0).wait()  # type: ignore[union-attr]
+
             return ping_pong
 
         def timed(kind: str, numel: int, iters: int) -> float:
@@ -271,8 +300,11 @@ def link_worker(quick: bool) -> dict | None:
 
         result: dict[str, dict | float] = {}
         for kind in COLLECTIVES:
-            result[kind] = {"small": timed(kind, small_numel, small_iters),
-                            "large": timed(kind, large_numel, 1), "large_bytes": large_numel * 4}
+            result[kind] = {
+                "small": timed(kind, small_numel, small_iters),
+                "large": timed(kind, large_numel, 1),
+                "large_bytes": large_numel * 4,
+            }
         result["skew"] = sync_skew(quick)
         dist.barrier()
         return result if rank == 0 else None
@@ -285,6 +317,7 @@ def sync_skew(quick: bool) -> float:
     matmul of a few milliseconds, then a small all-reduce), beyond the computation and the all-reduce timed
     alone: how far apart the ranks' identical work ends. The mean over ranks."""
     import torch.distributed as dist
+
     a, b = torch.randn(256, 512), torch.randn(512, 512)
     flag = torch.zeros(4)
     iters = 10 if quick else 40
@@ -340,12 +373,17 @@ def measure_links(n: int, quick: bool = False) -> dict:
         latency = r["small"] / _steps(kind, n)
         transfer = r["large"] - r["small"]  # the latency part of the large message's time
         transfer = transfer if transfer > 0.5 * r["large"] else r["large"]
-        out[kind] = {"bandwidth": _bus_bytes(kind, r["large_bytes"], n) / transfer, "latency": latency,
-                     "small_s": r["small"], "large_s": r["large"]}
+        out[kind] = {
+            "bandwidth": _bus_bytes(kind, r["large_bytes"], n) / transfer,
+            "latency": latency,
+            "small_s": r["small"],
+            "large_s": r["large"],
+        }
     return out
 
 
 # ---------------------------------------------------------------- the profile and the report
+
 
 def _check_processes(processes) -> list[int]:
     counts = list(processes) if processes is not None else []
@@ -353,8 +391,9 @@ def _check_processes(processes) -> list[int]:
         raise UserError("--processes: give at least one process count, e.g. --processes 2")
     for n in counts:
         if not isinstance(n, int) or isinstance(n, bool) or n < 2:
-            raise UserError(f"--processes: {n!r} cannot time a collective; give counts of 2 or more, "
-                            f"e.g. --processes 2 4")
+            raise UserError(
+                f"--processes: {n!r} cannot time a collective; give counts of 2 or more, e.g. --processes 2 4"
+            )
     return sorted(set(counts))
 
 
@@ -368,10 +407,15 @@ def _check_writable(path: str) -> None:
     existing = folder
     while not os.path.exists(existing):
         existing = os.path.dirname(existing)
-    if not os.path.isdir(existing) or not os.access(existing, os.W_OK | os.X_OK) or \
-            (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise UserError(f"--out {path}: cannot write there (no permission in {existing!r}); give a writable "
-                        f"path, e.g. --out ./{os.path.basename(path)}")
+    if (
+        not os.path.isdir(existing)
+        or not os.access(existing, os.W_OK | os.X_OK)
+        or (os.path.exists(path) and not os.access(path, os.W_OK))
+    ):
+        raise UserError(
+            f"--out {path}: cannot write there (no permission in {existing!r}); give a writable "
+            f"path, e.g. --out ./{os.path.basename(path)}"
+        )
 
 
 def _load() -> float:
@@ -389,31 +433,45 @@ def _memory_bytes() -> float:
 
 
 def _profile(compute: dict, links: dict[int, dict], name: str) -> Hardware:
-    by_n = {n: Link({k: r[k]["bandwidth"] for k in COLLECTIVES}, {k: r[k]["latency"] for k in COLLECTIVES},
-                    r["skew"]) for n, r in links.items()}
+    by_n = {
+        n: Link({k: r[k]["bandwidth"] for k in COLLECTIVES}, {k: r[k]["latency"] for k in COLLECTIVES}, r["skew"])
+        for n, r in links.items()
+    }
     link = by_n[max(by_n)]
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return Hardware(
-        name=name, peak_flops=dict(compute["peak_flops"]), matmul_efficiency=1.0, memory_bytes=_memory_bytes(),
-        memory_bandwidth=compute["memory_bandwidth"], devices_per_node=DEVICES_PER_NODE, intra=link, inter=link,
+        name=name,
+        peak_flops=dict(compute["peak_flops"]),
+        matmul_efficiency=1.0,
+        memory_bytes=_memory_bytes(),
+        memory_bandwidth=compute["memory_bandwidth"],
+        devices_per_node=DEVICES_PER_NODE,
+        intra=link,
+        inter=link,
         attention_efficiency=compute["attention_efficiency"],
-        op_overhead=compute["op_overhead"], cores=cores(), local_links=by_n,
-        source=f"llmpar calibrate on {socket.gethostname()}, {date}, torch {torch.__version__}")
+        op_overhead=compute["op_overhead"],
+        cores=cores(),
+        local_links=by_n,
+        source=f"llmpar calibrate on {socket.gethostname()}, {date}, torch {torch.__version__}",
+    )
 
 
 def format_table(compute: dict, links: dict[int, dict]) -> str:
     f = compute["peak_flops"]
-    lines = [f"  matmul, one core      fp32 {f['fp32'] / 1e9:7.1f}   fp64 {f['fp64'] / 1e9:7.1f}   "
-             f"bf16 {f['bf16'] / 1e9:7.1f} GFLOP/s",
-             f"  fused attention       {compute['attention_efficiency']:.2f} of the fp32 matmul rate",
-             f"  memory, one core      {compute['memory_bandwidth'] / 1e9:7.2f} GB/s (torch.add, 3 streams)",
-             f"  op overhead           {compute['op_overhead'] * 1e6:7.2f} µs per op with autograd "
-             f"(bare dispatch {compute['dispatch'] * 1e6:.2f} µs)"]
+    lines = [
+        f"  matmul, one core      fp32 {f['fp32'] / 1e9:7.1f}   fp64 {f['fp64'] / 1e9:7.1f}   "
+        f"bf16 {f['bf16'] / 1e9:7.1f} GFLOP/s",
+        f"  fused attention       {compute['attention_efficiency']:.2f} of the fp32 matmul rate",
+        f"  memory, one core      {compute['memory_bandwidth'] / 1e9:7.2f} GB/s (torch.add, 3 streams)",
+        f"  op overhead           {compute['op_overhead'] * 1e6:7.2f} µs per op with autograd "
+        f"(bare dispatch {compute['dispatch'] * 1e6:.2f} µs)",
+    ]
     for n, link in sorted(links.items()):
         for kind in COLLECTIVES:
             r = link[kind]
-            lines.append(f"  {kind:<15} n={n:<3} {r['bandwidth'] / 1e9:7.3f} GB/s bus   "
-                         f"{r['latency'] * 1e6:7.1f} µs per step")
+            lines.append(
+                f"  {kind:<15} n={n:<3} {r['bandwidth'] / 1e9:7.3f} GB/s bus   {r['latency'] * 1e6:7.1f} µs per step"
+            )
         lines.append(f"  {'peer skew':<15} n={n:<3} {link['skew'] * 1e6:7.1f} µs waited at a synchronization")
     return "\n".join(lines)
 

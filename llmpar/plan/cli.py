@@ -35,18 +35,27 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     if dtype not in BYTES:
         raise UserError(f"--dtype {dtype!r}: choose bf16, fp32 or fp64")
     if dtype not in hw.peak_flops:
-        raise UserError(f"--dtype {dtype}: the hardware profile {hw.name!r} gives no {dtype} rate; choose one of "
-                        f"{', '.join(hw.peak_flops)}")
+        raise UserError(
+            f"--dtype {dtype}: the hardware profile {hw.name!r} gives no {dtype} rate; choose one of "
+            f"{', '.join(hw.peak_flops)}"
+        )
     if args.schedule is not None and args.schedule not in SCHEDULES:
         raise UserError(f"--schedule {args.schedule!r}: choose one of {', '.join(SCHEDULES)}")
     if args.recompute is not None and args.recompute not in RECOMPUTE:
         raise UserError(f"--recompute {args.recompute!r}: choose one of {', '.join(RECOMPUTE)}")
     if args.zero is not None and args.zero not in (0, 1, 2, 3):
         raise UserError(f"--zero {args.zero}: choose 0, 1, 2 or 3")
-    for flag, value in (("--virtual-stages", args.virtual_stages), ("--micro-batches", args.micro_batches),
-                        ("--dp", args.dp), ("--tp", args.tp), ("--pp", args.pp), ("--gpus", args.gpus),
-                        ("--global-batch-size", args.global_batch_size), ("--seq-len", args.seq_len),
-                        ("--top", getattr(args, "top", None))):
+    for flag, value in (
+        ("--virtual-stages", args.virtual_stages),
+        ("--micro-batches", args.micro_batches),
+        ("--dp", args.dp),
+        ("--tp", args.tp),
+        ("--pp", args.pp),
+        ("--gpus", args.gpus),
+        ("--global-batch-size", args.global_batch_size),
+        ("--seq-len", args.seq_len),
+        ("--top", getattr(args, "top", None)),
+    ):
         if value is not None and value < 1:
             raise UserError(f"{flag} {value}: must be 1 or more")
     if args.micro_batches is not None and args.micro_batches > MAX_MICRO_BATCHES:
@@ -58,9 +67,17 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         gpus = (args.dp or 1) * (args.tp or 1) * (args.pp or 1)
     seq_len = args.seq_len or min(cfg.max_seq_len, 256 if hw.cores else cfg.max_seq_len)
     batch = Batch(args.global_batch_size, seq_len, dtype)
-    fixed = Fixed(dp=args.dp, tp=args.tp, pp=args.pp, zero=args.zero, schedule=args.schedule,
-                  virtual_stages=args.virtual_stages, micro_batches=args.micro_batches,
-                  sequence_parallel=args.sequence_parallel, recompute=args.recompute)
+    fixed = Fixed(
+        dp=args.dp,
+        tp=args.tp,
+        pp=args.pp,
+        zero=args.zero,
+        schedule=args.schedule,
+        virtual_stages=args.virtual_stages,
+        micro_batches=args.micro_batches,
+        sequence_parallel=args.sequence_parallel,
+        recompute=args.recompute,
+    )
     return Request(cfg, name, hw, gpus, batch, fixed)
 
 
@@ -68,6 +85,7 @@ def simulate(args: argparse.Namespace) -> int:
     """Predict one layout, print it, and draw its simulated timeline."""
     req = plan_request(args, need_gpus=False)
     from llmpar.paths import check_writable_file
+
     check_writable_file(args.output, "-o")
     f, gpus = req.fixed, req.gpus
     tp, pp = f.tp or 1, f.pp or 1
@@ -78,30 +96,47 @@ def simulate(args: argparse.Namespace) -> int:
         raise UserError(f"--dp {dp} × --tp {tp} × --pp {pp} is not --gpus {gpus}")
     check_request(req.model, gpus, req.batch, Fixed(dp=dp, tp=tp, pp=pp))
     schedule = f.schedule or "1f1b"
-    layout = Layout(dp=dp, tp=tp, pp=pp, zero=f.zero or 0, schedule=schedule,
-                    virtual_stages=(f.virtual_stages or 2) if schedule == "interleaved" else 1,
-                    micro_batches=f.micro_batches or 1, sequence_parallel=bool(f.sequence_parallel),
-                    recompute=f.recompute or "none")
+    layout = Layout(
+        dp=dp,
+        tp=tp,
+        pp=pp,
+        zero=f.zero or 0,
+        schedule=schedule,
+        virtual_stages=(f.virtual_stages or 2) if schedule == "interleaved" else 1,
+        micro_batches=f.micro_batches or 1,
+        sequence_parallel=bool(f.sequence_parallel),
+        recompute=f.recompute or "none",
+    )
     if req.batch.global_batch_size % (dp * layout.micro_batches):
-        raise UserError(f"--global-batch-size {req.batch.global_batch_size} is not divisible by dp × micro-batches "
-                        f"= {dp * layout.micro_batches}")
+        raise UserError(
+            f"--global-batch-size {req.batch.global_batch_size} is not divisible by dp × micro-batches "
+            f"= {dp * layout.micro_batches}"
+        )
     why = _shape_reason(req.model, layout, req.batch)
     if why:
         raise UserError(why)
     e = estimate(req.model, layout, req.batch, req.hardware, keep_timeline=True)
     from llmpar.plan.report import command
+
     print(f"llmpar simulate: {command(e, req.name, req.batch)} on {gpus} × {req.hardware.name}")
-    print(f"  step {e.step_time_s:.4f} s, {e.tokens_per_s:,.0f} tokens/s, bubble {e.bubble_fraction:.3f}, memory "
-          f"{e.memory_bytes['total'] / 2**30:.2f} GiB per device ({'fits' if e.fits else 'does not fit'}), comm "
-          f"dp/tp/pp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f} bytes")
+    print(
+        f"  step {e.step_time_s:.4f} s, {e.tokens_per_s:,.0f} tokens/s, bubble {e.bubble_fraction:.3f}, memory "
+        f"{e.memory_bytes['total'] / 2**30:.2f} GiB per device ({'fits' if e.fits else 'does not fit'}), comm "
+        f"dp/tp/pp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f} bytes"
+    )
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
     from llmpar.pipeline.plot import draw
+
     assert e.timeline is not None  # (kept: keep_timeline=True)
     rows = [[(a.kind, a.micro, a.chunk, b, end) for a, b, end in rank] for rank in e.timeline]
-    draw(rows, f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "
-               f"bubble {e.bubble_fraction:.3f}", args.output)
+    draw(
+        rows,
+        f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "
+        f"bubble {e.bubble_fraction:.3f}",
+        args.output,
+    )
     print(f"llmpar: wrote {args.output}")
     return 0

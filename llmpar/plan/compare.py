@@ -55,10 +55,17 @@ def predict(run: dict):
         m = per_replica // mb
         if interleaved and v > 1 and (m % run["pp"] or cfg.n_layers < run["pp"] * v):
             continue
-        layout = Layout(dp=run["dp"], tp=run["tp"], pp=run["pp"], zero=run["zero"],
-                        schedule="interleaved" if interleaved and v > 1 else "1f1b",
-                        virtual_stages=v if interleaved else 1, micro_batches=m,
-                        sequence_parallel=run["sequence_parallel"], recompute=run["recompute"])
+        layout = Layout(
+            dp=run["dp"],
+            tp=run["tp"],
+            pp=run["pp"],
+            zero=run["zero"],
+            schedule="interleaved" if interleaved and v > 1 else "1f1b",
+            virtual_stages=v if interleaved else 1,
+            micro_batches=m,
+            sequence_parallel=run["sequence_parallel"],
+            recompute=run["recompute"],
+        )
         e = estimate(cfg, layout, batch, PROFILES[run["hardware"]], software=software)
         if best is None or e.step_time_s < best[0].step_time_s:
             best = (e, mb, v)
@@ -80,8 +87,20 @@ def published_comparison() -> list[dict]:
         else:
             peak = PROFILES[run["hardware"]].peak_flops["bf16"]  # the 16-bit peak, as the sources' MFU
             quantity, predicted, value = "MFU", achieved / peak, measured["mfu"]
-        rows.append({"source": run["source"], "name": run["name"], "hardware": run["hardware"], "gpus": run["gpus"],
-                     "layout": f"t{run['tp']} p{run['pp']} d{run['dp']}", "micro_batch_size": mb,
-                     "virtual_stages": v, "quantity": quantity, "predicted": predicted, "measured": value,
-                     "error": predicted / value - 1, "bubble": e.bubble_fraction})
+        rows.append(
+            {
+                "source": run["source"],
+                "name": run["name"],
+                "hardware": run["hardware"],
+                "gpus": run["gpus"],
+                "layout": f"t{run['tp']} p{run['pp']} d{run['dp']}",
+                "micro_batch_size": mb,
+                "virtual_stages": v,
+                "quantity": quantity,
+                "predicted": predicted,
+                "measured": value,
+                "error": predicted / value - 1,
+                "bubble": e.bubble_fraction,
+            }
+        )
     return rows

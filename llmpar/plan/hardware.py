@@ -30,6 +30,7 @@ class Link:
     """One class of link, per collective kind (gloo's reduce-scatter is slower than its all-reduce, its p2p far
     quicker to start). `bandwidth`: bus bytes per second per rank that a large transfer reaches (NCCL-tests'
     busbw). `latency`: seconds per step of a collective (a ring all-reduce over n ranks has 2(n−1) steps)."""
+
     bandwidth: dict[str, float]
     latency: dict[str, float]
     # Seconds a rank waits, on average, for its peers at a synchronization that follows computation: the
@@ -37,7 +38,7 @@ class Link:
     skew: float = 0.0
 
     def time(self, kind: str, bus_bytes: float, n: int) -> float:
-        if n <= 1 and kind != "p2p" or bus_bytes <= 0:
+        if (n <= 1 and kind != "p2p") or bus_bytes <= 0:
             return 0.0
         steps = 1 if kind == "p2p" else (2 * (n - 1) if kind == "all_reduce" else n - 1)
         return steps * self.latency[kind] + bus_bytes / self.bandwidth[kind] + self.skew
@@ -87,53 +88,94 @@ class Hardware:
 
 
 def _link(bandwidth: float, latency: float, **per_kind: float) -> Link:
-    return Link({k: per_kind.get(k, bandwidth) for k in COLLECTIVES}, {k: latency for k in COLLECTIVES})
+    return Link({k: per_kind.get(k, bandwidth) for k in COLLECTIVES}, dict.fromkeys(COLLECTIVES, latency))
 
 
-GiB = 2 ** 30
+GiB = 2**30
 
 PROFILES: dict[str, Hardware] = {
     # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
     # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s). Fused
     # attention: FlashAttention-2 reaches 50–73% of peak forward and backward (Dao 2023), about 0.75 of a GEMM.
     "a100-80gb": Hardware(
-        name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
-        memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
-        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
-        source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
+        name="a100-80gb",
+        peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12},
+        matmul_efficiency=0.80,
+        memory_bytes=80 * GiB,
+        memory_bandwidth=0.85 * 2.039e12,
+        devices_per_node=8,
+        intra=_link(230e9, 8e-6),
+        inter=_link(0.9 * 25e9, 12e-6),
+        op_overhead=4e-6,
+        attention_efficiency=0.75,
+        source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw",
+    ),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024).
     "h100-sxm": Hardware(
-        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
-        memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
-        source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
+        name="h100-sxm",
+        peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12},
+        matmul_efficiency=0.70,
+        memory_bytes=80 * GiB,
+        memory_bandwidth=0.85 * 3.35e12,
+        devices_per_node=8,
+        intra=_link(360e9, 8e-6),
+        inter=_link(0.9 * 50e9, 12e-6),
+        op_overhead=4e-6,
+        attention_efficiency=0.65,
+        source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw",
+    ),
     # NVIDIA H200 SXM 141GB: the H100's compute with 141 GB of HBM3e at 4.8 TB/s; the same links.
     "h200": Hardware(
-        name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
-        memory_bytes=141e9, memory_bandwidth=0.85 * 4.8e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
-        source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)"),
+        name="h200",
+        peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12},
+        matmul_efficiency=0.70,
+        memory_bytes=141e9,
+        memory_bandwidth=0.85 * 4.8e12,
+        devices_per_node=8,
+        intra=_link(360e9, 8e-6),
+        inter=_link(0.9 * 50e9, 12e-6),
+        op_overhead=4e-6,
+        attention_efficiency=0.65,
+        source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)",
+    ),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
     "cpu": Hardware(
-        name="cpu", peak_flops={"fp32": 9.35e+10, "fp64": 4.12e+10, "bf16": 2.13e+11}, matmul_efficiency=1.0,
-        memory_bytes=2.528e+10, memory_bandwidth=2.92e+10, devices_per_node=1024,
-        intra=Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
-                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
-                   skew=0.00567),
-        inter=Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
-                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
-                   skew=0.00567),
-        local_links={2: Link({"all_reduce": 1.26e+09, "all_gather": 9.73e+08, "reduce_scatter": 4.26e+08, "p2p": 4.29e+09},
-                   {"all_reduce": 0.000183, "all_gather": 0.000242, "reduce_scatter": 0.000453, "p2p": 6.96e-05},
-                   skew=0.00242),
-                     4: Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
-                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
-                   skew=0.00567)},
-        op_overhead=3.99e-06, attention_efficiency=0.292, cores=2,
-        source="llmpar calibrate --processes 2 4, 2026-11-28"),
+        name="cpu",
+        peak_flops={"fp32": 9.35e10, "fp64": 4.12e10, "bf16": 2.13e11},
+        matmul_efficiency=1.0,
+        memory_bytes=2.528e10,
+        memory_bandwidth=2.92e10,
+        devices_per_node=1024,
+        intra=Link(
+            {"all_reduce": 1.16e09, "all_gather": 7.78e08, "reduce_scatter": 4.34e08, "p2p": 3.16e09},
+            {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+            skew=0.00567,
+        ),
+        inter=Link(
+            {"all_reduce": 1.16e09, "all_gather": 7.78e08, "reduce_scatter": 4.34e08, "p2p": 3.16e09},
+            {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+            skew=0.00567,
+        ),
+        local_links={
+            2: Link(
+                {"all_reduce": 1.26e09, "all_gather": 9.73e08, "reduce_scatter": 4.26e08, "p2p": 4.29e09},
+                {"all_reduce": 0.000183, "all_gather": 0.000242, "reduce_scatter": 0.000453, "p2p": 6.96e-05},
+                skew=0.00242,
+            ),
+            4: Link(
+                {"all_reduce": 1.16e09, "all_gather": 7.78e08, "reduce_scatter": 4.34e08, "p2p": 3.16e09},
+                {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                skew=0.00567,
+            ),
+        },
+        op_overhead=3.99e-06,
+        attention_efficiency=0.292,
+        cores=2,
+        source="llmpar calibrate --processes 2 4, 2026-11-28",
+    ),
 }
 
 # The profile of a CUDA device, by a part of its name (torch.cuda.get_device_name, lower-cased).
@@ -151,11 +193,14 @@ def hardware(name: str | None = None, config_file: str | None = None) -> Hardwar
     if config_file:
         return load_hardware(config_file)
     if name not in PROFILES:
-        close = [p for p in PROFILES if name and p.startswith(name)] or \
-            difflib.get_close_matches(name or "", PROFILES, n=1)
+        close = [p for p in PROFILES if name and p.startswith(name)] or difflib.get_close_matches(
+            name or "", PROFILES, n=1
+        )
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise UserError(f"--hardware: unknown profile {name!r}{hint}; choose one of {', '.join(PROFILES)}, "
-                        f"or describe yours with --hardware-config FILE (`llmpar calibrate` writes one)")
+        raise UserError(
+            f"--hardware: unknown profile {name!r}{hint}; choose one of {', '.join(PROFILES)}, "
+            f"or describe yours with --hardware-config FILE (`llmpar calibrate` writes one)"
+        )
     return PROFILES[name]
 
 
@@ -166,8 +211,9 @@ def load_hardware(path: str) -> Hardware:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
     except (OSError, ValueError) as e:  # ValueError: bad JSON or bad UTF-8
-        raise UserError(f"--hardware-config {path}: not a hardware profile ({e}); `llmpar calibrate` writes "
-                        f"one") from None
+        raise UserError(
+            f"--hardware-config {path}: not a hardware profile ({e}); `llmpar calibrate` writes one"
+        ) from None
     _check_profile(data, path)
     data = {**data, "intra": Link(**data["intra"]), "inter": Link(**data["inter"])}
     if data.get("local_links"):
@@ -178,12 +224,19 @@ def load_hardware(path: str) -> Hardware:
 def _check_profile(data, path: str) -> None:
     """Every key a profile needs, of its type and in its range (a zero bandwidth would divide by zero, a negative
     latency rank a layout first), or a UserError naming the key."""
+
     def bad(key: str, what: str):
-        raise UserError(f"--hardware-config {path}: not a hardware profile: {key} {what}; `llmpar calibrate` "
-                        f"writes one")
+        raise UserError(
+            f"--hardware-config {path}: not a hardware profile: {key} {what}; `llmpar calibrate` writes one"
+        )
 
     def number(value, key: str, zero_ok: bool = False, most: float | None = None) -> None:
-        if not is_json_number(value) or value < 0 or (value == 0 and not zero_ok) or (most is not None and value > most):
+        if (
+            not is_json_number(value)
+            or value < 0
+            or (value == 0 and not zero_ok)
+            or (most is not None and value > most)
+        ):
             rng = f"between 0 and {most}" if most else "0 or more" if zero_ok else "more than 0"
             bad(key, f"must be a number {rng}, got {json.dumps(value)}")
 
@@ -244,5 +297,3 @@ def save_hardware(hw: Hardware, path: str) -> None:
         json.dump(hw.to_dict(), f, indent=2)
         f.write("\n")
     os.replace(tmp, path)
-
-

@@ -25,6 +25,7 @@ SEARCHED_SCHEDULES = ("1f1b", "interleaved", "zb")  # GPipe takes 1F1B's time wi
 @dataclass
 class Fixed:
     """The layout flags given on the command line (None: searched)."""
+
     dp: int | None = None
     tp: int | None = None
     pp: int | None = None
@@ -80,23 +81,30 @@ def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> No
     tps = [t for t in _divisors(cfg.n_heads) if cfg.n_kv_heads % t == 0 and cfg.d_ff % t == 0]
     most = max(tps) * cfg.n_layers * batch.global_batch_size
     if gpus > most:
-        raise UserError(f"{gpus} devices are more than this model and batch can use: at most tp {max(tps)} (the "
-                        f"attention heads split no further) × pp {cfg.n_layers} (one layer per stage) × dp "
-                        f"{batch.global_batch_size} (one sequence per replica) = {most}; plan for fewer devices "
-                        f"or a larger --global-batch-size")
+        raise UserError(
+            f"{gpus} devices are more than this model and batch can use: at most tp {max(tps)} (the "
+            f"attention heads split no further) × pp {cfg.n_layers} (one layer per stage) × dp "
+            f"{batch.global_batch_size} (one sequence per replica) = {most}; plan for fewer devices "
+            f"or a larger --global-batch-size"
+        )
     for flag, value in (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp)):
         if value is not None and (value < 1 or gpus % value):
-            raise UserError(f"{flag} {value} does not divide --gpus {gpus}; use one of "
-                            f"{', '.join(map(str, _divisors(gpus)))}")
+            raise UserError(
+                f"{flag} {value} does not divide --gpus {gpus}; use one of {', '.join(map(str, _divisors(gpus)))}"
+            )
     fixed_product = math.prod(v for v in (fixed.dp, fixed.tp, fixed.pp) if v is not None)
     if fixed_product and gpus % fixed_product:
         raise UserError(f"the fixed --dp/--tp/--pp multiply to {fixed_product}, which does not divide --gpus {gpus}")
     if None not in (fixed.dp, fixed.tp, fixed.pp) and fixed_product != gpus:
-        raise UserError(f"--dp {fixed.dp} × --tp {fixed.tp} × --pp {fixed.pp} = {fixed_product}, not --gpus {gpus}; "
-                        f"leave one of them out to have it filled")
+        raise UserError(
+            f"--dp {fixed.dp} × --tp {fixed.tp} × --pp {fixed.pp} = {fixed_product}, not --gpus {gpus}; "
+            f"leave one of them out to have it filled"
+        )
     if fixed.dp is not None and fixed.dp > batch.global_batch_size:
-        raise UserError(f"--dp {fixed.dp} is more than the --global-batch-size {batch.global_batch_size}: every "
-                        f"replica needs at least one sequence; use a batch of at least {fixed.dp} sequences")
+        raise UserError(
+            f"--dp {fixed.dp} is more than the --global-batch-size {batch.global_batch_size}: every "
+            f"replica needs at least one sequence; use a batch of at least {fixed.dp} sequences"
+        )
 
 
 def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_batch: int = 16):
@@ -114,8 +122,10 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
         per_replica = B // dp
         if fixed.micro_batches is not None:
             if per_replica % fixed.micro_batches:
-                yield (Layout(dp=dp, tp=tp, pp=pp, micro_batches=fixed.micro_batches),
-                       f"{per_replica} sequences per replica do not divide into {fixed.micro_batches} micro-batches")
+                yield (
+                    Layout(dp=dp, tp=tp, pp=pp, micro_batches=fixed.micro_batches),
+                    f"{per_replica} sequences per replica do not divide into {fixed.micro_batches} micro-batches",
+                )
                 continue
             ms = [fixed.micro_batches]
         else:
@@ -124,22 +134,37 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
         if pp == 1:
             scheds = [(fixed.schedule or "1f1b", 1)]
         elif fixed.schedule is not None:
-            scheds = [(fixed.schedule, fixed.virtual_stages or 2)] if fixed.schedule == "interleaved" else \
-                [(fixed.schedule, 1)]
+            scheds = (
+                [(fixed.schedule, fixed.virtual_stages or 2)]
+                if fixed.schedule == "interleaved"
+                else [(fixed.schedule, 1)]
+            )
         else:
             vs = [fixed.virtual_stages] if fixed.virtual_stages else [2, 4]
             vs = [v for v in vs if pp * v <= cfg.n_layers]
             scheds = [("1f1b", 1), ("zb", 1)] + [("interleaved", v) for v in vs]
-        sps = [fixed.sequence_parallel] if fixed.sequence_parallel is not None else ([False, True] if tp > 1 else
-                                                                                    [False])
+        sps = (
+            [fixed.sequence_parallel] if fixed.sequence_parallel is not None else ([False, True] if tp > 1 else [False])
+        )
         recs = [fixed.recompute] if fixed.recompute else ["none", "selective", "full"]
         for m, zero, (sch, v), sp, rec in itertools.product(ms, zeros, scheds, sps, recs):
-            yield Layout(dp=dp, tp=tp, pp=pp, zero=zero, schedule=sch, virtual_stages=v, micro_batches=m,
-                         sequence_parallel=sp, recompute=rec), None
+            yield (
+                Layout(
+                    dp=dp,
+                    tp=tp,
+                    pp=pp,
+                    zero=zero,
+                    schedule=sch,
+                    virtual_stages=v,
+                    micro_batches=m,
+                    sequence_parallel=sp,
+                    recompute=rec,
+                ),
+                None,
+            )
 
 
-def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed | None = None,
-         top: int = 10) -> Plan:
+def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed | None = None, top: int = 10) -> Plan:
     fixed = fixed or Fixed()
     check_request(cfg, gpus, batch, fixed)
     result = Plan(candidates=[])
@@ -150,8 +175,15 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
     for layout, why in layouts(cfg, gpus, batch, fixed):
         result.searched += 1
         if why is None:
-            key = (layout.tp, layout.pp, layout.zero, layout.schedule, layout.virtual_stages, layout.micro_batches,
-                   layout.sequence_parallel)
+            key = (
+                layout.tp,
+                layout.pp,
+                layout.zero,
+                layout.schedule,
+                layout.virtual_stages,
+                layout.micro_batches,
+                layout.sequence_parallel,
+            )
             if key not in shape_ok:
                 shape_ok[key] = _shape_reason(cfg, layout, batch)
             why = shape_ok[key]
@@ -171,8 +203,9 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
                 result.verdict[triple] = need
     # Time only what fits. The simulation is the costly part: bound each layout from below by its busiest
     # rank's compute (no bubble), and simulate in that order until the next bound cannot enter the top.
-    bounds = sorted(((estimate(cfg, lay, batch, hw, simulate=False).step_time_s, i, lay)
-                     for i, lay in enumerate(fitting)))
+    bounds = sorted(
+        ((estimate(cfg, lay, batch, hw, simulate=False).step_time_s, i, lay) for i, lay in enumerate(fitting))
+    )
     estimates: list[Estimate] = []
     for bound, _, lay in bounds:
         if len(estimates) >= top and bound > sorted(e.step_time_s for e in estimates)[top - 1]:
@@ -196,8 +229,13 @@ def _complexity(e: Estimate) -> tuple:
     """Simpler first: 1F1B before zero-bubble (a split backward) before interleaved (more chunks), then fewer
     micro-batches, the lower ZeRO stage, no SP, no recomputation."""
     lay = e.layout
-    return (SIMPLER_SCHEDULE.get(lay.schedule, 5) if lay.pp > 1 else 0, lay.micro_batches, lay.zero,
-            lay.sequence_parallel, lay.recompute != "none")
+    return (
+        SIMPLER_SCHEDULE.get(lay.schedule, 5) if lay.pp > 1 else 0,
+        lay.micro_batches,
+        lay.zero,
+        lay.sequence_parallel,
+        lay.recompute != "none",
+    )
 
 
 def rank(estimates: list[Estimate]) -> list[Estimate]:
@@ -208,7 +246,7 @@ def rank(estimates: list[Estimate]) -> list[Estimate]:
     ordered = sorted(estimates, key=lambda e: e.step_time_s)
     best = ordered[0].step_time_s
     tied = [e for e in ordered if e.step_time_s <= best * (1 + TIE)]
-    return sorted(tied, key=_complexity) + ordered[len(tied):]
+    return sorted(tied, key=_complexity) + ordered[len(tied) :]
 
 
 def explain_empty(plan_: Plan, hw: Hardware) -> str:
@@ -217,14 +255,18 @@ def explain_empty(plan_: Plan, hw: Hardware) -> str:
         best = plan_.too_big[0]
         lay = best.layout
         if hw.cores:  # a CPU: the processes of a node share its memory
-            return (f"no layout fits in the {hw.memory_bytes / GiB:.0f} GiB of a machine shared by its processes: "
-                    f"the least memory any needs there is {(plan_.least_need or 0) / GiB:.1f} GiB (dp {lay.dp} tp "
-                    f"{lay.tp} pp {lay.pp}, ZeRO {lay.zero}, micro-batch {best.micro_batch_size}: its processes "
-                    f"together, each with its runtime and, while it starts, the whole model); use fewer processes, "
-                    f"a smaller --global-batch-size or --seq-len, or a machine with more memory")
-        return (f"no layout fits in {hw.memory_bytes / GiB:.0f} GiB per device: the least memory any needs is "
-                f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
-                f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size}); use more devices, "
-                f"a smaller --global-batch-size or --seq-len, or a device with more memory")
+            return (
+                f"no layout fits in the {hw.memory_bytes / GiB:.0f} GiB of a machine shared by its processes: "
+                f"the least memory any needs there is {(plan_.least_need or 0) / GiB:.1f} GiB (dp {lay.dp} tp "
+                f"{lay.tp} pp {lay.pp}, ZeRO {lay.zero}, micro-batch {best.micro_batch_size}: its processes "
+                f"together, each with its runtime and, while it starts, the whole model); use fewer processes, "
+                f"a smaller --global-batch-size or --seq-len, or a machine with more memory"
+            )
+        return (
+            f"no layout fits in {hw.memory_bytes / GiB:.0f} GiB per device: the least memory any needs is "
+            f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+            f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size}); use more devices, "
+            f"a smaller --global-batch-size or --seq-len, or a device with more memory"
+        )
     reasons = sorted({why for _, why in plan_.rejected})
     return "no layout can run: " + "; ".join(reasons[:4])

@@ -73,24 +73,24 @@ SOURCES: dict[str, str] = {
     "narayanan2021": (
         "Deepak Narayanan, Mohammad Shoeybi, Jared Casper, Patrick LeGresley, Mostofa Patwary, Vijay Korthikanti, "
         "Dmitri Vainbrand, Prethvi Kashinkunti, Julie Bernauer, Bryan Catanzaro, Amar Phanishayee, Matei Zaharia. "
-        "\"Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM.\" SC '21 (International "
+        '"Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM." SC \'21 (International '
         "Conference for High Performance Computing, Networking, Storage and Analysis), 2021. arXiv:2104.04473. "
         "Table 1 (weak scaling, GPT 1.7B–1T on up to 3072 A100 80GB, Selene)."
     ),
     "korthikanti2022": (
         "Vijay Korthikanti, Jared Casper, Sangkug Lym, Lawrence McAfee, Michael Andersch, Mohammad Shoeybi, "
-        "Bryan Catanzaro. \"Reducing Activation Recomputation in Large Transformer Models.\" Proceedings of Machine "
+        'Bryan Catanzaro. "Reducing Activation Recomputation in Large Transformer Models." Proceedings of Machine '
         "Learning and Systems 5 (MLSys 2023); arXiv:2205.05198 (2022). Table 3 (model configurations) and Table 5 "
         "(end-to-end iteration time, MFU, HFU); abstract (530B on 2240 A100s). Same MFU/HFU figures in the "
         "NVIDIA/Megatron-LM README (2022–2023 versions)."
     ),
     "llama3_2024": (
-        "Llama Team, AI @ Meta (Abhimanyu Dubey, Aaron Grattafiori, et al.). \"The Llama 3 Herd of Models.\" "
+        'Llama Team, AI @ Meta (Abhimanyu Dubey, Aaron Grattafiori, et al.). "The Llama 3 Herd of Models." '
         "arXiv:2407.21783, 2024 (v1 31 Jul 2024; v3 23 Nov 2024). Section 3.3.2 and Table 4 (scaling "
         "configurations and MFU for each stage of Llama 3 405B pre-training, H100 80GB)."
     ),
     "megatron_bridge": (
-        "NVIDIA NeMo Framework, Megatron-Bridge. \"Performance\" summary archive, Pre-Training Performance, "
+        'NVIDIA NeMo Framework, Megatron-Bridge. "Performance" summary archive, Pre-Training Performance, '
         "System DGX-H100, NeMo containers 25.11 and 26.02. "
         "https://github.com/NVIDIA-NeMo/Megatron-Bridge/blob/main/docs/performance-summary-archive.md "
         "(also https://docs.nvidia.com/nemo/megatron-bridge/latest/performance-summary-archive.html); recipes in "
@@ -102,25 +102,78 @@ SOURCES: dict[str, str] = {
 def _gpt(d_model: int, n_layers: int, n_heads: int, vocab_size: int = 51200) -> dict:
     """Megatron GPT: LayerNorm, GeLU MLP with d_ff = 4h, multi-head attention, learned position embeddings
     (s·h parameters, not in the FLOP count), input and output embeddings tied."""
-    return {"arch": "gpt2", "vocab_size": vocab_size, "d_model": d_model, "n_layers": n_layers,
-            "n_heads": n_heads, "n_kv_heads": n_heads, "d_ff": 4 * d_model, "tie_embeddings": True}
+    return {
+        "arch": "gpt2",
+        "vocab_size": vocab_size,
+        "d_model": d_model,
+        "n_layers": n_layers,
+        "n_heads": n_heads,
+        "n_kv_heads": n_heads,
+        "d_ff": 4 * d_model,
+        "tie_embeddings": True,
+    }
 
 
 def _llama(d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int) -> dict:
     """Llama 3: RMSNorm, SwiGLU MLP (three d_model×d_ff matrices), GQA, RoPE, untied embeddings. The vocabulary is
     128,256 in the released checkpoints (the paper rounds it to 128K / 128,000)."""
-    return {"arch": "llama", "vocab_size": 128256, "d_model": d_model, "n_layers": n_layers,
-            "n_heads": n_heads, "n_kv_heads": n_kv_heads, "d_ff": d_ff, "tie_embeddings": False}
+    return {
+        "arch": "llama",
+        "vocab_size": 128256,
+        "d_model": d_model,
+        "n_layers": n_layers,
+        "n_heads": n_heads,
+        "n_kv_heads": n_kv_heads,
+        "d_ff": d_ff,
+        "tie_embeddings": False,
+    }
 
 
-def _run(source, name, hardware, gpus, model, seq_len, global_batch_size, micro_batch_size, tp, pp, dp, cp,
-         virtual_stages, schedule, sequence_parallel, recompute, zero, dtype, measured, note) -> dict:
+def _run(
+    source,
+    name,
+    hardware,
+    gpus,
+    model,
+    seq_len,
+    global_batch_size,
+    micro_batch_size,
+    tp,
+    pp,
+    dp,
+    cp,
+    virtual_stages,
+    schedule,
+    sequence_parallel,
+    recompute,
+    zero,
+    dtype,
+    measured,
+    note,
+) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
-    return {"source": source, "name": name, "hardware": hardware, "gpus": gpus, "model": model,
-            "seq_len": seq_len, "global_batch_size": global_batch_size, "micro_batch_size": micro_batch_size,
-            "tp": tp, "pp": pp, "dp": dp, "cp": cp, "virtual_stages": virtual_stages, "schedule": schedule,
-            "sequence_parallel": sequence_parallel, "recompute": recompute, "zero": zero, "dtype": dtype,
-            "measured": measured, "note": note}
+    return {
+        "source": source,
+        "name": name,
+        "hardware": hardware,
+        "gpus": gpus,
+        "model": model,
+        "seq_len": seq_len,
+        "global_batch_size": global_batch_size,
+        "micro_batch_size": micro_batch_size,
+        "tp": tp,
+        "pp": pp,
+        "dp": dp,
+        "cp": cp,
+        "virtual_stages": virtual_stages,
+        "schedule": schedule,
+        "sequence_parallel": sequence_parallel,
+        "recompute": recompute,
+        "zero": zero,
+        "dtype": dtype,
+        "measured": measured,
+        "note": note,
+    }
 
 
 # ---- Narayanan et al. 2021, Table 1 --------------------------------------------------------------------------
@@ -149,15 +202,35 @@ RUNS: list[dict] = []
 
 for _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac in _NARAYANAN_TABLE1:
     _interleaved = _pp > 1
-    RUNS.append(_run(
-        "narayanan2021", _name, "a100-80gb", _n, _gpt(_h, _l, _heads), 2048, _b, None,
-        _tp, _pp, _n // (_tp * _pp), 1,
-        None if _interleaved else 1, "interleaved" if _interleaved else "1f1b",
-        False, "full", 0, "fp16",
-        {"tflops_per_gpu": _tflops, "mfu": _frac, "tokens_per_s_per_gpu": None, "flops_counted": "hardware"},
-        _NARAYANAN_NOTE + (" Interleaved schedule with scatter/gather (paper, Sec. 5.1); number of virtual stages "
-                           "not stated." if _interleaved else " No pipeline parallelism."),
-    ))
+    RUNS.append(
+        _run(
+            "narayanan2021",
+            _name,
+            "a100-80gb",
+            _n,
+            _gpt(_h, _l, _heads),
+            2048,
+            _b,
+            None,
+            _tp,
+            _pp,
+            _n // (_tp * _pp),
+            1,
+            None if _interleaved else 1,
+            "interleaved" if _interleaved else "1f1b",
+            False,
+            "full",
+            0,
+            "fp16",
+            {"tflops_per_gpu": _tflops, "mfu": _frac, "tokens_per_s_per_gpu": None, "flops_counted": "hardware"},
+            _NARAYANAN_NOTE
+            + (
+                " Interleaved schedule with scatter/gather (paper, Sec. 5.1); number of virtual stages not stated."
+                if _interleaved
+                else " No pipeline parallelism."
+            ),
+        )
+    )
 
 # ---- Korthikanti et al. 2022, Tables 3 and 5 ------------------------------------------------------------------
 
@@ -176,32 +249,73 @@ _KORTHIKANTI_TABLE = [
     ("GPT 1T", 160, 25600, 128, 8, 64, 512, 512, 1, None, "1f1b", 71.49, 94.42, 0.563, 0.570),
 ]
 
-for (_name, _heads, _h, _l, _tp, _pp, _n, _b, _mb, _v, _sched, _t, _t_full, _mfu,
-     _hfu) in _KORTHIKANTI_TABLE:
+for _name, _heads, _h, _l, _tp, _pp, _n, _b, _mb, _v, _sched, _t, _t_full, _mfu, _hfu in _KORTHIKANTI_TABLE:
     _extra = f" HFU {_hfu:.3f}; same run with full recomputation and no sequence parallelism: {_t_full} s/iteration."
     if _v == 3:
-        _extra += (" Interleaved schedule with 3 virtual stages per one third-party transcription of Table 3;"
-                   " not verified against the paper.")
+        _extra += (
+            " Interleaved schedule with 3 virtual stages per one third-party transcription of Table 3;"
+            " not verified against the paper."
+        )
     elif _v is None:
         _extra += " Pipeline schedule (interleaved or not) not stated in what was read."
     _extra += " Micro-batch size from a single transcription."
-    RUNS.append(_run(
-        "korthikanti2022", _name, "a100-80gb", _n, _gpt(_h, _l, _heads), 2048, _b, _mb,
-        _tp, _pp, 1, 1, _v, _sched, True, "selective", 0, "bf16",
-        {"tflops_per_gpu": None, "mfu": _mfu, "tokens_per_s_per_gpu": round(_b * 2048 / (_t * _n), 1),
-         "flops_counted": "model"},
-        _KORTHIKANTI_NOTE + _extra,
-    ))
+    RUNS.append(
+        _run(
+            "korthikanti2022",
+            _name,
+            "a100-80gb",
+            _n,
+            _gpt(_h, _l, _heads),
+            2048,
+            _b,
+            _mb,
+            _tp,
+            _pp,
+            1,
+            1,
+            _v,
+            _sched,
+            True,
+            "selective",
+            0,
+            "bf16",
+            {
+                "tflops_per_gpu": None,
+                "mfu": _mfu,
+                "tokens_per_s_per_gpu": round(_b * 2048 / (_t * _n), 1),
+                "flops_counted": "model",
+            },
+            _KORTHIKANTI_NOTE + _extra,
+        )
+    )
 
-RUNS.append(_run(
-    "korthikanti2022", "MT-NLG 530B (DP=8)", "a100-80gb", 2240, _gpt(20480, 105, 128), 2048, None, None,
-    8, 35, 8, 1, None, "1f1b", True, "selective", 0, "bf16",
-    {"tflops_per_gpu": None, "mfu": 0.542, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
-    "A100 80GB. From the abstract: 530B on 2240 A100s reaches MFU 54.2% with sequence parallelism + selective "
-    "recomputation, versus 42.1% with full recomputation. TP 8 x PP 35 x DP 8 is inferred from the Table 3 "
-    "configuration and 2240 GPUs (one transcription states 8-way data parallelism); global batch, micro-batch and "
-    "schedule not stated in what was read.",
-))
+RUNS.append(
+    _run(
+        "korthikanti2022",
+        "MT-NLG 530B (DP=8)",
+        "a100-80gb",
+        2240,
+        _gpt(20480, 105, 128),
+        2048,
+        None,
+        None,
+        8,
+        35,
+        8,
+        1,
+        None,
+        "1f1b",
+        True,
+        "selective",
+        0,
+        "bf16",
+        {"tflops_per_gpu": None, "mfu": 0.542, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        "A100 80GB. From the abstract: 530B on 2240 A100s reaches MFU 54.2% with sequence parallelism + selective "
+        "recomputation, versus 42.1% with full recomputation. TP 8 x PP 35 x DP 8 is inferred from the Table 3 "
+        "configuration and 2240 GPUs (one transcription states 8-way data parallelism); global batch, micro-batch and "
+        "schedule not stated in what was read.",
+    )
+)
 
 # ---- Llama 3 405B, Table 4 --------------------------------------------------------------------------------------
 
@@ -214,27 +328,81 @@ _LLAMA3_NOTE = (
     "size not stated; 'Batch size/DP' is sequences per data-parallel group. Sequence parallelism not stated."
 )
 
-RUNS.append(_run(
-    "llama3_2024", "Llama 3 405B (8K GPUs)", "h100-sxm", 8192, _LLAMA3_405B, 8192, 64 * 32, None,
-    8, 16, 64, 1, None, "interleaved", False, "none", 1, "bf16",
-    {"tflops_per_gpu": 430.0, "mfu": 0.43, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
-    _LLAMA3_NOTE + " 8K-context stage, trained without activation checkpointing.",
-))
-RUNS.append(_run(
-    "llama3_2024", "Llama 3 405B (16K GPUs)", "h100-sxm", 16384, _LLAMA3_405B, 8192, 128 * 16, None,
-    8, 16, 128, 1, None, "interleaved", False, "none", 1, "bf16",
-    {"tflops_per_gpu": 400.0, "mfu": 0.41, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
-    _LLAMA3_NOTE + " 8K-context stage, trained without activation checkpointing; the paper attributes the drop "
-    "from 43% to the smaller batch per DP group.",
-))
-RUNS.append(_run(
-    "llama3_2024", "Llama 3 405B (16K GPUs, 128K context)", "h100-sxm", 16384, _LLAMA3_405B, 131072, 8 * 16, None,
-    8, 16, 8, 16, None, "interleaved", False, "none", 1, "bf16",
-    {"tflops_per_gpu": 380.0, "mfu": 0.38, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
-    _LLAMA3_NOTE + " CONTEXT PARALLELISM 16 (all-gather of K/V, sequence split in 2·CP chunks), which our cost "
-    "model does not handle. DP printed as 4 in arXiv v1/HTML, 8 in v3; 8 is consistent with the GPU count and "
-    "16M tokens per batch. Recompute setting for this stage not stated (stored 'none').",
-))
+RUNS.append(
+    _run(
+        "llama3_2024",
+        "Llama 3 405B (8K GPUs)",
+        "h100-sxm",
+        8192,
+        _LLAMA3_405B,
+        8192,
+        64 * 32,
+        None,
+        8,
+        16,
+        64,
+        1,
+        None,
+        "interleaved",
+        False,
+        "none",
+        1,
+        "bf16",
+        {"tflops_per_gpu": 430.0, "mfu": 0.43, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        _LLAMA3_NOTE + " 8K-context stage, trained without activation checkpointing.",
+    )
+)
+RUNS.append(
+    _run(
+        "llama3_2024",
+        "Llama 3 405B (16K GPUs)",
+        "h100-sxm",
+        16384,
+        _LLAMA3_405B,
+        8192,
+        128 * 16,
+        None,
+        8,
+        16,
+        128,
+        1,
+        None,
+        "interleaved",
+        False,
+        "none",
+        1,
+        "bf16",
+        {"tflops_per_gpu": 400.0, "mfu": 0.41, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        _LLAMA3_NOTE + " 8K-context stage, trained without activation checkpointing; the paper attributes the drop "
+        "from 43% to the smaller batch per DP group.",
+    )
+)
+RUNS.append(
+    _run(
+        "llama3_2024",
+        "Llama 3 405B (16K GPUs, 128K context)",
+        "h100-sxm",
+        16384,
+        _LLAMA3_405B,
+        131072,
+        8 * 16,
+        None,
+        8,
+        16,
+        8,
+        16,
+        None,
+        "interleaved",
+        False,
+        "none",
+        1,
+        "bf16",
+        {"tflops_per_gpu": 380.0, "mfu": 0.38, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        _LLAMA3_NOTE + " CONTEXT PARALLELISM 16 (all-gather of K/V, sequence split in 2·CP chunks), which our cost "
+        "model does not handle. DP printed as 4 in arXiv v1/HTML, 8 in v3; 8 is consistent with the GPU count and "
+        "16M tokens per batch. Recompute setting for this stage not stated (stored 'none').",
+    )
+)
 
 # ---- NVIDIA Megatron-Bridge, DGX-H100 (FP8) ---------------------------------------------------------------------
 
@@ -247,30 +415,102 @@ _MB_NOTE = (
     "'none', unverified)."
 )
 
-RUNS.append(_run(
-    "megatron_bridge", "Llama 3 70B (NeMo 25.11)", "h100-sxm", 64, _LLAMA3_70B, 8192, 128, 1,
-    4, 8, 2, 1, 5, "interleaved", True, "none", 0, "bf16",
-    {"tflops_per_gpu": 719.0, "mfu": None, "tokens_per_s_per_gpu": 1602.0, "flops_counted": "model"},
-    _MB_NOTE + " Gradient accumulation 64.",
-))
-RUNS.append(_run(
-    "megatron_bridge", "Llama 3 70B (NeMo 26.02)", "h100-sxm", 64, _LLAMA3_70B, 8192, 256, 1,
-    4, 8, 2, 1, 5, "interleaved", True, "none", 0, "bf16",
-    {"tflops_per_gpu": 728.0, "mfu": None, "tokens_per_s_per_gpu": 1621.0, "flops_counted": "model"},
-    _MB_NOTE + " Gradient accumulation 128.",
-))
-RUNS.append(_run(
-    "megatron_bridge", "Llama 3.1 405B (NeMo 25.11)", "h100-sxm", 1024, _LLAMA3_405B, 8192, 512, 1,
-    8, 8, 8, 2, 8, "interleaved", True, "none", 0, "bf16",
-    {"tflops_per_gpu": 737.0, "mfu": None, "tokens_per_s_per_gpu": 292.0, "flops_counted": "model"},
-    _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 64.",
-))
-RUNS.append(_run(
-    "megatron_bridge", "Llama 3.1 405B (NeMo 26.02)", "h100-sxm", 1024, _LLAMA3_405B, 8192, 1536, 1,
-    8, 8, 8, 2, 8, "interleaved", True, "none", 0, "bf16",
-    {"tflops_per_gpu": 784.0, "mfu": None, "tokens_per_s_per_gpu": 311.0, "flops_counted": "model"},
-    _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 192.",
-))
+RUNS.append(
+    _run(
+        "megatron_bridge",
+        "Llama 3 70B (NeMo 25.11)",
+        "h100-sxm",
+        64,
+        _LLAMA3_70B,
+        8192,
+        128,
+        1,
+        4,
+        8,
+        2,
+        1,
+        5,
+        "interleaved",
+        True,
+        "none",
+        0,
+        "bf16",
+        {"tflops_per_gpu": 719.0, "mfu": None, "tokens_per_s_per_gpu": 1602.0, "flops_counted": "model"},
+        _MB_NOTE + " Gradient accumulation 64.",
+    )
+)
+RUNS.append(
+    _run(
+        "megatron_bridge",
+        "Llama 3 70B (NeMo 26.02)",
+        "h100-sxm",
+        64,
+        _LLAMA3_70B,
+        8192,
+        256,
+        1,
+        4,
+        8,
+        2,
+        1,
+        5,
+        "interleaved",
+        True,
+        "none",
+        0,
+        "bf16",
+        {"tflops_per_gpu": 728.0, "mfu": None, "tokens_per_s_per_gpu": 1621.0, "flops_counted": "model"},
+        _MB_NOTE + " Gradient accumulation 128.",
+    )
+)
+RUNS.append(
+    _run(
+        "megatron_bridge",
+        "Llama 3.1 405B (NeMo 25.11)",
+        "h100-sxm",
+        1024,
+        _LLAMA3_405B,
+        8192,
+        512,
+        1,
+        8,
+        8,
+        8,
+        2,
+        8,
+        "interleaved",
+        True,
+        "none",
+        0,
+        "bf16",
+        {"tflops_per_gpu": 737.0, "mfu": None, "tokens_per_s_per_gpu": 292.0, "flops_counted": "model"},
+        _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 64.",
+    )
+)
+RUNS.append(
+    _run(
+        "megatron_bridge",
+        "Llama 3.1 405B (NeMo 26.02)",
+        "h100-sxm",
+        1024,
+        _LLAMA3_405B,
+        8192,
+        1536,
+        1,
+        8,
+        8,
+        8,
+        2,
+        8,
+        "interleaved",
+        True,
+        "none",
+        0,
+        "bf16",
+        {"tflops_per_gpu": 784.0, "mfu": None, "tokens_per_s_per_gpu": 311.0, "flops_counted": "model"},
+        _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 192.",
+    )
+)
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra

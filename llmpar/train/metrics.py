@@ -130,7 +130,7 @@ class MetricsWriter:
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, path)  # the old lines are never half-rewritten
-            self.file = open(path, "a", encoding="utf-8")
+            self.file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the run, closed by close()
 
     def write(self, record: dict) -> None:
         if self.file:
@@ -152,8 +152,12 @@ def _lines_until(path: str, step: int) -> list[str]:
                     record = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line cut short by a crash
-                if isinstance(record, dict) and isinstance(record.get("step"), int) and record["step"] <= step \
-                        and line.endswith("\n"):
+                if (
+                    isinstance(record, dict)
+                    and isinstance(record.get("step"), int)
+                    and record["step"] <= step
+                    and line.endswith("\n")
+                ):
                     kept.append(line)
     except FileNotFoundError:
         return []

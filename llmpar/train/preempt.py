@@ -53,8 +53,9 @@ def requested() -> str | None:
 def install(preemptible: bool, in_launcher: bool) -> None:
     """Signal handlers of a worker. SIGINT stops at once; SIGUSR1 (and SIGTERM `in_launcher`: a one-process run,
     whose launcher is the worker, which then also says what it does) asks for a save and a stop when
-    `preemptible` (--save), and stops at once otherwise. A KeyboardInterrupt could land anywhere, in a __del__ even, where Python swallows
-    it, so stopping at once is os._exit; the launcher or torchrun reports it."""
+    `preemptible` (--save), and stops at once otherwise. A KeyboardInterrupt could land anywhere, in a __del__
+    even, where Python swallows it, so stopping at once is os._exit; the launcher or torchrun reports it."""
+
     def stop_now(signum, frame):
         if in_launcher:
             print(f"llmpar train: stopped by {signal.Signals(signum).name}", file=sys.stderr, flush=True)
@@ -67,8 +68,12 @@ def install(preemptible: bool, in_launcher: bool) -> None:
             return
         request(signal.Signals(signum).name)
         if in_launcher:
-            print(f"llmpar train: {signal.Signals(signum).name} received: finishing this step, saving a checkpoint, "
-                  f"then stopping (send it again to stop at once)", file=sys.stderr, flush=True)
+            print(
+                f"llmpar train: {signal.Signals(signum).name} received: finishing this step, saving a checkpoint, "
+                f"then stopping (send it again to stop at once)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     graceful = save_and_stop if preemptible else stop_now
     signal.signal(signal.SIGINT, stop_now)

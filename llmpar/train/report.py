@@ -15,6 +15,7 @@ class Progress:
         self.cfg, self.enabled, self.bar = cfg, enabled, None
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
+
             self.bar = tqdm(total=cfg.steps, initial=initial, unit="step", dynamic_ncols=True, file=sys.stderr)
 
     def update(self, r: dict) -> None:
@@ -24,8 +25,12 @@ class Progress:
             self.bar.set_postfix(loss=f"{r['loss']:.4f}", tok_s=f"{r['tokens_per_s']:,.0f}", refresh=False)
             self.bar.update(1)
         elif r["step"] == 1 or r["step"] % max(1, self.cfg.steps // 10) == 0 or r["step"] == self.cfg.steps:
-            print(f"step {r['step']:>6}/{self.cfg.steps}  loss {r['loss']:.4f}  lr {r['lr']:.2e}  "
-                  f"{r['tokens_per_s']:,.0f} tok/s", file=sys.stderr, flush=True)
+            print(
+                f"step {r['step']:>6}/{self.cfg.steps}  loss {r['loss']:.4f}  lr {r['lr']:.2e}  "
+                f"{r['tokens_per_s']:,.0f} tok/s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def note(self, text: str) -> None:
         if not self.enabled:

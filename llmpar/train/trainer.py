@@ -1,9 +1,9 @@
 """The training loop of one worker: build, parallelize, step, measure, report.
 
-    config -> mesh and communication -> plain model -> parallelize -> for each step:
-        for each micro-batch: forward, loss / global tokens, backward   (DP reduces on the last one)
-        global gradient norm, clip, AdamW step -> metrics line
-    -> validation loss, a generated sample, the summary
+config -> mesh and communication -> plain model -> parallelize -> for each step:
+    for each micro-batch: forward, loss / global tokens, backward   (DP reduces on the last one)
+    global gradient norm, clip, AdamW step -> metrics line
+-> validation loss, a generated sample, the summary
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from llmpar.errors import TrainingError, UserError
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 from llmpar.model import build_model
 from llmpar.parallel.parallelize import parallelize
-from llmpar.procs import cores
 from llmpar.pipeline.executor import PipelineExecutor
+from llmpar.procs import cores
 from llmpar.train.faults import injected_fault
 from llmpar.train.lr import lr_at
 from llmpar.train.metrics import (
@@ -63,9 +63,11 @@ def init_distributed(cfg: TrainConfig) -> tuple[int, torch.device]:
         device = torch.device("cpu")
         torch.set_num_threads(max(1, cores() // local_world))  # processes on one machine share its cores
     if cfg.world_size > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if cfg.device == "cuda" else "gloo",
-                                timeout=datetime.timedelta(seconds=cfg.timeout),
-                                device_id=device if cfg.device == "cuda" else None)
+        dist.init_process_group(
+            "nccl" if cfg.device == "cuda" else "gloo",
+            timeout=datetime.timedelta(seconds=cfg.timeout),
+            device_id=device if cfg.device == "cuda" else None,
+        )
     return rank, device
 
 
@@ -85,8 +87,10 @@ class Trainer:
         tokens, _ = load_tokens(cfg.data, self.tokenizer)
         self.batches = TokenBatches(tokens, cfg.seq_len, cfg.seed)
         if self.batches.n_windows < 1 or self.batches.n_val_windows < 1:
-            raise UserError(f"--data holds {len(tokens)} tokens, too few for one training and one validation "
-                            f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len")
+            raise UserError(
+                f"--data holds {len(tokens)} tokens, too few for one training and one validation "
+                f"sequence of --seq-len {cfg.seq_len}; give more text or a shorter --seq-len"
+            )
 
         # The plain model, with the single-process weights; then the transformations, in order (llmpar.parallel.
         # parallelize): TP, the pipeline split (where a checkpoint's or a Hugging Face model's weights are read,
@@ -105,8 +109,9 @@ class Trainer:
             assert weights is not None  # opened above
             load_optimizer(weights, self.engine, self.parallel.placements)
             self.start_step = weights.step
-        self.executor = PipelineExecutor(self.parallel, (cfg.micro_batch_size, cfg.seq_len), PARAM_DTYPES[cfg.dtype],
-                                         self.autocast)
+        self.executor = PipelineExecutor(
+            self.parallel, (cfg.micro_batch_size, cfg.seq_len), PARAM_DTYPES[cfg.dtype], self.autocast
+        )
         p, pp_rank = cfg.pp, self.mesh.coords["pp"]
         # The loss is computed on the last stage, by every rank of its tp group: counted on one.
         self.owns_loss = self.mesh.coords["tp"] == 0 and pp_rank == p - 1
@@ -139,18 +144,33 @@ class Trainer:
         self.engine.step(lr)
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
-        return {"loss_part": loss_part, "grad_norm": grad_norm, "lr": lr, "step_time_s": time.perf_counter() - start,
-                "comm": self.comm.take_counts(), "timeline": timeline}
+        return {
+            "loss_part": loss_part,
+            "grad_norm": grad_norm,
+            "lr": lr,
+            "step_time_s": time.perf_counter() - start,
+            "comm": self.comm.take_counts(),
+            "timeline": timeline,
+        }
 
     def reduce_metrics(self, step: int, m: dict) -> dict:
         """Combine the ranks' measurements into the metrics line: the loss summed, per-rank figures maxed."""
         comm, timeline = m["comm"], m["timeline"]
         span = timeline[-1][4] if timeline else 0.0  # from the step's start to this rank's last computation
         # The last entry: whether this rank was asked to stop (preemption); any rank's request stops them all.
-        per_rank = torch.tensor([m["step_time_s"], *(comm[axis] for axis in TRAFFIC_AXES),
-                                 unique_bytes(self.engine.held_tensors()), self.parallel.meter.peak,
-                                 peak_memory_bytes(self.device), span, float(requested() is not None)],
-                                dtype=torch.float64, device=self.device)
+        per_rank = torch.tensor(
+            [
+                m["step_time_s"],
+                *(comm[axis] for axis in TRAFFIC_AXES),
+                unique_bytes(self.engine.held_tensors()),
+                self.parallel.meter.peak,
+                peak_memory_bytes(self.device),
+                span,
+                float(requested() is not None),
+            ],
+            dtype=torch.float64,
+            device=self.device,
+        )
         busy = sum(end - begin for _, _, _, begin, end in timeline)
         summed = torch.stack([m["loss_part"], torch.tensor(busy, dtype=torch.float64, device=self.device)])
         self.comm.all_reduce(per_rank, "world", op="max")
@@ -161,12 +181,20 @@ class Trainer:
         # The pipeline's idle share: compute time of all ranks over (ranks × the longest rank's span).
         bubble = max(0.0, 1.0 - busy / (self.cfg.world_size * span)) if self.cfg.pp > 1 and span > 0 else 0.0
         return {
-            "step": step + 1, "loss": float(loss), "grad_norm": m["grad_norm"], "lr": m["lr"],
-            "tokens": self.tokens_per_step, "step_time_s": step_time, "tokens_per_s": tokens_per_s,
+            "step": step + 1,
+            "loss": float(loss),
+            "grad_norm": m["grad_norm"],
+            "lr": m["lr"],
+            "tokens": self.tokens_per_step,
+            "step_time_s": step_time,
+            "tokens_per_s": tokens_per_s,
             "mfu": (self.flops_per_token * tokens_per_s / self.cfg.world_size / self.peak) if self.peak else None,
             "comm_bytes": {axis: int(b) for axis, b in zip(TRAFFIC_AXES, traffic)},
-            "model_state_bytes": int(state), "activation_bytes": int(act), "peak_mem_bytes": int(peak),
-            "bubble_fraction": bubble, "layout": self.cfg.layout(),
+            "model_state_bytes": int(state),
+            "activation_bytes": int(act),
+            "peak_mem_bytes": int(peak),
+            "bubble_fraction": bubble,
+            "layout": self.cfg.layout(),
             **({"timeline": self.gather_timeline(timeline)} if self.cfg.pp > 1 else {}),
         }
 
@@ -174,14 +202,17 @@ class Trainer:
         """Every pipeline rank's compute actions (of this rank's dp/tp position) as [kind, micro-batch, chunk,
         start s, end s]; on rank 0 only. Bookkeeping traffic, not counted as pipeline transfers."""
         kinds = "FBW"
-        local = torch.tensor([[kinds.index(k), i, c, b, e] for k, i, c, b, e in timeline], dtype=torch.float64,
-                             device=self.device)
+        local = torch.tensor(
+            [[kinds.index(k), i, c, b, e] for k, i, c, b, e in timeline], dtype=torch.float64, device=self.device
+        )
         everyone = torch.empty((self.cfg.pp, *local.shape), dtype=torch.float64, device=self.device)
         self.comm.all_gather(everyone.view(-1), local.view(-1), "pp", count=False)
         if not self.is_logger:
             return None
-        return [[[kinds[int(k)], int(i), int(c), round(b, 6), round(e, 6)] for k, i, c, b, e in rank.tolist()]
-                for rank in everyone]
+        return [
+            [[kinds[int(k)], int(i), int(c), round(b, 6), round(e, 6)] for k, i, c, b, e in rank.tolist()]
+            for rank in everyone
+        ]
 
     @torch.no_grad()
     def validation_loss(self) -> tuple[float | None, str | None]:
@@ -192,9 +223,11 @@ class Trainer:
         if n == 0:
             if self.cfg.eval_sequences == 0:
                 return None, "skipped (--eval-sequences 0)"
-            return None, (f"skipped: the held-out data has {self.batches.n_val_windows} sequence(s) of --seq-len "
-                          f"{self.cfg.seq_len} and --eval-sequences is {self.cfg.eval_sequences}, fewer than one "
-                          f"per data-parallel replica ({dp}); give more data, or a shorter --seq-len")
+            return None, (
+                f"skipped: the held-out data has {self.batches.n_val_windows} sequence(s) of --seq-len "
+                f"{self.cfg.seq_len} and --eval-sequences is {self.cfg.eval_sequences}, fewer than one "
+                f"per data-parallel replica ({dp}); give more data, or a shorter --seq-len"
+            )
         lo, hi = r * n // dp, (r + 1) * n // dp
         total = torch.zeros(2, dtype=torch.float64, device=self.device)
         b = self.cfg.micro_batch_size
@@ -214,7 +247,7 @@ class Trainer:
         ids = torch.as_tensor(self.tokenizer.encode(prompt), dtype=torch.int64)[None].to(self.device)
         g = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
         for _ in range(self.cfg.sample_tokens):
-            window = ids[:, -self.cfg.seq_len:]
+            window = ids[:, -self.cfg.seq_len :]
             n = window.size(1)
             if self.cfg.sequence_parallel:  # the sequence must split evenly: pad after (causal: no effect before)
                 window = F.pad(window, (0, -n % self.cfg.tp))
@@ -222,7 +255,7 @@ class Trainer:
             next_id = torch.zeros(1, dtype=torch.int64, device=self.device)
             if out is not None:
                 # Only ids the tokenizer can decode: a model's vocabulary may be padded beyond the tokenizer's.
-                logits = self.parallel.tp.full_logits(out)[0, n - 1, :self.tokenizer.vocab_size].float()
+                logits = self.parallel.tp.full_logits(out)[0, n - 1, : self.tokenizer.vocab_size].float()
                 next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
             self.comm.broadcast(next_id, "pp", src_index=self.cfg.pp - 1, count=False)
             ids = torch.cat([ids, next_id[None]], dim=1)
@@ -231,16 +264,25 @@ class Trainer:
     def run(self) -> dict:
         cfg = self.cfg
         if self.is_logger:
-            print(f"llmpar: training {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M parameters) on "
-                  f"{cfg.world_size} process(es), dp={cfg.dp} tp={cfg.tp} pp={cfg.pp}, {cfg.device}, {cfg.dtype}; "
-                  f"data: {describe_data(cfg.data, len(self.batches.train) + len(self.batches.val))}", flush=True)
+            print(
+                f"llmpar: training {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M parameters) on "
+                f"{cfg.world_size} process(es), dp={cfg.dp} tp={cfg.tp} pp={cfg.pp}, {cfg.device}, {cfg.dtype}; "
+                f"data: {describe_data(cfg.data, len(self.batches.train) + len(self.batches.val))}",
+                flush=True,
+            )
             for line in self.resume_notes():
                 print(f"llmpar: {line}", flush=True)
-            if os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True" and \
-                    int(os.environ.get("TORCHELASTIC_MAX_RESTARTS", "0") or 0) > 0:
-                print("llmpar: warning: torchrun shares its rendezvous store with the workers, and restarted workers "
-                      "can then fail to connect (pytorch#135712); run torchrun with "
-                      "TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in its environment", file=sys.stderr, flush=True)
+            if (
+                os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
+                and int(os.environ.get("TORCHELASTIC_MAX_RESTARTS", "0") or 0) > 0
+            ):
+                print(
+                    "llmpar: warning: torchrun shares its rendezvous store with the workers, and restarted workers "
+                    "can then fail to connect (pytorch#135712); run torchrun with "
+                    "TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in its environment",
+                    file=sys.stderr,
+                    flush=True,
+                )
         # After the first line: a bar drawn before it would be overwritten by it.
         writer = MetricsWriter(cfg.metrics if self.is_logger else None, keep_until=self.start_step)
         progress = Progress(cfg, enabled=self.is_logger and cfg.progress, initial=self.start_step)
@@ -283,11 +325,12 @@ class Trainer:
             last = record
             if not math.isfinite(record["loss"]):
                 hint = ", or use --dtype fp32" if cfg.dtype == "bf16" else ""
-                raise TrainingError(f"the loss is {record['loss']} at step {step + 1}, so training cannot go on; "
-                                    f"lower --lr (now {cfg.lr:g}) or --grad-clip (now {cfg.grad_clip:g}){hint}")
+                raise TrainingError(
+                    f"the loss is {record['loss']} at step {step + 1}, so training cannot go on; "
+                    f"lower --lr (now {cfg.lr:g}) or --grad-clip (now {cfg.grad_clip:g}){hint}"
+                )
             stop = self.stop_requested > 0 and cfg.save is not None and step + 1 < cfg.steps
-            if cfg.save and (stop or (cfg.save_every and (step + 1) % cfg.save_every == 0)
-                             or step + 1 == cfg.steps):
+            if cfg.save and (stop or (cfg.save_every and (step + 1) % cfg.save_every == 0) or step + 1 == cfg.steps):
                 if activity:
                     activity.at(step + 1, "saving")
                 where = self.save(step + 1, crash=fault == (self.rank, step + 1, "save"), now=stop)
@@ -306,9 +349,15 @@ class Trainer:
         if activity:
             activity.at(cfg.steps, "validation")
         val_loss, val_why = self.validation_loss()
-        summary = {"first_loss": first and first["loss"], "final_loss": last and last["loss"], "val_loss": val_loss,
-                   "val_why": val_why, "elapsed_s": elapsed, "first_step": self.start_step + 1,
-                   "tokens_per_s": (cfg.steps - self.start_step) * self.tokens_per_step / elapsed if last else None}
+        summary = {
+            "first_loss": first and first["loss"],
+            "final_loss": last and last["loss"],
+            "val_loss": val_loss,
+            "val_why": val_why,
+            "elapsed_s": elapsed,
+            "first_step": self.start_step + 1,
+            "tokens_per_s": (cfg.steps - self.start_step) * self.tokens_per_step / elapsed if last else None,
+        }
         if cfg.sample_tokens > 0 and (self.is_logger or self.all_sample):  # they sample alike
             if activity:
                 activity.at(cfg.steps, "sampling")
@@ -333,6 +382,7 @@ class Trainer:
 
     def save_folder(self, step: int) -> str | None:
         from llmpar.checkpoint.format import step_dir
+
         return step_dir(self.cfg.save, step) if self.cfg.save else None
 
     def resume_notes(self) -> list[str]:
@@ -352,12 +402,20 @@ class Trainer:
         if changed and ck.step < cfg.steps:
             was = ", ".join(f"--{k.replace('_', '-')} {planned[k]}" for k in changed)
             now = ", ".join(f"--{k.replace('_', '-')} {ours[k]}" for k in changed)
-            old = lr_at(ck.step, lr=planned["lr"] or cfg.lr, warmup=planned["warmup"] or 0,
-                        steps=planned["steps"] or cfg.steps, schedule=planned["lr_schedule"] or cfg.lr_schedule)
+            old = lr_at(
+                ck.step,
+                lr=planned["lr"] or cfg.lr,
+                warmup=planned["warmup"] or 0,
+                steps=planned["steps"] or cfg.steps,
+                schedule=planned["lr_schedule"] or cfg.lr_schedule,
+            )
             new = lr_at(ck.step + 1, lr=cfg.lr, warmup=cfg.warmup, steps=cfg.steps, schedule=cfg.lr_schedule)
-            notes.append(f"the learning-rate schedule follows this run's flags ({now}; the checkpoint's run had "
-                         f"{was}): the rate was {old:.3g} at step {ck.step} and is {new:.3g} at step {ck.step + 1}")
+            notes.append(
+                f"the learning-rate schedule follows this run's flags ({now}; the checkpoint's run had "
+                f"{was}): the rate was {old:.3g} at step {ck.step} and is {new:.3g} at step {ck.step + 1}"
+            )
         return notes
+
 
 def train(cfg: TrainConfig) -> dict:
     """Run this process's part of the job (the config is already validated)."""

@@ -34,8 +34,9 @@ def state_bytes_per_param(dtype: str) -> tuple[int, int, int]:
     return e, e, 2 * e
 
 
-def model_state_bytes(n_params: int, zero: int, dp: int, dtype: str,
-                      per_param: tuple[int, int, int] | None = None) -> dict[str, float]:
+def model_state_bytes(
+    n_params: int, zero: int, dp: int, dtype: str, per_param: tuple[int, int, int] | None = None
+) -> dict[str, float]:
     """Parameters, gradients and optimizer state of one rank holding `n_params` (before ZeRO sharding).
 
     Rajbhandari et al. 2020, section 5: stage 1 shards the optimizer state, stage 2 also the gradients, stage 3
@@ -44,9 +45,11 @@ def model_state_bytes(n_params: int, zero: int, dp: int, dtype: str,
     """
     wp, wg, wo = per_param or state_bytes_per_param(dtype)
     n = n_params
-    return {"params": n * wp / (dp if zero >= 3 else 1),
-            "grads": n * wg / (dp if zero >= 2 else 1),
-            "optimizer": n * wo / (dp if zero >= 1 else 1)}
+    return {
+        "params": n * wp / (dp if zero >= 3 else 1),
+        "grads": n * wg / (dp if zero >= 2 else 1),
+        "optimizer": n * wo / (dp if zero >= 1 else 1),
+    }
 
 
 # --- activations --------------------------------------------------------------------------------------------
@@ -109,8 +112,9 @@ def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype
 def _in_flight(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
     """Per pipeline rank, per chunk of it: the most micro-batches whose activations it holds at once."""
     s = cached_schedule(name, p, m, v)
-    return tuple(tuple(peak_in_flight([a for a in s.ranks[r] if a.chunk == c]) for c in range(r, p * v, p))
-                 for r in range(p))
+    return tuple(
+        tuple(peak_in_flight([a for a in s.ranks[r] if a.chunk == c]) for c in range(r, p * v, p)) for r in range(p)
+    )
 
 
 def _in_flight_bounded(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
@@ -213,8 +217,15 @@ def _gloo_gather_retained(cfg: ModelConfig, layout: Layout, st: StageParams, r: 
     return e * (n_layers * unit * small(unit) + sum(x for x in ends if small(x)))
 
 
-def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | None = None, device: str = "cpu",
-                   data_bytes: float = 0.0, saving: bool = False) -> dict[str, float]:
+def process_memory(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    stage: int | None = None,
+    device: str = "cpu",
+    data_bytes: float = 0.0,
+    saving: bool = False,
+) -> dict[str, float]:
     """Peak bytes of one worker process of `layout` (of pipeline rank `stage`, or the largest), its parts:
 
     - "params", "grads", "optimizer", "activations": as `memory` (the rank's state, its saved tensors);
@@ -237,8 +248,15 @@ def process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, stage: int | 
     return max(by_rank.values(), key=lambda parts: parts["total"])
 
 
-def ranks_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks, device: str = "cpu",
-                 data_bytes: float = 0.0, saving: bool = False) -> dict[int, dict[str, float]]:
+def ranks_memory(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    ranks,
+    device: str = "cpu",
+    data_bytes: float = 0.0,
+    saving: bool = False,
+) -> dict[int, dict[str, float]]:
     """`process_memory`'s parts for each of some global ranks (the ranks of a stage alike: the mesh is
     pp × dp × tp, tp innermost, so rank r is on stage r // (dp·tp))."""
     stages = stage_params(cfg, layout, batch.seq_len)
@@ -253,8 +271,17 @@ def ranks_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks, device: 
     return out
 
 
-def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int, st: StageParams, act: float,
-                          device: str, data_bytes: float, saving: bool) -> dict[str, float]:
+def _stage_process_memory(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    r: int,
+    st: StageParams,
+    act: float,
+    device: str,
+    data_bytes: float,
+    saving: bool,
+) -> dict[str, float]:
     t, dp, p = layout.tp, layout.dp, layout.pp
     e = _grad_bytes(batch.dtype)
     m = model_state_bytes(st.total, layout.zero, dp, batch.dtype)
@@ -269,8 +296,9 @@ def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int
         backward += layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
-        table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2"
-                                                               else 0)
+        table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (
+            cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" else 0
+        )
         unit = max(split + repl if st.layers else 0, table if r in (0, p - 1) else 0)  # a block, or the embedding
         backward += ZERO3_UNITS * unit * e
     optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * e
@@ -291,13 +319,28 @@ def _stage_process_memory(cfg: ModelConfig, layout: Layout, batch: Batch, r: int
     step = state + act + temporaries
     runtime = CPU_RUNTIME_BYTES if device == "cpu" else CUDA_RUNTIME_BYTES
     total = runtime + data_bytes + (1 + ALLOCATOR_SLACK) * max(build, step)
-    return {"params": m["params"], "grads": m["grads"], "optimizer": m["optimizer"], "activations": act,
-            "temporaries": temporaries, "build": build, "runtime": runtime, "data": data_bytes, "total": total,
-            "stage": r}
+    return {
+        "params": m["params"],
+        "grads": m["grads"],
+        "optimizer": m["optimizer"],
+        "activations": act,
+        "temporaries": temporaries,
+        "build": build,
+        "runtime": runtime,
+        "data": data_bytes,
+        "total": total,
+        "stage": r,
+    }
 
 
-def node_memory(cfg: ModelConfig, layout: Layout, batch: Batch, ranks: range | list[int] | None = None,
-                launcher: bool = True, data_bytes: float = 0.0) -> float:
+def node_memory(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    ranks: range | list[int] | None = None,
+    launcher: bool = True,
+    data_bytes: float = 0.0,
+) -> float:
     """Bytes the CPU worker processes `ranks` (all of the layout's by default) need together at their peak, with
     the launching process when `launcher`: what one machine must have for them."""
     ranks = range(layout.world) if ranks is None else ranks
@@ -312,5 +355,7 @@ def memory_need(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware) ->
     if not hw.cores:
         return memory(cfg, layout, batch)["total"]
     per_node = max(1, min(layout.world, hw.devices_per_node))
-    return max(node_memory(cfg, layout, batch, range(k, min(k + per_node, layout.world)), launcher=layout.world > 1)
-               for k in range(0, layout.world, per_node))
+    return max(
+        node_memory(cfg, layout, batch, range(k, min(k + per_node, layout.world)), launcher=layout.world > 1)
+        for k in range(0, layout.world, per_node)
+    )

@@ -2,8 +2,9 @@
 
 The pipeline's chunks take their layers from `llmpar.pipeline.stages.partition` (the split `llmpar train` makes);
 within a block, the parameters are split over tp as the TP plan (`llmpar.parallel.tp_plan`) says: the matrices
-(the column-parallel biases with them) split, the norms and the row-parallel biases replicated. The first stage holds the (vocabulary-parallel, padded) embedding, the last
-the final norm and the head, and a tied embedding is held by both ends of a pipeline.
+(the column-parallel biases with them) split, the norms and the row-parallel biases replicated. The first stage
+holds the (vocabulary-parallel, padded) embedding, the last the final norm and the head, and a tied embedding is
+held by both ends of a pipeline.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ partition = functools.lru_cache(maxsize=4096)(_partition)
 @dataclass
 class StageParams:
     """Parameter counts on one (pipeline rank, tp rank): matrices split over tp, and tp-replicated ones."""
+
     layers: list[int]
     split: int = 0  # elements of tp-split parameters held (this rank's share)
     replicated: int = 0  # elements replicated over tp (norms, row-parallel biases, positions)
@@ -84,8 +86,7 @@ def _stage_params(cfg: ModelConfig, t: int, p: int, v: int, seq_len: int) -> lis
                 s.embedding_only_unit += table
         if last:
             s.replicated += final_norm
-            s.embedding += table if (cfg.tie_embeddings and not first) or not cfg.tie_embeddings \
-                else 0
+            s.embedding += table if (cfg.tie_embeddings and not first) or not cfg.tie_embeddings else 0
         if cfg.tie_embeddings and p > 1 and (first or last):
             s.tied = table
         out.append(s)

@@ -94,8 +94,11 @@ def simulate_shared(s: Schedule, costs, transfer: float, cores: float, replicas:
             return timeline
         computing = [r for r, x in running.items() if x[2] > 1e-12]
         rate = min(1.0, cores / (len(computing) * replicas)) if computing else 0.0
-        step = min([running[r][2] / rate for r in computing]
-                   + [x[3] for x in running.values() if x[2] <= 1e-12] + [t - now for t in waiting])
+        step = min(
+            [running[r][2] / rate for r in computing]
+            + [x[3] for x in running.values() if x[2] <= 1e-12]
+            + [t - now for t in waiting]
+        )
         now += step
         for r in list(running):
             a, start, work, wait = running[r]

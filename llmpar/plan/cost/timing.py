@@ -18,9 +18,9 @@ from llmpar.comm import bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.parallel.flat import BUCKET_BYTES
+from llmpar.plan.cost import simulator
 from llmpar.plan.cost.footprint import layer_activation_bytes, memory, memory_need, output_activation_bytes
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
-from llmpar.plan.cost import simulator
 from llmpar.plan.cost.traffic import comm_bytes
 from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes, _grad_bytes
 from llmpar.plan.hardware import Hardware
@@ -28,8 +28,10 @@ from llmpar.plan.hardware import Hardware
 # Operations dispatched (ATen calls, views included) by one block, and by the output layer with the loss,
 # forward and backward, counted with a TorchDispatchMode on llmpar's modules (tests/test_cost_model.py
 # recounts them). On a CPU each costs the dispatch overhead whatever its size.
-OPS = {"llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
-       "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)}}
+OPS = {
+    "llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
+    "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)},
+}
 
 
 def _compute_dtype(dtype: str) -> str:
@@ -67,8 +69,17 @@ def _collective_time(hw: Hardware, kind: str, nbytes: float, n: int, span: int, 
     return hw.link(span, on_node).time(kind, bus, n) if n > 1 or kind == "p2p" else 0.0
 
 
-def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, layers: int, first: bool,
-                last: bool, software: Software = LLMPAR, sharing: int | None = None) -> ChunkCost:
+def chunk_costs(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    hw: Hardware,
+    layers: int,
+    first: bool,
+    last: bool,
+    software: Software = LLMPAR,
+    sharing: int | None = None,
+) -> ChunkCost:
     """A roofline per micro-batch: matmul FLOPs at the matmul rate, elementwise bytes at the memory rate, a
     dispatch cost per operation, and the tensor-parallel collectives (which wait on the critical path).
     `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's)."""
@@ -99,10 +110,12 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
     layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype)
     if not software.flash_attention:
         layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
-    fwd = layers * (weights / rate + attention / attention_rate + layer_stream / stream
-                    + ops["layer"][0] * hw.op_overhead)
-    bwd_in = layers * (weights / rate + 2 * attention / attention_rate + 2 * layer_stream / stream
-                       + ops["layer"][1] * hw.op_overhead)
+    fwd = layers * (
+        weights / rate + attention / attention_rate + layer_stream / stream + ops["layer"][0] * hw.op_overhead
+    )
+    bwd_in = layers * (
+        weights / rate + 2 * attention / attention_rate + 2 * layer_stream / stream + ops["layer"][1] * hw.op_overhead
+    )
     bwd_w = layers * weights / rate
     if first:
         fwd += tokens * d * mm_bytes / stream + ops["embed"][0] * hw.op_overhead
@@ -136,8 +149,10 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
     if layout.recompute == "full":
         bwd_in += fwd
     elif layout.recompute == "selective":
-        bwd_in += layers * (attention / attention_rate + (0 if software.flash_attention else
-                                                6 * b * cfg.n_heads / t * s * s * mm_bytes / stream))
+        bwd_in += layers * (
+            attention / attention_rate
+            + (0 if software.flash_attention else 6 * b * cfg.n_heads / t * s * s * mm_bytes / stream)
+        )
     if layout.recompute == "full":
         wait_b += wait_f
     if layout.schedule == "zb":
@@ -145,8 +160,15 @@ def chunk_costs(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, la
     return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
 
 
-def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_timeline: bool = False,
-             software: Software = LLMPAR, simulate: bool = True) -> Estimate:
+def estimate(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    hw: Hardware,
+    keep_timeline: bool = False,
+    software: Software = LLMPAR,
+    simulate: bool = True,
+) -> Estimate:
     """Predict one optimizer step of `layout`: its time (and bubble) by simulating the schedule, its memory and
     its traffic. With simulate=False the pipeline's time is its busiest rank's compute alone, with no bubble: a
     lower bound, which the planner uses to skip the simulation of layouts that cannot win."""
@@ -158,8 +180,20 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from durations
     # at one core's speed.
     oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
-    costs = [chunk_costs(cfg, layout, batch, hw, len(chunks[c]), c == 0, c == p * v - 1, software,
-                         sharing=hw.cores if oversubscribed else None) for c in range(p * v)]
+    costs = [
+        chunk_costs(
+            cfg,
+            layout,
+            batch,
+            hw,
+            len(chunks[c]),
+            c == 0,
+            c == p * v - 1,
+            software,
+            sharing=hw.cores if oversubscribed else None,
+        )
+        for c in range(p * v)
+    ]
     _, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
@@ -173,10 +207,12 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     if simulate:
         s = simulator.cached_schedule(layout.schedule, p, m, v)
         if oversubscribed:
+
             def work_and_wait(rank: int, action):
                 c = costs[action.chunk]
                 wait = {"F": c.wait_F, "B": c.wait_B, "W": 0.0}[action.kind]
                 return duration(rank, action) - wait, wait
+
             timeline = simulator.simulate_shared(s, work_and_wait, transfer, hw.cores, dp * t)
         else:
             timeline = simulator.simulate(s, duration, transfer=transfer)
@@ -184,8 +220,7 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
         bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
     else:
         timeline, bubble = None, 0.0
-        pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p))
-                                for r in range(p))
+        pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) for r in range(p))
         if oversubscribed:  # and the cores bound all the ranks' work
             work = sum(c.F + c.B + c.W - c.wait_F - c.wait_B for c in costs)
             pipeline_time = max(pipeline_time, m * work * dp * t / hw.cores)
@@ -220,8 +255,10 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
             dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
         shard = st.total / (dp if layout.zero >= 1 else 1)
-        optimizer = (shard * e * 16 / hw.stream_rate(max(1, procs))  # AdamW reads p, g, m, v and writes p, m, v, norms
-                     + (4 * len(st.layers) + 4) * 12 * hw.op_overhead)
+        optimizer = (
+            shard * e * 16 / hw.stream_rate(max(1, procs))  # AdamW reads p, g, m, v and writes p, m, v, norms
+            + (4 * len(st.layers) + 4) * 12 * hw.op_overhead
+        )
         tied = _collective_time(hw, "all_reduce", st.tied * e, 2, layout.world, layout.world) if st.tied else 0.0
         total_r = dp_time + optimizer + tied
         if total_r > worst:
@@ -234,7 +271,17 @@ def estimate(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, keep_
     mfu = model_flops_per_step(cfg, batch) / step / layout.world / peak if peak and not hw.cores else None
     mem = memory(cfg, layout, batch)
     parts = {"pipeline": pipeline_time, **parts}
-    return Estimate(layout=layout, micro_batch_size=b, step_time_s=step, tokens_per_s=tokens / step,
-                    tflops_per_gpu=tflops, mfu=mfu, memory_bytes=mem, comm_bytes=comm, bubble_fraction=bubble,
-                    fits=memory_need(cfg, layout, batch, hw) <= hw.memory_bytes, parts=parts,
-                    timeline=timeline if keep_timeline else None)
+    return Estimate(
+        layout=layout,
+        micro_batch_size=b,
+        step_time_s=step,
+        tokens_per_s=tokens / step,
+        tflops_per_gpu=tflops,
+        mfu=mfu,
+        memory_bytes=mem,
+        comm_bytes=comm,
+        bubble_fraction=bubble,
+        fits=memory_need(cfg, layout, batch, hw) <= hw.memory_bytes,
+        parts=parts,
+        timeline=timeline if keep_timeline else None,
+    )

@@ -47,8 +47,9 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
         elif layout.zero == 2:
             dpb = (m + 1) * bus_bytes("all_gather", grads, dp) + bus_bytes("all_reduce", norm, dp)
         else:  # gathered for forward and again for backward, reduce-scattered, per micro-batch
-            dpb = (m * (3 * bus_bytes("all_gather", grads, dp) - bus_bytes("all_gather", s.embedding_only_unit * e, dp))
-                   + bus_bytes("all_reduce", norm, dp))
+            dpb = m * (
+                3 * bus_bytes("all_gather", grads, dp) - bus_bytes("all_gather", s.embedding_only_unit * e, dp)
+            ) + bus_bytes("all_reduce", norm, dp)
         # Tensor parallelism: per layer and micro-batch, 2 all-reduces forward and 2 backward; with SP, as many
         # all-gathers and reduce-scatters, plus the re-gathers of the saved shards; the embedding, the head and
         # the vocabulary-parallel loss (3 numbers per token).
@@ -76,7 +77,7 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
         # this rank touches (a sequence shard with SP); a tied embedding's gradient summed by its two ends.
         ppb = 0.0
         if p > 1:
-            chunks = [c for c in range(r, p * v, p)]
+            chunks = list(range(r, p * v, p))
             boundaries = sum((c > 0) + (c < p * v - 1) for c in chunks)
             act = bsh * res / (t if layout.sequence_parallel else 1)
             ppb = 2 * boundaries * m * act + bus_bytes("all_reduce", norm, p)

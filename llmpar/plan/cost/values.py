@@ -26,6 +26,7 @@ class Batch:
 class Software:
     """How the training system runs a layout, where systems differ. The defaults are llmpar's; the published
     runs the cost model is checked against set theirs (`llmpar/plan/published.py`)."""
+
     flash_attention: bool = True  # fused attention (no s × s matrix in memory); else scores, softmax and dropout
     overlap_dp: bool = True  # data-parallel gradient reduction overlapped with the backward pass
 
@@ -38,6 +39,7 @@ class ChunkCost:
     """Seconds of one micro-batch through one chunk: forward, backward (input and weight parts). Each includes
     the collectives on its critical path; `wait_F` and `wait_B` are those parts (a rank waiting on a
     collective computes nothing, which matters where processes share cores)."""
+
     F: float
     B: float  # the whole backward (1F1B, GPipe), or its input-gradient half with W (zero bubble)
     W: float = 0.0
@@ -61,12 +63,18 @@ class Estimate:
     timeline: list | None = field(default=None, repr=False)
 
     def as_json(self) -> dict:
-        return {**self.layout.as_metrics(), "micro_batch_size": self.micro_batch_size,
-                "step_time_s": self.step_time_s, "tokens_per_s": self.tokens_per_s,
-                "tflops_per_gpu": self.tflops_per_gpu, "mfu": self.mfu,
-                "memory_bytes": {k: int(v) for k, v in self.memory_bytes.items()},
-                "comm_bytes": {k: int(v) for k, v in self.comm_bytes.items()},
-                "bubble_fraction": self.bubble_fraction, "fits": self.fits}
+        return {
+            **self.layout.as_metrics(),
+            "micro_batch_size": self.micro_batch_size,
+            "step_time_s": self.step_time_s,
+            "tokens_per_s": self.tokens_per_s,
+            "tflops_per_gpu": self.tflops_per_gpu,
+            "mfu": self.mfu,
+            "memory_bytes": {k: int(v) for k, v in self.memory_bytes.items()},
+            "comm_bytes": {k: int(v) for k, v in self.comm_bytes.items()},
+            "bubble_fraction": self.bubble_fraction,
+            "fits": self.fits,
+        }
 
 
 # --- bytes per element --------------------------------------------------------------------------------------
