@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The keys of the metrics line's "layout" object (docs/design.md), in their order.
+METRICS_KEYS = ("dp", "tp", "pp", "zero", "schedule", "micro_batches", "sequence_parallel", "recompute")
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -33,13 +36,4 @@ class Layout:
 
     def as_metrics(self) -> dict:
         """The metrics line's "layout" object."""
-        return {
-            "dp": self.dp,
-            "tp": self.tp,
-            "pp": self.pp,
-            "zero": self.zero,
-            "schedule": self.schedule,
-            "micro_batches": self.micro_batches,
-            "sequence_parallel": self.sequence_parallel,
-            "recompute": self.recompute,
-        }
+        return {key: getattr(self, key) for key in METRICS_KEYS}

@@ -119,60 +119,31 @@ def _divisors(n: int) -> list[int]:
     return [k for k in range(1, n + 1) if n % k == 0][:12]
 
 
+# fmt: off
 PRESETS: dict[str, ModelConfig] = {
     # For tests: small enough that 8 ranks on 2 cores run a few steps in seconds; 4 layers allow pp=4.
-    "tiny": ModelConfig(
-        arch="llama", vocab_size=256, d_model=64, n_layers=4, n_heads=4, n_kv_heads=2, d_ff=176, max_seq_len=128
-    ),
+    "tiny": ModelConfig(arch="llama", vocab_size=256, d_model=64, n_layers=4, n_heads=4, n_kv_heads=2,
+                        d_ff=176, max_seq_len=128),
     # The default demo: learns visibly from the embedded corpus in about two minutes on two CPU cores.
-    "small": ModelConfig(
-        arch="llama", vocab_size=256, d_model=192, n_layers=4, n_heads=6, n_kv_heads=2, d_ff=512, max_seq_len=256
-    ),
-    "tiny-gpt2": ModelConfig(
-        arch="gpt2", vocab_size=256, d_model=64, n_layers=4, n_heads=4, d_ff=256, max_seq_len=128, tie_embeddings=True
-    ),
+    "small": ModelConfig(arch="llama", vocab_size=256, d_model=192, n_layers=4, n_heads=6, n_kv_heads=2,
+                         d_ff=512, max_seq_len=256),
+    "tiny-gpt2": ModelConfig(arch="gpt2", vocab_size=256, d_model=64, n_layers=4, n_heads=4, d_ff=256,
+                             max_seq_len=128, tie_embeddings=True),
     # Radford et al. 2019, the 124M GPT-2.
-    "gpt2-124m": ModelConfig(
-        arch="gpt2",
-        vocab_size=50257,
-        d_model=768,
-        n_layers=12,
-        n_heads=12,
-        d_ff=3072,
-        max_seq_len=1024,
-        tie_embeddings=True,
-    ),
+    "gpt2-124m": ModelConfig(arch="gpt2", vocab_size=50257, d_model=768, n_layers=12, n_heads=12, d_ff=3072,
+                             max_seq_len=1024, tie_embeddings=True),
     # Llama 3.2 1B (context trimmed to 8192 here; the weights do not depend on it).
-    "llama-1b": ModelConfig(
-        arch="llama",
-        vocab_size=128256,
-        d_model=2048,
-        n_layers=16,
-        n_heads=32,
-        n_kv_heads=8,
-        d_ff=8192,
-        max_seq_len=8192,
-        tie_embeddings=True,
-        rope_theta=500000.0,
-    ),
+    "llama-1b": ModelConfig(arch="llama", vocab_size=128256, d_model=2048, n_layers=16, n_heads=32, n_kv_heads=8,
+                            d_ff=8192, max_seq_len=8192, tie_embeddings=True, rope_theta=500000.0),
     # Llama 2 7B, 13B and 70B (Touvron et al. 2023).
-    "llama-7b": ModelConfig(
-        arch="llama", vocab_size=32000, d_model=4096, n_layers=32, n_heads=32, d_ff=11008, max_seq_len=4096
-    ),
-    "llama-13b": ModelConfig(
-        arch="llama", vocab_size=32000, d_model=5120, n_layers=40, n_heads=40, d_ff=13824, max_seq_len=4096
-    ),
-    "llama-70b": ModelConfig(
-        arch="llama",
-        vocab_size=32000,
-        d_model=8192,
-        n_layers=80,
-        n_heads=64,
-        n_kv_heads=8,
-        d_ff=28672,
-        max_seq_len=4096,
-    ),
+    "llama-7b": ModelConfig(arch="llama", vocab_size=32000, d_model=4096, n_layers=32, n_heads=32, d_ff=11008,
+                            max_seq_len=4096),
+    "llama-13b": ModelConfig(arch="llama", vocab_size=32000, d_model=5120, n_layers=40, n_heads=40, d_ff=13824,
+                             max_seq_len=4096),
+    "llama-70b": ModelConfig(arch="llama", vocab_size=32000, d_model=8192, n_layers=80, n_heads=64, n_kv_heads=8,
+                             d_ff=28672, max_seq_len=4096),
 }
+# fmt: on
 
 _REQUIRED_KEYS = ("arch", "vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_seq_len")
 _FIELDS = tuple(f.name for f in dataclasses.fields(ModelConfig))

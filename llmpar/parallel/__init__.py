@@ -14,24 +14,14 @@ from llmpar.parallel.zero import ShardedOptimizer
 from llmpar.parallel.zero3 import FullySharded
 
 
-def data_parallel(
-    model,
-    comm,
-    zero: int,
-    lr: float,
-    weight_decay: float,
-    skip_in_norm=frozenset(),
-    partial_grads=None,
-    axis: str = "dp",
-) -> DataParallelEngine:
+def data_parallel(model, comm, zero: int, lr: float, weight_decay: float, **options) -> DataParallelEngine:
     """The data-parallel engine for a ZeRO stage, reducing over a mesh axis (dp, within each model-parallel
-    position)."""
-    kw = dict(skip_in_norm=skip_in_norm, partial_grads=partial_grads, axis=axis)
+    position). `options`: skip_in_norm, partial_grads, axis (see `DataParallelEngine`)."""
     if zero == 0:
-        return DataParallel(model, comm, lr, weight_decay, **kw)
+        return DataParallel(model, comm, lr, weight_decay, **options)
     if zero in (1, 2):
-        return ShardedOptimizer(model, comm, zero, lr, weight_decay, **kw)
-    return FullySharded(model, comm, lr, weight_decay, **kw)
+        return ShardedOptimizer(model, comm, zero, lr, weight_decay, **options)
+    return FullySharded(model, comm, lr, weight_decay, **options)
 
 
 __all__ = ["DataParallel", "DataParallelEngine", "FullySharded", "ShardedOptimizer", "data_parallel"]

@@ -18,7 +18,8 @@ import torch.nn as nn
 
 from llmpar.comm import Comm, Handle
 from llmpar.optim import adamw
-from llmpar.parallel.engine import DataParallelEngine, InOrder, clip_, global_norm, present, squares
+from llmpar.parallel import engine as base
+from llmpar.parallel.engine import DataParallelEngine, InOrder
 from llmpar.parallel.flat import BUCKET_BYTES, bucketize
 
 
@@ -41,12 +42,10 @@ class DataParallel(DataParallelEngine):
         comm: Comm,
         lr: float,
         weight_decay: float,
-        skip_in_norm=frozenset(),
-        partial_grads=None,
         bucket_bytes: int = BUCKET_BYTES,
-        axis: str = "dp",
+        **options,
     ):
-        super().__init__(comm, axis, skip_in_norm, partial_grads)
+        super().__init__(comm, **options)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
         self.device = self.params[0].device
         self.buckets = [_GradBucket(ps) for ps in bucketize(self.params[::-1], bucket_bytes)]
@@ -73,7 +72,7 @@ class DataParallel(DataParallelEngine):
     def _on_grad_ready(self, p: nn.Parameter) -> None:
         i = self._bucket_index[p]
         b = self.buckets[i]
-        grad = present(p.grad)  # the hook runs once it is accumulated
+        grad = base.present(p.grad)  # the hook runs once it is accumulated
         if grad.data_ptr() != b.views[p].data_ptr():  # autograd replaced the gradient: move it into the bucket
             b.views[p].copy_(grad)
             p.grad = b.views[p]
@@ -100,10 +99,10 @@ class DataParallel(DataParallelEngine):
         # Every replica holds the same reduced gradient; across tp and pp the ranks' parts add up, each copy of
         # a replicated parameter counted on one rank only.
         # Each .grad is a view of its bucket, from the engine's construction on.
-        sq = squares([present(p.grad) for p in self.params if p not in self.skip_in_norm], self.device)
-        norm = global_norm(sq, self.comm, self.norm_axes)
-        grads = [present(p.grad) for p in self.params]
-        clip_(grads, norm.to(grads[0].dtype), max_norm)
+        sq = base.squares([base.present(p.grad) for p in self.params if p not in self.skip_in_norm], self.device)
+        norm = base.global_norm(sq, self.comm, self.norm_axes)
+        grads = [base.present(p.grad) for p in self.params]
+        base.clip_(grads, norm.to(grads[0].dtype), max_norm)
         return float(norm)
 
     def full_states(self) -> dict:

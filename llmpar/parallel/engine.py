@@ -41,7 +41,8 @@ class DataParallelEngine(abc.ABC):
     over, as soon as it is complete and before the data-parallel reduction: norms under sequence parallelism
     ("tp"), a tied embedding held by the first and last pipeline stages ("pp_ends"). `skip_in_norm`: parameters
     another rank holds the same copy of and counts in the gradient norm (tp-replicated norms on tp ranks other
-    than 0, the last stage's copy of a tied embedding)."""
+    than 0, the last stage's copy of a tied embedding). `axis`: the mesh axis gradients are reduced over. Every
+    strategy takes these three as keyword options and passes them here."""
 
     def __init__(self, comm: Comm, axis: str = "dp", skip_in_norm=frozenset(), partial_grads=None):
         self.comm, self.axis = comm, axis

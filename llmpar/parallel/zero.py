@@ -28,17 +28,8 @@ import torch.nn as nn
 
 from llmpar.comm import Comm, Handle
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import (
-    DataParallelEngine,
-    InOrder,
-    accumulate,
-    clip_,
-    gather_flat,
-    global_norm,
-    present,
-    scatter_flat,
-    squares,
-)
+from llmpar.parallel import engine as base
+from llmpar.parallel.engine import DataParallelEngine, InOrder
 from llmpar.parallel.flat import BUCKET_BYTES, FlatParams, bucketize
 
 
@@ -62,10 +53,10 @@ def sharded_squares(holders, skip: set) -> torch.Tensor:
     """This rank's squares of a sharded gradient (buckets or units with .flat and .grad_shard), less the
     elements of parameters counted on another rank. Padding is zero and adds nothing."""
     shards = [h.grad_shard for h in holders]
-    sq = squares(shards, shards[0].device)
+    sq = base.squares(shards, shards[0].device)
     if skip:
         views = [h.grad_shard[a:b] for h in holders for a, b in h.flat.ranges(lambda p: p in skip)]
-        sq = sq - squares(views, sq.device)
+        sq = sq - base.squares(views, sq.device)
     return sq
 
 
@@ -77,15 +68,13 @@ class ShardedOptimizer(DataParallelEngine):
         stage: int,
         lr: float,
         weight_decay: float,
-        skip_in_norm=frozenset(),
-        partial_grads=None,
         bucket_bytes: int = BUCKET_BYTES,
-        axis: str = "dp",
+        **options,
     ):
         assert stage in (1, 2)
-        super().__init__(comm, axis, skip_in_norm, partial_grads)
+        super().__init__(comm, **options)
         self.stage = stage
-        n, rank = comm.mesh.size(axis), comm.mesh.rank_in(axis)
+        n, rank = comm.mesh.size(self.axis), comm.mesh.rank_in(self.axis)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]
         # A parameter summed across pipeline stages gets a bucket of its own, laid out alike on both stages, so
         # that its gradient shards can be summed element for element at the end of the step.
@@ -130,7 +119,7 @@ class ShardedOptimizer(DataParallelEngine):
         i = self._bucket_of[p]
         b = self.buckets[i]
         complete = self.sum_now(p) if self._reducing else True
-        grad = present(p.grad)  # the hook runs once it is accumulated
+        grad = base.present(p.grad)  # the hook runs once it is accumulated
         if self.stage == 1:
             view = b.grad_views[b.index[p]]
             if grad.data_ptr() != view.data_ptr():
@@ -151,7 +140,7 @@ class ShardedOptimizer(DataParallelEngine):
         if i > 0:  # one reduce-scatter in flight at a time (each holds a bucket-sized buffer in the backend)
             self._retire(self.buckets[i - 1])
         if self.stage == 1:  # in place: this rank's slice of the bucket receives the sum of every rank's slice
-            b.handle = self.comm.reduce_scatter(present(b.grad_shard), b.grad, self.axis, async_op=True)
+            b.handle = self.comm.reduce_scatter(base.present(b.grad_shard), b.grad, self.axis, async_op=True)
         else:
             if b.staging is None:  # no parameter of this bucket got a gradient
                 b.staging = torch.zeros_like(b.flat.full)
@@ -164,7 +153,7 @@ class ShardedOptimizer(DataParallelEngine):
         b.handle.wait()
         b.handle = None
         if self.stage == 2:
-            b.grad_shard = accumulate(b.shard, b.grad_shard, present(b.staging)[b.flat.lo : b.flat.hi])
+            b.grad_shard = base.accumulate(b.shard, b.grad_shard, base.present(b.staging)[b.flat.lo : b.flat.hi])
             b.staging = None
 
     def end_micro_batch(self, last: bool) -> None:
@@ -177,13 +166,15 @@ class ShardedOptimizer(DataParallelEngine):
             self._retire(b)
         if last and self.stage == 2:  # a tied embedding's shards, summed across stages once every transfer is posted
             for b in self._cross_buckets:
-                self.comm.all_reduce(present(b.grad_shard), "pp_ends")
+                self.comm.all_reduce(base.present(b.grad_shard), "pp_ends")
         self._reducing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        shards = [present(b.grad_shard) for b in self.buckets]  # every bucket's reduced by now
-        norm = global_norm(sharded_squares(self.buckets, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
-        clip_(shards, norm.to(shards[0].dtype), max_norm)
+        shards = [base.present(b.grad_shard) for b in self.buckets]  # every bucket's reduced by now
+        norm = base.global_norm(
+            sharded_squares(self.buckets, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes)
+        )
+        base.clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 
     def step(self, lr: float) -> None:
@@ -196,14 +187,14 @@ class ShardedOptimizer(DataParallelEngine):
         out = {}
         for b in self.buckets:
             state = self._optimizer().state[b.shard]
-            gathered = {k: gather_flat(b.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
+            gathered = {k: base.gather_flat(b.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(b.flat.params):
                 out[p] = {"param": p.detach(), **{k: gathered[k][i] for k in self.STATE_KEYS}}
         return out
 
     def load_states(self, states: dict, step: int) -> None:
         for b in self.buckets:
-            shards = [scatter_flat(b.flat, [states[p][k] for p in b.flat.params]) for k in self.STATE_KEYS]
+            shards = [base.scatter_flat(b.flat, [states[p][k] for p in b.flat.params]) for k in self.STATE_KEYS]
             self._optimizer().state[b.shard] = self.adam_state(step, *shards)
 
     def held_tensors(self) -> list[torch.Tensor | None]:

@@ -31,16 +31,8 @@ import torch.nn as nn
 
 from llmpar.comm import Comm, Handle
 from llmpar.optim import ShardedAdamW
-from llmpar.parallel.engine import (
-    DataParallelEngine,
-    InOrder,
-    accumulate,
-    clip_,
-    gather_flat,
-    global_norm,
-    present,
-    scatter_flat,
-)
+from llmpar.parallel import engine as base
+from llmpar.parallel.engine import DataParallelEngine, InOrder
 from llmpar.parallel.flat import FlatParams
 from llmpar.parallel.zero import sharded_squares
 
@@ -87,12 +79,10 @@ class FullySharded(DataParallelEngine):
         comm: Comm,
         lr: float,
         weight_decay: float,
-        skip_in_norm=frozenset(),
-        partial_grads=None,
-        axis: str = "dp",
+        **options,
     ):
-        super().__init__(comm, axis, skip_in_norm, partial_grads)
-        n, rank = comm.mesh.size(axis), comm.mesh.rank_in(axis)
+        super().__init__(comm, **options)
+        n, rank = comm.mesh.size(self.axis), comm.mesh.rank_in(self.axis)
         owner: dict[nn.Parameter, _Unit] = {}
         self.units: list[_Unit] = []
         solo = set(self.cross_stage())  # summed across pipeline stages: a unit of its own, laid out alike on both
@@ -189,7 +179,9 @@ class FullySharded(DataParallelEngine):
         self.sum_now(p)  # this micro-batch's gradient over tp; across stages only at the end of the step
         if unit.grad_buffer is None:
             unit.grad_buffer = self._grad_buffer(unit)
-        unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(present(p.grad))  # the hook runs once it is accumulated
+        unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(
+            base.present(p.grad)
+        )  # the hook runs once it is accumulated
         p.grad = None
         unit.pending.discard(p)
         if not unit.pending:
@@ -218,8 +210,8 @@ class FullySharded(DataParallelEngine):
         handle = unit.reduce_handle
         assert handle is not None  # _launch_reduce started it
         handle.wait()
-        unit.grad_shard = accumulate(
-            unit.shard, unit.grad_shard, present(unit.grad_buffer)[unit.flat.lo : unit.flat.hi]
+        unit.grad_shard = base.accumulate(
+            unit.shard, unit.grad_shard, base.present(unit.grad_buffer)[unit.flat.lo : unit.flat.hi]
         )
         unit.grad_buffer = unit.reduce_handle = None
 
@@ -244,28 +236,28 @@ class FullySharded(DataParallelEngine):
             self._free(u)
         if last:  # a tied embedding's shards, summed across stages once every transfer is posted
             for u in self._cross_units:
-                self.comm.all_reduce(present(u.grad_shard), "pp_ends")
+                self.comm.all_reduce(base.present(u.grad_shard), "pp_ends")
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        shards = [present(u.grad_shard) for u in self.units]  # every unit's reduced by now
-        norm = global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
-        clip_(shards, norm.to(shards[0].dtype), max_norm)
+        shards = [base.present(u.grad_shard) for u in self.units]  # every unit's reduced by now
+        norm = base.global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
+        base.clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
 
     def full_states(self) -> dict:
         out = {}
         for u in self.units:
             state = self._optimizer().state[u.shard]
-            params = gather_flat(u.flat, u.shard, self.comm, self.axis)
-            gathered = {k: gather_flat(u.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
+            params = base.gather_flat(u.flat, u.shard, self.comm, self.axis)
+            gathered = {k: base.gather_flat(u.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(u.params):
                 out[p] = {"param": params[i], **{k: gathered[k][i] for k in self.STATE_KEYS}}
         return out
 
     def load_states(self, states: dict, step: int) -> None:
         for u in self.units:
-            u.shard.copy_(scatter_flat(u.flat, [states[p]["param"] for p in u.params]))
-            shards = [scatter_flat(u.flat, [states[p][k] for p in u.params]) for k in self.STATE_KEYS]
+            u.shard.copy_(base.scatter_flat(u.flat, [states[p]["param"] for p in u.params]))
+            shards = [base.scatter_flat(u.flat, [states[p][k] for p in u.params]) for k in self.STATE_KEYS]
             self._optimizer().state[u.shard] = self.adam_state(step, *shards)
 
     def held_tensors(self) -> list[torch.Tensor | None]:

@@ -93,90 +93,52 @@ def _link(bandwidth: float, latency: float, **per_kind: float) -> Link:
 
 GiB = 2**30
 
+# fmt: off
 PROFILES: dict[str, Hardware] = {
     # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
     # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s). Fused
     # attention: FlashAttention-2 reaches 50–73% of peak forward and backward (Dao 2023), about 0.75 of a GEMM.
     "a100-80gb": Hardware(
-        name="a100-80gb",
-        peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12},
-        matmul_efficiency=0.80,
-        memory_bytes=80 * GiB,
-        memory_bandwidth=0.85 * 2.039e12,
-        devices_per_node=8,
-        intra=_link(230e9, 8e-6),
-        inter=_link(0.9 * 25e9, 12e-6),
-        op_overhead=4e-6,
-        attention_efficiency=0.75,
-        source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw",
-    ),
+        name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
+        memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
+        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
+        source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024).
     "h100-sxm": Hardware(
-        name="h100-sxm",
-        peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12},
-        matmul_efficiency=0.70,
-        memory_bytes=80 * GiB,
-        memory_bandwidth=0.85 * 3.35e12,
-        devices_per_node=8,
-        intra=_link(360e9, 8e-6),
-        inter=_link(0.9 * 50e9, 12e-6),
-        op_overhead=4e-6,
-        attention_efficiency=0.65,
-        source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw",
-    ),
+        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
+        source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
     # NVIDIA H200 SXM 141GB: the H100's compute with 141 GB of HBM3e at 4.8 TB/s; the same links.
     "h200": Hardware(
-        name="h200",
-        peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12},
-        matmul_efficiency=0.70,
-        memory_bytes=141e9,
-        memory_bandwidth=0.85 * 4.8e12,
-        devices_per_node=8,
-        intra=_link(360e9, 8e-6),
-        inter=_link(0.9 * 50e9, 12e-6),
-        op_overhead=4e-6,
-        attention_efficiency=0.65,
-        source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)",
-    ),
+        name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        memory_bytes=141e9, memory_bandwidth=0.85 * 4.8e12, devices_per_node=8,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
+        source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)"),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
     "cpu": Hardware(
-        name="cpu",
-        peak_flops={"fp32": 9.35e10, "fp64": 4.12e10, "bf16": 2.13e11},
-        matmul_efficiency=1.0,
-        memory_bytes=2.528e10,
-        memory_bandwidth=2.92e10,
-        devices_per_node=1024,
-        intra=Link(
-            {"all_reduce": 1.16e09, "all_gather": 7.78e08, "reduce_scatter": 4.34e08, "p2p": 3.16e09},
-            {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
-            skew=0.00567,
-        ),
-        inter=Link(
-            {"all_reduce": 1.16e09, "all_gather": 7.78e08, "reduce_scatter": 4.34e08, "p2p": 3.16e09},
-            {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
-            skew=0.00567,
-        ),
+        name="cpu", peak_flops={"fp32": 9.35e+10, "fp64": 4.12e+10, "bf16": 2.13e+11}, matmul_efficiency=1.0,
+        memory_bytes=2.528e+10, memory_bandwidth=2.92e+10, devices_per_node=1024,
+        intra=Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
+                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                   skew=0.00567),
+        inter=Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
+                   {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                   skew=0.00567),
         local_links={
-            2: Link(
-                {"all_reduce": 1.26e09, "all_gather": 9.73e08, "reduce_scatter": 4.26e08, "p2p": 4.29e09},
-                {"all_reduce": 0.000183, "all_gather": 0.000242, "reduce_scatter": 0.000453, "p2p": 6.96e-05},
-                skew=0.00242,
-            ),
-            4: Link(
-                {"all_reduce": 1.16e09, "all_gather": 7.78e08, "reduce_scatter": 4.34e08, "p2p": 3.16e09},
-                {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
-                skew=0.00567,
-            ),
-        },
-        op_overhead=3.99e-06,
-        attention_efficiency=0.292,
-        cores=2,
-        source="llmpar calibrate --processes 2 4, 2026-11-28",
-    ),
+            2: Link({"all_reduce": 1.26e+09, "all_gather": 9.73e+08, "reduce_scatter": 4.26e+08, "p2p": 4.29e+09},
+                    {"all_reduce": 0.000183, "all_gather": 0.000242, "reduce_scatter": 0.000453, "p2p": 6.96e-05},
+                    skew=0.00242),
+            4: Link({"all_reduce": 1.16e+09, "all_gather": 7.78e+08, "reduce_scatter": 4.34e+08, "p2p": 3.16e+09},
+                    {"all_reduce": 0.00082, "all_gather": 0.00119, "reduce_scatter": 0.00181, "p2p": 0.000137},
+                    skew=0.00567)},
+        op_overhead=3.99e-06, attention_efficiency=0.292, cores=2,
+        source="llmpar calibrate --processes 2 4, 2026-11-28"),
 }
+# fmt: on
 
 # The profile of a CUDA device, by a part of its name (torch.cuda.get_device_name, lower-cased).
 DEVICE_PROFILES = (("a100", "a100-80gb"), ("h200", "h200"), ("h100", "h100-sxm"))
