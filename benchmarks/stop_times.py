@@ -22,25 +22,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+from helpers import FAST
 from llmpar.procs import descendants
 
-RUN = [
-    "--model",
-    "tiny",
-    "--seq-len",
-    "32",
-    "--global-batch-size",
-    "8",
-    "--steps",
-    "100000",
-    "--eval-sequences",
-    "8",
-    "--sample-tokens",
-    "0",
-    "--no-progress",
-    "--device",
-    "cpu",
-]
+RUN = [*FAST, "--steps", "100000"]  # the tests' tiny configuration, for as long as it takes to stop it
 
 
 def _steps(path: str) -> int:

@@ -98,7 +98,29 @@ FAST_RUN_FIELDS = dict(
     seq_len=32, global_batch_size=8, steps=4, eval_sequences=8, sample_tokens=0, progress=False, device="cpu"
 )
 FAST_FIELDS = dict(model="tiny", **FAST_RUN_FIELDS)
-LAYOUTS_RUNNER = os.path.join(os.path.dirname(__file__), "layouts_runner.py")
+# The exact comparisons: fp64, 3 steps at lr 3e-3 after 1 step of warm-up; FP64_ARGS is the same for the command line.
+FP64_RUN = {**FAST_RUN_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
+FP64_ARGS = [*FAST_RUN, "--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1"]
+# The variables a launcher (torchrun) sets for its workers.
+LAUNCHER_VARIABLES = (
+    "TORCHELASTIC_RUN_ID",
+    "RANK",
+    "WORLD_SIZE",
+    "MASTER_ADDR",
+    "MASTER_PORT",
+    "LOCAL_RANK",
+    "LOCAL_WORLD_SIZE",
+)
+HERE = os.path.dirname(__file__)
+
+
+def launch(runner: str, nproc: int, runs: list, path, timeout: float = 900) -> None:
+    """Write RUNS to the JSON file PATH and run `python -m torch.distributed.run --standalone --nproc-per-node NPROC
+    tests/RUNNER PATH`, which must succeed (and leave no process behind)."""
+    path.write_text(json.dumps(runs))
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(nproc)]
+    proc = run_llmpar([str(path)], timeout=timeout, prefix=[*torchrun, os.path.join(HERE, runner)])
+    assert proc.returncode == 0, proc.stderr[-4000:]
 
 
 def launch_layouts(tmp, nproc: int, runs: dict[str, dict]) -> dict[str, list[dict]]:
@@ -107,21 +129,7 @@ def launch_layouts(tmp, nproc: int, runs: dict[str, dict]) -> dict[str, list[dic
     imported by every process), a small layout a fraction of one."""
     tmp.mkdir(parents=True, exist_ok=True)
     configs = [{**fields, "metrics": str(tmp / f"{name}.jsonl")} for name, fields in runs.items()]
-    (tmp / "runs.json").write_text(json.dumps(configs))
-    proc = run_llmpar(
-        [str(tmp / "runs.json")],
-        timeout=900,
-        prefix=[
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc-per-node",
-            str(nproc),
-            LAYOUTS_RUNNER,
-        ],
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    launch("layouts_runner.py", nproc, configs, tmp / "runs.json")
     return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
 
 

@@ -270,31 +270,21 @@ def transformers():
     return pytest.importorskip("transformers")
 
 
+# The shape of both tiny Hugging Face models, in the names every transformers config takes (GPT-2's own are n_embd,
+# n_layer, n_head and n_positions).
+TINY_HF_SHAPE = dict(
+    vocab_size=300, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=64
+)
+
+
 def _tiny_hf(transformers, kind):
     torch.manual_seed(0)
     if kind == "llama":
-        cfg = transformers.LlamaConfig(
-            vocab_size=300,
-            hidden_size=64,
-            intermediate_size=96,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            max_position_embeddings=64,
-        )
+        cfg = transformers.LlamaConfig(**TINY_HF_SHAPE, intermediate_size=96, num_key_value_heads=2)
         return transformers.LlamaForCausalLM(cfg).eval()
-    cfg = transformers.GPT2Config(
-        vocab_size=300,
-        n_embd=64,
-        n_layer=2,
-        n_head=4,
-        n_positions=64,
-        resid_pdrop=0.0,
-        embd_pdrop=0.0,
-        attn_pdrop=0.0,
-        bos_token_id=0,
-        eos_token_id=0,
-    )
+    no_dropout = dict(resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+    cfg = transformers.GPT2Config(**TINY_HF_SHAPE, **no_dropout, bos_token_id=0, eos_token_id=0)
+    assert (cfg.n_embd, cfg.n_layer, cfg.n_head, cfg.n_positions) == (64, 2, 4, 64)
     return transformers.GPT2LMHeadModel(cfg).eval()
 
 

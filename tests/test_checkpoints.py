@@ -1,18 +1,15 @@
 """Checkpoints with real worker processes (slow): save in one layout, resume in another, exactly; a save that
 crashes loses nothing; --init starts from weights; 3D layouts end to end."""
 
-import json
 import os
-import sys
 
 import pytest
 import torch
 
-from helpers import FAST, FAST_RUN, max_rel_diff, read_metrics, run_llmpar, train_metrics
+from helpers import FAST, FP64_ARGS, FP64_RUN, launch_layouts, max_rel_diff, run_llmpar, train_metrics
 
 pytestmark = pytest.mark.slow
 
-HERE = os.path.dirname(__file__)
 RUN = FAST + ["--dtype", "fp64", "--steps", "6", "--lr-schedule", "constant", "--warmup", "0", "--lr", "3e-3"]
 
 
@@ -96,68 +93,14 @@ def test_init_starts_a_new_run_from_the_weights(saved, tmp_path):
 
 def test_3d_layouts_match_one_process(tmp_path):
     """dp 2 × tp 2 × pp 2 with ZeRO-1 and 1F1B on 8 ranks, and dp 2 × pp 2 with ZeRO-3, in one launch each."""
-    base = dict(
-        seq_len=32,
-        global_batch_size=8,
-        steps=3,
-        eval_sequences=8,
-        sample_tokens=0,
-        progress=False,
-        device="cpu",
-        dtype="fp64",
-        lr=3e-3,
-        warmup=1,
-        model="tiny",
-    )
-    runs = {"3d": dict(dp=2, tp=2, pp=2, zero=1, schedule="1f1b", micro_batches=2)}
-    (tmp_path / "runs.json").write_text(
-        json.dumps([{**base, **f, "metrics": str(tmp_path / f"{n}.jsonl")} for n, f in runs.items()])
-    )
-    proc = run_llmpar(
-        [str(tmp_path / "runs.json")],
-        timeout=900,
-        prefix=[
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc-per-node",
-            "8",
-            os.path.join(HERE, "layouts_runner.py"),
-        ],
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    three_d = launch_layouts(
+        tmp_path, 8, {"3d": dict(FP64_RUN, model="tiny", dp=2, tp=2, pp=2, zero=1, schedule="1f1b", micro_batches=2)}
+    )["3d"]
+    tiny = [*FP64_ARGS, "--model", "tiny"]
     zero3 = train_metrics(
-        tmp_path,
-        "dp2-pp2-zero3",
-        [
-            *FAST_RUN,
-            "--model",
-            "tiny",
-            "--dtype",
-            "fp64",
-            "--steps",
-            "3",
-            "--lr",
-            "3e-3",
-            "--warmup",
-            "1",
-            "--dp",
-            "2",
-            "--pp",
-            "2",
-            "--zero",
-            "3",
-            "--micro-batches",
-            "2",
-        ],
+        tmp_path, "dp2-pp2-zero3", [*tiny, "--dp", "2", "--pp", "2", "--zero", "3", "--micro-batches", "2"]
     )
-    ref = train_metrics(
-        tmp_path,
-        "ref",
-        [*FAST_RUN, "--model", "tiny", "--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1", "--dp", "1"],
-    )
-    three_d = read_metrics(tmp_path / "3d.jsonl")
+    ref = train_metrics(tmp_path, "ref", [*tiny, "--dp", "1"])
     for got in (three_d, zero3):
         assert max_rel_diff(ref, got, "loss") <= 1e-9
         assert max_rel_diff(ref, got, "grad_norm") <= 1e-9

@@ -10,17 +10,28 @@ import sys
 import pytest
 
 import llmpar.launch
+from helpers import LAUNCHER_VARIABLES
 from llmpar.cli import main
 
-LAUNCHER_VARIABLES = (
-    "TORCHELASTIC_RUN_ID",
-    "RANK",
-    "WORLD_SIZE",
-    "MASTER_ADDR",
-    "MASTER_PORT",
-    "LOCAL_RANK",
-    "LOCAL_WORLD_SIZE",
-)
+# What torchrun sets for rank 0 of 2.
+TORCHRUN = {
+    "TORCHELASTIC_RUN_ID": "x",
+    "WORLD_SIZE": "2",
+    "RANK": "0",
+    "LOCAL_RANK": "0",
+    "MASTER_ADDR": "127.0.0.1",
+    "MASTER_PORT": "29500",
+}
+# A small valid --model-config; the cases change a field or two.
+MODEL_CONFIG = {
+    "arch": "llama",
+    "vocab_size": 256,
+    "d_model": 64,
+    "n_layers": 2,
+    "n_heads": 4,
+    "d_ff": 128,
+    "max_seq_len": 64,
+}
 
 
 @pytest.fixture
@@ -31,6 +42,12 @@ def no_launch(monkeypatch):
     monkeypatch.setattr(llmpar.launch, "launch", forbidden)
     for var in LAUNCHER_VARIABLES:
         monkeypatch.delenv(var, raising=False)
+
+
+def _model_file(path, **change) -> str:
+    """Write MODEL_CONFIG with CHANGE to PATH; its path."""
+    path.write_text(json.dumps({**MODEL_CONFIG, **change}))
+    return str(path)
 
 
 def _error(capsys, argv):
@@ -75,66 +92,19 @@ def test_a_malformed_number_is_one_line_from_the_parser(no_launch, capsys):
 
 
 def test_world_size_must_match_an_outside_torchrun(no_launch, capsys, monkeypatch):
-    for var, value in (
-        ("TORCHELASTIC_RUN_ID", "x"),
-        ("WORLD_SIZE", "4"),
-        ("RANK", "0"),
-        ("LOCAL_RANK", "0"),
-        ("MASTER_ADDR", "127.0.0.1"),
-        ("MASTER_PORT", "29500"),
-    ):
+    for var, value in {**TORCHRUN, "WORLD_SIZE": "4"}.items():
         monkeypatch.setenv(var, value)
     err = _error(capsys, ["train", "--dp", "2"])
     assert "needs 2 processes but torchrun started 4" in err and "leave --dp out" in err
 
 
 def test_model_config_file_errors(no_launch, capsys, tmp_path):
-    bad_key = tmp_path / "a.json"
-    bad_key.write_text(
-        json.dumps(
-            {
-                "arch": "llama",
-                "vocab_size": 256,
-                "d_model": 64,
-                "n_layers": 2,
-                "n_heads": 4,
-                "d_ff": 128,
-                "max_seq_len": 64,
-                "hidden": 3,
-            }
-        )
-    )
-    assert "unknown key(s) hidden" in _error(capsys, ["train", "--model-config", str(bad_key)])
-    heads = tmp_path / "b.json"
-    heads.write_text(
-        json.dumps(
-            {
-                "arch": "llama",
-                "vocab_size": 256,
-                "d_model": 64,
-                "n_layers": 2,
-                "n_heads": 5,
-                "d_ff": 128,
-                "max_seq_len": 64,
-            }
-        )
-    )
-    assert "not divisible by n_heads=5" in _error(capsys, ["train", "--model-config", str(heads)])
-    small_vocab = tmp_path / "c.json"
-    small_vocab.write_text(
-        json.dumps(
-            {
-                "arch": "gpt2",
-                "vocab_size": 100,
-                "d_model": 64,
-                "n_layers": 2,
-                "n_heads": 4,
-                "d_ff": 128,
-                "max_seq_len": 64,
-            }
-        )
-    )
-    assert "vocab_size >= 256" in _error(capsys, ["train", "--model-config", str(small_vocab)])
+    bad_key = _model_file(tmp_path / "a.json", hidden=3)
+    assert "unknown key(s) hidden" in _error(capsys, ["train", "--model-config", bad_key])
+    heads = _model_file(tmp_path / "b.json", n_heads=5)
+    assert "not divisible by n_heads=5" in _error(capsys, ["train", "--model-config", heads])
+    small_vocab = _model_file(tmp_path / "c.json", arch="gpt2", vocab_size=100)
+    assert "vocab_size >= 256" in _error(capsys, ["train", "--model-config", small_vocab])
     garbage = tmp_path / "d.json"
     garbage.write_text("{not json")
     assert "not valid JSON" in _error(capsys, ["train", "--model-config", str(garbage)])
@@ -192,21 +162,8 @@ def test_tensor_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
     assert "n_kv_heads=2 is not divisible by 4" in err and "--tp values that fit this model: 1, 2" in err
     err = _error(capsys, ["train", *small_kv, "--tp", "8"])
     assert "more than the model's 4 attention heads" in err
-    odd_ff = tmp_path / "m.json"
-    odd_ff.write_text(
-        json.dumps(
-            {
-                "arch": "llama",
-                "vocab_size": 256,
-                "d_model": 64,
-                "n_layers": 2,
-                "n_heads": 4,
-                "d_ff": 130,
-                "max_seq_len": 64,
-            }
-        )
-    )
-    assert "d_ff=130 is not divisible by 4" in _error(capsys, ["train", "--model-config", str(odd_ff), "--tp", "4"])
+    odd_ff = _model_file(tmp_path / "m.json", d_ff=130)
+    assert "d_ff=130 is not divisible by 4" in _error(capsys, ["train", "--model-config", odd_ff, "--tp", "4"])
     err = _error(capsys, ["train", *small_kv, "--tp", "2", "--sequence-parallel", "--seq-len", "33"])
     assert "--seq-len 33 is not divisible by 2" in err and "32 or 34" in err
     assert "needs --tp 2 or more" in _error(capsys, ["train", "--sequence-parallel"])
@@ -316,18 +273,7 @@ def _hf_damaged(tmp_path, saved, monkeypatch):
 
 def _model_config(**change):
     def setup(tmp_path, saved, monkeypatch):
-        data = {
-            "arch": "llama",
-            "vocab_size": 256,
-            "d_model": 64,
-            "n_layers": 2,
-            "n_heads": 4,
-            "d_ff": 128,
-            "max_seq_len": 64,
-            **change,
-        }
-        (tmp_path / "m.json").write_text(json.dumps(data))
-        return ["train", "--model-config", str(tmp_path / "m.json")]
+        return ["train", "--model-config", _model_file(tmp_path / "m.json", **change)]
 
     return setup
 
@@ -393,25 +339,6 @@ def _binary_folder(path):
     (path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
 
 
-def _env(**variables):
-    def setup(tmp_path, saved, monkeypatch):
-        for var, value in variables.items():
-            monkeypatch.setenv(var, value)
-        return ["train", "--model", "tiny"]
-
-    return setup
-
-
-TORCHRUN = {
-    "TORCHELASTIC_RUN_ID": "x",
-    "WORLD_SIZE": "2",
-    "RANK": "0",
-    "LOCAL_RANK": "0",
-    "MASTER_ADDR": "127.0.0.1",
-    "MASTER_PORT": "29500",
-}
-
-
 def _env_argv(variables, *argv):
     def setup(tmp_path, saved, monkeypatch):
         for var, value in variables.items():
@@ -419,6 +346,10 @@ def _env_argv(variables, *argv):
         return list(argv)
 
     return setup
+
+
+def _env(**variables):
+    return _env_argv(variables, "train", "--model", "tiny")
 
 
 def _metrics(*lines: bytes | str):
@@ -470,170 +401,90 @@ def _under_a_file(leaf):
     return make
 
 
+# fmt: off
 BAD_INPUTS = [
     # Checkpoint manifests (--init reads only the manifest and checks every file; convert reads the tensors).
-    (
-        "manifest is a list",
-        _manifest(lambda m, ck: [m]),
-        ["manifest.json: the top level must be an object, not a list"],
-    ),
+    ("manifest is a list", _manifest(lambda m, ck: [m]),
+     ["manifest.json: the top level must be an object, not a list"]),
     ("manifest without files", _manifest(lambda m, ck: m.pop("files") and None), ["files is missing"]),
     ("manifest without tensors", _manifest(lambda m, ck: m.pop("tensors") and None), ["tensors is missing"]),
     ("manifest step a string", _manifest(_set(["step"], "3")), ["step must be an integer 0 or more, got '3'"]),
-    (
-        "manifest files a list",
-        _manifest(lambda m, ck: {**m, "files": list(m["files"])}),
-        ["files must be an object, not a list"],
-    ),
-    (
-        "manifest bytes a string",
-        _manifest(_set(["files", "rank00000.safetensors", "bytes"], "1000")),
-        ["files['rank00000.safetensors'].bytes must be an integer"],
-    ),
-    (
-        "manifest checksum short",
-        _manifest(_set(["files", "rank00000.safetensors", "sha256"], "abc")),
-        [".sha256 must be 64 lowercase hexadecimal digits"],
-    ),
-    (
-        "manifest shape a string",
-        _manifest(_set(["tensors", "tok_emb.weight", "shape"], "256x64")),
-        ["tensors['tok_emb.weight'].shape must be a list of integers"],
-    ),
-    (
-        "manifest unknown dtype",
-        _manifest(_set(["tensors", "tok_emb.weight", "dtype"], "complex128")),
-        ["tensors['tok_emb.weight'].dtype is 'complex128'"],
-    ),
-    (
-        "manifest pieces an object",
-        _manifest(_set(["tensors", "tok_emb.weight", "pieces"], {})),
-        ["tensors['tok_emb.weight'].pieces must be a non-empty list"],
-    ),
-    (
-        "manifest piece in an unlisted file",
-        _manifest(lambda m, ck: _first_piece(m).update(file="other.safetensors")),
-        ["pieces[0].file names 'other.safetensors', which is not in \"files\""],
-    ),
-    (
-        "manifest piece outside the shape",
-        _manifest(lambda m, ck: _first_piece(m).update(stop=[999, 64])),
-        ["pieces[0].stop [999, 64] lies outside the tensor's shape [256, 64]"],
-    ),
+    ("manifest files a list", _manifest(lambda m, ck: {**m, "files": list(m["files"])}),
+     ["files must be an object, not a list"]),
+    ("manifest bytes a string", _manifest(_set(["files", "rank00000.safetensors", "bytes"], "1000")),
+     ["files['rank00000.safetensors'].bytes must be an integer"]),
+    ("manifest checksum short", _manifest(_set(["files", "rank00000.safetensors", "sha256"], "abc")),
+     [".sha256 must be 64 lowercase hexadecimal digits"]),
+    ("manifest shape a string", _manifest(_set(["tensors", "tok_emb.weight", "shape"], "256x64")),
+     ["tensors['tok_emb.weight'].shape must be a list of integers"]),
+    ("manifest unknown dtype", _manifest(_set(["tensors", "tok_emb.weight", "dtype"], "complex128")),
+     ["tensors['tok_emb.weight'].dtype is 'complex128'"]),
+    ("manifest pieces an object", _manifest(_set(["tensors", "tok_emb.weight", "pieces"], {})),
+     ["tensors['tok_emb.weight'].pieces must be a non-empty list"]),
+    ("manifest piece in an unlisted file", _manifest(lambda m, ck: _first_piece(m).update(file="other.safetensors")),
+     ["pieces[0].file names 'other.safetensors', which is not in \"files\""]),
+    ("manifest piece outside the shape", _manifest(lambda m, ck: _first_piece(m).update(stop=[999, 64])),
+     ["pieces[0].stop [999, 64] lies outside the tensor's shape [256, 64]"]),
     (
         "manifest piece starts after it stops",
         _manifest(lambda m, ck: _first_piece(m).update(start=[10, 0], stop=[5, 64])),
         ["starts after it stops"],
     ),
-    (
-        "manifest piece of another rank",
-        _manifest(lambda m, ck: _first_piece(m).update(start=[0])),
-        ["pieces[0].start has 1 entries but the tensor has 2 dimensions"],
-    ),
-    (
-        "manifest piece negative",
-        _manifest(lambda m, ck: _first_piece(m).update(start=[-1, 0])),
-        ["pieces[0].start must be a list of integers 0 or more"],
-    ),
-    (
-        "manifest file ..",
-        _manifest(_rename_file("../rank00000.safetensors")),
-        ["files['../rank00000.safetensors'] is not a plain file name"],
-    ),
-    (
-        "manifest file absolute",
-        _manifest(_rename_file("/etc/passwd")),
-        ["files['/etc/passwd'] is not a plain file name"],
-    ),
-    (
-        "manifest file in a subfolder",
-        _manifest(_rename_file("sub/rank00000.safetensors")),
-        ["is not a plain file name"],
-    ),
-    (
-        "manifest file a link out",
-        _manifest(_symlink_out),
-        ["rank00000.safetensors leads outside the checkpoint folder"],
-    ),
+    ("manifest piece of another rank", _manifest(lambda m, ck: _first_piece(m).update(start=[0])),
+     ["pieces[0].start has 1 entries but the tensor has 2 dimensions"]),
+    ("manifest piece negative", _manifest(lambda m, ck: _first_piece(m).update(start=[-1, 0])),
+     ["pieces[0].start must be a list of integers 0 or more"]),
+    ("manifest file ..", _manifest(_rename_file("../rank00000.safetensors")),
+     ["files['../rank00000.safetensors'] is not a plain file name"]),
+    ("manifest file absolute", _manifest(_rename_file("/etc/passwd")),
+     ["files['/etc/passwd'] is not a plain file name"]),
+    ("manifest file in a subfolder", _manifest(_rename_file("sub/rank00000.safetensors")),
+     ["is not a plain file name"]),
+    ("manifest file a link out", _manifest(_symlink_out),
+     ["rank00000.safetensors leads outside the checkpoint folder"]),
     ("manifest model a list", _manifest(_set(["model"], [])), ["model must be an object, not a list"]),
-    (
-        "manifest model eps a string",
-        _manifest(_set(["model", "norm_eps"], "1e-5")),
-        ["--init", 'norm_eps must be a positive number, got "1e-5"'],
-    ),
+    ("manifest model eps a string", _manifest(_set(["model", "norm_eps"], "1e-5")),
+     ["--init", 'norm_eps must be a positive number, got "1e-5"']),
     ("manifest newer version", _manifest(_set(["version"], 99)), ["version is 99"]),
     ("manifest not JSON", _manifest(lambda m, ck: '{"format": "llmpar-checkpoint", '), ["cannot read manifest.json"]),
-    (
-        "resume weights only",
-        _manifest(_set(["train"], {"seed": 0, "optimizer_steps": 0}), flag="--resume"),
-        ["no training state", "--init instead"],
-    ),
-    (
-        "resume no such folder",
-        _argv("train", "--resume", "/no/such/checkpoint"),
-        ["--resume: /no/such/checkpoint: no such folder", "!--resume/--init", "!--resume: --resume"],
-    ),
-    (
-        "convert damaged safetensors header",
-        _manifest(_damaged_header, flag=None, command=("convert",)),
-        ["rank00000.safetensors is not a readable safetensors file"],
-    ),
+    ("resume weights only", _manifest(_set(["train"], {"seed": 0, "optimizer_steps": 0}), flag="--resume"),
+     ["no training state", "--init instead"]),
+    ("resume no such folder", _argv("train", "--resume", "/no/such/checkpoint"),
+     ["--resume: /no/such/checkpoint: no such folder", "!--resume/--init", "!--resume: --resume"]),
+    ("convert damaged safetensors header", _manifest(_damaged_header, flag=None, command=("convert",)),
+     ["rank00000.safetensors is not a readable safetensors file"]),
     # Hugging Face folders.
-    (
-        "hf config without hidden_size",
-        _hf(lambda c: c.pop("hidden_size") and None),
-        ["config.json: the key 'hidden_size' is missing"],
-    ),
-    (
-        "hf config eps a string",
-        _hf(lambda c: c.update(rms_norm_eps="1e-5")),
-        ['config.json: rms_norm_eps must be a positive number, got "1e-5"'],
-    ),
-    (
-        "hf config tie a string",
-        _hf(lambda c: c.update(tie_word_embeddings="no")),
-        ['tie_word_embeddings must be true or false, got "no"'],
-    ),
+    ("hf config without hidden_size", _hf(lambda c: c.pop("hidden_size") and None),
+     ["config.json: the key 'hidden_size' is missing"]),
+    ("hf config eps a string", _hf(lambda c: c.update(rms_norm_eps="1e-5")),
+     ['config.json: rms_norm_eps must be a positive number, got "1e-5"']),
+    ("hf config tie a string", _hf(lambda c: c.update(tie_word_embeddings="no")),
+     ['tie_word_embeddings must be true or false, got "no"']),
     ("hf config vocab a float", _hf(lambda c: c.update(vocab_size=256.0)), ["vocab_size must be a positive integer"]),
     ("hf config layers null", _hf(lambda c: c.update(num_hidden_layers=None)), ["'num_hidden_layers' is missing"]),
     ("hf damaged safetensors", _hf_damaged, ["model.safetensors: not a readable safetensors file"]),
     # convert's destination.
     ("convert into a file", lambda t, s, m: ["convert", s["ck"], _file_at("out")(t)], ["a file is in the way"]),
-    (
-        "convert under a file",
-        lambda t, s, m: ["convert", s["ck"], _under_a_file("out")(t)],
-        ["is a file, not a folder"],
-    ),
-    (
-        "convert to hf over an export",
-        lambda t, s, m: ["convert", s["ck"], str(_copy(t, s["hf"], "old")), "--to", "hf"],
-        ["already holds a model", "give another destination or remove it"],
-    ),
+    ("convert under a file", lambda t, s, m: ["convert", s["ck"], _under_a_file("out")(t)],
+     ["is a file, not a folder"]),
+    ("convert to hf over an export", lambda t, s, m: ["convert", s["ck"], str(_copy(t, s["hf"], "old")), "--to", "hf"],
+     ["already holds a model", "give another destination or remove it"]),
     (
         "convert over a step",
         lambda t, s, m: ["convert", s["hf"], os.path.dirname(_file_at("out/step_000000", folder=True)(t))],
         ["step_000000 already exists; give another destination or remove it"],
     ),
-    (
-        "convert --tp 0",
-        lambda t, s, m: ["convert", s["ck"], str(t / "out"), "--tp", "0"],
-        ["--tp 0: must be 1 or more"],
-    ),
-    (
-        "convert --to onnx",
-        lambda t, s, m: ["convert", s["ck"], str(t / "out"), "--to", "onnx"],
-        ["not one of llmpar, hf"],
-    ),
+    ("convert --tp 0", lambda t, s, m: ["convert", s["ck"], str(t / "out"), "--tp", "0"],
+     ["--tp 0: must be 1 or more"]),
+    ("convert --to onnx", lambda t, s, m: ["convert", s["ck"], str(t / "out"), "--to", "onnx"],
+     ["not one of llmpar, hf"]),
     ("convert from nowhere", _argv("convert", "/no/such/src", "/tmp/whatever"), ["no such folder '/no/such/src'"]),
     ("convert onto itself", lambda t, s, m: ["convert", s["ck"], s["ck"]], ["must differ from the source"]),
     # Data.
     ("data empty .bin", _data("t.bin", lambda p: p.write_bytes(b"")), ["t.bin: the file is empty"]),
     ("data .bin a folder", _data("t.bin", lambda p: p.mkdir()), ["t.bin: a folder"]),
-    (
-        "data id beyond the vocabulary",
-        _data("t.bin", _raw_ids([1, 2, 300] * 2000)),
-        ["token id 300", "t.bin", "vocab_size 256"],
-    ),
+    ("data id beyond the vocabulary", _data("t.bin", _raw_ids([1, 2, 300] * 2000)),
+     ["token id 300", "t.bin", "vocab_size 256"]),
     ("data header understates the ids", _data("t.bin", _bin([1, 2, 400] * 2000, 256)), ["token id 400"]),
     ("data .bin of no tokens", _data("t.bin", _bin([], 256)), ["holds no tokens"]),
     ("data folder of binaries", _data("bin", _binary_folder), ["holds no text files (2 skipped"]),
@@ -647,11 +498,8 @@ BAD_INPUTS = [
     ("model theta infinite", _model_config(rope_theta=math.inf), ["rope_theta must be a positive number"]),
     ("model arch a number", _model_config(arch=3), ["arch must be a string (llama or gpt2), got 3"]),
     ("model kv heads null", _model_config(n_kv_heads=None), ["n_kv_heads must be a positive integer, got null"]),
-    (
-        "model config a list",
-        _argv("train", "--model-config", _file_at("m.json", b"[1, 2]")),
-        ["expected a JSON object"],
-    ),
+    ("model config a list", _argv("train", "--model-config", _file_at("m.json", b"[1, 2]")),
+     ["expected a JSON object"]),
     # Float flags.
     ("lr nan", _argv("train", "--lr", "nan"), ["--lr must be positive and finite, got nan"]),
     ("lr inf", _argv("train", "--lr", "inf"), ["--lr must be positive and finite, got inf"]),
@@ -660,18 +508,12 @@ BAD_INPUTS = [
     ("timeout nan", _argv("train", "--timeout", "nan"), ["--timeout must be positive and finite"]),
     ("timeout -inf", _argv("train", "--timeout=-inf"), ["--timeout must be positive and finite"]),
     # A launcher's environment, half there.
-    (
-        "stray WORLD_SIZE",
-        _env(WORLD_SIZE="2"),
-        ["WORLD_SIZE is set in the environment but RANK is not", "unset WORLD_SIZE", "or run under torchrun"],
-    ),
+    ("stray WORLD_SIZE", _env(WORLD_SIZE="2"),
+     ["WORLD_SIZE is set in the environment but RANK is not", "unset WORLD_SIZE", "or run under torchrun"]),
     ("stray RANK", _env(RANK="0"), ["RANK is set in the environment but WORLD_SIZE is not"]),
     ("no rendezvous address", _env(WORLD_SIZE="2", RANK="0"), ["but MASTER_ADDR is not"]),
-    (
-        "WORLD_SIZE not a number",
-        _env(**{**TORCHRUN, "WORLD_SIZE": "two"}),
-        ["WORLD_SIZE='two' is not a number", "unset"],
-    ),
+    ("WORLD_SIZE not a number", _env(**{**TORCHRUN, "WORLD_SIZE": "two"}),
+     ["WORLD_SIZE='two' is not a number", "unset"]),
     ("RANK out of the world", _env(**{**TORCHRUN, "RANK": "5"}), ["RANK=5 of WORLD_SIZE=2"]),
     # Outputs that cannot be written, found before training.
     ("metrics a folder", _argv("train", "--metrics", _file_at("m", folder=True)), ["--metrics", "is a folder"]),
@@ -679,26 +521,14 @@ BAD_INPUTS = [
     ("save a file", _argv("train", "--save", _file_at("ck")), ["--save", "a file is in the way"]),
     ("save under a file", _argv("train", "--save", _under_a_file("ck")), ["--save", "is a file, not a folder"]),
     # Restarts and save folders.
-    (
-        "max-restarts without save",
-        _argv("train", "--max-restarts", "2"),
-        ["--max-restarts 2 restarts the workers from the latest checkpoint: give --save DIR"],
-    ),
-    (
-        "max-restarts negative",
-        _argv("train", "--max-restarts", "-1", "--save", "ck"),
-        ["--max-restarts must be zero or more, got -1"],
-    ),
-    (
-        "max-restarts under torchrun",
-        _env_argv(TORCHRUN, "train", "--max-restarts", "1", "--save", "ck"),
-        ["under torchrun, the restarts are torchrun's: give torchrun --max-restarts"],
-    ),
-    (
-        "save folder of another run",
-        _argv("train", "--save", _checkpoints_at("ck")),
-        ["already holds checkpoints of a run (step 3)", "add --resume", "give --save another folder"],
-    ),
+    ("max-restarts without save", _argv("train", "--max-restarts", "2"),
+     ["--max-restarts 2 restarts the workers from the latest checkpoint: give --save DIR"]),
+    ("max-restarts negative", _argv("train", "--max-restarts", "-1", "--save", "ck"),
+     ["--max-restarts must be zero or more, got -1"]),
+    ("max-restarts under torchrun", _env_argv(TORCHRUN, "train", "--max-restarts", "1", "--save", "ck"),
+     ["under torchrun, the restarts are torchrun's: give torchrun --max-restarts"]),
+    ("save folder of another run", _argv("train", "--save", _checkpoints_at("ck")),
+     ["already holds checkpoints of a run (step 3)", "add --resume", "give --save another folder"]),
     # Sizes that would run for hours.
     (
         "a million micro-batches",
@@ -729,62 +559,32 @@ BAD_INPUTS = [
         ),
         ['"timeline" is not a list per rank'],
     ),
-    (
-        "timeline -o a folder",
-        _argv("timeline", "--schedule", "1f1b", "-o", _file_at("pics", folder=True)),
-        ["-o", "is a folder"],
-    ),
-    (
-        "timeline -o under a file",
-        _argv("timeline", "--schedule", "1f1b", "-o", _under_a_file("t.png")),
-        ["is a file, not a folder"],
-    ),
-    (
-        "timeline of 100000 micro-batches",
-        _argv("timeline", "--schedule", "1f1b", "--micro-batches", "100000"),
-        ["800,000 boxes", "at most 4,096"],
-    ),
+    ("timeline -o a folder", _argv("timeline", "--schedule", "1f1b", "-o", _file_at("pics", folder=True)),
+     ["-o", "is a folder"]),
+    ("timeline -o under a file", _argv("timeline", "--schedule", "1f1b", "-o", _under_a_file("t.png")),
+     ["is a file, not a folder"]),
+    ("timeline of 100000 micro-batches", _argv("timeline", "--schedule", "1f1b", "--micro-batches", "100000"),
+     ["800,000 boxes", "at most 4,096"]),
     # plan and simulate.
     ("plan --top 0", _argv(*PLAN, "--top", "0"), ["--top 0: must be 1 or more"]),
     ("plan --top -3", _argv(*PLAN, "--top", "-3"), ["--top -3: must be 1 or more"]),
     ("plan --seq-len 0", _argv(*PLAN, "--seq-len", "0"), ["--seq-len 0: must be 1 or more"]),
     ("plan --micro-batches 100000", _argv(*PLAN, "--micro-batches", "100000"), ["at most 4096"]),
-    (
-        "profile zero bandwidth",
-        _argv(*PLAN, "--hardware-config", _hw(["intra", "bandwidth", "all_reduce"], 0)),
-        ["intra.bandwidth.all_reduce must be a number more than 0, got 0"],
-    ),
-    (
-        "profile negative latency",
-        _argv(*PLAN, "--hardware-config", _hw(["inter", "latency", "p2p"], -1e-6)),
-        ["inter.latency.p2p must be a number 0 or more"],
-    ),
-    (
-        "profile NaN bandwidth",
-        _argv(*PLAN, "--hardware-config", _hw(["memory_bandwidth"], math.nan)),
-        ["memory_bandwidth must be a number more than 0, got NaN"],
-    ),
-    (
-        "profile negative cores",
-        _argv(*PLAN, "--hardware-config", _hw(["cores"], -2)),
-        ["cores must be an integer 0 or more"],
-    ),
-    (
-        "profile memory a string",
-        _argv(*PLAN, "--hardware-config", _hw(["memory_bytes"], "80GB")),
-        ['memory_bytes must be a number more than 0, got "80GB"'],
-    ),
+    ("profile zero bandwidth", _argv(*PLAN, "--hardware-config", _hw(["intra", "bandwidth", "all_reduce"], 0)),
+     ["intra.bandwidth.all_reduce must be a number more than 0, got 0"]),
+    ("profile negative latency", _argv(*PLAN, "--hardware-config", _hw(["inter", "latency", "p2p"], -1e-6)),
+     ["inter.latency.p2p must be a number 0 or more"]),
+    ("profile NaN bandwidth", _argv(*PLAN, "--hardware-config", _hw(["memory_bandwidth"], math.nan)),
+     ["memory_bandwidth must be a number more than 0, got NaN"]),
+    ("profile negative cores", _argv(*PLAN, "--hardware-config", _hw(["cores"], -2)),
+     ["cores must be an integer 0 or more"]),
+    ("profile memory a string", _argv(*PLAN, "--hardware-config", _hw(["memory_bytes"], "80GB")),
+     ['memory_bytes must be a number more than 0, got "80GB"']),
     ("profile without intra", _argv(*PLAN, "--hardware-config", _hw(["intra"], KeyError)), ["the file lacks intra"]),
-    (
-        "profile zero devices per node",
-        _argv(*PLAN, "--hardware-config", _hw(["devices_per_node"], 0)),
-        ["devices_per_node must be an integer 1 or more"],
-    ),
-    (
-        "profile zero peak",
-        _argv(*PLAN, "--hardware-config", _hw(["peak_flops", "bf16"], 0)),
-        ["peak_flops.bf16 must be a number more than 0"],
-    ),
+    ("profile zero devices per node", _argv(*PLAN, "--hardware-config", _hw(["devices_per_node"], 0)),
+     ["devices_per_node must be an integer 1 or more"]),
+    ("profile zero peak", _argv(*PLAN, "--hardware-config", _hw(["peak_flops", "bf16"], 0)),
+     ["peak_flops.bf16 must be a number more than 0"]),
     ("profile a list", _argv(*PLAN, "--hardware-config", _hardware(lambda d: [d])), ["the file must be an object"]),
     (
         "simulate -o a folder",
@@ -792,37 +592,23 @@ BAD_INPUTS = [
         ["-o", "is a folder"],
     ),
     # prepare-data.
-    (
-        "prepare-data into a folder",
-        _argv("prepare-data", GOOD_TEXT, _file_at("dir.bin", folder=True)),
-        ["the output", "is a folder"],
-    ),
-    (
-        "prepare-data under a file",
-        _argv("prepare-data", GOOD_TEXT, _under_a_file("out.bin")),
-        ["is a file, not a folder"],
-    ),
-    (
-        "prepare-data of an empty file",
-        _argv("prepare-data", _file_at("empty.txt", b""), "out.bin"),
-        ["holds no text: nothing to write"],
-    ),
+    ("prepare-data into a folder", _argv("prepare-data", GOOD_TEXT, _file_at("dir.bin", folder=True)),
+     ["the output", "is a folder"]),
+    ("prepare-data under a file", _argv("prepare-data", GOOD_TEXT, _under_a_file("out.bin")),
+     ["is a file, not a folder"]),
+    ("prepare-data of an empty file", _argv("prepare-data", _file_at("empty.txt", b""), "out.bin"),
+     ["holds no text: nothing to write"]),
     (
         "prepare-data of binaries",
         lambda t, s, m: (_binary_folder(t / "bin"), ["prepare-data", str(t / "bin"), str(t / "o.bin")])[1],
         ["holds no text files (2 skipped"],
     ),
-    (
-        "prepare-data of an empty folder",
-        _argv("prepare-data", _file_at("nothing", folder=True), "out.bin"),
-        ["holds no text files", "!skipped"],
-    ),
-    (
-        "prepare-data prefix said once",
-        _argv("prepare-data", GOOD_TEXT, "out.npy"),
-        ["llmpar prepare-data: error: the output", "must end in .bin"],
-    ),
+    ("prepare-data of an empty folder", _argv("prepare-data", _file_at("nothing", folder=True), "out.bin"),
+     ["holds no text files", "!skipped"]),
+    ("prepare-data prefix said once", _argv("prepare-data", GOOD_TEXT, "out.npy"),
+     ["llmpar prepare-data: error: the output", "must end in .bin"]),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("setup,needles", [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])

@@ -1,30 +1,15 @@
 """The cost model against what `llmpar train` measures, with real worker processes (slow): communication per axis
 and model-state memory within 2%, activation memory within 10%, for the layouts of the cost-model issue."""
 
-import json
-import os
-import sys
-
 import pytest
 
-from helpers import read_metrics, run_llmpar
+from helpers import FAST_RUN_FIELDS, launch_layouts
 from llmpar.model.config import PRESETS
 from llmpar.plan.cost import Batch, Layout, comm_bytes, memory
 
 pytestmark = pytest.mark.slow
 
-HERE = os.path.dirname(__file__)
-BASE = dict(
-    model="small",
-    seq_len=128,
-    global_batch_size=8,
-    steps=2,
-    eval_sequences=8,
-    sample_tokens=0,
-    progress=False,
-    device="cpu",
-    dtype="fp32",
-)
+BASE = {**FAST_RUN_FIELDS, "model": "small", "seq_len": 128, "steps": 2, "dtype": "fp32"}
 LAYOUTS = {  # name: (train fields, processes)
     "dp2": (dict(dp=2), 2),
     "tp2": (dict(dp=1, tp=2), 2),
@@ -38,28 +23,11 @@ LAYOUTS = {  # name: (train fields, processes)
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("measured")
+    out = {}
     for world in (2, 4):
-        runs = [
-            {**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")}
-            for name, (fields, n) in LAYOUTS.items()
-            if n == world
-        ]
-        (tmp / f"runs{world}.json").write_text(json.dumps(runs))
-        proc = run_llmpar(
-            [str(tmp / f"runs{world}.json")],
-            timeout=900,
-            prefix=[
-                sys.executable,
-                "-m",
-                "torch.distributed.run",
-                "--standalone",
-                "--nproc-per-node",
-                str(world),
-                os.path.join(HERE, "layouts_runner.py"),
-            ],
-        )
-        assert proc.returncode == 0, proc.stderr[-3000:]
-    return {name: read_metrics(tmp / f"{name}.jsonl")[-1] for name in LAYOUTS}
+        runs = {name: {**BASE, **fields} for name, (fields, n) in LAYOUTS.items() if n == world}
+        out.update(launch_layouts(tmp / f"world{world}", world, runs))
+    return {name: out[name][-1] for name in LAYOUTS}
 
 
 @pytest.mark.parametrize("name", list(LAYOUTS))

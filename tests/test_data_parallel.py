@@ -12,12 +12,12 @@ import sys
 
 import pytest
 
-from helpers import FAST, FAST_FIELDS, launch_layouts, max_rel_diff, read_metrics, run_llmpar, train_here
+from helpers import FAST_FIELDS, FP64_ARGS, FP64_RUN, launch_layouts, max_rel_diff, read_metrics, run_llmpar, train_here
 
 pytestmark = pytest.mark.slow
 
-STEPS_ARGS = FAST + ["--dtype", "fp64", "--steps", "5", "--lr", "3e-3", "--warmup", "1"]
-BASE = {**FAST_FIELDS, "dtype": "fp64", "steps": 5, "lr": 3e-3, "warmup": 1}
+STEPS_ARGS = [*FP64_ARGS, "--model", "tiny", "--steps", "5"]
+BASE = {**FP64_RUN, "model": "tiny", "steps": 5}
 BF16_BASE = {**FAST_FIELDS, "steps": 6, "lr": 3e-3, "dp": 1}  # fp32 and bf16: the same curve
 METRIC_KEYS = {
     "step",

@@ -2,22 +2,18 @@
 which weight gradient under each pipeline schedule (real workers, slow)."""
 
 import json
-import os
 import re
-import sys
 
 import pytest
 import torch
 import torch.nn as nn
 
-from helpers import run_llmpar
+from helpers import FAST_FIELDS, launch
 from llmpar.comm import Comm
 from llmpar.mesh import Mesh
 from llmpar.model import PRESETS, build_model
 from llmpar.parallel import tp_plan
 from llmpar.parallel.linear import ParallelLinear, SequenceShardInput, deferring, linear, use_parallel_linears
-
-HERE = os.path.dirname(__file__)
 
 
 class _Store(list):
@@ -105,42 +101,14 @@ def test_which_weight_gradients_each_schedule_computes_in_w(tmp_path):
     """Zero bubble defers the weight gradient of every linear layer to W, sequence parallelism included (its
     column layers used to compute theirs in B); every other parameter, and every schedule without W, has its
     gradient computed in B."""
-    base = dict(
-        model="tiny",
-        seq_len=32,
-        global_batch_size=8,
-        steps=1,
-        eval_sequences=0,
-        sample_tokens=0,
-        progress=False,
-        device="cpu",
-        dtype="fp64",
-        pp=2,
-        tp=2,
-        dp=1,
-        micro_batches=2,
-    )
+    base = dict(FAST_FIELDS, steps=1, eval_sequences=0, dtype="fp64", pp=2, tp=2, dp=1, micro_batches=2)
     layouts = {
         "sp-zb": dict(sequence_parallel=True, schedule="zb"),
         "zb": dict(schedule="zb"),
         "sp-1f1b": dict(sequence_parallel=True, schedule="1f1b"),
     }
     runs = [[{**base, **fields}, str(tmp_path / name)] for name, fields in layouts.items()]
-    (tmp_path / "runs.json").write_text(json.dumps(runs))
-    proc = run_llmpar(
-        [str(tmp_path / "runs.json")],
-        timeout=600,
-        prefix=[
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc-per-node",
-            "4",
-            os.path.join(HERE, "grad_phases_runner.py"),
-        ],
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    launch("grad_phases_runner.py", 4, runs, tmp_path / "runs.json", timeout=600)
     for name in layouts:
         phases = {}
         for rank in range(4):

@@ -4,29 +4,15 @@ Two launches (2 and 4 workers) run every schedule with several micro-batch count
 and pipelines inside data and tensor parallelism; each layout writes its own metrics.
 """
 
-import json
 import os
-import sys
 
 import pytest
 
-from helpers import FAST_RUN, max_rel_diff, read_metrics, run_llmpar, train_metrics
+from helpers import FP64_ARGS, FP64_RUN, launch_layouts, max_rel_diff, train_metrics
 
 pytestmark = pytest.mark.slow
 
 HERE = os.path.dirname(__file__)
-BASE = dict(
-    seq_len=32,
-    global_batch_size=8,
-    steps=3,
-    eval_sequences=8,
-    sample_tokens=0,
-    progress=False,
-    device="cpu",
-    dtype="fp64",
-    lr=3e-3,
-    warmup=1,
-)
 FIVE_LAYERS = os.path.join(HERE, "models", "llama-5-layers.json")
 EIGHT_LAYERS = os.path.join(HERE, "models", "llama-8-layers.json")
 A = 32 * 64 * 8  # one sequence's activation (seq_len × d_model, fp64); a micro-batch moves b of them
@@ -50,25 +36,7 @@ def layouts_for(p):
 
 
 def launch(tmp, nproc, runs):
-    configs = []
-    for name, fields in runs.items():
-        configs.append({**BASE, **fields, "metrics": str(tmp / f"{name}.jsonl")})
-    (tmp / "runs.json").write_text(json.dumps(configs))
-    proc = run_llmpar(
-        [str(tmp / "runs.json")],
-        timeout=900,
-        prefix=[
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc-per-node",
-            str(nproc),
-            os.path.join(HERE, "layouts_runner.py"),
-        ],
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return {name: read_metrics(tmp / f"{name}.jsonl") for name in runs}
+    return launch_layouts(tmp, nproc, {name: {**FP64_RUN, **fields} for name, fields in runs.items()})
 
 
 @pytest.fixture(scope="module")
@@ -93,40 +61,17 @@ def runs(tmp_path_factory):
     # GPT-2 ties its output layer to the embedding: the first and last stages each hold a copy
     four["gpt2-dp2-pp2-zero2-gpipe-m2"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=2, schedule="gpipe", micro_batches=2)
     four["gpt2-dp2-pp2-zero3-1f1b-m4"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=3, schedule="1f1b", micro_batches=4)
-    (tmp / "two").mkdir()
-    (tmp / "four").mkdir()
     out = {**launch(tmp / "two", 2, two), **launch(tmp / "four", 4, four)}
 
-    def ref(name, *model):
-        args = [*FAST_RUN, *model, "--dp", "1", "--dtype", "fp64", "--steps", "3", "--lr", "3e-3", "--warmup", "1"]
-        return train_metrics(tmp, name, args)
+    def ref(name, *args):  # one process, from the command line
+        return train_metrics(tmp, name, [*FP64_ARGS, *args, "--dp", "1"])
 
     out["ref-tiny"] = ref("ref-tiny", "--model", "tiny")
     out["ref-gpt2"] = ref("ref-gpt2", "--model", "tiny-gpt2")
     out["ref-5"] = ref("ref-5", "--model-config", FIVE_LAYERS)
     out["ref-8"] = ref("ref-8", "--model-config", EIGHT_LAYERS)
     for m in (2, 4, 8):
-        out[f"ref-memory-m{m}"] = train_metrics(
-            tmp,
-            f"ref-memory-m{m}",
-            [
-                *FAST_RUN,
-                "--model",
-                "tiny",
-                "--dp",
-                "1",
-                "--dtype",
-                "fp64",
-                "--steps",
-                "3",
-                "--lr",
-                "3e-3",
-                "--warmup",
-                "1",
-                "--global-batch-size",
-                str(m),
-            ],
-        )
+        out[f"ref-memory-m{m}"] = ref(f"ref-memory-m{m}", "--model", "tiny", "--global-batch-size", str(m))
     return out
 
 

@@ -12,6 +12,7 @@ import time
 import pytest
 
 import llmpar.launch
+from helpers import LAUNCHER_VARIABLES
 from llmpar import preflight
 from llmpar.cli import main
 from llmpar.config import TrainConfig, validate
@@ -29,16 +30,7 @@ THIS_MACHINE_KB = 24344764  # MemAvailable of the development machine (24.7 GB, 
 @pytest.fixture
 def machine(monkeypatch, tmp_path):
     """A fake machine: set(MemAvailable bytes); no cgroup limit, nothing held by the job already."""
-    for var in (
-        "TORCHELASTIC_RUN_ID",
-        "RANK",
-        "WORLD_SIZE",
-        "MASTER_ADDR",
-        "MASTER_PORT",
-        "LOCAL_RANK",
-        "LOCAL_WORLD_SIZE",
-        "GROUP_RANK",
-    ):
+    for var in (*LAUNCHER_VARIABLES, "GROUP_RANK"):
         monkeypatch.delenv(var, raising=False)
     meminfo = tmp_path / "meminfo"
     monkeypatch.setattr(preflight, "MEMINFO", str(meminfo))

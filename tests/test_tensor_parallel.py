@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from helpers import FAST_RUN_FIELDS, launch_layouts, max_rel_diff, train_here
+from helpers import FP64_RUN, launch_layouts, max_rel_diff, train_here
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ MODELS = {
     "llama": os.path.join(HERE, "models", "llama-gqa-v259.json"),
     "gpt2": os.path.join(HERE, "models", "gpt2-gqa-v259.json"),
 }
-BASE = {**FAST_RUN_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
+BASE = FP64_RUN
 LAYOUTS = [(tp, sp) for tp in (2, 4) for sp in (False, True)]
 LAYERS, BSH_BYTES = 2, 8 * 32 * 64 * 8  # layers; one (batch, sequence, d_model) activation in fp64
 

@@ -6,12 +6,12 @@ train in the test's own process, as `llmpar train --dp 1` trains in its own.
 
 import pytest
 
-from helpers import FAST_FIELDS, launch_layouts, max_rel_diff, train_here
+from helpers import FP64_RUN, launch_layouts, max_rel_diff, train_here
 from llmpar.model import PRESETS
 
 pytestmark = pytest.mark.slow
 
-BASE = {**FAST_FIELDS, "dtype": "fp64", "steps": 3, "lr": 3e-3, "warmup": 1}
+BASE = {**FP64_RUN, "model": "tiny"}
 LAYOUTS = [(dp, zero, m) for dp in (2, 4) for zero in (1, 2, 3) for m in (1, 2)]
 P = PRESETS["tiny"].num_params()
 G = 8 * P  # gradient bytes, fp64
