@@ -39,7 +39,6 @@ class DeferredWeightGrads:
     def __init__(self, meter):
         self.meter = meter
         self._stores: dict = {}
-        self.applied: set[nn.Parameter] = set()  # the weights whose gradients a W has computed (tests read it)
 
     @contextlib.contextmanager
     def collect(self, micro: int, chunk: int):
@@ -54,5 +53,4 @@ class DeferredWeightGrads:
             weight, source, _, grad = store.pop(0)
             dw = weight_grad(grad.tensor, source.full())
             source.release()
-            self.applied.add(weight)
             weight.backward(dw.to(weight.dtype))  # through the weight's accumulator: its hooks fire
