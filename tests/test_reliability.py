@@ -60,33 +60,24 @@ def _kill_a_worker_at(procs, metrics, steps: list[int]) -> None:
         time.sleep(1.0)
 
 
+def _popen(cmd: list[str], env: dict) -> subprocess.Popen:
+    """A run driven by hand (its output read at the end)."""
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _saving(tmp_path, metrics, *more: str) -> list[str]:
+    """The flags of a run that saves every 4 steps into tmp_path/ck and writes its metrics."""
+    return ["--save", str(tmp_path / "ck"), "--save-every", "4", *more, "--metrics", str(metrics)]
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")
 def test_killed_twice_the_run_restarts_and_ends_as_if_never_interrupted(tmp_path, reference):
     """--max-restarts: two SIGKILLs, two restarts from the latest (background-written) checkpoint; the loss curve
     and the metrics file are those of the uninterrupted run."""
     metrics = tmp_path / "m.jsonl"
     env, tag = tagged_env()
-    proc = subprocess.Popen(
-        [
-            *LLMPAR,
-            "train",
-            *RUN,
-            "--dp",
-            "2",
-            "--save",
-            str(tmp_path / "ck"),
-            "--save-every",
-            "4",
-            "--save-async",
-            "--max-restarts",
-            "3",
-            "--metrics",
-            str(metrics),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
+    proc = _popen(
+        [*LLMPAR, "train", *RUN, "--dp", "2", *_saving(tmp_path, metrics, "--save-async", "--max-restarts", "3")], env
     )
     try:
         _kill_a_worker_at([proc], metrics, [7, 15])
@@ -116,7 +107,7 @@ def test_under_torchrun_with_two_agents_a_restarted_group_resumes_by_itself(tmp_
     metrics, port = tmp_path / "m.jsonl", _free_port()
     env, tag = tagged_env({"TORCH_DISABLE_SHARE_RDZV_TCP_STORE": "1"})  # (as llmpar's warning advises)
     agents = [
-        subprocess.Popen(
+        _popen(
             [
                 sys.executable,
                 "-m",
@@ -137,17 +128,9 @@ def test_under_torchrun_with_two_agents_a_restarted_group_resumes_by_itself(tmp_
                 "llmpar",
                 "train",
                 *RUN,
-                "--save",
-                str(tmp_path / "ck"),
-                "--save-every",
-                "4",
-                "--metrics",
-                str(metrics),
+                *_saving(tmp_path, metrics),
             ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
+            env,
         )
         for _ in range(2)
     ]
@@ -169,14 +152,7 @@ def test_under_torchrun_with_two_agents_a_restarted_group_resumes_by_itself(tmp_
 def _start(tmp_path, args, env=None):
     metrics = tmp_path / "m.jsonl"
     full_env, tag = tagged_env(env)
-    proc = subprocess.Popen(
-        [*LLMPAR, "train", *args, "--metrics", str(metrics)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=full_env,
-    )
-    return proc, metrics, tag
+    return _popen([*LLMPAR, "train", *args, "--metrics", str(metrics)], full_env), metrics, tag
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the workers through Linux's /proc")

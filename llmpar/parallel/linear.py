@@ -56,6 +56,11 @@ class SequenceShardInput:
     def of(x: torch.Tensor) -> SequenceShardInput | None:
         return getattr(x, _SHARD_ATTR, None)
 
+    def kept(self) -> torch.Tensor:
+        """What is held until dW is computed: this rank's shard only."""
+        assert self.shard is not None  # kept() comes before the last release()
+        return self.shard
+
     def start(self) -> None:
         """Start gathering; it travels while the input gradient is computed."""
         if self._full is None and self._pending is None:
@@ -83,6 +88,10 @@ class _Saved:
 
     def start(self) -> None:
         pass
+
+    def kept(self) -> torch.Tensor:
+        """What is held until dW is computed (counted as an activation while it waits for W)."""
+        return self.full()
 
     def full(self) -> torch.Tensor:
         assert self.x is not None  # full() comes before release()

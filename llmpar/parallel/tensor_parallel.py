@@ -186,7 +186,7 @@ def apply_tensor_parallel(
     model.head = ParallelLinear.split(padded_head, "column", r, n, comm, sp, weight=tied)
     use_parallel_linears(model)  # (none left with our models; a layer the plan does not name stays whole)
     for name, module in model.named_modules():  # where the columns' input enters the region
-        for pattern, _ in tp_plan.REGIONS:
+        for pattern in tp_plan.REGIONS:
             if fnmatch.fnmatchcase(name, pattern):
                 _enter_region(module, comm, sp, save_gathered)
     if model.pos_emb is not None and sp:  # each rank adds the positions of its own part of the sequence

@@ -32,16 +32,13 @@ TP_PLAN: tuple[tuple[str, str], ...] = (
     ("head", "vocab"),  # tied: the embedding's own shard
 )
 
-# Column-parallel layers that read the same input enter the tensor-parallel region once, together.
-REGIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("layers.*.attn", ("wq", "wk", "wv")),
-    ("layers.*.mlp", ("w1", "w3")),
-    ("head", ("",)),
-)
+# Where inputs enter the tensor-parallel region: once per module for all its column-parallel layers that read
+# the same input (q/k/v; w1/w3; the head).
+REGIONS: tuple[str, ...] = ("layers.*.attn", "layers.*.mlp", "head")
 
 
 def style(module: str) -> str | None:
-    """ "column", "row", "vocab", or None (replicated) for a module name of the plain model."""
+    """The style of a module of the plain model (by name): "column", "row", "vocab", or None (replicated)."""
     for pattern, kind in TP_PLAN:
         if fnmatch.fnmatchcase(module, pattern):
             return kind

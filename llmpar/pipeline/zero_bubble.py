@@ -29,8 +29,7 @@ class _Store(list):
         self.meter = meter
 
     def defer(self, weight: nn.Parameter, source, grad) -> None:
-        x = source.shard if hasattr(source, "shard") else source.full()
-        self.append((weight, source, self.meter.track(x), self.meter.track(grad)))
+        self.append((weight, source, self.meter.track(source.kept()), self.meter.track(grad)))
 
 
 class DeferredWeightGrads:
