@@ -375,9 +375,9 @@ def cmd_plan(args) -> int:
     req = plan_request(args)
     result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top)
     if args.json:
-        print(json.dumps(as_json(result), indent=1))
+        print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware), indent=1))
     else:
-        print(table(result, req.model, req.hardware, req.gpus, req.batch, req.name))
+        print(table(result, req.model, req.hardware, req.gpus, req.batch, req.name, req.model_flags))
     return 0
 
 

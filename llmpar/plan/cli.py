@@ -17,6 +17,7 @@ from llmpar.plan.planner import Fixed, _shape_reason, check_request
 class Request:
     model: ModelConfig
     name: str
+    model_flags: list[str]  # how `llmpar train` names the same model: --model PRESET or --model-config FILE
     hardware: Hardware
     gpus: int
     batch: Batch
@@ -78,7 +79,8 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         sequence_parallel=args.sequence_parallel,
         recompute=args.recompute,
     )
-    return Request(cfg, name, hw, gpus, batch, fixed)
+    model_flags = ["--model-config", args.model_config] if args.model_config else ["--model", args.model or "small"]
+    return Request(cfg, name, model_flags, hw, gpus, batch, fixed)
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -118,7 +120,8 @@ def simulate(args: argparse.Namespace) -> int:
     e = estimate(req.model, layout, req.batch, req.hardware, keep_timeline=True)
     from llmpar.plan.report import command
 
-    print(f"llmpar simulate: {command(e, req.name, req.batch)} on {gpus} × {req.hardware.name}")
+    run = command(layout, req.model_flags, req.batch, req.hardware)
+    print(f"llmpar simulate: {run} on {gpus} × {req.hardware.name}")
     print(
         f"  step {e.step_time_s:.4f} s, {e.tokens_per_s:,.0f} tokens/s, bubble {e.bubble_fraction:.3f}, memory "
         f"{e.memory_bytes['total'] / 2**30:.2f} GiB per device ({'fits' if e.fits else 'does not fit'}), comm "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+
 from llmpar.model.config import ModelConfig
-from llmpar.plan.cost import Batch, Estimate
+from llmpar.plan.cost import Batch, Estimate, Layout
 from llmpar.plan.hardware import Hardware
 from llmpar.plan.planner import GiB, Plan, explain_empty
 
@@ -30,7 +32,7 @@ def rejections(plan: Plan, per: str = "per device") -> list[tuple[str, str]]:
     return out
 
 
-def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, name: str) -> str:
+def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, name: str, model: list[str]) -> str:
     n = cfg.num_params()
     size = f"{n / 1e9:.2f}B" if n >= 1e9 else f"{n / 1e6:.2f}M"
     lines = [
@@ -58,15 +60,17 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
                 f"{e.memory_bytes['total'] / GiB:>8.1f} {e.bubble_fraction:>6.3f}  "
                 f"{_mb(e.comm_bytes['dp'])}/{_mb(e.comm_bytes['tp'])}/{_mb(e.comm_bytes['pp'])}"
             )
+        lines += ["", "the command of each:"]
+        lines += [f"{i:>2} {command(e.layout, model, batch, hw)}" for i, e in enumerate(plan.candidates, 1)]
         best = plan.candidates[0]
-        lines += ["", "best: " + command(best, name, batch)]
         p = best.parts
-        lines.append(
-            f"      step {best.step_time_s:.3f} s = pipeline {p['pipeline']:.3f} (bubble "
+        lines += [
+            "",
+            f"best: 1, step {best.step_time_s:.3f} s = pipeline {p['pipeline']:.3f} (bubble "
             f"{best.bubble_fraction:.1%}) + data-parallel reduction not hidden {p['dp_exposed']:.3f} + "
             f"optimizer {p['optimizer']:.3f}"
-            + (f" + tied-embedding sum {p['tied_sum']:.3f}" if p.get("tied_sum") else "")
-        )
+            + (f" + tied-embedding sum {p['tied_sum']:.3f}" if p.get("tied_sum") else ""),
+        ]
         m = best.memory_bytes
         lines.append(
             f"      memory per device {m['total'] / GiB:.2f} GiB = parameters {m['params'] / GiB:.2f} + "
@@ -87,33 +91,54 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
     return "\n".join(lines)
 
 
-def command(e: Estimate, name: str, batch: Batch) -> str:
-    lay = e.layout
-    flags = [f"llmpar train --model {name}", f"--dp {lay.dp}", f"--tp {lay.tp}", f"--pp {lay.pp}"]
-    if lay.zero:
-        flags.append(f"--zero {lay.zero}")
-    if lay.pp > 1:
-        flags.append(f"--schedule {lay.schedule}")
-        if lay.schedule == "interleaved":
-            flags.append(f"--virtual-stages {lay.virtual_stages}")
-    if lay.sequence_parallel:
-        flags.append("--sequence-parallel")
-    if lay.recompute != "none":
-        flags.append(f"--recompute {lay.recompute}")
-    flags += [
-        f"--global-batch-size {batch.global_batch_size}",
-        f"--micro-batches {lay.micro_batches}",
-        f"--seq-len {batch.seq_len}",
-        f"--dtype {batch.dtype}",
+def train_args(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> list[str]:
+    """The `llmpar train` arguments that run `layout` as the cost model predicts it: the model (`model`: its
+    --model or --model-config flag), the batch, the dtype, every layout flag that differs from train's default
+    (dp, tp and pp always), and the device of a CPU profile. The one place that turns a prediction into flags:
+    the table, the JSON and `llmpar train --layout auto` use it, and a test parses them back with train's parser."""
+    args = [*model, "--dp", str(layout.dp), "--tp", str(layout.tp), "--pp", str(layout.pp)]
+    if layout.zero:
+        args += ["--zero", str(layout.zero)]
+    if layout.pp > 1 or layout.schedule != "1f1b":
+        args += ["--schedule", layout.schedule]
+    if layout.schedule == "interleaved":
+        args += ["--virtual-stages", str(layout.virtual_stages)]
+    if layout.sequence_parallel:
+        args.append("--sequence-parallel")
+    if layout.sp_save_gathered:
+        args.append("--sp-save-gathered")
+    if layout.recompute != "none":
+        args += ["--recompute", layout.recompute]
+    args += [
+        "--global-batch-size",
+        str(batch.global_batch_size),
+        "--micro-batches",
+        str(layout.micro_batches),
+        "--seq-len",
+        str(batch.seq_len),
+        "--dtype",
+        batch.dtype,
     ]
-    return " ".join(flags)
+    if hw.cores:  # a CPU profile predicts CPU processes (train would take a GPU where there is one)
+        args += ["--device", "cpu"]
+    return args
 
 
-def as_json(plan: Plan) -> dict:
+def command(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> str:
+    """`train_args` as a shell command line."""
+    return "llmpar train " + shlex.join(train_args(layout, model, batch, hw))
+
+
+def _with_flags(e: Estimate, model: list[str], batch: Batch, hw: Hardware) -> dict:
+    args = train_args(e.layout, model, batch, hw)
+    return {**e.as_json(), "train_args": args, "train_command": "llmpar train " + shlex.join(args)}
+
+
+def as_json(plan: Plan, model: list[str], batch: Batch, hw: Hardware) -> dict:
     return {
-        "candidates": [e.as_json() for e in plan.candidates],
+        "candidates": [_with_flags(e, model, batch, hw) for e in plan.candidates],
         "rejected": [{"layout": lay, "reason": why} for lay, why in _unique(plan.rejected)],
-        "too_big": [e.as_json() for e in plan.too_big],
+        "too_big": [_with_flags(e, model, batch, hw) for e in plan.too_big],
         "searched": plan.searched,
         "fitting": plan.fitting,
     }
