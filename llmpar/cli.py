@@ -29,30 +29,50 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     )
     m.add_argument("--model-config", metavar="FILE", help="JSON with arch, vocab_size, d_model, n_layers, ...")
 
+    # (The layout flags default to None here, and TrainConfig's defaults apply; with --layout auto, None: searched.)
     lay = p.add_argument_group("layout")
+    lay.add_argument(
+        "--layout",
+        dest="layout_mode",
+        metavar="auto",
+        help="auto: the layout `llmpar plan` ranks first for --nproc processes on this machine's profile, "
+        "printed before the workers start; the layout flags given with it are fixed, the others searched",
+    )
+    lay.add_argument(
+        "--nproc",
+        type=int,
+        metavar="N",
+        help="processes to run, filled by --dp [torchrun's world, one per GPU, or dp·tp·pp with dp 2 on a CPU]",
+    )
     lay.add_argument(
         "--dp",
         type=int,
         metavar="N",
-        help="data-parallel replicas [fill the launch: torchrun's world, one per GPU, or 2 on CPU]",
+        help="data-parallel replicas [fill the launch: --nproc, torchrun's world, one per GPU, or 2 on CPU]",
     )
-    lay.add_argument("--tp", type=int, default=1, metavar="N", help="tensor-parallel ranks [1]")
-    lay.add_argument("--pp", type=int, default=1, metavar="N", help="pipeline stages [1]")
-    lay.add_argument("--zero", type=int, default=0, metavar="{0,1,2,3}", help="ZeRO stage on the dp axis [0]")
+    lay.add_argument("--tp", type=int, metavar="N", help="tensor-parallel ranks [1]")
+    lay.add_argument("--pp", type=int, metavar="N", help="pipeline stages [1]")
+    lay.add_argument("--zero", type=int, metavar="{0,1,2,3}", help="ZeRO stage on the dp axis [0]")
     lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb [1f1b]")
-    lay.add_argument("--virtual-stages", type=int, default=2, metavar="V", help="chunks per rank, interleaved [2]")
-    lay.add_argument("--sequence-parallel", action="store_true", help="shard norm activations on the TP axis")
+    lay.add_argument("--virtual-stages", type=int, metavar="V", help="chunks per rank, interleaved [2]")
+    lay.add_argument(
+        "--sequence-parallel", action="store_true", default=None, help="shard norm activations on the TP axis"
+    )
     lay.add_argument(
         "--sp-save-gathered",
         action="store_true",
         help="with SP, keep the gathered inputs of column-parallel layers for backward instead of "
         "gathering them again: TP's traffic, more activation memory",
     )
-    lay.add_argument("--recompute", default="none", metavar="MODE", help="none | selective | full [none]")
+    lay.add_argument("--recompute", metavar="MODE", help="none | selective | full [none]")
+    lay.add_argument(
+        "--hardware", metavar="NAME", help="with --layout auto: the profile to plan with [cpu, or the GPU's]"
+    )
+    lay.add_argument("--hardware-config", metavar="FILE", help="with --layout auto: a profile from llmpar calibrate")
 
     b = p.add_argument_group("batch and optimization")
     b.add_argument("--global-batch-size", type=int, default=16, metavar="B", help="sequences per step [16]")
-    b.add_argument("--micro-batches", type=int, default=1, metavar="M", help="micro-batches per replica [1]")
+    b.add_argument("--micro-batches", type=int, metavar="M", help="micro-batches per replica [1]")
     b.add_argument("--seq-len", type=int, metavar="S", help="tokens per sequence [the model's, at most 256]")
     b.add_argument("--steps", type=int, default=300, metavar="K", help="optimizer steps [300]")
     b.add_argument("--lr", type=float, default=2e-3, help="peak learning rate [2e-3]")
@@ -235,8 +255,24 @@ def train_config_from_args(args: argparse.Namespace):
 
     from llmpar.config import TrainConfig
 
-    names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model_cfg"}
-    return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
+    names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model_cfg", "layout_why"}
+    # A flag left out is None: TrainConfig's default, or with --layout auto a layout field to search.
+    searched = LAYOUT_FIELDS if args.layout_mode is not None else ()
+    return TrainConfig(**{k: v for k, v in vars(args).items() if k in names and (v is not None or k in searched)})
+
+
+# The TrainConfig fields of the layout flags that --layout auto searches when they are left out.
+LAYOUT_FIELDS = (
+    "dp",
+    "tp",
+    "pp",
+    "zero",
+    "schedule",
+    "virtual_stages",
+    "micro_batches",
+    "sequence_parallel",
+    "recompute",
+)
 
 
 def cmd_train(args) -> int:
@@ -245,6 +281,8 @@ def cmd_train(args) -> int:
     from llmpar.train.preempt import EXIT_PREEMPTED, Preempted
 
     cfg = validate(train_config_from_args(args))
+    if cfg.layout_why and os.environ.get("RANK", "0") == "0":
+        print(cfg.layout_why, flush=True)
     from llmpar.preflight import check
 
     check(cfg)  # memory: refuse a layout predicted not to fit this machine (unless --force)

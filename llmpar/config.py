@@ -23,6 +23,7 @@ from llmpar.procs import cores
 DTYPES = ("fp32", "bf16", "fp64")
 SCHEDULES = ("naive", "gpipe", "1f1b", "interleaved", "zb")
 RECOMPUTE = ("none", "selective", "full")
+RECOMPUTE_RUNS = ("none",)  # the modes this version runs; the cost model and the planner predict all of RECOMPUTE
 LR_SCHEDULES = ("cosine", "constant")
 DEFAULT_MODEL = "small"
 MAX_MICRO_BATCHES = 4096
@@ -78,8 +79,15 @@ class TrainConfig:
     max_restarts: int = 0  # restart failed workers (from the latest complete checkpoint in --save) this many times
     save_async: bool = False  # write checkpoints in the background while training continues
     force: bool = False  # run even if the memory pre-flight predicts the layout does not fit
+    nproc: int | None = None  # processes to run (dp fills them); None: torchrun's world, one per GPU, or 2 on a CPU
+    # "auto": the planner chooses the layout (llmpar.plan.auto); the layout fields that are None are searched, the
+    # others fixed. The command line leaves a layout flag it was not given None.
+    layout_mode: str | None = None
+    hardware: str | None = None  # the profile --layout auto plans with [this machine's]
+    hardware_config: str | None = None
     # Filled by validate():
     model_cfg: ModelConfig = field(default=FILLED_BY_VALIDATE, repr=False)
+    layout_why: str | None = field(default=None, repr=False)  # --layout auto: what it chose and why, to print
 
     @property
     def world_size(self) -> int:
@@ -200,8 +208,8 @@ def _nearby_multiples(n: int, k: int) -> str:
 
 
 def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
-    """`--dp` left out: fill the launch. Under torchrun, the world size over tp·pp; locally, one replica per
-    GPU on CUDA, or two processes on a CPU with at least two cores (one on a single core)."""
+    """`--dp` left out: fill the launch. Under torchrun, the world size over tp·pp; locally, --nproc over tp·pp,
+    or one replica per GPU on CUDA, or two processes on a CPU with at least two cores (one on a single core)."""
     rest = cfg.tp * cfg.pp
     if outside_world is not None:
         if outside_world % rest:
@@ -210,6 +218,13 @@ def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
                 f"does not divide; start a multiple of {rest} processes or change --tp/--pp"
             )
         return outside_world // rest
+    if cfg.nproc is not None:
+        if cfg.nproc % rest:
+            raise UserError(
+                f"--nproc {cfg.nproc} is not divisible by --tp {cfg.tp} × --pp {cfg.pp}; use --nproc "
+                f"{_nearby_multiples(cfg.nproc, rest)}, or change --tp/--pp"
+            )
+        return cfg.nproc // rest
     if cfg.device == "cuda":
         return max(1, _cuda_count() // rest)
     return 2 if cores() >= 2 and rest == 1 else 1
@@ -246,10 +261,27 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.device == "cuda" and not _cuda_available():
         raise UserError("--device cuda: no CUDA device is available here; use --device cpu")
 
-    # The layout.
+    # The layout: the planner's (--layout auto), or the flags'.
+    if cfg.seq_len is None:
+        cfg.seq_len = min(mc.max_seq_len, 256)
+    outside = torchrun_world_size()
+    if cfg.nproc is not None:
+        _positive("--nproc", cfg.nproc)
+        if outside is not None and cfg.nproc != outside:
+            raise UserError(
+                f"--nproc {cfg.nproc}, but torchrun started {outside} processes; leave --nproc out under torchrun"
+            )
+    if cfg.layout_mode is not None:
+        from llmpar.plan.auto import choose
+
+        layout, cfg.layout_why = choose(cfg, outside)
+        # From here on, a configuration with its layout given (validating it again gives the same).
+        cfg = cfg.with_layout(layout, layout_mode=None, hardware=None, hardware_config=None)
+    elif cfg.hardware is not None or cfg.hardware_config is not None:
+        flag = "--hardware" if cfg.hardware is not None else "--hardware-config"
+        raise UserError(f"{flag} is the profile --layout auto plans with; give --layout auto, or leave {flag} out")
     for flag, value in (("--tp", cfg.tp), ("--pp", cfg.pp), ("--virtual-stages", cfg.virtual_stages)):
         _positive(flag, value)
-    outside = torchrun_world_size()
     if cfg.dp is None:
         cfg.dp = resolve_dp(cfg, outside)
     _positive("--dp", cfg.dp)
@@ -258,6 +290,11 @@ def validate(cfg: TrainConfig) -> TrainConfig:
             f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} needs {cfg.world_size} processes "
             f"but torchrun started {outside}; run torchrun with --nproc-per-node × --nnodes = "
             f"{cfg.world_size}, or leave --dp out to fill the {outside} processes"
+        )
+    if cfg.nproc is not None and cfg.nproc != cfg.world_size:
+        raise UserError(
+            f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} is {cfg.world_size} processes, not --nproc "
+            f"{cfg.nproc}; leave --dp out to fill the {cfg.nproc} processes, or change --nproc"
         )
     if cfg.device == "cuda" and outside is None and cfg.world_size > _cuda_count():
         raise UserError(
@@ -276,7 +313,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     cfg.schedule = cfg.schedule or "1f1b"
     _choice("--recompute", cfg.recompute, RECOMPUTE)
-    if cfg.recompute != "none":
+    if cfg.recompute not in RECOMPUTE_RUNS:
         raise UserError(
             f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
             f"yet; use --recompute none"
@@ -294,8 +331,6 @@ def validate(cfg: TrainConfig) -> TrainConfig:
             f"{cfg.dp} × {cfg.micro_batches} = {per_step}; use "
             f"{_nearby_multiples(cfg.global_batch_size, per_step)}, or change --dp/--micro-batches"
         )
-    if cfg.seq_len is None:
-        cfg.seq_len = min(mc.max_seq_len, 256)
     _positive("--seq-len", cfg.seq_len)
     if cfg.sequence_parallel and cfg.seq_len % cfg.tp:
         raise UserError(

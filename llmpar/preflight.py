@@ -369,7 +369,7 @@ def fitting_layouts(cfg: TrainConfig, budget: float, top: int = 3) -> list[Train
             continue
         for e in result.candidates:
             # (The planner's layouts compute everything again: recompute "none", and no --sp-save-gathered.)
-            alt = cfg.with_layout(e.layout)
+            alt = cfg.with_layout(e.layout, nproc=None)  # (of any process count)
             try:
                 validate(dataclasses.replace(alt))
             except UserError:

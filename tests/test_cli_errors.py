@@ -73,6 +73,24 @@ CASES = [
     (["--model", "tiny", "--model-config", "x.json"], ["--model", "--model-config", "not both"]),
     (["--steps", "0"], ["--steps", "positive"]),
     (["--device", "tpu"], ["--device", "cpu, cuda"]),
+    # --layout auto and --nproc.
+    (["--layout", "manual"], ["--layout manual", "the one value is auto", "--dp/--tp/--pp"]),
+    (["--layout", "auto", "--nproc", "4", "--dp", "3"], ["--dp 3", "4 processes (--nproc 4)", "--dp 1 or 2 or 4"]),
+    (["--layout", "auto", "--nproc", "4", "--dp", "2", "--tp", "1", "--pp", "1"], ["= 2 processes", "leave one"]),
+    (["--layout", "auto", "--nproc", "4", "--dp", "2", "--tp", "4"], ["= 8 processes", "the run has 4"]),
+    (
+        ["--layout", "auto", "--nproc", "4", "--model", "tiny", "--pp", "4", "--schedule", "interleaved"],
+        ["--layout auto on 4 processes", "no layout can run", "too few for 8 pipeline chunks"],
+    ),
+    (["--layout", "auto", "--recompute", "full"], ["--recompute", "use --recompute none"]),
+    (["--layout", "auto", "--zero", "5"], ["--zero", "0, 1, 2, 3"]),
+    (["--layout", "auto", "--sp-save-gathered"], ["--sp-save-gathered with --layout auto", "leave it out"]),
+    (["--layout", "auto", "--hardware", "h900"], ["--hardware", "did you mean 'h200'"]),
+    (["--layout", "auto", "--hardware", "cpu", "--hardware-config", "x.json"], ["not both"]),
+    (["--hardware", "cpu"], ["--hardware is the profile --layout auto plans with", "give --layout auto"]),
+    (["--nproc", "0"], ["--nproc", "positive"]),
+    (["--nproc", "4", "--dp", "3"], ["--dp 3 --tp 1 --pp 1 is 3 processes, not --nproc 4", "leave --dp out"]),
+    (["--nproc", "3", "--tp", "2"], ["--nproc 3 is not divisible by --tp 2", "--nproc 2 or 4"]),
 ]
 
 
@@ -96,6 +114,9 @@ def test_world_size_must_match_an_outside_torchrun(no_launch, capsys, monkeypatc
         monkeypatch.setenv(var, value)
     err = _error(capsys, ["train", "--dp", "2"])
     assert "needs 2 processes but torchrun started 4" in err and "leave --dp out" in err
+    assert "--nproc 2, but torchrun started 4" in _error(capsys, ["train", "--nproc", "2"])
+    err = _error(capsys, ["train", "--layout", "auto", "--tp", "3"])
+    assert "--tp 3: the run has 4 processes (the processes torchrun started)" in err
 
 
 def test_model_config_file_errors(no_launch, capsys, tmp_path):

@@ -119,3 +119,31 @@ def test_the_table_lists_each_candidates_command(capsys):
     assert [c.split()[0] for c in commands] == ["1", "2", "3"]
     assert all(c.split(None, 1)[1].startswith("llmpar train --model tiny --dp ") for c in commands)
     assert lines[at + 4] == ""
+
+
+RUN = ["--model", "tiny", "--global-batch-size", "8", "--seq-len", "32"]
+
+
+@pytest.mark.parametrize("fixed", [[], ["--pp", "2"], ["--zero", "3", "--micro-batches", "2"]], ids=" ".join)
+def test_layout_auto_runs_the_plans_first_choice(monkeypatch, capsys, fixed):
+    """`llmpar train --layout auto` on 4 processes runs what `llmpar plan --gpus 4 --hardware cpu` ranks first
+    (of the layouts this version runs), with the flags given fixed, and says so before it starts."""
+    import llmpar.launch
+
+    for var in LAUNCHER_VARIABLES:
+        monkeypatch.delenv(var, raising=False)
+    launched = []
+    monkeypatch.setattr(llmpar.launch, "launch", launched.append)
+    candidates = _plan_json(["--gpus", "4", "--hardware", "cpu", *RUN, *fixed, "--top", "20"])["candidates"]
+    first, second = [c for c in candidates if c["recompute"] == "none"][:2]
+    assert main(["train", "--layout", "auto", "--nproc", "4", *RUN, *fixed, "--device", "cpu"]) == 0
+    (cfg,) = launched
+    assert cfg.layout() == _layout(first).as_metrics()
+    out = capsys.readouterr().out.splitlines()
+    flags = " ".join(first["train_args"][2 : first["train_args"].index("--global-batch-size")])
+    assert out[0].startswith(f"llmpar train: --layout auto chose {flags} for 4 processes on the cpu profile"), out
+    assert out[1].startswith(f"  predicted: step {first['step_time_s']:.3f} s"), out
+    second_flags = " ".join(second["train_args"][2 : second["train_args"].index("--global-batch-size")])
+    assert out[2].startswith(f"  runner-up: {second_flags}: {second['step_time_s']:.3f} s"), out
+    for flag, value in zip(fixed[::2], fixed[1::2]):
+        assert getattr(cfg, flag[2:].replace("-", "_")) == int(value)

@@ -93,10 +93,20 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
 
 def train_args(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> list[str]:
     """The `llmpar train` arguments that run `layout` as the cost model predicts it: the model (`model`: its
-    --model or --model-config flag), the batch, the dtype, every layout flag that differs from train's default
-    (dp, tp and pp always), and the device of a CPU profile. The one place that turns a prediction into flags:
-    the table, the JSON and `llmpar train --layout auto` use it, and a test parses them back with train's parser."""
-    args = [*model, "--dp", str(layout.dp), "--tp", str(layout.tp), "--pp", str(layout.pp)]
+    --model or --model-config flag), the layout (`layout_flags`), the batch, the dtype, and the device of a CPU
+    profile. The one place that turns a prediction into flags: the table, the JSON and `llmpar train --layout
+    auto` use it, and a test parses them back with train's own parser."""
+    args = [*model, *layout_flags(layout)]
+    args += ["--global-batch-size", str(batch.global_batch_size), "--seq-len", str(batch.seq_len)]
+    args += ["--dtype", batch.dtype]
+    if hw.cores:  # a CPU profile predicts CPU processes (train would take a GPU where there is one)
+        args += ["--device", "cpu"]
+    return args
+
+
+def layout_flags(layout: Layout) -> list[str]:
+    """The layout's flags: dp, tp, pp and micro-batches always, the others where they differ from train's default."""
+    args = ["--dp", str(layout.dp), "--tp", str(layout.tp), "--pp", str(layout.pp)]
     if layout.zero:
         args += ["--zero", str(layout.zero)]
     if layout.pp > 1 or layout.schedule != "1f1b":
@@ -109,19 +119,7 @@ def train_args(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> 
         args.append("--sp-save-gathered")
     if layout.recompute != "none":
         args += ["--recompute", layout.recompute]
-    args += [
-        "--global-batch-size",
-        str(batch.global_batch_size),
-        "--micro-batches",
-        str(layout.micro_batches),
-        "--seq-len",
-        str(batch.seq_len),
-        "--dtype",
-        batch.dtype,
-    ]
-    if hw.cores:  # a CPU profile predicts CPU processes (train would take a GPU where there is one)
-        args += ["--device", "cpu"]
-    return args
+    return [*args, "--micro-batches", str(layout.micro_batches)]
 
 
 def command(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> str:
