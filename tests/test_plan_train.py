@@ -1,0 +1,99 @@
+"""`llmpar plan` and `llmpar train` agree (slow): the planner's top candidates on the `cpu` profile with 4 processes,
+each run through the real command line with exactly the flags the plan printed (its JSON `train_args`), measure
+the traffic of every axis and the model state the plan predicted (within 1%) and its activations (within 5%).
+`llmpar train --layout auto` runs the first of them and says so.
+
+Each case is a plan of the `small` model, batch 8 × 64, steered by plan flags where the search alone would not
+reach the feature: `--zero 3` (ZeRO-3, with and without a pipeline), `--recompute selective`. The unsteered plan's
+first choices are pipelines (dp 2 × pp 2, zero-bubble).
+"""
+
+import contextlib
+import io
+import json
+
+import pytest
+
+from helpers import read_metrics, run_llmpar
+from llmpar.cli import main
+from llmpar.config import RECOMPUTE_RUNS
+
+pytestmark = pytest.mark.slow
+
+BATCH = ["--model", "small", "--global-batch-size", "8", "--seq-len", "64"]
+PLAN = ["plan", *BATCH, "--gpus", "4", "--hardware", "cpu"]
+# What a run adds to the plan's flags: how long, and where its metrics go; nothing the prediction depends on.
+RUN = ["--steps", "2", "--no-progress", "--sample-tokens", "0", "--eval-sequences", "8"]
+recompute_runs = pytest.mark.skipif(
+    "selective" not in RECOMPUTE_RUNS, reason="llmpar train does not run --recompute selective yet"
+)
+CASES = [  # the plan's flags, and which of its candidates to run
+    pytest.param([], slice(1, 2), id="pipeline"),  # (the first: by --layout auto, below)
+    pytest.param(["--zero", "3", "--recompute", "none"], slice(0, 2), id="zero 3"),
+    pytest.param(["--recompute", "selective"], slice(0, 2), id="recompute", marks=recompute_runs),
+]
+
+
+def _plan(flags: list[str]) -> list[dict]:
+    """The plan's candidates that this version of llmpar train runs, best first."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main([*PLAN, *flags, "--json"]) == 0
+    return [c for c in json.loads(out.getvalue())["candidates"] if c["recompute"] in RECOMPUTE_RUNS]
+
+
+def _run(c: dict, metrics, *args: str) -> dict:
+    proc = run_llmpar(["train", *args, *RUN, "--metrics", str(metrics)])
+    assert proc.returncode == 0, (c["train_command"], proc.stderr[-3000:])
+    return proc
+
+
+def _check(predicted: dict, measured: dict) -> None:
+    assert measured["layout"] == {k: predicted[k] for k in measured["layout"]}
+    for axis in ("dp", "tp", "pp"):
+        assert measured["comm_bytes"][axis] == pytest.approx(predicted["comm_bytes"][axis], rel=0.01, abs=16), axis
+    mem = predicted["memory_bytes"]
+    assert measured["model_state_bytes"] == pytest.approx(mem["params"] + mem["grads"] + mem["optimizer"], rel=0.01)
+    if _known_gap(predicted):
+        return
+    assert measured["activation_bytes"] == pytest.approx(mem["activations"], rel=0.05)
+
+
+def _known_gap(c: dict) -> str | None:
+    """A known error of the cost model, or None. Zero bubble with 2 or more micro-batches: the model holds each
+    micro-batch's activations whole until its W, but the backward's B already frees what W does not need
+    (measured: dp 2 × pp 2, m 2, 8.14 MB against 8.90 MB predicted, -8.5%)."""
+    if c["schedule"] == "zb" and c["pp"] > 1 and c["micro_batches"] > 1:
+        return "the cost model over-predicts zero bubble's activations with 2+ micro-batches (held whole until W)"
+    return None
+
+
+@pytest.mark.parametrize("flags,which", CASES)
+def test_the_plans_candidates_run_as_predicted(tmp_path, flags, which):
+    candidates = _plan(flags)[which]
+    assert len(candidates) == which.stop - which.start
+    gaps = []
+    for i, c in enumerate(candidates):
+        metrics = tmp_path / f"{i}.jsonl"
+        _run(c, metrics, *c["train_args"])
+        measured = read_metrics(metrics)[-1]
+        _check(c, measured)
+        if _known_gap(c) and measured["activation_bytes"] != pytest.approx(c["memory_bytes"]["activations"], rel=0.05):
+            gaps.append(f"{c['train_command']}: {_known_gap(c)}")
+    if gaps:
+        pytest.xfail("; ".join(gaps))
+
+
+def test_layout_auto_runs_the_plans_first_choice(tmp_path):
+    """The pipeline case's first candidate, chosen by `--layout auto` for 4 processes and printed before the
+    workers start (their first line comes after it)."""
+    first = _plan([])[0]
+    metrics = tmp_path / "auto.jsonl"
+    proc = _run(first, metrics, "--layout", "auto", "--nproc", "4", *BATCH, "--device", "cpu")
+    lines = proc.stdout.splitlines()
+    flags = " ".join(first["train_args"][2 : first["train_args"].index("--global-batch-size")])
+    assert lines[0].startswith(f"llmpar train: --layout auto chose {flags} for 4 processes on the cpu profile"), lines
+    assert lines[1].startswith(f"  predicted: step {first['step_time_s']:.3f} s"), lines
+    assert lines[2].startswith("  runner-up: "), lines
+    assert lines[3].startswith("llmpar: training small"), lines
+    _check(first, read_metrics(metrics)[-1])
