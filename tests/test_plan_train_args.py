@@ -147,3 +147,29 @@ def test_layout_auto_runs_the_plans_first_choice(monkeypatch, capsys, fixed):
     assert out[2].startswith(f"  runner-up: {second_flags}: {second['step_time_s']:.3f} s"), out
     for flag, value in zip(fixed[::2], fixed[1::2]):
         assert getattr(cfg, flag[2:].replace("-", "_")) == int(value)
+
+
+@pytest.mark.parametrize("gpu", ["NVIDIA H100 80GB HBM3", "NVIDIA L4"])
+def test_layout_auto_on_gpus_plans_with_their_profile(monkeypatch, gpu):
+    """On a machine with 8 GPUs (simulated: no CUDA here), the processes are the GPUs and the profile is theirs;
+    a GPU without a profile asks for --hardware."""
+    import torch
+
+    import llmpar.config
+    import llmpar.plan.auto
+
+    for var in LAUNCHER_VARIABLES:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(llmpar.config, "_cuda_available", lambda: True)
+    for module in (llmpar.config, llmpar.plan.auto):
+        monkeypatch.setattr(module, "_cuda_count", lambda: 8)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: gpu)
+    args = build_parser().parse_args(["train", "--layout", "auto", "--model", "llama-7b", "--dtype", "bf16"])
+    if "H100" not in gpu:
+        with pytest.raises(UserError, match="no profile of the GPU 'NVIDIA L4'; give --hardware NAME"):
+            validate(train_config_from_args(args))
+        return
+    cfg = validate(train_config_from_args(args))
+    assert cfg.device == "cuda" and cfg.world_size == 8
+    assert cfg.layout_why.startswith("llmpar train: --layout auto chose --dp ")
+    assert "for 8 processes on the h100-sxm profile" in cfg.layout_why
