@@ -18,6 +18,10 @@ Per step, with one micro-batch, both move a reduce-scatter and an all-gather of 
 the same as one all-reduce. Each extra micro-batch costs stage 2 another reduce-scatter, (N-1)/N · G, the price
 of not holding the full gradient; stage 1 accumulates locally and pays nothing more.
 
+In a pipeline, buckets hold one chunk's parameters each; stage 2 reduces a chunk's buckets in the backward action
+that completes its micro-batch (a B, or the zero-bubble schedule's W: gradients its B produced wait in the
+staging buffer, added to, until then). Stage 1 reduces every chunk's buckets in the step's last action.
+
 Shards mix parameters with and without weight decay; `ShardedAdamW` applies the decay to the right ranges.
 """
 

@@ -17,6 +17,10 @@ shard exists and the full buffer's memory is released. Around every use:
 A unit made of embedding tables only is not gathered for backward: the gradient of a lookup reads the indices,
 not the table. A tied output layer uses the embedding's weight, so it gathers the embedding unit as well.
 
+In a pipeline a unit belongs to one chunk; prefetches stay within the chunk, and a chunk's units are reduced in
+the backward action that completes its micro-batch (under zero bubble the W: a B's gradients wait in the units'
+gradient buffers, added to, and the parameters are freed after B, since W needs none).
+
 Per micro-batch a rank moves two all-gathers and one reduce-scatter of the model, 3(N-1)/N · G bytes (less the
 embedding's skipped backward gather), and again for every extra micro-batch: the parameters are not kept between
 them. After the step nothing is gathered: the next forward gathers the updated shards.
