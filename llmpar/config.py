@@ -462,12 +462,6 @@ def _check_pipeline(cfg: TrainConfig) -> None:
                 f"--micro-batches {m} is not a multiple of --pp {p}; use "
                 f"{_nearby_multiples(m, p)}"
             )
-    if p > 1 and cfg.zero >= 2 and name in ("interleaved", "zb"):
-        raise UserError(
-            f"--zero {cfg.zero} with --schedule {name} is not in this version of llmpar yet (its "
-            f"reductions would need to know which chunk, or which half of a backward, each action "
-            f"runs); use --zero 0 or 1, or --schedule 1f1b or gpipe"
-        )
     chunks = p * (cfg.virtual_stages if name == "interleaved" else 1)
     if chunks > cfg.model_cfg.n_layers:
         raise UserError(

@@ -61,6 +61,7 @@ def runs(tmp_path_factory):
     # GPT-2 ties its output layer to the embedding: the first and last stages each hold a copy
     four["gpt2-dp2-pp2-zero2-gpipe-m2"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=2, schedule="gpipe", micro_batches=2)
     four["gpt2-dp2-pp2-zero3-1f1b-m4"] = dict(model="tiny-gpt2", pp=2, dp=2, zero=3, schedule="1f1b", micro_batches=4)
+    four.update(SPLIT_BACKWARD)
     out = {**launch(tmp / "two", 2, two), **launch(tmp / "four", 4, four)}
 
     def ref(name, *args):  # one process, from the command line
@@ -73,6 +74,23 @@ def runs(tmp_path_factory):
     for m in (2, 4, 8):
         out[f"ref-memory-m{m}"] = ref(f"ref-memory-m{m}", "--model", "tiny", "--global-batch-size", str(m))
     return out
+
+
+# ZeRO 2 and 3 with the schedules that split a step's backward: across chunks (interleaved) and into B and W (zb).
+SPLIT_BACKWARD = {
+    f"{arch}-dp2-pp2-zero{zero}-{schedule}-m4": dict(
+        model="tiny" if arch == "llama" else "tiny-gpt2",
+        pp=2,
+        dp=2,
+        zero=zero,
+        schedule=schedule,
+        virtual_stages=2,
+        micro_batches=4,
+    )
+    for arch in ("llama", "gpt2")
+    for zero in (2, 3)
+    for schedule in ("interleaved", "zb")
+}
 
 
 def _reference(name):
@@ -102,6 +120,7 @@ def test_pp2_fp64_matches_one_process(runs, name):
         "dp2-pp2-zero3-1f1b-m2",
         "gpt2-dp2-pp2-zero2-gpipe-m2",
         "gpt2-dp2-pp2-zero3-1f1b-m4",
+        *SPLIT_BACKWARD,
     ],
 )
 def test_pp4_and_combined_layouts_match_one_process(runs, name):
@@ -150,3 +169,21 @@ def test_timelines_and_bubble_are_in_the_metrics(runs):
 def test_zero3_inside_a_pipeline_shards_each_stage_over_its_replicas(runs):
     ratio = runs["dp2-pp2-zero3-1f1b-m2"][-1]["model_state_bytes"] / runs["ref-tiny"][-1]["model_state_bytes"]
     assert abs(ratio - 1 / 4) < 0.01  # half the model per stage, half of that per replica
+
+
+@pytest.mark.parametrize("name", sorted(SPLIT_BACKWARD))
+def test_zero_traffic_under_split_backward_schedules_is_the_cost_models(runs, name):
+    """Each chunk's micro-batch is reduced once, whatever the schedule: the data-parallel traffic of ZeRO 2 and 3
+    under interleaved and zero-bubble is the cost model's (the formula of 1F1B), and so are the other axes."""
+    from llmpar.model.config import PRESETS
+    from llmpar.plan.cost import Batch, Layout, comm_bytes, memory
+
+    fields, line = SPLIT_BACKWARD[name], runs[name][-1]
+    layout = Layout(**{k: fields[k] for k in ("dp", "pp", "zero", "schedule", "virtual_stages", "micro_batches")})
+    cfg = PRESETS[fields["model"]]
+    batch = Batch(FP64_RUN["global_batch_size"], FP64_RUN["seq_len"], "fp64")
+    predicted = comm_bytes(cfg, layout, batch)
+    for axis in ("dp", "pp"):
+        assert line["comm_bytes"][axis] == pytest.approx(predicted[axis], rel=0.01), axis
+    mem = memory(cfg, layout, batch)
+    assert line["model_state_bytes"] == pytest.approx(mem["params"] + mem["grads"] + mem["optimizer"], rel=0.01)

@@ -61,8 +61,9 @@ class DataParallel(DataParallelEngine):
         for b in self.buckets:
             b.buffer.zero_()
 
-    def start_micro_batch(self, last: bool) -> None:
-        self._syncing = last  # only the last micro-batch's backward reduces
+    def start_micro_batch(self, last: bool, group: int | None = None, completes: bool = True) -> None:
+        self._syncing = last  # only the step's last backward action reduces (every bucket; those of the
+        # other chunks, and gradients an earlier B left for this W, are complete already: flushed at the end)
         if last:
             self._summed = set()
             self.order.reset()

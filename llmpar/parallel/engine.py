@@ -5,18 +5,23 @@ first and the last two; it runs every layout, one stage included):
 
     engine.zero_grad()                                   the trainer, once per step
     for each backward action of the step (B; with the zero-bubble schedule, B and W):
-        engine.start_micro_batch(last)                   last: this action completes the step's gradients
+        engine.start_micro_batch(last, group, completes) group: the pipeline chunk the action runs (an index
+                                                         into `groups`); completes: after it, that chunk's
+                                                         gradient of this micro-batch is whole (a B, or under
+                                                         zero bubble the W; its B leaves the weights' part for
+                                                         W); last: after it, the step's gradient is whole
         the backward computation                         the engine's gradient hooks fire as gradients complete
-        engine.end_micro_batch(False)                    unless last (and, under zero bubble, after W only:
-                                                         a B leaves its gradients for the W that follows)
+        engine.end_micro_batch(False)                    unless last
     engine.end_micro_batch(True)                         once every pipeline transfer of the step is posted
     norm = engine.clip_grad_norm_(max_norm)              the trainer
     engine.step(lr)                                      the trainer
 
 Gradients are reduced over the engine's `axis` (the mesh's "dp", or a combined axis the mesh declares); each
-engine decides when within the calls above (plain DP during the last action; ZeRO-2 and ZeRO-3 in every one).
-Plain data parallelism (ZeRO 0, and one process), ZeRO 1/2 and ZeRO 3 implement it; the loop does not know
-which one runs.
+engine decides when within the calls above: plain DP and ZeRO-1 during the step's last action (every chunk's
+buckets then); ZeRO-2 and ZeRO-3 in every action that completes a chunk's micro-batch, that chunk's buckets or
+units only, so that each micro-batch's gradient crosses the wire once whatever the schedule (a chunk of an
+interleaved pipeline, a B and its later W under zero bubble). Plain data parallelism (ZeRO 0, and one process),
+ZeRO 1/2 and ZeRO 3 implement it; the loop does not know which one runs.
 
 An engine hooks the parameters it was given. `close()` removes the hooks (the model is then a plain model
 again, its parameters as the engine left them); the hooks hold the engine only weakly, so an engine dropped
@@ -42,10 +47,13 @@ class DataParallelEngine(abc.ABC):
     ("tp"), a tied embedding held by the first and last pipeline stages ("pp_ends"). `skip_in_norm`: parameters
     another rank holds the same copy of and counts in the gradient norm (tp-replicated norms on tp ranks other
     than 0, the last stage's copy of a tied embedding). `axis`: the mesh axis gradients are reduced over. Every
-    strategy takes these three as keyword options and passes them here."""
+    strategy takes these as keyword options and passes them here. `groups`: the parameters of each pipeline
+    chunk of this rank, in the order of the chunks (default: one group of every parameter); buckets and units
+    never straddle two groups."""
 
-    def __init__(self, comm: Comm, axis: str = "dp", skip_in_norm=frozenset(), partial_grads=None):
+    def __init__(self, comm: Comm, axis: str = "dp", skip_in_norm=frozenset(), partial_grads=None, groups=None):
         self.comm, self.axis = comm, axis
+        self._groups = [list(g) for g in groups] if groups is not None else None
         self.skip_in_norm = set(skip_in_norm)
         self.partial_grads: dict = dict(partial_grads or {})
         # The gradient norm adds up over the axes that split the model (each element counted on one rank).
@@ -53,6 +61,16 @@ class DataParallelEngine(abc.ABC):
         self.optimizer: torch.optim.Optimizer | ShardedAdamW | None = None  # each engine's __init__ makes it
         self._summed: set = set()  # partial gradients already summed in this reduction
         self._handles: list = []
+
+    def grouped(self, params: list[nn.Parameter]) -> list[list[nn.Parameter]]:
+        """`params` split by pipeline chunk, each group in `params`' order."""
+        if self._groups is None:
+            return [params]
+        index = {p: g for g, group in enumerate(self._groups) for p in group}
+        out: list[list[nn.Parameter]] = [[] for _ in self._groups]
+        for p in params:
+            out[index[p]].append(p)
+        return out
 
     # Hooks, held through a weak reference to the engine.
     def _weak(self, method: Callable) -> Callable:
@@ -115,7 +133,8 @@ class DataParallelEngine(abc.ABC):
     def zero_grad(self) -> None: ...
 
     @abc.abstractmethod
-    def start_micro_batch(self, last: bool) -> None: ...
+    def start_micro_batch(self, last: bool, group: int | None = None, completes: bool = True) -> None:
+        """Before a backward action of chunk `group` (None: every chunk, the whole model's backward)."""
 
     @abc.abstractmethod
     def end_micro_batch(self, last: bool) -> None: ...

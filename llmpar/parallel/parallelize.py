@@ -74,7 +74,15 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
     # 5. Data parallelism / ZeRO.
     skip, partial = shared_parameters(model, tp, mesh, chunks)
     engine = data_parallel(
-        model, comm, cfg.zero, cfg.lr, cfg.weight_decay, skip_in_norm=skip, partial_grads=partial, axis="dp"
+        model,
+        comm,
+        cfg.zero,
+        cfg.lr,
+        cfg.weight_decay,
+        skip_in_norm=skip,
+        partial_grads=partial,
+        groups=[c.parameters() for c in chunks],
+        axis="dp",
     )
     meter = SavedTensorMeter(model.parameters())  # after the engine: it may have moved the parameters
     deferred = DeferredWeightGrads(meter) if cfg.schedule == "zb" else None

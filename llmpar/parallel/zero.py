@@ -18,10 +18,16 @@ Per step, with one micro-batch, both move a reduce-scatter and an all-gather of 
 the same as one all-reduce. Each extra micro-batch costs stage 2 another reduce-scatter, (N-1)/N · G, the price
 of not holding the full gradient; stage 1 accumulates locally and pays nothing more.
 
+In a pipeline, buckets hold one chunk's parameters each; stage 2 reduces a chunk's buckets in the backward action
+that completes its micro-batch (a B, or the zero-bubble schedule's W: gradients its B produced wait in the
+staging buffer, added to, until then). Stage 1 reduces every chunk's buckets in the step's last action.
+
 Shards mix parameters with and without weight decay; `ShardedAdamW` applies the decay to the right ranges.
 """
 
 from __future__ import annotations
+
+import functools
 
 import torch
 import torch.nn as nn
@@ -76,19 +82,24 @@ class ShardedOptimizer(DataParallelEngine):
         self.stage = stage
         n, rank = comm.mesh.size(self.axis), comm.mesh.rank_in(self.axis)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]
+        # Buckets never straddle two pipeline chunks (each chunk's are reduced when its micro-batch completes).
         # A parameter summed across pipeline stages gets a bucket of its own, laid out alike on both stages, so
         # that its gradient shards can be summed element for element at the end of the step.
         solo = set(self.cross_stage())
-        rest = [p for p in self.params if p not in solo]
-        self.buckets = [
-            _Bucket(ps, n, rank, stage)
-            for ps in [[p] for p in self.cross_stage()] + bucketize(rest[::-1], bucket_bytes)
-        ]
+        self.buckets: list[_Bucket] = []
+        self._group_buckets: list[list[_Bucket]] = []  # each chunk's buckets, in the order they are reduced
+        for group in self.grouped(self.params):
+            rest = [p for p in group if p not in solo]
+            members = set(group)  # (a list's `in` would compare tensors)
+            mine = [[p] for p in self.cross_stage() if p in members] + bucketize(rest[::-1], bucket_bytes)
+            self._group_buckets.append([_Bucket(ps, n, rank, stage) for ps in mine])
+            self.buckets += self._group_buckets[-1]
         self._cross_buckets = [b for b in self.buckets if b.flat.params[0] in solo]
-        self._bucket_of = {p: i for i, b in enumerate(self.buckets) for p in b.flat.params}
+        self._bucket_of = {p: b for b in self.buckets for p in b.flat.params}
+        self._slot = {b: (g, k) for g, bs in enumerate(self._group_buckets) for k, b in enumerate(bs)}
         for p in self.params:
             if stage == 1:
-                b = self.buckets[self._bucket_of[p]]
+                b = self._bucket_of[p]
                 p.grad = b.grad_views[b.index[p]]
         self.hook_grad_ready(self.params, self._on_grad_ready)
         shards = [b.shard for b in self.buckets]
@@ -96,8 +107,9 @@ class ShardedOptimizer(DataParallelEngine):
             for b in self.buckets:
                 b.shard.grad = b.grad_shard
         self.optimizer = ShardedAdamW(shards, [b.flat.decay_ranges() for b in self.buckets], lr, weight_decay)
-        self.order = InOrder(len(self.buckets), self._launch)
+        self.orders = [InOrder(len(bs), functools.partial(self._launch, bs)) for bs in self._group_buckets]
         self._reducing = False
+        self._active: list[int] = []  # the chunks whose buckets this action reduces
 
     def zero_grad(self) -> None:
         for b in self.buckets:
@@ -106,19 +118,27 @@ class ShardedOptimizer(DataParallelEngine):
             else:  # free the gradient shard between steps: the forward pass has the memory for itself
                 b.grad_shard = b.shard.grad = None
 
-    def start_micro_batch(self, last: bool) -> None:
-        # Stage 1 reduces once, in the last micro-batch; stage 2 in every one.
-        self._reducing = last or self.stage == 2
+    def start_micro_batch(self, last: bool, group: int | None = None, completes: bool = True) -> None:
+        # Stage 1 reduces once, in the step's last action, every chunk's buckets; stage 2 in every action that
+        # completes a micro-batch's gradient, the buckets of the action's chunk.
+        if self.stage == 1:
+            self._reducing, self._active = last, list(range(len(self.orders)))
+        else:
+            self._reducing = completes
+            self._active = [group] if group is not None else list(range(len(self.orders)))
         if self._reducing:
             self._summed = set()
-            self.order.reset()
-            for b in self.buckets:
-                b.pending = set(b.flat.params)
+            for g in self._active:
+                self.orders[g].reset()
+                for b in self._group_buckets[g]:
+                    b.pending = set(b.flat.params)
 
     def _on_grad_ready(self, p: nn.Parameter) -> None:
-        i = self._bucket_of[p]
-        b = self.buckets[i]
-        complete = self.sum_now(p) if self._reducing else True
+        if p.grad is None:  # a weight whose gradient a zero-bubble B left for W (autograd calls the hook anyway)
+            return
+        b = self._bucket_of[p]
+        # Stage 2 sums each contribution's partial sums as it comes (it keeps no full gradient to sum later).
+        complete = self.sum_now(p) if self._reducing or self.stage == 2 else True
         grad = base.present(p.grad)  # the hook runs once it is accumulated
         if self.stage == 1:
             view = b.grad_views[b.index[p]]
@@ -126,19 +146,21 @@ class ShardedOptimizer(DataParallelEngine):
                 view.copy_(grad)
                 p.grad = view
         else:
+            # Added: under zero bubble a later micro-batch's B may contribute before this one's W reduces.
             if b.staging is None:
                 b.staging = torch.zeros_like(b.flat.full)
-            b.flat.views(b.staging)[b.index[p]].copy_(grad)
+            b.flat.views(b.staging)[b.index[p]].add_(grad)
             p.grad = None  # the full gradient is not kept
-        if self._reducing and complete:
+        if self._reducing and complete and p in b.pending:
             b.pending.discard(p)
             if not b.pending:
-                self.order.mark(i)
+                g, k = self._slot[b]
+                self.orders[g].mark(k)
 
-    def _launch(self, i: int) -> None:
-        b = self.buckets[i]
-        if i > 0:  # one reduce-scatter in flight at a time (each holds a bucket-sized buffer in the backend)
-            self._retire(self.buckets[i - 1])
+    def _launch(self, buckets: list[_Bucket], k: int) -> None:
+        b = buckets[k]
+        if k > 0:  # one reduce-scatter in flight per chunk (each holds a bucket-sized buffer in the backend)
+            self._retire(buckets[k - 1])
         if self.stage == 1:  # in place: this rank's slice of the bucket receives the sum of every rank's slice
             b.handle = self.comm.reduce_scatter(base.present(b.grad_shard), b.grad, self.axis, async_op=True)
         else:
@@ -161,9 +183,10 @@ class ShardedOptimizer(DataParallelEngine):
             return
         if self.stage == 1:  # stage 2 sums each micro-batch's gradient as it comes
             self.sum_remaining_partials()
-        self.order.flush()
-        for b in self.buckets:
-            self._retire(b)
+        for g in self._active:
+            self.orders[g].flush()
+            for b in self._group_buckets[g]:
+                self._retire(b)
         if last and self.stage == 2:  # a tied embedding's shards, summed across stages once every transfer is posted
             for b in self._cross_buckets:
                 self.comm.all_reduce(base.present(b.grad_shard), "pp_ends")

@@ -17,6 +17,10 @@ shard exists and the full buffer's memory is released. Around every use:
 A unit made of embedding tables only is not gathered for backward: the gradient of a lookup reads the indices,
 not the table. A tied output layer uses the embedding's weight, so it gathers the embedding unit as well.
 
+In a pipeline a unit belongs to one chunk; prefetches stay within the chunk, and a chunk's units are reduced in
+the backward action that completes its micro-batch (under zero bubble the W: a B's gradients wait in the units'
+gradient buffers, added to, and the parameters are freed after B, since W needs none).
+
 Per micro-batch a rank moves two all-gathers and one reduce-scatter of the model, 3(N-1)/N · G bytes (less the
 embedding's skipped backward gather), and again for every extra micro-batch: the parameters are not kept between
 them. After the step nothing is gathered: the next forward gathers the updated shards.
@@ -24,6 +28,7 @@ them. After the step nothing is gathered: the next forward gathers the updated s
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import torch
@@ -48,6 +53,7 @@ class _Unit:
         self.grad_shard: torch.Tensor | None = None  # allocated by the step's first reduce-scatter, freed by zero_grad
         self.index = {p: i for i, p in enumerate(params)}
         self.uses: list[_Unit] = []  # other units whose parameters this unit's modules read (a tied head)
+        self.group = 0  # the pipeline chunk it belongs to (its index among the rank's chunks)
         self.gather_for_backward = not all(
             isinstance(m, nn.Embedding) or getattr(m, "is_lookup", False) for m in modules
         )
@@ -112,9 +118,19 @@ class FullySharded(DataParallelEngine):
         for module in self._ends:
             self.hook_module(module, after=self._after_module)
         self.hook_grad_ready(list(owner), self._on_grad_ready)
-        # Reduce-scatters are started in reverse forward order, the order the backward pass completes units.
-        self.order = InOrder(len(self.units), lambda k: self._launch_reduce(self.units[-1 - k]))
+        # Each pipeline chunk's units (one chunk without a pipeline), reduced when the chunk's micro-batch
+        # completes: reduce-scatters are started in reverse forward order, the order the backward pass completes
+        # units.
+        group_of = {p: g for g, group in enumerate(self.grouped(list(owner))) for p in group}
+        self.group_units: list[list[_Unit]] = [[] for _ in range(max(group_of.values()) + 1)]
+        for unit in self.units:
+            unit.group = group_of[unit.params[0]]
+            self.group_units[unit.group].append(unit)
+        self.orders = [InOrder(len(us), functools.partial(self._launch_kth_last, us)) for us in self.group_units]
+        self._slot = {u: len(us) - 1 - k for us in self.group_units for k, u in enumerate(us)}
         self._reducing: list[_Unit] = []  # units whose reduce-scatter is in flight, oldest first
+        self._completes = True  # whether the current backward action completes its chunk's micro-batch
+        self._active: list[int] = []  # the chunks whose units it reduces
         shards = [u.shard for u in self.units]
         self.optimizer = ShardedAdamW(shards, [u.flat.decay_ranges() for u in self.units], lr, weight_decay)
 
@@ -153,8 +169,8 @@ class FullySharded(DataParallelEngine):
         for u in self._with_uses(unit):
             self._gather(u)
         i = self.position[unit]
-        if i + 1 < len(self.units):  # prefetch the next unit while this one computes
-            for u in self._with_uses(self.units[i + 1]):
+        if i + 1 < len(self.units) and self.units[i + 1].group == unit.group:  # prefetch the next unit of the
+            for u in self._with_uses(self.units[i + 1]):  # chunk while this one computes
                 self._start_gather(u)
 
     def _after_forward(self, unit: _Unit, out) -> None:
@@ -170,26 +186,32 @@ class FullySharded(DataParallelEngine):
         for u in self._with_uses(unit):
             self._gather(u)
         i = self.position[unit]
-        if i > 0 and self.units[i - 1].gather_for_backward:  # prefetch the previous unit
-            for u in self._with_uses(self.units[i - 1]):
+        previous = self.units[i - 1] if i > 0 else None
+        if previous is not None and previous.group == unit.group and previous.gather_for_backward:  # prefetch it
+            for u in self._with_uses(previous):
                 self._start_gather(u)
 
     def _on_grad_ready(self, p: nn.Parameter) -> None:
+        if p.grad is None:  # a weight whose gradient a zero-bubble B left for W (autograd calls the hook anyway)
+            return
         unit = self._unit_of[p]
         self.sum_now(p)  # this micro-batch's gradient over tp; across stages only at the end of the step
         if unit.grad_buffer is None:
             unit.grad_buffer = self._grad_buffer(unit)
-        unit.flat.views(unit.grad_buffer)[unit.index[p]].copy_(
-            base.present(p.grad)
-        )  # the hook runs once it is accumulated
+        # Added: under zero bubble a later micro-batch's B may contribute before this one's W reduces.
+        unit.flat.views(unit.grad_buffer)[unit.index[p]].add_(base.present(p.grad))  # (accumulated by now)
         p.grad = None
-        unit.pending.discard(p)
-        if not unit.pending:
-            self.order.mark(len(self.units) - 1 - self.position[unit])
+        if self._completes and p in unit.pending:
+            unit.pending.discard(p)
+            if not unit.pending:
+                self.orders[unit.group].mark(self._slot[unit])
 
     @staticmethod
     def _grad_buffer(unit: _Unit) -> torch.Tensor:
         return torch.zeros(unit.flat.padded, dtype=unit.shard.dtype, device=unit.shard.device)
+
+    def _launch_kth_last(self, units: list[_Unit], k: int) -> None:
+        self._launch_reduce(units[-1 - k])
 
     def _launch_reduce(self, unit: _Unit) -> None:
         if unit.grad_buffer is None:  # no parameter of the unit got a gradient
@@ -220,19 +242,25 @@ class FullySharded(DataParallelEngine):
         for u in self.units:  # free the gradient between steps, as FSDP does: the forward pass has it for itself
             u.grad_shard = u.shard.grad = None
 
-    def start_micro_batch(self, last: bool) -> None:
-        self._summed = set()
-        self.order.reset()
-        self._reducing = []
-        for u in self.units:
-            u.pending = set(u.params)
+    def start_micro_batch(self, last: bool, group: int | None = None, completes: bool = True) -> None:
+        self._completes = completes
+        self._active = [group] if group is not None else list(range(len(self.orders)))
+        if completes:
+            self._summed = set()
+            self._reducing = []
+            for g in self._active:
+                self.orders[g].reset()
+                for u in self.group_units[g]:
+                    u.pending = set(u.params)
 
     def end_micro_batch(self, last: bool) -> None:
-        self.order.flush()
-        for u in self._reducing:
-            self._retire(u)
-        self._reducing = []
-        for u in self.units:
+        if self._completes:
+            for g in self._active:
+                self.orders[g].flush()
+            for u in self._reducing:
+                self._retire(u)
+            self._reducing = []
+        for u in self.units:  # (a zero-bubble B's units too: its W needs no parameters)
             self._free(u)
         if last:  # a tied embedding's shards, summed across stages once every transfer is posted
             for u in self._cross_units:

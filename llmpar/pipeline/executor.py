@@ -42,6 +42,7 @@ class PipelineExecutor:
         b, seq = micro_batch_shape
         self.shape = (b, seq // self.sequence_shards, pm.model.cfg.d_model)
         actions = self.schedule.ranks[self.rank]
+        self.group = {c.index: g for g, c in enumerate(pm.chunks)}  # a chunk's parameter group in the engine
         # The engine's calls (llmpar.parallel.engine): every backward computation (B; under zero bubble, B and W)
         # is bracketed; the last one that computes weight gradients completes the step's gradient.
         grad_actions = [k for k, a in enumerate(actions) if a.kind == ("W" if self.deferred else "B")]
@@ -107,10 +108,11 @@ class PipelineExecutor:
 
     def _gradients(self, a, k, chunk, grad, outputs) -> None:
         """A B (the backward pass; under zero bubble, without the linear layers' weight gradients) or a W (those
-        weight gradients), inside the engine's calls. Under zero bubble a B leaves what its gradients started
-        for the W that follows, which ends the micro-batch."""
+        weight gradients), inside the engine's calls. Under zero bubble a B leaves its gradients for the W that
+        follows, which completes the chunk's micro-batch."""
         last = k == self._last_grad_action
-        self.engine.start_micro_batch(last)
+        completes = a.kind == "W" or not self.deferred  # this chunk's gradient of the micro-batch is whole after it
+        self.engine.start_micro_batch(last, self.group[a.chunk], completes)
         if a.kind == "W":
             assert self.deferred is not None  # W actions come with the zero-bubble schedule, which defers
             self.deferred.apply(a.micro, a.chunk)
@@ -120,8 +122,7 @@ class PipelineExecutor:
                 out.backward()
             else:
                 torch.autograd.backward(out, grad)
-        ends = a.kind == "W" or not self.deferred
-        if ends and not last:  # the last one ends with the step, once every transfer is posted (run)
+        if not last:  # the last one ends with the step, once every transfer is posted (run)
             self.engine.end_micro_batch(False)
 
     def forward_only(self, tokens: torch.Tensor, targets: torch.Tensor | None = None) -> torch.Tensor | None:

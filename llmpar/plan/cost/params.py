@@ -33,7 +33,8 @@ class StageParams:
     split: int = 0  # elements of tp-split parameters held (this rank's share)
     replicated: int = 0  # elements replicated over tp (norms, row-parallel biases, positions)
     embedding: int = 0  # elements of the (vocab-parallel) token embedding held, padding included
-    embedding_only_unit: int = 0  # a ZeRO-3 unit gathered for forward only (an untied embedding, positions)
+    embedding_only_unit: int = 0  # ZeRO-3 units gathered for forward only (the token table, unless the head on
+    # the same stage reads it: tied on one stage; the positions)
     tied: int = 0  # a tied embedding held on both ends of a pipeline (summed across them each step)
 
     @property
@@ -82,7 +83,7 @@ def _stage_params(cfg: ModelConfig, t: int, p: int, v: int, seq_len: int) -> lis
             if cfg.arch == "gpt2":
                 s.replicated += cfg.max_seq_len * cfg.d_model
                 s.embedding_only_unit += cfg.max_seq_len * cfg.d_model
-            if not cfg.tie_embeddings:
+            if not cfg.tie_embeddings or not last:  # a tied table is read by the head only on a stage of both
                 s.embedding_only_unit += table
         if last:
             s.replicated += final_norm
