@@ -1,4 +1,5 @@
-"""`llmpar plan`'s output: a readable table, or the JSON of the plan contract (docs/design.md)."""
+"""`llmpar plan`'s output: a readable table, or the JSON of the plan contract (docs/design.md); in both, each
+candidate with the `llmpar train` flags that run it (`train_args`, the one function that writes them)."""
 
 from __future__ import annotations
 
