@@ -276,11 +276,6 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     cfg.schedule = cfg.schedule or "1f1b"
     _choice("--recompute", cfg.recompute, RECOMPUTE)
-    if cfg.recompute != "none":
-        raise UserError(
-            f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
-            f"yet; use --recompute none"
-        )
 
     # The batch.
     _positive("--global-batch-size", cfg.global_batch_size)
