@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import replace
 
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
@@ -68,6 +69,9 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     With sequence parallelism the norm terms are on a sequence shard (1/tp); in its default mode the column
     layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
     Korthikanti et al. 2022 (section 4) derive the same structure for GPT with dropout: sbh(34 + 5as/h).
+    Recomputation (`llmpar.parallel.recompute`): "full" keeps the block's input only; "selective" what the
+    attention core does not recompute. What a recomputation saves again inside the backward pass, one block at
+    a time, is a temporary of that pass (`process_memory`), not counted here.
     """
     d, f, hd, t = cfg.d_model, cfg.d_ff, cfg.head_dim, layout.tp
     kv, heads = cfg.n_kv_heads * hd, cfg.n_heads
@@ -85,7 +89,10 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     if layout.recompute == "full":
         return tokens * d * res / (t if layout.sequence_parallel else 1)  # only the block's input
     if layout.recompute == "selective":
-        attn -= d * mm + heads * 4  # the attention core's output and statistics are recomputed from q, k, v
+        # The attention core keeps q, k, v only: its softmax statistics are recomputed, and its output too where
+        # the output projection reads a copy of it (llama: the core's output follows the layout of q, which
+        # RoPE made contiguous per head); GPT-2's projection reads the output itself, which stays saved.
+        attn -= heads * 4 + (d * mm if cfg.arch == "llama" else 0)
     sharded = attn + mlp
     if layout.sequence_parallel:
         per_token = (norms + sharded) / t
@@ -231,10 +238,11 @@ def process_memory(
     - "params", "grads", "optimizer", "activations": as `memory` (the rank's state, its saved tensors);
     - "temporaries": the most the step holds on top at once: in the backward pass, the loss's logits-sized
       gradients (LOSS_COPIES × tokens × vocabulary/tp), one layer's activation gradients (about what one layer
-      saves for one micro-batch) and, with ZeRO-3, the gathered units; or, at the end of the backward pass
-      (activations freed), the embedding's dense gradient; or, at the optimizer step, AdamW's foreach
-      temporaries, one copy of the parameters it updates; or, when the run saves checkpoints (`saving`), the
-      ZeRO stages' optimizer state (and ZeRO-3's parameters) gathered whole over dp for the save. The largest;
+      saves for one micro-batch without recomputation), what a recomputation saves again for that layer and,
+      with ZeRO-3, the gathered units; or, at the end of the backward pass (activations freed), the embedding's
+      dense gradient; or, at the optimizer step, AdamW's foreach temporaries, one copy of the parameters it
+      updates; or, when the run saves checkpoints (`saving`), the ZeRO stages' optimizer state (and ZeRO-3's
+      parameters) gathered whole over dp for the save. The largest;
     - "build": what the process holds while it starts, before it cuts its part: the whole model in the
       parameters' dtype (built in fp32 and cast), with the initializer's two temporaries of the largest matrix.
       The peak is the larger of this and the training step;
@@ -292,8 +300,11 @@ def _stage_process_memory(
     backward = 0.0
     if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp
         backward += LOSS_COPIES * tokens * math.ceil(cfg.vocab_size / t) * max(mm, 4)
-    if st.layers:
-        backward += layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+    if st.layers:  # one layer's activation gradients, about what it saves without recomputation; and what a
+        # recomputation saves again for the layer's backward, beyond what the forward kept
+        plain = layer_activation_bytes(cfg, tokens, batch.seq_len, replace(layout, recompute="none"), batch.dtype)
+        kept = layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+        backward += 2 * plain - kept
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (
