@@ -111,7 +111,8 @@ def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype
     vocab = math.ceil(cfg.vocab_size / t)
     loss = vocab * (4 if dtype in ("bf16", "mixed") else mm) + (9 if t > 1 else 0)
     if layout.sequence_parallel:
-        norm = norm / t + (d * res if layout.sp_save_gathered else 0)
+        # with --sp-save-gathered the head keeps the gathered input instead of the norm's output shard
+        norm = norm / t + (d * res * (1 - 1 / t) if layout.sp_save_gathered else 0)
     return tokens * (norm + loss)
 
 
