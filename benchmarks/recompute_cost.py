@@ -7,7 +7,8 @@ Starts the layout's workers through the elastic launcher; each builds llmpar's T
 weights and batches) and runs --steps steps of each, the modes alternating in rounds so that the machine's load
 (other processes on shared cores) affects them alike. A step's time is the slowest rank's. Prints, per mode, the
 median step time and its ratio to no recomputation, the same ratio the cost model predicts for this machine
-(`llmpar plan --hardware cpu`), and the activations kept (the metrics' activation_bytes, the busiest rank).
+(`llmpar plan --hardware cpu`), and the activations kept (the metrics' activation_bytes, the busiest rank)
+beside the cost model's, and their ratio to no recomputation.
 """
 
 from __future__ import annotations
@@ -92,20 +93,24 @@ def main() -> int:
     cfg = configs["none"]
     batch = Batch(cfg.global_batch_size, cfg.seq_len, cfg.dtype)
     hw = dataclasses.replace(hardware("cpu"), cores=cores())  # this machine's cores, as the pre-flight plans
-    predicted = {m: estimate(c.model_cfg, c.parallel_layout(), batch, hw).step_time_s for m, c in configs.items()}
+    predicted = {m: estimate(c.model_cfg, c.parallel_layout(), batch, hw) for m, c in configs.items()}
     base = statistics.median(results["times"]["none"])
     print(
         f"recomputation cost: --model {args.model} --dp {args.dp} --tp {args.tp} --pp {args.pp} --micro-batches "
         f"{args.micro_batches} --global-batch-size {cfg.global_batch_size} --seq-len {cfg.seq_len}, {cfg.dtype}; "
         f"median of {args.rounds} rounds × {args.steps} steps"
     )
-    print(f"{'recompute':<10} {'step s':>8} {'vs none':>8} {'predicted':>10} {'kept MiB':>9} {'vs none':>8}")
+    print(
+        f"{'recompute':<10} {'step s':>8} {'vs none':>8} {'predicted':>10} {'kept MiB':>9} {'predicted':>10} "
+        f"{'vs none':>8}"
+    )
     for m in MODES:
         t = statistics.median(results["times"][m])
         kept = results["kept"][m]
+        time_ratio = predicted[m].step_time_s / predicted["none"].step_time_s
         print(
-            f"{m:<10} {t:>8.3f} {t / base:>8.3f} {predicted[m] / predicted['none']:>10.3f} {kept / 2**20:>9.2f} "
-            f"{kept / results['kept']['none']:>8.3f}"
+            f"{m:<10} {t:>8.3f} {t / base:>8.3f} {time_ratio:>10.3f} {kept / 2**20:>9.2f} "
+            f"{predicted[m].memory_bytes['activations'] / 2**20:>10.2f} {kept / results['kept']['none']:>8.3f}"
         )
     return 0
 
