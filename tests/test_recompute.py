@@ -95,7 +95,7 @@ LAYOUTS = {  # name: (TrainConfig fields, processes); "g": the GPT-2 model (bias
 # - interleaved with more micro-batches than stages: the activation term adds each chunk's peak, and here the
 #   two chunks' peaks come at different times (the prediction 10 to 20% over; exact with m = p);
 # - zero bubble: a micro-batch is counted whole until its W, when only its linear layers' inputs and output
-#   gradients wait for W (the prediction 9 to 14% over); and a full recomputation makes those inputs anew in
+#   gradients wait for W (the prediction 9 to 15% over); and a full recomputation makes those inputs anew in
 #   B, so that they wait for W beside the blocks' inputs (the prediction 4 times under);
 # - GPT-2's tied embedding under ZeRO 3: the data-parallel traffic is 4.9% over the prediction.
 ACTIVATIONS_NOT_MODELLED = {"pp2-interleaved", "pp2-zb", "tp2-sp-pp2-zb"}
