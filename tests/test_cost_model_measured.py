@@ -24,6 +24,7 @@ LAYOUTS = {  # name: (train fields, processes)
     "tp2-selective": (dict(dp=1, tp=2, recompute="selective"), 2),
     "tp2-full": (dict(dp=1, tp=2, recompute="full"), 2),
     "pp2-1f1b-full": (dict(dp=1, pp=2, schedule="1f1b", micro_batches=2, recompute="full"), 2),
+    "pp2-zb-full": (dict(dp=1, pp=2, schedule="zb", micro_batches=4, recompute="full"), 2),
     "tp2-sp-pp2-gpipe-full": (
         dict(dp=1, tp=2, pp=2, schedule="gpipe", micro_batches=4, sequence_parallel=True, recompute="full"),
         4,

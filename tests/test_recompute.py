@@ -91,14 +91,13 @@ LAYOUTS = {  # name: (TrainConfig fields, processes); "g": the GPT-2 model (bias
         8,
     ),
 }
-# Where the cost model is not exact, with or without recomputation (measured here; docs/recomputation.md):
+# Where the cost model is not exact (measured here, with and without recomputation; docs/recomputation.md):
 # - interleaved with more micro-batches than stages: the activation term adds each chunk's peak, and here the
 #   two chunks' peaks come at different times (the prediction 10 to 20% over; exact with m = p);
-# - zero bubble: a micro-batch is counted whole until its W, when only its linear layers' inputs and output
-#   gradients wait for W (the prediction 9 to 15% over); and a full recomputation makes those inputs anew in
-#   B, so that they wait for W beside the blocks' inputs (the prediction 4 times under);
+# - zero bubble without a full recomputation: a micro-batch is counted whole until its W, when only its linear
+#   layers' inputs and output gradients wait for W (the prediction 9 to 15% over);
 # - GPT-2's tied embedding under ZeRO 3: the data-parallel traffic is 4.9% over the prediction.
-ACTIVATIONS_NOT_MODELLED = {"pp2-interleaved", "pp2-zb", "tp2-sp-pp2-zb"}
+ACTIVATIONS_NOT_MODELLED = {"pp2-interleaved": MODES, "pp2-zb": ("selective",), "tp2-sp-pp2-zb": ("selective",)}
 TRAFFIC_NOT_MODELLED = {"g-dp2-zero3-m2": "dp"}
 
 
@@ -135,6 +134,6 @@ def test_every_layout_recomputes_exactly_at_the_predicted_cost(runs, name, mode)
     for axis, value in got[-1]["comm_bytes"].items():
         if TRAFFIC_NOT_MODELLED.get(name) != axis:
             assert value == pytest.approx(predicted[axis], rel=0.01, abs=16), axis
-    if name not in ACTIVATIONS_NOT_MODELLED:
+    if mode not in ACTIVATIONS_NOT_MODELLED.get(name, ()):
         activations = memory(cfg.model_cfg, layout, batch)["activations"]
         assert got[-1]["activation_bytes"] == pytest.approx(activations, rel=0.03)

@@ -4,7 +4,8 @@
   each sharded over dp from its ZeRO stage on (Rajbhandari et al. 2020, section 5).
 - Activations (`activation_bytes`): the tensors one block saves for backward, counted from llmpar's modules
   (`layer_activation_bytes`), with the output layer's and the token ids, times the micro-batches each chunk keeps
-  in flight under the schedule (`peak_in_flight` over the real action lists).
+  in flight under the schedule (`peak_in_flight` over the real action lists); under zero bubble with a full
+  recomputation, what waits for W (`deferred_bytes`) counted apart.
 - `memory`: the two together on the busiest rank, the quantities the metrics line reports.
 - A process's peak (`process_memory`, `ranks_memory`), the processes of a node together (`node_memory`) and what
   a device or a machine must hold for a layout to fit (`memory_need`): the memory pre-flight's prediction.
@@ -18,6 +19,7 @@ from dataclasses import replace
 
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
+from llmpar.pipeline.schedules import Kind
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
 from llmpar.plan.cost.simulator import cached_schedule, peak_in_flight
 from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
@@ -135,6 +137,39 @@ def _in_flight_bounded(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ..
     return _in_flight(name, p, m, v)
 
 
+def deferred_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, layers: int, head: bool) -> float:
+    """Bytes a micro-batch of `layers` blocks (and the output layer, if `head`) leaves for the zero-bubble
+    schedule's W on one tp rank: each linear layer's input (a column layer's sequence shard under SP, unless
+    `--sp-save-gathered`) and its output gradient (whole over the sequence after a row layer)."""
+    d, f, t = cfg.d_model, cfg.d_ff, layout.tp
+    kv = cfg.n_kv_heads * cfg.head_dim
+    mm, _ = _act_dtype_bytes(dtype)
+    column_in = d / t if layout.sequence_parallel and not layout.sp_save_gathered else d
+    gates = 2 if cfg.arch == "llama" else 1  # SwiGLU's w1 and w3, or GeLU's w1
+    inputs = 2 * column_in + d / t + f / t  # q/k/v's, w1(/w3)'s, wo's, w2's
+    grads = (d + 2 * kv) / t + d + gates * f / t + d  # q, k, v; wo's output; w1 (and w3); w2's output
+    out = layers * (inputs + grads)
+    if head:
+        out += column_in + math.ceil(cfg.vocab_size / t)  # the head's input and the logits' gradient
+    return tokens * out * mm
+
+
+def _peak_held(actions, kept: float, deferred: float) -> float:
+    """The most a zero-bubble rank holds at once: `kept` per micro-batch from its F to its B, `deferred` from
+    its B to its W."""
+    forward = waiting = 0
+    peak = 0.0
+    for a in actions:
+        if a.kind == Kind.F:
+            forward += 1
+        elif a.kind == Kind.B:
+            forward, waiting = forward - 1, waiting + 1
+        elif a.kind == Kind.W:
+            waiting -= 1
+        peak = max(peak, forward * kept + waiting * deferred)
+    return peak
+
+
 def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
     """Peak bytes saved for backward on the busiest rank: the micro-batches each chunk keeps in flight under
     the schedule, times what one micro-batch of that chunk saves."""
@@ -158,6 +193,13 @@ def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) ->
             if c == p * v - 1:
                 per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
             total += per_micro * in_flight[r][k]
+            if layout.schedule == "zb" and layout.recompute == "full":
+                # A B recomputes the blocks: the linear layers' inputs are made anew, and wait for the W with
+                # their output gradients. (Without a full recomputation they were saved anyway: a micro-batch
+                # counted whole until its W holds at least as much.)
+                waiting = deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1)
+                m = layout.micro_batches if layout.micro_batches <= 1024 else 8 * p  # (as `_in_flight_bounded`)
+                total = _peak_held(cached_schedule("zb", p, m, 1).ranks[r], per_micro, waiting)
         out.append(total)
     return out
 
