@@ -23,7 +23,6 @@ from llmpar.procs import cores
 DTYPES = ("fp32", "bf16", "fp64")
 SCHEDULES = ("naive", "gpipe", "1f1b", "interleaved", "zb")
 RECOMPUTE = ("none", "selective", "full")
-RECOMPUTE_RUNS = ("none",)  # the modes this version runs; the cost model and the planner predict all of RECOMPUTE
 LR_SCHEDULES = ("cosine", "constant")
 DEFAULT_MODEL = "small"
 MAX_MICRO_BATCHES = 4096
@@ -313,11 +312,6 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     cfg.schedule = cfg.schedule or "1f1b"
     _choice("--recompute", cfg.recompute, RECOMPUTE)
-    if cfg.recompute not in RECOMPUTE_RUNS:
-        raise UserError(
-            f"--recompute {cfg.recompute}: activation recomputation is not in this version of llmpar "
-            f"yet; use --recompute none"
-        )
 
     # The batch.
     _positive("--global-batch-size", cfg.global_batch_size)

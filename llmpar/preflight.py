@@ -328,6 +328,8 @@ def flags_of(cfg: TrainConfig, base: TrainConfig) -> str:
         out.append("--sequence-parallel")
     if cfg.micro_batches != 1:
         out.append(f"--micro-batches {cfg.micro_batches}")
+    if cfg.recompute != base.recompute:
+        out.append(f"--recompute {cfg.recompute}")
     if cfg.global_batch_size != base.global_batch_size:
         out.append(f"--global-batch-size {cfg.global_batch_size}")
     if cfg.seq_len != base.seq_len:
@@ -364,11 +366,11 @@ def fitting_layouts(cfg: TrainConfig, budget: float, top: int = 3) -> list[Train
     found = []
     for n in _process_counts(cfg):
         try:
-            result = plan(cfg.model_cfg, hw, n, _batch(cfg), Fixed(recompute="none"), top=10)
+            result = plan(cfg.model_cfg, hw, n, _batch(cfg), Fixed(), top=10)
         except UserError:
             continue
         for e in result.candidates:
-            # (The planner's layouts compute everything again: recompute "none", and no --sp-save-gathered.)
+            # (With or without recomputation, the fastest first; the planner's layouts have no --sp-save-gathered.)
             alt = cfg.with_layout(e.layout, nproc=None)  # (of any process count)
             try:
                 validate(dataclasses.replace(alt))

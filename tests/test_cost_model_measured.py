@@ -1,5 +1,6 @@
 """The cost model against what `llmpar train` measures, with real worker processes (slow): communication per axis
-and model-state memory within 2%, activation memory within 10%, for the layouts of the cost-model issue."""
+and model-state memory within 2%, activation memory within 10%, for the layouts of the cost-model issue; with
+activation recomputation (selective, full), activation memory within 3%."""
 
 import pytest
 
@@ -17,6 +18,19 @@ LAYOUTS = {  # name: (train fields, processes)
     "tp2-sp-pp2-gpipe": (dict(dp=1, tp=2, pp=2, schedule="gpipe", micro_batches=4, sequence_parallel=True), 4),
     "dp2-tp2-zero3": (dict(dp=2, tp=2, zero=3), 4),
     "dp2-zero2-m2": (dict(dp=2, zero=2, micro_batches=2), 2),
+    # Recomputation: the kept activations, and TP's collectives run again with a block's forward.
+    "dp2-selective": (dict(dp=2, recompute="selective"), 2),
+    "dp2-full": (dict(dp=2, recompute="full"), 2),
+    "tp2-selective": (dict(dp=1, tp=2, recompute="selective"), 2),
+    "tp2-full": (dict(dp=1, tp=2, recompute="full"), 2),
+    "pp2-1f1b-full": (dict(dp=1, pp=2, schedule="1f1b", micro_batches=2, recompute="full"), 2),
+    "pp2-zb-full": (dict(dp=1, pp=2, schedule="zb", micro_batches=4, recompute="full"), 2),
+    "tp2-sp-pp2-gpipe-full": (
+        dict(dp=1, tp=2, pp=2, schedule="gpipe", micro_batches=4, sequence_parallel=True, recompute="full"),
+        4,
+    ),
+    "dp2-tp2-sp-zero3-selective": (dict(dp=2, tp=2, zero=3, sequence_parallel=True, recompute="selective"), 4),
+    "dp2-tp2-zero3-full": (dict(dp=2, tp=2, zero=3, recompute="full"), 4),
 }
 
 
@@ -42,6 +56,7 @@ def test_predicted_traffic_and_memory_match_the_measured(measured, name):
         schedule=lay["schedule"],
         micro_batches=lay["micro_batches"],
         sequence_parallel=lay["sequence_parallel"],
+        recompute=lay["recompute"],
     )
     batch = Batch(BASE["global_batch_size"], BASE["seq_len"], BASE["dtype"])
     cfg = PRESETS["small"]
@@ -50,4 +65,6 @@ def test_predicted_traffic_and_memory_match_the_measured(measured, name):
         assert predicted[axis] == pytest.approx(got["comm_bytes"][axis], rel=0.02, abs=16), axis
     mem = memory(cfg, layout, batch)
     assert mem["params"] + mem["grads"] + mem["optimizer"] == pytest.approx(got["model_state_bytes"], rel=0.02)
-    assert mem["activations"] == pytest.approx(got["activation_bytes"], rel=0.10)
+    assert mem["activations"] == pytest.approx(
+        got["activation_bytes"], rel=0.10 if lay["recompute"] == "none" else 0.03
+    )

@@ -98,14 +98,17 @@ LINEAR = re.compile(r"(attn\.w[qkvo]|mlp\.w[123]|head)\.weight$")
 
 @pytest.mark.slow
 def test_which_weight_gradients_each_schedule_computes_in_w(tmp_path):
-    """Zero bubble defers the weight gradient of every linear layer to W, sequence parallelism included (its
-    column layers used to compute theirs in B); every other parameter, and every schedule without W, has its
-    gradient computed in B."""
+    """Zero bubble defers the weight gradient of every linear layer to W, sequence parallelism and a full
+    recomputation included (its column layers used to compute theirs in B); every other parameter, and every
+    schedule without W, has its gradient computed in B."""
     base = dict(FAST_FIELDS, steps=1, eval_sequences=0, dtype="fp64", pp=2, tp=2, dp=1, micro_batches=2)
     layouts = {
         "sp-zb": dict(sequence_parallel=True, schedule="zb"),
         "zb": dict(schedule="zb"),
         "sp-1f1b": dict(sequence_parallel=True, schedule="1f1b"),
+        # a full recomputation runs each block's forward again inside B: its linear layers still defer to W
+        "sp-zb-full": dict(sequence_parallel=True, schedule="zb", recompute="full"),
+        "zb-full": dict(schedule="zb", recompute="full"),
     }
     runs = [[{**base, **fields}, str(tmp_path / name)] for name, fields in layouts.items()]
     launch("grad_phases_runner.py", 4, runs, tmp_path / "runs.json", timeout=600)

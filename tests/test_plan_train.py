@@ -16,7 +16,6 @@ import pytest
 
 from helpers import read_metrics, run_llmpar
 from llmpar.cli import main
-from llmpar.config import RECOMPUTE_RUNS
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +23,10 @@ BATCH = ["--model", "small", "--global-batch-size", "8", "--seq-len", "64"]
 PLAN = ["plan", *BATCH, "--gpus", "4", "--hardware", "cpu"]
 # What a run adds to the plan's flags: how long, and where its metrics go; nothing the prediction depends on.
 RUN = ["--steps", "2", "--no-progress", "--sample-tokens", "0", "--eval-sequences", "8"]
-recompute_runs = pytest.mark.skipif(
-    "selective" not in RECOMPUTE_RUNS, reason="llmpar train does not run --recompute selective yet"
-)
 CASES = [  # the plan's flags, and which of its candidates to run
     pytest.param([], slice(1, 2), id="pipeline"),  # (the first: by --layout auto, below)
     pytest.param(["--zero", "3", "--recompute", "none"], slice(0, 2), id="zero 3"),
-    pytest.param(["--recompute", "selective"], slice(0, 2), id="recompute", marks=recompute_runs),
+    pytest.param(["--recompute", "selective"], slice(0, 2), id="recompute"),
 ]
 
 
@@ -39,7 +35,7 @@ def _plan(flags: list[str]) -> list[dict]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main([*PLAN, *flags, "--json"]) == 0
-    return [c for c in json.loads(out.getvalue())["candidates"] if c["recompute"] in RECOMPUTE_RUNS]
+    return json.loads(out.getvalue())["candidates"]
 
 
 def _run(c: dict, metrics, *args: str) -> dict:

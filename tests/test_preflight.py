@@ -259,7 +259,10 @@ def test_when_no_layout_fits_shorter_sequences_are_offered(machine):
     flags = msg.split("one does: ")[1].split(", or run")[0].split()
     seq = int(flags[flags.index("--seq-len") + 1])
     m = int(flags[flags.index("--micro-batches") + 1]) if "--micro-batches" in flags else 1
-    suggested = _cfg(model="gpt2-124m", dp=int(flags[1]), seq_len=seq, global_batch_size=16, micro_batches=m)
+    recompute = flags[flags.index("--recompute") + 1] if "--recompute" in flags else "none"
+    suggested = _cfg(
+        model="gpt2-124m", dp=int(flags[1]), seq_len=seq, global_batch_size=16, micro_batches=m, recompute=recompute
+    )
     assert seq < 1024 and preflight.predict(suggested)["total"] * (1 + preflight.MARGIN) <= budget
 
 

@@ -53,6 +53,14 @@ def apply_rope(x, cos, sin):
     return torch.cat((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1)
 
 
+class AttentionCore(nn.Module):
+    """softmax(q kᵀ / √hd, causal) v for every head, in one fused call (no s × s matrix is kept). A module of
+    its own, without parameters, so that a transformation can wrap it (selective recomputation)."""
+
+    def forward(self, q, k, v):
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=q.size(1) != k.size(1))
+
+
 class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -61,6 +69,7 @@ class Attention(nn.Module):
         self.wq = nn.Linear(cfg.d_model, cfg.n_heads * cfg.head_dim, bias=bias)
         self.wk = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.head_dim, bias=bias)
         self.wv = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.head_dim, bias=bias)
+        self.core = AttentionCore()
         self.wo = nn.Linear(cfg.n_heads * cfg.head_dim, cfg.d_model, bias=bias)
 
     def forward(self, x, rope=None):
@@ -71,7 +80,7 @@ class Attention(nn.Module):
         if rope is not None:
             cos, sin = rope[0][:T], rope[1][:T]
             q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=q.size(1) != k.size(1))
+        y = self.core(q, k, v)
         y = y.transpose(1, 2).reshape(B, T, -1)  # (B, T, nh*hd)
         return self.wo(y)
 

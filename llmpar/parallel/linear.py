@@ -143,6 +143,12 @@ def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
     return _Linear.apply(x, weight, bias, shard, _store)
 
 
+def deferral_store():
+    """Where the linear layers of the running forward defer dW to (None: nowhere). A forward run again later (a
+    recomputation, inside the backward pass) re-enters it with `deferring`."""
+    return _store
+
+
 @contextlib.contextmanager
 def deferring(store):
     """The linear layers of forwards run inside defer their weight gradients to `store` (`store.defer(weight,

@@ -3,7 +3,7 @@
     plain model (the single-process weights, seeded by name)
       1. tensor parallelism     split the plan's layers over tp (sequence parallelism: the norms' regions too)
       2. context parallelism    (not yet)
-      3. recomputation          (not yet)
+      3. recomputation          selective: the attention cores, or full: the blocks, keep only their inputs
       4. pipeline split         keep this rank's chunks of layers; its schedule
          (weights from a checkpoint or a Hugging Face model are loaded here: each rank reads its own slices)
       5. data parallelism       the engine of the ZeRO stage, reducing gradients over the dp axis
@@ -27,6 +27,7 @@ from llmpar.comm import Comm
 from llmpar.mesh import Mesh
 from llmpar.parallel import data_parallel
 from llmpar.parallel.engine import DataParallelEngine
+from llmpar.parallel.recompute import apply_recomputation
 from llmpar.parallel.tensor_parallel import TensorParallel, apply_tensor_parallel
 from llmpar.pipeline.schedules import Schedule, make_schedule
 from llmpar.pipeline.stages import Chunk, split_model
@@ -63,7 +64,9 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
     `weights`: an open checkpoint to start from (its optimizer state is the caller's to load, into the engine)."""
     # 1. Tensor (and sequence) parallelism.
     tp = apply_tensor_parallel(model, comm, cfg.sequence_parallel, cfg.sp_save_gathered)
-    # 2-3. Context parallelism and recomputation go here.
+    # 2. Context parallelism goes here.
+    # 3. Activation recomputation (the blocks or attention cores this rank keeps after the split: all of them now).
+    apply_recomputation(model, cfg.recompute)
     # 4. The pipeline split.
     v = cfg.virtual_stages if cfg.schedule == "interleaved" else 1
     chunks = split_model(model, mesh.coords["pp"], cfg.pp, v, cfg.seq_len)

@@ -4,8 +4,7 @@ The run's processes (`--nproc`, torchrun's world, one per GPU, or on a CPU two, 
 larger) are the planner's devices, and the hardware profile is this machine's: `cpu` on a CPU, the GPU's own
 (`device_profile`) on a GPU, or `--hardware NAME` / `--hardware-config FILE`. The layout flags given with
 `--layout auto` are fixed, the others searched, exactly as `llmpar plan` does with the same flags; the choice is
-the planner's first candidate that this version of `llmpar train` runs (the planner also predicts recomputation
-modes that `config.RECOMPUTE_RUNS` does not hold yet). So `llmpar plan` and `llmpar train --layout auto` agree by
+the planner's first candidate. So `llmpar plan` and `llmpar train --layout auto` agree by
 construction: the same search, and the flags of `report.layout_flags`.
 
 Every worker decides alike (under torchrun each one validates its own configuration): the choice depends on the
@@ -17,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from llmpar.config import RECOMPUTE, RECOMPUTE_RUNS, SCHEDULES, TrainConfig, _choice, _cuda_count, _positive
+from llmpar.config import RECOMPUTE, SCHEDULES, TrainConfig, _choice, _cuda_count, _positive
 from llmpar.errors import UserError
 from llmpar.layout import Layout
 from llmpar.plan.cost import Batch, Estimate
@@ -146,17 +145,11 @@ def choose(cfg: TrainConfig, outside: int | None) -> tuple[Layout, str]:
         result = plan(cfg.model_cfg, hw, n, batch, fixed, top=20)
     except UserError as e:
         raise UserError(f"--layout auto on {n} processes: {e}") from None
-    runnable = [e for e in result.candidates if e.layout.recompute in RECOMPUTE_RUNS]
-    if not runnable:
-        why = (
-            explain_empty(result, hw)
-            if not result.candidates
-            else "every layout that fits recomputes activations (--recompute), which this version of llmpar train "
-            "does not run yet; use --recompute none, with more processes or a smaller batch if none fits then"
-        )
+    if not result.candidates:
+        why = explain_empty(result, hw)
         raise UserError(f"--layout auto on {n} processes ({where}) with the {hw.name} profile: {why}")
-    best = runnable[0]
-    return best.layout, _why(best, runnable[1:2], result.fitting, result.searched, n, hw)
+    best = result.candidates[0]
+    return best.layout, _why(best, result.candidates[1:2], result.fitting, result.searched, n, hw)
 
 
 def _why(best: Estimate, rest: list[Estimate], fitting: int, searched: int, n: int, hw: Hardware) -> str:

@@ -78,11 +78,6 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
             f"gradients {m['grads'] / GiB:.2f} + optimizer {m['optimizer'] / GiB:.2f} + activations "
             f"{m['activations'] / GiB:.2f}"
         )
-        if best.layout.recompute != "none":
-            lines.append(
-                "      note: llmpar train does not run --recompute yet; the cost model predicts it, and "
-                "the best layout without it is the first with recompute none"
-            )
     rej = rejections(plan, "on the machine" if hw.cores else "per device")
     if rej:
         lines += ["", "layouts that cannot be used:"]

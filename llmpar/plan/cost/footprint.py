@@ -4,7 +4,8 @@
   each sharded over dp from its ZeRO stage on (Rajbhandari et al. 2020, section 5).
 - Activations (`activation_bytes`): the tensors one block saves for backward, counted from llmpar's modules
   (`layer_activation_bytes`), with the output layer's and the token ids, times the micro-batches each chunk keeps
-  in flight under the schedule (`peak_in_flight` over the real action lists).
+  in flight under the schedule (`peak_in_flight` over the real action lists); under zero bubble with a full
+  recomputation, what waits for W (`deferred_bytes`) counted apart.
 - `memory`: the two together on the busiest rank, the quantities the metrics line reports.
 - A process's peak (`process_memory`, `ranks_memory`), the processes of a node together (`node_memory`) and what
   a device or a machine must hold for a layout to fit (`memory_need`): the memory pre-flight's prediction.
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import replace
 
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
+from llmpar.pipeline.schedules import Kind
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
 from llmpar.plan.cost.simulator import cached_schedule, peak_in_flight
 from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
@@ -68,6 +71,9 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     With sequence parallelism the norm terms are on a sequence shard (1/tp); in its default mode the column
     layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
     Korthikanti et al. 2022 (section 4) derive the same structure for GPT with dropout: sbh(34 + 5as/h).
+    Recomputation (`llmpar.parallel.recompute`): "full" keeps the block's input only; "selective" what the
+    attention core does not recompute. What a recomputation saves again inside the backward pass, one block at
+    a time, is a temporary of that pass (`process_memory`), not counted here.
     """
     d, f, hd, t = cfg.d_model, cfg.d_ff, cfg.head_dim, layout.tp
     kv, heads = cfg.n_kv_heads * hd, cfg.n_heads
@@ -85,7 +91,10 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     if layout.recompute == "full":
         return tokens * d * res / (t if layout.sequence_parallel else 1)  # only the block's input
     if layout.recompute == "selective":
-        attn -= d * mm + heads * 4  # the attention core's output and statistics are recomputed from q, k, v
+        # The attention core keeps q, k, v only: its softmax statistics are recomputed, and its output too where
+        # the output projection reads a copy of it (llama: the core's output follows the layout of q, which
+        # RoPE made contiguous per head); GPT-2's projection reads the output itself, which stays saved.
+        attn -= heads * 4 + (d * mm if cfg.arch == "llama" else 0)
     sharded = attn + mlp
     if layout.sequence_parallel:
         per_token = (norms + sharded) / t
@@ -104,7 +113,8 @@ def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype
     vocab = math.ceil(cfg.vocab_size / t)
     loss = vocab * (4 if dtype in ("bf16", "mixed") else mm) + (9 if t > 1 else 0)
     if layout.sequence_parallel:
-        norm = norm / t + (d * res if layout.sp_save_gathered else 0)
+        # with --sp-save-gathered the head keeps the gathered input instead of the norm's output shard
+        norm = norm / t + (d * res * (1 - 1 / t) if layout.sp_save_gathered else 0)
     return tokens * (norm + loss)
 
 
@@ -125,6 +135,39 @@ def _in_flight_bounded(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ..
             return tuple((m,) * v for _ in range(p))
         m = 8 * p * v
     return _in_flight(name, p, m, v)
+
+
+def deferred_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, layers: int, head: bool) -> float:
+    """Bytes a micro-batch of `layers` blocks (and the output layer, if `head`) leaves for the zero-bubble
+    schedule's W on one tp rank: each linear layer's input (a column layer's sequence shard under SP, unless
+    `--sp-save-gathered`) and its output gradient (whole over the sequence after a row layer)."""
+    d, f, t = cfg.d_model, cfg.d_ff, layout.tp
+    kv = cfg.n_kv_heads * cfg.head_dim
+    mm, _ = _act_dtype_bytes(dtype)
+    column_in = d / t if layout.sequence_parallel and not layout.sp_save_gathered else d
+    gates = 2 if cfg.arch == "llama" else 1  # SwiGLU's w1 and w3, or GeLU's w1
+    inputs = 2 * column_in + d / t + f / t  # q/k/v's, w1(/w3)'s, wo's, w2's
+    grads = (d + 2 * kv) / t + d + gates * f / t + d  # q, k, v; wo's output; w1 (and w3); w2's output
+    out = layers * (inputs + grads)
+    if head:
+        out += column_in + math.ceil(cfg.vocab_size / t)  # the head's input and the logits' gradient
+    return tokens * out * mm
+
+
+def _peak_held(actions, kept: float, deferred: float) -> float:
+    """The most a zero-bubble rank holds at once: `kept` per micro-batch from its F to its B, `deferred` from
+    its B to its W."""
+    forward = waiting = 0
+    peak = 0.0
+    for a in actions:
+        if a.kind == Kind.F:
+            forward += 1
+        elif a.kind == Kind.B:
+            forward, waiting = forward - 1, waiting + 1
+        elif a.kind == Kind.W:
+            waiting -= 1
+        peak = max(peak, forward * kept + waiting * deferred)
+    return peak
 
 
 def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
@@ -150,6 +193,13 @@ def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) ->
             if c == p * v - 1:
                 per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
             total += per_micro * in_flight[r][k]
+            if layout.schedule == "zb" and layout.recompute == "full":
+                # A B recomputes the blocks: the linear layers' inputs are made anew, and wait for the W with
+                # their output gradients. (Without a full recomputation they were saved anyway: a micro-batch
+                # counted whole until its W holds at least as much.)
+                waiting = deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1)
+                m = layout.micro_batches if layout.micro_batches <= 1024 else 8 * p  # (as `_in_flight_bounded`)
+                total = _peak_held(cached_schedule("zb", p, m, 1).ranks[r], per_micro, waiting)
         out.append(total)
     return out
 
@@ -231,10 +281,11 @@ def process_memory(
     - "params", "grads", "optimizer", "activations": as `memory` (the rank's state, its saved tensors);
     - "temporaries": the most the step holds on top at once: in the backward pass, the loss's logits-sized
       gradients (LOSS_COPIES × tokens × vocabulary/tp), one layer's activation gradients (about what one layer
-      saves for one micro-batch) and, with ZeRO-3, the gathered units; or, at the end of the backward pass
-      (activations freed), the embedding's dense gradient; or, at the optimizer step, AdamW's foreach
-      temporaries, one copy of the parameters it updates; or, when the run saves checkpoints (`saving`), the
-      ZeRO stages' optimizer state (and ZeRO-3's parameters) gathered whole over dp for the save. The largest;
+      saves for one micro-batch without recomputation), what a recomputation saves again for that layer and,
+      with ZeRO-3, the gathered units; or, at the end of the backward pass (activations freed), the embedding's
+      dense gradient; or, at the optimizer step, AdamW's foreach temporaries, one copy of the parameters it
+      updates; or, when the run saves checkpoints (`saving`), the ZeRO stages' optimizer state (and ZeRO-3's
+      parameters) gathered whole over dp for the save. The largest;
     - "build": what the process holds while it starts, before it cuts its part: the whole model in the
       parameters' dtype (built in fp32 and cast), with the initializer's two temporaries of the largest matrix.
       The peak is the larger of this and the training step;
@@ -292,8 +343,11 @@ def _stage_process_memory(
     backward = 0.0
     if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp
         backward += LOSS_COPIES * tokens * math.ceil(cfg.vocab_size / t) * max(mm, 4)
-    if st.layers:
-        backward += layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+    if st.layers:  # one layer's activation gradients, about what it saves without recomputation; and what a
+        # recomputation saves again for the layer's backward, beyond what the forward kept
+        plain = layer_activation_bytes(cfg, tokens, batch.seq_len, replace(layout, recompute="none"), batch.dtype)
+        kept = layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+        backward += 2 * plain - kept
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (

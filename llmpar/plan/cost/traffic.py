@@ -6,8 +6,8 @@ convention of NCCL-tests, `bus_bytes`), from the collectives each strategy issue
   reduce-scatter per micro-batch, ZeRO-3 the parameters gathered for forward and backward and the gradients
   reduce-scattered, per micro-batch; the gradient norm's all-reduce;
 - tensor parallelism: two all-reduces per block forward and two backward (with sequence parallelism, all-gathers
-  and reduce-scatters instead, and the re-gathers of the saved shards), the embedding, the head and the
-  vocabulary-parallel loss;
+  and reduce-scatters instead, and the re-gathers of the saved shards), the forward's again when a full
+  recomputation runs it again, the embedding, the head and the vocabulary-parallel loss;
 - pipeline parallelism: each micro-batch's activation and its gradient across every chunk boundary, and a tied
   embedding's gradient summed by the pipeline's two ends.
 """
@@ -52,13 +52,16 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
             ) + bus_bytes("all_reduce", norm, dp)
         # Tensor parallelism: per layer and micro-batch, 2 all-reduces forward and 2 backward; with SP, as many
         # all-gathers and reduce-scatters, plus the re-gathers of the saved shards; the embedding, the head and
-        # the vocabulary-parallel loss (3 numbers per token).
+        # the vocabulary-parallel loss (3 numbers per token). A full recomputation runs each block's forward
+        # again in backward, its collectives with it: 2 all-reduces (the row layers' sums), or 2 all-gathers
+        # and 2 reduce-scatters with SP.
         n_layers = len(s.layers)
         first, last = r == 0, r == p - 1
+        again = layout.recompute == "full"
         tpb = 0.0
         if t > 1:
             if layout.sequence_parallel:
-                per_layer = 8 if layout.sp_save_gathered else 10
+                per_layer = (8 if layout.sp_save_gathered else 10) + (4 if again else 0)
                 # the embedding: reduce-scatter forward, all-gather backward; the head: all-gather forward,
                 # reduce-scatter backward (and the re-gather of its saved shard)
                 ends = (2 if first else 0) + ((2 if layout.sp_save_gathered else 3) if last else 0)
@@ -68,7 +71,7 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
                 tpb += bus_bytes("all_reduce", sp_partial * e, t)
             else:
                 ends = (1 if first else 0) + (1 if last else 0)
-                tpb = m * (4 * n_layers + ends) * bus_bytes("all_reduce", bsh * mm, t)
+                tpb = m * ((6 if again else 4) * n_layers + ends) * bus_bytes("all_reduce", bsh * mm, t)
             if last:
                 # the loss: max, sum of exponentials, target logit
                 tpb += m * bus_bytes("all_reduce", 3 * b * batch.seq_len * max(mm, 4), t)
