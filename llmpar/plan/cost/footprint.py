@@ -3,9 +3,9 @@
 - Model state (`model_state_bytes`): parameters, gradients and AdamW's two moments as the engines hold them,
   each sharded over dp from its ZeRO stage on (Rajbhandari et al. 2020, section 5).
 - Activations (`activation_bytes`): the tensors one block saves for backward, counted from llmpar's modules
-  (`layer_activation_bytes`), with the output layer's and the token ids, times the micro-batches each chunk keeps
-  in flight under the schedule (`peak_in_flight` over the real action lists); under zero bubble with a full
-  recomputation, what waits for W (`deferred_bytes`) counted apart.
+  (`layer_activation_bytes`), with the output layer's and the token ids, for the micro-batches each chunk holds
+  at the worst moment of the schedule's real action list (`_held_states`: every chunk of a rank counted at the
+  same moment); under zero bubble, what a micro-batch keeps from its B to its W (`deferred_bytes`) apart.
 - `memory`: the two together on the busiest rank, the quantities the metrics line reports.
 - A process's peak (`process_memory`, `ranks_memory`), the processes of a node together (`node_memory`) and what
   a device or a machine must hold for a layout to fit (`memory_need`): the memory pre-flight's prediction.
@@ -21,7 +21,7 @@ from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.pipeline.schedules import Kind
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
-from llmpar.plan.cost.simulator import cached_schedule, peak_in_flight
+from llmpar.plan.cost.simulator import cached_schedule
 from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
 from llmpar.plan.hardware import Hardware
 
@@ -119,22 +119,35 @@ def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype
 
 
 @functools.lru_cache(maxsize=4096)
-def _in_flight(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
-    """Per pipeline rank, per chunk of it: the most micro-batches whose activations it holds at once."""
-    s = cached_schedule(name, p, m, v)
-    return tuple(
-        tuple(peak_in_flight([a for a in s.ranks[r] if a.chunk == c]) for c in range(r, p * v, p)) for r in range(p)
-    )
-
-
-def _in_flight_bounded(name: str, p: int, m: int, v: int) -> tuple[tuple[int, ...], ...]:
-    """`_in_flight`, in bounded time for any m: GPipe keeps all m; the other schedules' peak stops growing once m
-    is a few times p·v (their warm-up), so a huge m is counted at 8·p·v."""
+def _held_states(name: str, p: int, m: int, v: int) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """Per pipeline rank, the distinct states of what it holds as its actions run, each a vector: for each chunk
+    of the rank, the micro-batches past their F and not yet past their B; then, under zero bubble, for each chunk
+    the micro-batches past their B and not yet past their W. In bounded time for any m: GPipe holds all m at
+    once; the other schedules' states stop growing once m is a few times p·v (their warm-up), so a huge m is
+    walked at 8·p·v."""
     if m > 1024:
         if name == "gpipe":
-            return tuple((m,) * v for _ in range(p))
+            return tuple(((m, 0),) for _ in range(p))  # (GPipe has one chunk per rank)
         m = 8 * p * v
-    return _in_flight(name, p, m, v)
+    schedule = cached_schedule(name, p, m, v)
+    out = []
+    for r in range(p):
+        index = {c: k for k, c in enumerate(range(r, p * v, p))}
+        counts, states = [0] * (2 * v), set()
+        for a in schedule.ranks[r]:
+            k = index.get(a.chunk, 0)
+            if a.kind == Kind.F:
+                counts[k] += 1
+            elif a.kind == Kind.B:
+                counts[k] -= 1
+                counts[v + k] += name == "zb"  # what its W needs waits for it
+            elif a.kind == Kind.W:
+                counts[v + k] -= 1
+            else:
+                continue
+            states.add(tuple(counts))
+        out.append(tuple(states))
+    return tuple(out)
 
 
 def deferred_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, layers: int, head: bool) -> float:
@@ -154,22 +167,6 @@ def deferred_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, la
     return tokens * out * mm
 
 
-def _peak_held(actions, kept: float, deferred: float) -> float:
-    """The most a zero-bubble rank holds at once: `kept` per micro-batch from its F to its B, `deferred` from
-    its B to its W."""
-    forward = waiting = 0
-    peak = 0.0
-    for a in actions:
-        if a.kind == Kind.F:
-            forward += 1
-        elif a.kind == Kind.B:
-            forward, waiting = forward - 1, waiting + 1
-        elif a.kind == Kind.W:
-            waiting -= 1
-        peak = max(peak, forward * kept + waiting * deferred)
-    return peak
-
-
 def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
     """Peak bytes saved for backward on the busiest rank: the micro-batches each chunk keeps in flight under
     the schedule, times what one micro-batch of that chunk saves."""
@@ -182,25 +179,22 @@ def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) ->
     tokens, s = b * batch.seq_len, batch.seq_len
     p, v = layout.pp, layout.chunks_per_rank
     chunks = partition(cfg, p * v, s)
-    in_flight = _in_flight_bounded(layout.schedule, p, layout.micro_batches, v)
+    states = _held_states(layout.schedule, p, layout.micro_batches, v)
     out = []
     for r in range(p):
-        total = 0.0
-        for k, c in enumerate(range(r, p * v, p)):
+        kept, waiting = [], []
+        for c in range(r, p * v, p):
             per_micro = sum(layer_activation_bytes(cfg, tokens, s, layout, batch.dtype) for _ in chunks[c])
             if c == 0:
                 per_micro += tokens * 8  # the token ids the embedding keeps
             if c == p * v - 1:
                 per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
-            total += per_micro * in_flight[r][k]
-            if layout.schedule == "zb" and layout.recompute == "full":
-                # A B recomputes the blocks: the linear layers' inputs are made anew, and wait for the W with
-                # their output gradients. (Without a full recomputation they were saved anyway: a micro-batch
-                # counted whole until its W holds at least as much.)
-                waiting = deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1)
-                m = layout.micro_batches if layout.micro_batches <= 1024 else 8 * p  # (as `_in_flight_bounded`)
-                total = _peak_held(cached_schedule("zb", p, m, 1).ranks[r], per_micro, waiting)
-        out.append(total)
+            kept.append(per_micro)
+            # Under zero bubble a B frees what its backward used, but the linear layers' inputs (made anew by a
+            # full recomputation) wait for the W with their output gradients.
+            waiting.append(deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1))
+        weights = kept + waiting
+        out.append(max(sum(n * w for n, w in zip(state, weights)) for state in states[r]))
     return out
 
 

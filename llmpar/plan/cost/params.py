@@ -33,8 +33,9 @@ class StageParams:
     split: int = 0  # elements of tp-split parameters held (this rank's share)
     replicated: int = 0  # elements replicated over tp (norms, row-parallel biases, positions)
     embedding: int = 0  # elements of the (vocab-parallel) token embedding held, padding included
-    embedding_only_unit: int = 0  # ZeRO-3 units gathered for forward only (the token table, unless the head on
-    # the same stage reads it: tied on one stage; the positions)
+    embedding_only_unit: int = 0  # ZeRO-3 units gathered for forward only (the token table and the positions,
+    # unless the head on the same stage reads the table)
+    head_reads_embedding_unit: int = 0  # ... and the embedding unit when it does: gathered once more per pass
     tied: int = 0  # a tied embedding held on both ends of a pipeline (summed across them each step)
 
     @property
@@ -80,11 +81,14 @@ def _stage_params(cfg: ModelConfig, t: int, p: int, v: int, seq_len: int) -> lis
         first, last = r == 0, r == p - 1
         if first:
             s.embedding += table
-            if cfg.arch == "gpt2":
-                s.replicated += cfg.max_seq_len * cfg.d_model
-                s.embedding_only_unit += cfg.max_seq_len * cfg.d_model
-            if not cfg.tie_embeddings or not last:  # a tied table is read by the head only on a stage of both
-                s.embedding_only_unit += table
+            positions = cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" else 0
+            s.replicated += positions
+            if cfg.tie_embeddings and last:
+                # The head reads the tied table: ZeRO 3 gathers the embedding unit (the table and the positions)
+                # again for the head's forward, and for its backward.
+                s.head_reads_embedding_unit = table + positions
+            else:  # the token table (a stage's own copy, if tied) and the positions are gathered for forward only
+                s.embedding_only_unit += table + positions
         if last:
             s.replicated += final_norm
             s.embedding += table if (cfg.tie_embeddings and not first) or not cfg.tie_embeddings else 0

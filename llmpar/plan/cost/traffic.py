@@ -48,7 +48,9 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
             dpb = (m + 1) * bus_bytes("all_gather", grads, dp) + bus_bytes("all_reduce", norm, dp)
         else:  # gathered for forward and again for backward, reduce-scattered, per micro-batch
             dpb = m * (
-                3 * bus_bytes("all_gather", grads, dp) - bus_bytes("all_gather", s.embedding_only_unit * e, dp)
+                3 * bus_bytes("all_gather", grads, dp)
+                - bus_bytes("all_gather", s.embedding_only_unit * e, dp)
+                + bus_bytes("all_gather", s.head_reads_embedding_unit * e, dp)
             ) + bus_bytes("all_reduce", norm, dp)
         # Tensor parallelism: per layer and micro-batch, 2 all-reduces forward and 2 backward; with SP, as many
         # all-gathers and reduce-scatters, plus the re-gathers of the saved shards; the embedding, the head and
