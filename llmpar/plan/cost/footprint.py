@@ -62,13 +62,15 @@ def model_state_bytes(
 # --- activations --------------------------------------------------------------------------------------------
 
 
-def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str) -> float:
+def layer_activation_bytes(
+    cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str, fp32_norm_input: bool = True
+) -> float:
     """Bytes one block saves for backward on one tp rank, for `tokens` = b·s tokens of a micro-batch.
 
     Counted from what llmpar's modules save (each storage once; parameters excluded), per token:
     - each norm: its input, 1/rms (or mean and 1/std), its normalized output, and the scaled output the next
       matmuls read: 3d + 1 (RMSNorm) or 2d + 2 (LayerNorm, whose output is the matmul input); a bf16 RMSNorm
-      keeps its input in fp32 (it normalizes in fp32);
+      keeps its input in fp32 (`fp32_norm_input`: llmpar's normalizes in fp32; a fused kernel does not);
     - attention: q and k after RoPE, v, the softmax's log-sum-exp per head, the output and (llama) its
       contiguous copy for the output projection: 3d + 2·d_kv + heads over tp (fused flash attention keeps no
       s × s matrix); RoPE's cos and sin tables, once per layer;
@@ -81,7 +83,7 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     kv, heads = cfg.n_kv_heads * hd, cfg.n_heads
     mm, res = _act_dtype_bytes(dtype)
     if cfg.arch == "llama":
-        norms = 2 * (d * (max(res, 4) + 2 * res) + 4)  # x (at least fp32), y, scaled output; 1/rms in fp32
+        norms = 2 * (d * (_norm_input(res, fp32_norm_input) + 2 * res) + 4)  # x, y, scaled output; 1/rms in fp32
         attn = (3 * d + 2 * kv) * mm + heads * 4
         mlp = 4 * f * mm
         tables = seq_len * hd * mm
@@ -104,11 +106,18 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     return tokens * per_token + tables
 
 
-def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str) -> float:
+def _norm_input(res: int, fp32: bool) -> int:
+    """Bytes per element of the input an RMSNorm keeps: fp32 at least if it normalizes in fp32."""
+    return max(res, 4) if fp32 else res
+
+
+def output_activation_bytes(
+    cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, fp32_norm_input: bool = True
+) -> float:
     """The final norm, the head's input and the loss's softmax (vocabulary-parallel when tp > 1)."""
     d, t = cfg.d_model, layout.tp
     mm, res = _act_dtype_bytes(dtype)
-    norm: float = d * (max(res, 4) + 2 * res) + 4 if cfg.arch == "llama" else 2 * d * res + 8
+    norm: float = d * (_norm_input(res, fp32_norm_input) + 2 * res) + 4 if cfg.arch == "llama" else 2 * d * res + 8
     vocab = math.ceil(cfg.vocab_size / t)
     loss = vocab * max(mm, 4) + (9 if t > 1 else 0)  # the loss is computed in fp32 at least
     if layout.sequence_parallel:

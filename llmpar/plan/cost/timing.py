@@ -103,7 +103,8 @@ def chunk_costs(
     plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
     # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
     # activations, residuals), twice that backward.
-    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype)
+    fp32_norms = software.fp32_norm_input
+    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fp32_norms)
     if not software.flash_attention:
         layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
     fwd = layers * (
@@ -119,7 +120,7 @@ def chunk_costs(
     if last:
         vocab = math.ceil(cfg.vocab_size / t)
         head_flops = 2 * tokens * d * vocab
-        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype)
+        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype, fp32_norms)
         fwd += head_flops / rate + out_stream / stream + ops["output"][0] * hw.op_overhead
         bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
         bwd_w += head_flops / rate
@@ -223,7 +224,7 @@ def estimate(
 
     # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
-    w, e, u = batch.weight_bytes, batch.grad_bytes, batch.update_bytes
+    w, e = batch.weight_bytes, batch.grad_bytes
     stages = stage_params(cfg, layout, s_len)
     comm = comm_bytes(cfg, layout, batch)
     dp_span = dp * t
@@ -251,10 +252,10 @@ def estimate(
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
             dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
         shard = st.total / (dp if layout.zero >= 1 else 1)
-        optimizer = (
-            shard * u * 16 / hw.stream_rate(max(1, procs))  # AdamW reads p, g, m, v and writes p, m, v, norms
-            + (4 * len(st.layers) + 4) * 12 * hw.op_overhead
-        )
+        # AdamW reads p, g, m, v and writes p, m, v, norms: about 16 elements; mixed precision about 32 bytes
+        # (the fp32 master and moments read and written, the bf16 gradient read, the bf16 weight written)
+        per_param = 32 if batch.dtype == "bf16" else 16 * e
+        optimizer = shard * per_param / hw.stream_rate(max(1, procs)) + (4 * len(st.layers) + 4) * 12 * hw.op_overhead
         tied = _collective_time(hw, "all_reduce", st.tied * e, 2, layout.world, layout.world) if st.tied else 0.0
         total_r = dp_time + optimizer + tied
         if total_r > worst:

@@ -50,6 +50,9 @@ class Software:
 
     flash_attention: bool = True  # fused attention (no s × s matrix in memory); else scores, softmax and dropout
     overlap_dp: bool = True  # data-parallel gradient reduction overlapped with the backward pass
+    # A bf16 RMSNorm keeps its input as fp32 for backward (llmpar's normalizes in fp32 in plain PyTorch); a fused
+    # kernel keeps the bf16 input.
+    fp32_norm_input: bool = True
 
 
 LLMPAR = Software()
