@@ -69,6 +69,12 @@ CASES = [
     (["--dp", "0"], ["--dp", "positive"]),
     (["--zero", "4"], ["--zero", "0, 1, 2, 3"]),
     (["--dtype", "fp16"], ["--dtype", "fp32, bf16, fp64"]),
+    (
+        ["--dtype", "fp64", "--reduce-dtype", "fp32"],
+        ["--reduce-dtype fp32 with --dtype fp64", "leave --reduce-dtype out"],
+    ),
+    (["--reduce-dtype", "bf16"], ["--reduce-dtype bf16 with --dtype fp32", "leave --reduce-dtype out"]),
+    (["--dtype", "bf16", "--reduce-dtype", "fp64"], ["--reduce-dtype fp64 with --dtype bf16", "bf16 or fp32"]),
     (["--lr-schedule", "linear"], ["--lr-schedule", "cosine, constant"]),
     (["--model", "tiny", "--model-config", "x.json"], ["--model", "--model-config", "not both"]),
     (["--steps", "0"], ["--steps", "positive"]),
