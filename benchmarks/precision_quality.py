@@ -1,10 +1,13 @@
 """How closely bf16 mixed precision follows fp32: the default run in both, and bf16 layouts against one process.
 
-    python benchmarks/precision_quality.py [--part default|layouts|state|all] [--steps 300] [--out FILE.json]
+    python benchmarks/precision_quality.py [--part default|layouts|state|all] [--steps 300] [--flags FLAGS]
+                                           [--out FILE.json]
 
 default   `llmpar train` with its defaults (the small model, 300 steps, as many processes as the launch allows),
           once with --dtype fp32 and once with --dtype bf16: the largest relative difference of the loss at the
           logged steps after step 50, and of the final validation losses. The bar: under 2% and under 1%.
+          --flags adds flags to both runs (a smaller model, where bf16 matmuls are slow: CPUs without
+          AVX512-BF16 or AMX emulate them, tens of times slower than fp32).
 layouts   the tiny model, 30 steps, in bf16: one process, then dp 2, dp 2 ZeRO 3, tp 2 with sequence
           parallelism, pp 2 (1f1b), dp 2 × tp 2 × pp 2; the largest relative difference of each layout's loss
           from the one-process bf16 curve (tests/test_mixed_precision.py asserts the bound docs/memory.md
@@ -53,11 +56,12 @@ def deviation(ref: list[dict], got: list[dict], after: int = 0) -> float:
     return max(abs(b["loss"] - a["loss"]) / a["loss"] for a, b in zip(ref, got) if a["step"] > after)
 
 
-def default_runs(tmp: str, steps: int) -> dict:
-    fp32, val32 = train(f"--dtype fp32 --steps {steps}", os.path.join(tmp, "fp32.jsonl"))
-    bf16, val16 = train(f"--dtype bf16 --steps {steps}", os.path.join(tmp, "bf16.jsonl"))
+def default_runs(tmp: str, steps: int, flags: str) -> dict:
+    fp32, val32 = train(f"{flags} --dtype fp32 --steps {steps}", os.path.join(tmp, "fp32.jsonl"))
+    bf16, val16 = train(f"{flags} --dtype bf16 --steps {steps}", os.path.join(tmp, "bf16.jsonl"))
     assert val32 is not None and val16 is not None
     out = {
+        "flags": flags,
         "steps": steps,
         "layout": fp32[0]["layout"],
         "max_loss_deviation_after_step_50": deviation(fp32, bf16, after=50),
@@ -69,7 +73,7 @@ def default_runs(tmp: str, steps: int) -> dict:
             "bf16": sorted(m["step_time_s"] for m in bf16)[len(bf16) // 2],
         },
     }
-    print(f"default run ({steps} steps, dp {out['layout']['dp']}): fp32 against bf16")
+    print(f"`llmpar train {flags}` ({steps} steps, dp {out['layout']['dp']}): fp32 against bf16")
     print(f"  largest loss deviation after step 50   {out['max_loss_deviation_after_step_50']:.3%}   (bar: 2%)")
     print(f"  validation loss   fp32 {val32:.4f}   bf16 {val16:.4f}   {out['validation_deviation']:.3%}   (bar: 1%)")
     print(f"  median step time  fp32 {out['step_time_s']['fp32']:.3f} s   bf16 {out['step_time_s']['bf16']:.3f} s")
@@ -117,12 +121,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--part", choices=("default", "layouts", "state", "all"), default="all")
     p.add_argument("--steps", type=int, default=300, help="steps of the default runs [300]")
+    p.add_argument("--flags", default="", help="flags added to both default runs [none: the default run]")
     p.add_argument("--out", help="write the numbers to this JSON file")
     args = p.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         if args.part in ("default", "all"):
-            results["default"] = default_runs(tmp, args.steps)
+            results["default"] = default_runs(tmp, args.steps, args.flags)
         if args.part in ("layouts", "all"):
             results["layouts"] = layout_runs(tmp)
         if args.part in ("state", "all"):
