@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CUDA path on one GPU: training in fp32, bf16 (autocast) and fp64, a CPU/GPU fp64 comparison, and the
+# The CUDA path on one GPU: training in fp32, bf16 (mixed precision) and fp64, a CPU/GPU fp64 comparison, and the
 # throughput and MFU of gpt2-124m in bf16. Writes metrics and a log under $OUT (default ./gpu-check).
 #   bash benchmarks/gpu_check.sh
 set -u -o pipefail

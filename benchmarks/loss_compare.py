@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 
-BYTES = {"fp64": 8, "fp32": 4, "bf16": 4}  # gradients are fp32 under bf16 autocast
+BYTES = {"fp64": 8, "fp32": 4, "bf16": 2}  # gradients are bf16 under bf16 mixed precision
 
 
 def run(flags: list[str], path: str) -> list[dict]:
@@ -44,7 +44,9 @@ def traffic(zero: int, n: int, m: int, grad_bytes: int) -> float:
     return {0: 2 * f, 1: 2 * f, 2: (m + 1) * f, 3: 3 * m * f}[zero] * grad_bytes
 
 
-def state(zero: int, n: int) -> float:
+def state(zero: int, n: int, dtype: str) -> float:
+    if dtype == "bf16":  # 2 + 2 + 12 bytes per parameter: the 12 of the fp32 masters and moments shard first
+        return {0: 1.0, 1: (4 + 12 / n) / 16, 2: (2 + 14 / n) / 16, 3: 1 / n}[zero]
     return {0: 1.0, 1: (2 + 2 / n) / 4, 2: (1 + 3 / n) / 4, 3: 1 / n}[zero]
 
 
@@ -91,7 +93,7 @@ def main() -> None:
             print(
                 f"{layout:40}{rel(ref, got, 'loss'):>20.2e}{rel(ref, got, 'grad_norm'):>11.2e}"
                 f"{got[-1]['comm_bytes']['dp']:>15,}{traffic(zero, n, m, grad_bytes):>12,.0f}"
-                f"{ratio:>13.4f}{state(zero, n):>9.4f}"
+                f"{ratio:>13.4f}{state(zero, n, args.dtype):>9.4f}"
             )
     if args.assert_equal is not None and worst > args.assert_equal:
         sys.exit(f"a layout's loss differs by {worst:.2e} > {args.assert_equal:.0e}")

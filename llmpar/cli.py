@@ -85,7 +85,13 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
         "--dtype",
         default="fp32",
         metavar="{fp32,bf16,fp64}",
-        help="bf16: autocast, fp32 master weights; fp64: for exact equivalence checks [fp32]",
+        help="bf16: mixed precision (bf16 weights, gradients and activations; fp32 master weights and moments); "
+        "fp64: for exact equivalence checks [fp32]",
+    )
+    b.add_argument(
+        "--reduce-dtype",
+        metavar="{bf16,fp32}",
+        help="with --dtype bf16: reduce and accumulate gradients in bf16 or fp32 [bf16; otherwise --dtype's]",
     )
 
     d = p.add_argument_group("data, outputs, device")

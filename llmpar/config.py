@@ -62,7 +62,8 @@ class TrainConfig:
     weight_decay: float = 0.1
     grad_clip: float = 1.0
     seed: int = 0
-    dtype: str = "fp32"
+    dtype: str = "fp32"  # bf16: mixed precision (bf16 weights, gradients, activations; fp32 masters and moments)
+    reduce_dtype: str = FILLED_BY_VALIDATE  # the gradients' reduction and accumulation; None: --dtype's
     data: str | None = None
     tokenizer: str | None = None
     metrics: str | None = None
@@ -186,6 +187,23 @@ def _cuda_count() -> int:
     import torch
 
     return torch.cuda.device_count()
+
+
+def _check_reduce_dtype(cfg: TrainConfig) -> None:
+    """--reduce-dtype: bf16 or fp32 for a bf16 run (bf16 if left out); an fp32 or fp64 run reduces in its own."""
+    if cfg.reduce_dtype is None:
+        cfg.reduce_dtype = cfg.dtype
+        return
+    allowed = ("bf16", "fp32") if cfg.dtype == "bf16" else (cfg.dtype,)
+    if cfg.reduce_dtype not in allowed:
+        raise UserError(
+            f"--reduce-dtype {cfg.reduce_dtype} with --dtype {cfg.dtype}: "
+            + (
+                "choose bf16 or fp32"
+                if cfg.dtype == "bf16"
+                else f"an {cfg.dtype} run reduces its gradients in {cfg.dtype}; leave --reduce-dtype out"
+            )
+        )
 
 
 def _choice(flag: str, value, choices) -> None:
@@ -353,6 +371,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     _positive("--grad-clip", cfg.grad_clip, allow_zero=True)
     _positive("--seed", cfg.seed, allow_zero=True)
     _choice("--dtype", cfg.dtype, DTYPES)
+    _check_reduce_dtype(cfg)
     _positive("--timeout", cfg.timeout)
     _positive("--eval-sequences", cfg.eval_sequences, allow_zero=True)
 

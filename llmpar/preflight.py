@@ -47,7 +47,7 @@ CGROUP_V1 = "/sys/fs/cgroup/memory"
 def _batch(cfg: TrainConfig):
     from llmpar.plan.cost import Batch
 
-    return Batch(cfg.global_batch_size, cfg.seq_len, cfg.dtype)
+    return Batch(cfg.global_batch_size, cfg.seq_len, cfg.dtype, cfg.reduce_dtype)
 
 
 def local_ranks(cfg: TrainConfig) -> list[int]:

@@ -70,6 +70,12 @@ CASES = [
     (["--zero", "4"], ["--zero", "0, 1, 2, 3"]),
     (["--dtype", "fp16"], ["--dtype", "fp32, bf16, fp64"]),
     (["--recompute", "bogus"], ["--recompute", "none, selective, full"]),
+    (
+        ["--dtype", "fp64", "--reduce-dtype", "fp32"],
+        ["--reduce-dtype fp32 with --dtype fp64", "leave --reduce-dtype out"],
+    ),
+    (["--reduce-dtype", "bf16"], ["--reduce-dtype bf16 with --dtype fp32", "leave --reduce-dtype out"]),
+    (["--dtype", "bf16", "--reduce-dtype", "fp64"], ["--reduce-dtype fp64 with --dtype bf16", "bf16 or fp32"]),
     (["--lr-schedule", "linear"], ["--lr-schedule", "cosine, constant"]),
     (["--model", "tiny", "--model-config", "x.json"], ["--model", "--model-config", "not both"]),
     (["--steps", "0"], ["--steps", "positive"]),

@@ -1,6 +1,7 @@
 """The cost model against what `llmpar train` measures, with real worker processes (slow): communication per axis
-and model-state memory within 2%, activation memory within 10%, for the layouts of the cost-model issue; with
-activation recomputation (selective, full), activation memory within 3%."""
+and model-state memory within 2%, activation memory within 10%, for the layouts of the cost-model issue, in fp32
+and in bf16 mixed precision (with bf16 or fp32 gradient reduction); with activation recomputation (selective,
+full), activation memory within 3%."""
 
 import pytest
 
@@ -31,6 +32,15 @@ LAYOUTS = {  # name: (train fields, processes)
     ),
     "dp2-tp2-sp-zero3-selective": (dict(dp=2, tp=2, zero=3, sequence_parallel=True, recompute="selective"), 4),
     "dp2-tp2-zero3-full": (dict(dp=2, tp=2, zero=3, recompute="full"), 4),
+    "bf16-dp2": (dict(dp=2, dtype="bf16"), 2),
+    "bf16-dp2-zero1-fp32-reduce": (dict(dp=2, zero=1, dtype="bf16", reduce_dtype="fp32"), 2),
+    "bf16-dp2-zero2-m2": (dict(dp=2, zero=2, micro_batches=2, dtype="bf16"), 2),
+    "bf16-pp2-1f1b": (dict(dp=1, pp=2, schedule="1f1b", micro_batches=2, dtype="bf16"), 2),
+    "bf16-tp2-sp-pp2-gpipe": (
+        dict(dp=1, tp=2, pp=2, schedule="gpipe", micro_batches=4, sequence_parallel=True, dtype="bf16"),
+        4,
+    ),
+    "bf16-dp2-tp2-zero3": (dict(dp=2, tp=2, zero=3, dtype="bf16"), 4),
 }
 
 
@@ -58,7 +68,8 @@ def test_predicted_traffic_and_memory_match_the_measured(measured, name):
         sequence_parallel=lay["sequence_parallel"],
         recompute=lay["recompute"],
     )
-    batch = Batch(BASE["global_batch_size"], BASE["seq_len"], BASE["dtype"])
+    fields = {**BASE, **LAYOUTS[name][0]}
+    batch = Batch(BASE["global_batch_size"], BASE["seq_len"], fields["dtype"], fields.get("reduce_dtype"))
     cfg = PRESETS["small"]
     predicted = comm_bytes(cfg, layout, batch)
     for axis in ("dp", "tp", "pp"):

@@ -124,7 +124,7 @@ def test_outside_torchrun_runs_one_worker_per_process(runs):
     assert max_rel_diff(runs["ref"], got, "loss") <= 1e-9
 
 
-def test_bf16_autocast_tracks_fp32(runs):
+def test_bf16_mixed_precision_tracks_fp32(runs):
     a, b = runs["fp32"], runs["bf16"]
     assert 0 < max_rel_diff(a, b, "loss") < 0.02  # rounded, so not equal; but the same curve
     assert b[-1]["loss"] < b[0]["loss"]

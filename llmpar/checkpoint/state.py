@@ -225,7 +225,9 @@ def load_optimizer(ck: Checkpoint, engine, where: dict[nn.Parameter, Placement])
                     f"--resume {ck.path}: it holds no optimizer state ({name}); it was written by "
                     f"'llmpar convert' or from weights only: start from it with --init instead"
                 )
-            full = torch.zeros(p.shape, dtype=p.dtype, device=p.device)  # (ZeRO-3's p holds no memory now)
-            full[w.local_slice()].copy_(ck.read(name, start, stop).to(p.dtype))
+            # In the optimizer's dtype (a bf16 run's fp32 masters and moments). ZeRO-3's p holds no memory now.
+            dtype = engine.state_dtype or p.dtype
+            full = torch.zeros(p.shape, dtype=dtype, device=p.device)
+            full[w.local_slice()].copy_(ck.read(name, start, stop).to(dtype))
             states[p][key] = full
     engine.load_states(states, ck.manifest["train"]["optimizer_steps"])

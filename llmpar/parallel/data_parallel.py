@@ -9,6 +9,10 @@ all-reduce per bucket per optimizer step, whatever the number of micro-batches.
 
 Losses are scaled by the global token count before backward, so the all-reduce is a plain sum and the result
 is exactly the gradient of the global mean loss. With one process the same code runs and the sums are no-ops.
+
+The buckets hold the gradients in the engine's reduce dtype. When it is the parameters' (fp32, fp64, bf16 with
+bf16 reduction), each `.grad` is a view of its bucket; a bf16 run that reduces in fp32 adds each bf16 gradient
+into its fp32 bucket as it appears instead (so micro-batches accumulate in fp32 too) and keeps no `.grad`.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from llmpar.parallel.flat import BUCKET_BYTES, bucketize
 
 
 class _GradBucket:
-    def __init__(self, params: list[nn.Parameter]):
+    def __init__(self, params: list[nn.Parameter], dtype: torch.dtype):
         self.params = params
-        self.buffer = torch.zeros(sum(p.numel() for p in params), dtype=params[0].dtype, device=params[0].device)
+        self.buffer = torch.zeros(sum(p.numel() for p in params), dtype=dtype, device=params[0].device)
         self.views, offset = {}, 0
         for p in params:
             self.views[p] = self.buffer[offset : offset + p.numel()].view_as(p)
@@ -48,13 +52,15 @@ class DataParallel(DataParallelEngine):
         super().__init__(comm, **options)
         self.params = [p for p in dict.fromkeys(model.parameters()) if p.requires_grad]  # tied weights once
         self.device = self.params[0].device
-        self.buckets = [_GradBucket(ps) for ps in bucketize(self.params[::-1], bucket_bytes)]
+        self.buckets = [_GradBucket(ps, self.grad_dtype(ps[0])) for ps in bucketize(self.params[::-1], bucket_bytes)]
         self._bucket_index = {p: i for i, b in enumerate(self.buckets) for p in b.params}
-        for p in self.params:
-            p.grad = self.buckets[self._bucket_index[p]].views[p]
+        self._grad_is_view = self.buckets[0].buffer.dtype == self.params[0].dtype  # else .grad is added in
+        if self._grad_is_view:
+            for p in self.params:
+                p.grad = self.grad_of(p)
         self.hook_grad_ready(self.params, self._on_grad_ready)
         self.order = InOrder(len(self.buckets), self._launch)
-        self.optimizer = adamw(self.params, lr, weight_decay)
+        self.optimizer = adamw(self.optimized(self.params), lr, weight_decay)
         self._syncing = False
 
     def zero_grad(self) -> None:
@@ -74,13 +80,19 @@ class DataParallel(DataParallelEngine):
         i = self._bucket_index[p]
         b = self.buckets[i]
         grad = base.present(p.grad)  # the hook runs once it is accumulated
-        if grad.data_ptr() != b.views[p].data_ptr():  # autograd replaced the gradient: move it into the bucket
+        if not self._grad_is_view:  # this backward's gradient, added into the (fp32) bucket
+            b.views[p].add_(grad)
+            p.grad = None
+        elif grad.data_ptr() != b.views[p].data_ptr():  # autograd replaced the gradient: move it into the bucket
             b.views[p].copy_(grad)
             p.grad = b.views[p]
         if self._syncing and self.sum_now(p):  # the step's accumulated gradient
             b.pending.discard(p)
             if not b.pending:
                 self.order.mark(i)
+
+    def grad_of(self, p) -> torch.Tensor:
+        return self.buckets[self._bucket_index[p]].views[p]
 
     def _launch(self, i: int) -> None:
         self.buckets[i].handle = self.comm.all_reduce(self.buckets[i].buffer, self.axis, async_op=True)
@@ -99,20 +111,26 @@ class DataParallel(DataParallelEngine):
     def clip_grad_norm_(self, max_norm: float) -> float:
         # Every replica holds the same reduced gradient; across tp and pp the ranks' parts add up, each copy of
         # a replicated parameter counted on one rank only.
-        # Each .grad is a view of its bucket, from the engine's construction on.
-        sq = base.squares([base.present(p.grad) for p in self.params if p not in self.skip_in_norm], self.device)
+        sq = base.squares([self.grad_of(p) for p in self.params if p not in self.skip_in_norm], self.device)
         norm = base.global_norm(sq, self.comm, self.norm_axes)
-        grads = [base.present(p.grad) for p in self.params]
+        grads = self.optimizer_grads([self.grad_of(p) for p in self.params])
         base.clip_(grads, norm.to(grads[0].dtype), max_norm)
         return float(norm)
 
     def full_states(self) -> dict:
         state = self._optimizer().state
-        return {p: {"param": p.detach(), **{k: state[p][k] for k in self.STATE_KEYS}} for p in self.params}
+        updated = self._updated  # p itself, or its fp32 master
+        return {
+            p: {"param": updated[p].detach(), **{k: state[updated[p]][k] for k in self.STATE_KEYS}} for p in self.params
+        }
 
     def load_states(self, states: dict, step: int) -> None:
+        if self.master is not None:  # the parameters were loaded rounded: the masters take the exact values
+            self.master.load([states[p]["param"] for p in self.params])
         for p in self.params:
-            self._optimizer().state[p] = self.adam_state(step, *(states[p][k].clone() for k in self.STATE_KEYS))
+            self._optimizer().state[self._updated[p]] = self.adam_state(
+                step, *(states[p][k].clone() for k in self.STATE_KEYS)
+            )
 
     def held_tensors(self) -> list[torch.Tensor]:
         return self.params + [b.buffer for b in self.buckets] + self.optimizer_state()

@@ -23,6 +23,11 @@ units only, so that each micro-batch's gradient crosses the wire once whatever t
 interleaved pipeline, a B and its later W under zero bubble). Plain data parallelism (ZeRO 0, and one process),
 ZeRO 1/2 and ZeRO 3 implement it; the loop does not know which one runs.
 
+Precision: the engine's buffers hold gradients in `reduce_dtype`, the dtype they are reduced and accumulated in
+(None: the parameters' dtype). With bf16 parameters the optimizer updates fp32 masters of what this rank
+updates (`llmpar.optim.MasterWeights`: whole parameters, or the rank's shards), and `step` rounds them back into
+the bf16 parameters; fp32 and fp64 runs have no masters.
+
 An engine hooks the parameters it was given. `close()` removes the hooks (the model is then a plain model
 again, its parameters as the engine left them); the hooks hold the engine only weakly, so an engine dropped
 without `close()` is freed too, with its buffers, its optimizer state and its reference to the process groups.
@@ -38,7 +43,7 @@ import torch
 import torch.nn as nn
 
 from llmpar.comm import Comm
-from llmpar.optim import ShardedAdamW
+from llmpar.optim import MasterWeights, ShardedAdamW
 
 
 class DataParallelEngine(abc.ABC):
@@ -46,19 +51,29 @@ class DataParallelEngine(abc.ABC):
     over, as soon as it is complete and before the data-parallel reduction: norms under sequence parallelism
     ("tp"), a tied embedding held by the first and last pipeline stages ("pp_ends"). `skip_in_norm`: parameters
     another rank holds the same copy of and counts in the gradient norm (tp-replicated norms on tp ranks other
-    than 0, the last stage's copy of a tied embedding). `axis`: the mesh axis gradients are reduced over. Every
-    strategy takes these as keyword options and passes them here. `groups`: the parameters of each pipeline
-    chunk of this rank, in the order of the chunks (default: one group of every parameter); buckets and units
-    never straddle two groups."""
+    than 0, the last stage's copy of a tied embedding). `axis`: the mesh axis gradients are reduced over.
+    `reduce_dtype`: the dtype of the gradient buffers (None: the parameters'). `groups`: the parameters of each
+    pipeline chunk of this rank, in the order of the chunks (default: one group of every parameter); buckets and
+    units never straddle two groups. Every strategy takes these as keyword options and passes them here."""
 
-    def __init__(self, comm: Comm, axis: str = "dp", skip_in_norm=frozenset(), partial_grads=None, groups=None):
-        self.comm, self.axis = comm, axis
+    def __init__(
+        self,
+        comm: Comm,
+        axis: str = "dp",
+        skip_in_norm=frozenset(),
+        partial_grads=None,
+        reduce_dtype: torch.dtype | None = None,
+        groups=None,
+    ):
+        self.comm, self.axis, self.reduce_dtype = comm, axis, reduce_dtype
         self._groups = [list(g) for g in groups] if groups is not None else None
         self.skip_in_norm = set(skip_in_norm)
         self.partial_grads: dict = dict(partial_grads or {})
         # The gradient norm adds up over the axes that split the model (each element counted on one rank).
         self.norm_axes: tuple[str, ...] = comm.mesh.model_axes
         self.optimizer: torch.optim.Optimizer | ShardedAdamW | None = None  # each engine's __init__ makes it
+        self.master: MasterWeights | None = None  # bf16 parameters: the fp32 copies the optimizer updates
+        self._updated: dict = {}  # a tensor the engine updates -> the one the optimizer updates for it
         self._summed: set = set()  # partial gradients already summed in this reduction
         self._handles: list = []
 
@@ -100,10 +115,37 @@ class DataParallelEngine(abc.ABC):
             handle.remove()
         self._handles = []
 
+    # Precision.
+    def grad_dtype(self, p: torch.Tensor) -> torch.dtype:
+        """The dtype of the engine's gradient buffers for a parameter like p."""
+        return self.reduce_dtype or p.dtype
+
+    def optimized(self, tensors: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+        """What the optimizer updates for the tensors this rank updates (whole parameters or shards): the
+        tensors themselves, or, when they are bf16, fp32 masters of them (`step` rounds them back)."""
+        if tensors[0].dtype == torch.bfloat16:
+            self.master = MasterWeights(tensors)
+            self._updated = dict(zip(tensors, self.master.masters))
+            return self.master.masters
+        self._updated = {t: t for t in tensors}
+        return list(tensors)
+
+    def optimizer_grads(self, grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        """The gradients the optimizer reads, from the engine's reduced ones (in the order of `optimized`):
+        fp32 copies for fp32 masters, else the same tensors. Clipping scales these."""
+        return self.master.grads(grads) if self.master is not None else grads
+
+    def master_tensors(self) -> list[torch.Tensor]:
+        return self.master.masters if self.master is not None else []
+
     # Partial gradients (sequence parallelism, a tied embedding across stages).
+    def grad_of(self, p) -> torch.Tensor | None:
+        """p's gradient as the partial sums need it (an engine whose buffers are not p.grad says where)."""
+        return p.grad
+
     def sum_partial(self, p) -> None:
         for axis in self.partial_grads.get(p, ()):
-            self.comm.all_reduce(p.grad, axis)
+            self.comm.all_reduce(present(self.grad_of(p)), axis)
         self._summed.add(p)
 
     def sum_now(self, p) -> bool:
@@ -124,7 +166,7 @@ class DataParallelEngine(abc.ABC):
         backward action (another pipeline chunk, or a B before the zero-bubble schedule's last W). In a fixed
         order, the same on every rank."""
         for p in self.partial_grads:
-            if p not in self._summed and p.grad is not None:
+            if p not in self._summed and self.grad_of(p) is not None:
                 self.sum_partial(p)
         self._summed = set()
 
@@ -152,14 +194,23 @@ class DataParallelEngine(abc.ABC):
         for group in optimizer.param_groups:
             group["lr"] = lr
         optimizer.step()
+        if self.master is not None:
+            self.master.publish()
 
     @abc.abstractmethod
     def held_tensors(self) -> Sequence[torch.Tensor | None]:
         """Parameters, gradients and optimizer state this rank holds between steps (None: a gradient shard not
         allocated now)."""
 
-    # Checkpoints: per-parameter state, whole over the dp group (a collective for the ZeRO stages).
+    # Checkpoints: per-parameter state, whole over the dp group (a collective for the ZeRO stages). A bf16 run's
+    # "param" is its fp32 master: resuming continues exactly, and an fp32 run can start from it.
     STATE_KEYS = ("exp_avg", "exp_avg_sq")
+
+    @property
+    def state_dtype(self) -> torch.dtype | None:
+        """The dtype of the optimizer's state and of a checkpoint's parameters: fp32 with masters (None: the
+        parameters' own)."""
+        return torch.float32 if self.master is not None else None
 
     @abc.abstractmethod
     def full_states(self) -> dict:
@@ -174,7 +225,9 @@ class DataParallelEngine(abc.ABC):
         return {"step": torch.tensor(float(step), dtype=torch.float32), "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
 
     def optimizer_state(self) -> list[torch.Tensor]:
-        return [v for s in self._optimizer().state.values() for v in s.values() if isinstance(v, torch.Tensor)]
+        """The moments (and, with bf16 parameters, the fp32 masters)."""
+        moments = [v for s in self._optimizer().state.values() for v in s.values() if isinstance(v, torch.Tensor)]
+        return moments + self.master_tensors()
 
 
 class InOrder:
@@ -212,7 +265,8 @@ def accumulate(shard: torch.Tensor, grad: torch.Tensor | None, reduced: torch.Te
     """Add a reduced gradient slice into a shard's gradient, allocating it with the step's first one."""
     if grad is None:
         grad = reduced.clone()
-        shard.grad = grad
+        if grad.dtype == shard.dtype:  # else the optimizer reads it through an fp32 master (optimizer_grads)
+            shard.grad = grad
     else:
         grad.add_(reduced)
     return grad
@@ -226,8 +280,8 @@ def gather_flat(flat, shard: torch.Tensor, comm: Comm, axis: str) -> list[torch.
 
 
 def scatter_flat(flat, tensors: list[torch.Tensor]) -> torch.Tensor:
-    """This rank's shard of a flat buffer built from whole per-parameter tensors."""
-    full = torch.zeros(flat.padded, dtype=flat.full.dtype, device=flat.full.device)
+    """This rank's shard of a flat buffer built from whole per-parameter tensors (in their dtype)."""
+    full = torch.zeros(flat.padded, dtype=tensors[0].dtype, device=flat.full.device)
     for view, t in zip(flat.views(full), tensors):
         view.copy_(t)
     return full[flat.lo : flat.hi].clone()
@@ -239,10 +293,11 @@ def clip_(grads: list[torch.Tensor], norm: torch.Tensor, max_norm: float) -> Non
 
 
 def squares(tensors: list[torch.Tensor], device: torch.device) -> torch.Tensor:
-    """Sum of the squares of the elements of some tensors, in fp64."""
+    """Sum of the squares of the elements of some tensors, in fp64 (bf16 ones computed in fp32)."""
     if not tensors:
         return torch.zeros((), dtype=torch.float64, device=device)
-    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(tensors))).to(torch.float64) ** 2
+    wider = torch.float32 if tensors[0].dtype == torch.bfloat16 else None
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(tensors, 2, dtype=wider))).to(torch.float64) ** 2
 
 
 def global_norm(local_squares: torch.Tensor, comm: Comm, axes: tuple[str, ...]) -> torch.Tensor:

@@ -102,7 +102,7 @@ class _Saved:
 
 
 def weight_grad(grad: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """dW = dyᵀ x over every token, in the gradient's precision (bf16 under autocast, as autocast's own)."""
+    """dW = dyᵀ x over every token, in the gradient's precision (the parameters': bf16 in a bf16 run)."""
     return grad.flatten(0, -2).t() @ x.flatten(0, -2).to(grad.dtype)
 
 

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
     from llmpar.model.transformer import Transformer
 
 
+# --dtype and --reduce-dtype. bf16 is mixed precision: bf16 parameters and activations, fp32 master weights and
+# moments in the engine (llmpar.optim.MasterWeights), gradients reduced in bf16 or fp32.
+TORCH_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp64": torch.float64}
+
+
 @dataclass
 class ParallelModel:
     """This rank's part of the model, and everything that knows how it is cut."""
@@ -86,6 +91,7 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
         partial_grads=partial,
         groups=[c.parameters() for c in chunks],
         axis="dp",
+        reduce_dtype=TORCH_DTYPES[cfg.reduce_dtype],
     )
     meter = SavedTensorMeter(model.parameters())  # after the engine: it may have moved the parameters
     deferred = DeferredWeightGrads(meter) if cfg.schedule == "zb" else None

@@ -115,7 +115,8 @@ class TensorParallel:
 
     def cross_entropy_sum(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Summed token cross-entropy of (B, T, V or V/t) logits."""
-        if self.size == 1:
+        if self.size == 1:  # in fp32 at least, from bf16 logits (as the vocabulary-parallel loss)
+            logits = logits.float() if logits.dtype in (torch.float16, torch.bfloat16) else logits
             return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), reduction="sum")
         rows = logits.size(-1)
         start = self.rank * rows

@@ -23,6 +23,11 @@ that completes its micro-batch (a B, or the zero-bubble schedule's W: gradients 
 staging buffer, added to, until then). Stage 1 reduces every chunk's buckets in the step's last action.
 
 Shards mix parameters with and without weight decay; `ShardedAdamW` applies the decay to the right ranges.
+
+In a bf16 run the buckets hold bf16 parameters, the optimizer updates fp32 masters of this rank's shards
+(`llmpar.optim.MasterWeights`), and the rounded bf16 shards are all-gathered: half the bytes of fp32. Gradient
+buffers are in the reduce dtype; a stage-1 run that reduces bf16 gradients in fp32 adds each `.grad` into its
+fp32 bucket as it appears, instead of making `.grad` a view of it.
 """
 
 from __future__ import annotations
@@ -40,19 +45,20 @@ from llmpar.parallel.flat import BUCKET_BYTES, FlatParams, bucketize
 
 
 class _Bucket:
-    def __init__(self, params: list[nn.Parameter], n: int, rank: int, stage: int):
+    def __init__(self, params: list[nn.Parameter], n: int, rank: int, stage: int, grad_dtype: torch.dtype):
         self.flat = FlatParams(params, n, rank)
         self.shard = self.flat.shard()  # a view: updating it updates the parameters
         self.index = {p: i for i, p in enumerate(params)}
         self.pending: set = set()
         self.handle: Handle | None = None
         if stage == 1:  # a full gradient buffer; its shard slice is the reduced gradient
-            self.grad = torch.zeros_like(self.flat.full)
+            self.grad = torch.zeros_like(self.flat.full, dtype=grad_dtype)
             self.grad_views = self.flat.views(self.grad)
             self.grad_shard: torch.Tensor | None = self.grad[self.flat.lo : self.flat.hi]
         else:  # only the shard is kept (from the step's first reduction to zero_grad); staging lives per backward
             self.grad_shard = None
             self.staging: torch.Tensor | None = None
+        self.grad_dtype = grad_dtype
 
 
 def sharded_squares(holders, skip: set) -> torch.Tensor:
@@ -92,18 +98,18 @@ class ShardedOptimizer(DataParallelEngine):
             rest = [p for p in group if p not in solo]
             members = set(group)  # (a list's `in` would compare tensors)
             mine = [[p] for p in self.cross_stage() if p in members] + bucketize(rest[::-1], bucket_bytes)
-            self._group_buckets.append([_Bucket(ps, n, rank, stage) for ps in mine])
+            self._group_buckets.append([_Bucket(ps, n, rank, stage, self.grad_dtype(ps[0])) for ps in mine])
             self.buckets += self._group_buckets[-1]
         self._cross_buckets = [b for b in self.buckets if b.flat.params[0] in solo]
         self._bucket_of = {p: b for b in self.buckets for p in b.flat.params}
         self._slot = {b: (g, k) for g, bs in enumerate(self._group_buckets) for k, b in enumerate(bs)}
-        for p in self.params:
-            if stage == 1:
-                b = self._bucket_of[p]
-                p.grad = b.grad_views[b.index[p]]
+        self._grad_is_view = self.buckets[0].grad_dtype == self.params[0].dtype  # else stage 1 adds .grad in
+        if stage == 1 and self._grad_is_view:
+            for p in self.params:
+                p.grad = self.grad_of(p)
         self.hook_grad_ready(self.params, self._on_grad_ready)
-        shards = [b.shard for b in self.buckets]
-        if stage == 1:
+        shards = self.optimized([b.shard for b in self.buckets])
+        if stage == 1 and self.master is None:
             for b in self.buckets:
                 b.shard.grad = b.grad_shard
         self.optimizer = ShardedAdamW(shards, [b.flat.decay_ranges() for b in self.buckets], lr, weight_decay)
@@ -137,19 +143,23 @@ class ShardedOptimizer(DataParallelEngine):
         if p.grad is None:  # a weight whose gradient a zero-bubble B left for W (autograd calls the hook anyway)
             return
         b = self._bucket_of[p]
-        # Stage 2 sums each contribution's partial sums as it comes (it keeps no full gradient to sum later).
-        complete = self.sum_now(p) if self._reducing or self.stage == 2 else True
         grad = base.present(p.grad)  # the hook runs once it is accumulated
         if self.stage == 1:
             view = b.grad_views[b.index[p]]
-            if grad.data_ptr() != view.data_ptr():
+            if not self._grad_is_view:  # this backward's gradient, added into the (fp32) bucket
+                view.add_(grad)
+                p.grad = None
+            elif grad.data_ptr() != view.data_ptr():
                 view.copy_(grad)
                 p.grad = view
+            complete = self.sum_now(p) if self._reducing else True  # (the bucket's view)
         else:
-            # Added: under zero bubble a later micro-batch's B may contribute before this one's W reduces.
+            # Stage 2 sums each contribution's partial sums as it comes (it keeps no full gradient to sum later),
+            # and adds it: under zero bubble a later micro-batch's B may contribute before this one's W reduces.
+            complete = self.sum_now(p)
             if b.staging is None:
-                b.staging = torch.zeros_like(b.flat.full)
-            b.flat.views(b.staging)[b.index[p]].add_(grad)
+                b.staging = torch.zeros_like(b.flat.full, dtype=b.grad_dtype)
+            b.flat.views(b.staging)[b.index[p]].add_(base.present(p.grad))
             p.grad = None  # the full gradient is not kept
         if self._reducing and complete and p in b.pending:
             b.pending.discard(p)
@@ -165,8 +175,14 @@ class ShardedOptimizer(DataParallelEngine):
             b.handle = self.comm.reduce_scatter(base.present(b.grad_shard), b.grad, self.axis, async_op=True)
         else:
             if b.staging is None:  # no parameter of this bucket got a gradient
-                b.staging = torch.zeros_like(b.flat.full)
+                b.staging = torch.zeros_like(b.flat.full, dtype=b.grad_dtype)
             b.handle = self.comm.reduce_scatter(b.staging[b.flat.lo : b.flat.hi], b.staging, self.axis, async_op=True)
+
+    def grad_of(self, p) -> torch.Tensor | None:
+        if self.stage == 2:
+            return p.grad
+        b = self._bucket_of[p]
+        return b.grad_views[b.index[p]]
 
     def _retire(self, b: _Bucket) -> None:
         """Wait for a bucket's reduce-scatter; in stage 2, add the result to the gradient shard, free staging."""
@@ -193,7 +209,7 @@ class ShardedOptimizer(DataParallelEngine):
         self._reducing = False
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        shards = [base.present(b.grad_shard) for b in self.buckets]  # every bucket's reduced by now
+        shards = self.optimizer_grads([base.present(b.grad_shard) for b in self.buckets])  # all reduced by now
         norm = base.global_norm(
             sharded_squares(self.buckets, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes)
         )
@@ -201,7 +217,7 @@ class ShardedOptimizer(DataParallelEngine):
         return float(norm)
 
     def step(self, lr: float) -> None:
-        super().step(lr)  # each rank updates its shards, which are views of its buckets
+        super().step(lr)  # each rank updates its shards (views of its buckets), in bf16 through fp32 masters
         handles = [self.comm.all_gather(b.flat.full, b.shard, self.axis, async_op=True) for b in self.buckets]
         for h in handles:
             h.wait()
@@ -209,16 +225,23 @@ class ShardedOptimizer(DataParallelEngine):
     def full_states(self) -> dict:
         out = {}
         for b in self.buckets:
-            state = self._optimizer().state[b.shard]
+            updated = self._updated[b.shard]  # the shard itself, or its fp32 master
+            state = self._optimizer().state[updated]
             gathered = {k: base.gather_flat(b.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
+            params = base.gather_flat(b.flat, updated, self.comm, self.axis) if self.master is not None else None
             for i, p in enumerate(b.flat.params):
-                out[p] = {"param": p.detach(), **{k: gathered[k][i] for k in self.STATE_KEYS}}
+                param = params[i] if params is not None else p.detach()
+                out[p] = {"param": param, **{k: gathered[k][i] for k in self.STATE_KEYS}}
         return out
 
     def load_states(self, states: dict, step: int) -> None:
+        if self.master is not None:  # the parameters were loaded rounded: the masters take the exact values
+            self.master.load(
+                [base.scatter_flat(b.flat, [states[p]["param"] for p in b.flat.params]) for b in self.buckets]
+            )
         for b in self.buckets:
             shards = [base.scatter_flat(b.flat, [states[p][k] for p in b.flat.params]) for k in self.STATE_KEYS]
-            self._optimizer().state[b.shard] = self.adam_state(step, *shards)
+            self._optimizer().state[self._updated[b.shard]] = self.adam_state(step, *shards)
 
     def held_tensors(self) -> list[torch.Tensor | None]:
         grads = [b.grad if self.stage == 1 else b.grad_shard for b in self.buckets]

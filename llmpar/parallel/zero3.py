@@ -24,6 +24,10 @@ gradient buffers, added to, and the parameters are freed after B, since W needs 
 Per micro-batch a rank moves two all-gathers and one reduce-scatter of the model, 3(N-1)/N · G bytes (less the
 embedding's skipped backward gather), and again for every extra micro-batch: the parameters are not kept between
 them. After the step nothing is gathered: the next forward gathers the updated shards.
+
+In a bf16 run the shards at rest and the gathers are bf16, the gradient buffers are in the reduce dtype, and the
+optimizer updates fp32 masters of the shards (`llmpar.optim.MasterWeights`): 2 + 2 + 12 bytes per parameter,
+all of it divided by N.
 """
 
 from __future__ import annotations
@@ -131,7 +135,8 @@ class FullySharded(DataParallelEngine):
         self._reducing: list[_Unit] = []  # units whose reduce-scatter is in flight, oldest first
         self._completes = True  # whether the current backward action completes its chunk's micro-batch
         self._active: list[int] = []  # the chunks whose units it reduces
-        shards = [u.shard for u in self.units]
+        self._grad_dtype = self.grad_dtype(self.units[0].shard)
+        shards = self.optimized([u.shard for u in self.units])
         self.optimizer = ShardedAdamW(shards, [u.flat.decay_ranges() for u in self.units], lr, weight_decay)
 
     # Gathering and freeing parameters.
@@ -206,9 +211,8 @@ class FullySharded(DataParallelEngine):
             if not unit.pending:
                 self.orders[unit.group].mark(self._slot[unit])
 
-    @staticmethod
-    def _grad_buffer(unit: _Unit) -> torch.Tensor:
-        return torch.zeros(unit.flat.padded, dtype=unit.shard.dtype, device=unit.shard.device)
+    def _grad_buffer(self, unit: _Unit) -> torch.Tensor:
+        return torch.zeros(unit.flat.padded, dtype=self._grad_dtype, device=unit.shard.device)
 
     def _launch_kth_last(self, units: list[_Unit], k: int) -> None:
         self._launch_reduce(units[-1 - k])
@@ -267,7 +271,7 @@ class FullySharded(DataParallelEngine):
                 self.comm.all_reduce(base.present(u.grad_shard), "pp_ends")
 
     def clip_grad_norm_(self, max_norm: float) -> float:
-        shards = [base.present(u.grad_shard) for u in self.units]  # every unit's reduced by now
+        shards = self.optimizer_grads([base.present(u.grad_shard) for u in self.units])  # all reduced by now
         norm = base.global_norm(sharded_squares(self.units, self.skip_in_norm), self.comm, (self.axis, *self.norm_axes))
         base.clip_(shards, norm.to(shards[0].dtype), max_norm)
         return float(norm)
@@ -275,18 +279,23 @@ class FullySharded(DataParallelEngine):
     def full_states(self) -> dict:
         out = {}
         for u in self.units:
-            state = self._optimizer().state[u.shard]
-            params = base.gather_flat(u.flat, u.shard, self.comm, self.axis)
+            updated = self._updated[u.shard]  # the shard itself, or its fp32 master
+            state = self._optimizer().state[updated]
+            params = base.gather_flat(u.flat, updated, self.comm, self.axis)
             gathered = {k: base.gather_flat(u.flat, state[k], self.comm, self.axis) for k in self.STATE_KEYS}
             for i, p in enumerate(u.params):
                 out[p] = {"param": params[i], **{k: gathered[k][i] for k in self.STATE_KEYS}}
         return out
 
     def load_states(self, states: dict, step: int) -> None:
-        for u in self.units:
-            u.shard.copy_(base.scatter_flat(u.flat, [states[p]["param"] for p in u.params]))
+        params = [base.scatter_flat(u.flat, [states[p]["param"] for p in u.params]) for u in self.units]
+        if self.master is not None:
+            self.master.load(params)
+        for u, param in zip(self.units, params):
+            if self.master is None:
+                u.shard.copy_(param)
             shards = [base.scatter_flat(u.flat, [states[p][k] for p in u.params]) for k in self.STATE_KEYS]
-            self._optimizer().state[u.shard] = self.adam_state(step, *shards)
+            self._optimizer().state[self._updated[u.shard]] = self.adam_state(step, *shards)
 
     def held_tensors(self) -> list[torch.Tensor | None]:
         # The full buffers hold no memory between steps; their storages count 0 bytes.
@@ -294,5 +303,5 @@ class FullySharded(DataParallelEngine):
             [u.flat.full for u in self.units]
             + [u.shard for u in self.units]
             + [u.grad_shard for u in self.units]
-            + self.optimizer_state()
+            + self.optimizer_state()  # (and the fp32 masters of a bf16 run)
         )

@@ -29,14 +29,15 @@ if TYPE_CHECKING:
 
 
 class PipelineExecutor:
-    """Runs `pm`'s schedule on this rank. `micro_batch_shape`: (micro-batch size, sequence length)."""
+    """Runs `pm`'s schedule on this rank. `micro_batch_shape`: (micro-batch size, sequence length); `dtype`: the
+    activations' (the parameters': bf16 in a bf16 run), which the receive buffers take."""
 
-    def __init__(self, pm: ParallelModel, micro_batch_shape: tuple[int, int], dtype: torch.dtype, autocast):
+    def __init__(self, pm: ParallelModel, micro_batch_shape: tuple[int, int], dtype: torch.dtype):
         self.schedule, self.comm, self.engine = pm.schedule, pm.comm, pm.engine
         self.rank = pm.mesh.coords["pp"]
         self.chunks = {c.index: c for c in pm.chunks}
         self.loss_fn, self.dtype, self.device = pm.tp.cross_entropy_sum, dtype, pm.device
-        self.autocast, self.meter, self.deferred = autocast, pm.meter, pm.deferred
+        self.meter, self.deferred = pm.meter, pm.deferred
         # tp under sequence parallelism: the activations between stages hold 1/tp of the sequence
         self.sequence_shards = pm.tp.size if pm.tp.sequence_parallel else 1
         b, seq = micro_batch_shape
@@ -99,7 +100,7 @@ class PipelineExecutor:
             x.requires_grad_(True)
             inputs[a.micro, a.chunk] = x
         deferral = self.deferred.collect(a.micro, a.chunk) if self.deferred else contextlib.nullcontext()
-        with self.meter.hooks(), self.autocast(), deferral:
+        with self.meter.hooks(), deferral:
             out = chunk(x)
             if chunk.last:  # summed cross-entropy over the global token count: the sum over all is the mean
                 out = self.loss_fn(out, targets.to(self.device)) / tokens_per_step
@@ -140,7 +141,7 @@ class PipelineExecutor:
                 shape = (tokens.size(0), tokens.size(1) // self.sequence_shards, self.shape[2])
                 x = torch.empty(shape, dtype=self.dtype, device=self.device)
                 self.comm.irecv(x, (c - 1) % p).wait()
-            with torch.no_grad(), self.autocast():
+            with torch.no_grad():
                 out = chunk(x)
                 if chunk.last:
                     result = self.loss_fn(out, targets.to(self.device)) if targets is not None else out

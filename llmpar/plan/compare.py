@@ -42,7 +42,11 @@ def _source_flops(run: dict, cfg: ModelConfig) -> float:
 def predict(run: dict):
     """(the best estimate, its micro-batch size, its virtual stages) for a published row."""
     cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
-    software = Software(flash_attention=run["source"] == "llama3_2024", overlap_dp=run["source"] != "narayanan2021")
+    software = Software(
+        flash_attention=run["source"] == "llama3_2024",
+        overlap_dp=run["source"] != "narayanan2021",
+        fp32_norm_input=False,  # their fused normalization kernels keep the bf16 input
+    )
     batch = Batch(run["global_batch_size"], run["seq_len"], "mixed")
     mbs = [run["micro_batch_size"]] if run["micro_batch_size"] else [1, 2, 4, 8]
     interleaved = run["schedule"] == "interleaved" and run["pp"] > 1

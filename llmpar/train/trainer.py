@@ -8,7 +8,6 @@ config -> mesh and communication -> plain model -> parallelize -> for each step:
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import gc
 import math
@@ -33,7 +32,7 @@ from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
 from llmpar.errors import TrainingError, UserError
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 from llmpar.model import build_model
-from llmpar.parallel.parallelize import parallelize
+from llmpar.parallel.parallelize import TORCH_DTYPES, parallelize
 from llmpar.pipeline.executor import PipelineExecutor
 from llmpar.procs import cores
 from llmpar.train.faults import injected_fault
@@ -47,8 +46,6 @@ from llmpar.train.metrics import (
 from llmpar.train.preempt import Preempted, requested
 from llmpar.train.report import Progress, print_summary
 from llmpar.watchdog import Watchdog, default_store
-
-PARAM_DTYPES = {"fp32": torch.float32, "bf16": torch.float32, "fp64": torch.float64}  # bf16: fp32 master weights
 
 
 def init_distributed(cfg: TrainConfig) -> tuple[int, torch.device]:
@@ -95,7 +92,7 @@ class Trainer:
         # The plain model, with the single-process weights; then the transformations, in order (llmpar.parallel.
         # parallelize): TP, the pipeline split (where a checkpoint's or a Hugging Face model's weights are read,
         # each rank its own slices, any layout), DP/ZeRO.
-        self.model = build_model(cfg.model_cfg, cfg.seed, dtype=PARAM_DTYPES[cfg.dtype], device=self.device)
+        self.model = build_model(cfg.model_cfg, cfg.seed, dtype=TORCH_DTYPES[cfg.dtype], device=self.device)
         self.start_step, weights = 0, None
         self.resumed_from = None
         source = cfg.resume or cfg.init
@@ -109,9 +106,7 @@ class Trainer:
             assert weights is not None  # opened above
             load_optimizer(weights, self.engine, self.parallel.placements)
             self.start_step = weights.step
-        self.executor = PipelineExecutor(
-            self.parallel, (cfg.micro_batch_size, cfg.seq_len), PARAM_DTYPES[cfg.dtype], self.autocast
-        )
+        self.executor = PipelineExecutor(self.parallel, (cfg.micro_batch_size, cfg.seq_len), TORCH_DTYPES[cfg.dtype])
         p, pp_rank = cfg.pp, self.mesh.coords["pp"]
         # The loss is computed on the last stage, by every rank of its tp group: counted on one.
         self.owns_loss = self.mesh.coords["tp"] == 0 and pp_rank == p - 1
@@ -120,11 +115,6 @@ class Trainer:
         self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
         self.peak = peak_flops(self.device, cfg.dtype)
         self.flops_per_token = cfg.model_cfg.flops_per_token(cfg.seq_len)
-
-    def autocast(self):
-        if self.cfg.dtype == "bf16":
-            return torch.autocast(self.device.type, dtype=torch.bfloat16)
-        return contextlib.nullcontext()
 
     def train_step(self, step: int) -> dict:
         """One optimizer step (step counts from 0). Returns this rank's measurements."""

@@ -22,23 +22,30 @@ from llmpar.model.config import ModelConfig
 from llmpar.pipeline.schedules import Kind
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
 from llmpar.plan.cost.simulator import cached_schedule
-from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
+from llmpar.plan.cost.values import BYTES, Batch, _act_dtype_bytes
 from llmpar.plan.hardware import Hardware
 
 # --- model state --------------------------------------------------------------------------------------------
 
 
-def state_bytes_per_param(dtype: str) -> tuple[int, int, int]:
-    """(parameter, gradient, optimizer) bytes per parameter: as llmpar holds them, weights, gradients and AdamW's
-    two moments in the run's dtype, bf16 runs keeping fp32 weights under autocast; "mixed", the ZeRO paper's."""
-    if dtype == "mixed":
-        return 2, 2, 12
-    e = _grad_bytes(dtype)
+def state_bytes_per_param(dtype: str, reduce_dtype: str | None = None) -> tuple[int, int, int]:
+    """(parameter, gradient, optimizer) bytes per parameter, as llmpar holds them: fp32 and fp64 runs keep
+    weights, gradients and AdamW's two moments in their dtype; bf16 ("mixed") is the ZeRO paper's mixed precision,
+    (2, 2, 12): bf16 weights and gradients, fp32 master weights and moments; (2, 4, 12) with fp32 reduction."""
+    batch = Batch(1, 1, dtype, reduce_dtype)
+    if batch.dtype == "bf16":
+        return 2, batch.grad_bytes, 12
+    e = BYTES[batch.dtype]
     return e, e, 2 * e
 
 
 def model_state_bytes(
-    n_params: int, zero: int, dp: int, dtype: str, per_param: tuple[int, int, int] | None = None
+    n_params: int,
+    zero: int,
+    dp: int,
+    dtype: str,
+    per_param: tuple[int, int, int] | None = None,
+    reduce_dtype: str | None = None,
 ) -> dict[str, float]:
     """Parameters, gradients and optimizer state of one rank holding `n_params` (before ZeRO sharding).
 
@@ -46,7 +53,7 @@ def model_state_bytes(
     also the parameters, each over the dp ranks. `per_param` overrides the bytes per parameter (their
     mixed-precision accounting is (2, 2, 12): fp16 weights and gradients, fp32 master weights and moments).
     """
-    wp, wg, wo = per_param or state_bytes_per_param(dtype)
+    wp, wg, wo = per_param or state_bytes_per_param(dtype, reduce_dtype)
     n = n_params
     return {
         "params": n * wp / (dp if zero >= 3 else 1),
@@ -58,12 +65,15 @@ def model_state_bytes(
 # --- activations --------------------------------------------------------------------------------------------
 
 
-def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str) -> float:
+def layer_activation_bytes(
+    cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str, fp32_norm_input: bool = True
+) -> float:
     """Bytes one block saves for backward on one tp rank, for `tokens` = b·s tokens of a micro-batch.
 
     Counted from what llmpar's modules save (each storage once; parameters excluded), per token:
     - each norm: its input, 1/rms (or mean and 1/std), its normalized output, and the scaled output the next
-      matmuls read: 3d + 1 (RMSNorm) or 2d + 2 (LayerNorm, whose output is the matmul input);
+      matmuls read: 3d + 1 (RMSNorm) or 2d + 2 (LayerNorm, whose output is the matmul input); a bf16 RMSNorm
+      keeps its input in fp32 (`fp32_norm_input`: llmpar's normalizes in fp32; a fused kernel does not);
     - attention: q and k after RoPE, v, the softmax's log-sum-exp per head, the output and (llama) its
       contiguous copy for the output projection: 3d + 2·d_kv + heads over tp (fused flash attention keeps no
       s × s matrix); RoPE's cos and sin tables, once per layer;
@@ -79,7 +89,7 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     kv, heads = cfg.n_kv_heads * hd, cfg.n_heads
     mm, res = _act_dtype_bytes(dtype)
     if cfg.arch == "llama":
-        norms = 2 * (3 * d * res + 4)  # x, y, scaled output; 1/rms in fp32
+        norms = 2 * (d * (_norm_input(res, fp32_norm_input) + 2 * res) + 4)  # x, y, scaled output; 1/rms in fp32
         attn = (3 * d + 2 * kv) * mm + heads * 4
         mlp = 4 * f * mm
         tables = seq_len * hd * mm
@@ -105,13 +115,20 @@ def layer_activation_bytes(cfg: ModelConfig, tokens: int, seq_len: int, layout: 
     return tokens * per_token + tables
 
 
-def output_activation_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str) -> float:
+def _norm_input(res: int, fp32: bool) -> int:
+    """Bytes per element of the input an RMSNorm keeps: fp32 at least if it normalizes in fp32."""
+    return max(res, 4) if fp32 else res
+
+
+def output_activation_bytes(
+    cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, fp32_norm_input: bool = True
+) -> float:
     """The final norm, the head's input and the loss's softmax (vocabulary-parallel when tp > 1)."""
     d, t = cfg.d_model, layout.tp
     mm, res = _act_dtype_bytes(dtype)
-    norm: float = 3 * d * res + 4 if cfg.arch == "llama" else 2 * d * res + 8
+    norm: float = d * (_norm_input(res, fp32_norm_input) + 2 * res) + 4 if cfg.arch == "llama" else 2 * d * res + 8
     vocab = math.ceil(cfg.vocab_size / t)
-    loss = vocab * (4 if dtype in ("bf16", "mixed") else mm) + (9 if t > 1 else 0)
+    loss = vocab * max(mm, 4) + (9 if t > 1 else 0)  # the loss is computed in fp32 at least
     if layout.sequence_parallel:
         # with --sp-save-gathered the head keeps the gathered input instead of the norm's output shard
         norm = norm / t + (d * res * (1 - 1 / t) if layout.sp_save_gathered else 0)
@@ -202,7 +219,7 @@ def memory(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
     """Bytes per rank (the largest rank): "params", "grads", "optimizer", "activations", "total"."""
     stages = stage_params(cfg, layout, batch.seq_len)
     held = max(s.total for s in stages)
-    m = model_state_bytes(held, layout.zero, layout.dp, batch.dtype)
+    m = model_state_bytes(held, layout.zero, layout.dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
     m["activations"] = activation_bytes(cfg, layout, batch)
     m["total"] = sum(m.values())
     return m
@@ -328,8 +345,8 @@ def _stage_process_memory(
     saving: bool,
 ) -> dict[str, float]:
     t, dp, p = layout.tp, layout.dp, layout.pp
-    e = _grad_bytes(batch.dtype)
-    m = model_state_bytes(st.total, layout.zero, dp, batch.dtype)
+    w, e, u = batch.weight_bytes, batch.grad_bytes, batch.update_bytes
+    m = model_state_bytes(st.total, layout.zero, dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
     state = m["params"] + m["grads"] + m["optimizer"]
     b = batch.global_batch_size // (dp * layout.micro_batches)
     tokens = b * batch.seq_len
@@ -348,21 +365,21 @@ def _stage_process_memory(
             cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" else 0
         )
         unit = max(split + repl if st.layers else 0, table if r in (0, p - 1) else 0)  # a block, or the embedding
-        backward += ZERO3_UNITS * unit * e
-    optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * e
+        backward += ZERO3_UNITS * unit * w
+    # AdamW's foreach temporaries, one copy of what it updates (and bf16 gradients' fp32 copies for the masters)
+    optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * (u + (4 if u != e else 0))
     save = 0.0
-    if saving and layout.zero >= 1 and dp > 1:  # full_states(): the moments (and ZeRO-3's weights) gathered
-        save = (3 if layout.zero == 3 else 2) * st.total * e
+    if saving and layout.zero >= 1 and dp > 1:  # full_states(): the moments (and the masters or ZeRO-3's weights)
+        save = (3 if layout.zero == 3 or batch.dtype == "bf16" else 2) * st.total * u
     # The embedding's gradient comes last in the backward pass, when the activations are gone: dense, before it is
     # added to the gradient buffer.
-    last_grad = _largest_param(cfg, t) * e if r == 0 else 0.0
+    last_grad = _largest_param(cfg, t) * w if r == 0 else 0.0
     temporaries = max(act + backward, last_grad, optimizer_step, save) - act
     if device == "cpu" and layout.zero >= 1 and dp > 1:
-        temporaries += _gloo_gather_retained(cfg, layout, st, r, e)
-    # e: the bytes of a weight (fp32 under bf16 autocast, as its gradient's)
-    build = cfg.num_params() * max(4, e) + 2 * _largest_param(cfg) * 4
+        temporaries += _gloo_gather_retained(cfg, layout, st, r, w)
+    build = cfg.num_params() * max(4, w) + 2 * _largest_param(cfg) * 4
     if device != "cpu":  # the model is built on the host and moved to the device whole
-        build = cfg.num_params() * e
+        build = cfg.num_params() * w
         data_bytes = 0.0
     step = state + act + temporaries
     runtime = CPU_RUNTIME_BYTES if device == "cpu" else CUDA_RUNTIME_BYTES

@@ -22,7 +22,7 @@ from llmpar.plan.cost import simulator
 from llmpar.plan.cost.footprint import layer_activation_bytes, memory, memory_need, output_activation_bytes
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
 from llmpar.plan.cost.traffic import comm_bytes
-from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes, _grad_bytes
+from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes
 from llmpar.plan.hardware import Hardware
 
 # Operations dispatched (ATen calls, views included) by one block, and by the output layer with the loss,
@@ -32,10 +32,6 @@ OPS = {
     "llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
     "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)},
 }
-
-
-def _compute_dtype(dtype: str) -> str:
-    return "bf16" if dtype in ("bf16", "mixed") else dtype
 
 
 # --- FLOPs --------------------------------------------------------------------------------------------------
@@ -88,7 +84,7 @@ def chunk_costs(
     s = batch.seq_len
     tokens = b * s
     procs = (sharing or min(layout.world, hw.devices_per_node)) if hw.cores else 1
-    rate = hw.matmul_rate(_compute_dtype(dtype), procs)
+    rate = hw.matmul_rate(dtype, procs)
     stream = hw.stream_rate(procs)
     d, hd = cfg.d_model, cfg.head_dim
     ops = OPS[cfg.arch]
@@ -107,7 +103,8 @@ def chunk_costs(
     plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
     # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
     # activations, residuals), twice that backward.
-    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype)
+    fp32_norms = software.fp32_norm_input
+    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fp32_norms)
     if not software.flash_attention:
         layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
     fwd = layers * (
@@ -123,7 +120,7 @@ def chunk_costs(
     if last:
         vocab = math.ceil(cfg.vocab_size / t)
         head_flops = 2 * tokens * d * vocab
-        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype)
+        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype, fp32_norms)
         fwd += head_flops / rate + out_stream / stream + ops["output"][0] * hw.op_overhead
         bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
         bwd_w += head_flops / rate
@@ -227,7 +224,7 @@ def estimate(
 
     # After the pipeline: the data-parallel reductions the backward pass did not hide, the cross-stage sums, the
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
-    e = _grad_bytes(batch.dtype)
+    w, e = batch.weight_bytes, batch.grad_bytes
     stages = stage_params(cfg, layout, s_len)
     comm = comm_bytes(cfg, layout, batch)
     dp_span = dp * t
@@ -235,7 +232,7 @@ def estimate(
     worst = 0.0
     parts = {}
     for r, st in enumerate(stages):
-        grads = st.total * e
+        grads, weights = st.total * e, st.total * w
         buckets = max(1, math.ceil(grads / BUCKET_BYTES))
         last_backward = sum(costs[c].B + costs[c].W for c in range(r, p * v, p))
         overlap = last_backward if software.overlap_dp and not hw.cores else 0.0
@@ -245,20 +242,20 @@ def estimate(
             dp_time = max(reduce / buckets, reduce - overlap) if dp > 1 else 0.0
         elif layout.zero in (1, 2):
             rs = _collective_time(hw, "reduce_scatter", grads, dp, dp_span, layout.world)
-            ag = _collective_time(hw, "all_gather", grads, dp, dp_span, layout.world)
+            ag = _collective_time(hw, "all_gather", weights, dp, dp_span, layout.world)
             extra = (m - 1) * rs if layout.zero == 2 else 0.0  # a reduce-scatter per earlier micro-batch
             dp_time = max(rs / buckets, rs - overlap) + ag + (extra if hw.cores else 0.0)
         else:
-            gather = _collective_time(hw, "all_gather", grads, dp, dp_span, layout.world)
+            gather = _collective_time(hw, "all_gather", weights, dp, dp_span, layout.world)
             rs = _collective_time(hw, "reduce_scatter", grads, dp, dp_span, layout.world)
             total = m * (2 * gather + rs)
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
             dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
         shard = st.total / (dp if layout.zero >= 1 else 1)
-        optimizer = (
-            shard * e * 16 / hw.stream_rate(max(1, procs))  # AdamW reads p, g, m, v and writes p, m, v, norms
-            + (4 * len(st.layers) + 4) * 12 * hw.op_overhead
-        )
+        # AdamW reads p, g, m, v and writes p, m, v, norms: about 16 elements; mixed precision about 32 bytes
+        # (the fp32 master and moments read and written, the bf16 gradient read, the bf16 weight written)
+        per_param = 32 if batch.dtype == "bf16" else 16 * e
+        optimizer = shard * per_param / hw.stream_rate(max(1, procs)) + (4 * len(st.layers) + 4) * 12 * hw.op_overhead
         tied = _collective_time(hw, "all_reduce", st.tied * e, 2, layout.world, layout.world) if st.tied else 0.0
         total_r = dp_time + optimizer + tied
         if total_r > worst:
@@ -267,7 +264,7 @@ def estimate(
     tokens = batch.global_batch_size * s_len
     flops = hardware_flops_per_step(cfg, layout, batch)
     tflops = flops / step / layout.world / 1e12
-    peak = hw.peak_flops.get(_compute_dtype(batch.dtype))
+    peak = hw.peak_flops.get(batch.dtype)
     mfu = model_flops_per_step(cfg, batch) / step / layout.world / peak if peak and not hw.cores else None
     mem = memory(cfg, layout, batch)
     parts = {"pipeline": pipeline_time, **parts}

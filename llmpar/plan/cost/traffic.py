@@ -19,7 +19,7 @@ from llmpar.layout import Layout
 from llmpar.mesh import TRAFFIC_AXES
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost.params import stage_params
-from llmpar.plan.cost.values import Batch, _act_dtype_bytes, _grad_bytes
+from llmpar.plan.cost.values import Batch, _act_dtype_bytes
 
 
 def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
@@ -30,27 +30,31 @@ def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, floa
 
 def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[str, float]]:
     dp, t, p, m, v = layout.dp, layout.tp, layout.pp, layout.micro_batches, layout.chunks_per_rank
-    e = _grad_bytes(batch.dtype)
+    w, e = batch.weight_bytes, batch.grad_bytes  # ZeRO gathers weights, reduces gradients
     mm, res = _act_dtype_bytes(batch.dtype)
     b = batch.global_batch_size // (dp * m)
     bsh = b * batch.seq_len * cfg.d_model
     norm = 8  # the squared gradient norm's all-reduce (one fp64 number) on each axis it spans
     out = []
     for r, s in enumerate(stage_params(cfg, layout, batch.seq_len)):
-        grads = s.total * e
+        grads, weights = s.total * e, s.total * w
         # Data parallelism: one all-reduce, or a reduce-scatter (per micro-batch for stage 2) and an all-gather
         # (a reduce-scatter moves the bus bytes of an all-gather of the same tensor).
         if layout.zero == 0:
             dpb = bus_bytes("all_reduce", grads, dp)
-        elif layout.zero == 1:
-            dpb = 2 * bus_bytes("all_gather", grads, dp) + bus_bytes("all_reduce", norm, dp)
-        elif layout.zero == 2:
-            dpb = (m + 1) * bus_bytes("all_gather", grads, dp) + bus_bytes("all_reduce", norm, dp)
+        elif layout.zero in (1, 2):
+            scatters = m if layout.zero == 2 else 1
+            dpb = (
+                scatters * bus_bytes("all_gather", grads, dp)
+                + bus_bytes("all_gather", weights, dp)
+                + bus_bytes("all_reduce", norm, dp)
+            )
         else:  # gathered for forward and again for backward, reduce-scattered, per micro-batch
             dpb = m * (
-                3 * bus_bytes("all_gather", grads, dp)
-                - bus_bytes("all_gather", s.embedding_only_unit * e, dp)
-                + bus_bytes("all_gather", s.head_reads_embedding_unit * e, dp)
+                2 * bus_bytes("all_gather", weights, dp)
+                - bus_bytes("all_gather", s.embedding_only_unit * w, dp)
+                + bus_bytes("all_gather", s.head_reads_embedding_unit * w, dp)
+                + bus_bytes("all_gather", grads, dp)
             ) + bus_bytes("all_reduce", norm, dp)
         # Tensor parallelism: per layer and micro-batch, 2 all-reduces forward and 2 backward; with SP, as many
         # all-gathers and reduce-scatters, plus the re-gathers of the saved shards; the embedding, the head and

@@ -17,9 +17,30 @@ BYTES = {"fp64": 8, "fp32": 4, "bf16": 2}
 class Batch:
     global_batch_size: int  # sequences per optimizer step
     seq_len: int
-    dtype: str = "bf16"  # fp32 / fp64: everything in that dtype; bf16: autocast over fp32 weights (as llmpar);
-    # mixed: Megatron-LM's and the ZeRO paper's mixed precision (16-bit weights, gradients and activations,
-    # fp32 master weights and moments: 2 + 2 + 12 bytes per parameter)
+    # fp32 / fp64: everything in that dtype. bf16 (or its alias "mixed", the published runs' word): mixed
+    # precision as llmpar, Megatron-LM and the ZeRO paper run it: 16-bit weights, gradients and activations, fp32
+    # master weights and moments (2 + 2 + 12 bytes per parameter).
+    dtype: str = "bf16"
+    reduce_dtype: str | None = None  # the gradients' reduction and accumulation (--reduce-dtype); None: dtype's
+
+    def __post_init__(self):
+        if self.dtype == "mixed":
+            object.__setattr__(self, "dtype", "bf16")
+
+    @property
+    def weight_bytes(self) -> int:
+        """Bytes of a weight the model computes with (and ZeRO gathers)."""
+        return BYTES[self.dtype]
+
+    @property
+    def grad_bytes(self) -> int:
+        """Bytes of a gradient element as the data-parallel collectives move and the buffers hold it."""
+        return BYTES[self.reduce_dtype or self.dtype]
+
+    @property
+    def update_bytes(self) -> int:
+        """Bytes of an element the optimizer updates: the fp32 master in bf16, else the weight itself."""
+        return 4 if self.dtype == "bf16" else BYTES[self.dtype]
 
 
 @dataclass(frozen=True)
@@ -29,6 +50,9 @@ class Software:
 
     flash_attention: bool = True  # fused attention (no s × s matrix in memory); else scores, softmax and dropout
     overlap_dp: bool = True  # data-parallel gradient reduction overlapped with the backward pass
+    # A bf16 RMSNorm keeps its input as fp32 for backward (llmpar's normalizes in fp32 in plain PyTorch); a fused
+    # kernel keeps the bf16 input.
+    fp32_norm_input: bool = True
 
 
 LLMPAR = Software()
@@ -80,15 +104,7 @@ class Estimate:
 # --- bytes per element --------------------------------------------------------------------------------------
 
 
-def _grad_bytes(dtype: str) -> int:
-    """Bytes of one gradient element, as the data-parallel collectives move it."""
-    return {"mixed": 2, "bf16": 4}.get(dtype) or BYTES[dtype]
-
-
 def _act_dtype_bytes(dtype: str) -> tuple[int, int]:
-    """(bytes of a matmul output, bytes of a residual-stream/normalization tensor) saved for backward."""
-    if dtype == "bf16":
-        return 2, 4  # autocast: matmuls produce bf16; the residual stream and norms stay fp32
-    if dtype == "mixed":
-        return 2, 2
+    """(bytes of a matmul output, bytes of a residual-stream/normalization tensor) saved for backward or sent
+    between stages: the activations' dtype, the parameters' (bf16 in a bf16 run)."""
     return BYTES[dtype], BYTES[dtype]
