@@ -89,7 +89,6 @@ CASES = [
         ["--layout", "auto", "--nproc", "4", "--model", "tiny", "--pp", "4", "--schedule", "interleaved"],
         ["--layout auto on 4 processes", "no layout can run", "too few for 8 pipeline chunks"],
     ),
-    (["--layout", "auto", "--recompute", "full"], ["--recompute", "use --recompute none"]),
     (["--layout", "auto", "--zero", "5"], ["--zero", "0, 1, 2, 3"]),
     (["--layout", "auto", "--sp-save-gathered"], ["--sp-save-gathered with --layout auto", "leave it out"]),
     (["--layout", "auto", "--hardware", "h900"], ["--hardware", "did you mean 'h200'"]),
