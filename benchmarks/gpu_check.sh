@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The CUDA path on one GPU: training in fp32, bf16 (mixed precision) and fp64, a CPU/GPU fp64 comparison, and the
-# throughput and MFU of gpt2-124m in bf16. Writes metrics and a log under $OUT (default ./gpu-check).
+# The CUDA path on one GPU: training in fp32, bf16 (mixed precision) and fp64, a CPU/GPU fp64 comparison, the
+# throughput and MFU of gpt2-124m in bf16, and the bf16 GEMM/attention efficiency table by shape (the cost model's
+# shape-dependent efficiency). Writes metrics and a log under $OUT (default ./gpu-check).
 #   bash benchmarks/gpu_check.sh
 set -u -o pipefail
 OUT=${OUT:-gpu-check}; mkdir -p "$OUT"
 PY=${PYTHON:-python3}
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 run() { echo "+ llmpar $*"; $PY -m llmpar "$@" --no-progress 2>&1 | tail -n 7; }
+$PY benchmarks/gemm_efficiency.py --out "$OUT/gemm_efficiency.json"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 $PY -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name())"
 T="--model tiny --seq-len 64 --global-batch-size 8 --steps 8 --sample-tokens 0 --dp 1"
