@@ -23,8 +23,9 @@ import torch.nn.functional as F
 DTYPES = {"bf16": torch.bfloat16, "fp32": torch.float32, "fp64": torch.float64}
 
 
-def timed(fn, device: str, reps: int) -> float:
-    """Seconds per call: the median of `reps` timed calls after warm-up calls."""
+def timed(fn, device: str, reps: int, inner: int = 20) -> float:
+    """Seconds per call: the median over `reps` timings of `inner` back-to-back calls, after warm-up. Back to
+    back, as in a training step, so that a small kernel is not charged the host's time to launch it."""
     for _ in range(3):
         fn()
     times = []
@@ -32,14 +33,16 @@ def timed(fn, device: str, reps: int) -> float:
         if device == "cuda":
             start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
             start.record()
-            fn()
+            for _ in range(inner):
+                fn()
             end.record()
             end.synchronize()
-            times.append(start.elapsed_time(end) / 1e3)
+            times.append(start.elapsed_time(end) / 1e3 / inner)
         else:
             t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
+            for _ in range(inner):
+                fn()
+            times.append((time.perf_counter() - t0) / inner)
     return sorted(times)[len(times) // 2]
 
 
@@ -135,7 +138,7 @@ def main() -> None:
     p.add_argument("--head-dim", type=int, nargs="+", default=[64, 128])
     p.add_argument("--attn-width", type=int, default=2048, help="heads × head size of the attention rows")
     p.add_argument("--attn-tokens", type=int, default=16384, help="batch × sequence of the attention rows")
-    p.add_argument("--reps", type=int, default=10)
+    p.add_argument("--reps", type=int, default=5)
     p.add_argument("--quick", action="store_true", help="a few small shapes (a smoke run on a CPU)")
     p.add_argument("--out", default="gemm_efficiency.json")
     args = p.parse_args()
