@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import math
 import os
 from dataclasses import dataclass
 
@@ -82,6 +83,56 @@ class Hardware:
             n = next((c for c in counts if c >= processes_on_node), counts[-1])
             return self.local_links[n]
         return self.intra if span <= self.devices_per_node else self.inter
+
+    def collective_time(
+        self, kind: str, bus_bytes: float, n: int, stride: int = 1, processes_on_node: int = 0
+    ) -> float:
+        """Seconds of one collective of `kind` moving `bus_bytes` bus bytes per rank over a group of n ranks that
+        lie `stride` global ranks apart (a p2p transfer: n = 2, `stride` the distance). Nodes hold
+        `devices_per_node` consecutive ranks.
+
+        A group within one node runs on the node's link (NVLink). A group that spans nodes is priced as NCCL runs
+        it (rings, or trees for an all-reduce over many nodes): the group's ranks on one node reach the other
+        nodes through their own network adapters (one per GPU in the profiles, rail-aligned), so a group with k
+        ranks per node moves k adapters' bandwidth, at most the node's link; a group with one rank per node gets
+        one adapter's. Latency: each step within a node at the node link's, each step between nodes at the
+        network's; an all-reduce over N nodes takes the fewer of a ring's 2(N−1) and a tree's 2⌈log2 N⌉ steps
+        between nodes (NCCL chooses by size; the bandwidth term is the same)."""
+        if (n <= 1 and kind != "p2p") or bus_bytes <= 0:
+            return 0.0
+        if self.cores:  # a CPU profile: one machine's links, as calibrate measured them
+            return self.link(n * stride, processes_on_node).time(kind, bus_bytes, n)
+        g = self.devices_per_node
+        per_node = max(1, min(n, g // stride)) if stride < g else 1
+        nodes = math.ceil(n / per_node)
+        if nodes == 1:
+            return self.intra.time(kind, bus_bytes, n)
+        return (
+            self.collective_latency(kind, n, stride)
+            + bus_bytes / self.network_bandwidth(kind, per_node)
+            + (self.inter.skew)
+        )
+
+    def network_bandwidth(self, kind: str, per_node: int) -> float:
+        """Bus bytes/s per rank of a collective whose group has `per_node` ranks on each of several nodes."""
+        if kind == "p2p":
+            return self.inter.bandwidth[kind]
+        return min(self.intra.bandwidth[kind], per_node * self.inter.bandwidth[kind])
+
+    def collective_latency(self, kind: str, n: int, stride: int = 1, processes_on_node: int = 0) -> float:
+        """The latency part of `collective_time`: seconds a collective over the group takes however small."""
+        if self.cores:
+            link = self.link(n * stride, processes_on_node)
+            return (1 if kind == "p2p" else 2 * (n - 1) if kind == "all_reduce" else n - 1) * link.latency[kind]
+        g = self.devices_per_node
+        per_node = max(1, min(n, g // stride)) if stride < g else 1
+        nodes = math.ceil(n / per_node)
+        if kind == "p2p":
+            return (self.inter if nodes > 1 else self.intra).latency[kind]
+        if kind == "all_reduce":
+            inter_steps = min(2 * (nodes - 1), 2 * math.ceil(math.log2(nodes))) if nodes > 1 else 0
+            return 2 * (per_node - 1) * self.intra.latency[kind] + inter_steps * self.inter.latency[kind]
+        return (per_node - 1) * self.intra.latency[kind] + (nodes - 1) * self.inter.latency[kind]
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

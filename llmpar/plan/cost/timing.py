@@ -57,12 +57,12 @@ def hardware_flops_per_step(cfg: ModelConfig, layout: Layout, batch: Batch) -> f
 # --- time ---------------------------------------------------------------------------------------------------
 
 
-def _collective_time(hw: Hardware, kind: str, nbytes: float, n: int, span: int, world: int = 0) -> float:
+def _collective_time(hw: Hardware, kind: str, nbytes: float, n: int, stride: int, world: int = 0) -> float:
     """Seconds of one collective of `kind` on a tensor of `nbytes` (a p2p transfer: its message) over n ranks
-    spanning `span` global ranks, in a job of `world` processes."""
+    `stride` global ranks apart (`Hardware.collective_time`), in a job of `world` processes."""
     on_node = min(world, hw.devices_per_node) if hw.cores else 0
     bus = bus_bytes("send" if kind == "p2p" else kind, nbytes, n)
-    return hw.link(span, on_node).time(kind, bus, n) if n > 1 or kind == "p2p" else 0.0
+    return hw.collective_time(kind, bus, n, stride, on_node) if n > 1 or kind == "p2p" else 0.0
 
 
 def chunk_costs(
@@ -129,17 +129,17 @@ def chunk_costs(
     if t > 1:
         act = tokens * d * mm_bytes
         if layout.sequence_parallel:
-            ag = _collective_time(hw, "all_gather", act, t, t, layout.world)
-            rs = _collective_time(hw, "reduce_scatter", act, t, t, layout.world)
+            ag = _collective_time(hw, "all_gather", act, t, 1, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", act, t, 1, layout.world)
             regather = 0 if layout.sp_save_gathered else 2 * ag
             wait_f += layers * 2 * (ag + rs)
             wait_b += layers * (2 * (ag + rs) + regather)
         else:
-            ar = _collective_time(hw, "all_reduce", act, t, t, layout.world)
+            ar = _collective_time(hw, "all_reduce", act, t, 1, layout.world)
             wait_f += layers * 2 * ar + (ar if first else 0.0)
             wait_b += layers * 2 * ar + (ar if last else 0.0)
         if last:
-            wait_f += 3 * _collective_time(hw, "all_reduce", tokens * 4, t, t, layout.world)
+            wait_f += 3 * _collective_time(hw, "all_reduce", tokens * 4, t, 1, layout.world)
     fwd += wait_f
     bwd_in += wait_b
     # Recomputation runs (part of) the forward again inside the backward.
@@ -195,7 +195,7 @@ def estimate(
     transfer = 0.0
     if p > 1:
         act = b * s_len * cfg.d_model * res / (t if layout.sequence_parallel else 1)
-        transfer = _collective_time(hw, "p2p", act, 2, dp * t * 2, layout.world)
+        transfer = _collective_time(hw, "p2p", act, 2, dp * t, layout.world)
 
     def duration(rank: int, action) -> float:
         c = costs[action.chunk]
@@ -227,7 +227,6 @@ def estimate(
     w, e = batch.weight_bytes, batch.grad_bytes
     stages = stage_params(cfg, layout, s_len)
     comm = comm_bytes(cfg, layout, batch)
-    dp_span = dp * t
     procs = min(layout.world, hw.devices_per_node) if hw.cores else 0
     worst = 0.0
     parts = {}
@@ -237,17 +236,17 @@ def estimate(
         last_backward = sum(costs[c].B + costs[c].W for c in range(r, p * v, p))
         overlap = last_backward if software.overlap_dp and not hw.cores else 0.0
         if layout.zero == 0:
-            reduce = _collective_time(hw, "all_reduce", grads, dp, dp_span, layout.world)
-            reduce += (buckets - 1) * 2 * (dp - 1) * hw.link(dp_span, procs).latency["all_reduce"]
+            reduce = _collective_time(hw, "all_reduce", grads, dp, t, layout.world)
+            reduce += (buckets - 1) * hw.collective_latency("all_reduce", dp, t, procs)
             dp_time = max(reduce / buckets, reduce - overlap) if dp > 1 else 0.0
         elif layout.zero in (1, 2):
-            rs = _collective_time(hw, "reduce_scatter", grads, dp, dp_span, layout.world)
-            ag = _collective_time(hw, "all_gather", weights, dp, dp_span, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
+            ag = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
             extra = (m - 1) * rs if layout.zero == 2 else 0.0  # a reduce-scatter per earlier micro-batch
             dp_time = max(rs / buckets, rs - overlap) + ag + (extra if hw.cores else 0.0)
         else:
-            gather = _collective_time(hw, "all_gather", weights, dp, dp_span, layout.world)
-            rs = _collective_time(hw, "reduce_scatter", grads, dp, dp_span, layout.world)
+            gather = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
             total = m * (2 * gather + rs)
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
             dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
@@ -256,7 +255,11 @@ def estimate(
         # (the fp32 master and moments read and written, the bf16 gradient read, the bf16 weight written)
         per_param = 32 if batch.dtype == "bf16" else 16 * e
         optimizer = shard * per_param / hw.stream_rate(max(1, procs)) + (4 * len(st.layers) + 4) * 12 * hw.op_overhead
-        tied = _collective_time(hw, "all_reduce", st.tied * e, 2, layout.world, layout.world) if st.tied else 0.0
+        tied = (
+            _collective_time(hw, "all_reduce", st.tied * e, 2, max(1, (p - 1) * dp * t), layout.world)
+            if st.tied
+            else 0.0
+        )
         total_r = dp_time + optimizer + tied
         if total_r > worst:
             worst, parts = total_r, {"dp_exposed": dp_time, "optimizer": optimizer, "tied_sum": tied}
