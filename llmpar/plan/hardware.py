@@ -154,6 +154,13 @@ PROFILES: dict[str, Hardware] = {
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
         intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
+    # NVIDIA A100 SXM4 40GB (DGX A100 320GB): the 80GB part's compute (312 TFLOP/s dense bf16) and links, with
+    # 40 GB of HBM2 at 1555 GB/s.
+    "a100-40gb": Hardware(
+        name="a100-40gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
+        memory_bytes=40 * GiB, memory_bandwidth=0.85 * 1.555e12, devices_per_node=8,
+        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
+        source="NVIDIA A100 datasheet (40GB SXM4: 1555 GB/s); links as a100-80gb"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024).
