@@ -11,51 +11,104 @@ virtual stages); the table says which it took.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Layout, Software, estimate
+from llmpar.plan.cost.values import SOFTWARE
 from llmpar.plan.hardware import PROFILES
-from llmpar.plan.published import FIT_SOURCES, RUNS
+from llmpar.plan.published import RUNS
 
 
 def comparable(run: dict) -> str | None:
     """Why a row is left out of the comparison, or None."""
-    if run["source"] not in FIT_SOURCES:
-        return "a source whose measure this comparison does not convert yet"
     if run["cp"] != 1:
         return "context parallelism, which the cost model does not model"
     if "FP8" in run["note"]:
         return "FP8 matmuls; the profiles are 16-bit"
     if run["global_batch_size"] is None:
         return "the source does not give the batch"
+    if run["global_batch_size"] % run["dp"]:
+        return "the batch does not divide over the data-parallel ranks"
+    if _measured_tokens(run) is None:
+        return "the source gives no throughput this comparison can convert"
     return None
 
 
-def _source_flops(run: dict, cfg: ModelConfig) -> float:
-    """FLOPs of one step as the source counts them."""
-    B, s, l, h, V = run["global_batch_size"], run["seq_len"], cfg.n_layers, cfg.d_model, cfg.vocab_size
-    if run["source"] == "narayanan2021":  # with full recomputation (Narayanan et al. 2021, eq. 3)
-        return 96 * B * s * l * h * h * (1 + s / (6 * h) + V / (16 * l * h))
+# Sources whose TFLOP/s count the hardware's FLOPs with a full recomputation (Narayanan et al. 2021, eq. 3), as
+# Megatron-LM and Megatron-DeepSpeed logged them; and those whose MFU counts the model's FLOPs as Korthikanti et al.
+HARDWARE_FLOPS = ("narayanan2021", "bloom_bigscience", "smith2022")
+
+
+def _source_flops_per_token(run: dict, cfg: ModelConfig) -> float:
+    """FLOPs of one token as the source counts them."""
+    s, l, h, V = run["seq_len"], cfg.n_layers, cfg.d_model, cfg.vocab_size
+    if run["source"] in HARDWARE_FLOPS:  # with full recomputation (Narayanan et al. 2021, eq. 3)
+        return 96 * l * h * h * (1 + s / (6 * h) + V / (16 * l * h))
     if run["source"] == "korthikanti2022":  # model FLOPs (Korthikanti et al. 2022, section 6)
-        return 72 * B * s * l * h * h * (1 + s / (6 * h) + V / (12 * l * h))
-    return cfg.flops_per_token(s) * B * s  # PaLM's model FLOPs, as Llama 3 reports MFU
+        return 72 * l * h * h * (1 + s / (6 * h) + V / (12 * l * h))
+    return cfg.flops_per_token(s)  # PaLM's model FLOPs, as Llama 3 reports MFU
+
+
+def _measured_tokens(run: dict) -> float | None:
+    """Tokens per second per GPU the source measured: given, or from its TFLOP/s or MFU by its own FLOP count."""
+    measured = run["measured"]
+    if measured.get("tokens_per_s_per_gpu"):
+        return measured["tokens_per_s_per_gpu"]
+    cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
+    per_token = _source_flops_per_token(run, cfg)
+    if measured.get("tflops_per_gpu"):
+        return measured["tflops_per_gpu"] * 1e12 / per_token
+    if measured.get("mfu") and run["source"] != "narayanan2021":
+        return measured["mfu"] * PROFILES[run["hardware"]].peak_flops["bf16"] / per_token
+    return None
+
+
+# The recipe (`SOFTWARE`) of each source's system.
+RECIPES = {
+    "narayanan2021": "megatron-2021",
+    "korthikanti2022": "megatron-2022",
+    "llama3_2024": "megatron",
+    "megatron_bridge": "megatron",
+    "bloom_bigscience": "deepspeed",
+    "smith2022": "deepspeed",
+    "llm_foundry": "fsdp",
+    "torchtitan": "fsdp",
+    "zhang2022_opt": "fsdp",
+}
+
+
+def software_of(run: dict) -> Software:
+    """The row's system as the cost model's software: its recipe, with the knobs the row states."""
+    sw = run.get("software") or {}
+    recipe = SOFTWARE[RECIPES[run["source"]]]
+    knobs = {}
+    if sw.get("attention") in ("flash", "materialized"):
+        knobs["flash_attention"] = sw["attention"] == "flash"
+    if sw.get("overlap_dp") is not None:
+        knobs["overlap_dp"] = sw["overlap_dp"]
+    if sw.get("reshard_after_forward") is not None:
+        knobs["reshard_after_forward"] = sw["reshard_after_forward"]
+    return replace(recipe, **knobs)
 
 
 def predict(run: dict):
     """(the best estimate, its micro-batch size, its virtual stages) for a published row."""
     cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
-    software = Software(
-        flash_attention=run["source"] == "llama3_2024",
-        overlap_dp=run["source"] != "narayanan2021",
-        fp32_norm_input=False,  # their fused normalization kernels keep the bf16 input
-    )
-    batch = Batch(run["global_batch_size"], run["seq_len"], "mixed")
-    mbs = [run["micro_batch_size"]] if run["micro_batch_size"] else [1, 2, 4, 8]
+    software = software_of(run)
+    reduce = (run.get("software") or {}).get("reduce_dtype")
+    batch = Batch(run["global_batch_size"], run["seq_len"], "bf16", reduce_dtype=reduce if reduce == "fp32" else None)
+    per_replica = run["global_batch_size"] // run["dp"]
+    if run["micro_batch_size"]:
+        mbs = [run["micro_batch_size"]]
+    elif run["pp"] == 1:  # no pipeline: a source that names no micro-batch accumulates none
+        mbs = [per_replica]
+    else:
+        mbs = [1, 2, 4, 8]
     interleaved = run["schedule"] == "interleaved" and run["pp"] > 1
     vs = [run["virtual_stages"]] if run["virtual_stages"] else ([2, 3, 4, 6, 8] if interleaved else [1])
     best = None
     for mb, v in itertools.product(mbs, vs):
-        per_replica = run["global_batch_size"] // run["dp"]
         if per_replica % mb:
             continue
         m = per_replica // mb
@@ -78,35 +131,35 @@ def predict(run: dict):
     return best
 
 
-def published_comparison() -> list[dict]:
-    """One row per comparable published measurement: predicted and measured, in the source's measure."""
+def published_comparison(split: str | None = None) -> list[dict]:
+    """One row per comparable published measurement (of one split, "fit" or "held-out", or all): predicted and
+    measured tokens per second per GPU."""
     rows = []
     for run in RUNS:
-        if comparable(run) is not None:
+        if comparable(run) is not None or (split and run["split"] != split):
             continue
-        cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
-        e, mb, v = predict(run)
-        achieved = _source_flops(run, cfg) / e.step_time_s / run["gpus"]
-        measured = run["measured"]
-        if measured["tflops_per_gpu"] is not None and run["source"] == "narayanan2021":
-            quantity, predicted, value = "TFLOP/s per GPU", achieved / 1e12, measured["tflops_per_gpu"]
-        else:
-            peak = PROFILES[run["hardware"]].peak_flops["bf16"]  # the 16-bit peak, as the sources' MFU
-            quantity, predicted, value = "MFU", achieved / peak, measured["mfu"]
+        found = predict(run)
+        if found is None:
+            continue
+        e, mb, v = found
+        predicted, measured = e.tokens_per_s / run["gpus"], _measured_tokens(run)
+        assert measured is not None  # (comparable)
         rows.append(
             {
                 "source": run["source"],
                 "name": run["name"],
+                "split": run["split"],
                 "hardware": run["hardware"],
                 "gpus": run["gpus"],
-                "layout": f"t{run['tp']} p{run['pp']} d{run['dp']}",
+                "layout": f"t{run['tp']} p{run['pp']} d{run['dp']} z{run['zero']}",
                 "micro_batch_size": mb,
                 "virtual_stages": v,
-                "quantity": quantity,
+                "quantity": "tokens/s per GPU",
                 "predicted": predicted,
-                "measured": value,
-                "error": predicted / value - 1,
+                "measured": measured,
+                "error": predicted / measured - 1,
                 "bubble": e.bubble_fraction,
+                "estimate": e,
             }
         )
     return rows

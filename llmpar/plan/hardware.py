@@ -56,7 +56,14 @@ class Hardware:
     intra: Link  # within a node
     inter: Link  # across nodes
     op_overhead: float = 0.0  # seconds per operation dispatched
-    attention_efficiency: float = 1.0  # fused attention's FLOP rate over the matmul rate
+    attention_efficiency: float = 1.0  # fused attention's FLOP rate over the matmul rate (long sequences)
+    # Fused attention's rate grows with the sequence (short ones leave the kernel's tiles and SMs idle): the
+    # rate at sequence length s is attention_efficiency · s / (s + attention_half_seq), times (head size / 128)^0.37
+    # below a head size of 128 (`attention_rate`). 0: no dependence (a CPU's, or a profile that measured one shape).
+    attention_half_seq: float = 0.0
+    # Seconds of computation lost per second of a data-parallel collective that overlaps it (its kernels share the
+    # SMs and the memory bandwidth with the matmuls). Fitted on the published runs (docs/cost-model.md).
+    overlap_slowdown: float = 0.0
     cores: int = 0  # CPU: the node's cores, shared by its processes (0 on a GPU: one device per process)
     # CPU: the links measured with n processes on the node (more processes than cores wait for a core at
     # every step of a collective, so the link depends on how many share the node); keys are n
@@ -67,6 +74,15 @@ class Hardware:
         """FLOP/s one process reaches on large matmuls."""
         rate = self.peak_flops[dtype] * self.matmul_efficiency
         return rate * self.cores / processes_on_node if self.cores else rate
+
+    def attention_rate(self, dtype: str, seq_len: int, head_dim: int, processes_on_node: int = 1) -> float:
+        """FLOP/s of fused causal attention (forward and backward together) at this sequence length and head size.
+        The shape was measured on an H200 (`benchmarks/gemm_efficiency.py`, docs/benchmarks.md): head size 128,
+        0.19 of peak at s = 512, 0.37 at 2048, 0.50 at 8192; head size 64, 0.15, 0.32, 0.40."""
+        rate = self.matmul_rate(dtype, processes_on_node) * self.attention_efficiency
+        if self.attention_half_seq:
+            rate *= seq_len / (seq_len + self.attention_half_seq) * min(1.0, head_dim / 128) ** 0.37
+        return rate
 
     def stream_rate(self, processes_on_node: int = 1) -> float:
         """Bytes/s one process moves through memory in elementwise operations."""
@@ -152,28 +168,32 @@ PROFILES: dict[str, Hardware] = {
     "a100-80gb": Hardware(
         name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
-        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
+        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
+        attention_half_seq=1400, overlap_slowdown=0.4,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
     # NVIDIA A100 SXM4 40GB (DGX A100 320GB): the 80GB part's compute (312 TFLOP/s dense bf16) and links, with
     # 40 GB of HBM2 at 1555 GB/s.
     "a100-40gb": Hardware(
         name="a100-40gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
         memory_bytes=40 * GiB, memory_bandwidth=0.85 * 1.555e12, devices_per_node=8,
-        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.75,
+        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
+        attention_half_seq=1400, overlap_slowdown=0.4,
         source="NVIDIA A100 datasheet (40GB SXM4: 1555 GB/s); links as a100-80gb"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024).
     "h100-sxm": Hardware(
-        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.66,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
+        attention_half_seq=1400, overlap_slowdown=0.4,
         source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
     # NVIDIA H200 SXM 141GB: the H100's compute with 141 GB of HBM3e at 4.8 TB/s; the same links.
     "h200": Hardware(
-        name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.66,
         memory_bytes=141e9, memory_bandwidth=0.85 * 4.8e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.65,
+        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
+        attention_half_seq=1400, overlap_slowdown=0.4,
         source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)"),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
@@ -293,6 +313,7 @@ def _check_profile(data, path: str) -> None:
         number(rate, f"peak_flops.{dtype}")
     number(data["matmul_efficiency"], "matmul_efficiency", most=1.0)
     number(data.get("attention_efficiency", 1.0), "attention_efficiency")
+    number(data.get("attention_half_seq", 0.0), "attention_half_seq", zero_ok=True)
     number(data["memory_bytes"], "memory_bytes")
     number(data["memory_bandwidth"], "memory_bandwidth")
     number(data.get("op_overhead", 0.0), "op_overhead", zero_ok=True)

@@ -98,7 +98,10 @@ def chunk_costs(
     # through memory about six times forward (scores, scale-mask-softmax in and out, dropout in, out and mask,
     # the weighted sum) and twice that backward.
     attention = 2 * tokens * s * cfg.n_heads * hd / t * (1 if software.flash_attention else 2)
-    attention_rate = rate * (hw.attention_efficiency if software.flash_attention else 1.0)
+    rate *= software.compute_efficiency
+    attention_rate = (
+        hw.attention_rate(dtype, s, hd, procs) * software.compute_efficiency if software.flash_attention else rate
+    )
     weights = 2 * tokens * split
     plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
     # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
@@ -239,17 +242,23 @@ def estimate(
             reduce = _collective_time(hw, "all_reduce", grads, dp, t, layout.world)
             reduce += (buckets - 1) * hw.collective_latency("all_reduce", dp, t, procs)
             dp_time = max(reduce / buckets, reduce - overlap) if dp > 1 else 0.0
+            hidden = reduce - dp_time if dp > 1 else 0.0
         elif layout.zero in (1, 2):
             rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
             ag = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
             extra = (m - 1) * rs if layout.zero == 2 else 0.0  # a reduce-scatter per earlier micro-batch
-            dp_time = max(rs / buckets, rs - overlap) + ag + (extra if hw.cores else 0.0)
+            exposed = max(rs / buckets, rs - overlap)
+            dp_time, hidden = exposed + ag + (extra if hw.cores else 0.0), rs - exposed
         else:
             gather = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
             rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
-            total = m * (2 * gather + rs)
+            total = m * ((2 if software.reshard_after_forward else 1) * gather + rs)
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
             dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
+            hidden = total - dp_time
+        # A collective hidden behind computation still slows it: its kernels take SMs and memory bandwidth from
+        # the matmuls they overlap (`Hardware.overlap_slowdown`).
+        dp_time += hw.overlap_slowdown * hidden
         shard = st.total / (dp if layout.zero >= 1 else 1)
         # AdamW reads p, g, m, v and writes p, m, v, norms: about 16 elements; mixed precision about 32 bytes
         # (the fp32 master and moments read and written, the bf16 gradient read, the bf16 weight written)

@@ -53,9 +53,40 @@ class Software:
     # A bf16 RMSNorm keeps its input as fp32 for backward (llmpar's normalizes in fp32 in plain PyTorch); a fused
     # kernel keeps the bf16 input.
     fp32_norm_input: bool = True
+    # ZeRO-3: free the gathered parameters after each unit's forward and gather them again for its backward
+    # (FSDP's FULL_SHARD, llmpar's); False keeps them from forward to backward (one gather per micro-batch, and the
+    # stage's parameters whole in memory in between: FSDP's SHARD_GRAD_OP / reshard_after_forward=False).
+    reshard_after_forward: bool = True
+    # The share of the hardware's matmul and attention rates the system's kernels and runtime reach (1: what the
+    # profile says, as Megatron-LM reaches it). Fitted per system on the published runs (docs/cost-model.md).
+    compute_efficiency: float = 1.0
 
 
 LLMPAR = Software()
+
+# Named recipes (`llmpar plan --software NAME`): how the systems of the published runs run a layout. The flags
+# --attention, --overlap-dp and --reshard-after-forward override a recipe's knobs. The compute efficiencies of
+# "deepspeed" and "fsdp" were fitted on the fitting half of the published runs (docs/cost-model.md).
+FSDP_EFFICIENCY = 0.90
+DEEPSPEED_EFFICIENCY = 0.74
+SOFTWARE: dict[str, Software] = {
+    "llmpar": LLMPAR,
+    # Megatron-LM as Narayanan et al. (2021) ran it: the attention matrix materialized, the data-parallel
+    # all-reduce after the backward pass, fused normalization kernels.
+    "megatron-2021": Software(flash_attention=False, overlap_dp=False, fp32_norm_input=False),
+    # Megatron-LM 2022 (Korthikanti et al.): the same, with the reduction overlapped with the backward pass.
+    "megatron-2022": Software(flash_attention=False, overlap_dp=True, fp32_norm_input=False),
+    # Megatron-Core, NeMo, and Meta's Llama 3 stack: fused (flash) attention, overlapped reduction, fused kernels.
+    "megatron": Software(flash_attention=True, overlap_dp=True, fp32_norm_input=False),
+    # Megatron-DeepSpeed 2021-22 (BLOOM, MT-NLG): DeepSpeed's pipeline engine, which reduces gradients after the
+    # pipeline flush, with Megatron's materialized attention.
+    "deepspeed": Software(
+        flash_attention=False, overlap_dp=False, fp32_norm_input=False, compute_efficiency=DEEPSPEED_EFFICIENCY
+    ),
+    # PyTorch FSDP (llm-foundry, torchtitan): flash attention, reduce-scatter overlapped with the backward pass,
+    # parameters freed after forward (FULL_SHARD).
+    "fsdp": Software(flash_attention=True, overlap_dp=True, fp32_norm_input=False, compute_efficiency=FSDP_EFFICIENCY),
+}
 
 
 @dataclass
