@@ -244,6 +244,28 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         help="tokens per sequence [the model's, at most 256 for the presets train runs on a CPU]",
     )
     p.add_argument("--dtype", metavar="{bf16,fp32,fp64}", help="[bf16 on GPUs, fp32 on a CPU]")
+    p.add_argument(
+        "--reduce-dtype", metavar="{bf16,fp32}", help="with --dtype bf16: the gradients' reduction [bf16], as for train"
+    )
+    sw = p.add_argument_group("software (how the system that trains runs a layout)")
+    sw.add_argument(
+        "--software",
+        metavar="NAME",
+        help="llmpar | megatron-2021 | megatron-2022 | megatron | deepspeed | fsdp [llmpar] (docs/cost-model.md)",
+    )
+    sw.add_argument("--attention", metavar="{fused,materialized}", help="[the recipe's]")
+    sw.add_argument(
+        "--overlap-dp",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the data-parallel reduction overlapped with the backward pass [the recipe's]",
+    )
+    sw.add_argument(
+        "--reshard-after-forward",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ZeRO-3: free gathered parameters after forward and gather again for backward [the recipe's]",
+    )
     lay = p.add_argument_group("layout (given: fixed; left out: searched)")
     lay.add_argument("--dp", type=int, metavar="N")
     lay.add_argument("--tp", type=int, metavar="N")
@@ -417,7 +439,7 @@ def cmd_plan(args) -> int:
     from llmpar.plan.report import as_json, table
 
     req = plan_request(args)
-    result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top)
+    result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top, software=req.software)
     if args.json:
         print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware), indent=1))
     else:

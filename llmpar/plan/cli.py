@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
+from llmpar.plan.cost.values import LLMPAR, SOFTWARE, Software
 from llmpar.plan.hardware import Hardware, hardware
 from llmpar.plan.planner import Fixed, _shape_reason, check_request
 
@@ -22,6 +23,7 @@ class Request:
     gpus: int
     batch: Batch
     fixed: Fixed
+    software: Software = LLMPAR
 
 
 def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
@@ -67,7 +69,14 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
             raise UserError("--gpus N: how many devices to plan for (or give all of --dp, --tp and --pp)")
         gpus = (args.dp or 1) * (args.tp or 1) * (args.pp or 1)
     seq_len = args.seq_len or min(cfg.max_seq_len, 256 if hw.cores else cfg.max_seq_len)
-    batch = Batch(args.global_batch_size, seq_len, dtype)
+    reduce = getattr(args, "reduce_dtype", None)
+    if reduce is not None and (dtype != "bf16" or reduce not in ("bf16", "fp32")):
+        raise UserError(
+            f"--reduce-dtype {reduce}: with --dtype bf16 choose bf16 or fp32"
+            if dtype == "bf16"
+            else f"--reduce-dtype {reduce}: an {dtype} run reduces its gradients in {dtype}; leave --reduce-dtype out"
+        )
+    batch = Batch(args.global_batch_size, seq_len, dtype, reduce_dtype=reduce)
     fixed = Fixed(
         dp=args.dp,
         tp=args.tp,
@@ -80,7 +89,27 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         recompute=args.recompute,
     )
     model_flags = ["--model-config", args.model_config] if args.model_config else ["--model", args.model or "small"]
-    return Request(cfg, name, model_flags, hw, gpus, batch, fixed)
+    return Request(cfg, name, model_flags, hw, gpus, batch, fixed, software_of_args(args))
+
+
+def software_of_args(args: argparse.Namespace) -> Software:
+    """--software NAME (a recipe), with --attention, --overlap-dp and --reshard-after-forward over its knobs."""
+    name = getattr(args, "software", None) or "llmpar"
+    if name not in SOFTWARE:
+        raise UserError(
+            f"--software {name!r}: choose one of {', '.join(SOFTWARE)} (docs/cost-model.md says what each is)"
+        )
+    knobs: dict = {}
+    attention = getattr(args, "attention", None)
+    if attention is not None:
+        if attention not in ("fused", "materialized"):
+            raise UserError(f"--attention {attention!r}: choose fused (flash) or materialized (the s × s matrix kept)")
+        knobs["flash_attention"] = attention == "fused"
+    if getattr(args, "overlap_dp", None) is not None:
+        knobs["overlap_dp"] = args.overlap_dp
+    if getattr(args, "reshard_after_forward", None) is not None:
+        knobs["reshard_after_forward"] = args.reshard_after_forward
+    return replace(SOFTWARE[name], **knobs)
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -117,7 +146,7 @@ def simulate(args: argparse.Namespace) -> int:
     why = _shape_reason(req.model, layout, req.batch)
     if why:
         raise UserError(why)
-    e = estimate(req.model, layout, req.batch, req.hardware, keep_timeline=True)
+    e = estimate(req.model, layout, req.batch, req.hardware, keep_timeline=True, software=req.software)
     from llmpar.plan.report import command
 
     run = command(layout, req.model_flags, req.batch, req.hardware)

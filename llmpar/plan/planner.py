@@ -16,6 +16,7 @@ from llmpar.config import TrainConfig, _check_pipeline, _check_tensor_parallel
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory_need
+from llmpar.plan.cost.values import LLMPAR, Software
 from llmpar.plan.hardware import Hardware
 
 GiB = 2**30
@@ -164,7 +165,15 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
             )
 
 
-def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed | None = None, top: int = 10) -> Plan:
+def plan(
+    cfg: ModelConfig,
+    hw: Hardware,
+    gpus: int,
+    batch: Batch,
+    fixed: Fixed | None = None,
+    top: int = 10,
+    software: Software = LLMPAR,
+) -> Plan:
     fixed = fixed or Fixed()
     check_request(cfg, gpus, batch, fixed)
     result = Plan(candidates=[])
@@ -204,17 +213,20 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
     # Time only what fits. The simulation is the costly part: bound each layout from below by its busiest
     # rank's compute (no bubble), and simulate in that order until the next bound cannot enter the top.
     bounds = sorted(
-        ((estimate(cfg, lay, batch, hw, simulate=False).step_time_s, i, lay) for i, lay in enumerate(fitting))
+        (
+            (estimate(cfg, lay, batch, hw, simulate=False, software=software).step_time_s, i, lay)
+            for i, lay in enumerate(fitting)
+        )
     )
     estimates: list[Estimate] = []
     for bound, _, lay in bounds:
         if len(estimates) >= top and bound > sorted(e.step_time_s for e in estimates)[top - 1]:
             break
-        estimates.append(estimate(cfg, lay, batch, hw))
+        estimates.append(estimate(cfg, lay, batch, hw, software=software))
     result.candidates = rank(estimates)[:top]
     result.fitting = len(fitting)
     smallest.sort(key=lambda x: x[0])
-    result.too_big = [estimate(cfg, lay, batch, hw) for _, lay in smallest[:top]]
+    result.too_big = [estimate(cfg, lay, batch, hw, software=software) for _, lay in smallest[:top]]
     result.least_need = smallest[0][0] if smallest else None
     return result
 
