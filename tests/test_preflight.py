@@ -435,7 +435,10 @@ def test_on_gpus_each_process_is_compared_with_its_device(machine, monkeypatch, 
     assert len(err.splitlines()) == 1 and "on cuda:0 (rank 0:" in err and "cuda:0 has 80.0 GiB in all" in err, err
     fits = err.split("predicted to fit: ")[1].split(", or run it anyway")[0].split(" | ")
     assert fits and all("--zero" in f or "--tp" in f or "--pp" in f for f in fits), fits
-    assert main(argv + fits[0].split()[2:]) == 0, capsys.readouterr().err  # the flags after --dp 8
+    suggested = fits[0].split()
+    assert suggested[0] == "--dp", fits[0]  # each alternative names its whole layout: it replaces --dp 8
+    at = argv.index("--dp")
+    assert main(argv[:at] + argv[at + 2 :] + suggested) == 0, capsys.readouterr().err
     cfg = launched[-1]
     assert preflight.predict(cfg)["per_process"] * (1 + preflight.MARGIN) <= 80 * GiB
     # No host-memory or launcher terms on a GPU; the whole model is built on each device before it is cut.

@@ -164,7 +164,8 @@ GiB = 2**30
 PROFILES: dict[str, Hardware] = {
     # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
     # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s). Fused
-    # attention: FlashAttention-2 reaches 50–73% of peak forward and backward (Dao 2023), about 0.75 of a GEMM.
+    # attention: FlashAttention-2 reaches 50–73% of peak forward and backward (Dao 2023); the sequence-length
+    # curve measured on an H200, reaching 0.95 of the matmul rate (0.76 of peak) at long sequences.
     "a100-80gb": Hardware(
         name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
@@ -181,7 +182,9 @@ PROFILES: dict[str, Hardware] = {
         source="NVIDIA A100 datasheet (40GB SXM4: 1555 GB/s); links as a100-80gb"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
-    # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024).
+    # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024): the curve
+    # measured on an H200 (benchmarks/gemm_efficiency.py). Matmul efficiency 0.66: fitted (docs/cost-model.md;
+    # a burst of large GEMMs reaches 0.69, sustained training under the power limit less).
     "h100-sxm": Hardware(
         name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.66,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,

@@ -1,0 +1,48 @@
+"""The cost model against every comparable published run (`llmpar.plan.compare`), as a Markdown table, and each
+half's mean and largest |error|: the numbers of docs/cost-model.md's "Against published runs".
+
+    python benchmarks/published_table.py [--before before.json]
+
+`--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+
+from llmpar.plan.compare import published_comparison
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--before", help="errors of an earlier model, by source/name")
+    args = p.parse_args()
+    before = json.load(open(args.before)) if args.before else None
+    rows = published_comparison()
+    head = "| split | source | run | hardware | GPUs | layout | mbs | v | tokens/s per GPU, measured | predicted |"
+    head += " error |" + (" before |" if before else "")
+    print(head)
+    print("|" + " --- |" * (head.count("|") - 1))
+    for r in sorted(rows, key=lambda r: (r["split"], r["source"], r["gpus"])):
+        line = (
+            f"| {r['split']} | {r['source']} | {r['name']} | {r['hardware']} | {r['gpus']} | {r['layout']} | "
+            f"{r['micro_batch_size']} | {r['virtual_stages']} | {r['measured']:,.1f} | {r['predicted']:,.1f} | "
+            f"{r['error']:+.1%} |"
+        )
+        if before:
+            b = before.get(f"{r['source']}/{r['name']}")
+            line += f" {b:+.1%} |" if b is not None else " – |"
+        print(line)
+    for split in ("fit", "held-out"):
+        errs = [abs(r["error"]) for r in rows if r["split"] == split]
+        line = f"{split}: {len(errs)} rows, mean |error| {statistics.mean(errs):.1%}, largest {max(errs):.1%}"
+        if before:
+            b = [abs(before[f"{r['source']}/{r['name']}"]) for r in rows if r["split"] == split]
+            line += f" (before: mean {statistics.mean(b):.1%}, largest {max(b):.1%})"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
