@@ -155,6 +155,18 @@ def test_the_simulator_takes_per_action_durations_and_transfer_times():
     assert end(slow) == end(plain) + 2 * 0.5  # one transfer forward and one back on the critical path
 
 
+def test_published_rows_follow_the_schema():
+    """Every published row's "measured" dict has the same keys; memory_gib is a peak per GPU in GiB or None."""
+    from llmpar.plan.published import RUNS
+
+    keys = {"tflops_per_gpu", "mfu", "tokens_per_s_per_gpu", "flops_counted", "memory_gib"}
+    for run in RUNS:
+        assert set(run["measured"]) == keys, run["name"]
+        mem = run["measured"]["memory_gib"]
+        assert mem is None or (isinstance(mem, float) and 0 < mem <= 141), run["name"]
+    assert sum(run["measured"]["memory_gib"] is not None for run in RUNS) == 8
+
+
 def test_published_runs_are_predicted_within_10_percent_on_average():
     rows = published_comparison()
     assert len(rows) >= 50 and len({r["source"] for r in rows}) >= 6

@@ -5,6 +5,10 @@ context parallelism where used), the batch, the schedule and memory options, and
 rows were checked against text copies of the sources (see "Verification" below); fields a source does not state
 are None, or carry the most likely value together with an explanation in the row's "note".
 
+Every "measured" dict also has "memory_gib": the peak memory per GPU in GiB exactly as the source prints it (the
+row's note says whether the source means reserved or allocated memory and what measured it), or None where the
+source states no peak memory for that exact run. Only the torchtitan Dec 2024 rows have it (see Verification).
+
 What "measured" means differs between sources, and a comparison with the cost model has to follow it:
 
 narayanan2021 (Megatron-LM, SC21, Table 1, A100)
@@ -97,7 +101,8 @@ Verification (what was read, and how)
       with 16,384 GPUs = 8·16·16·DP and with 16M tokens per batch, so 8 is stored.
     * megatron_bridge: read directly from NVIDIA-NeMo/Megatron-Bridge docs/performance-summary-archive.md
       (25.11 and 26.02 NeMo containers); the parallel layouts match the H100 presets in
-      scripts/performance/configs/llama/*_workload_base_configs.py of the same repository.
+      scripts/performance/configs/llama/*_workload_base_configs.py of the same repository. The tables (re-read
+      at 067f987d) have no memory column: memory_gib None.
 
     * llm_foundry: the three BF16 tables of scripts/train/benchmarking/README.md read directly (commit 061f2c7c),
       17 of their rows taken (sizes 1B–70B, 8–128 GPUs, with and without checkpointing); collect_results.py (the
@@ -105,15 +110,28 @@ Verification (what was read, and how)
       l·(12h² + 13h) + V·h + s·h + 2h with V = 50,368 exactly for every size and sequence length taken, which
       confirms the shapes, the learned position table and the biases. Every row's global batch = micro-batch ×
       accumulation × GPUs (asserted below). FSDP mixed-precision presets (DEFAULT: bf16 compute, fp32 reduction;
-      PURE: all bf16) are Composer's as remembered, not re-read.
+      PURE: all bf16) are Composer's as remembered, not re-read. The tables (re-read at 061f2c7c) have no memory
+      column: memory_gib None.
     * torchtitan: pytorch/torchtitan docs/performance.md at 395a5262 (A100 tables) and 3faaa1a0 (405B table)
       and the Dec 2024 benchmark file read directly; the MFU code (get_num_flop_per_token, get_peak_flops,
       train.py) read at 395a5262. Recomputing MFU from WPS reproduces every A100 cell (within 0.05 points)
       with seq 8192 (Llama 3) and 4096 (Llama 2), and the 405B bf16 cell (29.07% vs 29.0%) with seq 8192. The
       Dec 2024 rows' sequence length is the config default (8192), not stated in the file.
+      memory_gib: benchmarks/llama3_h100_202412_torchtitan.md read at pytorch/torchtitan b5bcd76c (the file is
+      unchanged since it was added in 820504e2; the same tables are in docs/performance.md at d4c86e37). Its
+      Tables 1, 3, 4 and 5 have a "Memory(GiB)" column; each of the eight stored Dec 2024 rows matches one table
+      row by model, GPU count, layout, local/global batch, AC, compile, Float8 and async TP / schedule (the
+      Float8 8B rows and the CP tables 2 and 6 are not stored). The file calls it peak memory, maximum over all
+      GPUs, without saying reserved or allocated; torchtitan/metrics.py and train.py at the benchmarked commit
+      9dec370a (read here) log the peak reserved bytes (also max_active in the metrics). docs/performance.md at
+      395a5262, 1ea476e9, 157a12c5 and 3faaa1a0 (the A100 and 405B-on-128-H100 rows) has no memory column.
     * bloom_bigscience: README.md, chronicles.md and chronicles-prequel.md of the bigscience repository read
       directly (snapshot of 2024-07-29). The 96·B·s·l·h²(…) formula with V = 250,880 reproduces every stored
       TFLOPs value from its iteration time to 0.01. Heads for the prequel rows: 64, as its "Final round" says.
+      memory_gib: the "Final round comparison" tables leave the Mem cell of every stored row empty ("GB"), and
+      chronicles.md gives no per-GPU memory for the training run, so all BLOOM rows have None. (Other prequel
+      tables give "Mem" in GB, "max memory used by the first (last) nodes", for different runs of similar
+      layouts — e.g. 181B DP8 PP6 MBS4 NHEADS 64 at 55GB, 120.18 s — not the stored measurements.)
     * smith2022: the throughput sentence (batch 1920; 280/350/420 DGX A100; 60.1/50.2/44.4 s; 126/121/113
       TFLOP/s) from two transcriptions (a quotation of the blog post, and the llm-analysis example README, which
       also gives the shape and vocabulary 50,272); the layout (8-way TP in the node × 35-way PP, 80GB A100s on
@@ -384,7 +402,13 @@ for _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac in _NARAYANAN_TABLE1
             "full",
             0,
             "fp16",
-            {"tflops_per_gpu": _tflops, "mfu": _frac, "tokens_per_s_per_gpu": None, "flops_counted": "hardware"},
+            {
+                "tflops_per_gpu": _tflops,
+                "mfu": _frac,
+                "tokens_per_s_per_gpu": None,
+                "flops_counted": "hardware",
+                "memory_gib": None,
+            },
             _NARAYANAN_NOTE
             + (
                 " Interleaved schedule with scatter/gather (paper, Sec. 5.1); number of virtual stages not stated."
@@ -457,6 +481,7 @@ for _name, _heads, _h, _l, _tp, _pp, _n, _b, _mb, _v, _sched, _t, _t_full, _mfu,
                 "mfu": _mfu,
                 "tokens_per_s_per_gpu": round(_b * 2048 / (_t * _n), 1),
                 "flops_counted": "model",
+                "memory_gib": None,
             },
             _KORTHIKANTI_NOTE + _extra,
             **_KORTHIKANTI_META,
@@ -483,7 +508,13 @@ RUNS.append(
         "selective",
         0,
         "bf16",
-        {"tflops_per_gpu": None, "mfu": 0.542, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": None,
+            "mfu": 0.542,
+            "tokens_per_s_per_gpu": None,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         "A100 80GB. From the abstract: 530B on 2240 A100s reaches MFU 54.2% with sequence parallelism + selective "
         "recomputation, versus 42.1% with full recomputation. TP 8 x PP 35 x DP 8 is inferred from the Table 3 "
         "configuration and 2240 GPUs (one transcription states 8-way data parallelism); global batch, micro-batch and "
@@ -532,7 +563,13 @@ RUNS.append(
         "none",
         1,
         "bf16",
-        {"tflops_per_gpu": 430.0, "mfu": 0.43, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 430.0,
+            "mfu": 0.43,
+            "tokens_per_s_per_gpu": None,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _LLAMA3_NOTE + " 8K-context stage, trained without activation checkpointing.",
         **_LLAMA3_META,
     )
@@ -557,7 +594,13 @@ RUNS.append(
         "none",
         1,
         "bf16",
-        {"tflops_per_gpu": 400.0, "mfu": 0.41, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 400.0,
+            "mfu": 0.41,
+            "tokens_per_s_per_gpu": None,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _LLAMA3_NOTE + " 8K-context stage, trained without activation checkpointing; the paper attributes the drop "
         "from 43% to the smaller batch per DP group.",
         **_LLAMA3_META,
@@ -583,7 +626,13 @@ RUNS.append(
         "none",
         1,
         "bf16",
-        {"tflops_per_gpu": 380.0, "mfu": 0.38, "tokens_per_s_per_gpu": None, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 380.0,
+            "mfu": 0.38,
+            "tokens_per_s_per_gpu": None,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _LLAMA3_NOTE + " CONTEXT PARALLELISM 16 (all-gather of K/V, sequence split in 2·CP chunks), which our cost "
         "model does not handle. DP printed as 4 in arXiv v1/HTML, 8 in v3; 8 is consistent with the GPU count and "
         "16M tokens per batch. Recompute setting for this stage not stated (stored 'none').",
@@ -627,7 +676,13 @@ RUNS.append(
         "none",
         0,
         "bf16",
-        {"tflops_per_gpu": 719.0, "mfu": None, "tokens_per_s_per_gpu": 1602.0, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 719.0,
+            "mfu": None,
+            "tokens_per_s_per_gpu": 1602.0,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _MB_NOTE + " Gradient accumulation 64.",
         **_MB_META,
     )
@@ -652,7 +707,13 @@ RUNS.append(
         "none",
         0,
         "bf16",
-        {"tflops_per_gpu": 728.0, "mfu": None, "tokens_per_s_per_gpu": 1621.0, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 728.0,
+            "mfu": None,
+            "tokens_per_s_per_gpu": 1621.0,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _MB_NOTE + " Gradient accumulation 128.",
         **_MB_META,
     )
@@ -677,7 +738,13 @@ RUNS.append(
         "none",
         0,
         "bf16",
-        {"tflops_per_gpu": 737.0, "mfu": None, "tokens_per_s_per_gpu": 292.0, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 737.0,
+            "mfu": None,
+            "tokens_per_s_per_gpu": 292.0,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 64.",
         **_MB_META,
     )
@@ -702,7 +769,13 @@ RUNS.append(
         "none",
         0,
         "bf16",
-        {"tflops_per_gpu": 784.0, "mfu": None, "tokens_per_s_per_gpu": 311.0, "flops_counted": "model"},
+        {
+            "tflops_per_gpu": 784.0,
+            "mfu": None,
+            "tokens_per_s_per_gpu": 311.0,
+            "flops_counted": "model",
+            "memory_gib": None,
+        },
         _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 192.",
         **_MB_META,
     )
@@ -790,6 +863,7 @@ for _hw, _m, _s, _n, _mfu, _hfu, _mtflop, _mb, _ga, _b, _tok, _mp, _ac in _LLM_F
                 "mfu": round(_mfu / 100, 4),
                 "tokens_per_s_per_gpu": float(_tok),
                 "flops_counted": "model",
+                "memory_gib": None,
             },
             _note,
             system="llm-foundry",
@@ -869,6 +943,7 @@ for _fam, _size, _s, _lb, _tt_ac, _tok, _mfu in _TT_A100_TABLE:
                 "mfu": round(_mfu / 100, 4),
                 "tokens_per_s_per_gpu": float(_tok),
                 "flops_counted": "model",
+                "memory_gib": None,
             },
             _TT_A100_NOTE
             + (" Llama 2 vocabulary 32,000 (llama._llama otherwise)." if _fam == "Llama 2" else "")
@@ -929,6 +1004,7 @@ for _label, _tok, _mfu, _fp8 in [
                 "mfu": round(_mfu / 100, 4),
                 "tokens_per_s_per_gpu": float(_tok),
                 "flops_counted": "model",
+                "memory_gib": None,
             },
             (
                 "FP8 (Float8 linears via torchao; attention stays bf16); MFU against a peak the source does not "
@@ -958,11 +1034,28 @@ for _label, _tok, _mfu, _fp8 in [
     )
 
 # pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md (Dec 2024), Grand Teton H100 at 500 W.
-# (name, model, GPUs, dp, tp, pp, local batch, global batch, schedule, recompute, compile, fp8, TPS/GPU, extra)
+# (name, model, GPUs, dp, tp, pp, local batch, global batch, schedule, recompute, compile, fp8, TPS/GPU,
+#  Memory(GiB) column, extra)
 _TT_2412 = [
-    ("Llama 3.1 8B FSDP, 8x H100", "8B", 8, 8, 1, 1, 2, 16, "1f1b", "selective", False, False, 5762, None),
-    ("Llama 3.1 8B FSDP + compile, 8x H100", "8B", 8, 8, 1, 1, 2, 16, "1f1b", "selective", True, False, 6667, None),
-    ("Llama 3.1 8B FSDP, 128x H100", "8B", 128, 128, 1, 1, 2, 256, "1f1b", "selective", False, False, 5605, None),
+    ("Llama 3.1 8B FSDP, 8x H100", "8B", 8, 8, 1, 1, 2, 16, "1f1b", "selective", False, False, 5762, 82.4, None),
+    (
+        "Llama 3.1 8B FSDP + compile, 8x H100",
+        "8B",
+        8,
+        8,
+        1,
+        1,
+        2,
+        16,
+        "1f1b",
+        "selective",
+        True,
+        False,
+        6667,
+        77.0,
+        None,
+    ),
+    ("Llama 3.1 8B FSDP, 128x H100", "8B", 128, 128, 1, 1, 2, 256, "1f1b", "selective", False, False, 5605, 67.0, None),
     (
         "Llama 3.1 8B FSDP + compile, 128x H100",
         "8B",
@@ -977,6 +1070,7 @@ _TT_2412 = [
         True,
         False,
         6514,
+        62.0,
         None,
     ),
     (
@@ -993,6 +1087,7 @@ _TT_2412 = [
         True,
         True,
         829,
+        71.9,
         None,
     ),
     (
@@ -1009,6 +1104,7 @@ _TT_2412 = [
         True,
         True,
         876,
+        67.6,
         "async TP",
     ),
     (
@@ -1025,6 +1121,7 @@ _TT_2412 = [
         True,
         True,
         100,
+        82.5,
         "async TP",
     ),
     (
@@ -1041,11 +1138,12 @@ _TT_2412 = [
         True,
         True,
         128,
+        72.7,
         "async TP",
     ),
 ]
 
-for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8, _tok, _tt_extra in _TT_2412:
+for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8, _tok, _mem, _tt_extra in _TT_2412:
     assert _b == _lb * _dp, _name
     RUNS.append(
         _run(
@@ -1067,7 +1165,13 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
             _recompute,
             3,
             "bf16",
-            {"tflops_per_gpu": None, "mfu": None, "tokens_per_s_per_gpu": float(_tok), "flops_counted": None},
+            {
+                "tflops_per_gpu": None,
+                "mfu": None,
+                "tokens_per_s_per_gpu": float(_tok),
+                "flops_counted": None,
+                "memory_gib": _mem,
+            },
             ("FP8 (Float8 linears via torchao). " if _fp8 else "")
             + _TT_GT_NOTE
             + "pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md: "
@@ -1077,7 +1181,12 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
             f"Local batch {_lb}; micro-batch not stated (pipeline rows split the local batch into micro-batches; "
             "number not given). "
             + ("Selective AC (torchtitan's default op policy, not stated which). " if _recompute == "selective" else "")
-            + ("Interleaved 1F1B; virtual stages not stated. " if _sched == "interleaved" else ""),
+            + ("Interleaved 1F1B; virtual stages not stated. " if _sched == "interleaved" else "")
+            + f"memory_gib {_mem}: the file's 'Memory(GiB)' column, a peak per GPU ('memory readings are stable "
+            "across the whole training process'; footnote: the maximum across all GPUs, PP ranks differing). The "
+            "file does not say reserved or allocated; the tool is torchtitan's own device-memory monitor, whose "
+            "log line at the benchmarked commit 9dec370 prints the peak *reserved* memory "
+            "(torch.cuda.memory_stats 'reserved_bytes.all.peak', GiB = 2^30 bytes) — so most likely reserved.",
             system="torchtitan",
             interconnect="NVLink in the host; 400 Gb/s RDMA per GPU",
             software=_sw(
@@ -1130,6 +1239,7 @@ RUNS.append(
             "mfu": None,
             "tokens_per_s_per_gpu": round(2048 * 2048 / (105.22 * 384), 1),
             "flops_counted": "hardware",
+            "memory_gib": None,
         },
         _BLOOM_NOTE
         + " One logged iteration (12695) once the batch ramp-up ended: 105.22 s, 149.02 TFLOPs; the chronicles "
@@ -1182,6 +1292,7 @@ for _size, _h, _l, _dp, _pp, _t, _tflops in _BLOOM_PREQUEL:
                 "mfu": None,
                 "tokens_per_s_per_gpu": round(2048 * 2048 / (_t * 384), 1),
                 "flops_counted": "hardware",
+                "memory_gib": None,
             },
             _BLOOM_NOTE
             + f" Topology benchmark before the run (chronicles-prequel, 'Final round comparison'): {_t} s for the "
@@ -1227,6 +1338,7 @@ for _nodes, _t, _tflops in [(280, 60.1, 126.0), (350, 50.2, 121.0), (420, 44.4, 
                 "mfu": None,
                 "tokens_per_s_per_gpu": round(1920 * 2048 / (_t * _n), 1),
                 "flops_counted": "hardware",
+                "memory_gib": None,
             },
             f"Selene, DGX A100 80GB ({_nodes} nodes; HDR InfiniBand). DeepSpeed pipeline (1F1B) x Megatron TP 8 "
             f"in the node x 35 stages across nodes x DP {_n // 280}; end-to-end iteration {_t} s at batch 1920. "
@@ -1265,7 +1377,7 @@ RUNS.append(
         "full",
         3,
         "fp16",
-        {"tflops_per_gpu": 147.0, "mfu": None, "tokens_per_s_per_gpu": None, "flops_counted": None},
+        {"tflops_per_gpu": 147.0, "mfu": None, "tokens_per_s_per_gpu": None, "flops_counted": None, "memory_gib": None},
         "Paper Sec. 2.4: 992 A100 80GB, Fully Sharded Data Parallel with Megatron-LM tensor parallelism, 'up to "
         "147 TFLOP/s per GPU' — a peak, not an average, and the FLOP count is not stated. FP16 weights, fp32 Adam "
         "state sharded, dynamic loss scaling. TP 8 from metaseq's launcher constants (model_parallel 8 for 175b); "
@@ -1285,4 +1397,19 @@ RUNS.append(
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
-del _interconnect, _tt_ac, _tt_extra, _fam, _size, _lb, _recompute, _ac_detail, _label, _fp8, _dp, _compile, _nodes
+del (
+    _interconnect,
+    _tt_ac,
+    _tt_extra,
+    _mem,
+    _fam,
+    _size,
+    _lb,
+    _recompute,
+    _ac_detail,
+    _label,
+    _fp8,
+    _dp,
+    _compile,
+    _nodes,
+)
