@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmpar.data.batches import TokenBatches
-from llmpar.data.corpus import check_data_path, check_vocabulary, data_files, read_bin
 from llmpar.errors import UserError
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig, load_model_config, preset
@@ -378,6 +376,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     # Data.
     if cfg.tokenizer is not None and cfg.data is not None and cfg.data.endswith(".bin"):
         raise UserError("--tokenizer applies to text; a .bin is already tokenized, leave --tokenizer out")
+    from llmpar.data.corpus import check_data_path
+
     check_data_path(cfg.data)
     _check_data_size(cfg)
 
@@ -511,6 +511,9 @@ def _check_tensor_parallel(cfg: TrainConfig) -> None:
 
 def _check_data_size(cfg: TrainConfig) -> None:
     """Enough tokens for one training and one validation window, and ids the model's vocabulary can embed."""
+    from llmpar.data.batches import TokenBatches
+    from llmpar.data.corpus import check_vocabulary, data_files, read_bin
+
     vocab = ids = None
     if cfg.data is not None and cfg.data.endswith(".bin"):
         ids, vocab = read_bin(cfg.data)

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import math
 
-from llmpar.comm import bus_bytes
+from llmpar.bus import BUCKET_BYTES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
-from llmpar.parallel.flat import BUCKET_BYTES
 from llmpar.plan.cost import simulator
 from llmpar.plan.cost.footprint import layer_activation_bytes, memory, memory_need, output_activation_bytes
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
