@@ -98,3 +98,42 @@ def test_lazy_packages_keep_their_names():
     assert Transformer.__name__ == "Transformer" and callable(build_model)
     with pytest.raises(AttributeError):
         llmpar.parallel.nothing  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("name", "p", "m", "v"),
+    [
+        ("1f1b", 4, 8, 1),
+        ("gpipe", 3, 5, 1),
+        ("zb", 4, 8, 1),
+        ("zb", 8, 3, 1),
+        ("interleaved", 4, 8, 2),
+        ("interleaved", 2, 6, 4),
+    ],
+)
+def test_held_states_keep_every_largest_state(name, p, m, v):
+    """The cost model keeps, per rank, only the states of the walk that no other exceeds; every state of the
+    executor's own action list is at or under one of them, and each of them is one of its states."""
+    from llmpar.pipeline.schedules import Kind, make_schedule
+    from llmpar.plan.cost.footprint import _held_states
+
+    schedule = make_schedule(name, p, m, v)
+    kept = _held_states(name, p, m, v)
+    for r in range(p):
+        index = {c: k for k, c in enumerate(range(r, p * v, p))}
+        counts, seen = [0] * (2 * v), set()
+        for a in schedule.ranks[r]:
+            k = index[a.chunk]
+            if a.kind == Kind.F:
+                counts[k] += 1
+            elif a.kind == Kind.B:
+                counts[k] -= 1
+                counts[v + k] += name == "zb"
+            elif a.kind == Kind.W:
+                counts[v + k] -= 1
+            else:
+                continue
+            seen.add(tuple(counts))
+        assert set(kept[r]) <= seen
+        assert all(any(all(x >= y for x, y in zip(big, state)) for big in kept[r]) for state in seen)
+        assert not any(a != b and all(x >= y for x, y in zip(a, b)) for a in kept[r] for b in kept[r])

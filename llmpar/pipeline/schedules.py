@@ -35,6 +35,10 @@ class Kind(str, Enum):
     SEND_B = "send_b"
 
     __str__ = str.__str__
+    # As the plain value's: a Kind and its value are equal, so they must hash alike (Enum's own hash is its
+    # name's, in Python; dictionaries of the simulator and the cost model look kinds up hundreds of thousands
+    # of times a plan).
+    __hash__ = str.__hash__
 
     def __format__(self, format_spec: str) -> str:
         return str.__format__(self, format_spec)
@@ -157,6 +161,9 @@ def compute_order(name: str, p: int, m: int, v: int = 1) -> list[list[tuple]]:
     return [generator(p, m, r) for r in range(p)]
 
 
+_COMPUTE_KINDS = {k.value: k for k in COMPUTE}  # (the generators give the values; Kind(value) is slower)
+
+
 def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[list[Action]]:
     """Insert each transfer next to the computation it serves."""
     ranks = []
@@ -167,7 +174,7 @@ def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[l
                 actions.append(Action(Kind.RECV_F, i, c, (c - 1) % p))
             if kind == Kind.B and c < chunks - 1:
                 actions.append(Action(Kind.RECV_B, i, c, (c + 1) % p))
-            actions.append(Action(kind, i, c))
+            actions.append(Action(_COMPUTE_KINDS[kind], i, c))
             if kind == Kind.F and c < chunks - 1:
                 actions.append(Action(Kind.SEND_F, i, c, (c + 1) % p))
             if kind == Kind.B and c > 0:

@@ -14,6 +14,8 @@ import functools
 
 from llmpar.pipeline.schedules import SENDS, Action, Kind, Schedule, ScheduleError, make_schedule
 
+_RECVS = frozenset(SENDS.values())
+
 
 @functools.lru_cache(maxsize=4096)
 def cached_schedule(name: str, p: int, m: int, v: int) -> Schedule:
@@ -26,31 +28,40 @@ def simulate(s: Schedule, costs, transfer: float = 0.0) -> list[list[tuple[Actio
     chunk), or a function (rank, action) -> seconds. A computation starts when its rank is free and its input
     has arrived: `transfer` seconds after the send was posted (sends do not block the sender)."""
     duration = costs if callable(costs) else (lambda rank, a: costs[a.kind])
+    # A rank runs until a receive finds its data not yet sent; the send wakes it. (Each time depends only on its
+    # rank's own actions and on when each send was posted, so the order the ranks are run in changes nothing.)
     sent: dict = {}  # transfer key -> time its data is ready to send
+    blocked: dict = {}  # transfer key -> the rank whose receive waits for it
     clock = [0.0] * s.stages
     position = [0] * s.stages
     timeline: list[list] = [[] for _ in range(s.stages)]
-    pending = sum(len(a) for a in s.ranks)
-    while pending:
-        progressed = False
-        for r in range(s.stages):
-            while position[r] < len(s.ranks[r]):
-                a = s.ranks[r][position[r]]
-                if a.kind in SENDS:
-                    sent[a.transfer_key()] = clock[r]
-                elif a.kind in SENDS.values():
-                    if a.transfer_key() not in sent:
-                        break
-                    clock[r] = max(clock[r], sent[a.transfer_key()] + transfer)
-                else:
-                    start = clock[r]
-                    clock[r] = start + duration(r, a)
-                    timeline[r].append((a, start, clock[r]))
-                position[r] += 1
-                pending -= 1
-                progressed = True
-        if not progressed:
-            raise ScheduleError(f"{s.name}: the simulation cannot progress (run check() first)")
+    runnable = list(range(s.stages - 1, -1, -1))
+    while runnable:
+        r = runnable.pop()
+        actions, i, now, done = s.ranks[r], position[r], clock[r], timeline[r]
+        while i < len(actions):
+            a = actions[i]
+            kind = a.kind
+            if kind in SENDS:
+                key = a.transfer_key()
+                sent[key] = now
+                if key in blocked:
+                    runnable.append(blocked.pop(key))
+            elif kind in _RECVS:
+                key = a.transfer_key()
+                ready = sent.get(key)
+                if ready is None:
+                    blocked[key] = r
+                    break
+                now = max(now, ready + transfer)
+            else:
+                start = now
+                now = start + duration(r, a)
+                done.append((a, start, now))
+            i += 1
+        position[r], clock[r] = i, now
+    if any(position[r] < len(s.ranks[r]) for r in range(s.stages)):
+        raise ScheduleError(f"{s.name}: the simulation cannot progress (run check() first)")
     return timeline
 
 

@@ -176,29 +176,24 @@ def estimate(
     # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from durations
     # at one core's speed.
     oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
-    costs = [
-        chunk_costs(
-            cfg,
-            layout,
-            batch,
-            hw,
-            len(chunks[c]),
-            c == 0,
-            c == p * v - 1,
-            software,
-            sharing=hw.cores if oversubscribed else None,
-        )
-        for c in range(p * v)
-    ]
+    alike: dict[tuple, ChunkCost] = {}  # chunks of as many layers, neither first nor last, cost the same
+    for c in range(p * v):
+        key = (len(chunks[c]), c == 0, c == p * v - 1)
+        if key not in alike:
+            alike[key] = chunk_costs(
+                cfg, layout, batch, hw, *key, software, sharing=hw.cores if oversubscribed else None
+            )
+    costs = [alike[len(chunks[c]), c == 0, c == p * v - 1] for c in range(p * v)]
     _, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
         act = b * s_len * cfg.d_model * res / (t if layout.sequence_parallel else 1)
         transfer = _collective_time(hw, "p2p", act, 2, dp * t * 2, layout.world)
 
+    by_kind = [{"F": c.F, "B": c.B, "W": c.W} for c in costs]
+
     def duration(rank: int, action) -> float:
-        c = costs[action.chunk]
-        return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
+        return by_kind[action.chunk][action.kind]
 
     if simulate:
         s = simulator.cached_schedule(layout.schedule, p, m, v)
