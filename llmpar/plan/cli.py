@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES
+from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES, micro_batches_of_size
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
@@ -49,6 +49,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     for flag, value in (
         ("--virtual-stages", args.virtual_stages),
         ("--micro-batches", args.micro_batches),
+        ("--micro-batch-size", args.micro_batch_size),
         ("--dp", args.dp),
         ("--tp", args.tp),
         ("--pp", args.pp),
@@ -76,6 +77,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         schedule=args.schedule,
         virtual_stages=args.virtual_stages,
         micro_batches=args.micro_batches,
+        micro_batch_size=args.micro_batch_size,
         sequence_parallel=args.sequence_parallel,
         recompute=args.recompute,
     )
@@ -98,6 +100,12 @@ def simulate(args: argparse.Namespace) -> int:
         raise UserError(f"--dp {dp} × --tp {tp} × --pp {pp} is not --gpus {gpus}")
     check_request(req.model, gpus, req.batch, Fixed(dp=dp, tp=tp, pp=pp))
     schedule = f.schedule or "1f1b"
+    micro_batches = f.micro_batches or 1
+    if f.micro_batch_size is not None:
+        dp_name = f"--dp {dp}" if f.dp is not None else f"dp {dp}, --gpus {gpus} / (tp · pp)"
+        micro_batches = micro_batches_of_size(
+            req.batch.global_batch_size, dp, f.micro_batch_size, f.micro_batches, dp_name
+        )
     layout = Layout(
         dp=dp,
         tp=tp,
@@ -105,7 +113,7 @@ def simulate(args: argparse.Namespace) -> int:
         zero=f.zero or 0,
         schedule=schedule,
         virtual_stages=(f.virtual_stages or 2) if schedule == "interleaved" else 1,
-        micro_batches=f.micro_batches or 1,
+        micro_batches=micro_batches,
         sequence_parallel=bool(f.sequence_parallel),
         recompute=f.recompute or "none",
     )
