@@ -393,7 +393,7 @@ MAX_BOXES = 4096  # an ideal timeline's computations drawn, about 2 ms each
 
 def cmd_timeline(args) -> int:
     from llmpar.config import SCHEDULES
-    from llmpar.pipeline.plot import draw, ideal_timeline, measured_timeline
+    from llmpar.pipeline.plot import FORWARD_UNITS, SECONDS, draw, ideal_timeline, measured_timeline
 
     if (args.metrics is None) == (args.schedule is None):
         raise UserError("give either --metrics FILE (a run) or --schedule NAME (the ideal timeline)")
@@ -428,7 +428,7 @@ def cmd_timeline(args) -> int:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
-    draw(rows, title, args.output)
+    draw(rows, title, args.output, SECONDS if args.metrics is not None else FORWARD_UNITS)
     print(f"llmpar: wrote {args.output} ({title})")
     return 0
 

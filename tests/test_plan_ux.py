@@ -55,7 +55,7 @@ def test_simulate_does_not_import_torch_before_drawing(tmp_path):
         "import sys\n"
         "import llmpar.pipeline.plot as plot\n"
         "seen = []\n"
-        "plot.draw = lambda rows, title, path, **kw: seen.append('torch' in sys.modules)\n"
+        "plot.draw = lambda *a, **kw: seen.append('torch' in sys.modules)\n"
         "from llmpar.cli import main\n"
         "code = main(['simulate', '--model', 'llama-7b', '--hardware', 'a100-80gb', '--tp', '2', '--pp', '4',\n"
         "             '--schedule', 'interleaved', '--micro-batches', '16', '--global-batch-size', '64',\n"
@@ -353,3 +353,66 @@ def test_a_micro_batch_size_that_cannot_be_is_refused_clearly(capsys, args, need
     code, out, err = _llmpar([*SMALL_CPU, *args], capsys)
     assert code == 2 and out == ""
     assert err.startswith("llmpar plan: error: ") and needle in err and len(err.strip().splitlines()) == 1
+
+
+def _drawn(monkeypatch):
+    """The figures `draw` saves, kept open for the test to read."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    figures = []
+    save = Figure.savefig
+
+    def keep(fig, *args, **kwargs):
+        figures.append(fig)
+        save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    monkeypatch.setattr(plt, "close", lambda fig=None: None)
+    return figures
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _check_picture(fig, unit: str) -> None:
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == unit
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= ax.get_window_extent(renderer).x1  # beside the plot: over no box
+    assert not _overlap(legend, ax.title.get_window_extent(renderer))
+    assert legend.x1 <= fig.bbox.x1 + 1  # and inside the picture
+
+
+def test_simulate_labels_its_time_axis_in_predicted_seconds(monkeypatch, tmp_path, capsys):
+    figures = _drawn(monkeypatch)
+    args = ["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "4", "--schedule", "zb"]
+    code, out, err = _llmpar(
+        [*args, "--micro-batches", "4", "--global-batch-size", "8", "-o", str(tmp_path / "s.png")], capsys
+    )
+    assert code == 0, err
+    (fig,) = figures
+    _check_picture(fig, "time (s, predicted)")
+    step = float(out.splitlines()[1].split()[1])  # "  step 0.0xxx s, ..."
+    assert fig.axes[0].get_xlim()[1] == pytest.approx(step, rel=0.2)  # seconds: about the predicted step
+
+
+def test_timeline_keeps_its_units(monkeypatch, tmp_path, capsys):
+    figures = _drawn(monkeypatch)
+    code, _, err = _llmpar(["timeline", "--schedule", "1f1b", "--pp", "2", "-o", str(tmp_path / "i.png")], capsys)
+    assert code == 0, err
+    _check_picture(figures.pop(), "time (units of one stage's forward)")
+    line = {
+        "step": 1,
+        "bubble_fraction": 0.25,
+        "layout": {"pp": 2, "schedule": "1f1b", "micro_batches": 1},
+        "timeline": [[["F", 0, 0, 0.0, 0.1], ["B", 0, 0, 0.3, 0.5]], [["F", 0, 1, 0.1, 0.2], ["B", 0, 1, 0.2, 0.3]]],
+    }
+    (tmp_path / "m.jsonl").write_text(json.dumps(line) + "\n")
+    code, _, err = _llmpar(["timeline", "--metrics", str(tmp_path / "m.jsonl"), "-o", str(tmp_path / "m.png")], capsys)
+    assert code == 0, err
+    _check_picture(figures.pop(), "time (s)")

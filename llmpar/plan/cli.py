@@ -139,7 +139,7 @@ def simulate(args: argparse.Namespace) -> int:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
-    from llmpar.pipeline.plot import draw
+    from llmpar.pipeline.plot import PREDICTED_SECONDS, draw
 
     assert e.timeline is not None  # (kept: keep_timeline=True)
     rows = [[(a.kind, a.micro, a.chunk, b, end) for a, b, end in rank] for rank in e.timeline]
@@ -148,6 +148,7 @@ def simulate(args: argparse.Namespace) -> int:
         f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "
         f"bubble {e.bubble_fraction:.3f}",
         args.output,
+        PREDICTED_SECONDS,
     )
     print(f"llmpar: wrote {args.output}")
     return 0
