@@ -441,7 +441,8 @@ def cmd_plan(args) -> int:
     from llmpar.plan.report import as_json, table
 
     req = plan_request(args)
-    result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top)
+    # (The table shows the layouts that do not fit only when none does; the JSON lists them always.)
+    result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top, too_big=args.json)
     if args.json:
         print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware), indent=1))
     else:

@@ -164,6 +164,15 @@ def compute_order(name: str, p: int, m: int, v: int = 1) -> list[list[tuple]]:
 _COMPUTE_KINDS = {k.value: k for k in COMPUTE}  # (the generators give the values; Kind(value) is slower)
 
 
+def _action(kind: Kind, micro: int, chunk: int, peer: int | None = None) -> Action:
+    """`Action(kind, micro, chunk, peer)` for a `kind` that is a Kind already, built without the dataclass's
+    frozen __init__ (four object.__setattr__ calls and __post_init__): the cost model's schedules have hundreds of
+    thousands of actions."""
+    a = object.__new__(Action)
+    a.__dict__.update(kind=kind, micro=micro, chunk=chunk, peer=peer)
+    return a
+
+
 def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[list[Action]]:
     """Insert each transfer next to the computation it serves."""
     ranks = []
@@ -171,14 +180,14 @@ def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[l
         actions = []
         for kind, i, c in order:
             if kind == Kind.F and c > 0:
-                actions.append(Action(Kind.RECV_F, i, c, (c - 1) % p))
+                actions.append(_action(Kind.RECV_F, i, c, (c - 1) % p))
             if kind == Kind.B and c < chunks - 1:
-                actions.append(Action(Kind.RECV_B, i, c, (c + 1) % p))
-            actions.append(Action(_COMPUTE_KINDS[kind], i, c))
+                actions.append(_action(Kind.RECV_B, i, c, (c + 1) % p))
+            actions.append(_action(_COMPUTE_KINDS[kind], i, c))
             if kind == Kind.F and c < chunks - 1:
-                actions.append(Action(Kind.SEND_F, i, c, (c + 1) % p))
+                actions.append(_action(Kind.SEND_F, i, c, (c + 1) % p))
             if kind == Kind.B and c > 0:
-                actions.append(Action(Kind.SEND_B, i, c, (c - 1) % p))
+                actions.append(_action(Kind.SEND_B, i, c, (c - 1) % p))
         ranks.append(actions)
     return ranks
 

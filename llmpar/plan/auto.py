@@ -145,7 +145,7 @@ def choose(cfg: TrainConfig, outside: int | None) -> tuple[Layout, str]:
         )
     batch = Batch(cfg.global_batch_size, cfg.seq_len, dtype)
     try:
-        result = plan(cfg.model_cfg, hw, n, batch, fixed, top=20)
+        result = plan(cfg.model_cfg, hw, n, batch, fixed, top=20, too_big=False)
     except UserError as e:
         raise UserError(f"--layout auto on {n} processes: {e}") from None
     if not result.candidates:

@@ -229,7 +229,17 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
             )
 
 
-def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed | None = None, top: int = 10) -> Plan:
+def plan(
+    cfg: ModelConfig,
+    hw: Hardware,
+    gpus: int,
+    batch: Batch,
+    fixed: Fixed | None = None,
+    top: int = 10,
+    too_big: bool = True,
+) -> Plan:
+    """Search, predict and order (the module's docstring). `too_big`: also predict the `top` layouts that need
+    the least memory of those that do not fit (each a simulation); they are predicted anyway when none fits."""
     fixed = fixed or Fixed()
     check_request(cfg, gpus, batch, fixed)
     result = Plan(candidates=[], fixed=fixed)
@@ -284,8 +294,9 @@ def plan(cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, fixed: Fixed |
     result.auto = simplest_within_tie(estimates)[:2]
     result.fitting = len(fitting)
     smallest.sort(key=lambda x: x[0])
-    result.too_big = [estimate(cfg, lay, batch, hw) for _, lay in smallest[:top]]
-    result.too_big_need = [need for need, _ in smallest[:top]]
+    if too_big or not result.candidates:
+        result.too_big = [estimate(cfg, lay, batch, hw) for _, lay in smallest[:top]]
+        result.too_big_need = [need for need, _ in smallest[:top]]
     result.least_need = smallest[0][0] if smallest else None
     return result
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from dataclasses import replace
 
 from llmpar.layout import Layout
@@ -255,7 +256,7 @@ def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -
             kept.append(alike[key][0])
             waiting.append(alike[key][1])
         weights = kept + waiting
-        out.append(max(sum(n * w for n, w in zip(state, weights)) for state in states[r]))
+        out.append(max(sum(map(operator.mul, state, weights)) for state in states[r]))
     return tuple(out)
 
 
