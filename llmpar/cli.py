@@ -35,8 +35,9 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
         "--layout",
         dest="layout_mode",
         metavar="auto",
-        help="auto: the layout `llmpar plan` ranks first for --nproc processes on this machine's profile, "
-        "printed before the workers start; the layout flags given with it are fixed, the others searched",
+        help="auto: the layout `llmpar plan` names for --nproc processes on this machine's profile (the simplest "
+        "within 3%% of the fastest), printed before the workers start; the layout flags given with it are fixed, "
+        "the others searched",
     )
     lay.add_argument(
         "--nproc",
@@ -214,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="predict every layout's memory, traffic and step time; rank them",
         description="Search the layouts of --gpus devices (dp × tp × pp, ZeRO stage, micro-batch "
         "size, schedule, sequence parallelism, recomputation; the layout flags given "
-        "are fixed), predict each one's cost, and rank those that fit by step time.",
+        "are fixed), predict each one's cost, and list those that fit, fastest first. Exit "
+        "status 1: none fits; 2: none can run (or a bad flag).",
     )
     _add_plan_flags(pl)
     pl.add_argument("--top", type=int, default=10, metavar="K", help="candidates to show [10]")

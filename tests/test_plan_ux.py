@@ -416,3 +416,16 @@ def test_timeline_keeps_its_units(monkeypatch, tmp_path, capsys):
     code, _, err = _llmpar(["timeline", "--metrics", str(tmp_path / "m.jsonl"), "-o", str(tmp_path / "m.png")], capsys)
     assert code == 0, err
     _check_picture(figures.pop(), "time (s)")
+
+
+@pytest.mark.parametrize(("name", "p", "m", "v"), [("1f1b", 4, 8, 1), ("zb", 4, 6, 1), ("interleaved", 2, 4, 2)])
+def test_the_kept_pipeline_summary_is_the_simulation(name, p, m, v):
+    """The planner's estimates keep each pipeline's time and bubble by its durations (`pipeline_summary`); they
+    are those of the simulation itself."""
+    from llmpar.plan.cost import simulator
+
+    durations = tuple((0.5 + 0.1 * c, 1.1 + 0.07 * c, 0.3 if name == "zb" else 0.0) for c in range(p * v))
+    by_kind = [{"F": f, "B": b, "W": w} for f, b, w in durations]
+    timeline = simulator.simulate(simulator.cached_schedule(name, p, m, v), lambda r, a: by_kind[a.chunk][a.kind], 0.05)
+    end = max(rank[-1][2] for rank in timeline)
+    assert simulator.pipeline_summary(name, p, m, v, durations, 0.05) == (end, simulator.bubble_fraction(timeline))

@@ -1,4 +1,4 @@
-"""The planner: every layout of N devices that can run, its predicted cost, best first.
+"""The planner: every layout of N devices that can run, its predicted cost, fastest first.
 
 Layout flags the user gives are fixed; the rest are searched: dp · tp · pp = N, the ZeRO stage, the micro-batch
 size, the schedule (and virtual stages), sequence parallelism and recomputation. A layout that cannot run is

@@ -23,6 +23,18 @@ def cached_schedule(name: str, p: int, m: int, v: int) -> Schedule:
     return make_schedule(name, p, m, v, checked=False)
 
 
+@functools.lru_cache(maxsize=4096)
+def pipeline_summary(
+    name: str, p: int, m: int, v: int, durations: tuple[tuple[float, float, float], ...], transfer: float
+) -> tuple[float, float]:
+    """The pipeline's time and bubble fraction: `simulate` of the cost model's schedule (`cached_schedule`) with
+    each chunk's (F, B, W) durations. Kept: layouts that differ only where the pipeline does not look (a ZeRO stage,
+    say) see the same durations, and the planner times dozens of them."""
+    by_kind = [{"F": f, "B": b, "W": w} for f, b, w in durations]
+    timeline = simulate(cached_schedule(name, p, m, v), lambda rank, a: by_kind[a.chunk][a.kind], transfer)
+    return max(tl[-1][2] for tl in timeline if tl), (bubble_fraction(timeline) if p > 1 else 0.0)
+
+
 def simulate(s: Schedule, costs, transfer: float = 0.0) -> list[list[tuple[Action, float, float]]]:
     """Start and end times of each compute action. `costs`: each kind's duration (a dict, the same for every
     chunk), or a function (rank, action) -> seconds. A computation starts when its rank is free and its input

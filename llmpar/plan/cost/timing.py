@@ -205,10 +205,15 @@ def estimate(
                 return duration(rank, action) - wait, wait
 
             timeline = simulator.simulate_shared(s, work_and_wait, transfer, hw.cores, dp * t)
-        else:
+        elif keep_timeline:
             timeline = simulator.simulate(s, duration, transfer=transfer)
-        pipeline_time = max(tl[-1][2] for tl in timeline if tl)
-        bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
+        else:  # (the time and bubble only: simulated once for the layouts whose pipelines see the same durations)
+            timeline = None
+            durations = tuple((c.F, c.B, c.W) for c in costs)
+            pipeline_time, bubble = simulator.pipeline_summary(layout.schedule, p, m, v, durations, transfer)
+        if timeline is not None:
+            pipeline_time = max(tl[-1][2] for tl in timeline if tl)
+            bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
     else:
         timeline, bubble = None, 0.0
         pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) for r in range(p))
