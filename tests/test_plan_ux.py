@@ -418,14 +418,28 @@ def test_timeline_keeps_its_units(monkeypatch, tmp_path, capsys):
     _check_picture(figures.pop(), "time (s)")
 
 
-@pytest.mark.parametrize(("name", "p", "m", "v"), [("1f1b", 4, 8, 1), ("zb", 4, 6, 1), ("interleaved", 2, 4, 2)])
-def test_the_kept_pipeline_summary_is_the_simulation(name, p, m, v):
-    """The planner's estimates keep each pipeline's time and bubble by its durations (`pipeline_summary`); they
-    are those of the simulation itself."""
+SHAPES = [("naive", 3, 4, 1), ("gpipe", 4, 5, 1), ("1f1b", 1, 3, 1), ("1f1b", 4, 8, 1), ("1f1b", 8, 3, 1)]
+SHAPES += [
+    ("zb", 4, 6, 1),
+    ("zb", 2, 1, 1),
+    ("interleaved", 2, 4, 2),
+    ("interleaved", 4, 8, 4),
+    ("interleaved", 3, 9, 2),
+]
+
+
+@pytest.mark.parametrize(("name", "p", "m", "v"), SHAPES)
+@pytest.mark.parametrize("transfer", [0.0, 0.05, 3.0])
+def test_the_pipeline_summary_is_the_simulation(name, p, m, v, transfer):
+    """The planner times pipelines with `pipeline_summary` (from the compute order, kept by durations); its time
+    and bubble are those of `simulate` on the schedule's action lists, to the last bit."""
     from llmpar.plan.cost import simulator
 
-    durations = tuple((0.5 + 0.1 * c, 1.1 + 0.07 * c, 0.3 if name == "zb" else 0.0) for c in range(p * v))
+    chunks = p * (v if name == "interleaved" else 1)
+    durations = tuple((0.5 + 0.1 * c, 1.1 + 0.07 * c, 0.3 if name == "zb" else 0.0) for c in range(chunks))
     by_kind = [{"F": f, "B": b, "W": w} for f, b, w in durations]
-    timeline = simulator.simulate(simulator.cached_schedule(name, p, m, v), lambda r, a: by_kind[a.chunk][a.kind], 0.05)
+    schedule = simulator.cached_schedule(name, p, m, v)
+    timeline = simulator.simulate(schedule, lambda r, a: by_kind[a.chunk][a.kind], transfer)
     end = max(rank[-1][2] for rank in timeline)
-    assert simulator.pipeline_summary(name, p, m, v, durations, 0.05) == (end, simulator.bubble_fraction(timeline))
+    bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
+    assert simulator.pipeline_summary(name, p, m, v, durations, transfer) == (end, bubble)

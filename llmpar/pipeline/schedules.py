@@ -118,19 +118,14 @@ def _one_f_one_b(p: int, m: int, r: int) -> list[tuple]:
 def _interleaved(p: int, m: int, r: int, v: int) -> list[tuple]:
     """Interleaved 1F1B (Narayanan et al., 2021): v chunks per rank, taken p micro-batches at a time."""
     total = m * v
-
-    def micro(k):  # k-th forward (or backward) of this rank
-        return (k // (p * v)) * p + k % p
-
-    def chunk(k, forward):
-        local = (k // p) % v
-        return (local if forward else v - 1 - local) * p + r
-
+    # The k-th forward (and the k-th backward) of this rank: micro-batch (k // pv)·p + k mod p, of local chunk
+    # (k // p) mod v, taken in reverse order backward.
+    pv = p * v
+    forwards = [("F", (k // pv) * p + k % p, (k // p) % v * p + r) for k in range(total)]
+    backwards = [("B", (k // pv) * p + k % p, (v - 1 - (k // p) % v) * p + r) for k in range(total)]
     warmup = min((p - r - 1) * 2 + (v - 1) * p, total)
-    order = [("F", micro(k), chunk(k, True)) for k in range(warmup)]
-    for k in range(total - warmup):
-        order += [("F", micro(warmup + k), chunk(warmup + k, True)), ("B", micro(k), chunk(k, False))]
-    return order + [("B", micro(k), chunk(k, False)) for k in range(total - warmup, total)]
+    steady = [a for pair in zip(forwards[warmup:], backwards[: total - warmup]) for a in pair]
+    return forwards[:warmup] + steady + backwards[total - warmup :]
 
 
 def _zero_bubble(p: int, m: int, r: int) -> list[tuple]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from llmpar.pipeline.schedules import SENDS, Action, Kind, Schedule, ScheduleError, make_schedule
+from llmpar.pipeline.schedules import SENDS, Action, Kind, Schedule, ScheduleError, compute_order, make_schedule
 
 _RECVS = frozenset(SENDS.values())
 
@@ -27,12 +27,50 @@ def cached_schedule(name: str, p: int, m: int, v: int) -> Schedule:
 def pipeline_summary(
     name: str, p: int, m: int, v: int, durations: tuple[tuple[float, float, float], ...], transfer: float
 ) -> tuple[float, float]:
-    """The pipeline's time and bubble fraction: `simulate` of the cost model's schedule (`cached_schedule`) with
-    each chunk's (F, B, W) durations. Kept: layouts that differ only where the pipeline does not look (a ZeRO stage,
-    say) see the same durations, and the planner times dozens of them."""
+    """The pipeline's time and bubble fraction with each chunk's (F, B, W) durations: those of `simulate` on the
+    cost model's schedule (`cached_schedule`), worked out from the schedule's compute order and the transfers
+    `with_communication` places (a receive right before the computation that needs it, a send right after the
+    one that produces it) without building the action lists, and kept: layouts that differ only where the
+    pipeline does not look (a ZeRO stage, say) see the same durations, and the planner times hundreds of
+    pipelines. `tests/test_plan_ux.py` checks it against `simulate`."""
+    v = v if name == "interleaved" else 1  # (as make_schedule)
+    orders = compute_order(name, p, m, v)
+    last = p * v - 1
     by_kind = [{"F": f, "B": b, "W": w} for f, b, w in durations]
-    timeline = simulate(cached_schedule(name, p, m, v), lambda rank, a: by_kind[a.chunk][a.kind], transfer)
-    return max(tl[-1][2] for tl in timeline if tl), (bubble_fraction(timeline) if p > 1 else 0.0)
+    sent: dict = {}  # (forward?, micro-batch, producing chunk) -> when its send was posted
+    blocked: dict = {}  # the same key -> the rank whose receive waits for it
+    clock = [0.0] * p
+    position = [0] * p
+    spans: list[list[tuple[float, float]]] = [[] for _ in range(p)]
+    runnable = list(range(p - 1, -1, -1))
+    while runnable:
+        r = runnable.pop()
+        order, i, now, done = orders[r], position[r], clock[r], spans[r]
+        while i < len(order):
+            kind, micro, c = order[i]
+            forward = kind == "F"
+            if (forward and c > 0) or (kind == "B" and c < last):  # its receive
+                ready = sent.get((forward, micro, c - 1 if forward else c + 1))
+                if ready is None:
+                    blocked[(forward, micro, c - 1 if forward else c + 1)] = r
+                    break
+                now = max(now, ready + transfer)
+            start = now
+            now = start + by_kind[c][kind]
+            done.append((start, now))
+            if (forward and c < last) or (kind == "B" and c > 0):  # its send
+                sent[(forward, micro, c)] = now
+                if (forward, micro, c) in blocked:
+                    runnable.append(blocked.pop((forward, micro, c)))
+            i += 1
+        position[r], clock[r] = i, now
+    if any(position[r] < len(orders[r]) for r in range(p)):
+        raise ScheduleError(f"{name}: the simulation cannot progress (run check() first)")
+    end = max(rank[-1][1] for rank in spans if rank)
+    if p == 1:
+        return end, 0.0
+    busy = sum(e - b for rank in spans for b, e in rank)
+    return end, 1.0 - busy / (p * end)  # (bubble_fraction's arithmetic)
 
 
 def simulate(s: Schedule, costs, transfer: float = 0.0) -> list[list[tuple[Action, float, float]]]:

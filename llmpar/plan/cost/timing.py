@@ -196,8 +196,8 @@ def estimate(
         return by_kind[action.chunk][action.kind]
 
     if simulate:
-        s = simulator.cached_schedule(layout.schedule, p, m, v)
         if oversubscribed:
+            s = simulator.cached_schedule(layout.schedule, p, m, v)
 
             def work_and_wait(rank: int, action):
                 c = costs[action.chunk]
@@ -206,7 +206,9 @@ def estimate(
 
             timeline = simulator.simulate_shared(s, work_and_wait, transfer, hw.cores, dp * t)
         elif keep_timeline:
-            timeline = simulator.simulate(s, duration, transfer=transfer)
+            timeline = simulator.simulate(
+                simulator.cached_schedule(layout.schedule, p, m, v), duration, transfer=transfer
+            )
         else:  # (the time and bubble only: simulated once for the layouts whose pipelines see the same durations)
             timeline = None
             durations = tuple((c.F, c.B, c.W) for c in costs)
