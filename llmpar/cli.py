@@ -35,8 +35,9 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
         "--layout",
         dest="layout_mode",
         metavar="auto",
-        help="auto: the layout `llmpar plan` ranks first for --nproc processes on this machine's profile, "
-        "printed before the workers start; the layout flags given with it are fixed, the others searched",
+        help="auto: the layout `llmpar plan` names for --nproc processes on this machine's profile (the simplest "
+        "within 3%% of the fastest), printed before the workers start; the layout flags given with it are fixed, "
+        "the others searched",
     )
     lay.add_argument(
         "--nproc",
@@ -56,7 +57,10 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb [1f1b]")
     lay.add_argument("--virtual-stages", type=int, metavar="V", help="chunks per rank, interleaved [2]")
     lay.add_argument(
-        "--sequence-parallel", action="store_true", default=None, help="shard norm activations on the TP axis"
+        "--sequence-parallel",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="shard norm activations on the TP axis [off; with --layout auto: searched unless given]",
     )
     lay.add_argument(
         "--sp-save-gathered",
@@ -73,6 +77,13 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     b = p.add_argument_group("batch and optimization")
     b.add_argument("--global-batch-size", type=int, default=16, metavar="B", help="sequences per step [16]")
     b.add_argument("--micro-batches", type=int, metavar="M", help="micro-batches per replica [1]")
+    b.add_argument(
+        "--micro-batch-size",
+        dest="sequences_per_micro_batch",
+        type=int,
+        metavar="N",
+        help="sequences per micro-batch per replica, instead of --micro-batches: M = B / (dp · N)",
+    )
     b.add_argument("--seq-len", type=int, metavar="S", help="tokens per sequence [the model's, at most 256]")
     b.add_argument("--steps", type=int, default=300, metavar="K", help="optimizer steps [300]")
     b.add_argument("--lr", type=float, default=2e-3, help="peak learning rate [2e-3]")
@@ -204,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="predict every layout's memory, traffic and step time; rank them",
         description="Search the layouts of --gpus devices (dp × tp × pp, ZeRO stage, micro-batch "
         "size, schedule, sequence parallelism, recomputation; the layout flags given "
-        "are fixed), predict each one's cost, and rank those that fit by step time.",
+        "are fixed), predict each one's cost, and list those that fit, fastest first. Exit "
+        "status 1: none fits; 2: none can run (or a bad flag).",
     )
     _add_plan_flags(pl)
     pl.add_argument("--top", type=int, default=10, metavar="K", help="candidates to show [10]")
@@ -273,8 +285,19 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
     lay.add_argument("--zero", type=int, metavar="{0,1,2,3}")
     lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb")
     lay.add_argument("--virtual-stages", type=int, metavar="V")
-    lay.add_argument("--micro-batches", type=int, metavar="M")
-    lay.add_argument("--sequence-parallel", action="store_true", default=None)
+    lay.add_argument("--micro-batches", type=int, metavar="M", help="micro-batches per replica [searched; simulate: 1]")
+    lay.add_argument(
+        "--micro-batch-size",
+        type=int,
+        metavar="N",
+        help="sequences per micro-batch per replica: --micro-batches = B / (dp · N) [searched]",
+    )
+    lay.add_argument(
+        "--sequence-parallel",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fix sequence parallelism on (or off) [searched; simulate: off]",
+    )
     lay.add_argument("--recompute", metavar="MODE", help="none | selective | full")
 
 
@@ -286,7 +309,10 @@ def train_config_from_args(args: argparse.Namespace):
     names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model_cfg", "layout_why"}
     # A flag left out is None: TrainConfig's default, or with --layout auto a layout field to search.
     searched = LAYOUT_FIELDS if args.layout_mode is not None else ()
-    return TrainConfig(**{k: v for k, v in vars(args).items() if k in names and (v is not None or k in searched)})
+    given = {k: v for k, v in vars(args).items() if k in names and (v is not None or k in searched)}
+    if args.sequences_per_micro_batch is not None and args.micro_batches is None:
+        given["micro_batches"] = None  # (validate() fills it from --micro-batch-size, once dp is known)
+    return TrainConfig(**given)
 
 
 # The TrainConfig fields of the layout flags that --layout auto searches when they are left out.
@@ -391,7 +417,7 @@ MAX_BOXES = 4096  # an ideal timeline's computations drawn, about 2 ms each
 
 def cmd_timeline(args) -> int:
     from llmpar.config import SCHEDULES
-    from llmpar.pipeline.plot import draw, ideal_timeline, measured_timeline
+    from llmpar.pipeline.plot import FORWARD_UNITS, SECONDS, draw, ideal_timeline, measured_timeline
 
     if (args.metrics is None) == (args.schedule is None):
         raise UserError("give either --metrics FILE (a run) or --schedule NAME (the ideal timeline)")
@@ -426,7 +452,7 @@ def cmd_timeline(args) -> int:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
-    draw(rows, title, args.output)
+    draw(rows, title, args.output, SECONDS if args.metrics is not None else FORWARD_UNITS)
     print(f"llmpar: wrote {args.output} ({title})")
     return 0
 
@@ -435,16 +461,36 @@ def cmd_plan(args) -> int:
     import json
 
     from llmpar.plan.cli import plan_request
-    from llmpar.plan.planner import plan
+    from llmpar.plan.planner import outcome, plan
     from llmpar.plan.report import as_json, table
 
     req = plan_request(args)
-    result = plan(req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top, software=req.software)
+    # (The table shows the layouts that do not fit only when none does; the JSON lists them always.)
+    result = plan(
+        req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top, too_big=args.json, software=req.software
+    )
     if args.json:
         print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware), indent=1))
     else:
-        print(table(result, req.model, req.hardware, req.gpus, req.batch, req.name, req.model_flags))
-    return 0
+        print(
+            table(
+                result,
+                req.model,
+                req.hardware,
+                req.gpus,
+                req.batch,
+                req.name,
+                req.model_flags,
+                software=args.software or "llmpar",
+            )
+        )
+    # Nothing fits (1) or nothing can run (2): the plan above shows what was found, this line says why and what
+    # would help.
+    code, error = outcome(result, req.hardware)
+    if error:
+        sys.stdout.flush()
+        print(f"llmpar plan: error: {error}", file=sys.stderr)
+    return code
 
 
 def cmd_simulate(args) -> int:

@@ -21,6 +21,7 @@ from typing import Protocol
 import torch
 import torch.distributed as dist
 
+from llmpar.bus import bus_bytes
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 
 _OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}
@@ -57,19 +58,6 @@ class _Pending:
 
     def wait(self):
         return self.comm._watched(self.work.wait, self.what, self.axis)
-
-
-def bus_bytes(kind: str, nbytes: float, n: int) -> float:
-    """Bytes one rank moves for a collective of `kind` on a tensor of `nbytes` over `n` ranks."""
-    if n <= 1:
-        return 0.0
-    if kind == "all_reduce":
-        return 2.0 * (n - 1) / n * nbytes
-    if kind in ("all_gather", "reduce_scatter"):
-        return (n - 1) / n * nbytes
-    if kind in ("broadcast", "send", "recv"):
-        return float(nbytes)
-    raise ValueError(f"unknown collective {kind!r}")
 
 
 class Comm:

@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmpar.data.batches import TokenBatches
-from llmpar.data.corpus import check_data_path, check_vocabulary, data_files, read_bin
 from llmpar.errors import UserError
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig, load_model_config, preset
@@ -54,6 +52,9 @@ class TrainConfig:
     recompute: str = "none"
     global_batch_size: int = 16
     micro_batches: int = 1
+    # --micro-batch-size: sequences per micro-batch per replica. validate() turns it into micro_batches (once dp is
+    # known; micro_batches is None when only this was given), and checks the two agree when both were.
+    sequences_per_micro_batch: int | None = None
     seq_len: int = FILLED_BY_VALIDATE  # None: the model's max_seq_len, at most 256
     steps: int = 300
     lr: float = 2e-3
@@ -136,6 +137,7 @@ class TrainConfig:
             schedule=layout.schedule,
             virtual_stages=max(2, layout.virtual_stages),
             micro_batches=layout.micro_batches,
+            sequences_per_micro_batch=None,  # (the layout gives the micro-batches)
             sequence_parallel=layout.sequence_parallel,
             recompute=layout.recompute,
             sp_save_gathered=layout.sp_save_gathered,
@@ -302,6 +304,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.dp is None:
         cfg.dp = resolve_dp(cfg, outside)
     _positive("--dp", cfg.dp)
+    if cfg.sequences_per_micro_batch is not None:
+        _micro_batches_from_size(cfg)
     if outside is not None and outside != cfg.world_size:
         raise UserError(
             f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} needs {cfg.world_size} processes "
@@ -378,6 +382,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     # Data.
     if cfg.tokenizer is not None and cfg.data is not None and cfg.data.endswith(".bin"):
         raise UserError("--tokenizer applies to text; a .bin is already tokenized, leave --tokenizer out")
+    from llmpar.data.corpus import check_data_path
+
     check_data_path(cfg.data)
     _check_data_size(cfg)
 
@@ -409,6 +415,40 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     if cfg.metrics:
         check_writable_file(cfg.metrics, "--metrics")
     return cfg
+
+
+def _micro_batches_from_size(cfg: TrainConfig) -> None:
+    """--micro-batch-size N: micro-batches = B / (dp · N); with --micro-batches too, the two must agree."""
+    _positive("--micro-batch-size", cfg.sequences_per_micro_batch)
+    _positive("--global-batch-size", cfg.global_batch_size)
+    assert cfg.sequences_per_micro_batch is not None  # (for mypy: _positive refuses None)
+    cfg.micro_batches = micro_batches_of_size(
+        cfg.global_batch_size, cfg.dp, cfg.sequences_per_micro_batch, cfg.micro_batches, f"dp {cfg.dp}"
+    )
+
+
+def micro_batches_of_size(B: int, dp: int, n: int, m: int | None, dp_name: str) -> int:
+    """The micro-batches per replica of --micro-batch-size N with dp replicas: B / (dp · N), N dividing each
+    replica's share of the batch, and `m` (--micro-batches, if given) agreeing. `dp_name`: how the messages name
+    dp ("--dp 4" when it was given). Raises UserError (plan, simulate and train share it)."""
+    if B % dp:
+        raise UserError(
+            f"--global-batch-size {B} does not divide among the {dp} data-parallel replicas ({dp_name}), so no "
+            f"--micro-batch-size fits; use --global-batch-size {_nearby_multiples(B, dp)}, or another dp"
+        )
+    share = B // dp
+    if share % n:
+        near = sorted(sorted((k for k in range(1, share + 1) if share % k == 0), key=lambda k: abs(k - n))[:3])
+        raise UserError(
+            f"--micro-batch-size {n} does not divide the {share} sequences of each replica (--global-batch-size "
+            f"{B} / {dp_name}); use --micro-batch-size {' or '.join(map(str, near))}, or another batch or dp"
+        )
+    if m is not None and m * n != share:
+        raise UserError(
+            f"--micro-batches {m} and --micro-batch-size {n} disagree: the {share} sequences of each replica "
+            f"(--global-batch-size {B} / {dp_name}) make {share // n} micro-batches of {n}; give one of the two flags"
+        )
+    return share // n
 
 
 def _checkpoint_source(cfg: TrainConfig):
@@ -511,6 +551,9 @@ def _check_tensor_parallel(cfg: TrainConfig) -> None:
 
 def _check_data_size(cfg: TrainConfig) -> None:
     """Enough tokens for one training and one validation window, and ids the model's vocabulary can embed."""
+    from llmpar.data.batches import TokenBatches
+    from llmpar.data.corpus import check_vocabulary, data_files, read_bin
+
     vocab = ids = None
     if cfg.data is not None and cfg.data.endswith(".bin"):
         ids, vocab = read_bin(cfg.data)

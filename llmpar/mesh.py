@@ -20,8 +20,9 @@ from __future__ import annotations
 import torch
 import torch.distributed as dist
 
+from llmpar.bus import TRAFFIC_AXES  # noqa: F401 (re-exported: the axes whose traffic the metrics report)
+
 AXES = ("pp", "dp", "tp")  # outermost to innermost
-TRAFFIC_AXES = ("dp", "tp", "pp")  # the axes whose traffic the metrics report (comm_bytes), in their order
 MODEL_AXES = ("tp", "pp")  # the axes whose ranks hold different parameters (a gradient norm adds up over them)
 COMBINED = {"pp_ends": "pp"}  # combined groups, and the axis whose traffic each counts as
 

@@ -62,6 +62,25 @@ def _error(capsys, argv):
 CASES = [
     (["--global-batch-size", "10", "--dp", "4"], ["--global-batch-size 10", "8 or 12"]),
     (["--global-batch-size", "8", "--dp", "2", "--micro-batches", "3"], ["dp × micro-batches", "6 or 12"]),
+    # --micro-batch-size: sequences per micro-batch per replica, instead of --micro-batches.
+    (
+        ["--global-batch-size", "8", "--dp", "2", "--micro-batch-size", "3"],
+        ["--micro-batch-size 3 does not divide the 4 sequences of each replica", "use --micro-batch-size 1 or 2 or 4"],
+    ),
+    (
+        ["--global-batch-size", "8", "--dp", "2", "--micro-batch-size", "2", "--micro-batches", "4"],
+        ["--micro-batches 4 and --micro-batch-size 2 disagree", "make 2 micro-batches of 2", "give one of the two"],
+    ),
+    (
+        ["--global-batch-size", "8", "--dp", "3", "--micro-batch-size", "2"],
+        ["--global-batch-size 8 does not divide among the 3 data-parallel replicas", "6 or 9"],
+    ),
+    (["--micro-batch-size", "0"], ["--micro-batch-size must be positive, got 0"]),
+    (["--micro-batch-size", "-2", "--micro-batches", "2"], ["--micro-batch-size must be positive, got -2"]),
+    (
+        ["--layout", "auto", "--nproc", "4", "--global-batch-size", "8", "--micro-batch-size", "3"],
+        ["--layout auto on 4 processes", "--micro-batch-size 3 divides no replica's share of the batch"],
+    ),
     (["--model", "gpt3"], ["--model", "unknown preset 'gpt3'", "tiny"]),
     (["--model", "smal"], ["did you mean 'small'"]),
     (["--data", "/no/such/place"], ["--data", "no such file"]),
@@ -600,6 +619,13 @@ BAD_INPUTS = [
         ["--reduce-dtype fp32", "leave --reduce-dtype out"],
     ),
     ("plan --reduce-dtype fp16", _argv(*PLAN, "--reduce-dtype", "fp16"), ["--reduce-dtype fp16", "bf16 or fp32"]),
+    ("plan --micro-batch-size 0", _argv(*PLAN, "--micro-batch-size", "0"), ["--micro-batch-size 0: must be 1 or more"]),
+    ("plan --micro-batch-size with --dp", _argv(*PLAN, "--dp", "2", "--micro-batch-size", "3"),
+     ["--micro-batch-size 3 does not divide the 8 sequences of each replica (--global-batch-size 16 / --dp 2)"]),
+    ("plan --micro-batch-size and --micro-batches", _argv(*PLAN, "--micro-batch-size", "2", "--micro-batches", "3"),
+     ["--micro-batches 3 × --micro-batch-size 2 = 6 sequences per replica", "give one of the two flags"]),
+    ("simulate --micro-batch-size", _argv("simulate", "--model", "tiny", "--pp", "2", "--micro-batch-size", "3"),
+     ["--micro-batch-size 3 does not divide the 16 sequences of each replica", "1 or 2 or 4"]),
     ("profile zero bandwidth", _argv(*PLAN, "--hardware-config", _hw(["intra", "bandwidth", "all_reduce"], 0)),
      ["intra.bandwidth.all_reduce must be a number more than 0, got 0"]),
     ("profile negative latency", _argv(*PLAN, "--hardware-config", _hw(["inter", "latency", "p2p"], -1e-6)),

@@ -369,11 +369,12 @@ def test_plan_cli_on_a_cpu_says_the_memory_is_shared(capsys):
                 "256",
             ]
         )
-        == 0
+        == 1  # nothing fits
     )
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "0 fit in 24 GiB (the machine's, shared by its processes)" in out
-    assert "no layout fits in the 24 GiB of a machine shared by its processes" in out
+    assert "does not fit: its processes on a machine need" in out and "more than the machine's 24 GiB" in out
+    assert "no layout fits in the 24 GiB of a machine shared by its processes" in err
 
 
 # --- the real command ---------------------------------------------------------------------------------------

@@ -14,9 +14,8 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
+from llmpar.bus import BUCKET_BYTES  # noqa: F401 (re-exported: the engines' bucket size)
 from llmpar.optim import decays
-
-BUCKET_BYTES = 25 * 2**20  # the data-parallel engines' bucket size (the cost model reads it too)
 
 
 class FlatParams:

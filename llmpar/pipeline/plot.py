@@ -107,7 +107,16 @@ def measured_timeline(metrics_path: str, step: int | None):
     return [[tuple(a) for a in rank] for rank in line["timeline"]], title
 
 
-def draw(rows, title: str, path: str) -> None:
+# What the time axis of a picture is in (`draw`'s `unit`).
+SECONDS = "time (s)"
+PREDICTED_SECONDS = "time (s, predicted)"
+FORWARD_UNITS = "time (units of one stage's forward)"
+
+
+def draw(rows, title: str, path: str, unit: str) -> None:
+    """Draw `rows` (per rank, [kind, micro-batch, chunk, start, end]) to the PNG `path`. `unit` labels the time
+    axis: what the starts and ends are in (SECONDS, PREDICTED_SECONDS or FORWARD_UNITS). The legend sits to the
+    right of the plot, clear of the title and the boxes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -126,17 +135,18 @@ def draw(rows, title: str, path: str) -> None:
     ax.set_yticks(range(len(rows)), [f"rank {r}" for r in range(len(rows))])
     ax.invert_yaxis()
     ax.set_xlim(0, end)
-    ax.set_xlabel("time (s)" if "measured" in title else "time (units of one forward)")
+    ax.set_xlabel(unit)
     ax.set_title(title, fontsize=10)
+    kinds = {kind for rank in rows for kind, *_ in rank}
     ax.legend(
-        handles=[Patch(color=c, label=k) for k, c in COLOURS.items()],
-        loc="upper right",
+        handles=[Patch(color=c, label=k) for k, c in COLOURS.items() if k in kinds],
+        loc="upper left",
+        bbox_to_anchor=(1.005, 1),
         fontsize=8,
-        ncol=3,
         frameon=False,
-        bbox_to_anchor=(1, 1.18),
+        borderaxespad=0,
     )
-    fig.tight_layout()
+    fig.tight_layout()  # (it makes room for the legend outside the axes)
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         fig.savefig(path, dpi=120)

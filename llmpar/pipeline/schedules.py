@@ -35,6 +35,10 @@ class Kind(str, Enum):
     SEND_B = "send_b"
 
     __str__ = str.__str__
+    # As the plain value's: a Kind and its value are equal, so they must hash alike (Enum's own hash is its
+    # name's, in Python; dictionaries of the simulator and the cost model look kinds up hundreds of thousands
+    # of times a plan).
+    __hash__ = str.__hash__
 
     def __format__(self, format_spec: str) -> str:
         return str.__format__(self, format_spec)
@@ -114,19 +118,14 @@ def _one_f_one_b(p: int, m: int, r: int) -> list[tuple]:
 def _interleaved(p: int, m: int, r: int, v: int) -> list[tuple]:
     """Interleaved 1F1B (Narayanan et al., 2021): v chunks per rank, taken p micro-batches at a time."""
     total = m * v
-
-    def micro(k):  # k-th forward (or backward) of this rank
-        return (k // (p * v)) * p + k % p
-
-    def chunk(k, forward):
-        local = (k // p) % v
-        return (local if forward else v - 1 - local) * p + r
-
+    # The k-th forward (and the k-th backward) of this rank: micro-batch (k // pv)·p + k mod p, of local chunk
+    # (k // p) mod v, taken in reverse order backward.
+    pv = p * v
+    forwards = [("F", (k // pv) * p + k % p, (k // p) % v * p + r) for k in range(total)]
+    backwards = [("B", (k // pv) * p + k % p, (v - 1 - (k // p) % v) * p + r) for k in range(total)]
     warmup = min((p - r - 1) * 2 + (v - 1) * p, total)
-    order = [("F", micro(k), chunk(k, True)) for k in range(warmup)]
-    for k in range(total - warmup):
-        order += [("F", micro(warmup + k), chunk(warmup + k, True)), ("B", micro(k), chunk(k, False))]
-    return order + [("B", micro(k), chunk(k, False)) for k in range(total - warmup, total)]
+    steady = [a for pair in zip(forwards[warmup:], backwards[: total - warmup]) for a in pair]
+    return forwards[:warmup] + steady + backwards[total - warmup :]
 
 
 def _zero_bubble(p: int, m: int, r: int) -> list[tuple]:
@@ -157,6 +156,18 @@ def compute_order(name: str, p: int, m: int, v: int = 1) -> list[list[tuple]]:
     return [generator(p, m, r) for r in range(p)]
 
 
+_COMPUTE_KINDS = {k.value: k for k in COMPUTE}  # (the generators give the values; Kind(value) is slower)
+
+
+def _action(kind: Kind, micro: int, chunk: int, peer: int | None = None) -> Action:
+    """`Action(kind, micro, chunk, peer)` for a `kind` that is a Kind already, built without the dataclass's
+    frozen __init__ (four object.__setattr__ calls and __post_init__): the cost model's schedules have hundreds of
+    thousands of actions."""
+    a = object.__new__(Action)
+    a.__dict__.update(kind=kind, micro=micro, chunk=chunk, peer=peer)
+    return a
+
+
 def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[list[Action]]:
     """Insert each transfer next to the computation it serves."""
     ranks = []
@@ -164,14 +175,14 @@ def with_communication(orders: list[list[tuple]], p: int, chunks: int) -> list[l
         actions = []
         for kind, i, c in order:
             if kind == Kind.F and c > 0:
-                actions.append(Action(Kind.RECV_F, i, c, (c - 1) % p))
+                actions.append(_action(Kind.RECV_F, i, c, (c - 1) % p))
             if kind == Kind.B and c < chunks - 1:
-                actions.append(Action(Kind.RECV_B, i, c, (c + 1) % p))
-            actions.append(Action(kind, i, c))
+                actions.append(_action(Kind.RECV_B, i, c, (c + 1) % p))
+            actions.append(_action(_COMPUTE_KINDS[kind], i, c))
             if kind == Kind.F and c < chunks - 1:
-                actions.append(Action(Kind.SEND_F, i, c, (c + 1) % p))
+                actions.append(_action(Kind.SEND_F, i, c, (c + 1) % p))
             if kind == Kind.B and c > 0:
-                actions.append(Action(Kind.SEND_B, i, c, (c - 1) % p))
+                actions.append(_action(Kind.SEND_B, i, c, (c - 1) % p))
         ranks.append(actions)
     return ranks
 

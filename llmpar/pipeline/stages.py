@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import torch.nn as nn
-
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig
 
 if TYPE_CHECKING:
+    import torch.nn as nn
+
     from llmpar.model.transformer import Transformer
 
 

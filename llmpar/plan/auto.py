@@ -4,8 +4,9 @@ The run's processes (`--nproc`, torchrun's world, one per GPU, or on a CPU two, 
 larger) are the planner's devices, and the hardware profile is this machine's: `cpu` on a CPU, the GPU's own
 (`device_profile`) on a GPU, or `--hardware NAME` / `--hardware-config FILE`. The layout flags given with
 `--layout auto` are fixed, the others searched, exactly as `llmpar plan` does with the same flags; the choice is
-the planner's first candidate. So `llmpar plan` and `llmpar train --layout auto` agree by
-construction: the same search, and the flags of `report.layout_flags`.
+the planner's `auto` choice: the simplest of the layouts predicted within 3% of the fastest (`llmpar plan` lists
+the layouts fastest first and says which one that is). So `llmpar plan` and `llmpar train --layout auto` agree by
+construction: the same search, the same choice, and the flags of `report.layout_flags`.
 
 Every worker decides alike (under torchrun each one validates its own configuration): the choice depends on the
 flags, the process count and the profile only, never on what memory happens to be free; the memory pre-flight
@@ -21,7 +22,7 @@ from llmpar.errors import UserError
 from llmpar.layout import Layout
 from llmpar.plan.cost import Batch, Estimate
 from llmpar.plan.hardware import Hardware, device_profile, hardware
-from llmpar.plan.planner import TIE, Fixed, GiB, _complexity, explain_empty, plan
+from llmpar.plan.planner import TIE, Fixed, GiB, Plan, _complexity, explain_empty, plan
 from llmpar.plan.report import layout_flags
 from llmpar.procs import cores
 
@@ -76,6 +77,7 @@ def _fixed(cfg: TrainConfig) -> Fixed:
         ("--pp", cfg.pp),
         ("--virtual-stages", cfg.virtual_stages),
         ("--micro-batches", cfg.micro_batches),
+        ("--micro-batch-size", cfg.sequences_per_micro_batch),
     ):
         if value is not None:
             _positive(flag, value)
@@ -98,6 +100,7 @@ def _fixed(cfg: TrainConfig) -> Fixed:
         schedule=cfg.schedule,
         virtual_stages=cfg.virtual_stages,
         micro_batches=cfg.micro_batches,
+        micro_batch_size=cfg.sequences_per_micro_batch,
         sequence_parallel=cfg.sequence_parallel,
         recompute=cfg.recompute,
     )
@@ -142,23 +145,33 @@ def choose(cfg: TrainConfig, outside: int | None) -> tuple[Layout, str]:
         )
     batch = Batch(cfg.global_batch_size, cfg.seq_len, dtype)
     try:
-        result = plan(cfg.model_cfg, hw, n, batch, fixed, top=20)
+        result = plan(cfg.model_cfg, hw, n, batch, fixed, top=20, too_big=False)
     except UserError as e:
         raise UserError(f"--layout auto on {n} processes: {e}") from None
     if not result.candidates:
         why = explain_empty(result, hw)
         raise UserError(f"--layout auto on {n} processes ({where}) with the {hw.name} profile: {why}")
-    best = result.candidates[0]
-    return best.layout, _why(best, result.candidates[1:2], result.fitting, result.searched, n, hw)
+    best = result.auto[0]
+    return best.layout, _why(best, result.auto[1:2], result, n, hw)
 
 
-def _why(best: Estimate, rest: list[Estimate], fitting: int, searched: int, n: int, hw: Hardware) -> str:
+def how_chosen(best: Estimate, result: Plan) -> str:
+    """How the choice relates to `llmpar plan`'s list: the fastest, or the simplest within TIE of it."""
+    fastest = result.candidates[0]
+    place = next((i for i, e in enumerate(result.candidates, 1) if e is best), None)
+    where = f"#{place} of `llmpar plan`'s list" if place else "beyond `llmpar plan`'s list"
+    if best is fastest:
+        return f"the fastest ({where})"
+    return f"the simplest within {TIE:.0%} of the fastest ({where}, which is sorted by predicted time)"
+
+
+def _why(best: Estimate, rest: list[Estimate], result: Plan, n: int, hw: Hardware) -> str:
     """2 or 3 lines: the choice with its prediction, and the runner-up with why it lost."""
     flags = " ".join(layout_flags(best.layout))
     mem = best.memory_bytes["total"]
     lines = [
         f"llmpar train: --layout auto chose {flags} for {n} process{'es' if n > 1 else ''} on the {hw.name} profile, "
-        f"the first of {fitting} layouts that fit ({searched} searched, as `llmpar plan` ranks them)",
+        f"{how_chosen(best, result)} of {result.fitting} layouts that fit ({result.searched} searched)",
         f"  predicted: step {best.step_time_s:.3f} s ({best.tokens_per_s:,.0f} tokens/s, bubble "
         f"{best.bubble_fraction:.1%}), {_size(mem)} per process for model state and activations",
     ]

@@ -35,16 +35,19 @@ import socket
 import statistics
 import time
 
-import torch
-
 from llmpar.errors import UserError
 from llmpar.plan.hardware import COLLECTIVES, Hardware, Link, save_hardware
 from llmpar.procs import cores
 
 DEFAULT_OUT = "llmpar-hardware.json"
 DEVICES_PER_NODE = 1024  # every process measured here is on this node
-_DTYPES = {"fp32": torch.float32, "fp64": torch.float64, "bf16": torch.bfloat16}
 MiB = 2**20
+
+
+def _dtype(name: str):
+    import torch
+
+    return {"fp32": torch.float32, "fp64": torch.float64, "bf16": torch.bfloat16}[name]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,6 +121,8 @@ def measure(processes=(2,), quick: bool = False, name: str = "cpu-calibrated") -
 
 def measure_compute(quick: bool = False) -> dict:
     """{"peak_flops": {dtype: FLOP/s}, "memory_bandwidth": B/s, "op_overhead": s, "dispatch": s} of one thread."""
+    import torch
+
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -154,12 +159,14 @@ def matmul_rate(dtype: str, quick: bool = False) -> float:
     """FLOP/s of a linear layer's three matmuls (forward X·Wᵀ, input gradient dY·W, weight gradient dYᵀ·X) in
     `dtype` on this thread, at the small models' sizes (2048 tokens, 256 ↔ 1024 features, both ways): what
     training runs, not the best case of one square shape."""
+    import torch
+
     shapes = [(512, 256, 512)] if quick else [(2048, 256, 1024), (2048, 1024, 256)]
     flops = seconds = 0.0
     for m, k, n in shapes:
-        x = torch.randn(m, k).to(_DTYPES[dtype])
-        w = torch.randn(n, k).to(_DTYPES[dtype])
-        dy = torch.randn(m, n).to(_DTYPES[dtype])
+        x = torch.randn(m, k).to(_dtype(dtype))
+        w = torch.randn(n, k).to(_dtype(dtype))
+        dy = torch.randn(m, n).to(_dtype(dtype))
         for fn in (lambda: x @ w.t(), lambda: dy @ w, lambda: dy.t() @ x):  # noqa: B023 - timed at once
             seconds += _best_time(fn, 3 if quick else 6, 0.3 if quick else 1.0)
             flops += 2.0 * m * k * n
@@ -170,6 +177,8 @@ def attention_rate(quick: bool = False) -> float:
     """FLOP/s of fused causal attention (scaled_dot_product_attention) forward and backward, fp32, one thread,
     at the shape of the `small` preset's micro-batches (8 sequences × 6 heads × 256 positions × 32 per head),
     counting the causal half of 4·s²·d_head per head forward and twice that backward."""
+    import torch
+
     b, h, s, d = (2, 6, 128, 32) if quick else (8, 6, 256, 32)
     q, k, v = (torch.randn(b, h, s, d, requires_grad=True) for _ in range(3))
 
@@ -183,6 +192,8 @@ def attention_rate(quick: bool = False) -> float:
 
 def stream_rate(quick: bool = False) -> float:
     """Bytes/s of `torch.add(a, b, out=c)` on fp32 tensors of 64 MiB (16 MiB when quick): read a, b; write c."""
+    import torch
+
     numel = (16 if quick else 64) * MiB // 4
     a, b, c = torch.rand(numel), torch.rand(numel), torch.empty(numel)
     t = _best_time(lambda: torch.add(a, b, out=c), 4 if quick else 8, 0.5 if quick else 2.0)
@@ -203,6 +214,8 @@ def _per_call(fn, calls: int, repeats: int) -> float:
 
 def dispatch_time(quick: bool = False) -> float:
     """Seconds per `x.add_(1)` on a 16-element tensor, without autograd: the bare dispatch of one operation."""
+    import torch
+
     x = torch.zeros(16)
     return _per_call(lambda: x.add_(1), 200 if quick else 2000, 5 if quick else 11)
 
@@ -211,6 +224,8 @@ def autograd_op_time(quick: bool = False, chain: int = 32) -> float:
     """Seconds per operation dispatched in training: `chain` tracked multiplications on a 16-element tensor run
     forward then backward (one backward pass, so the engine's start is shared as in a real step), divided by
     the 2·chain operations (forward and backward) dispatched."""
+    import torch
+
     w = torch.ones(16, requires_grad=True)
 
     def step():
@@ -239,6 +254,7 @@ def link_worker(quick: bool) -> dict | None:
     """What each calibration worker runs (top level, for the spawn start method). Times every collective on a
     small and a large message; returns, on rank 0, {kind: {"small": s, "large": s, "large_bytes": S}}, each time
     the slowest rank's median over operations timed one by one (the mean with more processes than cores)."""
+    import torch
     import torch.distributed as dist
 
     from llmpar.comm import _all_gather_single, _reduce_scatter_single
@@ -316,6 +332,7 @@ def sync_skew(quick: bool) -> float:
     """The mean wait at a synchronization that follows a stretch of identical computation on every rank (a
     matmul of a few milliseconds, then a small all-reduce), beyond the computation and the all-reduce timed
     alone: how far apart the ranks' identical work ends. The mean over ranks."""
+    import torch
     import torch.distributed as dist
 
     a, b = torch.randn(256, 512), torch.randn(512, 512)
@@ -433,6 +450,8 @@ def _memory_bytes() -> float:
 
 
 def _profile(compute: dict, links: dict[int, dict], name: str) -> Hardware:
+    import torch
+
     by_n = {
         n: Link({k: r[k]["bandwidth"] for k in COLLECTIVES}, {k: r[k]["latency"] for k in COLLECTIVES}, r["skew"])
         for n, r in links.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, replace
 
-from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES
+from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES, micro_batches_of_size
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
@@ -51,6 +51,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     for flag, value in (
         ("--virtual-stages", args.virtual_stages),
         ("--micro-batches", args.micro_batches),
+        ("--micro-batch-size", args.micro_batch_size),
         ("--dp", args.dp),
         ("--tp", args.tp),
         ("--pp", args.pp),
@@ -85,6 +86,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         schedule=args.schedule,
         virtual_stages=args.virtual_stages,
         micro_batches=args.micro_batches,
+        micro_batch_size=args.micro_batch_size,
         sequence_parallel=args.sequence_parallel,
         recompute=args.recompute,
     )
@@ -127,6 +129,12 @@ def simulate(args: argparse.Namespace) -> int:
         raise UserError(f"--dp {dp} × --tp {tp} × --pp {pp} is not --gpus {gpus}")
     check_request(req.model, gpus, req.batch, Fixed(dp=dp, tp=tp, pp=pp))
     schedule = f.schedule or "1f1b"
+    micro_batches = f.micro_batches or 1
+    if f.micro_batch_size is not None:
+        dp_name = f"--dp {dp}" if f.dp is not None else f"dp {dp}, --gpus {gpus} / (tp · pp)"
+        micro_batches = micro_batches_of_size(
+            req.batch.global_batch_size, dp, f.micro_batch_size, f.micro_batches, dp_name
+        )
     layout = Layout(
         dp=dp,
         tp=tp,
@@ -134,7 +142,7 @@ def simulate(args: argparse.Namespace) -> int:
         zero=f.zero or 0,
         schedule=schedule,
         virtual_stages=(f.virtual_stages or 2) if schedule == "interleaved" else 1,
-        micro_batches=f.micro_batches or 1,
+        micro_batches=micro_batches,
         sequence_parallel=bool(f.sequence_parallel),
         recompute=f.recompute or "none",
     )
@@ -160,7 +168,7 @@ def simulate(args: argparse.Namespace) -> int:
         import matplotlib  # noqa: F401
     except ImportError:
         raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
-    from llmpar.pipeline.plot import draw
+    from llmpar.pipeline.plot import PREDICTED_SECONDS, draw
 
     assert e.timeline is not None  # (kept: keep_timeline=True)
     rows = [[(a.kind, a.micro, a.chunk, b, end) for a, b, end in rank] for rank in e.timeline]
@@ -169,6 +177,7 @@ def simulate(args: argparse.Namespace) -> int:
         f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "
         f"bubble {e.bubble_fraction:.3f}",
         args.output,
+        PREDICTED_SECONDS,
     )
     print(f"llmpar: wrote {args.output}")
     return 0

@@ -1,9 +1,11 @@
-"""The planner: every layout of N devices that can run, its predicted cost, best first.
+"""The planner: every layout of N devices that can run, its predicted cost, fastest first.
 
 Layout flags the user gives are fixed; the rest are searched: dp · tp · pp = N, the ZeRO stage, the micro-batch
 size, the schedule (and virtual stages), sequence parallelism and recomputation. A layout that cannot run is
 rejected with the reason (the same checks `llmpar train` makes before it starts), and one that runs out of
-memory with the bytes it needs. Candidates that fit are ranked by predicted step time.
+memory with the bytes it needs. Candidates that fit are ordered by predicted step time (`order`: equal times by
+memory per device, then the simpler layout). `llmpar train --layout auto` runs the simplest of those within 3% of
+the fastest (`simplest_within_tie`), and the plan says which that is.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from llmpar.config import TrainConfig, _check_pipeline, _check_tensor_parallel
+from llmpar.config import (
+    MAX_MICRO_BATCHES,
+    TrainConfig,
+    _check_pipeline,
+    _check_tensor_parallel,
+    micro_batches_of_size,
+)
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory_need
@@ -34,14 +42,16 @@ class Fixed:
     schedule: str | None = None
     virtual_stages: int | None = None
     micro_batches: int | None = None
+    micro_batch_size: int | None = None  # sequences per micro-batch per replica: micro_batches = B / (dp · this)
     sequence_parallel: bool | None = None
     recompute: str | None = None
 
 
 @dataclass
 class Plan:
-    candidates: list[Estimate]  # fit in memory, best first
+    candidates: list[Estimate]  # fit in memory, in `order` (fastest first), the first `top`
     too_big: list[Estimate] = field(default_factory=list)  # run, but do not fit; least memory first
+    too_big_need: list[float] = field(default_factory=list)  # what each of them needs (`memory_need`)
     rejected: list[tuple[dict, str]] = field(default_factory=list)  # (layout, why it cannot run)
     searched: int = 0
     fitting: int = 0  # how many layouts fit (the candidates are the best `top` of them)
@@ -49,6 +59,10 @@ class Plan:
     # the first reason a variant cannot run).
     verdict: dict = field(default_factory=dict)
     least_need: float | None = None  # the least memory_need of the layouts that do not fit
+    fixed: Fixed = field(default_factory=Fixed)  # the layout flags given
+    timed: list[Estimate] = field(default_factory=list)  # every layout that fits and was simulated
+    # What `llmpar train --layout auto` runs for this request, and its runner-up: `simplest_within_tie(timed)`.
+    auto: list[Estimate] = field(default_factory=list)
 
 
 def _divisors(n: int) -> list[int]:
@@ -106,6 +120,43 @@ def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> No
             f"--dp {fixed.dp} is more than the --global-batch-size {batch.global_batch_size}: every "
             f"replica needs at least one sequence; use a batch of at least {fixed.dp} sequences"
         )
+    _check_micro_batch_size(gpus, batch.global_batch_size, fixed)
+
+
+def _check_micro_batch_size(gpus: int, B: int, fixed: Fixed) -> None:
+    """--micro-batch-size N: micro-batches = B / (dp · N). With dp fixed, N must divide each replica's share;
+    with --micro-batches too, the two must agree. With dp searched, it keeps the dp it divides (`layouts`)."""
+    n, m, dp = fixed.micro_batch_size, fixed.micro_batches, fixed.dp
+    if n is None:
+        return
+    if n > B:
+        raise UserError(
+            f"--micro-batch-size {n} is more than the --global-batch-size {B}: a micro-batch is part of one "
+            f"replica's share of the batch; use --micro-batch-size {B} or less"
+        )
+    if dp is not None:
+        micro_batches_of_size(B, dp, n, m, f"--dp {dp}")
+    if dp is None:  # the replica counts the search can take, and each one's share of the batch
+        shares = sorted({B // d for d in _divisors(gpus // ((fixed.tp or 1) * (fixed.pp or 1))) if B % d == 0})
+        if shares and not any(share % n == 0 for share in shares):
+            near = sorted({k for share in shares for k in _divisors(share)}, key=lambda k: abs(k - n))[:3]
+            raise UserError(
+                f"--micro-batch-size {n} divides no replica's share of the batch: on {gpus} devices a replica has "
+                f"{' or '.join(map(str, shares))} sequences (--global-batch-size {B} / dp); use --micro-batch-size "
+                f"{' or '.join(map(str, sorted(near)))}"
+            )
+    if dp is None and m is not None:
+        per_replica = m * n
+        if B % per_replica or gpus % (B // per_replica):
+            raise UserError(
+                f"--micro-batches {m} × --micro-batch-size {n} = {per_replica} sequences per replica, which "
+                + (
+                    f"does not divide the --global-batch-size {B}"
+                    if B % per_replica
+                    else f"makes {B // per_replica} replicas, and {B // per_replica} does not divide --gpus {gpus}"
+                )
+                + "; give one of the two flags"
+            )
 
 
 def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_batch: int = 16):
@@ -121,7 +172,21 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
             yield Layout(dp=dp, tp=tp, pp=pp), f"--global-batch-size {B} does not divide by dp {dp}"
             continue
         per_replica = B // dp
-        if fixed.micro_batches is not None:
+        if fixed.micro_batch_size is not None:
+            n = fixed.micro_batch_size
+            m = per_replica // n
+            why = None
+            if per_replica % n:
+                why = f"{per_replica} sequences per replica do not divide into micro-batches of {n}"
+            elif fixed.micro_batches not in (None, m):
+                why = f"{per_replica} sequences per replica are {m} micro-batches of {n}, not {fixed.micro_batches}"
+            elif m > MAX_MICRO_BATCHES:
+                why = f"{per_replica} sequences per replica are {m} micro-batches of {n}: more than {MAX_MICRO_BATCHES}"
+            if why:
+                yield Layout(dp=dp, tp=tp, pp=pp, micro_batches=max(1, m)), why
+                continue
+            ms = [m]
+        elif fixed.micro_batches is not None:
             if per_replica % fixed.micro_batches:
                 yield (
                     Layout(dp=dp, tp=tp, pp=pp, micro_batches=fixed.micro_batches),
@@ -172,11 +237,15 @@ def plan(
     batch: Batch,
     fixed: Fixed | None = None,
     top: int = 10,
+    too_big: bool = True,
     software: Software = LLMPAR,
 ) -> Plan:
+    """Search, predict and order (the module's docstring). `too_big`: also predict the `top` layouts that need
+    the least memory of those that do not fit (each a simulation); they are predicted anyway when none fits.
+    `software`: how the training system runs a layout (`llmpar.plan.cost.values.SOFTWARE`)."""
     fixed = fixed or Fixed()
     check_request(cfg, gpus, batch, fixed)
-    result = Plan(candidates=[])
+    result = Plan(candidates=[], fixed=fixed)
     shape_ok: dict = {}
     budget = hw.memory_bytes
     fitting: list[Layout] = []
@@ -211,7 +280,8 @@ def plan(
             if old is not None and (not isinstance(old, float) or need < old):
                 result.verdict[triple] = need
     # Time only what fits. The simulation is the costly part: bound each layout from below by its busiest
-    # rank's compute (no bubble), and simulate in that order until the next bound cannot enter the top.
+    # rank's compute (no bubble), and simulate in that order until the next bound can neither enter the top nor
+    # come within TIE of the fastest (where `--layout auto` chooses).
     bounds = sorted(
         (
             (estimate(cfg, lay, batch, hw, simulate=False, software=software).step_time_s, i, lay)
@@ -220,19 +290,37 @@ def plan(
     )
     estimates: list[Estimate] = []
     for bound, _, lay in bounds:
-        if len(estimates) >= top and bound > sorted(e.step_time_s for e in estimates)[top - 1]:
-            break
+        if len(estimates) >= top:
+            times = sorted(e.step_time_s for e in estimates)
+            if bound > max(times[top - 1], times[0] * (1 + TIE)):
+                break
         estimates.append(estimate(cfg, lay, batch, hw, software=software))
-    result.candidates = rank(estimates)[:top]
+    result.timed = estimates
+    result.candidates = order(estimates)[:top]
+    result.auto = simplest_within_tie(estimates)[:2]
     result.fitting = len(fitting)
     smallest.sort(key=lambda x: x[0])
-    result.too_big = [estimate(cfg, lay, batch, hw, software=software) for _, lay in smallest[:top]]
+    if too_big or not result.candidates:
+        result.too_big = [estimate(cfg, lay, batch, hw, software=software) for _, lay in smallest[:top]]
+        result.too_big_need = [need for need, _ in smallest[:top]]
     result.least_need = smallest[0][0] if smallest else None
     return result
 
 
-# Predictions closer than this are a tie. The model is not more precise: on the development machine, the
-# measured times of the best family of layouts spread 10% where their predictions spread 3%.
+def order(estimates: list[Estimate]) -> list[Estimate]:
+    """The plan's order (its table and its JSON): by predicted step time, fastest first; equal times by memory
+    per device (the least first), then the simpler layout (`_complexity`)."""
+    return sorted(estimates, key=lambda e: (e.step_time_s, e.memory_bytes["total"], _complexity(e)))
+
+
+ORDER_NOTE = (
+    "sorted by predicted step time, fastest first; equal times by memory per device (least first), then by the "
+    "simpler layout"
+)
+
+# For `llmpar train --layout auto`, predictions closer than this are a tie. The model is not more precise: on the
+# development machine, the measured times of the best family of layouts spread 10% where their predictions
+# spread 3%.
 TIE = 0.03
 SIMPLER_SCHEDULE = {"1f1b": 0, "gpipe": 1, "zb": 2, "interleaved": 3, "naive": 4}
 
@@ -250,9 +338,10 @@ def _complexity(e: Estimate) -> tuple:
     )
 
 
-def rank(estimates: list[Estimate]) -> list[Estimate]:
-    """By predicted step time; among predictions within TIE of the fastest, the simplest layout first (a
-    complex schedule is not worth a gain smaller than the model's precision)."""
+def simplest_within_tie(estimates: list[Estimate]) -> list[Estimate]:
+    """`llmpar train --layout auto`'s order: by predicted step time, except that among predictions within TIE of
+    the fastest the simplest layout comes first (a complex schedule is not worth a gain smaller than the
+    model's precision)."""
     if not estimates:
         return []
     ordered = sorted(estimates, key=lambda e: e.step_time_s)
@@ -261,24 +350,62 @@ def rank(estimates: list[Estimate]) -> list[Estimate]:
     return sorted(tied, key=_complexity) + ordered[len(tied) :]
 
 
+# `llmpar plan`'s exit statuses beyond 0 (docs/design.md): nothing fits; nothing can run (as a user error).
+NOTHING_FITS = 1
+NOTHING_RUNS = 2
+
+
+def outcome(plan_: Plan, hw: Hardware) -> tuple[int, str | None]:
+    """The exit status of `llmpar plan` and, unless 0, its one-line error: 1 when layouts run but none fits in
+    memory, 2 when none of the layouts asked for can run (the flags ask for what `llmpar train` refuses)."""
+    if plan_.candidates:
+        return 0, None
+    return (NOTHING_FITS if plan_.too_big else NOTHING_RUNS), explain_empty(plan_, hw)
+
+
+def _fixed_flags(fixed: Fixed) -> list[str]:
+    """The layout flags given, as the command line names them."""
+    names = {"micro_batches": "--micro-batches", "micro_batch_size": "--micro-batch-size"}
+    out = []
+    for name in Fixed.__dataclass_fields__:
+        value = getattr(fixed, name)
+        if value is not None:
+            flag = names.get(name, "--" + name.replace("_", "-"))
+            out.append(flag if value is True else "--no-sequence-parallel" if value is False else f"{flag} {value}")
+    return out
+
+
 def explain_empty(plan_: Plan, hw: Hardware) -> str:
     """Why no layout fits, and what would."""
+    given = _fixed_flags(plan_.fixed)
+    some = given[0] if len(given) == 1 else f"some of {', '.join(given)}"
+    search = f", or leave {some} out for the planner to search" if given else ""
     if plan_.too_big:
         best = plan_.too_big[0]
         lay = best.layout
         if hw.cores:  # a CPU: the processes of a node share its memory
-            return (
-                f"no layout fits in the {hw.memory_bytes / GiB:.0f} GiB of a machine shared by its processes: "
-                f"the least memory any needs there is {(plan_.least_need or 0) / GiB:.1f} GiB (dp {lay.dp} tp "
-                f"{lay.tp} pp {lay.pp}, ZeRO {lay.zero}, micro-batch {best.micro_batch_size}: its processes "
-                f"together, each with its runtime and, while it starts, the whole model); use fewer processes, "
-                f"a smaller --global-batch-size or --seq-len, or a machine with more memory"
+            where, need = (
+                f"the {hw.memory_bytes / GiB:.0f} GiB of a machine shared by its processes",
+                (
+                    f"{(plan_.least_need or 0) / GiB:.1f} GiB there (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+                    f"{lay.zero}, micro-batch {best.micro_batch_size}: its processes together, each with its runtime "
+                    f"and, while it starts, the whole model)"
+                ),
             )
-        return (
-            f"no layout fits in {hw.memory_bytes / GiB:.0f} GiB per device: the least memory any needs is "
-            f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
-            f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size}); use more devices, "
-            f"a smaller --global-batch-size or --seq-len, or a device with more memory"
-        )
+            fix = "use fewer processes, a smaller --global-batch-size or --seq-len, or a machine with more memory"
+        else:
+            where, need = (
+                f"{hw.memory_bytes / GiB:.0f} GiB per device",
+                (
+                    f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+                    f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size})"
+                ),
+            )
+            fix = "use more devices, a smaller --global-batch-size or --seq-len, or a device with more memory"
+        if plan_.searched == 1:
+            return f"the layout asked for does not fit in {where}: it needs {need}; {fix}{search}"
+        return f"no layout fits in {where}: the least memory any needs is {need}; {fix}{search}"
     reasons = sorted({why for _, why in plan_.rejected})
-    return "no layout can run: " + "; ".join(reasons[:4])
+    if len(reasons) == 1 and plan_.searched == 1:
+        return f"the layout asked for cannot run: {reasons[0]}"
+    return "no layout can run: " + "; ".join(reasons[:4]) + search

@@ -8,7 +8,7 @@ import shlex
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Estimate, Layout
 from llmpar.plan.hardware import Hardware
-from llmpar.plan.planner import GiB, Plan, explain_empty
+from llmpar.plan.planner import ORDER_NOTE, TIE, GiB, Plan, outcome
 
 
 def _schedule(e: Estimate) -> str:
@@ -43,35 +43,83 @@ ERROR_BAND = (
 )
 
 
-def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, name: str, model: list[str]) -> str:
+def _size_line(cfg: ModelConfig) -> str:
     n = cfg.num_params()
-    size = f"{n / 1e9:.2f}B" if n >= 1e9 else f"{n / 1e6:.2f}M"
-    lines = [
-        f"llmpar plan: {name} ({size} parameters) on {gpus} × {hw.name}, "
-        f"global batch {batch.global_batch_size} × {batch.seq_len} tokens, {batch.dtype}; "
-        f"{plan.searched} layouts searched, {plan.fitting} fit in {hw.memory_bytes / GiB:.0f} GiB"
-        + (" (the machine's, shared by its processes)" if hw.cores else "")
-    ]
-    if not plan.candidates:
-        lines.append(explain_empty(plan, hw))
-    else:
-        head = (
-            f"{'#':>2} {'dp':>4} {'tp':>3} {'pp':>3} {'zero':>4} {'schedule':>13} {'mbs':>4} {'m':>4} {'sp':>3} "
-            f"{'recompute':>9} {'step s':>8} {'tokens/s':>10} {'TFLOP/s':>8} {'MFU':>6} {'mem GiB':>8} "
-            f"{'bubble':>6}  comm MB/step dp/tp/pp"
+    return f"{n / 1e9:.2f}B" if n >= 1e9 else f"{n / 1e6:.2f}M"
+
+
+def _rows(estimates: list[Estimate]) -> list[str]:
+    """The table's header and one row per estimate, numbered from 1."""
+    head = (
+        f"{'#':>2} {'dp':>4} {'tp':>3} {'pp':>3} {'zero':>4} {'schedule':>13} {'mbs':>4} {'m':>4} {'sp':>3} "
+        f"{'recompute':>9} {'step s':>8} {'tokens/s':>10} {'TFLOP/s':>8} {'MFU':>6} {'mem GiB':>8} "
+        f"{'bubble':>6}  comm MB/step dp/tp/pp"
+    )
+    lines = [head]
+    for i, e in enumerate(estimates, 1):
+        lay = e.layout
+        mfu = f"{e.mfu:.1%}" if e.mfu is not None else "-"
+        lines.append(
+            f"{i:>2} {lay.dp:>4} {lay.tp:>3} {lay.pp:>3} {lay.zero:>4} {_schedule(e):>13} {e.micro_batch_size:>4} "
+            f"{lay.micro_batches:>4} {'yes' if lay.sequence_parallel else 'no':>3} {lay.recompute:>9} "
+            f"{e.step_time_s:>8.3f} {e.tokens_per_s:>10,.0f} {e.tflops_per_gpu:>8.3g} {mfu:>6} "
+            f"{e.memory_bytes['total'] / GiB:>8.1f} {e.bubble_fraction:>6.3f}  "
+            f"{_mb(e.comm_bytes['dp'])}/{_mb(e.comm_bytes['tp'])}/{_mb(e.comm_bytes['pp'])}"
         )
-        lines += ["", head]
-        for i, e in enumerate(plan.candidates, 1):
-            lay = e.layout
-            mfu = f"{e.mfu:.1%}" if e.mfu is not None else "-"
-            lines.append(
-                f"{i:>2} {lay.dp:>4} {lay.tp:>3} {lay.pp:>3} {lay.zero:>4} {_schedule(e):>13} {e.micro_batch_size:>4} "
-                f"{lay.micro_batches:>4} {'yes' if lay.sequence_parallel else 'no':>3} {lay.recompute:>9} "
-                f"{e.step_time_s:>8.3f} {e.tokens_per_s:>10,.0f} {e.tflops_per_gpu:>8.3g} {mfu:>6} "
-                f"{e.memory_bytes['total'] / GiB:>8.1f} {e.bubble_fraction:>6.3f}  "
-                f"{_mb(e.comm_bytes['dp'])}/{_mb(e.comm_bytes['tp'])}/{_mb(e.comm_bytes['pp'])}"
-            )
+    return lines
+
+
+def too_big_reason(need: float, hw: Hardware) -> str:
+    """Why a layout that runs does not fit: what it needs against what the profile has."""
+    if hw.cores:  # a CPU: the processes of a machine share its memory
+        return (
+            f"does not fit: its processes on a machine need {need / GiB:.1f} GiB together (each with its runtime "
+            f"and, while it starts, the whole model), more than the machine's {hw.memory_bytes / GiB:.0f} GiB"
+        )
+    return f"does not fit: needs {need / GiB:.1f} GiB per device, more than a device's {hw.memory_bytes / GiB:.0f} GiB"
+
+
+def auto_note(plan: Plan) -> str | None:
+    """Which row `llmpar train --layout auto` runs for this request, and why, when it is not simply the first."""
+    if not plan.auto:
+        return None
+    choice = plan.auto[0]
+    place = next((i for i, e in enumerate(plan.candidates, 1) if e is choice), None)
+    if place == 1:
+        return "llmpar train --layout auto would run #1 for this request"
+    where = (
+        f"#{place}" if place else " ".join(layout_flags(choice.layout)) + f" (beyond the {len(plan.candidates)} here)"
+    )
+    return (
+        f"llmpar train --layout auto would run {where}: the simplest layout within {TIE:.0%} of the fastest "
+        f"(closer predictions are a tie; `llmpar train` prints why)"
+    )
+
+
+def table(
+    plan: Plan,
+    cfg: ModelConfig,
+    hw: Hardware,
+    gpus: int,
+    batch: Batch,
+    name: str,
+    model: list[str],
+    software: str = "llmpar",
+) -> str:
+    lines = [
+        f"llmpar plan: {name} ({_size_line(cfg)} parameters) on {gpus} × {hw.name}, "
+        f"global batch {batch.global_batch_size} × {batch.seq_len} tokens, {batch.dtype}; "
+        f"{plan.searched} layout{'s' if plan.searched != 1 else ''} searched, {plan.fitting} fit in "
+        f"{hw.memory_bytes / GiB:.0f} GiB" + (" (the machine's, shared by its processes)" if hw.cores else "")
+    ]
+    if plan.candidates:
+        lines += ["", *_rows(plan.candidates), ORDER_NOTE]
+        note = auto_note(plan)
+        if note:
+            lines.append(note)
         lines += ["", "the command of each:"]
+        if software != "llmpar":
+            lines.append(f"   (predicted as --software {software} runs it; these commands run the layout with llmpar)")
         lines += [f"{i:>2} {command(e.layout, model, batch, hw)}" for i, e in enumerate(plan.candidates, 1)]
         best = plan.candidates[0]
         p = best.parts
@@ -89,8 +137,18 @@ def table(plan: Plan, cfg: ModelConfig, hw: Hardware, gpus: int, batch: Batch, n
             f"gradients {m['grads'] / GiB:.2f} + optimizer {m['optimizer'] / GiB:.2f} + activations "
             f"{m['activations'] / GiB:.2f}"
         )
+    elif plan.too_big:
+        one = plan.searched == 1
+        lines += [
+            "",
+            "the layout asked for does not fit; its prediction:"
+            if one
+            else "no layout fits; those that need the least memory, least first:",
+            *_rows(plan.too_big),
+        ]
+        lines += [f"{i:>2} {too_big_reason(need, hw)}" for i, need in enumerate(plan.too_big_need, 1)]
     rej = rejections(plan, "on the machine" if hw.cores else "per device")
-    if rej:
+    if rej and not (plan.too_big and plan.searched == 1):  # (the one layout's row says it already)
         lines += ["", "layouts that cannot be used:"]
         lines += [f"  {lay:<20} {why}" for lay, why in rej[:12]]
         if len(rej) > 12:
@@ -114,7 +172,8 @@ def train_args(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> 
 
 
 def layout_flags(layout: Layout) -> list[str]:
-    """The layout's flags: dp, tp, pp and micro-batches always, the others where they differ from train's default."""
+    """The layout's flags: dp, tp, pp and micro-batches always, sequence parallelism on or off where tp > 1, the
+    others where they differ from train's default."""
     args = ["--dp", str(layout.dp), "--tp", str(layout.tp), "--pp", str(layout.pp)]
     if layout.zero:
         args += ["--zero", str(layout.zero)]
@@ -124,6 +183,8 @@ def layout_flags(layout: Layout) -> list[str]:
         args += ["--virtual-stages", str(layout.virtual_stages)]
     if layout.sequence_parallel:
         args.append("--sequence-parallel")
+    elif layout.tp > 1:  # off by train's default; said, since the planner may have chosen it
+        args.append("--no-sequence-parallel")
     if layout.sp_save_gathered:
         args.append("--sp-save-gathered")
     if layout.recompute != "none":
@@ -142,12 +203,20 @@ def _with_flags(e: Estimate, model: list[str], batch: Batch, hw: Hardware) -> di
 
 
 def as_json(plan: Plan, model: list[str], batch: Batch, hw: Hardware) -> dict:
+    _, error = outcome(plan, hw)
+    auto = plan.auto[0] if plan.auto else None
     return {
         "candidates": [_with_flags(e, model, batch, hw) for e in plan.candidates],
+        "order": ORDER_NOTE,
+        "auto": next((i for i, e in enumerate(plan.candidates) if e is auto), None),
         "rejected": [{"layout": lay, "reason": why} for lay, why in _unique(plan.rejected)],
-        "too_big": [_with_flags(e, model, batch, hw) for e in plan.too_big],
+        "too_big": [
+            {**_with_flags(e, model, batch, hw), "reason": too_big_reason(need, hw)}
+            for e, need in zip(plan.too_big, plan.too_big_need)
+        ],
         "searched": plan.searched,
         "fitting": plan.fitting,
+        "error": error,
     }
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from dataclasses import replace
 
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
-from llmpar.pipeline.schedules import Kind
+from llmpar.pipeline.schedules import Kind, compute_order
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
-from llmpar.plan.cost.simulator import cached_schedule
 from llmpar.plan.cost.values import BYTES, Batch, _act_dtype_bytes
 from llmpar.plan.hardware import Hardware
 
@@ -137,34 +137,69 @@ def output_activation_bytes(
 
 @functools.lru_cache(maxsize=4096)
 def _held_states(name: str, p: int, m: int, v: int) -> tuple[tuple[tuple[int, ...], ...], ...]:
-    """Per pipeline rank, the distinct states of what it holds as its actions run, each a vector: for each chunk
+    """Per pipeline rank, the largest states of what it holds as its actions run, each a vector: for each chunk
     of the rank, the micro-batches past their F and not yet past their B; then, under zero bubble, for each chunk
-    the micro-batches past their B and not yet past their W. In bounded time for any m: GPipe holds all m at
-    once; the other schedules' states stop growing once m is a few times p·v (their warm-up), so a huge m is
-    walked at 8·p·v."""
+    the micro-batches past their B and not yet past their W. The walk follows the schedule's computations in the
+    order of its action lists (the executor's lists without their transfers). In bounded time for any m: GPipe
+    holds all m at once; the other schedules' states stop growing once m is a few times p·v (their warm-up), so
+    a huge m is walked at 8·p·v.
+
+    "Largest": only the states that no other state of the rank equals or exceeds in every count are kept (the
+    walk skips those right after a B or W, which hold less than the one before). What a rank holds is a sum of
+    these counts times bytes, never negative, so its largest is always at one of them; the planner asks for it
+    thousands of times."""
     if m > 1024:
         if name == "gpipe":
             return tuple(((m, 0),) for _ in range(p))  # (GPipe has one chunk per rank)
         m = 8 * p * v
-    schedule = cached_schedule(name, p, m, v)
-    out = []
+    orders = compute_order(name, p, m, v if name == "interleaved" else 1)
+    zb = name == "zb"
+    forward, backward, weight = Kind.F.value, Kind.B.value, Kind.W.value  # (the orders hold the plain values)
+    out: list[tuple[tuple[int, ...], ...]] = []
     for r in range(p):
+        if v == 1 and not zb:  # one count: its largest value
+            held = most = 0
+            for kind, _, _ in orders[r]:
+                held += kind == forward
+                held -= kind == backward
+                most = max(most, held)
+            out.append(((most, 0),))
+            continue
         index = {c: k for k, c in enumerate(range(r, p * v, p))}
         counts, states = [0] * (2 * v), set()
-        for a in schedule.ranks[r]:
-            k = index.get(a.chunk, 0)
-            if a.kind == Kind.F:
+        for kind, _, chunk in orders[r]:
+            k = index.get(chunk, 0)
+            if kind == forward:
                 counts[k] += 1
-            elif a.kind == Kind.B:
+            elif kind == backward:
                 counts[k] -= 1
-                counts[v + k] += name == "zb"  # what its W needs waits for it
-            elif a.kind == Kind.W:
+                if not zb:
+                    continue  # (a state that holds less than the one before it: never the largest)
+                counts[v + k] += 1  # what its W needs waits for it
+            elif kind == weight:
                 counts[v + k] -= 1
+                continue  # (as a B outside zero bubble)
             else:
                 continue
             states.add(tuple(counts))
-        out.append(tuple(states))
+        out.append(_maximal(states))
     return tuple(out)
+
+
+def _maximal(states: set[tuple[int, ...]]) -> tuple[tuple[int, ...], ...]:
+    """The states that no other state equals or exceeds in every count (the Pareto front)."""
+    front: list[tuple[int, ...]] = []
+    if all(len(state) == 2 for state in states):  # one chunk per rank: a sweep
+        best = None
+        for state in sorted(states, reverse=True):
+            if best is None or state[1] > best:
+                front.append(state)
+                best = state[1]
+        return tuple(front)
+    for state in sorted(states, key=lambda s: (-sum(s), s)):
+        if not any(all(a >= b for a, b in zip(kept, state)) for kept in front):
+            front.append(state)
+    return tuple(front)
 
 
 def deferred_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, layers: int, head: bool) -> float:
@@ -192,27 +227,37 @@ def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
 
 def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[float]:
     """`activation_bytes` of each pipeline rank (the same on every dp and tp rank of a stage)."""
+    return list(_activation_bytes_by_stage(cfg, layout, batch))
+
+
+@functools.lru_cache(maxsize=65536)  # the planner asks for each layout's several times (fit, bound, estimate)
+def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> tuple[float, ...]:
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     tokens, s = b * batch.seq_len, batch.seq_len
     p, v = layout.pp, layout.chunks_per_rank
     chunks = partition(cfg, p * v, s)
     states = _held_states(layout.schedule, p, layout.micro_batches, v)
+    per_layer = layer_activation_bytes(cfg, tokens, s, layout, batch.dtype)  # the same for every layer
+    alike: dict[tuple[int, bool, bool], tuple[float, float]] = {}  # chunks of as many layers, at the same end
     out = []
     for r in range(p):
         kept, waiting = [], []
         for c in range(r, p * v, p):
-            per_micro = sum(layer_activation_bytes(cfg, tokens, s, layout, batch.dtype) for _ in chunks[c])
-            if c == 0:
-                per_micro += tokens * 8  # the token ids the embedding keeps
-            if c == p * v - 1:
-                per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
-            kept.append(per_micro)
-            # Under zero bubble a B frees what its backward used, but the linear layers' inputs (made anew by a
-            # full recomputation) wait for the W with their output gradients.
-            waiting.append(deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1))
+            key = (len(chunks[c]), c == 0, c == p * v - 1)
+            if key not in alike:
+                per_micro = sum(per_layer for _ in chunks[c])
+                if c == 0:
+                    per_micro += tokens * 8  # the token ids the embedding keeps
+                if c == p * v - 1:
+                    per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
+                # Under zero bubble a B frees what its backward used, but the linear layers' inputs (made anew by
+                # a full recomputation) wait for the W with their output gradients.
+                alike[key] = per_micro, deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1)
+            kept.append(alike[key][0])
+            waiting.append(alike[key][1])
         weights = kept + waiting
-        out.append(max(sum(n * w for n, w in zip(state, weights)) for state in states[r]))
-    return out
+        out.append(max(sum(map(operator.mul, state, weights)) for state in states[r]))
+    return tuple(out)
 
 
 def memory(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:

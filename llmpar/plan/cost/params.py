@@ -13,11 +13,9 @@ import functools
 import math
 from dataclasses import dataclass
 
-import torch
-
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
-from llmpar.model.transformer import Block
+from llmpar.model.shapes import block_parameter_shapes
 from llmpar.parallel import tp_plan
 from llmpar.pipeline.stages import partition as _partition
 
@@ -46,9 +44,7 @@ class StageParams:
 @functools.lru_cache(maxsize=256)
 def _block_shapes(cfg: ModelConfig) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """The parameters of one block of the plain model, by name (as layer 0's), with their shapes."""
-    with torch.device("meta"):
-        block = Block(cfg)
-    return tuple((f"layers.0.{name}", tuple(p.shape)) for name, p in block.named_parameters())
+    return tuple((f"layers.0.{name}", shape) for name, shape in block_parameter_shapes(cfg))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 
-from llmpar.pipeline.schedules import SENDS, Action, Kind, Schedule, ScheduleError, make_schedule
+from llmpar.pipeline.schedules import SENDS, Action, Kind, Schedule, ScheduleError, compute_order, make_schedule
+
+_RECVS = frozenset(SENDS.values())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -21,36 +23,95 @@ def cached_schedule(name: str, p: int, m: int, v: int) -> Schedule:
     return make_schedule(name, p, m, v, checked=False)
 
 
+@functools.lru_cache(maxsize=4096)
+def pipeline_summary(
+    name: str, p: int, m: int, v: int, durations: tuple[tuple[float, float, float], ...], transfer: float
+) -> tuple[float, float]:
+    """The pipeline's time and bubble fraction with each chunk's (F, B, W) durations: those of `simulate` on the
+    cost model's schedule (`cached_schedule`), worked out from the schedule's compute order and the transfers
+    `with_communication` places (a receive right before the computation that needs it, a send right after the
+    one that produces it) without building the action lists, and kept: layouts that differ only where the
+    pipeline does not look (a ZeRO stage, say) see the same durations, and the planner times hundreds of
+    pipelines. `tests/test_plan_ux.py` checks it against `simulate`."""
+    v = v if name == "interleaved" else 1  # (as make_schedule)
+    orders = compute_order(name, p, m, v)
+    last = p * v - 1
+    by_kind = [{"F": f, "B": b, "W": w} for f, b, w in durations]
+    sent: dict = {}  # (forward?, micro-batch, producing chunk) -> when its send was posted
+    blocked: dict = {}  # the same key -> the rank whose receive waits for it
+    clock = [0.0] * p
+    position = [0] * p
+    spans: list[list[tuple[float, float]]] = [[] for _ in range(p)]
+    runnable = list(range(p - 1, -1, -1))
+    while runnable:
+        r = runnable.pop()
+        order, i, now, done = orders[r], position[r], clock[r], spans[r]
+        while i < len(order):
+            kind, micro, c = order[i]
+            forward = kind == "F"
+            if (forward and c > 0) or (kind == "B" and c < last):  # its receive
+                ready = sent.get((forward, micro, c - 1 if forward else c + 1))
+                if ready is None:
+                    blocked[(forward, micro, c - 1 if forward else c + 1)] = r
+                    break
+                now = max(now, ready + transfer)
+            start = now
+            now = start + by_kind[c][kind]
+            done.append((start, now))
+            if (forward and c < last) or (kind == "B" and c > 0):  # its send
+                sent[(forward, micro, c)] = now
+                if (forward, micro, c) in blocked:
+                    runnable.append(blocked.pop((forward, micro, c)))
+            i += 1
+        position[r], clock[r] = i, now
+    if any(position[r] < len(orders[r]) for r in range(p)):
+        raise ScheduleError(f"{name}: the simulation cannot progress (run check() first)")
+    end = max(rank[-1][1] for rank in spans if rank)
+    if p == 1:
+        return end, 0.0
+    busy = sum(e - b for rank in spans for b, e in rank)
+    return end, 1.0 - busy / (p * end)  # (bubble_fraction's arithmetic)
+
+
 def simulate(s: Schedule, costs, transfer: float = 0.0) -> list[list[tuple[Action, float, float]]]:
     """Start and end times of each compute action. `costs`: each kind's duration (a dict, the same for every
     chunk), or a function (rank, action) -> seconds. A computation starts when its rank is free and its input
     has arrived: `transfer` seconds after the send was posted (sends do not block the sender)."""
     duration = costs if callable(costs) else (lambda rank, a: costs[a.kind])
+    # A rank runs until a receive finds its data not yet sent; the send wakes it. (Each time depends only on its
+    # rank's own actions and on when each send was posted, so the order the ranks are run in changes nothing.)
     sent: dict = {}  # transfer key -> time its data is ready to send
+    blocked: dict = {}  # transfer key -> the rank whose receive waits for it
     clock = [0.0] * s.stages
     position = [0] * s.stages
     timeline: list[list] = [[] for _ in range(s.stages)]
-    pending = sum(len(a) for a in s.ranks)
-    while pending:
-        progressed = False
-        for r in range(s.stages):
-            while position[r] < len(s.ranks[r]):
-                a = s.ranks[r][position[r]]
-                if a.kind in SENDS:
-                    sent[a.transfer_key()] = clock[r]
-                elif a.kind in SENDS.values():
-                    if a.transfer_key() not in sent:
-                        break
-                    clock[r] = max(clock[r], sent[a.transfer_key()] + transfer)
-                else:
-                    start = clock[r]
-                    clock[r] = start + duration(r, a)
-                    timeline[r].append((a, start, clock[r]))
-                position[r] += 1
-                pending -= 1
-                progressed = True
-        if not progressed:
-            raise ScheduleError(f"{s.name}: the simulation cannot progress (run check() first)")
+    runnable = list(range(s.stages - 1, -1, -1))
+    while runnable:
+        r = runnable.pop()
+        actions, i, now, done = s.ranks[r], position[r], clock[r], timeline[r]
+        while i < len(actions):
+            a = actions[i]
+            kind = a.kind
+            if kind in SENDS:
+                key = a.transfer_key()
+                sent[key] = now
+                if key in blocked:
+                    runnable.append(blocked.pop(key))
+            elif kind in _RECVS:
+                key = a.transfer_key()
+                ready = sent.get(key)
+                if ready is None:
+                    blocked[key] = r
+                    break
+                now = max(now, ready + transfer)
+            else:
+                start = now
+                now = start + duration(r, a)
+                done.append((a, start, now))
+            i += 1
+        position[r], clock[r] = i, now
+    if any(position[r] < len(s.ranks[r]) for r in range(s.stages)):
+        raise ScheduleError(f"{s.name}: the simulation cannot progress (run check() first)")
     return timeline
 
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import math
 
-from llmpar.comm import bus_bytes
+from llmpar.bus import BUCKET_BYTES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
-from llmpar.parallel.flat import BUCKET_BYTES
 from llmpar.plan.cost import simulator
 from llmpar.plan.cost.footprint import layer_activation_bytes, memory, memory_need, output_activation_bytes
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
@@ -180,33 +179,28 @@ def estimate(
     # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from durations
     # at one core's speed.
     oversubscribed = bool(hw.cores) and min(layout.world, hw.devices_per_node) > hw.cores
-    costs = [
-        chunk_costs(
-            cfg,
-            layout,
-            batch,
-            hw,
-            len(chunks[c]),
-            c == 0,
-            c == p * v - 1,
-            software,
-            sharing=hw.cores if oversubscribed else None,
-        )
-        for c in range(p * v)
-    ]
+    alike: dict[tuple, ChunkCost] = {}  # chunks of as many layers, neither first nor last, cost the same
+    for c in range(p * v):
+        key = (len(chunks[c]), c == 0, c == p * v - 1)
+        if key not in alike:
+            alike[key] = chunk_costs(
+                cfg, layout, batch, hw, *key, software, sharing=hw.cores if oversubscribed else None
+            )
+    costs = [alike[len(chunks[c]), c == 0, c == p * v - 1] for c in range(p * v)]
     _, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
         act = b * s_len * cfg.d_model * res / (t if layout.sequence_parallel else 1)
         transfer = _collective_time(hw, "p2p", act, 2, dp * t, layout.world)
 
+    by_kind = [{"F": c.F, "B": c.B, "W": c.W} for c in costs]
+
     def duration(rank: int, action) -> float:
-        c = costs[action.chunk]
-        return {"F": c.F, "B": c.B, "W": c.W}[action.kind]
+        return by_kind[action.chunk][action.kind]
 
     if simulate:
-        s = simulator.cached_schedule(layout.schedule, p, m, v)
         if oversubscribed:
+            s = simulator.cached_schedule(layout.schedule, p, m, v)
 
             def work_and_wait(rank: int, action):
                 c = costs[action.chunk]
@@ -214,10 +208,17 @@ def estimate(
                 return duration(rank, action) - wait, wait
 
             timeline = simulator.simulate_shared(s, work_and_wait, transfer, hw.cores, dp * t)
-        else:
-            timeline = simulator.simulate(s, duration, transfer=transfer)
-        pipeline_time = max(tl[-1][2] for tl in timeline if tl)
-        bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
+        elif keep_timeline:
+            timeline = simulator.simulate(
+                simulator.cached_schedule(layout.schedule, p, m, v), duration, transfer=transfer
+            )
+        else:  # (the time and bubble only: simulated once for the layouts whose pipelines see the same durations)
+            timeline = None
+            durations = tuple((c.F, c.B, c.W) for c in costs)
+            pipeline_time, bubble = simulator.pipeline_summary(layout.schedule, p, m, v, durations, transfer)
+        if timeline is not None:
+            pipeline_time = max(tl[-1][2] for tl in timeline if tl)
+            bubble = simulator.bubble_fraction(timeline) if p > 1 else 0.0
     else:
         timeline, bubble = None, 0.0
         pipeline_time = m * max(sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) for r in range(p))

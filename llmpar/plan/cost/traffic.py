@@ -14,9 +14,8 @@ convention of NCCL-tests, `bus_bytes`), from the collectives each strategy issue
 
 from __future__ import annotations
 
-from llmpar.comm import bus_bytes
+from llmpar.bus import TRAFFIC_AXES, bus_bytes
 from llmpar.layout import Layout
-from llmpar.mesh import TRAFFIC_AXES
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost.params import stage_params
 from llmpar.plan.cost.values import Batch, _act_dtype_bytes
