@@ -126,7 +126,8 @@ def table(
         lines += [
             "",
             f"best: 1, step {best.step_time_s:.3f} s = pipeline {p['pipeline']:.3f} (bubble "
-            f"{best.bubble_fraction:.1%}) + data-parallel reduction not hidden {p['dp_exposed']:.3f} + "
+            f"{best.bubble_fraction:.1%}) + data-parallel reduction (not hidden, or slowing what hides it) "
+            f"{p['dp_exposed']:.3f} + "
             f"optimizer {p['optimizer']:.3f}"
             + (f" + tied-embedding sum {p['tied_sum']:.3f}" if p.get("tied_sum") else ""),
         ]
