@@ -117,14 +117,16 @@ Verification (what was read, and how)
       train.py) read at 395a5262. Recomputing MFU from WPS reproduces every A100 cell (within 0.05 points)
       with seq 8192 (Llama 3) and 4096 (Llama 2), and the 405B bf16 cell (29.07% vs 29.0%) with seq 8192. The
       Dec 2024 rows' sequence length is the config default (8192), not stated in the file.
-      memory_gib: benchmarks/llama3_h100_202412_torchtitan.md read at pytorch/torchtitan b5bcd76c (the file is
-      unchanged since it was added in 820504e2; the same tables are in docs/performance.md at d4c86e37). Its
+      memory_gib: pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md read at b5bcd76c (the file is
+      unchanged since it was added in 820504e2; the same tables are in pytorch/torchtitan docs/performance.md at
+      d4c86e37). Its
       Tables 1, 3, 4 and 5 have a "Memory(GiB)" column; each of the eight stored Dec 2024 rows matches one table
       row by model, GPU count, layout, local/global batch, AC, compile, Float8 and async TP / schedule (the
       Float8 8B rows and the CP tables 2 and 6 are not stored). The file calls it peak memory, maximum over all
       GPUs, without saying reserved or allocated; torchtitan/metrics.py and train.py at the benchmarked commit
-      9dec370a (read here) log the peak reserved bytes (also max_active in the metrics). docs/performance.md at
-      395a5262, 1ea476e9, 157a12c5 and 3faaa1a0 (the A100 and 405B-on-128-H100 rows) has no memory column.
+      9dec370a (read here) log the peak reserved bytes (also max_active in the metrics). pytorch/torchtitan
+      docs/performance.md at 395a5262, 1ea476e9, 157a12c5 and 3faaa1a0 (the A100 and 405B-on-128-H100 rows) has
+      no memory column.
     * bloom_bigscience: README.md, chronicles.md and chronicles-prequel.md of the bigscience repository read
       directly (snapshot of 2024-07-29). The 96·B·s·l·h²(…) formula with V = 250,880 reproduces every stored
       TFLOPs value from its iteration time to 0.01. Heads for the prequel rows: 64, as its "Final round" says.
