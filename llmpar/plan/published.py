@@ -124,9 +124,9 @@ Verification (what was read, and how)
       row by model, GPU count, layout, local/global batch, AC, compile, Float8 and async TP / schedule (the
       Float8 8B rows and the CP tables 2 and 6 are not stored). The file calls it peak memory, maximum over all
       GPUs, without saying reserved or allocated; torchtitan/metrics.py and train.py at the benchmarked commit
-      9dec370a (read here) log the peak reserved bytes (also max_active in the metrics). pytorch/torchtitan
-      docs/performance.md at 395a5262, 1ea476e9, 157a12c5 and 3faaa1a0 (the A100 and 405B-on-128-H100 rows) has
-      no memory column.
+      9dec370a (read here) log the peak reserved bytes (also max_active in the metrics).
+      pytorch/torchtitan docs/performance.md at 395a5262, 1ea476e9, 157a12c5 and 3faaa1a0 (the A100 and
+      405B-on-128-H100 rows) has no memory column.
     * bloom_bigscience: README.md, chronicles.md and chronicles-prequel.md of the bigscience repository read
       directly (snapshot of 2024-07-29). The 96·B·s·l·h²(…) formula with V = 250,880 reproduces every stored
       TFLOPs value from its iteration time to 0.01. Heads for the prequel rows: 64, as its "Final round" says.
