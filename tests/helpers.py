@@ -179,3 +179,15 @@ def workers(pids: list[int]) -> list[int]:
         if b"spawn_main" in cmd or b"llmpar\0train" in cmd:
             found.append(pid)
     return found
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    """`llmpar ARGS` through the command's main() in this process: (exit status, stdout, stderr)."""
+    from llmpar.cli import main
+
+    try:
+        code = main(args)
+    except SystemExit as e:  # argparse's own errors
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err

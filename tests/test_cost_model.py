@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from llmpar.cli import main
+from helpers import run_cli
 from llmpar.errors import UserError
 from llmpar.model.config import PRESETS, ModelConfig
 from llmpar.model.transformer import build_model
@@ -209,18 +209,8 @@ def test_the_planner_ranks_by_time_among_what_fits_and_keeps_fixed_flags():
         assert not e.fits or e.step_time_s >= best.step_time_s
 
 
-def llmpar(args: list[str], capsys) -> tuple[int, str, str]:
-    """`llmpar ARGS` through the command's main() in this process: (exit status, stdout, stderr)."""
-    try:
-        code = main(args)
-    except SystemExit as e:  # argparse's own errors
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(capsys):
-    code, stdout, stderr = llmpar(
+    code, stdout, stderr = run_cli(
         [
             "plan",
             "--model",
@@ -259,13 +249,13 @@ def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(capsys):
     ],
 )
 def test_impossible_requests_get_a_clear_error(args, message, capsys):
-    code, stdout, stderr = llmpar(["plan", *args], capsys)
+    code, stdout, stderr = run_cli(["plan", *args], capsys)
     assert code == 2, stdout
     assert message in stderr and "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
 
 
 def test_plan_json_follows_the_contract(capsys):
-    code, stdout, stderr = llmpar(
+    code, stdout, stderr = run_cli(
         [
             "plan",
             "--model",
@@ -325,7 +315,7 @@ def test_a_hardware_profile_round_trips_through_its_file(tmp_path):
 def test_simulate_draws_the_predicted_timeline(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     out = tmp_path / "sim.png"
-    code, stdout, stderr = llmpar(
+    code, stdout, stderr = run_cli(
         [
             "simulate",
             "--model",

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from helpers import run_cli
 from llmpar.model.config import PRESETS
 
 PLAN_70B = [
@@ -140,24 +141,13 @@ def test_held_states_keep_every_largest_state(name, p, m, v):
         assert not any(a != b and all(x >= y for x, y in zip(a, b)) for a in kept[r] for b in kept[r])
 
 
-def _llmpar(args: list[str], capsys) -> tuple[int, str, str]:
-    from llmpar.cli import main
-
-    try:
-        code = main(args)
-    except SystemExit as e:  # argparse's own errors
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 SMALL_CPU = ["plan", "--model", "small", "--gpus", "4", "--hardware", "cpu", "--global-batch-size", "16"]
 
 
 def test_the_table_is_sorted_by_time_says_so_and_the_json_has_its_order(capsys):
     from llmpar.plan.planner import ORDER_NOTE
 
-    code, table, _ = _llmpar(SMALL_CPU, capsys)
+    code, table, _ = run_cli(SMALL_CPU, capsys)
     assert code == 0
     lines = table.splitlines()
     head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("#"))
@@ -165,7 +155,7 @@ def test_the_table_is_sorted_by_time_says_so_and_the_json_has_its_order(capsys):
     times = [float(row.split()[10]) for row in rows]
     assert times == sorted(times) and len(times) == 10
     assert lines[head + 11] == ORDER_NOTE  # the line right under the table
-    code, out, _ = _llmpar([*SMALL_CPU, "--json"], capsys)
+    code, out, _ = run_cli([*SMALL_CPU, "--json"], capsys)
     plan = json.loads(out)
     assert plan["order"] == ORDER_NOTE
     keys = [(c["step_time_s"], c["memory_bytes"]["total"]) for c in plan["candidates"]]
@@ -179,13 +169,13 @@ def test_the_plan_says_which_row_layout_auto_runs(capsys, monkeypatch):
     the row it runs; for 4 CPU processes that is not the fastest row."""
     from llmpar.config import TrainConfig, validate
 
-    _, out, _ = _llmpar([*SMALL_CPU, "--json"], capsys)
+    _, out, _ = run_cli([*SMALL_CPU, "--json"], capsys)
     plan = json.loads(out)
     k = plan["auto"]
     assert k is not None and k > 0
     fastest, chosen = plan["candidates"][0], plan["candidates"][k]
     assert chosen["step_time_s"] <= fastest["step_time_s"] * 1.03
-    _, table, _ = _llmpar(SMALL_CPU, capsys)
+    _, table, _ = run_cli(SMALL_CPU, capsys)
     assert f"llmpar train --layout auto would run #{k + 1}: the simplest layout within 3% of the fastest" in table
     monkeypatch.delenv("WORLD_SIZE", raising=False)
     searched = dict.fromkeys(("dp", "tp", "pp", "zero", "schedule", "virtual_stages", "micro_batches", "recompute"))
@@ -234,7 +224,7 @@ BIG_FIXED = [
 
 
 def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(capsys):
-    code, table, err = _llmpar(BIG_FIXED, capsys)
+    code, table, err = run_cli(BIG_FIXED, capsys)
     assert code == 1
     assert "1 layout searched, 0 fit in 80 GiB" in table
     assert "the layout asked for does not fit; its prediction:" in table
@@ -244,7 +234,7 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
     assert err.startswith("llmpar plan: error: the layout asked for does not fit in 80 GiB per device: it needs 382.7")
     assert "leave some of --dp 1, --tp 8, --pp 1, --zero 0, --micro-batches 1" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    code, out, err = _llmpar([*BIG_FIXED, "--json"], capsys)
+    code, out, err = run_cli([*BIG_FIXED, "--json"], capsys)
     assert code == 1
     plan = json.loads(out)  # the JSON alone on stdout
     assert plan["candidates"] == [] and plan["fitting"] == 0 and plan["searched"] == 1
@@ -256,12 +246,12 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
 
 def test_a_fixed_layout_that_cannot_run_exits_2_with_the_reason(capsys):
     args = ["plan", "--model", "tiny", "--hardware", "cpu", "--dp", "1", "--tp", "4", "--pp", "1"]
-    code, table, err = _llmpar(args, capsys)
+    code, table, err = run_cli(args, capsys)
     assert code == 2
     assert "layouts that cannot be used:" in table and "n_kv_heads=2 is not divisible by 4" in table
     assert err.startswith("llmpar plan: error: no layout can run: --tp 4 splits n_kv_heads across ranks")
     assert "--tp values that fit this model: 1, 2" in err and len(err.strip().splitlines()) == 1
-    code, out, err = _llmpar([*args, "--json"], capsys)
+    code, out, err = run_cli([*args, "--json"], capsys)
     plan = json.loads(out)
     assert code == 2 and plan["candidates"] == [] and plan["too_big"] == []
     assert plan["rejected"][0]["layout"]["tp"] == 4 and "not divisible by 4" in plan["rejected"][0]["reason"]
@@ -269,7 +259,7 @@ def test_a_fixed_layout_that_cannot_run_exits_2_with_the_reason(capsys):
 
 
 def test_a_plan_that_fits_exits_0_with_no_error(capsys):
-    code, out, err = _llmpar([*SMALL_CPU, "--json", "--top", "1"], capsys)
+    code, out, err = run_cli([*SMALL_CPU, "--json", "--top", "1"], capsys)
     assert code == 0 and err == "" and json.loads(out)["error"] is None
 
 
@@ -279,7 +269,7 @@ SEVEN_B += ["--seq-len", "2048", "--tp", "2", "--top", "20", "--json"]
 
 @pytest.mark.parametrize("flag,want", [(["--sequence-parallel"], {True}), (["--no-sequence-parallel"], {False})])
 def test_sequence_parallelism_can_be_fixed_on_or_off(capsys, flag, want):
-    code, out, _ = _llmpar([*SEVEN_B, *flag], capsys)
+    code, out, _ = run_cli([*SEVEN_B, *flag], capsys)
     candidates = json.loads(out)["candidates"]
     assert code == 0 and {c["sequence_parallel"] for c in candidates} == want
     for c in candidates:  # the printed command carries the choice
@@ -289,7 +279,7 @@ def test_sequence_parallelism_can_be_fixed_on_or_off(capsys, flag, want):
 
 
 def test_sequence_parallelism_is_searched_when_left_out(capsys):
-    code, out, _ = _llmpar(SEVEN_B, capsys)
+    code, out, _ = run_cli(SEVEN_B, capsys)
     assert code == 0 and {c["sequence_parallel"] for c in json.loads(out)["candidates"]} == {False, True}
 
 
@@ -317,17 +307,17 @@ def test_train_names_the_flags_alike(monkeypatch, flag, want):
 
 def test_micro_batch_size_fixes_the_sequences_per_micro_batch(capsys, tmp_path):
     args = [*SMALL_CPU, "--micro-batch-size", "2", "--top", "20", "--json"]
-    code, out, _ = _llmpar(args, capsys)
+    code, out, _ = run_cli(args, capsys)
     plan = json.loads(out)
     assert code == 0 and plan["candidates"]
     for c in plan["candidates"]:
         assert c["micro_batch_size"] == 2 and c["micro_batches"] == 16 // (c["dp"] * 2)
     # with --micro-batches too, the two agree and fix dp: 16 / (2 × 2) = 4 replicas
-    code, out, _ = _llmpar([*args, "--micro-batches", "2"], capsys)
+    code, out, _ = run_cli([*args, "--micro-batches", "2"], capsys)
     assert code == 0 and {c["dp"] for c in json.loads(out)["candidates"]} == {4}
     # simulate takes it too
     pytest.importorskip("matplotlib")
-    code, out, err = _llmpar(
+    code, out, err = run_cli(
         ["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "2", "--global-batch-size", "8"]
         + ["--micro-batch-size", "2", "-o", str(tmp_path / "sim.png")],
         capsys,
@@ -350,7 +340,7 @@ def test_micro_batch_size_fixes_the_sequences_per_micro_batch(capsys, tmp_path):
     ],
 )
 def test_a_micro_batch_size_that_cannot_be_is_refused_clearly(capsys, args, needle):
-    code, out, err = _llmpar([*SMALL_CPU, *args], capsys)
+    code, out, err = run_cli([*SMALL_CPU, *args], capsys)
     assert code == 2 and out == ""
     assert err.startswith("llmpar plan: error: ") and needle in err and len(err.strip().splitlines()) == 1
 
@@ -391,7 +381,7 @@ def _check_picture(fig, unit: str) -> None:
 def test_simulate_labels_its_time_axis_in_predicted_seconds(monkeypatch, tmp_path, capsys):
     figures = _drawn(monkeypatch)
     args = ["simulate", "--model", "tiny", "--hardware", "cpu", "--pp", "4", "--schedule", "zb"]
-    code, out, err = _llmpar(
+    code, out, err = run_cli(
         [*args, "--micro-batches", "4", "--global-batch-size", "8", "-o", str(tmp_path / "s.png")], capsys
     )
     assert code == 0, err
@@ -403,7 +393,7 @@ def test_simulate_labels_its_time_axis_in_predicted_seconds(monkeypatch, tmp_pat
 
 def test_timeline_keeps_its_units(monkeypatch, tmp_path, capsys):
     figures = _drawn(monkeypatch)
-    code, _, err = _llmpar(["timeline", "--schedule", "1f1b", "--pp", "2", "-o", str(tmp_path / "i.png")], capsys)
+    code, _, err = run_cli(["timeline", "--schedule", "1f1b", "--pp", "2", "-o", str(tmp_path / "i.png")], capsys)
     assert code == 0, err
     _check_picture(figures.pop(), "time (units of one stage's forward)")
     line = {
@@ -413,7 +403,7 @@ def test_timeline_keeps_its_units(monkeypatch, tmp_path, capsys):
         "timeline": [[["F", 0, 0, 0.0, 0.1], ["B", 0, 0, 0.3, 0.5]], [["F", 0, 1, 0.1, 0.2], ["B", 0, 1, 0.2, 0.3]]],
     }
     (tmp_path / "m.jsonl").write_text(json.dumps(line) + "\n")
-    code, _, err = _llmpar(["timeline", "--metrics", str(tmp_path / "m.jsonl"), "-o", str(tmp_path / "m.png")], capsys)
+    code, _, err = run_cli(["timeline", "--metrics", str(tmp_path / "m.jsonl"), "-o", str(tmp_path / "m.png")], capsys)
     assert code == 0, err
     _check_picture(figures.pop(), "time (s)")
 

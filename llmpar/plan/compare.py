@@ -36,7 +36,7 @@ def comparable(run: dict) -> str | None:
 
 
 # Sources whose TFLOP/s count the hardware's FLOPs with a full recomputation (Narayanan et al. 2021, eq. 3), as
-# Megatron-LM and Megatron-DeepSpeed logged them; and those whose MFU counts the model's FLOPs as Korthikanti et al.
+# Megatron-LM and Megatron-DeepSpeed logged them.
 HARDWARE_FLOPS = ("narayanan2021", "bloom_bigscience", "smith2022")
 
 
@@ -59,7 +59,7 @@ def _measured_tokens(run: dict) -> float | None:
     per_token = _source_flops_per_token(run, cfg)
     if measured.get("tflops_per_gpu"):
         return measured["tflops_per_gpu"] * 1e12 / per_token
-    if measured.get("mfu") and run["source"] != "narayanan2021":
+    if measured.get("mfu"):  # a fraction of the 16-bit peak, in the source's own FLOPs
         return measured["mfu"] * PROFILES[run["hardware"]].peak_flops["bf16"] / per_token
     return None
 

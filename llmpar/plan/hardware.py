@@ -118,9 +118,7 @@ class Hardware:
             return 0.0
         if self.cores:  # a CPU profile: one machine's links, as calibrate measured them
             return self.link(n * stride, processes_on_node).time(kind, bus_bytes, n)
-        g = self.devices_per_node
-        per_node = max(1, min(n, g // stride)) if stride < g else 1
-        nodes = math.ceil(n / per_node)
+        per_node, nodes = self.group_nodes(n, stride)
         if nodes == 1:
             return self.intra.time(kind, bus_bytes, n)
         return (
@@ -128,6 +126,13 @@ class Hardware:
             + bus_bytes / self.network_bandwidth(kind, per_node)
             + (self.inter.skew)
         )
+
+    def group_nodes(self, n: int, stride: int) -> tuple[int, int]:
+        """(ranks on each node, nodes) of a group of n ranks `stride` global ranks apart, nodes holding
+        `devices_per_node` consecutive ranks."""
+        g = self.devices_per_node
+        per_node = max(1, min(n, g // stride)) if stride < g else 1
+        return per_node, math.ceil(n / per_node)
 
     def network_bandwidth(self, kind: str, per_node: int) -> float:
         """Bus bytes/s per rank of a collective whose group has `per_node` ranks on each of several nodes."""
@@ -140,9 +145,7 @@ class Hardware:
         if self.cores:
             link = self.link(n * stride, processes_on_node)
             return (1 if kind == "p2p" else 2 * (n - 1) if kind == "all_reduce" else n - 1) * link.latency[kind]
-        g = self.devices_per_node
-        per_node = max(1, min(n, g // stride)) if stride < g else 1
-        nodes = math.ceil(n / per_node)
+        per_node, nodes = self.group_nodes(n, stride)
         if kind == "p2p":
             return (self.inter if nodes > 1 else self.intra).latency[kind]
         if kind == "all_reduce":
@@ -172,14 +175,6 @@ PROFILES: dict[str, Hardware] = {
         intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
         attention_half_seq=1400, overlap_slowdown=0.4,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
-    # NVIDIA A100 SXM4 40GB (DGX A100 320GB): the 80GB part's compute (312 TFLOP/s dense bf16) and links, with
-    # 40 GB of HBM2 at 1555 GB/s.
-    "a100-40gb": Hardware(
-        name="a100-40gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
-        memory_bytes=40 * GiB, memory_bandwidth=0.85 * 1.555e12, devices_per_node=8,
-        intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
-        attention_half_seq=1400, overlap_slowdown=0.4,
-        source="NVIDIA A100 datasheet (40GB SXM4: 1555 GB/s); links as a100-80gb"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024): the curve
@@ -191,13 +186,6 @@ PROFILES: dict[str, Hardware] = {
         intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
         attention_half_seq=1400, overlap_slowdown=0.4,
         source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
-    # NVIDIA H200 SXM 141GB: the H100's compute with 141 GB of HBM3e at 4.8 TB/s; the same links.
-    "h200": Hardware(
-        name="h200", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.66,
-        memory_bytes=141e9, memory_bandwidth=0.85 * 4.8e12, devices_per_node=8,
-        intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
-        attention_half_seq=1400, overlap_slowdown=0.4,
-        source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)"),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
     "cpu": Hardware(
@@ -220,6 +208,24 @@ PROFILES: dict[str, Hardware] = {
         source="llmpar calibrate --processes 2 4, 2026-11-28"),
 }
 # fmt: on
+# The same parts with other memory. NVIDIA A100 SXM4 40GB (DGX A100 320GB): the 80GB part's compute and links,
+# with 40 GB of HBM2 at 1555 GB/s. NVIDIA H200 SXM 141GB: the H100's compute and links (HGX H200: NVLink 4,
+# 8× NDR 400 Gb/s) with 141 GB of HBM3e at 4.8 TB/s.
+PROFILES["a100-40gb"] = dataclasses.replace(
+    PROFILES["a100-80gb"],
+    name="a100-40gb",
+    memory_bytes=40 * GiB,
+    memory_bandwidth=0.85 * 1.555e12,
+    source="NVIDIA A100 datasheet (40GB SXM4: 1555 GB/s); links as a100-80gb",
+)
+PROFILES["h200"] = dataclasses.replace(
+    PROFILES["h100-sxm"],
+    name="h200",
+    memory_bytes=141e9,
+    memory_bandwidth=0.85 * 4.8e12,
+    source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)",
+)
+PROFILES = {name: PROFILES[name] for name in ("a100-80gb", "a100-40gb", "h100-sxm", "h200", "cpu")}
 
 # The profile of a CUDA device, by a part of its name (torch.cuda.get_device_name, lower-cased).
 DEVICE_PROFILES = (("a100", "a100-80gb"), ("h200", "h200"), ("h100", "h100-sxm"))

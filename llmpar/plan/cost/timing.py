@@ -61,7 +61,7 @@ def _collective_time(hw: Hardware, kind: str, nbytes: float, n: int, stride: int
     `stride` global ranks apart (`Hardware.collective_time`), in a job of `world` processes."""
     on_node = min(world, hw.devices_per_node) if hw.cores else 0
     bus = bus_bytes("send" if kind == "p2p" else kind, nbytes, n)
-    return hw.collective_time(kind, bus, n, stride, on_node) if n > 1 or kind == "p2p" else 0.0
+    return hw.collective_time(kind, bus, n, stride, on_node)
 
 
 def chunk_costs(
