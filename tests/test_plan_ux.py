@@ -230,8 +230,8 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
     assert "the layout asked for does not fit; its prediction:" in table
     row = next(line for line in table.splitlines() if line.startswith(" 1    1   8   1"))
     assert float(row.split()[10]) > 0  # its predicted step time
-    assert " 1 does not fit: needs 382.7 GiB per device, more than a device's 80 GiB" in table
-    assert err.startswith("llmpar plan: error: the layout asked for does not fit in 80 GiB per device: it needs 382.7")
+    assert " 1 does not fit: needs 402.4 GiB per device, more than a device's 80 GiB" in table
+    assert err.startswith("llmpar plan: error: the layout asked for does not fit in 80 GiB per device: it needs 402.4")
     assert "leave some of --dp 1, --tp 8, --pp 1, --zero 0, --micro-batches 1" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     code, out, err = run_cli([*BIG_FIXED, "--json"], capsys)
@@ -239,7 +239,7 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
     plan = json.loads(out)  # the JSON alone on stdout
     assert plan["candidates"] == [] and plan["fitting"] == 0 and plan["searched"] == 1
     (one,) = plan["too_big"]
-    assert one["fits"] is False and one["step_time_s"] > 0 and one["reason"].startswith("does not fit: needs 382.7")
+    assert one["fits"] is False and one["step_time_s"] > 0 and one["reason"].startswith("does not fit: needs 402.4")
     assert (one["dp"], one["tp"], one["pp"]) == (1, 8, 1) and one["train_args"]
     assert plan["error"] == err.strip().removeprefix("llmpar plan: error: ")
 

@@ -161,7 +161,8 @@ def simulate(args: argparse.Namespace) -> int:
     print(f"llmpar simulate: {run} on {gpus} × {req.hardware.name}")
     print(
         f"  step {e.step_time_s:.4f} s, {e.tokens_per_s:,.0f} tokens/s, bubble {e.bubble_fraction:.3f}, memory "
-        f"{e.memory_bytes['total'] / 2**30:.2f} GiB per device ({'fits' if e.fits else 'does not fit'}), comm "
+        f"{e.memory_bytes['peak'] / 2**30:.2f} GiB per device at its peak ({'fits' if e.fits else 'does not fit'}), "
+        "comm "
         f"dp/tp/pp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f} bytes"
     )
     try:

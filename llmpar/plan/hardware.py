@@ -225,7 +225,20 @@ PROFILES["h200"] = dataclasses.replace(
     memory_bandwidth=0.85 * 4.8e12,
     source="NVIDIA H200 datasheet; HGX H200 (NVLink 4, 8× NDR 400 Gb/s)",
 )
-PROFILES = {name: PROFILES[name] for name in ("a100-80gb", "a100-40gb", "h100-sxm", "h200", "cpu")}
+# Meta's Grand Teton H100 as torchtitan describes it (96GB HBM2e at 2.4 TB/s, 500 W power limit, 400 Gb/s RDMA
+# per GPU: pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md); its dense bf16 peak "is between SXM
+# and NVL" (pytorch/torchtitan docs/performance.md, Aug 2024): between the H100 NVL's 835 and the SXM's 989
+# TFLOP/s, the midpoint taken.
+PROFILES["h100-hbm2e-500w"] = dataclasses.replace(
+    PROFILES["h100-sxm"],
+    name="h100-hbm2e-500w",
+    peak_flops={k: v * (835 + 989) / 2 / 989 for k, v in PROFILES["h100-sxm"].peak_flops.items()},
+    memory_bytes=96e9,
+    memory_bandwidth=0.85 * 2.4e12,
+    source="torchtitan's Grand Teton H100 (96GB HBM2e, 2.4 TB/s, 500 W; peak between H100 NVL and SXM); "
+    "links as h100-sxm",
+)
+PROFILES = {name: PROFILES[name] for name in ("a100-80gb", "a100-40gb", "h100-sxm", "h100-hbm2e-500w", "h200", "cpu")}
 
 # The profile of a CUDA device, by a part of its name (torch.cuda.get_device_name, lower-cased).
 DEVICE_PROFILES = (("a100", "a100-80gb"), ("h200", "h200"), ("h100", "h100-sxm"))

@@ -270,7 +270,7 @@ def plan(
             result.rejected.append((layout.as_metrics(), why))
             result.verdict.setdefault(triple, why)
             continue
-        need = memory_need(cfg, layout, batch, hw)  # per device; on a CPU, the processes of a node together
+        need = memory_need(cfg, layout, batch, hw, software)  # per device; on a CPU, the processes of a node together
         if need <= budget:
             fitting.append(layout)
             result.verdict[triple] = None
@@ -397,7 +397,7 @@ def explain_empty(plan_: Plan, hw: Hardware) -> str:
             where, need = (
                 f"{hw.memory_bytes / GiB:.0f} GiB per device",
                 (
-                    f"{best.memory_bytes['total'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+                    f"{best.memory_bytes['peak'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
                     f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size})"
                 ),
             )

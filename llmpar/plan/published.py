@@ -254,9 +254,13 @@ def _llama(d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int
 #   overlap_dp: the data-parallel gradient reduction overlaps the backward pass;
 #   activation_checkpointing: what is recomputed, in the source's words;
 #   fp32_master: an fp32 copy of the parameters is what the optimizer updates;
-#   compile: torch.compile on (torchtitan);  extra: anything else, in words.
+#   compile: torch.compile on (torchtitan);
+#   loss: the cross-entropy's kind, as the cost model's Software.loss names it ("fp32": PyTorch's cross_entropy
+#     on fp32 logits; "vocab-parallel": Megatron-LM's; "fused": a fused kernel that keeps 16-bit logits);
+#   extra: anything else, in words.
 SOFTWARE_KEYS = (
     "attention",
+    "loss",
     "param_dtype",
     "reduce_dtype",
     "reshard_after_forward",
@@ -878,6 +882,9 @@ for _hw, _m, _s, _n, _mfu, _hfu, _mtflop, _mb, _ga, _b, _tok, _mp, _ac in _LLM_F
                 overlap_dp=True,
                 activation_checkpointing="every MPT block (FSDP activation_checkpointing)" if _ac else "none",
                 fp32_master=None if _pure else True,
+                # mosaicml/llm-foundry llmfoundry/models/mpt/modeling_mpt.py at 061f2c7c: loss_fn defaults to
+                # 'fused_crossentropy' (flash-attn's CrossEntropyLoss)
+                loss="fused",
                 extra="Composer trainer; FSDP FULL_SHARD; activation CPU offload off",
             ),
         )
@@ -971,6 +978,7 @@ for _fam, _size, _s, _lb, _tt_ac, _tok, _mfu in _TT_A100_TABLE:
 _TT_GT_NOTE = (
     "HARDWARE VARIANT: Meta Grand Teton H100 with HBM2e (95–96 GB, 2.4 TB/s) at a lower power limit (500 W) — "
     "slower than the h100-sxm profile's 700 W HBM3 part; the source says its true peak lies between SXM and NVL. "
+    "Predicted with the profile h100-hbm2e-500w, made from these stated numbers (peak: the midpoint). "
     "Hosts: 8 GPUs on NVLink, 400 Gb/s RDMA per GPU. "
 )
 
@@ -985,7 +993,7 @@ for _label, _tok, _mfu, _fp8 in [
         _run(
             "torchtitan",
             f"Llama 3.1 405B FSDP16 x TP8, 128x H100, {_label}",
-            "h100-sxm",
+            "h100-hbm2e-500w",
             128,
             _LLAMA3_405B,
             8192,
@@ -1151,7 +1159,7 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
         _run(
             "torchtitan",
             _name,
-            "h100-sxm",
+            "h100-hbm2e-500w",
             _n,
             _LLAMA3[_size],
             8192,
@@ -1182,7 +1190,12 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
             "against 989 TFLOP/s). Sequence length not stated: 8192 is torchtitan's default for these models. "
             f"Local batch {_lb}; micro-batch not stated (pipeline rows split the local batch into micro-batches; "
             "number not given). "
-            + ("Selective AC (torchtitan's default op policy, not stated which). " if _recompute == "selective" else "")
+            + (
+                "Selective AC, not stated which: torchtitan's default op policy (llama3_8b.toml at the "
+                "benchmarked commit 9dec370a). "
+                if _recompute == "selective"
+                else ""
+            )
             + ("Interleaved 1F1B; virtual stages not stated. " if _sched == "interleaved" else "")
             + f"memory_gib {_mem}: the file's 'Memory(GiB)' column, a peak per GPU ('memory readings are stable "
             "across the whole training process'; footnote: the maximum across all GPUs, PP ranks differing). The "
@@ -1197,7 +1210,12 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
                 reduce_dtype="fp32",
                 reshard_after_forward=True,
                 overlap_dp=True,
-                activation_checkpointing="selective" if _recompute == "selective" else "full: every block",
+                activation_checkpointing=(
+                    "selective op: torchtitan's per-op policy (train_configs/llama3_8b.toml at 9dec370a: mode "
+                    "'selective', selective_ac_option 'op')"
+                    if _recompute == "selective"
+                    else "full: every block"
+                ),
                 compile=_compile,
                 extra=_tt_extra,
             ),

@@ -22,7 +22,7 @@ from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.pipeline.schedules import Kind, compute_order
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
-from llmpar.plan.cost.values import BYTES, Batch, _act_dtype_bytes
+from llmpar.plan.cost.values import BYTES, LLMPAR, Batch, Software, _act_dtype_bytes, selective_policy
 from llmpar.plan.hardware import Hardware
 
 # --- model state --------------------------------------------------------------------------------------------
@@ -65,8 +65,23 @@ def model_state_bytes(
 # --- activations --------------------------------------------------------------------------------------------
 
 
+def block_matmuls(cfg: ModelConfig) -> list[tuple[int, int, bool]]:
+    """(input width, output width, column-parallel) of each matmul of a block, in the order its forward runs them:
+    q, k, v, the attention output, then the MLP's (SwiGLU: gate, up, down; GeLU: up, down)."""
+    d, f, kv = cfg.d_model, cfg.d_ff, cfg.n_kv_heads * cfg.head_dim
+    q = cfg.n_heads * cfg.head_dim
+    mlp = [(d, f, True), (d, f, True), (f, d, False)] if cfg.arch == "llama" else [(d, f, True), (f, d, False)]
+    return [(d, q, True), (d, kv, True), (d, kv, True), (q, d, False), *mlp]
+
+
+def op_recomputed_matmul_flops(cfg: ModelConfig, tp: int) -> float:
+    """Forward matmul FLOPs per token of one block on one tp rank that torchtitan's per-operation policy
+    recomputes: every second matmul of the block (the 2nd, 4th, ...)."""
+    return sum(2 * i * o / tp for n, (i, o, _) in enumerate(block_matmuls(cfg)) if n % 2 == 1)
+
+
 def layer_activation_bytes(
-    cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str, fp32_norm_input: bool = True
+    cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str, software: Software = LLMPAR
 ) -> float:
     """Bytes one block saves for backward on one tp rank, for `tokens` = b·s tokens of a micro-batch.
 
@@ -81,15 +96,29 @@ def layer_activation_bytes(
     With sequence parallelism the norm terms are on a sequence shard (1/tp); in its default mode the column
     layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
     Korthikanti et al. 2022 (section 4) derive the same structure for GPT with dropout: sbh(34 + 5as/h).
+    A materialized attention (`software.flash_attention` off, Megatron-LM before fused kernels) also keeps the
+    softmax's output, the dropout mask and the dropout's output: 5·heads·s bytes per token (Korthikanti et al.).
     Recomputation (`llmpar.parallel.recompute`): "full" keeps the block's input only; "selective" what the
-    attention core does not recompute. What a recomputation saves again inside the backward pass, one block at
-    a time, is a temporary of that pass (`process_memory`), not counted here.
+    software's policy does not recompute (`Software.selective`: the attention core by default). What a
+    recomputation saves again inside the backward pass, one block at a time, is a temporary of that pass
+    (`process_memory`), not counted here.
     """
     d, f, hd, t = cfg.d_model, cfg.d_ff, cfg.head_dim, layout.tp
     kv, heads = cfg.n_kv_heads * hd, cfg.n_heads
     mm, res = _act_dtype_bytes(dtype)
+    block_input = tokens * d * res / (t if layout.sequence_parallel else 1)
+    if layout.recompute == "full":
+        return block_input  # only the block's input
+    if layout.recompute == "selective":
+        policy, every = selective_policy(software.selective)
+        if policy == "every":  # one block in `every` keeps its input only, the others everything
+            whole = layer_activation_bytes(cfg, tokens, seq_len, replace(layout, recompute="none"), dtype, software)
+            return block_input / every + whole * (1 - 1 / every)
+        if policy == "op":  # the block's input, the saved matmuls' outputs, the attention kernel's output and lse
+            saved = sum(o / t if column else o for n, (_, o, column) in enumerate(block_matmuls(cfg)) if n % 2 == 0)
+            return block_input + tokens * ((saved + d / t) * mm + heads / t * 4)
     if cfg.arch == "llama":
-        norms = 2 * (d * (_norm_input(res, fp32_norm_input) + 2 * res) + 4)  # x, y, scaled output; 1/rms in fp32
+        norms = 2 * (d * (_norm_input(res, software.fp32_norm_input) + 2 * res) + 4)  # x, y, scaled; 1/rms fp32
         attn = (3 * d + 2 * kv) * mm + heads * 4
         mlp = 4 * f * mm
         tables = seq_len * hd * mm
@@ -98,13 +127,14 @@ def layer_activation_bytes(
         attn = (2 * d + 2 * kv) * mm + heads * 4
         mlp = 2 * f * mm
         tables = 0
-    if layout.recompute == "full":
-        return tokens * d * res / (t if layout.sequence_parallel else 1)  # only the block's input
+    if not software.flash_attention:
+        attn += 5 * heads * seq_len
     if layout.recompute == "selective":
         # The attention core keeps q, k, v only: its softmax statistics are recomputed, and its output too where
         # the output projection reads a copy of it (llama: the core's output follows the layout of q, which
         # RoPE made contiguous per head); GPT-2's projection reads the output itself, which stays saved.
         attn -= heads * 4 + (d * mm if cfg.arch == "llama" else 0)
+        attn -= 0 if software.flash_attention else 5 * heads * seq_len  # the scores are recomputed
     sharded = attn + mlp
     if layout.sequence_parallel:
         per_token = (norms + sharded) / t
@@ -121,14 +151,17 @@ def _norm_input(res: int, fp32: bool) -> int:
 
 
 def output_activation_bytes(
-    cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, fp32_norm_input: bool = True
+    cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, software: Software = LLMPAR
 ) -> float:
-    """The final norm, the head's input and the loss's softmax (vocabulary-parallel when tp > 1)."""
+    """The final norm, the head's input and the loss's softmax (vocabulary-parallel when tp > 1): in fp32 at
+    least, or, under a fused loss (`Software.loss`), the 16-bit logits and a log-sum-exp per token."""
     d, t = cfg.d_model, layout.tp
     mm, res = _act_dtype_bytes(dtype)
-    norm: float = d * (_norm_input(res, fp32_norm_input) + 2 * res) + 4 if cfg.arch == "llama" else 2 * d * res + 8
+    fp32_in = software.fp32_norm_input
+    norm: float = d * (_norm_input(res, fp32_in) + 2 * res) + 4 if cfg.arch == "llama" else 2 * d * res + 8
     vocab = math.ceil(cfg.vocab_size / t)
-    loss = vocab * max(mm, 4) + (9 if t > 1 else 0)  # the loss is computed in fp32 at least
+    softmax = vocab * mm + 4 if software.loss == "fused" else vocab * max(mm, 4)
+    loss = softmax + (9 if t > 1 else 0)
     if layout.sequence_parallel:
         # with --sp-save-gathered the head keeps the gathered input instead of the norm's output shard
         norm = norm / t + (d * res * (1 - 1 / t) if layout.sp_save_gathered else 0)
@@ -219,25 +252,27 @@ def deferred_bytes(cfg: ModelConfig, tokens: int, layout: Layout, dtype: str, la
     return tokens * out * mm
 
 
-def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
+def activation_bytes(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR) -> float:
     """Peak bytes saved for backward on the busiest rank: the micro-batches each chunk keeps in flight under
     the schedule, times what one micro-batch of that chunk saves."""
-    return max(activation_bytes_by_stage(cfg, layout, batch))
+    return max(activation_bytes_by_stage(cfg, layout, batch, software))
 
 
-def activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[float]:
+def activation_bytes_by_stage(
+    cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR
+) -> list[float]:
     """`activation_bytes` of each pipeline rank (the same on every dp and tp rank of a stage)."""
-    return list(_activation_bytes_by_stage(cfg, layout, batch))
+    return list(_activation_bytes_by_stage(cfg, layout, batch, software))
 
 
 @functools.lru_cache(maxsize=65536)  # the planner asks for each layout's several times (fit, bound, estimate)
-def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> tuple[float, ...]:
+def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software) -> tuple[float, ...]:
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     tokens, s = b * batch.seq_len, batch.seq_len
     p, v = layout.pp, layout.chunks_per_rank
     chunks = partition(cfg, p * v, s)
     states = _held_states(layout.schedule, p, layout.micro_batches, v)
-    per_layer = layer_activation_bytes(cfg, tokens, s, layout, batch.dtype)  # the same for every layer
+    per_layer = layer_activation_bytes(cfg, tokens, s, layout, batch.dtype, software)  # the same for every layer
     alike: dict[tuple[int, bool, bool], tuple[float, float]] = {}  # chunks of as many layers, at the same end
     out = []
     for r in range(p):
@@ -249,7 +284,7 @@ def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -
                 if c == 0:
                     per_micro += tokens * 8  # the token ids the embedding keeps
                 if c == p * v - 1:
-                    per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype)
+                    per_micro += output_activation_bytes(cfg, tokens, layout, batch.dtype, software)
                 # Under zero bubble a B frees what its backward used, but the linear layers' inputs (made anew by
                 # a full recomputation) wait for the W with their output gradients.
                 alike[key] = per_micro, deferred_bytes(cfg, tokens, layout, batch.dtype, len(chunks[c]), c == p * v - 1)
@@ -260,12 +295,12 @@ def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -
     return tuple(out)
 
 
-def memory(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
+def memory(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR) -> dict[str, float]:
     """Bytes per rank (the largest rank): "params", "grads", "optimizer", "activations", "total"."""
     stages = stage_params(cfg, layout, batch.seq_len)
     held = max(s.total for s in stages)
     m = model_state_bytes(held, layout.zero, layout.dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
-    m["activations"] = activation_bytes(cfg, layout, batch)
+    m["activations"] = activation_bytes(cfg, layout, batch, software)
     m["total"] = sum(m.values())
     return m
 
@@ -331,6 +366,7 @@ def process_memory(
     device: str = "cpu",
     data_bytes: float = 0.0,
     saving: bool = False,
+    software: Software = LLMPAR,
 ) -> dict[str, float]:
     """Peak bytes of one worker process of `layout` (of pipeline rank `stage`, or the largest), its parts:
 
@@ -351,7 +387,7 @@ def process_memory(
       the metrics' `peak_mem_bytes` measures (peak RSS on a CPU, allocated memory plus the context on a GPU).
     """
     first_ranks = [s * layout.dp * layout.tp for s in (range(layout.pp) if stage is None else [stage])]
-    by_rank = ranks_memory(cfg, layout, batch, first_ranks, device, data_bytes, saving)
+    by_rank = ranks_memory(cfg, layout, batch, first_ranks, device, data_bytes, saving, software)
     return max(by_rank.values(), key=lambda parts: parts["total"])
 
 
@@ -363,17 +399,20 @@ def ranks_memory(
     device: str = "cpu",
     data_bytes: float = 0.0,
     saving: bool = False,
+    software: Software = LLMPAR,
 ) -> dict[int, dict[str, float]]:
     """`process_memory`'s parts for each of some global ranks (the ranks of a stage alike: the mesh is
     pp × dp × tp, tp innermost, so rank r is on stage r // (dp·tp))."""
     stages = stage_params(cfg, layout, batch.seq_len)
-    acts = activation_bytes_by_stage(cfg, layout, batch)
+    acts = activation_bytes_by_stage(cfg, layout, batch, software)
     by_stage: dict[int, dict[str, float]] = {}
     out = {}
     for rank in ranks:
         s = rank // (layout.dp * layout.tp)
         if s not in by_stage:
-            by_stage[s] = _stage_process_memory(cfg, layout, batch, s, stages[s], acts[s], device, data_bytes, saving)
+            by_stage[s] = _stage_process_memory(
+                cfg, layout, batch, s, stages[s], acts[s], device, data_bytes, saving, software
+            )
         out[rank] = by_stage[s]
     return out
 
@@ -388,6 +427,7 @@ def _stage_process_memory(
     device: str,
     data_bytes: float,
     saving: bool,
+    software: Software = LLMPAR,
 ) -> dict[str, float]:
     t, dp, p = layout.tp, layout.dp, layout.pp
     w, e, u = batch.weight_bytes, batch.grad_bytes, batch.update_bytes
@@ -397,12 +437,14 @@ def _stage_process_memory(
     tokens = b * batch.seq_len
     mm, _ = _act_dtype_bytes(batch.dtype)
     backward = 0.0
-    if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp
-        backward += LOSS_COPIES * tokens * math.ceil(cfg.vocab_size / t) * max(mm, 4)
+    if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp; or one 16-bit gradient
+        logits = tokens * math.ceil(cfg.vocab_size / t)
+        backward += LOSS_COPIES * logits * max(mm, 4) if software.loss == "fp32" else logits * mm
     if st.layers:  # one layer's activation gradients, about what it saves without recomputation; and what a
         # recomputation saves again for the layer's backward, beyond what the forward kept
-        plain = layer_activation_bytes(cfg, tokens, batch.seq_len, replace(layout, recompute="none"), batch.dtype)
-        kept = layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype)
+        none = replace(layout, recompute="none")
+        plain = layer_activation_bytes(cfg, tokens, batch.seq_len, none, batch.dtype, software)
+        kept = layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype, software)
         backward += 2 * plain - kept
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
@@ -458,12 +500,23 @@ def node_memory(
     return (CPU_LAUNCHER_BYTES if launcher else 0.0) + sum(parts["total"] for parts in processes)
 
 
-def memory_need(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware) -> float:
-    """What `hw.memory_bytes` must hold for the layout to fit: on a GPU, one device's tensors (`memory`); on a
+def device_peak(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR) -> float:
+    """Peak bytes of one GPU of the busiest stage in the training step: the CUDA context, and the state, the saved
+    activations and the step's temporaries (`process_memory`: the loss's backward, one layer's gradients, the
+    gathered ZeRO-3 units), with the allocator's margin (ALLOCATOR_SLACK). Not the model's build: the published
+    systems build it on the meta device (llmpar's pre-flight checks its own build against the host's memory)."""
+    first_ranks = [s * layout.dp * layout.tp for s in range(layout.pp)]
+    stages = ranks_memory(cfg, layout, batch, first_ranks, device="cuda", software=software).values()
+    step = max(p["params"] + p["grads"] + p["optimizer"] + p["activations"] + p["temporaries"] for p in stages)
+    return CUDA_RUNTIME_BYTES + (1 + ALLOCATOR_SLACK) * step
+
+
+def memory_need(cfg: ModelConfig, layout: Layout, batch: Batch, hw: Hardware, software: Software = LLMPAR) -> float:
+    """What `hw.memory_bytes` must hold for the layout to fit: on a GPU, one device's peak (`device_peak`); on a
     CPU, where the processes of a node share its memory, the most any node's processes need together, each
     process counted whole (`process_memory`: runtime and build included), with the launcher."""
     if not hw.cores:
-        return memory(cfg, layout, batch)["total"]
+        return device_peak(cfg, layout, batch, software)
     per_node = max(1, min(layout.world, hw.devices_per_node))
     return max(
         node_memory(cfg, layout, batch, range(k, min(k + per_node, layout.world)), launcher=layout.world > 1)

@@ -13,15 +13,23 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from llmpar.bus import BUCKET_BYTES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import simulator
-from llmpar.plan.cost.footprint import layer_activation_bytes, memory, memory_need, output_activation_bytes
+from llmpar.plan.cost.footprint import (
+    layer_activation_bytes,
+    memory,
+    memory_need,
+    op_recomputed_matmul_flops,
+    output_activation_bytes,
+    process_memory,
+)
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
 from llmpar.plan.cost.traffic import comm_bytes
-from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes
+from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes, selective_policy
 from llmpar.plan.hardware import Hardware
 
 # Operations dispatched (ATen calls, views included) by one block, and by the output layer with the loss,
@@ -41,15 +49,21 @@ def model_flops_per_step(cfg: ModelConfig, batch: Batch) -> float:
     return cfg.flops_per_token(batch.seq_len) * batch.global_batch_size * batch.seq_len
 
 
-def hardware_flops_per_step(cfg: ModelConfig, layout: Layout, batch: Batch) -> float:
-    """Model FLOPs plus what recomputation adds: a whole forward again (full), or the attention core
-    (selective: the s² part, Korthikanti et al. 2022)."""
+def hardware_flops_per_step(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR) -> float:
+    """Model FLOPs plus what recomputation adds: a whole forward again (full), or what the software's selective
+    policy recomputes (the attention core's s² part, Korthikanti et al. 2022; every second matmul of a block;
+    every K-th block)."""
     tokens = batch.global_batch_size * batch.seq_len
     extra = 0.0
+    policy, every = selective_policy(software.selective) if layout.recompute == "selective" else ("", 0)
     if layout.recompute == "full":
         extra = cfg.flops_per_token(batch.seq_len) / 3
-    elif layout.recompute == "selective":
+    elif policy == "attention":
         extra = 4.0 * cfg.n_layers * cfg.d_model * batch.seq_len
+    elif policy == "op":
+        extra = cfg.n_layers * op_recomputed_matmul_flops(cfg, 1)
+    elif policy == "every":
+        extra = cfg.flops_per_token(batch.seq_len) / 3 / every
     return model_flops_per_step(cfg, batch) + extra * tokens
 
 
@@ -105,13 +119,15 @@ def chunk_costs(
     plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
     # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
     # activations, residuals), twice that backward.
-    fp32_norms = software.fp32_norm_input
-    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fp32_norms)
+    # (a materialized attention's scores are streamed below, at their own count)
+    fused = replace(software, flash_attention=True)
+    layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fused)
     if not software.flash_attention:
         layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
-    fwd = layers * (
+    layers_fwd = layers * (
         weights / rate + attention / attention_rate + layer_stream / stream + ops["layer"][0] * hw.op_overhead
     )
+    fwd = layers_fwd
     bwd_in = layers * (
         weights / rate + 2 * attention / attention_rate + 2 * layer_stream / stream + ops["layer"][1] * hw.op_overhead
     )
@@ -122,38 +138,49 @@ def chunk_costs(
     if last:
         vocab = math.ceil(cfg.vocab_size / t)
         head_flops = 2 * tokens * d * vocab
-        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype, fp32_norms)
+        out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype, software)
         fwd += head_flops / rate + out_stream / stream + ops["output"][0] * hw.op_overhead
         bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
         bwd_w += head_flops / rate
     # Tensor-parallel collectives of this chunk (the same counts as comm_bytes, split forward/backward).
-    wait_f = wait_b = 0.0
+    wait_f = wait_b = layers_wait_f = 0.0
     if t > 1:
         act = tokens * d * mm_bytes
         if layout.sequence_parallel:
             ag = _collective_time(hw, "all_gather", act, t, 1, layout.world)
             rs = _collective_time(hw, "reduce_scatter", act, t, 1, layout.world)
             regather = 0 if layout.sp_save_gathered else 2 * ag
-            wait_f += layers * 2 * (ag + rs)
+            layers_wait_f = layers * 2 * (ag + rs)
+            wait_f += layers_wait_f
             wait_b += layers * (2 * (ag + rs) + regather)
         else:
             ar = _collective_time(hw, "all_reduce", act, t, 1, layout.world)
-            wait_f += layers * 2 * ar + (ar if first else 0.0)
+            layers_wait_f = layers * 2 * ar
+            wait_f += layers_wait_f + (ar if first else 0.0)
             wait_b += layers * 2 * ar + (ar if last else 0.0)
         if last:
             wait_f += 3 * _collective_time(hw, "all_reduce", tokens * 4, t, 1, layout.world)
     fwd += wait_f
     bwd_in += wait_b
     # Recomputation runs (part of) the forward again inside the backward.
+    policy, every = selective_policy(software.selective) if layout.recompute == "selective" else ("", 0)
     if layout.recompute == "full":
         bwd_in += fwd
-    elif layout.recompute == "selective":
+        wait_b += wait_f
+    elif policy == "attention":
         bwd_in += layers * (
             attention / attention_rate
             + (0 if software.flash_attention else 6 * b * cfg.n_heads / t * s * s * mm_bytes / stream)
         )
-    if layout.recompute == "full":
-        wait_b += wait_f
+    elif policy == "op":  # every second matmul and the elementwise work, not the attention kernel
+        bwd_in += layers * (
+            tokens * op_recomputed_matmul_flops(cfg, t) / rate
+            + layer_stream / stream
+            + ops["layer"][0] * hw.op_overhead
+        )
+    elif policy == "every":  # one block in `every` runs its forward again
+        bwd_in += (layers_fwd + layers_wait_f) / every
+        wait_b += layers_wait_f / every
     if layout.schedule == "zb":
         return ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
     return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
@@ -275,11 +302,14 @@ def estimate(
             worst, parts = total_r, {"dp_exposed": dp_time, "optimizer": optimizer, "tied_sum": tied}
     step = pipeline_time + worst
     tokens = batch.global_batch_size * s_len
-    flops = hardware_flops_per_step(cfg, layout, batch)
+    flops = hardware_flops_per_step(cfg, layout, batch, software)
     tflops = flops / step / layout.world / 1e12
     peak = hw.peak_flops.get(batch.dtype)
     mfu = model_flops_per_step(cfg, batch) / step / layout.world / peak if peak and not hw.cores else None
-    mem = memory(cfg, layout, batch)
+    mem = memory(cfg, layout, batch, software)
+    need = memory_need(cfg, layout, batch, hw, software)
+    # The peak one device (GPU) or one worker process (CPU) reaches, temporaries and runtime included.
+    mem["peak"] = need if not hw.cores else process_memory(cfg, layout, batch, software=software)["total"]
     parts = {"pipeline": pipeline_time, **parts}
     return Estimate(
         layout=layout,
@@ -291,7 +321,7 @@ def estimate(
         memory_bytes=mem,
         comm_bytes=comm,
         bubble_fraction=bubble,
-        fits=memory_need(cfg, layout, batch, hw) <= hw.memory_bytes,
+        fits=need <= hw.memory_bytes,
         parts=parts,
         timeline=timeline if keep_timeline else None,
     )

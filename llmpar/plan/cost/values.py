@@ -60,6 +60,34 @@ class Software:
     # The share of the hardware's matmul and attention rates the system's kernels and runtime reach (1: what the
     # profile says, as Megatron-LM reaches it). Fitted per system on the published runs (docs/cost-model.md).
     compute_efficiency: float = 1.0
+    # What `--recompute selective` recomputes (`selective_policy`): "attention", the attention core (Korthikanti
+    # et al. 2022; llmpar, Megatron-LM); "op", torchtitan's per-operation policy (every matmul's and the
+    # attention kernel's outputs saved but every second matmul's in each block, all else recomputed); or
+    # "every-K", every K-th block recomputed whole and the others not at all (torchtitan's layer policy).
+    selective: str = "attention"
+    # The cross-entropy over the vocabulary: "fp32", the logits cast to fp32, the softmax saved in fp32 and
+    # LOSS_COPIES fp32 logits-sized tensors alive in its backward (llmpar, torchtitan: PyTorch's cross_entropy on
+    # .float() logits); "vocab-parallel", Megatron-LM's: the fp32 softmax saved, computed in place, one 16-bit
+    # gradient in the backward; "fused", a fused kernel (flash-attn's, llm-foundry's default): the 16-bit logits
+    # and a log-sum-exp per token saved, one 16-bit gradient.
+    loss: str = "fp32"
+
+    def __post_init__(self):
+        selective_policy(self.selective)
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss {self.loss!r}: choose one of {', '.join(LOSSES)}")
+
+
+LOSSES = ("fp32", "vocab-parallel", "fused")
+
+
+def selective_policy(name: str) -> tuple[str, int]:
+    """("attention" | "op" | "every", K) for a `Software.selective` name, or ValueError naming the choices."""
+    if name in ("attention", "op"):
+        return name, 0
+    if name.startswith("every-") and name[6:].isdigit() and int(name[6:]) >= 1:
+        return "every", int(name[6:])
+    raise ValueError(f"selective recomputation {name!r}: choose attention, op or every-K (K a whole number, 1 or more)")
 
 
 LLMPAR = Software()
@@ -73,15 +101,19 @@ SOFTWARE: dict[str, Software] = {
     "llmpar": LLMPAR,
     # Megatron-LM as Narayanan et al. (2021) ran it: the attention matrix materialized, the data-parallel
     # all-reduce after the backward pass, fused normalization kernels.
-    "megatron-2021": Software(flash_attention=False, overlap_dp=False, fp32_norm_input=False),
+    "megatron-2021": Software(flash_attention=False, overlap_dp=False, fp32_norm_input=False, loss="vocab-parallel"),
     # Megatron-LM 2022 (Korthikanti et al.): the same, with the reduction overlapped with the backward pass.
-    "megatron-2022": Software(flash_attention=False, overlap_dp=True, fp32_norm_input=False),
+    "megatron-2022": Software(flash_attention=False, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel"),
     # Megatron-Core, NeMo, and Meta's Llama 3 stack: fused (flash) attention, overlapped reduction, fused kernels.
-    "megatron": Software(flash_attention=True, overlap_dp=True, fp32_norm_input=False),
+    "megatron": Software(flash_attention=True, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel"),
     # Megatron-DeepSpeed 2021-22 (BLOOM, MT-NLG): DeepSpeed's pipeline engine, which reduces gradients after the
     # pipeline flush, with Megatron's materialized attention.
     "deepspeed": Software(
-        flash_attention=False, overlap_dp=False, fp32_norm_input=False, compute_efficiency=DEEPSPEED_EFFICIENCY
+        flash_attention=False,
+        overlap_dp=False,
+        fp32_norm_input=False,
+        compute_efficiency=DEEPSPEED_EFFICIENCY,
+        loss="vocab-parallel",
     ),
     # PyTorch FSDP (llm-foundry, torchtitan): flash attention, reduce-scatter overlapped with the backward pass,
     # parameters freed after forward (FULL_SHARD).
