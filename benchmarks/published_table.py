@@ -1,9 +1,11 @@
 """The cost model against every comparable published run (`llmpar.plan.compare`), as a Markdown table, and each
 half's mean and largest |error|: the numbers of docs/cost-model.md's "Against published runs".
 
-    python benchmarks/published_table.py [--before before.json]
+    python benchmarks/published_table.py [--before before.json] [--blind]
 
-`--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error).
+`--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error). The "blind" rows
+(published.py) are left out unless `--blind` is given, which prints those rows only: they are for one comparison
+with a frozen model.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from llmpar.plan.compare import published_comparison
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--before", help="errors of an earlier model, by source/name")
+    p.add_argument("--blind", action="store_true", help="the blind rows only (compare them once, model frozen)")
     args = p.parse_args()
     before = json.load(open(args.before)) if args.before else None
-    rows = published_comparison()
+    rows = published_comparison("blind" if args.blind else None)
     head = "| split | source | run | hardware | GPUs | layout | mbs | v | tokens/s per GPU, measured | predicted |"
     head += " error |" + (" before |" if before else "")
     print(head)
@@ -35,7 +38,7 @@ def main() -> None:
             b = before.get(f"{r['source']}/{r['name']}")
             line += f" {b:+.1%} |" if b is not None else " – |"
         print(line)
-    for split in ("fit", "held-out"):
+    for split in ("blind",) if args.blind else ("fit", "held-out"):
         errs = [abs(r["error"]) for r in rows if r["split"] == split]
         line = f"{split}: {len(errs)} rows, mean |error| {statistics.mean(errs):.1%}, largest {max(errs):.1%}"
         if before:

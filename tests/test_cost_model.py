@@ -167,6 +167,45 @@ def test_published_rows_follow_the_schema():
     assert sum(run["measured"]["memory_gib"] is not None for run in RUNS) == 8
 
 
+def test_blind_rows_are_comparable_and_their_second_measure_agrees():
+    """The blind rows (never predicted here: only their measured side is checked) follow the schema, are all
+    comparable, and the tokens/s the comparison would use reproduce the source's other measure."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, _source_flops_per_token, comparable
+    from llmpar.plan.published import BLIND_SOURCES, RUNS, SOFTWARE_KEYS, SOURCES
+
+    blind = [run for run in RUNS if run["split"] == "blind"]
+    assert len(blind) >= 20 and len({run["source"] for run in blind} - set(BLIND_SOURCES)) <= 1
+    assert set(BLIND_SOURCES) <= set(SOURCES) and set(BLIND_SOURCES) <= set(RECIPES)
+    assert not [run for run in RUNS if run["source"] in BLIND_SOURCES and run["split"] != "blind"]
+    for run in blind:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS) and run["hardware"] in ("a100-80gb", "h100-sxm")
+        assert run["dtype"] in ("bf16", "fp16") and run["cp"] == 1 and "FP8" not in run["note"]
+        tokens = _measured_tokens(run)
+        assert tokens is not None
+        m = run["measured"]
+        cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
+        per_token = _source_flops_per_token(run, cfg)
+        if m["mfu"] is not None:  # tokens/s from the time, MFU from the source: the source's FLOP count links them
+            from_mfu = m["mfu"] * PROFILES[run["hardware"]].peak_flops["bf16"] / per_token
+            assert from_mfu == pytest.approx(tokens, rel=0.01), run["name"]
+        if run["source"].startswith("narayanan2021"):  # Table 2: "training time for 300B tokens (days)", integers
+            days = int(run["note"].split(" TFLOP/s, ")[1].split(" days")[0])
+            computed = 300e9 / (tokens * run["gpus"]) / 86400
+            assert abs(computed - days) <= 0.5 + 0.01 * days, (run["name"], computed, days)
+        if run["source"] == "nemotron4_340b":  # only "41–42%" was read for the table's MFU
+            assert 0.405 <= tokens * per_token / PROFILES[run["hardware"]].peak_flops["bf16"] < 0.425
+
+
+def test_blind_rows_are_left_out_of_the_comparison():
+    names = {(r["source"], r["name"]) for r in published_comparison()}
+    from llmpar.plan.published import RUNS
+
+    blind = {(run["source"], run["name"]) for run in RUNS if run["split"] == "blind"}
+    assert blind and not names & blind
+    assert {r["split"] for r in published_comparison("fit")} == {"fit"}
+
+
 def test_published_runs_are_predicted_within_10_percent_on_average():
     rows = published_comparison()
     assert len(rows) >= 50 and len({r["source"] for r in rows}) >= 6
