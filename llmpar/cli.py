@@ -278,6 +278,13 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         default=None,
         help="ZeRO-3: free gathered parameters after forward and gather again for backward [the recipe's]",
     )
+    sw.add_argument(
+        "--selective-recompute",
+        metavar="{attention,op,every-K}",
+        help="what --recompute selective recomputes: the attention core (llmpar, Megatron), torchtitan's per-op "
+        "policy, or every K-th block whole [the recipe's]",
+    )
+    sw.add_argument("--loss", metavar="{fp32,vocab-parallel,fused}", help="the cross-entropy's kernel [the recipe's]")
     lay = p.add_argument_group("layout (given: fixed; left out: searched)")
     lay.add_argument("--dp", type=int, metavar="N")
     lay.add_argument("--tp", type=int, metavar="N")
@@ -461,6 +468,7 @@ def cmd_plan(args) -> int:
     import json
 
     from llmpar.plan.cli import plan_request
+    from llmpar.plan.cost.values import SOFTWARE
     from llmpar.plan.planner import outcome, plan
     from llmpar.plan.report import as_json, table
 
@@ -469,6 +477,8 @@ def cmd_plan(args) -> int:
     result = plan(
         req.model, req.hardware, req.gpus, req.batch, req.fixed, top=args.top, too_big=args.json, software=req.software
     )
+    recipe = args.software or "llmpar"
+    software = recipe if req.software == SOFTWARE[recipe] else f"{recipe} (with the knobs given)"
     if args.json:
         print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware), indent=1))
     else:
@@ -481,7 +491,7 @@ def cmd_plan(args) -> int:
                 req.batch,
                 req.name,
                 req.model_flags,
-                software=args.software or "llmpar",
+                software=software,
             )
         )
     # Nothing fits (1) or nothing can run (2): the plan above shows what was found, this line says why and what

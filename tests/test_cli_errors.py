@@ -614,6 +614,12 @@ BAD_INPUTS = [
     ("plan --software nope", _argv(*PLAN, "--software", "nope"), ["--software 'nope'", "fsdp", "megatron-2021"]),
     ("plan --attention flash", _argv(*PLAN, "--attention", "flash"), ["--attention 'flash'", "fused"]),
     (
+        "plan --selective-recompute every-x",
+        _argv(*PLAN, "--selective-recompute", "every-x"),
+        ["--selective-recompute 'every-x'", "every-2"],
+    ),
+    ("plan --loss bf16", _argv(*PLAN, "--loss", "bf16"), ["--loss 'bf16'", "vocab-parallel"]),
+    (
         "plan --reduce-dtype fp32 in fp32",
         _argv(*PLAN, "--dtype", "fp32", "--reduce-dtype", "fp32"),
         ["--reduce-dtype fp32", "leave --reduce-dtype out"],

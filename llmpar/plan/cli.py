@@ -9,7 +9,7 @@ from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHED
 from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
-from llmpar.plan.cost.values import LLMPAR, SOFTWARE, Software
+from llmpar.plan.cost.values import LLMPAR, LOSSES, SOFTWARE, Software, selective_policy
 from llmpar.plan.hardware import Hardware, hardware
 from llmpar.plan.planner import Fixed, _shape_reason, check_request
 
@@ -95,7 +95,8 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
 
 
 def software_of_args(args: argparse.Namespace) -> Software:
-    """--software NAME (a recipe), with --attention, --overlap-dp and --reshard-after-forward over its knobs."""
+    """--software NAME (a recipe), with --attention, --overlap-dp, --reshard-after-forward, --selective-recompute
+    and --loss over its knobs."""
     name = getattr(args, "software", None) or "llmpar"
     if name not in SOFTWARE:
         raise UserError(
@@ -111,6 +112,23 @@ def software_of_args(args: argparse.Namespace) -> Software:
         knobs["overlap_dp"] = args.overlap_dp
     if getattr(args, "reshard_after_forward", None) is not None:
         knobs["reshard_after_forward"] = args.reshard_after_forward
+    selective = getattr(args, "selective_recompute", None)
+    if selective is not None:
+        try:
+            selective_policy(selective)
+        except ValueError:
+            raise UserError(
+                f"--selective-recompute {selective!r}: choose attention (the attention core), op (torchtitan's "
+                "per-operation policy) or every-K (every K-th block whole, K a whole number: every-2)"
+            ) from None
+        knobs["selective"] = selective
+    loss = getattr(args, "loss", None)
+    if loss is not None:
+        if loss not in LOSSES:
+            raise UserError(
+                f"--loss {loss!r}: choose one of {', '.join(LOSSES)} (docs/cost-model.md says what each is)"
+            )
+        knobs["loss"] = loss
     return replace(SOFTWARE[name], **knobs)
 
 

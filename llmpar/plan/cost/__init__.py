@@ -34,11 +34,14 @@ from llmpar.plan.cost.footprint import (
     ZERO3_UNITS,
     activation_bytes,
     activation_bytes_by_stage,
+    block_matmuls,
+    device_peak,
     layer_activation_bytes,
     memory,
     memory_need,
     model_state_bytes,
     node_memory,
+    op_recomputed_matmul_flops,
     output_activation_bytes,
     process_memory,
     ranks_memory,
@@ -48,7 +51,7 @@ from llmpar.plan.cost.params import StageParams, partition, stage_params
 from llmpar.plan.cost.simulator import bubble_fraction, peak_in_flight, simulate, simulate_shared
 from llmpar.plan.cost.timing import OPS, chunk_costs, estimate, hardware_flops_per_step, model_flops_per_step
 from llmpar.plan.cost.traffic import comm_bytes
-from llmpar.plan.cost.values import BYTES, LLMPAR, Batch, ChunkCost, Estimate, Software
+from llmpar.plan.cost.values import BYTES, LLMPAR, LOSSES, Batch, ChunkCost, Estimate, Software, selective_policy
 
 __all__ = [
     "ALLOCATOR_SLACK",
@@ -57,6 +60,7 @@ __all__ = [
     "CPU_RUNTIME_BYTES",
     "CUDA_RUNTIME_BYTES",
     "LLMPAR",
+    "LOSSES",
     "LOSS_COPIES",
     "MMAP_THRESHOLD",
     "OPS",
@@ -69,9 +73,11 @@ __all__ = [
     "StageParams",
     "activation_bytes",
     "activation_bytes_by_stage",
+    "block_matmuls",
     "bubble_fraction",
     "chunk_costs",
     "comm_bytes",
+    "device_peak",
     "estimate",
     "hardware_flops_per_step",
     "layer_activation_bytes",
@@ -80,11 +86,13 @@ __all__ = [
     "model_flops_per_step",
     "model_state_bytes",
     "node_memory",
+    "op_recomputed_matmul_flops",
     "output_activation_bytes",
     "partition",
     "peak_in_flight",
     "process_memory",
     "ranks_memory",
+    "selective_policy",
     "simulate",
     "simulate_shared",
     "stage_params",
