@@ -99,6 +99,8 @@ def software_of(run: dict) -> Software:
         knobs["reshard_after_forward"] = sw["reshard_after_forward"]
     if sw.get("loss") is not None:
         knobs["loss"] = sw["loss"]
+    if sw.get("tp_comm_overlap") is not None:
+        knobs["tp_comm_overlap"] = sw["tp_comm_overlap"]
     checkpointing = sw.get("activation_checkpointing") or ""
     if run["recompute"] == "selective" and checkpointing.startswith("selective op"):
         knobs["selective"] = "op"

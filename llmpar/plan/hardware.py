@@ -111,9 +111,10 @@ class Hardware:
         it (rings, or trees for an all-reduce over many nodes): the group's ranks on one node reach the other
         nodes through their own network adapters (one per GPU in the profiles, rail-aligned), so a group with k
         ranks per node moves k adapters' bandwidth, at most the node's link; a group with one rank per node gets
-        one adapter's. Latency: each step within a node at the node link's, each step between nodes at the
-        network's; an all-reduce over N nodes takes the fewer of a ring's 2(N−1) and a tree's 2⌈log2 N⌉ steps
-        between nodes (NCCL chooses by size; the bandwidth term is the same)."""
+        one adapter's. Latency (`collective_latency`): a ring through the group's n ranks takes n − 1 steps (2(n − 1)
+        for an all-reduce) in lockstep, each as slow as its slowest hop, the network's when the group spans nodes;
+        an all-reduce may instead take NCCL's tree, a chain within each node and 2⌈log2 N⌉ network steps between
+        N nodes, the fewer (NCCL chooses by size; the bandwidth term is the same)."""
         if (n <= 1 and kind != "p2p") or bus_bytes <= 0:
             return 0.0
         if self.cores:  # a CPU profile: one machine's links, as calibrate measured them
@@ -148,10 +149,17 @@ class Hardware:
         per_node, nodes = self.group_nodes(n, stride)
         if kind == "p2p":
             return (self.inter if nodes > 1 else self.intra).latency[kind]
-        if kind == "all_reduce":
-            inter_steps = min(2 * (nodes - 1), 2 * math.ceil(math.log2(nodes))) if nodes > 1 else 0
-            return 2 * (per_node - 1) * self.intra.latency[kind] + inter_steps * self.inter.latency[kind]
-        return (per_node - 1) * self.intra.latency[kind] + (nodes - 1) * self.inter.latency[kind]
+        if nodes == 1:
+            return (2 * (n - 1) if kind == "all_reduce" else n - 1) * self.intra.latency[kind]
+        if kind == "all_reduce":  # NCCL's tree: a chain within each node, a double binary tree between nodes
+            tree = (
+                2 * (per_node - 1) * self.intra.latency[kind]
+                + 2 * math.ceil(math.log2(nodes)) * self.inter.latency[kind]
+            )
+            return min(2 * (n - 1) * self.inter.latency[kind], tree)
+        # A ring through every rank of the group: its n − 1 steps go in lockstep, each as slow as the ring's
+        # slowest hop, a network one (NCCL has no tree for these).
+        return (n - 1) * self.inter.latency[kind]
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -181,7 +189,7 @@ PROFILES: dict[str, Hardware] = {
     # measured on an H200 (benchmarks/gemm_efficiency.py). Matmul efficiency 0.66: fitted (docs/cost-model.md;
     # a burst of large GEMMs reaches 0.69, sustained training under the power limit less).
     "h100-sxm": Hardware(
-        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.66,
+        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
         intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
         attention_half_seq=1400, overlap_slowdown=0.4,

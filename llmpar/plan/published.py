@@ -337,10 +337,12 @@ def _llama(d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int
 #   compile: torch.compile on (torchtitan);
 #   loss: the cross-entropy's kind, as the cost model's Software.loss names it ("fp32": PyTorch's cross_entropy
 #     on fp32 logits; "vocab-parallel": Megatron-LM's; "fused": a fused kernel that keeps 16-bit logits);
+#   tp_comm_overlap: tensor-parallel collectives overlapped with the GEMMs (NeMo's ub_tp_comm_overlap);
 #   extra: anything else, in words.
 SOFTWARE_KEYS = (
     "attention",
     "loss",
+    "tp_comm_overlap",
     "param_dtype",
     "reduce_dtype",
     "reshard_after_forward",
@@ -1624,6 +1626,7 @@ def _blind_rows() -> list[dict]:
                     overlap_dp=True,
                     activation_checkpointing="selective" if recompute == "selective" else "none",
                     fp32_master=True,
+                    tp_comm_overlap=key != "340b",
                     extra="Transformer Engine; distributed optimizer; TP communication overlap "
                     + ("on" if key != "340b" else "off")
                     + " (ub_tp_comm_overlap)",

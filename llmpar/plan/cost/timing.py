@@ -18,6 +18,7 @@ from dataclasses import replace
 from llmpar.bus import BUCKET_BYTES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
+from llmpar.model.shapes import block_parameter_shapes
 from llmpar.plan.cost import simulator
 from llmpar.plan.cost.footprint import (
     layer_activation_bytes,
@@ -160,6 +161,14 @@ def chunk_costs(
             wait_b += layers * 2 * ar + (ar if last else 0.0)
         if last:
             wait_f += 3 * _collective_time(hw, "all_reduce", tokens * 4, t, 1, layout.world)
+    if software.tp_comm_overlap and t > 1:
+        # Megatron-Core's userbuffers: each tensor-parallel collective runs under the GEMM it feeds or drains;
+        # what the GEMMs cannot hide stays exposed, what they hide slows them (`Hardware.overlap_slowdown`).
+        def hidden_under(wait: float, gemms: float) -> float:
+            return max(0.0, wait - gemms) + hw.overlap_slowdown * min(wait, gemms)
+
+        wait_f = hidden_under(wait_f, layers * weights / rate)
+        wait_b = hidden_under(wait_b, 2 * layers * weights / rate)
     fwd += wait_f
     bwd_in += wait_b
     # Recomputation runs (part of) the forward again inside the backward.
@@ -184,6 +193,16 @@ def chunk_costs(
     if layout.schedule == "zb":
         return ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
     return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
+
+
+def _zero3_units(cfg: ModelConfig, st, r: int, p: int, software: Software) -> tuple[int, int]:
+    """(all-gathers, reduce-scatters) of one pass over a pipeline rank's parameters under ZeRO-3: one per unit,
+    a block or an embedding or output layer (llmpar, FSDP's per-block wrapping); or, with `Software.zero3_gather`
+    "tensor", one all-gather per parameter tensor (DeepSpeed's ZeRO-3 of 2021)."""
+    units = len(st.layers) + (r == 0) + (r == p - 1)
+    if software.zero3_gather == "tensor":
+        return len(st.layers) * len(block_parameter_shapes(cfg)) + (r == 0) + (r == p - 1), units
+    return units, units
 
 
 def estimate(
@@ -280,9 +299,16 @@ def estimate(
         else:
             gather = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
             rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
+            if not hw.cores:  # one collective per unit and pass, each paying the group's latency
+                gathers, units = _zero3_units(cfg, st, r, p, software)
+                gather += (gathers - 1) * hw.collective_latency("all_gather", dp, t)
+                rs += (units - 1) * hw.collective_latency("reduce_scatter", dp, t)
             total = m * ((2 if software.reshard_after_forward else 1) * gather + rs)
             compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
-            dp_time = total if hw.cores else max(total / max(1, len(st.layers)), total - compute)
+            # overlapped with compute unless the system does not (a CPU's collectives use the cores that compute;
+            # DeepSpeed's overlap_comm is off by default)
+            overlapped = software.overlap_dp and not hw.cores
+            dp_time = max(total / max(1, len(st.layers)), total - compute) if overlapped else total
             hidden = total - dp_time
         # A collective hidden behind computation still slows it: its kernels take SMs and memory bandwidth from
         # the matmuls they overlap (`Hardware.overlap_slowdown`).

@@ -71,9 +71,19 @@ class Software:
     # gradient in the backward; "fused", a fused kernel (flash-attn's, llm-foundry's default): the 16-bit logits
     # and a log-sum-exp per token saved, one 16-bit gradient.
     loss: str = "fp32"
+    # ZeRO-3's all-gathers: one per block ("unit": llmpar, FSDP's per-block wrapping) or one per parameter tensor
+    # ("tensor": DeepSpeed's ZeRO-3 of 2021, microsoft/DeepSpeed deepspeed/runtime/zero/partition_parameters.py
+    # at c83e49f9e, April 2021: `_allgather_param`, a torch.distributed.all_gather per parameter). Each pays the
+    # group's latency.
+    zero3_gather: str = "unit"
+    # Tensor-parallel collectives overlapped with the GEMMs they feed (Megatron-Core / Transformer Engine's
+    # userbuffers, NeMo's ub_tp_comm_overlap); else on the critical path.
+    tp_comm_overlap: bool = False
 
     def __post_init__(self):
         selective_policy(self.selective)
+        if self.zero3_gather not in ("unit", "tensor"):
+            raise ValueError(f"zero3_gather {self.zero3_gather!r}: choose unit or tensor")
         if self.loss not in LOSSES:
             raise ValueError(f"loss {self.loss!r}: choose one of {', '.join(LOSSES)}")
 
@@ -114,6 +124,7 @@ SOFTWARE: dict[str, Software] = {
         fp32_norm_input=False,
         compute_efficiency=DEEPSPEED_EFFICIENCY,
         loss="vocab-parallel",
+        zero3_gather="tensor",
     ),
     # PyTorch FSDP (llm-foundry, torchtitan): flash attention, reduce-scatter overlapped with the backward pass,
     # parameters freed after forward (FULL_SHARD).
