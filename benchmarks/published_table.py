@@ -1,11 +1,12 @@
 """The cost model against every comparable published run (`llmpar.plan.compare`), as a Markdown table, and each
 half's mean and largest |error|: the numbers of docs/cost-model.md's "Against published runs".
 
-    python benchmarks/published_table.py [--before before.json] [--blind]
+    python benchmarks/published_table.py [--before before.json] [--blind [blind|blind2]]
 
-`--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error). The "blind" rows
-(published.py) are left out unless `--blind` is given, which prints those rows only: they are for one comparison
-with a frozen model.
+`--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error). The "blind" and
+"blind2" rows (published.py) are left out unless `--blind` names one of them (`--blind` alone: "blind";
+`--blind blind2`: the second blind rows), which prints that split's rows only: they are for one comparison with a
+frozen model.
 """
 
 from __future__ import annotations
@@ -14,16 +15,22 @@ import argparse
 import json
 import statistics
 
-from llmpar.plan.compare import published_comparison
+from llmpar.plan.compare import BLIND_SPLITS, published_comparison
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--before", help="errors of an earlier model, by source/name")
-    p.add_argument("--blind", action="store_true", help="the blind rows only (compare them once, model frozen)")
+    p.add_argument(
+        "--blind",
+        nargs="?",
+        const="blind",
+        choices=BLIND_SPLITS,
+        help="one blind split's rows only (compare them once, model frozen); alone: blind",
+    )
     args = p.parse_args()
     before = json.load(open(args.before)) if args.before else None
-    rows = published_comparison("blind" if args.blind else None)
+    rows = published_comparison(args.blind)
     head = "| split | source | run | hardware | GPUs | layout | mbs | v | tokens/s per GPU, measured | predicted |"
     head += " error |" + (" before |" if before else "")
     print(head)
@@ -38,7 +45,7 @@ def main() -> None:
             b = before.get(f"{r['source']}/{r['name']}")
             line += f" {b:+.1%} |" if b is not None else " – |"
         print(line)
-    for split in ("blind",) if args.blind else ("fit", "held-out"):
+    for split in (args.blind,) if args.blind else ("fit", "held-out"):
         errs = [abs(r["error"]) for r in rows if r["split"] == split]
         line = f"{split}: {len(errs)} rows, mean |error| {statistics.mean(errs):.1%}, largest {max(errs):.1%}"
         if before:

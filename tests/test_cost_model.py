@@ -198,6 +198,63 @@ def test_blind_rows_are_comparable_and_their_second_measure_agrees():
             assert 0.405 <= tokens * per_token / PROFILES[run["hardware"]].peak_flops["bf16"] < 0.425
 
 
+def test_second_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The second blind rows (split "blind2"; never predicted here, only their measured side is checked) follow the
+    schema and are all comparable; their tokens/s are the tables' (the NeMo launcher's per-job tokens/s over 8 GPUs a
+    node, whose printed speed-ups they reproduce; fms-fsdp's tokens/s per GPU as printed)."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        FMS_FSDP_TABLES,
+        NEMO_LAUNCHER_TABLES,
+        RUNS,
+        SOFTWARE_KEYS,
+        SOURCES,
+    )
+
+    blind2 = [run for run in RUNS if run["split"] == "blind2"]
+    assert len(blind2) >= 20 and {run["source"] for run in blind2} == set(BLIND2_SOURCES)
+    assert set(BLIND2_SOURCES) <= set(SOURCES) and set(BLIND2_SOURCES) <= set(RECIPES)
+    assert not [run for run in RUNS if run["source"] in BLIND2_SOURCES and run["split"] != "blind2"]
+    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    for run in blind2:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS)
+        assert run["hardware"] in ("a100-80gb", "h100-sxm") and run["dtype"] == "bf16"
+        assert run["cp"] == 1 and "FP8" not in run["note"]
+        assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
+    by_name = {run["name"]: run for run in blind2}
+    for (version, size), table in NEMO_LAUNCHER_TABLES.items():
+        first = table[0][1]
+        for nodes, tokens, speedup in table:
+            run = by_name[f"GPT-3 {size} NeMo Megatron ({version} table), {nodes} DGX A100 nodes"]
+            assert run["gpus"] == 8 * nodes
+            assert run["measured"]["tokens_per_s_per_gpu"] * run["gpus"] == pytest.approx(tokens, abs=0.1 * run["gpus"])
+            assert tokens / first == pytest.approx(speedup, abs=0.006), (version, size, nodes)  # printed to 0.01
+    for version, size, sharding, _ac, tok_a100, tok_h100, *_ in FMS_FSDP_TABLES:
+        compiled = " + compile" if version == "2024-05" else ""
+        for gpus, gpu, tokens in ((128, "A100 80GB", tok_a100), (96, "H100", tok_h100)):
+            run = by_name[f"Llama 2 {size} {sharding}{compiled}, {gpus}x {gpu}"]
+            assert run["measured"]["tokens_per_s_per_gpu"] == tokens and run["global_batch_size"] == 2 * gpus
+
+
+def test_second_blind_rows_are_left_out_of_the_comparison(monkeypatch):
+    # no prediction is made here: predict is replaced, only which rows published_comparison keeps is checked
+    import llmpar.plan.compare as compare
+
+    class Stub:
+        tokens_per_s, bubble_fraction = 1.0, 0.0
+
+    monkeypatch.setattr(compare, "predict", lambda run: (Stub(), run["micro_batch_size"], run["virtual_stages"]))
+    default = {(r["source"], r["name"]) for r in compare.published_comparison()}
+    blind2 = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == "blind2"}
+    assert blind2 and not default & blind2
+    assert {(r["source"], r["name"]) for r in compare.published_comparison("blind2")} == blind2
+    assert {r["split"] for r in compare.published_comparison()} == {"fit", "held-out"}
+    assert {r["split"] for r in compare.published_comparison("blind")} == {"blind"}
+
+
 def test_blind_rows_are_left_out_of_the_comparison():
     names = {(r["source"], r["name"]) for r in published_comparison()}
     from llmpar.plan.published import RUNS
