@@ -4,7 +4,7 @@
     cache.py     the KV cache: per layer, preallocated, left-padded batches with their own positions
     sampler.py   greedy, temperature, top-k, top-p; one random stream per prompt, the same in every layout
     engine.py    this rank's part of the model, and the pipelined generation loop; results gathered on rank 0
-    evaluate.py  loss, perplexity and next-token accuracy on held-out windows
+    scoring.py   loss, perplexity and next-token accuracy on held-out windows
     output.py    text or JSON lines, and streaming
 
 The workers are started as training's are (llmpar.launch.run_local: PyTorch's elastic launcher), or the job
@@ -56,7 +56,7 @@ def prepare_generate(
     check_layout(cfg, dp, tp, pp, source)
     if groups < 0:
         raise UserError(f"--groups must be 0 (one per pipeline stage) or more, got {groups}")
-    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train)
+    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train, cfg.vocab_size)
     if not prompts:
         raise UserError("no prompt given")
     ids = encode_prompts(prompts, tok, cfg, max_new_tokens)
@@ -145,6 +145,7 @@ def prepare_eval(
     cfg, train, folder_tok = source_model(source)
     check_layout(cfg, dp, tp, pp, source)
     held_out = data is None
+    train = train or {}
     if data is None:
         data = train.get("data") if isinstance(train.get("data"), str) else None
     check_data_path(data)
@@ -154,7 +155,7 @@ def prepare_eval(
         raise UserError(f"--seq-len must be between 1 and the model's context {cfg.max_seq_len}, got {seq_len}")
     if sequences < 0 or batch_size < 1:
         raise UserError("--eval-sequences must be 0 (all) or more, and --batch-size 1 or more")
-    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train)
+    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train, cfg.vocab_size)
     if tok.vocab_size > cfg.vocab_size:
         raise UserError(
             f"the tokenizer has {tok.vocab_size} tokens but the model's vocab_size is {cfg.vocab_size}; give the "
@@ -182,7 +183,7 @@ def evaluate(source: str, **options) -> dict:
     """Mean loss, perplexity and next-token accuracy of the model at `source` on the held-out split of its
     training data (or `data`), any layout. Options: data, tokenizer, seq_len, sequences (0: all), batch_size,
     dp, tp, pp, dtype, device."""
-    from llmpar.inference.evaluate import eval_worker
+    from llmpar.inference.scoring import eval_worker
 
     job = prepare_eval(source, **options)
     return run_job(job, eval_worker)

@@ -32,7 +32,7 @@ class Job:
     dtype: str = "fp32"
     device: str = "cpu"
     timeout: float = 600.0
-    tokenizer: str | None = None  # a tokenizer.json, or None: bytes
+    tokenizer: str | None = None  # a tokenizer.json, "ids" (token ids only), or None: bytes
 
     @property
     def world_size(self) -> int:
@@ -60,8 +60,9 @@ class EvalJob(Job):
     batch_size: int = 8
 
 
-def source_model(source: str) -> tuple[ModelConfig, dict, str | None]:
-    """(model config, the checkpoint's "train" manifest section or {}, the folder's tokenizer.json or None),
+def source_model(source: str) -> tuple[ModelConfig, dict | None, str | None]:
+    """(model config, the checkpoint's "train" manifest section (None: a Hugging Face folder), the folder's
+    tokenizer.json or None),
     reading only the manifest or config.json; the weights are checked against the config here too."""
     from llmpar.checkpoint.format import Checkpoint
     from llmpar.checkpoint.hf import hf_model_config, is_hf_folder
@@ -76,7 +77,7 @@ def source_model(source: str) -> tuple[ModelConfig, dict, str | None]:
         cfg = hf_model_config(source)
         tok = os.path.join(source, "tokenizer.json")
         _check_weights(source, cfg)
-        return cfg, {}, tok if os.path.isfile(tok) else None
+        return cfg, None, tok if os.path.isfile(tok) else None
     ck = Checkpoint(source, verify=True)
     cfg = config_from_dict(ck.manifest["model"], ck.path)
     _check_weights(source, cfg, ck)
@@ -145,13 +146,43 @@ def check_common(dtype: str, device: str | None) -> str:
     return device
 
 
-def tokenizer_for(flag: str | None, folder_tok: str | None, train: dict):
+class IdsOnly:
+    """A Hugging Face folder without a tokenizer.json (and no --tokenizer): prompts are token ids, completions
+    are shown as ids, and every id of the model's vocabulary can be sampled."""
+
+    name = "ids"
+
+    def __init__(self, vocab_size: int):
+        self.vocab_size = vocab_size
+
+    def encode(self, text):
+        raise UserError(
+            "this model folder has no tokenizer.json: give --tokenizer FILE, or prompts as token ids "
+            '(--prompts FILE with JSON lines {"ids": [...]})'
+        )
+
+    def decode(self, ids) -> str:
+        return "".join(f" {int(i)}" for i in ids)
+
+
+def tokenizer_for(flag: str | None, folder_tok: str | None, train: dict | None, vocab_size: int):
     """The tokenizer: --tokenizer, else the Hugging Face folder's tokenizer.json, else the checkpoint's
-    training run's, else bytes. Returns (path or None, the loaded tokenizer)."""
+    training run's, else bytes (an llmpar checkpoint) or token ids only (a Hugging Face folder: `train` None).
+    Returns (path or None, the loaded tokenizer)."""
     from llmpar.data.tokenizer import load_tokenizer
 
+    if train is None and flag is None and folder_tok is None:
+        return "ids", IdsOnly(vocab_size)
+    train = train or {}
     path = flag or folder_tok or (train.get("tokenizer") if isinstance(train.get("tokenizer"), str) else None)
     return path, load_tokenizer(path)
+
+
+def load_job_tokenizer(path: str | None, vocab_size: int):
+    """The workers' tokenizer (`Job.tokenizer`: a tokenizer.json, "ids", or None: bytes)."""
+    from llmpar.data.tokenizer import load_tokenizer
+
+    return IdsOnly(vocab_size) if path == "ids" else load_tokenizer(path)
 
 
 # ---- prompts ----------------------------------------------------------------------------------------------

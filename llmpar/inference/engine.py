@@ -288,10 +288,10 @@ def generate_worker(job: GenerateJob) -> dict | None:
 
 def run_generate(job: GenerateJob, rank: int, device: torch.device) -> dict | None:
     """Generate with an already joined process group (several jobs can share one launch: the tests)."""
-    from llmpar.data.tokenizer import load_tokenizer
+    from llmpar.inference.config import load_job_tokenizer
     from llmpar.inference.output import Streamer
 
-    tokenizer = load_tokenizer(job.tokenizer)
+    tokenizer = load_job_tokenizer(job.tokenizer, job.model_cfg.vocab_size)
     rm = RankModel(job, rank, device)
     streamer = Streamer(tokenizer) if job.stream and rank == 0 else None
     run = Generation(rm, job, tokenizer, streamer.add if streamer else None)

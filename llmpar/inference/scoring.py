@@ -31,9 +31,11 @@ def score(tp, logits: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor
 
 def eval_windows(job: EvalJob):
     """The (n, seq_len + 1) windows the job scores."""
-    from llmpar.data import TokenBatches, load_tokenizer, load_tokens
+    from llmpar.data import TokenBatches, load_tokens
 
-    tokens, _ = load_tokens(job.data, load_tokenizer(job.tokenizer))
+    from llmpar.inference.config import load_job_tokenizer
+
+    tokens, _ = load_tokens(job.data, load_job_tokenizer(job.tokenizer, job.model_cfg.vocab_size))
     batches = TokenBatches(tokens, job.seq_len, seed=0)
     if job.held_out:
         n = batches.n_val_windows
