@@ -115,6 +115,7 @@ def test_the_sampler_restricts_filters_and_is_seeded_per_sequence():
     greedy = Sampler(SamplingParams(), allowed=4)
     ids, lps = greedy.choose(logits, [])
     assert ids.tolist() == [2] and math.isclose(lps[0], torch.log_softmax(logits[0], -1)[2], rel_tol=1e-12)
+
     def draws(**options):
         sampler = Sampler(SamplingParams(temperature=5.0, **options), allowed=4)
         return {int(sampler.choose(logits, [sequence_generator(0, i)])[0][0]) for i in range(300)}
@@ -151,7 +152,9 @@ def test_greedy_tokens_equal_transformers_generate(tmp_path, kind, transformers)
     """A random Hugging Face Llama (GQA, untied head, rope_theta 500000) and GPT-2: `llmpar generate`'s greedy
     tokens equal transformers' greedy `generate`, fp32, 64 new tokens."""
     torch.manual_seed(1)
-    shape = dict(vocab_size=300, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=128)
+    shape = dict(
+        vocab_size=300, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=128
+    )
     if kind == "llama":
         cfg = transformers.LlamaConfig(
             **shape, intermediate_size=96, num_key_value_heads=2, rope_theta=500000.0, tie_word_embeddings=False
@@ -169,9 +172,7 @@ def test_greedy_tokens_equal_transformers_generate(tmp_path, kind, transformers)
     ours = llmpar.generate(str(tmp_path), prompts, max_new_tokens=64, eos_ids=(), tokenizer=None)
     for p, r in zip(prompts, ours):
         with torch.no_grad():
-            out = hf.generate(
-                torch.tensor([p]), max_new_tokens=64, min_new_tokens=64, do_sample=False, pad_token_id=0
-            )
+            out = hf.generate(torch.tensor([p]), max_new_tokens=64, min_new_tokens=64, do_sample=False, pad_token_id=0)
         assert r["token_ids"] == out[0, len(p) :].tolist()
 
 

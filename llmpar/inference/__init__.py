@@ -150,7 +150,8 @@ def prepare_eval(
         data = train.get("data") if isinstance(train.get("data"), str) else None
     check_data_path(data)
     if seq_len is None:
-        seq_len = train.get("seq_len") if isinstance(train.get("seq_len"), int) else min(cfg.max_seq_len, 256)
+        run_len = train.get("seq_len")
+        seq_len = run_len if isinstance(run_len, int) else min(cfg.max_seq_len, 256)
     if not 1 <= seq_len <= cfg.max_seq_len:
         raise UserError(f"--seq-len must be between 1 and the model's context {cfg.max_seq_len}, got {seq_len}")
     if sequences < 0 or batch_size < 1:

@@ -43,7 +43,7 @@ class Job:
 class GenerateJob(Job):
     prompts: list[list[int]] = field(default_factory=list)
     max_new_tokens: int = 64
-    sampling: SamplingParams = SamplingParams()
+    sampling: SamplingParams = field(default_factory=SamplingParams)
     eos_ids: tuple[int, ...] = ()
     stop: tuple[str, ...] = ()
     allowed: int = 0  # ids the tokenizer can decode (the sampler's candidates)

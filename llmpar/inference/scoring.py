@@ -32,7 +32,6 @@ def score(tp, logits: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor
 def eval_windows(job: EvalJob):
     """The (n, seq_len + 1) windows the job scores."""
     from llmpar.data import TokenBatches, load_tokens
-
     from llmpar.inference.config import load_job_tokenizer
 
     tokens, _ = load_tokens(job.data, load_job_tokenizer(job.tokenizer, job.model_cfg.vocab_size))

@@ -83,7 +83,10 @@ class Attention(nn.Module):
             if cache is None:
                 cos, sin = rope[0][:T], rope[1][:T]
             else:  # each sequence's own positions (left-padded prompts start at different slots)
-                cos, sin = rope[0][cache.positions].unsqueeze(1), rope[1][cache.positions].unsqueeze(1)  # (B, 1, T, hd/2)
+                cos, sin = (
+                    rope[0][cache.positions].unsqueeze(1),
+                    rope[1][cache.positions].unsqueeze(1),
+                )  # (B, 1, T, hd/2)
             q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if cache is None:
             y = self.core(q, k, v)

@@ -101,9 +101,7 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
     return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred)
 
 
-def shard_for_inference(
-    model: Transformer, mesh: Mesh, comm: Comm, weights
-) -> tuple[TensorParallel, list[Chunk]]:
+def shard_for_inference(model: Transformer, mesh: Mesh, comm: Comm, weights) -> tuple[TensorParallel, list[Chunk]]:
     """Steps 1 and 4 of `parallelize` for inference, with one pipeline chunk per rank: this rank's part of the
     plain model, with its slices of `weights` (an open checkpoint or Hugging Face folder)."""
     tp = apply_tensor_parallel(model, comm, sequence_parallel=False)
