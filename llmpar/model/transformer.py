@@ -92,7 +92,9 @@ class Attention(nn.Module):
             y = self.core(q, k, v)
         else:
             k, v = cache.update(k, v)  # (B, nkv, S, hd): every slot so far, these T included
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=cache.mask, enable_gqa=q.size(1) != k.size(1))
+            group = q.size(1) // k.size(1)  # query heads per kv head (repeated: enable_gqa with a mask is slow on CPU)
+            k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)  # (B, nh, S, hd)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=cache.mask)
         y = y.transpose(1, 2).reshape(B, T, -1)  # (B, T, nh*hd)
         return self.wo(y)
 
