@@ -1,4 +1,5 @@
-"""The `llmpar` command: `train`, `prepare-data`, `convert`, `timeline`, `plan`, `simulate` and `calibrate`.
+"""The `llmpar` command: `train`, `generate`, `eval`, `prepare-data`, `convert`, `timeline`, `plan`, `simulate` and
+`calibrate`.
 
 User errors print one line, `llmpar <command>: error: ...`, and exit with status 2, before any worker starts.
 A failed worker prints its rank and error and exits with status 1.
@@ -171,6 +172,47 @@ def build_parser() -> argparse.ArgumentParser:
         "under torchrun it is one of the workers.",
     )
     _add_train_flags(train)
+    gen = sub.add_parser(
+        "generate",
+        help="complete prompts with a model, on one or many processes",
+        description="Complete prompts with the model of SOURCE (an llmpar checkpoint or --save folder, or a Hugging "
+        "Face folder), greedy or sampled, in any layout --dp × --tp × --pp: the same tokens as one process.",
+    )
+    gen.add_argument("source", metavar="SOURCE")
+    gen.add_argument("--prompt", action="append", metavar="TEXT", help="a prompt (repeatable; \\n: a newline)")
+    gen.add_argument(
+        "--prompts", metavar="FILE", help='one prompt per line, or JSONL {"prompt": ...} / {"ids": [...]}; -: stdin'
+    )
+    gen.add_argument("--max-new-tokens", type=int, default=64, metavar="N", help="tokens to add per prompt [64]")
+    gen.add_argument("--temperature", type=float, default=0.0, help="0: greedy [0]")
+    gen.add_argument("--top-k", type=int, default=0, metavar="K", help="sample among the K most likely; 0: off [0]")
+    gen.add_argument("--top-p", type=float, default=1.0, metavar="P", help="nucleus sampling; 1: off [1]")
+    gen.add_argument("--seed", type=int, default=0, help="the sampling's seed (each prompt its own stream) [0]")
+    gen.add_argument("--stop", action="append", default=[], metavar="TEXT", help="end a completion at TEXT")
+    gen.add_argument(
+        "--eos-id", action="append", type=int, metavar="ID", help="end-of-sequence id [a Hugging Face folder's]"
+    )
+    gen.add_argument("--tokenizer", metavar="FILE", help="a tokenizer.json [the folder's, the run's, or bytes]")
+    gen.add_argument("--format", default="text", metavar="{text,jsonl}", help="[text]")
+    gen.add_argument("--logprobs", action="store_true", help="each new token's log-probability")
+    gen.add_argument("-o", "--output", metavar="FILE", help="write the results here [stdout]")
+    gen.add_argument("--stats", action="store_true", help="print the measurements (tokens/s, bubble, traffic)")
+    gen.add_argument("--groups", type=int, default=0, metavar="G", help="sequence groups a pipeline cycles [pp]")
+    _add_inference_flags(gen)
+    ev = sub.add_parser(
+        "eval",
+        help="loss, perplexity and next-token accuracy of a model",
+        description="Score the model of SOURCE on the held-out split of its training data (the training summary's "
+        "sequences), or on every window of --data, in any layout: the same numbers as one process.",
+    )
+    ev.add_argument("source", metavar="SOURCE")
+    ev.add_argument("--data", metavar="PATH", help="text file, folder or .bin [the run's held-out split]")
+    ev.add_argument("--tokenizer", metavar="FILE", help="a tokenizer.json [the folder's, the run's, or bytes]")
+    ev.add_argument("--seq-len", type=int, metavar="S", help="[the run's, or the model's up to 256]")
+    ev.add_argument("--eval-sequences", type=int, default=64, metavar="N", help="at most N sequences; 0: all [64]")
+    ev.add_argument("--batch-size", type=int, default=8, metavar="B", help="sequences per forward pass [8]")
+    ev.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_inference_flags(ev)
     prep = sub.add_parser(
         "prepare-data",
         help="tokenize text into a memory-mappable .bin",
@@ -240,6 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(cal)
     return parser
+
+
+def _add_inference_flags(p: argparse.ArgumentParser) -> None:
+    lay = p.add_argument_group("layout and numbers")
+    lay.add_argument("--dp", type=int, default=1, metavar="N", help="replicas, each a share of the prompts [1]")
+    lay.add_argument("--tp", type=int, default=1, metavar="N", help="tensor-parallel ranks [1]")
+    lay.add_argument("--pp", type=int, default=1, metavar="N", help="pipeline stages [1]")
+    lay.add_argument("--dtype", default="fp32", metavar="{fp32,bf16,fp64}", help="[fp32]")
+    lay.add_argument("--device", metavar="{cpu,cuda}", help="[cuda if available]")
+    lay.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="[600]")
 
 
 def _add_plan_flags(p: argparse.ArgumentParser) -> None:
@@ -363,6 +415,100 @@ def cmd_train(args) -> int:
                 file=sys.stderr,
             )
         return EXIT_PREEMPTED
+    return 0
+
+
+def cmd_generate(args) -> int:
+    import json
+
+    from llmpar.inference import prepare_generate, run_job
+    from llmpar.inference.config import read_prompts
+    from llmpar.inference.engine import generate_worker
+    from llmpar.inference.output import finish_results, write_records
+    from llmpar.launch import WorkerFailed
+
+    if args.format not in ("text", "jsonl"):
+        raise UserError(f"--format: {args.format!r} is not one of text, jsonl")
+    if args.output is not None:
+        from llmpar.paths import check_writable_file
+
+        check_writable_file(args.output, "--output")
+    prompts = read_prompts(args.prompt, args.prompts)
+    # One prompt, as text, to the terminal: its tokens are printed as they come (by rank 0).
+    stream = len(prompts) == 1 and args.format == "text" and args.output is None and not args.logprobs
+    job, tok = prepare_generate(
+        args.source,
+        prompts,
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        seed=args.seed,
+        stop=args.stop,
+        eos_ids=args.eos_id,
+        tokenizer=args.tokenizer,
+        dp=args.dp,
+        tp=args.tp,
+        pp=args.pp,
+        groups=args.groups,
+        dtype=args.dtype,
+        device=args.device,
+        stream=stream,
+        timeout=args.timeout,
+    )
+    if stream:
+        p = prompts[0]
+        sys.stdout.write(p if isinstance(p, str) else tok.decode(p))
+        sys.stdout.flush()
+    try:
+        out = run_job(job, generate_worker)
+    except WorkerFailed as e:
+        print(f"llmpar generate: failed\n{e}", file=sys.stderr)
+        return 1
+    records = finish_results(out["results"], prompts, tok, job.eos_ids, job.stop, args.logprobs)
+    if args.output is not None:
+        with open(args.output, "w", encoding="utf-8") as f:
+            write_records(records, args.format, f)
+    else:
+        write_records(records, args.format, sys.stdout, streamed=stream)
+    if args.stats:
+        print(json.dumps(out["stats"]), file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    import json
+
+    from llmpar.inference import prepare_eval, run_job
+    from llmpar.inference.scoring import eval_worker
+    from llmpar.launch import WorkerFailed
+
+    job = prepare_eval(
+        args.source,
+        data=args.data,
+        tokenizer=args.tokenizer,
+        seq_len=args.seq_len,
+        sequences=args.eval_sequences,
+        batch_size=args.batch_size,
+        dp=args.dp,
+        tp=args.tp,
+        pp=args.pp,
+        dtype=args.dtype,
+        device=args.device,
+        timeout=args.timeout,
+    )
+    try:
+        result = run_job(job, eval_worker)
+    except WorkerFailed as e:
+        print(f"llmpar eval: failed\n{e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"llmpar: {result['sequences']} sequences, {result['tokens']:,} tokens: loss {result['loss']:.4f}, "
+            f"perplexity {result['perplexity']:.3f}, next-token accuracy {result['accuracy']:.2%}"
+        )
     return 0
 
 
@@ -520,6 +666,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = {
         "train": cmd_train,
+        "generate": cmd_generate,
+        "eval": cmd_eval,
         "prepare-data": cmd_prepare_data,
         "timeline": cmd_timeline,
         "convert": cmd_convert,

@@ -72,15 +72,29 @@ class Attention(nn.Module):
         self.core = AttentionCore()
         self.wo = nn.Linear(cfg.n_heads * cfg.head_dim, cfg.d_model, bias=bias)
 
-    def forward(self, x, rope=None):
+    def forward(self, x, rope=None, cache=None):
+        """`cache` (inference only, llmpar.inference.cache): this layer's keys and values of the tokens before x,
+        with each token's position in its sequence and the attention mask over the cached slots."""
         B, T, _ = x.shape
         q = self.wq(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nh, T, hd)
         k = self.wk(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
         v = self.wv(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
         if rope is not None:
-            cos, sin = rope[0][:T], rope[1][:T]
+            if cache is None:
+                cos, sin = rope[0][:T], rope[1][:T]
+            else:  # each sequence's own positions (left-padded prompts start at different slots)
+                cos, sin = (
+                    rope[0][cache.positions].unsqueeze(1),
+                    rope[1][cache.positions].unsqueeze(1),
+                )  # (B, 1, T, hd/2)
             q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        y = self.core(q, k, v)
+        if cache is None:
+            y = self.core(q, k, v)
+        else:
+            k, v = cache.update(k, v)  # (B, nkv, S, hd): every slot so far, these T included
+            group = q.size(1) // k.size(1)  # query heads per kv head (repeated: enable_gqa with a mask is slow on CPU)
+            k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)  # (B, nh, S, hd)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=cache.mask)
         y = y.transpose(1, 2).reshape(B, T, -1)  # (B, T, nh*hd)
         return self.wo(y)
 
@@ -113,8 +127,8 @@ class Block(nn.Module):
         self.mlp_norm = norm_layer(cfg)
         self.mlp = MLP(cfg)
 
-    def forward(self, x, rope=None):
-        x = x + self.attn(self.attn_norm(x), rope)
+    def forward(self, x, rope=None, cache=None):
+        x = x + self.attn(self.attn_norm(x), rope, cache)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -146,26 +160,30 @@ class Transformer(nn.Module):
         else:
             self.rope_cos = self.rope_sin = None
 
-    def embed(self, tokens):
+    def embed(self, tokens, positions=None):
+        """`positions` (B, T): each token's position in its sequence [0, 1, ..., T-1 for every sequence]."""
         assert self.tok_emb is not None
         h = self.tok_emb(tokens)  # (B, T, d)
         if self.pos_emb is not None:
-            h = h + self.pos_emb(torch.arange(tokens.size(1), device=tokens.device))
+            h = h + self.pos_emb(torch.arange(tokens.size(1), device=tokens.device) if positions is None else positions)
         return h
 
-    def run_layers(self, h):
+    def run_layers(self, h, cache=None):
+        """`cache` (inference): a KV cache with `.layer(i)`, the cache of layer i (llmpar.inference.cache)."""
         rope = (self.rope_cos, self.rope_sin) if self.rope_cos is not None else None
-        for block in self.layers.values():
-            h = block(h, rope)
+        for i, block in self.layers.items():
+            h = block(h, rope, cache.layer(int(i)) if cache is not None else None)
         return h
 
     def output(self, h):
         assert self.norm is not None and self.head is not None
         return self.head(self.norm(h))  # (B, T, vocab)
 
-    def forward(self, tokens):
-        """tokens (B, T) int64 -> logits (B, T, vocab)."""
-        return self.output(self.run_layers(self.embed(tokens)))
+    def forward(self, tokens, cache=None):
+        """tokens (B, T) int64 -> logits (B, T, vocab). With a KV cache (inference), the tokens follow those the
+        cache holds, at the positions it gives."""
+        positions = cache.positions if cache is not None else None
+        return self.output(self.run_layers(self.embed(tokens, positions), cache))
 
 
 def init_std(name: str, cfg: ModelConfig) -> float:

@@ -9,6 +9,9 @@
       5. data parallelism       the engine of the ZeRO stage, reducing gradients over the dp axis
     -> ParallelModel: what the executor runs, the checkpoint code saves and the trainer steps
 
+Inference (`llmpar generate`, `llmpar eval`) takes steps 1 and 4 only, `shard_for_inference`: nothing is
+trained, so nothing is recomputed and there is no data-parallel engine (replicas hold whole copies).
+
 The order matters: tensor parallelism replaces modules that the pipeline split then keeps or drops, and the
 data-parallel engine hooks (and, under ZeRO, repacks) the parameters that are left. Adding a transformation
 means adding one step here, in its place, and whatever the mesh and the cost model need to know of it.
@@ -96,6 +99,15 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
     meter = SavedTensorMeter(model.parameters())  # after the engine: it may have moved the parameters
     deferred = DeferredWeightGrads(meter) if cfg.schedule == "zb" else None
     return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred)
+
+
+def shard_for_inference(model: Transformer, mesh: Mesh, comm: Comm, weights) -> tuple[TensorParallel, list[Chunk]]:
+    """Steps 1 and 4 of `parallelize` for inference, with one pipeline chunk per rank: this rank's part of the
+    plain model, with its slices of `weights` (an open checkpoint or Hugging Face folder)."""
+    tp = apply_tensor_parallel(model, comm, sequence_parallel=False)
+    chunks = split_model(model, mesh.coords["pp"], mesh.pp, 1, model.cfg.max_seq_len)
+    load_weights(weights, placements(model, tp, mesh))
+    return tp, chunks
 
 
 def shared_parameters(

@@ -61,12 +61,13 @@ class Chunk:
     def __init__(self, model: Transformer, index: int, layers: list[int], first: bool, last: bool):
         self.model, self.index, self.layers, self.first, self.last = model, index, layers, first, last
 
-    def __call__(self, x):
+    def __call__(self, x, cache=None):
+        """`cache` (inference): the KV cache of this chunk's layers (llmpar.inference.cache)."""
         m = self.model
-        h = m.embed(x) if self.first else x
+        h = m.embed(x, cache.positions if cache is not None else None) if self.first else x
         rope = (m.rope_cos, m.rope_sin) if m.rope_cos is not None else None
         for i in self.layers:
-            h = m.layers[str(i)](h, rope)
+            h = m.layers[str(i)](h, rope, cache.layer(i) if cache is not None else None)
         return m.output(h) if self.last else h
 
     def parameters(self) -> list[nn.Parameter]:

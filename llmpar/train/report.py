@@ -3,6 +3,7 @@ closing summary. Printed by rank 0 only."""
 
 from __future__ import annotations
 
+import math
 import sys
 
 from llmpar.config import TrainConfig
@@ -46,7 +47,11 @@ class Progress:
 
 
 def print_summary(cfg: TrainConfig, s: dict) -> None:
-    val = f"{s['val_loss']:.4f}" if s["val_loss"] is not None else s["val_why"]
+    val = s["val_why"]
+    if s["val_loss"] is not None:  # `llmpar eval` on the checkpoint gives the same three numbers
+        val = f"{s['val_loss']:.4f}, perplexity {math.exp(min(s['val_loss'], 700)):.3f}"
+        if s.get("val_accuracy") is not None:
+            val += f", next-token accuracy {s['val_accuracy']:.2%}"
     minutes, seconds = divmod(int(s["elapsed_s"]), 60)
     if s["final_loss"] is None:  # resumed from the last step's checkpoint: nothing left to train
         lines = [f"llmpar: done, no step left to train (the checkpoint is at step {cfg.steps})"]

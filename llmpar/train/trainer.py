@@ -30,6 +30,7 @@ from llmpar.comm import Comm
 from llmpar.config import TrainConfig
 from llmpar.data import TokenBatches, describe_data, load_tokenizer, load_tokens
 from llmpar.errors import TrainingError, UserError
+from llmpar.inference.scoring import score
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 from llmpar.model import build_model
 from llmpar.parallel.parallelize import TORCH_DTYPES, parallelize
@@ -79,6 +80,7 @@ class Trainer:
         self.saver = AsyncSaver() if cfg.save_async else None
         self.stop_requested = 0.0  # set by each step's reduction: some rank was asked to stop (preemption)
         self.is_logger = self.rank == 0
+        self.val_accuracy: float | None = None
 
         self.tokenizer = load_tokenizer(cfg.tokenizer)
         tokens, _ = load_tokens(cfg.data, self.tokenizer)
@@ -219,17 +221,24 @@ class Trainer:
                 f"per data-parallel replica ({dp}); give more data, or a shorter --seq-len"
             )
         lo, hi = r * n // dp, (r + 1) * n // dp
-        total = torch.zeros(2, dtype=torch.float64, device=self.device)
+        total = torch.zeros(3, dtype=torch.float64, device=self.device)  # loss, correct predictions, tokens
         b = self.cfg.micro_batch_size
         for start in range(lo, hi, b):
             seq = self.batches.val_samples(start, min(b, hi - start))
-            loss = self.executor.forward_only(seq[:, :-1], seq[:, 1:])
-            if self.owns_loss:
-                assert loss is not None  # the last stage returns it
-                total[0] += loss.double()
-                total[1] += seq[:, 1:].numel()
+            logits = self.executor.forward_only(seq[:, :-1])
+            if logits is not None:  # the last stage: every rank of its tp group scores (the logits are split)
+                loss, correct = score(self.parallel.tp, logits, seq[:, 1:].to(self.device))
+                if self.owns_loss:
+                    total += torch.stack(
+                        [
+                            loss,
+                            correct,
+                            torch.tensor(float(seq[:, 1:].numel()), dtype=torch.float64, device=self.device),
+                        ]
+                    )
         self.comm.all_reduce(total, "world", op="sum")
-        return float(total[0] / total[1]), None
+        self.val_accuracy = float(total[1] / total[2])  # next-token accuracy, as `llmpar eval` reports it
+        return float(total[0] / total[2]), None
 
     @torch.no_grad()
     def sample(self, prompt: str = "def ", temperature: float = 0.8) -> str:
@@ -344,6 +353,7 @@ class Trainer:
             "final_loss": last and last["loss"],
             "val_loss": val_loss,
             "val_why": val_why,
+            "val_accuracy": self.val_accuracy,
             "elapsed_s": elapsed,
             "first_step": self.start_step + 1,
             "tokens_per_s": (cfg.steps - self.start_step) * self.tokens_per_step / elapsed if last else None,

@@ -1,0 +1,123 @@
+"""`llmpar generate` and `llmpar eval` under every layout give the numbers of one process (slow: one launch of 8
+workers runs every layout). fp64: identical greedy and seeded-sampled tokens, log-probabilities within 1e-9
+relative, identical eval loss and accuracy (1e-9).
+
+Layouts, each filling the 8 workers with data-parallel replicas: dp 8; tp 4 (× dp 2); tp 2 (× dp 4);
+pp 4 (× dp 2); pp 2 (× dp 4); dp 2 × tp 2 × pp 2. The Llama has grouped-query attention (8 query heads, 4 kv
+heads, so that tp 4 splits both) and a vocabulary of 259, which divides by neither 2 nor 4.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+import llmpar
+from helpers import launch
+from llmpar.model.config import ModelConfig
+from test_generate import save_checkpoint
+
+pytestmark = pytest.mark.slow
+
+LLAMA = ModelConfig(
+    arch="llama", vocab_size=259, d_model=64, n_layers=4, n_heads=8, n_kv_heads=4, d_ff=96, max_seq_len=96,
+    tie_embeddings=False, norm_eps=1e-5, rope_theta=10000.0,
+)  # fmt: skip
+GPT2 = ModelConfig(
+    arch="gpt2", vocab_size=259, d_model=64, n_layers=4, n_heads=4, n_kv_heads=4, d_ff=128, max_seq_len=96,
+    tie_embeddings=True, norm_eps=1e-5,
+)  # fmt: skip
+LAYOUTS = [
+    {"dp": 8},
+    {"dp": 2, "tp": 4},
+    {"dp": 4, "tp": 2},
+    {"dp": 2, "pp": 4},
+    {"dp": 4, "pp": 2},
+    {"dp": 2, "tp": 2, "pp": 2},
+]
+PROMPTS = ["def f(x):", "import os", "x", "class A(object):\n    ", "for i in range(10):", "#", "return", "a = 1\n"]
+PROMPTS += ["while True:\n    pass\n", "print('hello')"]
+SAMPLING = {"temperature": 0.9, "top_k": 40, "top_p": 0.9, "seed": 3}
+NEW = 24
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("layouts")
+    text = root / "data.txt"
+    text.write_text("".join(f"def f{i}(x):\n    return x * {i % 97}\n" for i in range(2000)))
+    sources = {
+        "llama": save_checkpoint(root / "llama", LLAMA, seed=1, data=str(text), seq_len=32),
+        "gpt2": save_checkpoint(root / "gpt2", GPT2, seed=2, data=str(text), seq_len=32),
+    }
+    common = {"prompts": PROMPTS, "max_new_tokens": NEW, "dtype": "fp64", "device": "cpu", "eos_ids": []}
+    jobs = []
+    for arch in ("llama", "gpt2"):
+        for layout in LAYOUTS:
+            jobs.append(("generate", arch, "greedy", layout, {"source": sources[arch], **common, **layout}))
+        for layout in LAYOUTS[1:]:
+            opts = {"source": sources[arch], **common, **SAMPLING, **layout}
+            jobs.append(("generate", arch, "sampled", layout, opts))
+    for layout in LAYOUTS:
+        jobs.append(("eval", "llama", "eval", layout, {"source": sources["llama"], "dtype": "fp64", **layout}))
+    spec = root / "jobs.json"
+    launch("inference_runner.py", 8, [{"kind": kind, "options": opts} for kind, _, _, _, opts in jobs], spec)
+    results = json.loads((root / "jobs.json.out").read_text())
+    # The single-process references, in this process.
+    single = {}
+    for arch in ("llama", "gpt2"):
+        for mode, extra in (("greedy", {}), ("sampled", SAMPLING)):
+            opts = {k: v for k, v in common.items() if k != "prompts"}
+            single[arch, mode] = llmpar.generate(sources[arch], PROMPTS, logprobs=True, **opts, **extra)
+    single["eval"] = llmpar.evaluate(sources["llama"], dtype="fp64", device="cpu")
+    return [(kind, arch, mode, layout, r) for (kind, arch, mode, layout, _), r in zip(jobs, results)], single
+
+
+def _rel(a, b) -> float:
+    a, b = torch.tensor(a, dtype=torch.float64), torch.tensor(b, dtype=torch.float64)
+    return float((a - b).abs().max() / b.abs().max())
+
+
+def test_every_layout_generates_the_tokens_and_log_probabilities_of_one_process(runs):
+    jobs, single = runs
+    checked = 0
+    for kind, arch, mode, layout, result in jobs:
+        if kind != "generate":
+            continue
+        reference = single[arch, mode]
+        got = result["results"]
+        assert [r["index"] for r in got] == list(range(len(PROMPTS)))
+        for ours, ref in zip(got, reference):
+            assert ours["token_ids"] == ref["token_ids"], (arch, mode, layout, ours["index"])
+            assert _rel(ours["logprobs"], ref["logprobs"]) < 1e-9, (arch, mode, layout)
+        checked += 1
+    assert checked == 2 * (len(LAYOUTS) + len(LAYOUTS) - 1)
+    # Sampling at temperature 0.9 chose other tokens than greedy (the check above compared something).
+    assert single["llama", "sampled"][0]["token_ids"] != single["llama", "greedy"][0]["token_ids"]
+
+
+def test_pipelines_report_a_bubble_and_each_axis_its_traffic(runs):
+    jobs, _ = runs
+    for kind, _, mode, layout, result in jobs:
+        if kind != "generate" or mode != "greedy":
+            continue
+        stats = result["stats"]
+        assert stats["new_tokens"] == NEW * len(PROMPTS) and stats["layout"]["dp"] == layout["dp"]
+        for axis in ("tp", "pp"):
+            assert (stats["comm_bytes"][axis] > 0) == (layout.get(axis, 1) > 1), (layout, stats["comm_bytes"])
+        if layout.get("pp", 1) > 1:
+            assert 0 < stats["bubble_fraction"] < 1
+        else:
+            assert stats["bubble_fraction"] == 0
+
+
+def test_eval_gives_the_loss_and_accuracy_of_one_process_in_every_layout(runs):
+    jobs, single = runs
+    ref = single["eval"]
+    evals = [r for kind, *_, r in jobs if kind == "eval"]
+    assert len(evals) == len(LAYOUTS) and ref["tokens"] > 0
+    for r in evals:
+        assert abs(r["loss"] - ref["loss"]) <= 1e-9 * ref["loss"], (r["layout"], r["loss"], ref["loss"])
+        assert r["accuracy"] == ref["accuracy"] and r["tokens"] == ref["tokens"]
