@@ -264,3 +264,82 @@ def test_bad_input_is_one_line_before_anything_starts(checkpoints, tmp_path, cap
     code, out, err = run_cli(capsys, "generate", *args)
     assert code == 2 and out == ""
     assert err.startswith("llmpar generate: error: ") and err.count("\n") == 1 and expected in err, err
+
+
+class _Chars:
+    """A tokenizer whose token i is chr(i), except 200 and 201: the two bytes of 'é' in UTF-8."""
+
+    def decode(self, ids):
+        raw = b"".join(bytes([0xC3]) if i == 200 else bytes([0xA9]) if i == 201 else chr(i).encode() for i in ids)
+        return raw.decode("utf-8", errors="replace")
+
+
+def test_streaming_prints_what_the_completion_will_be():
+    import io
+
+    from llmpar.inference.output import Streamer
+
+    def stream(tokens, **kw):
+        out = io.StringIO()
+        s = Streamer(_Chars(), out, **kw)
+        seen = []
+        for t in tokens:
+            s.add(t)
+            seen.append(out.getvalue())
+        s.close()
+        return seen, out.getvalue()
+
+    # a character split across two tokens waits for its second byte
+    seen, final = stream([ord("a"), 200, 201, ord("b")])
+    assert seen == ["a", "a", "aé", "aéb"] and final == "aéb\n"
+    # text that may begin a stop string waits; the stop string and what follows are never printed
+    seen, final = stream([ord(c) for c in "x\n\ny"], stop=["\n\n"])
+    assert seen == ["x", "x", "x", "x"] and final == "x\n"
+    seen, final = stream([ord(c) for c in "x\nz"], stop=["\n\n"])
+    assert seen == ["x", "x", "x\nz"] and final == "x\nz\n"
+    # the end-of-sequence token is not printed, nor anything after it
+    _, final = stream([ord("a"), 7, ord("b")], eos_ids=(7,))
+    assert final == "a\n"
+
+
+def test_the_command_line_reads_prompts_on_stdin_and_stops_at_a_stop_string(checkpoints, capsys, monkeypatch):
+    import io
+
+    ck = checkpoints["gpt2"]
+    free = llmpar.generate(ck, ["import"], max_new_tokens=16, eos_ids=())[0]
+    text = free["completion"]
+    pairs = (text[i : i + 2] for i in range(2, len(text) - 1))
+    stop = next((p for p in pairs if p.isascii() and p.isprintable() and text.index(p) >= 2), None)
+    assert stop is not None, text  # the fixture's GPT-2 writes some ASCII after "import"
+    monkeypatch.setattr("sys.stdin", io.StringIO("import\nclass\n"))
+    code, out, _ = run_cli(capsys, "generate", ck, "--max-new-tokens", "16", "--format", "jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["prompt"] for r in records] == ["import", "class"]
+    assert records[0]["token_ids"] == free["token_ids"]
+    code, out, _ = run_cli(capsys, "generate", ck, "--prompt", "import", "--max-new-tokens", "16", "--stop", stop)
+    assert code == 0 and out == "import" + text[: text.index(stop)] + "\n"  # streamed, cut before the stop string
+
+
+@pytest.mark.slow
+def test_the_command_line_generates_and_evaluates_on_several_processes(checkpoints, tmp_path):
+    """`llmpar generate` and `llmpar eval` as a user runs them, through the launcher: tp 2 × pp 2 in fp64 gives
+    one process's tokens and numbers."""
+    from helpers import run_llmpar
+
+    ck = checkpoints["llama"]
+    one = llmpar.generate(ck, ["def f", "import"], max_new_tokens=12, dtype="fp64", device="cpu", logprobs=True)
+    proc = run_llmpar(["generate", ck, "--prompt", "def f", "--prompt", "import", "--max-new-tokens", "12",
+                       "--format", "jsonl", "--logprobs", "--dtype", "fp64", "--tp", "2", "--pp", "2"])  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert [r["token_ids"] for r in records] == [r["token_ids"] for r in one]
+    for r, o in zip(records, one):
+        assert r["logprobs"] == pytest.approx(o["logprobs"], rel=1e-9, abs=1e-12)
+    data = tmp_path / "d.txt"
+    data.write_text("def g(x):\n    return x + 1\n" * 40)
+    single = run_llmpar(["eval", ck, "--data", str(data), "--seq-len", "32", "--json", "--dtype", "fp64"])
+    multi = run_llmpar(["eval", ck, "--data", str(data), "--seq-len", "32", "--json", "--dtype", "fp64",
+                        "--tp", "2", "--pp", "2"])  # fmt: skip
+    assert single.returncode == 0 and multi.returncode == 0, (single.stderr[-1500:], multi.stderr[-1500:])
+    a, b = json.loads(single.stdout), json.loads(multi.stdout)
+    assert b["loss"] == pytest.approx(a["loss"], rel=1e-9) and b["accuracy"] == a["accuracy"]

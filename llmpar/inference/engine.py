@@ -293,7 +293,7 @@ def run_generate(job: GenerateJob, rank: int, device: torch.device) -> dict | No
 
     tokenizer = load_job_tokenizer(job.tokenizer, job.model_cfg.vocab_size)
     rm = RankModel(job, rank, device)
-    streamer = Streamer(tokenizer) if job.stream and rank == 0 else None
+    streamer = Streamer(tokenizer, eos_ids=job.eos_ids, stop=job.stop) if job.stream and rank == 0 else None
     run = Generation(rm, job, tokenizer, streamer.add if streamer else None)
     groups, elapsed = run.run()
     if streamer is not None:

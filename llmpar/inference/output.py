@@ -7,26 +7,45 @@ import sys
 
 
 class Streamer:
-    """Prints a completion as its tokens come (rank 0, one prompt). Text is printed once it decodes whole: a
-    character split across byte tokens waits for its last byte."""
+    """Prints a completion as its tokens come (rank 0, one prompt), as `completion_text` will give it: text is
+    printed once it decodes whole (a character split across byte tokens waits for its last byte), the
+    end-of-sequence token is not printed, and text that could begin a stop string waits until it is known not
+    to; a stop string ends what is printed."""
 
-    def __init__(self, tokenizer, out=None):
+    def __init__(self, tokenizer, out=None, eos_ids=(), stop=()):
         self.tokenizer, self.out = tokenizer, out or sys.stdout
+        self.eos_ids, self.stop = set(eos_ids), tuple(s for s in stop if s)
         self.ids: list[int] = []
         self.shown = 0  # characters printed
+        self.stopped = False
 
     def add(self, token: int) -> None:
+        if self.stopped or token in self.eos_ids:
+            self.stopped = self.stopped or token in self.eos_ids
+            return
         self.ids.append(token)
         text = self.tokenizer.decode(self.ids)
         if text.endswith("\ufffd"):
             return
-        self.out.write(text[self.shown :])
-        self.out.flush()
-        self.shown = len(text)
+        cuts = [text.find(s) for s in self.stop if s in text]
+        if cuts:  # a stop string: print up to it, and nothing after
+            self._show(text[: min(cuts)])
+            self.stopped = True
+            return
+        # hold back the longest end of the text that begins a stop string
+        held = max((k for s in self.stop for k in range(1, len(s)) if text.endswith(s[:k])), default=0)
+        self._show(text[: len(text) - held])
+
+    def _show(self, text: str) -> None:
+        if len(text) > self.shown:
+            self.out.write(text[self.shown :])
+            self.out.flush()
+            self.shown = len(text)
 
     def close(self) -> None:
-        text = self.tokenizer.decode(self.ids)
-        self.out.write(text[self.shown :] + "\n")
+        if not self.stopped:
+            self._show(self.tokenizer.decode(self.ids))
+        self.out.write("\n")
         self.out.flush()
 
 
