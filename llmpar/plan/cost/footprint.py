@@ -417,6 +417,16 @@ def ranks_memory(
     return out
 
 
+@functools.lru_cache(maxsize=65536)
+def _layer_backward_bytes(
+    cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str, software: Software
+) -> float:
+    """One layer's activation gradients (about what it saves without recomputation) and what a recomputation
+    saves again for its backward beyond what the forward kept."""
+    plain = layer_activation_bytes(cfg, tokens, seq_len, replace(layout, recompute="none"), dtype, software)
+    return 2 * plain - layer_activation_bytes(cfg, tokens, seq_len, layout, dtype, software)
+
+
 def _stage_process_memory(
     cfg: ModelConfig,
     layout: Layout,
@@ -442,10 +452,7 @@ def _stage_process_memory(
         backward += LOSS_COPIES * logits * max(mm, 4) if software.loss == "fp32" else logits * mm
     if st.layers:  # one layer's activation gradients, about what it saves without recomputation; and what a
         # recomputation saves again for the layer's backward, beyond what the forward kept
-        none = replace(layout, recompute="none")
-        plain = layer_activation_bytes(cfg, tokens, batch.seq_len, none, batch.dtype, software)
-        kept = layer_activation_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype, software)
-        backward += 2 * plain - kept
+        backward += _layer_backward_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype, software)
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (
@@ -505,7 +512,16 @@ def device_peak(cfg: ModelConfig, layout: Layout, batch: Batch, software: Softwa
     activations and the step's temporaries (`process_memory`: the loss's backward, one layer's gradients, the
     gathered ZeRO-3 units), with the allocator's margin (ALLOCATOR_SLACK). Not the model's build: the published
     systems build it on the meta device (llmpar's pre-flight checks its own build against the host's memory)."""
-    first_ranks = [s * layout.dp * layout.tp for s in range(layout.pp)]
+    # Stages alike but for their activations (as many layers, neither or the same end) peak in the one holding the
+    # most activations: only those are computed.
+    acts = activation_bytes_by_stage(cfg, layout, batch, software)
+    params = stage_params(cfg, layout, batch.seq_len)
+    busiest: dict[tuple, int] = {}
+    for r in range(layout.pp):
+        key = (len(params[r].layers), r == 0, r == layout.pp - 1)
+        if key not in busiest or acts[r] > acts[busiest[key]]:
+            busiest[key] = r
+    first_ranks = [r * layout.dp * layout.tp for r in busiest.values()]
     stages = ranks_memory(cfg, layout, batch, first_ranks, device="cuda", software=software).values()
     step = max(p["params"] + p["grads"] + p["optimizer"] + p["activations"] + p["temporaries"] for p in stages)
     return CUDA_RUNTIME_BYTES + (1 + ALLOCATOR_SLACK) * step
