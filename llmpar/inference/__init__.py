@@ -28,6 +28,17 @@ from llmpar.inference.config import (
 from llmpar.inference.sampler import SamplingParams
 
 
+def _checked_source(source, tokenizer, dp, tp, pp, dtype, device, timeout):
+    """What generate and eval check alike: the dtype and device, the model at `source`, the layout, the tokenizer.
+    Returns the checkpoint's training settings, the tokenizer and the fields every job has."""
+    device = check_common(dtype, device)
+    cfg, train, folder_tok = source_model(source)
+    check_layout(cfg, dp, tp, pp, source)
+    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train, cfg.vocab_size)
+    common = dict(source=source, model_cfg=cfg, dp=dp, tp=tp, pp=pp, dtype=dtype, device=device, timeout=timeout)
+    return train, tok, {**common, "tokenizer": tok_path}
+
+
 def prepare_generate(
     source: str,
     prompts: list[str | list[int]],
@@ -50,27 +61,17 @@ def prepare_generate(
     timeout: float = 600.0,
 ):
     """The checked job, and the tokenizer. Raises UserError for anything wrong, before any worker starts."""
-    device = check_common(dtype, device)
     check_sampling(temperature, top_k, top_p, max_new_tokens)
-    cfg, train, folder_tok = source_model(source)
-    check_layout(cfg, dp, tp, pp, source)
+    _, tok, common = _checked_source(source, tokenizer, dp, tp, pp, dtype, device, timeout)
+    cfg = common["model_cfg"]
     if groups < 0:
         raise UserError(f"--groups must be 0 (one per pipeline stage) or more, got {groups}")
-    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train, cfg.vocab_size)
     if not prompts:
         raise UserError("no prompt given")
     ids = encode_prompts(prompts, tok, cfg, max_new_tokens)
     eos = tuple(eos_ids) if eos_ids is not None else eos_from_source(source)
     job = GenerateJob(
-        source=source,
-        model_cfg=cfg,
-        dp=dp,
-        tp=tp,
-        pp=pp,
-        dtype=dtype,
-        device=device,
-        timeout=timeout,
-        tokenizer=tok_path,
+        **common,
         prompts=ids,
         max_new_tokens=max_new_tokens,
         sampling=SamplingParams(temperature, top_k, top_p, seed),
@@ -141,9 +142,8 @@ def prepare_eval(
 ) -> EvalJob:
     from llmpar.data import check_data_path
 
-    device = check_common(dtype, device)
-    cfg, train, folder_tok = source_model(source)
-    check_layout(cfg, dp, tp, pp, source)
+    train, tok, common = _checked_source(source, tokenizer, dp, tp, pp, dtype, device, timeout)
+    cfg = common["model_cfg"]
     held_out = data is None
     train = train or {}
     if data is None:
@@ -156,22 +156,13 @@ def prepare_eval(
         raise UserError(f"--seq-len must be between 1 and the model's context {cfg.max_seq_len}, got {seq_len}")
     if sequences < 0 or batch_size < 1:
         raise UserError("--eval-sequences must be 0 (all) or more, and --batch-size 1 or more")
-    tok_path, tok = tokenizer_for(tokenizer, folder_tok, train, cfg.vocab_size)
     if tok.vocab_size > cfg.vocab_size:
         raise UserError(
             f"the tokenizer has {tok.vocab_size} tokens but the model's vocab_size is {cfg.vocab_size}; give the "
             f"tokenizer the model was trained with (--tokenizer)"
         )
     return EvalJob(
-        source=source,
-        model_cfg=cfg,
-        dp=dp,
-        tp=tp,
-        pp=pp,
-        dtype=dtype,
-        device=device,
-        timeout=timeout,
-        tokenizer=tok_path,
+        **common,
         data=data,
         held_out=held_out,
         seq_len=seq_len,

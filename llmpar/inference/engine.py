@@ -234,10 +234,18 @@ class Generation:
         return sorted(results, key=lambda r: r["index"])
 
 
-def init_worker(job: Job) -> tuple[int, torch.device]:
+def in_worker(job: Job, run):
+    """Join the job's process group, `run(job, rank, device)`, and leave the group whatever happens: the body of
+    every inference worker (a function of its own each, so that the launcher can start it)."""
     from llmpar.train.trainer import init_distributed
 
-    return init_distributed(job)  # type: ignore[arg-type]  # (reads device, world_size and timeout)
+    rank, device = init_distributed(job)  # type: ignore[arg-type]  # (reads device, world_size and timeout)
+    try:
+        return run(job, rank, device)
+    finally:
+        gc.collect()
+        if dist.is_initialized():
+            dist.destroy_process_group()
 
 
 def stats(rm: RankModel, job: GenerateJob, run: Generation, groups: list[Group], elapsed: float) -> dict:
@@ -277,13 +285,7 @@ def stats(rm: RankModel, job: GenerateJob, run: Generation, groups: list[Group],
 
 def generate_worker(job: GenerateJob) -> dict | None:
     """One worker's part of a generate run; rank 0 returns {"results": [...], "stats": {...}}."""
-    rank, device = init_worker(job)
-    try:
-        return run_generate(job, rank, device)
-    finally:
-        gc.collect()
-        if dist.is_initialized():
-            dist.destroy_process_group()
+    return in_worker(job, run_generate)
 
 
 def run_generate(job: GenerateJob, rank: int, device: torch.device) -> dict | None:

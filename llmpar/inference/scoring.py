@@ -12,11 +12,9 @@ batches through its pipeline (stage 0 starts batch k+1 while batch k is further 
 
 from __future__ import annotations
 
-import gc
 import math
 
 import torch
-import torch.distributed as dist
 
 from llmpar.inference.config import EvalJob
 
@@ -93,12 +91,7 @@ def run_eval(job: EvalJob, rank: int, device: torch.device) -> dict | None:
 
 
 def eval_worker(job: EvalJob) -> dict | None:
-    from llmpar.inference.engine import init_worker
+    """One worker's part of an eval run; rank 0 returns the scores."""
+    from llmpar.inference.engine import in_worker
 
-    rank, device = init_worker(job)
-    try:
-        return run_eval(job, rank, device)
-    finally:
-        gc.collect()
-        if dist.is_initialized():
-            dist.destroy_process_group()
+    return in_worker(job, run_eval)
