@@ -112,6 +112,11 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     )
     d.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
     d.add_argument("--metrics", metavar="FILE", help="JSON lines, one per optimizer step")
+    d.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="a JSON object at the end: first and final loss, validation loss and accuracy, time, tokens/s",
+    )
     d.add_argument("--save", metavar="DIR", help="write checkpoints under DIR (every --save-every, and at the end)")
     d.add_argument("--save-every", type=int, metavar="N", help="checkpoint every N steps")
     d.add_argument("--resume", metavar="PATH", help="continue a run from a checkpoint or --save folder, any layout")
@@ -159,6 +164,13 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run even if the memory pre-flight predicts that the layout does not fit this machine",
     )
+
+
+def train_flag_parser() -> argparse.ArgumentParser:
+    """`llmpar train`'s flags alone (for `llmpar compare`, which writes a command line per layout)."""
+    p = argparse.ArgumentParser(add_help=False)
+    _add_train_flags(p)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,7 +293,48 @@ def build_parser() -> argparse.ArgumentParser:
     from llmpar.plan.calibrate import add_arguments
 
     add_arguments(cal)
+    _add_compare_parser(sub)
     return parser
+
+
+def _add_compare_parser(sub) -> None:
+    cmp = sub.add_parser(
+        "compare",
+        help="train several layouts on the same model and data, and report them side by side",
+        description="Train each layout on the same model, data, seed, global batch and steps, one after another "
+        "through the launcher, and write a report folder: report.md (time, memory, communication per axis, "
+        "bubble, losses and accuracy per layout, each cost beside the cost model's prediction), results.json, "
+        "PNG figures and each layout's metrics. A layout is written as tokens joined by '-': single, dp<N>, "
+        "tp<N>, pp<N>, zero<0-3>, sp, naive|gpipe|1f1b|interleaved|zb, v<N>, m<N> (micro-batches), "
+        "selective|full, seed<N>; e.g. dp4-zero3 tp2-sp pp2-interleaved-v2-m8 dp2-tp2-pp2. Without layouts: "
+        "one process, DP, ZeRO 1-3, model parallelism (naive pipeline), TP with and without SP, GPipe, 1F1B, "
+        "interleaved, zero-bubble and a hybrid, fitted to --nproc. Exit status 1: a layout failed, or departed "
+        "from the first under --assert-equal; 2: bad input, before anything runs.",
+    )
+    cmp.add_argument("layouts", nargs="*", metavar="LAYOUT", help="the layouts, the first the reference [the default set]")
+    cmp.add_argument("-o", "--output", required=True, metavar="DIR", help="the report folder (new)")
+    cmp.add_argument("--overwrite", action="store_true", help="replace the report of an earlier comparison in DIR")
+    cmp.add_argument(
+        "--assert-equal",
+        type=float,
+        metavar="TOL",
+        help="exit with status 1, naming the layout and step, if any loss curve (or validation loss) departs from "
+        "the first layout's by more than TOL, relative (with --dtype fp64: 1e-9)",
+    )
+    cmp.add_argument(
+        "--peers",
+        action="store_true",
+        help="also run PyTorch's own equivalent of each layout that has one (DDP, ZeroRedundancyOptimizer, "
+        "FSDP2, DTensor TP, torch.distributed.pipelining), beside it",
+    )
+    _add_train_flags(cmp)
+    # (--nproc here: the processes the layouts may use, at most. A comparison is many runs: shorter defaults.)
+    cmp.set_defaults(steps=30, eval_sequences=32, sample_tokens=0)
+    for action in cmp._actions:
+        if action.dest == "nproc":
+            action.help = "processes the layouts may use, at most [the GPUs; on a CPU, 4]"
+        elif action.dest in ("steps", "eval_sequences", "sample_tokens"):
+            action.help = (action.help or "").rsplit(" [", 1)[0] + f" [{action.default}]"
 
 
 def _add_inference_flags(p: argparse.ArgumentParser) -> None:
@@ -360,15 +413,22 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
     lay.add_argument("--recompute", metavar="MODE", help="none | selective | full")
 
 
-def train_config_from_args(args: argparse.Namespace):
+def train_fields(args: argparse.Namespace, keep_none=()) -> dict:
+    """The TrainConfig fields the command line gave (not None; those in `keep_none` even when None)."""
     import dataclasses
 
     from llmpar.config import TrainConfig
 
     names = {f.name for f in dataclasses.fields(TrainConfig)} - {"model_cfg", "layout_why"}
+    return {k: v for k, v in vars(args).items() if k in names and (v is not None or k in keep_none)}
+
+
+def train_config_from_args(args: argparse.Namespace):
+    from llmpar.config import TrainConfig
+
     # A flag left out is None: TrainConfig's default, or with --layout auto a layout field to search.
     searched = LAYOUT_FIELDS if args.layout_mode is not None else ()
-    given = {k: v for k, v in vars(args).items() if k in names and (v is not None or k in searched)}
+    given = train_fields(args, keep_none=searched)
     if args.sequences_per_micro_batch is not None and args.micro_batches is None:
         given["micro_batches"] = None  # (validate() fills it from --micro-batch-size, once dp is known)
     return TrainConfig(**given)
@@ -649,6 +709,12 @@ def cmd_plan(args) -> int:
     return code
 
 
+def cmd_compare(args) -> int:
+    from llmpar.compare import compare
+
+    return compare(args, train_fields(args), args.argv[1:])
+
+
 def cmd_simulate(args) -> int:
     from llmpar.plan.cli import simulate
 
@@ -664,6 +730,7 @@ def cmd_calibrate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     handler = {
         "train": cmd_train,
         "generate": cmd_generate,
@@ -674,6 +741,7 @@ def main(argv: list[str] | None = None) -> int:
         "plan": cmd_plan,
         "simulate": cmd_simulate,
         "calibrate": cmd_calibrate,
+        "compare": cmd_compare,
     }[args.command]
     try:
         code = handler(args)

@@ -68,6 +68,7 @@ class TrainConfig:
     data: str | None = None
     tokenizer: str | None = None
     metrics: str | None = None
+    summary: str | None = None  # a JSON file for the run's summary (losses, validation, throughput), by rank 0
     save: str | None = None
     save_every: int | None = None
     resume: str | None = None
@@ -414,6 +415,8 @@ def validate(cfg: TrainConfig) -> TrainConfig:
 
     if cfg.metrics:
         check_writable_file(cfg.metrics, "--metrics")
+    if cfg.summary:
+        check_writable_file(cfg.summary, "--summary")
     return cfg
 
 

@@ -117,28 +117,43 @@ def draw(rows, title: str, path: str, unit: str) -> None:
     """Draw `rows` (per rank, [kind, micro-batch, chunk, start, end]) to the PNG `path`. `unit` labels the time
     axis: what the starts and ends are in (SECONDS, PREDICTED_SECONDS or FORWARD_UNITS). The legend sits to the
     right of the plot, clear of the title and the boxes."""
+    draw_panels([(rows, title, unit)], path)
+
+
+def draw_panels(panels, path: str) -> None:
+    """Timelines one above the other, on one time scale: `panels` is a list of (rows, title, unit)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    end = max(e for rank in rows for *_, e in rank)
-    fig, ax = plt.subplots(
-        figsize=(max(8, min(24, 0.35 * sum(len(r) for r in rows) / len(rows))), 0.6 * len(rows) + 1.2)
+    end = max(e for rows, _, _ in panels for rank in rows for *_, e in rank)
+    boxes_per_rank = max(sum(len(r) for r in rows) / len(rows) for rows, _, _ in panels)
+    heights = [0.6 * len(rows) + 1.2 for rows, _, _ in panels]
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(max(8, min(24, 0.35 * boxes_per_rank)), sum(heights)),
+        height_ratios=heights,
+        squeeze=False,
     )
-    for r, rank in enumerate(rows):
-        for kind, micro, _chunk, begin, finish in rank:
-            ax.barh(r, finish - begin, left=begin, height=0.8, color=COLOURS[kind], edgecolor="white", linewidth=0.5)
-            if (finish - begin) > end / 80:
-                ax.text((begin + finish) / 2, r, str(micro), ha="center", va="center", fontsize=7, color="white")
-    ax.set_yticks(range(len(rows)), [f"rank {r}" for r in range(len(rows))])
-    ax.invert_yaxis()
-    ax.set_xlim(0, end)
-    ax.set_xlabel(unit)
-    ax.set_title(title, fontsize=10)
-    kinds = {kind for rank in rows for kind, *_ in rank}
-    ax.legend(
+    kinds: set[str] = set()
+    for ax, (rows, title, unit) in zip(axes[:, 0], panels):
+        for r, rank in enumerate(rows):
+            for kind, micro, _chunk, begin, finish in rank:
+                ax.barh(
+                    r, finish - begin, left=begin, height=0.8, color=COLOURS[kind], edgecolor="white", linewidth=0.5
+                )
+                if (finish - begin) > end / 80:
+                    ax.text((begin + finish) / 2, r, str(micro), ha="center", va="center", fontsize=7, color="white")
+        ax.set_yticks(range(len(rows)), [f"rank {r}" for r in range(len(rows))])
+        ax.invert_yaxis()
+        ax.set_xlim(0, end)
+        ax.set_xlabel(unit)
+        ax.set_title(title, fontsize=10)
+        kinds |= {kind for rank in rows for kind, *_ in rank}
+    axes[0, 0].legend(
         handles=[Patch(color=c, label=k) for k, c in COLOURS.items() if k in kinds],
         loc="upper left",
         bbox_to_anchor=(1.005, 1),

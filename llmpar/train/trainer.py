@@ -367,6 +367,10 @@ class Trainer:
                 summary["sample_error"] = f"{type(e).__name__}: {e}"
         if self.is_logger:
             print_summary(cfg, summary)
+            if cfg.summary:
+                from llmpar.checkpoint.format import write_json_atomic
+
+                write_json_atomic(cfg.summary, summary)
         return summary
 
     def save(self, step: int, crash: bool = False, now: bool = False) -> str | None:
