@@ -311,7 +311,9 @@ def _add_compare_parser(sub) -> None:
         "interleaved, zero-bubble and a hybrid, fitted to --nproc. Exit status 1: a layout failed, or departed "
         "from the first under --assert-equal; 2: bad input, before anything runs.",
     )
-    cmp.add_argument("layouts", nargs="*", metavar="LAYOUT", help="the layouts, the first the reference [the default set]")
+    cmp.add_argument(
+        "layouts", nargs="*", metavar="LAYOUT", help="the layouts, the first the reference [the default set]"
+    )
     cmp.add_argument("-o", "--output", required=True, metavar="DIR", help="the report folder (new)")
     cmp.add_argument("--overwrite", action="store_true", help="replace the report of an earlier comparison in DIR")
     cmp.add_argument(
@@ -664,7 +666,7 @@ def cmd_timeline(args) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
+        raise UserError("drawing needs matplotlib, which llmpar depends on: pip install matplotlib") from None
     draw(rows, title, args.output, SECONDS if args.metrics is not None else FORWARD_UNITS)
     print(f"llmpar: wrote {args.output} ({title})")
     return 0

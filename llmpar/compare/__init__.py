@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Any
 
 from llmpar.compare import figures, report
 from llmpar.compare.results import (
@@ -67,7 +68,7 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
             predictions[run.name] = predictions[run.spec.name]
 
     base = runs[0].cfg
-    results = {
+    results: dict[str, Any] = {
         "command": report.command_line(["llmpar", "compare", *argv]),
         "settings": {
             "model": base.model_name,

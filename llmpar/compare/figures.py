@@ -4,6 +4,7 @@ side (measured bars, predicted marks), and each pipeline layout's measured timel
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from llmpar.bus import TRAFFIC_AXES
 
@@ -54,7 +55,9 @@ def loss_figure(runs: list[dict], reference: str, path: str) -> None:
     bottom.set_yscale("log")
     bottom.set_xlabel("optimizer step")
     bottom.set_ylabel(f"|loss − {reference}| / {reference}")
-    bottom.set_title("Relative difference from the first layout (curves equal to it at every step: not drawn)", fontsize=9)
+    bottom.set_title(
+        "Relative difference from the first layout (curves equal to it at every step: not drawn)", fontsize=9
+    )
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, borderaxespad=0)
     fig.tight_layout()
     _save(fig, path)
@@ -64,13 +67,14 @@ def costs_figure(runs: list[dict], path: str) -> None:
     """Three panels of bars, one bar per layout: step time, peak memory per process, communication per step
     (stacked by mesh axis). The cost model's prediction is the black mark on each bar."""
     plt = _plt()
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     names = [r["name"] for r in runs]
     ys = range(len(runs))
     fig, axes = plt.subplots(1, 3, figsize=(13, 0.38 * len(runs) + 1.8), sharey=True)
-    mark = dict(marker="|", color="black", markersize=14, markeredgewidth=2, linestyle="none")
+    mark: dict[str, Any] = dict(marker="|", color="black", markersize=14, markeredgewidth=2, linestyle="none")
 
     def panel(ax, key, scale, label, colour):
         for y, run in zip(ys, runs):
@@ -97,7 +101,7 @@ def costs_figure(runs: list[dict], path: str) -> None:
     ax.set_xlabel("communication per process and step (MiB)")
     axes[0].set_yticks(list(ys), names)
     axes[0].invert_yaxis()
-    handles = [Patch(color=AXIS_COLOURS.get(a, "grey"), label=f"{a} axis") for a in TRAFFIC_AXES]
+    handles: list[Artist] = [Patch(color=AXIS_COLOURS.get(a, "grey"), label=f"{a} axis") for a in TRAFFIC_AXES]
     handles.append(Line2D([], [], **mark, label="predicted"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=8)
     fig.suptitle("What each layout costs: measured bars, the cost model's prediction marked", fontsize=10)
@@ -111,7 +115,9 @@ def timeline_figure(run: dict, line: dict, predicted_timeline, path: str) -> Non
     from llmpar.pipeline.plot import PREDICTED_SECONDS, SECONDS, draw_panels
 
     measured = [[tuple(box) for box in rank] for rank in line["timeline"]]
-    panels = [(measured, f"{run['name']}: measured, step {line['step']}, bubble {line['bubble_fraction']:.3f}", SECONDS)]
+    panels = [
+        (measured, f"{run['name']}: measured, step {line['step']}, bubble {line['bubble_fraction']:.3f}", SECONDS)
+    ]
     if predicted_timeline is not None:
         bubble = (run.get("predicted") or {}).get("bubble_fraction")
         title = f"{run['name']}: predicted" + (f", bubble {bubble:.3f}" if bubble is not None else "")

@@ -166,7 +166,7 @@ def _hybrid(nproc: int, model: ModelConfig, tp: int, fits_batch) -> Spec | None:
     """dp2 × tp2 × pp2 (or more pipeline stages) with 8 processes or more; with fewer, the two axes they allow."""
     t = 2 if tp % 2 == 0 else 1
     for d in (2, 1):
-        p = _largest(min(nproc // (d * t), model.n_layers), lambda n: fits_batch(d, 2 * n))
+        p = _largest(min(nproc // (d * t), model.n_layers), lambda n, d=d: fits_batch(d, 2 * n))
         axes = [(k, n) for k, n in (("dp", d), ("tp", t), ("pp", p)) if n > 1]
         if len(axes) >= 2 and d * t * p <= nproc and (len(axes) == 3 or d == 1):
             return parse("-".join(f"{k}{n}" for k, n in axes))

@@ -186,7 +186,7 @@ def simulate(args: argparse.Namespace) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise UserError("drawing needs matplotlib; install it with: pip install 'llmpar[plot]'") from None
+        raise UserError("drawing needs matplotlib, which llmpar depends on: pip install matplotlib") from None
     from llmpar.pipeline.plot import PREDICTED_SECONDS, draw
 
     assert e.timeline is not None  # (kept: keep_timeline=True)
