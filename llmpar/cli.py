@@ -112,6 +112,14 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     )
     d.add_argument("--tokenizer", metavar="FILE", help="a Hugging Face tokenizer.json [bytes]")
     d.add_argument("--metrics", metavar="FILE", help="JSON lines, one per optimizer step")
+    d.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help="also write the metrics as TensorBoard scalars in DIR, flushed every step (pip install "
+        "'llmpar[tensorboard]'). Each run adds an event file to DIR: a new run replaces the curves DIR showed "
+        "(the old files stay), a resumed one continues them from its checkpoint's step. Compare runs in "
+        "sibling folders: runs/a, runs/b",
+    )
     d.add_argument("--save", metavar="DIR", help="write checkpoints under DIR (every --save-every, and at the end)")
     d.add_argument("--save-every", type=int, metavar="N", help="checkpoint every N steps")
     d.add_argument("--resume", metavar="PATH", help="continue a run from a checkpoint or --save folder, any layout")

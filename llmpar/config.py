@@ -68,6 +68,7 @@ class TrainConfig:
     data: str | None = None
     tokenizer: str | None = None
     metrics: str | None = None
+    tensorboard: str | None = None  # a folder for TensorBoard's event files (rank 0 writes them)
     save: str | None = None
     save_every: int | None = None
     resume: str | None = None
@@ -414,6 +415,11 @@ def validate(cfg: TrainConfig) -> TrainConfig:
 
     if cfg.metrics:
         check_writable_file(cfg.metrics, "--metrics")
+    if cfg.tensorboard is not None:
+        from llmpar.train.tensorboard import check_available
+
+        check_available()  # an optional dependency
+        check_writable_folder(cfg.tensorboard, "--tensorboard")
     return cfg
 
 
