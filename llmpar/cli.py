@@ -117,6 +117,14 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a JSON object at the end: first and final loss, validation loss and accuracy, time, tokens/s",
     )
+    d.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help="also write the metrics as TensorBoard scalars in DIR, flushed every step (pip install "
+        "'llmpar[tensorboard]'). Each run adds an event file to DIR: a new run replaces the curves DIR showed "
+        "(the old files stay), a resumed one continues them from its checkpoint's step. Compare runs in "
+        "sibling folders: runs/a, runs/b",
+    )
     d.add_argument("--save", metavar="DIR", help="write checkpoints under DIR (every --save-every, and at the end)")
     d.add_argument("--save-every", type=int, metavar="N", help="checkpoint every N steps")
     d.add_argument("--resume", metavar="PATH", help="continue a run from a checkpoint or --save folder, any layout")

@@ -69,6 +69,7 @@ class TrainConfig:
     tokenizer: str | None = None
     metrics: str | None = None
     summary: str | None = None  # a JSON file for the run's summary (losses, validation, throughput), by rank 0
+    tensorboard: str | None = None  # a folder for TensorBoard's event files (rank 0 writes them)
     save: str | None = None
     save_every: int | None = None
     resume: str | None = None
@@ -417,6 +418,11 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         check_writable_file(cfg.metrics, "--metrics")
     if cfg.summary:
         check_writable_file(cfg.summary, "--summary")
+    if cfg.tensorboard is not None:
+        from llmpar.train.tensorboard import check_available
+
+        check_available()  # an optional dependency
+        check_writable_folder(cfg.tensorboard, "--tensorboard")
     return cfg
 
 

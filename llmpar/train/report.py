@@ -4,6 +4,7 @@ closing summary. Printed by rank 0 only."""
 from __future__ import annotations
 
 import math
+import shlex
 import sys
 
 from llmpar.config import TrainConfig
@@ -72,4 +73,6 @@ def print_summary(cfg: TrainConfig, s: dict) -> None:
         lines += ["    | " + line for line in text.splitlines()]
     if cfg.metrics:
         lines.append(f"  metrics       {cfg.metrics}")
+    if cfg.tensorboard:
+        lines.append(f"  tensorboard   {cfg.tensorboard} (tensorboard --logdir {shlex.quote(cfg.tensorboard)})")
     print("\n".join(lines), flush=True)

@@ -46,6 +46,7 @@ from llmpar.train.metrics import (
 )
 from llmpar.train.preempt import Preempted, requested
 from llmpar.train.report import Progress, print_summary
+from llmpar.train.tensorboard import TensorBoardWriter
 from llmpar.watchdog import Watchdog, default_store
 
 
@@ -284,16 +285,18 @@ class Trainer:
                 )
         # After the first line: a bar drawn before it would be overwritten by it.
         writer = MetricsWriter(cfg.metrics if self.is_logger else None, keep_until=self.start_step)
+        board = TensorBoardWriter(cfg.tensorboard if self.is_logger else None, start_step=self.start_step)
         progress = Progress(cfg, enabled=self.is_logger and cfg.progress, initial=self.start_step)
         try:
             try:
                 start = time.perf_counter()
-                first, last = self._train(writer, progress)
+                first, last = self._train(writer, board, progress)
             finally:
                 progress.close()
                 writer.close()
-            return self._finish(first, last, time.perf_counter() - start)
+            return self._finish(first, last, time.perf_counter() - start, board)
         finally:
+            board.close()  # (after the validation scalars)
             self.close()
 
     def close(self) -> None:
@@ -304,7 +307,7 @@ class Trainer:
         if getattr(self, "parallel", None) is not None:
             self.parallel.close()
 
-    def _train(self, writer, progress) -> tuple[dict | None, dict | None]:
+    def _train(self, writer, board, progress) -> tuple[dict | None, dict | None]:
         """The steps (from the one resumed), with their saves; the first and last metrics lines."""
         cfg = self.cfg
         first = last = None
@@ -319,6 +322,7 @@ class Trainer:
                 time.sleep(3600)  # a rank that stops making progress
             record = self.reduce_metrics(step, self.train_step(step))
             writer.write(record)
+            board.write(record)
             progress.update(record)
             first = first or record
             last = record
@@ -341,13 +345,14 @@ class Trainer:
             self.saver.wait()  # the last checkpoint is complete before the run says it is done
         return first, last
 
-    def _finish(self, first: dict | None, last: dict | None, elapsed: float) -> dict:
+    def _finish(self, first: dict | None, last: dict | None, elapsed: float, board: TensorBoardWriter) -> dict:
         """Validation, the closing sample and the summary."""
         cfg = self.cfg
         activity = self.watchdog.activity if self.watchdog else None
         if activity:
             activity.at(cfg.steps, "validation")
         val_loss, val_why = self.validation_loss()
+        board.write_validation(cfg.steps, val_loss, self.val_accuracy)
         summary = {
             "first_loss": first and first["loss"],
             "final_loss": last and last["loss"],
