@@ -211,9 +211,10 @@ def test_a_small_comparison_reports_what_its_runs_measured(tmp_path):
         assert {k: run["measured"][k] for k in expected} == expected, run["name"]
         assert run["max_loss_deviation"] < 1e-9 and len(lines) == 6
         # The report's row is those numbers, formatted.
-        cells = report.row(run)
+        cells = report.row(run, digits=6)  # (fp64: 6 decimals)
         assert "| " + " | ".join(cells) + " |" in table
-        assert cells[9] == report.fmt_loss(lines[-1]["loss"]) and cells[10] == report.fmt_loss(summary["val_loss"])
+        assert cells[9] == f"{lines[-1]['loss']:.6f}" and cells[10] == f"{summary['val_loss']:.6f}"
+        assert cells[11] == f"{100 * summary['val_accuracy']:.4f}%"
         # Each cost beside its prediction: the traffic the cost model predicts is the traffic measured.
         for axis, ratio in run["ratio"]["comm_bytes"].items():
             assert ratio is None or ratio == pytest.approx(1.0, rel=1e-6), (run["name"], axis)

@@ -32,12 +32,19 @@ def fmt_fraction(x) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def fmt_loss(x) -> str:
-    return "–" if x is None else f"{x:.4f}"
+def loss_digits(dtype: str) -> int:
+    """Decimals the losses are printed with: fp64's layouts agree to 1e-9, fp32's to the rounding of their
+    different summation orders (about 3e-5 relative after the default run's 30 steps), which 3 decimals leave
+    out; the exact difference is the deviation column's."""
+    return 6 if dtype == "fp64" else 3
 
 
-def fmt_accuracy(x) -> str:
-    return "–" if x is None else f"{100 * x:.2f}%"
+def fmt_loss(x, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def fmt_accuracy(x, digits: int = 3) -> str:
+    return "–" if x is None else f"{100 * x:.{max(digits - 2, 0)}f}%"
 
 
 def fmt_deviation(x) -> str:
@@ -73,8 +80,9 @@ HEADER = (
 )
 
 
-def row(run: dict) -> list[str]:
-    """One layout's cells: each cost as `measured (predicted, ×measured/predicted)`."""
+def row(run: dict, digits: int = 3) -> list[str]:
+    """One layout's cells: each cost as `measured (predicted, ×measured/predicted)`; the losses with `digits`
+    decimals (`loss_digits`)."""
     if run["status"] != "ok":
         return [run["name"], str(run["processes"]), f"**{run['status']}**: {run.get('error') or ''}"] + [""] * (
             len(HEADER) - 3
@@ -106,19 +114,20 @@ def row(run: dict) -> list[str]:
         cost("activation_bytes", fmt_mib),
         comm,
         cost("bubble_fraction", fmt_fraction) if pipelined else "–",
-        fmt_loss(m["final_loss"]),
-        fmt_loss(m["val_loss"]),
-        fmt_accuracy(m["val_accuracy"]),
+        fmt_loss(m["final_loss"], digits),
+        fmt_loss(m["val_loss"], digits),
+        fmt_accuracy(m["val_accuracy"], digits),
         fmt_deviation(run.get("max_loss_deviation")),
     ]
 
 
 def markdown_table(results: dict) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    digits = loss_digits(results["settings"]["dtype"])
     for run in results["runs"]:
         if run["status"] == "pending":
             continue
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row(run)) + " |")
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row(run, digits)) + " |")
     return "\n".join(lines)
 
 

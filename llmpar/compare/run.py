@@ -118,6 +118,8 @@ def prepare(layout_names: list[str], given: dict, nproc: int, out: str, peers: b
             )
         fields = {**given, **spec.train_fields(), "progress": False}
         folder = os.path.join(out, "runs", f"{i + 1:02d}-{spec.name}")
+        if given.get("tensorboard") is not None:  # each layout's curves in a folder of its own, named as it is
+            fields["tensorboard"] = os.path.join(given["tensorboard"], spec.name)
         fields["metrics"] = os.path.join(folder, "metrics.jsonl")
         fields["summary"] = os.path.join(folder, "summary.json")
         try:
@@ -142,6 +144,7 @@ def _peer_runs(spec: Spec, cfg: TrainConfig, fields: dict, out: str, index: int)
         **fields,
         "metrics": os.path.join(folder, "metrics.jsonl"),
         "summary": os.path.join(folder, "summary.json"),
+        "tensorboard": None,  # (llmpar's runs only)
     }
     argv = [sys.executable, "-m", "llmpar.compare.peers", "--peer", peer, *train_argv(fields)]
     return [Run(spec, cfg, argv, folder, peer=peer)]
