@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
-import sys
 
 import pytest
 
+from helpers import run_llmpar
 from llmpar.cli import main, train_fields, train_flag_parser
 from llmpar.compare import report
 from llmpar.compare.layouts import default_layouts, parse
@@ -198,7 +197,8 @@ def test_a_small_comparison_reports_what_its_runs_measured(tmp_path):
     out = tmp_path / "report"
     argv = ["single", "dp2", "tp2-sp", "pp2-1f1b-m4", "--model", "tiny", "--steps", "6", "--seq-len", "32"]
     argv += ["--dtype", "fp64", "--device", "cpu", "--eval-sequences", "8", "--assert-equal", "1e-9", "-o", str(out)]
-    done = subprocess.run([sys.executable, "-m", "llmpar", "compare", *argv], capture_output=True, text=True)
+    argv += ["--tensorboard", str(tmp_path / "tb")]
+    done = run_llmpar(["compare", *argv], timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((out / "results.json").read_text())
     table = (out / "report.md").read_text()
@@ -219,6 +219,9 @@ def test_a_small_comparison_reports_what_its_runs_measured(tmp_path):
         for axis, ratio in run["ratio"]["comm_bytes"].items():
             assert ratio is None or ratio == pytest.approx(1.0, rel=1e-6), (run["name"], axis)
         assert run["command"].startswith("llmpar train ")
+    # Each layout's curves in a TensorBoard folder of its own, named as the layout.
+    assert sorted(os.listdir(tmp_path / "tb")) == sorted(argv[:4])
+    assert all(any(f.startswith("events.") for f in os.listdir(tmp_path / "tb" / n)) for n in argv[:4])
     pngs = sorted(p.name for p in out.glob("*.png"))
     assert pngs == ["costs.png", "loss.png", "timeline-pp2-1f1b-m4.png"]
     import matplotlib.image
@@ -231,10 +234,10 @@ def test_a_small_comparison_reports_what_its_runs_measured(tmp_path):
 
     # Made to differ: another seed departs at step 1, and the verifier says so; a failing worker is reported.
     out2 = tmp_path / "differ"
-    env = {**os.environ, "LLMPAR_INJECT_FAULT": "1:2"}  # rank 1 raises at step 2: only dp2 has a rank 1
+    env = {"LLMPAR_INJECT_FAULT": "1:2"}  # rank 1 raises at step 2: only dp2 has a rank 1
     argv2 = ["single", "single-seed1", "dp2", "--model", "tiny", "--steps", "3", "--seq-len", "32", "--dtype", "fp64"]
     argv2 += ["--device", "cpu", "--eval-sequences", "8", "--assert-equal", "1e-9", "-o", str(out2)]
-    done = subprocess.run([sys.executable, "-m", "llmpar", "compare", *argv2], capture_output=True, text=True, env=env)
+    done = run_llmpar(["compare", *argv2], env=env, timeout=600)
     assert done.returncode == 1
     assert "layout single-seed1 departs from single at step 1" in done.stderr, done.stderr[-3000:]
     assert "layout dp2 failed" in done.stderr and "injected fault" in done.stderr

@@ -152,7 +152,10 @@ def _entry(run: Run, out: str, prediction: dict | None) -> dict:
         "pipeline": run.spec.pp > 1,
         "status": run.status,
         "error": None,
-        "command": report.command_line(["llmpar", "train", *run.argv[4:]] if run.peer is None else run.argv[1:]),
+        # (llmpar's: `llmpar train ...`; a peer's: `python -m llmpar.compare.peers ...`)
+        "command": report.command_line(
+            ["llmpar", "train", *run.argv[4:]] if run.peer is None else ["python", *run.argv[1:]]
+        ),
         "folder": os.path.relpath(run.folder, out),
         "wall_s": None,
         "measured": None,

@@ -9,6 +9,7 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -175,7 +176,20 @@ def train_argv(fields: dict) -> list[str]:
 
 
 def run_all(runs: list[Run], on_done) -> None:
-    """Run each layout in turn; `on_done(run)` after each (the report is written again)."""
+    """Run each layout in turn; `on_done(run)` after each (the report is written again). A SIGTERM stops the
+    comparison as Ctrl-C does: the run in progress is stopped with it (KeyboardInterrupt)."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        _run_each(runs, on_done)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_each(runs: list[Run], on_done) -> None:
     from tqdm import tqdm
 
     live = sys.stderr.isatty()
@@ -186,11 +200,18 @@ def run_all(runs: list[Run], on_done) -> None:
         start = time.perf_counter()
         with open(run.log, "w", encoding="utf-8") as log:
             proc = subprocess.Popen(run.argv, stdout=log, stderr=subprocess.STDOUT)
-            done = 0
-            while proc.poll() is None:
-                time.sleep(0.5)
-                done = _lines(run.metrics)
-                bar.update(done - bar.n)
+            try:
+                while proc.poll() is None:
+                    time.sleep(0.5)
+                    bar.update(_lines(run.metrics) - bar.n)
+            finally:  # interrupted (Ctrl-C, SIGTERM): the run stops with the comparison
+                if proc.poll() is None:
+                    proc.terminate()  # (SIGTERM: the run stops its workers)
+                    try:
+                        proc.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
         bar.close()
         run.wall_s = time.perf_counter() - start
         if proc.returncode == 0 and os.path.isfile(run.summary):
