@@ -108,6 +108,9 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
     results["figures"] = figures.draw_all(out, results, extras, timelines)
     report.write(out, results)
     print(report.markdown_table(results))
+    verdict = report.agreement(results)
+    if verdict:
+        print(f"\n{verdict.replace('**', '')}")
     print(f"llmpar compare: wrote {os.path.join(out, 'report.md')}", file=sys.stderr)
     check = results["assert_equal"]
     if check is not None and not check["passed"]:

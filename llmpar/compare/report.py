@@ -158,11 +158,21 @@ def markdown(results: dict) -> str:
         f"{s['warm_up_steps']} steps. Memory: per process, the largest over the steps and ranks (peak memory is "
         "CUDA's peak allocated, or the peak resident set on a CPU). Communication: per process and step, in "
         "NCCL-tests bus bytes. Max loss deviation: the largest relative difference of the training loss from "
-        f"the first layout's (`{results['reference']}`) at any step.",
+        f"the first layout's (`{results['reference']}`) at any step. Losses are printed with "
+        f"{loss_digits(s['dtype'])} decimals"
+        + (
+            ": in fp64 every layout computes the same numbers to about 1e-16."
+            if s["dtype"] == "fp64"
+            else f": in {s['dtype']} the layouts' curves differ by the rounding of their different orders of "
+            "summation, which grows with the steps (the last column is the exact difference)."
+        ),
         "",
         markdown_table(results),
         "",
     ]
+    verdict = agreement(results)
+    if verdict:
+        lines += [verdict, ""]
     pending = [r["name"] for r in results["runs"] if r["status"] == "pending"]
     if pending:
         lines += [f"Not run yet: {', '.join(pending)}.", ""]
@@ -182,6 +192,29 @@ def markdown(results: dict) -> str:
         lines += [f"- `{run['name']}`: `{run['command']}`"]
     lines.append("")
     return "\n".join(lines)
+
+
+def agreement(results: dict) -> str | None:
+    """Whether the layouts that ran learned the same model, as far as the table prints it."""
+    ok = [r for r in results["runs"] if r["status"] == "ok"]
+    if len(ok) < 2:
+        return None
+    digits = loss_digits(results["settings"]["dtype"])
+    printed = {
+        (fmt_loss(r["measured"]["val_loss"], digits), fmt_accuracy(r["measured"]["val_accuracy"], digits)) for r in ok
+    }
+    worst = max(ok, key=lambda r: r.get("max_loss_deviation") or 0.0)
+    far = (
+        f"the largest difference of a training loss from the first layout's at any step is "
+        f"{fmt_deviation(worst.get('max_loss_deviation'))} ({worst['name']})"
+    )
+    if len(printed) == 1:
+        loss, accuracy = printed.pop()
+        return (
+            f"**Every layout learned the same model**: validation loss {loss} and next-token accuracy {accuracy} "
+            f"for all {len(ok)}, to the printed precision; {far}."
+        )
+    return f"**The layouts' validation losses or accuracies differ at the printed precision**; {far}."
 
 
 def command_line(argv: list[str]) -> str:
