@@ -30,7 +30,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -126,11 +126,7 @@ def _layout_mismatch(peer: str, cfg: TrainConfig) -> str | None:
         flag, value, _, wanted = next(c for c in checks if not c[2])
         problem = f"{flag} {value}: it runs with {flag} {wanted}"
     other = peer_for(layout)
-    hint = (
-        f"this layout's twin is --peer {other}"
-        if other
-        else "no peer is the twin of this layout (" + "; ".join(f"{n}: {f}" for n, f in TWIN_FLAGS.items()) + ")"
-    )
+    hint = f"this layout's twin is --peer {other}" if other else "no peer is the twin of this layout"
     return f"--peer {peer} is the twin of `llmpar train {TWIN_FLAGS[peer]}`; {problem}; {hint}"
 
 
@@ -182,11 +178,15 @@ def dtensor_plan(model: Transformer, sequence_parallel: bool) -> dict:
     return plan
 
 
+def _is_dtensor(t) -> bool:
+    """Whether t is a DTensor; without importing torch.distributed.tensor (a second or two) where no peer has."""
+    module = sys.modules.get("torch.distributed.tensor")
+    return module is not None and isinstance(t, module.DTensor)
+
+
 def _local(t: torch.Tensor) -> torch.Tensor:
     """A DTensor's local shard (what this rank holds); any other tensor itself."""
-    from torch.distributed.tensor import DTensor
-
-    return t.to_local() if isinstance(t, DTensor) else t
+    return t.to_local() if _is_dtensor(t) else t  # type: ignore[attr-defined]
 
 
 def clip_grad_norm(
@@ -203,25 +203,23 @@ def clip_grad_norm(
     tensors (replicated; the same on every rank) together, which torch's clip_grad_norm_ cannot mix. `skip`: the
     parameters another rank counts (a tied weight's second copy). `across`: the ranks of `group` (the world if
     None) hold different parameters, whose squares add up (the stages of a pipeline)."""
-    from torch.distributed.tensor import DTensor
-
     skipped = {id(p) for p in skip}
-    with_grads = [p for p in params if p.grad is not None]
-    sq = torch.zeros((), dtype=torch.float64, device=with_grads[0].grad.device if with_grads else None)
-    for distributed in (True, False):
-        kind = [p for p in with_grads if isinstance(p.grad, DTensor) == distributed]
-        counted = [p.grad for p in kind if id(p) not in skipped]
+    pairs = [(p, p.grad) for p in params if p.grad is not None]
+    sq = torch.zeros((), dtype=torch.float64, device=pairs[0][1].device if pairs else None)
+    # DTensor gradients, then plain ones: [(parameter, gradient)] of each kind.
+    kinds = [[(p, g) for p, g in pairs if _is_dtensor(g) == distributed] for distributed in (True, False)]
+    for kind in kinds:
+        counted = [g for p, g in kind if id(p) not in skipped]
         if counted:
-            n = torch.nn.utils.get_total_norm(counted)
-            sq += (n.full_tensor() if isinstance(n, DTensor) else n).double() ** 2
+            n: Any = torch.nn.utils.get_total_norm(counted)
+            sq += (n.full_tensor() if _is_dtensor(n) else n).double() ** 2
     if across:
         dist.all_reduce(sq, group=group)
     norm = sq.sqrt()
     if max_norm > 0:
-        for distributed in (True, False):
-            kind = [p for p in with_grads if isinstance(p.grad, DTensor) == distributed]
+        for kind in kinds:
             if kind:  # (torch's function takes the parameters, and scales their .grad)
-                torch.nn.utils.clip_grads_with_norm_(kind, max_norm, norm.to(kind[0].grad.dtype))
+                torch.nn.utils.clip_grads_with_norm_([p for p, _ in kind], max_norm, norm.to(kind[0][1].dtype))
     return float(norm)
 
 
@@ -249,11 +247,9 @@ class _Meter(SavedTensorMeter):
         self.exclude |= {_local(p).untyped_storage()._cdata for p in parameters}
 
     def _pack(self, t: torch.Tensor):
-        from torch.distributed.tensor import DTensor
-
-        if not isinstance(t, DTensor):
+        if not _is_dtensor(t):
             return super()._pack(t)
-        saved = super()._pack(t._local_tensor)
+        saved = super()._pack(t._local_tensor)  # type: ignore[attr-defined]
         if isinstance(saved, _Saved):
             saved.tensor = t  # unpacked as what autograd saved
             return saved
@@ -758,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
         "llmpar's metrics lines and a summary."
     )
     train.add_argument(
-        "--peer", required=True, metavar="NAME", help="the peer to run: " + " | ".join(PEERS) + " (docs/compare-peers.md)"
+        "--peer", required=True, metavar="NAME", help=f"the peer to run: {' | '.join(PEERS)} (docs/compare-peers.md)"
     )
     if "--summary" not in train._option_string_actions:
         train.add_argument("--summary", metavar="FILE", help="a JSON object at the end: losses, validation, tokens/s")
@@ -783,7 +779,7 @@ def prepare(args: argparse.Namespace) -> tuple[str, TrainConfig]:
     from llmpar.config import validate
     from llmpar.paths import check_writable_file
 
-    name = args.peer
+    name: str = args.peer
     if name not in PEERS:
         raise UserError(f"--peer: {name!r} is not one of {', '.join(PEERS)}")
     for attr, flag, why in _NOT_DONE:
@@ -800,9 +796,9 @@ def prepare(args: argparse.Namespace) -> tuple[str, TrainConfig]:
     if version < (2, 6):
         raise UserError(f"the peers need torch 2.6 or newer (fully_shard, get_total_norm); this is {torch.__version__}")
     cfg = validate(train_config_from_args(args))
-    why = _layout_mismatch(name, cfg)
-    if why:
-        raise UserError(why)
+    mismatch = _layout_mismatch(name, cfg)
+    if mismatch:
+        raise UserError(mismatch)
     mc = cfg.model_cfg
     if name == "dtensor-tp" and mc.tie_embeddings:
         raise UserError(
@@ -876,13 +872,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _entry() -> Callable[[], int]:
-    # Run as `python -m llmpar.compare.peers`, this file is __main__; the workers must find their function in
-    # llmpar.compare.peers, so the command runs from there.
+def _run_as_script() -> None:
+    """`python -m llmpar.compare.peers`: this file runs as __main__, but the workers must find their function in
+    llmpar.compare.peers, so the command runs from there. The workers are done and their files written when
+    main returns: the interpreter's teardown of torch (a second) is skipped."""
     from llmpar.compare.peers import main as package_main
 
-    return package_main
+    code = package_main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(_entry()())
+    _run_as_script()
