@@ -20,21 +20,10 @@ import statistics
 
 import torch
 import torch.distributed as dist
-import torch.nn as nn
 import torch.nn.functional as F
 
 from _common import timed
-
-
-class _Stage(nn.Module):
-    """A pipeline chunk of llmpar's split, as the nn.Module torch's PipelineStage wraps."""
-
-    def __init__(self, model, chunk):
-        super().__init__()
-        self.model, self.chunk = model, chunk
-
-    def forward(self, x):
-        return self.chunk(x)
+from llmpar.compare.peers import StageModule
 
 
 def worker(args, schedule_name: str) -> dict:
@@ -71,7 +60,7 @@ def worker(args, schedule_name: str) -> dict:
     rank, p = dist.get_rank(), args.pp
     model = build_model(cfg.model_cfg, cfg.seed)
     chunk = split_model(model, rank, p, 1, cfg.seq_len)[0]
-    stage = PipelineStage(_Stage(model, chunk), rank, p, torch.device("cpu"))
+    stage = PipelineStage(StageModule(model, chunk), rank, p, torch.device("cpu"))
     tokens = cfg.global_batch_size * cfg.seq_len
 
     def loss_fn(logits, targets):

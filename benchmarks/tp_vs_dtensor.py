@@ -6,12 +6,13 @@ and processes.
 
 For each of "without SP" and "with SP", --tp workers build the model twice from one seed: one split by llmpar
 (`--tp`, `--sequence-parallel`), one by `torch.distributed.tensor.parallel.parallelize_module` with the plan
-torchtitan uses for Llama: q/k/v, w1, w3 `ColwiseParallel`, wo and w2 `RowwiseParallel`, the embedding
-`RowwiseParallel`, the output layer `ColwiseParallel`; with SP, the norms `SequenceParallel`, the attention and
-MLP inputs gathered once by `PrepareModuleInput`, and row outputs sharded on the sequence. The two train the
-same batches with the same AdamW and clipping, alternating in rounds of --steps; a step's time is the slowest
-rank's, the first step of each is left out. Prints the ratio llmpar / DTensor of the median step times (below
-1: llmpar is faster) and both losses.
+torchtitan uses for Llama (`llmpar.compare.peers.dtensor_plan`, which `--peer dtensor-tp` runs too): q/k/v, w1,
+w3 `ColwiseParallel`, wo and w2 `RowwiseParallel`, the embedding `RowwiseParallel`, the output layer
+`ColwiseParallel`; with SP, the norms `SequenceParallel`, the attention and MLP inputs gathered once by
+`PrepareModuleInput`, and row outputs sharded on the sequence. The two train the same batches with the same
+AdamW and clipping, alternating in rounds of --steps; a step's time is the slowest rank's, the first step of
+each is left out. Prints the ratio llmpar / DTensor of the median step times (below 1: llmpar is faster) and
+both losses.
 """
 
 from __future__ import annotations
@@ -19,68 +20,11 @@ from __future__ import annotations
 import argparse
 import statistics
 
-import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
 from _common import timed
-
-
-def dtensor_plan(model, sequence_parallel: bool) -> dict:
-    from torch.distributed.tensor import Replicate, Shard
-    from torch.distributed.tensor.parallel import ColwiseParallel, PrepareModuleInput, RowwiseParallel, SequenceParallel
-
-    seq = Shard(1) if sequence_parallel else Replicate()
-    plan = {
-        "tok_emb": RowwiseParallel(input_layouts=Replicate(), output_layouts=seq),
-        "head": ColwiseParallel(input_layouts=seq, output_layouts=Replicate()),
-    }
-    if sequence_parallel:
-        plan["norm"] = SequenceParallel()
-    for k in model.layers:
-        p = f"layers.{k}."
-        plan.update(
-            {
-                p + "attn.wq": ColwiseParallel(),
-                p + "attn.wk": ColwiseParallel(),
-                p + "attn.wv": ColwiseParallel(),
-                p + "attn.wo": RowwiseParallel(output_layouts=seq),
-                p + "mlp.w1": ColwiseParallel(),
-                p + "mlp.w3": ColwiseParallel(),
-                p + "mlp.w2": RowwiseParallel(output_layouts=seq),
-            }
-        )
-        if sequence_parallel:
-            plan.update(
-                {
-                    p + "attn_norm": SequenceParallel(),
-                    p + "mlp_norm": SequenceParallel(),
-                    p + "attn": PrepareModuleInput(
-                        input_layouts=(Shard(1), None), desired_input_layouts=(Replicate(), None)
-                    ),
-                    p + "mlp": PrepareModuleInput(input_layouts=(Shard(1),), desired_input_layouts=(Replicate(),)),
-                }
-            )
-    return plan
-
-
-def clip_mixed(params, max_norm: float) -> None:
-    """clip_grad_norm_ over DTensor parameters and plain (replicated) ones, which torch's cannot mix."""
-    from torch.distributed.tensor import DTensor
-
-    groups = [
-        [p for p in params if isinstance(p.grad, DTensor)],
-        [p for p in params if not isinstance(p.grad, DTensor)],
-    ]
-    squares = torch.zeros((), dtype=torch.float64)
-    for group in groups:
-        if group:
-            n = torch.nn.utils.get_total_norm([p.grad for p in group])
-            squares += (n.full_tensor() if isinstance(n, DTensor) else n).double() ** 2
-    total = squares.sqrt()
-    for group in groups:
-        if group:
-            torch.nn.utils.clip_grads_with_norm_(group, max_norm, total.float())
+from llmpar.compare.peers import clip_grad_norm, dtensor_plan
 
 
 def worker(args, sequence_parallel: bool) -> dict:
@@ -120,7 +64,7 @@ def worker(args, sequence_parallel: bool) -> dict:
         x, y = ours.batches.micro_batch(k, cfg.global_batch_size, 1, 0, 1, 0)
         loss = F.cross_entropy(theirs(x).flatten(0, 1), y.flatten(), reduction="sum") / tokens
         loss.backward()
-        clip_mixed(list(theirs.parameters()), cfg.grad_clip)
+        clip_grad_norm(list(theirs.parameters()), cfg.grad_clip)
         for group in optimizer.param_groups:
             group["lr"] = cfg.lr
         optimizer.step()
