@@ -245,3 +245,23 @@ def test_a_small_comparison_reports_what_its_runs_measured(tmp_path):
     assert [r["status"] for r in results["runs"]] == ["ok", "ok", "failed"]
     assert "**failed**" in (out2 / "report.md").read_text()
     assert not results["assert_equal"]["passed"]
+
+
+def test_peers_are_paired_with_their_twins_or_say_why_not(tmp_path):
+    from llmpar.compare.run import prepare
+
+    given = {"model": "small", "device": "cpu", "steps": 3}
+    runs, skipped = prepare(["dp2", "dp2-zero2", "tp2-sp", "pp2-gpipe"], given, 4, str(tmp_path), peers=True)
+    assert [r.name for r in runs] == [
+        "dp2",
+        "ddp (dp2)",
+        "dp2-zero2",
+        "tp2-sp",
+        "dtensor-tp (tp2-sp)",
+        "pp2-gpipe",
+        "pipelining (pp2-gpipe)",
+    ]
+    assert skipped == [] and runs[1].argv[1:5] == ["-m", "llmpar.compare.peers", "--peer", "ddp"]
+    assert len({r.folder for r in runs}) == len(runs)
+    runs, skipped = prepare(["dp2"], {**given, "dtype": "bf16"}, 4, str(tmp_path), peers=True)
+    assert [r.name for r in runs] == ["dp2"] and skipped[0].startswith("ddp (dp2): --dtype bf16")

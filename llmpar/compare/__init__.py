@@ -58,7 +58,9 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
     nproc = args.nproc or _default_nproc(given)
     if nproc < 1:
         raise UserError(f"--nproc {nproc}: give the number of processes the layouts may use, at least 1")
-    runs = prepare(args.layouts, given, nproc, out, args.peers)
+    runs, skipped = prepare(args.layouts, given, nproc, out, args.peers)
+    for why in skipped:
+        print(f"llmpar compare: no peer run for {why}", file=sys.stderr)
     hw, why_not = _profile(runs[0].cfg)
     predictions = {}
     for run in runs:
@@ -84,6 +86,7 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
             "warm_up_steps": WARM_UP_STEPS,
         },
         "reference": runs[0].name,
+        "peers_not_run": skipped,
         "runs": [_entry(run, out, predictions.get(run.name, (None, None))[0]) for run in runs],
         "assert_equal": None,
         "figures": {},

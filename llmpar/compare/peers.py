@@ -742,7 +742,7 @@ def worker(name: str, cfg: TrainConfig, summary_path: str | None) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """`llmpar train`'s own parser, with --peer (and --summary, if `llmpar train` does not have it)."""
+    """`llmpar train`'s own parser, with --peer."""
     from llmpar.cli import build_parser as llmpar_parser
 
     root = llmpar_parser()
@@ -756,8 +756,6 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--peer", required=True, metavar="NAME", help=f"the peer to run: {' | '.join(PEERS)} (docs/compare-peers.md)"
     )
-    if "--summary" not in train._option_string_actions:
-        train.add_argument("--summary", metavar="FILE", help="a JSON object at the end: losses, validation, tokens/s")
     return train
 
 

@@ -173,6 +173,10 @@ def markdown(results: dict) -> str:
     verdict = agreement(results)
     if verdict:
         lines += [verdict, ""]
+    for why in results.get("peers_not_run") or []:
+        lines += [f"- No peer run for {why}"]
+    if results.get("peers_not_run"):
+        lines.append("")
     pending = [r["name"] for r in results["runs"] if r["status"] == "pending"]
     if pending:
         lines += [f"Not run yet: {', '.join(pending)}.", ""]

@@ -97,8 +97,9 @@ def given_fields(train_config_fields: dict) -> dict:
     return given
 
 
-def prepare(layout_names: list[str], given: dict, nproc: int, out: str, peers: bool) -> list[Run]:
-    """Every run, validated before any starts: its configuration, its command and its folder."""
+def prepare(layout_names: list[str], given: dict, nproc: int, out: str, peers: bool) -> tuple[list[Run], list[str]]:
+    """Every run, validated before any starts: its configuration, its command and its folder; and with `peers`,
+    why a layout's twin cannot run, for those that have one that cannot (bf16, a model it cannot split)."""
     base = validate(TrainConfig(**{**given, "dp": 1}))  # the model and batch the default layouts are fitted to
     if "seq_len" not in given:
         given = {**given, "seq_len": min(DEFAULT_SEQ_LEN, base.seq_len)}
@@ -110,15 +111,16 @@ def prepare(layout_names: list[str], given: dict, nproc: int, out: str, peers: b
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise UserError(f"layout {twice[0]!r} is given twice; each layout runs once")
-    runs = []
-    for i, spec in enumerate(specs):
+    runs: list[Run] = []
+    skipped: list[str] = []
+    for spec in specs:
         if spec.processes > nproc:
             raise UserError(
                 f"layout {spec.name!r} needs {spec.processes} processes and --nproc is {nproc}; give --nproc "
                 f"{spec.processes} or a smaller layout"
             )
         fields = {**given, **spec.train_fields(), "progress": False}
-        folder = os.path.join(out, "runs", f"{i + 1:02d}-{spec.name}")
+        folder = os.path.join(out, "runs", f"{len(runs) + 1:02d}-{spec.name}")
         if given.get("tensorboard") is not None:  # each layout's curves in a folder of its own, named as it is
             fields["tensorboard"] = os.path.join(given["tensorboard"], spec.name)
         fields["metrics"] = os.path.join(folder, "metrics.jsonl")
@@ -129,17 +131,22 @@ def prepare(layout_names: list[str], given: dict, nproc: int, out: str, peers: b
             raise UserError(f"layout {spec.name!r}: {e}") from None
         runs.append(Run(spec, cfg, [sys.executable, "-m", "llmpar", "train", *train_argv(fields)], folder))
         if peers:
-            runs += _peer_runs(spec, cfg, fields, out, len(runs))
-    return runs
+            twin = _peer_run(spec, cfg, fields, out, len(runs))
+            if isinstance(twin, Run):
+                runs.append(twin)
+            elif twin is not None:
+                skipped.append(twin)
+    return runs, skipped
 
 
-def _peer_runs(spec: Spec, cfg: TrainConfig, fields: dict, out: str, index: int) -> list[Run]:
-    """The torch-native twin of this layout, if it has one (`llmpar.compare.peers`)."""
-    from llmpar.compare.peers import peer_for
+def _peer_run(spec: Spec, cfg: TrainConfig, fields: dict, out: str, index: int) -> Run | str | None:
+    """The torch-native twin of this layout (`llmpar.compare.peers`), checked as its own command would check
+    it; None if the layout has none, or why it cannot run."""
+    from llmpar.compare import peers
 
-    peer = peer_for(cfg.layout())
+    peer = peers.peer_for(cfg.layout())
     if peer is None:
-        return []
+        return None
     folder = os.path.join(out, "runs", f"{index + 1:02d}-{peer}-{spec.name}")
     fields = {
         **fields,
@@ -147,8 +154,12 @@ def _peer_runs(spec: Spec, cfg: TrainConfig, fields: dict, out: str, index: int)
         "summary": os.path.join(folder, "summary.json"),
         "tensorboard": None,  # (llmpar's runs only)
     }
-    argv = [sys.executable, "-m", "llmpar.compare.peers", "--peer", peer, *train_argv(fields)]
-    return [Run(spec, cfg, argv, folder, peer=peer)]
+    args = ["--peer", peer, *train_argv(fields)]
+    try:
+        peers.prepare(peers.build_parser().parse_args(args))
+    except UserError as e:
+        return f"{peer} ({spec.name}): {e}"
+    return Run(spec, cfg, [sys.executable, "-m", peers.PROG, *args], folder, peer=peer)
 
 
 def train_argv(fields: dict) -> list[str]:
