@@ -265,3 +265,25 @@ def test_peers_are_paired_with_their_twins_or_say_why_not(tmp_path):
     assert len({r.folder for r in runs}) == len(runs)
     runs, skipped = prepare(["dp2"], {**given, "dtype": "bf16"}, 4, str(tmp_path), peers=True)
     assert [r.name for r in runs] == ["dp2"] and skipped[0].startswith("ddp (dp2): --dtype bf16")
+
+
+def test_predictions_use_the_profile_given(tmp_path):
+    """--hardware-config (a profile `llmpar calibrate` wrote for this machine) is what the predictions use."""
+    import dataclasses
+    import json as _json
+
+    from llmpar.compare import _profile
+    from llmpar.compare.run import prepare
+    from llmpar.plan.hardware import hardware, save_hardware
+
+    runs, _ = prepare(["dp2"], {"model": "small", "device": "cpu"}, 4, str(tmp_path), peers=False)
+    cfg = runs[0].cfg
+    assert _profile(cfg, None, None)[0].name == "cpu"
+    slower = dataclasses.replace(hardware("cpu"), name="slower", peak_flops={"fp32": 1e9, "fp64": 5e8, "bf16": 1e9})
+    path = tmp_path / "machine.json"
+    save_hardware(slower, str(path))
+    assert _json.loads(path.read_text())["name"] == "slower"
+    hw, why = _profile(cfg, None, str(path))
+    assert hw.name == "slower" and why is None and _profile(cfg, "h100-sxm", None)[0].name == "h100-sxm"
+    with pytest.raises(UserError, match="--hardware-config"):
+        _profile(cfg, None, str(tmp_path / "missing.json"))

@@ -61,7 +61,7 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
     runs, skipped = prepare(args.layouts, given, nproc, out, args.peers)
     for why in skipped:
         print(f"llmpar compare: no peer run for {why}", file=sys.stderr)
-    hw, why_not = _profile(runs[0].cfg)
+    hw, why_not = _profile(runs[0].cfg, train_fields.get("hardware"), train_fields.get("hardware_config"))
     predictions = {}
     for run in runs:
         if hw is not None and run.peer is None:
@@ -133,14 +133,19 @@ def _default_nproc(given: dict) -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else DEFAULT_NPROC_CPU
 
 
-def _profile(cfg):
-    """The hardware profile to predict with (`--hardware`, `--hardware-config` or this machine's), or None and
-    why there is none."""
+def _profile(cfg, name: str | None, config_file: str | None):
+    """The hardware profile to predict with (`--hardware NAME`, `--hardware-config FILE`, or this machine's:
+    `cpu`, or the GPU's), or None and why there is none. A profile named or given that cannot be read is a
+    UserError (before anything runs)."""
+    import dataclasses
+
     from llmpar.plan.auto import profile
 
+    if name is not None or config_file is not None:
+        return profile(dataclasses.replace(cfg, hardware=name, hardware_config=config_file)), None
     try:
         return profile(cfg), None
-    except UserError as e:
+    except UserError as e:  # a GPU llmpar has no profile of: the report has no predictions, and says why
         return None, str(e)
 
 
