@@ -108,7 +108,10 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
         results["assert_equal"] = _assert_equal(results, args.assert_equal)
         code = code or (0 if results["assert_equal"]["passed"] else 1)
     timelines = {name: predictions.get(name, (None, None))[1] for name in extras}
-    results["figures"] = figures.draw_all(out, results, extras, timelines)
+    try:
+        results["figures"] = figures.draw_all(out, results, extras, timelines)
+    except Exception as e:  # noqa: BLE001 - the measurements are in results.json already; a picture must not lose them
+        print(f"llmpar compare: warning: the figures could not be drawn ({type(e).__name__}: {e})", file=sys.stderr)
     report.write(out, results)
     print(report.markdown_table(results))
     verdict = report.agreement(results)
@@ -119,9 +122,9 @@ def compare(args, train_fields: dict, argv: list[str]) -> int:
     if check is not None and not check["passed"]:
         for failure in check["failures"]:
             print(f"llmpar compare: error: {failure}", file=sys.stderr)
-    failed = [e for e in results["runs"] if e["status"] != "ok"]
-    for e in failed:
-        print(f"llmpar compare: error: layout {e['name']} failed: {e['error']}", file=sys.stderr)
+    for entry in results["runs"]:
+        if entry["status"] != "ok":
+            print(f"llmpar compare: error: layout {entry['name']} failed: {entry['error']}", file=sys.stderr)
     return code
 
 

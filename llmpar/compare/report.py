@@ -12,6 +12,7 @@ import shlex
 
 from llmpar.bus import TRAFFIC_AXES
 from llmpar.checkpoint.format import write_json_atomic
+from llmpar.errors import UserError
 
 MIB = 2**20
 
@@ -132,13 +133,19 @@ def markdown_table(results: dict) -> str:
 
 
 def write(out: str, results: dict) -> None:
-    """results.json and report.md, each written whole (a reader never sees half of one)."""
-    write_json_atomic(os.path.join(out, "results.json"), results)
-    text = markdown(results)
-    tmp = os.path.join(out, "report.md.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, os.path.join(out, "report.md"))
+    """results.json and report.md, each written whole (a reader never sees half of one); a disk that is full or
+    gone is a UserError naming the folder."""
+    try:
+        write_json_atomic(os.path.join(out, "results.json"), results)
+        text = markdown(results)
+        tmp = os.path.join(out, "report.md.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(out, "report.md"))
+    except OSError as e:
+        raise UserError(
+            f"-o {out}: cannot write the report ({e.strerror or e}); free some space or give another folder"
+        ) from None
 
 
 def markdown(results: dict) -> str:
