@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 from llmpar.errors import UserError
 from llmpar.parallel.context_parallel import (
+    ContextParallelCore,
     CPComm,
     _attend,
     _attend_backward,
@@ -189,13 +190,15 @@ def test_on_one_rank_both_modes_are_causal_attention():
     q, k, v, dout = _qkv(S=10)
     full = [t.clone().requires_grad_(True) for t in (q, k, v)]
     _reference(*full).backward(dout)
-    for attend in (ring_attention, all_to_all_attention):
+    for mode in ("ring", "all-to-all"):
         mine = [t.clone().requires_grad_(True) for t in (q, k, v)]
-        y = attend(*mine, cp)
+        y = ContextParallelCore(cp, mode)(*mine)
         assert _rel(y, _reference(q, k, v)) < 1e-13
         y.backward(dout)
         for a, b in zip(mine, full):
             assert _rel(a.grad, b.grad) < 1e-13
+    with pytest.raises(ValueError, match="unknown context-parallel mode"):
+        ContextParallelCore(cp, "ulysses")
 
 
 # --- real processes ----------------------------------------------------------------------------------------------

@@ -112,8 +112,10 @@ class CPComm:
         "send", "recv"   a point-to-point transfer of S bytes     S
         "all_to_all"     of a tensor of S bytes over n ranks      (n-1)/n · S  (the 1/n that stays is not moved)
 
-    `scores` counts the query·key dot products this rank's attention computed (per batch row and head summed):
-    the work that context parallelism shares out, and that the balanced split keeps equal across ranks.
+    `scores` counts the query·key dot products this rank's attention computed (summed over batch rows and heads):
+    the work that context parallelism shares out, and that the balanced split keeps equal across ranks. Ring
+    attention counts its blocks' rectangles, forward and again in the backward, which recomputes them; all-to-all
+    attention the S × S scores of its heads, forward (its backward is autograd's, through the same kernel).
     """
 
     group: dist.ProcessGroup | None  # None: the default group
