@@ -16,7 +16,7 @@ def bus_bytes(kind: str, nbytes: float, n: int) -> float:
         return 0.0
     if kind == "all_reduce":
         return 2.0 * (n - 1) / n * nbytes
-    if kind in ("all_gather", "reduce_scatter"):
+    if kind in ("all_gather", "reduce_scatter", "all_to_all"):
         return (n - 1) / n * nbytes
     if kind in ("broadcast", "send", "recv"):
         return float(nbytes)

@@ -28,6 +28,7 @@ def test_bus_bytes_follow_nccl_tests(n):
     assert bus_bytes("all_reduce", S, n) == pytest.approx(2 * (n - 1) / n * S)
     assert bus_bytes("all_gather", S, n) == pytest.approx((n - 1) / n * S)
     assert bus_bytes("reduce_scatter", S, n) == pytest.approx((n - 1) / n * S)
+    assert bus_bytes("all_to_all", S, n) == pytest.approx((n - 1) / n * S)
     assert bus_bytes("send", S, n) == S
     assert bus_bytes("all_reduce", S, 1) == 0
 

@@ -1,0 +1,419 @@
+"""Context parallelism: the sequence of every micro-batch split across the n ranks of a group, and the two exact
+causal attention operators that let each rank hold only its part (docs/context-parallel.md explains the
+algorithms, the masks and the bytes).
+
+    chunk_positions / shard_sequence / unshard_sequence
+                        the load-balanced causal split: 2n equal chunks, rank r holds chunks r and 2n-1-r
+    ring_attention      keys and values travel around the ring; each rank attends its queries to each block in
+                        turn and merges the partial results by their log-sum-exp (no head count constraint)
+    all_to_all_attention
+                        (Ulysses) an all-to-all trades heads for sequence, every rank attends the whole sequence
+                        with 1/n of the heads, and the inverse all-to-all brings its tokens back
+
+Everything outside attention (norms, MLP, projections) is per token: it runs on a rank's tokens unchanged. Only
+attention needs the other ranks' keys and values.
+
+The operators take a `CPComm` (the process group, this rank's index, n, and a byte counter) rather than llmpar's
+mesh: they are the building block, the mesh axis comes with the integration.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+import torch.nn.functional as F
+
+from llmpar.bus import bus_bytes
+from llmpar.errors import UserError
+
+# Message tags: the key/value blocks and the gradient accumulators of the ring travel between the same two ranks,
+# each in its own ordered stream.
+_KV_TAG, _DKV_TAG = 0, 1
+
+
+# --- the load-balanced causal split ---------------------------------------------------------------------------
+
+
+def check_seq_len(seq_len: int, n: int) -> None:
+    """The split cuts a sequence into 2n equal chunks (n = 1 keeps it whole): a UserError if it cannot."""
+    if n == 1 or seq_len % (2 * n) == 0:
+        return
+    m = 2 * n
+    below, above = seq_len // m * m, (seq_len // m + 1) * m
+    works = f"{below} or {above}" if below > 0 else f"{above}"
+    raise UserError(
+        f"--seq-len {seq_len} cannot be split over --cp {n}: context parallelism cuts each sequence into "
+        f"2 × cp = {m} equal chunks (two per rank, so that causal attention costs every rank the same), so "
+        f"--seq-len must be a multiple of {m} ({works} would work)"
+    )
+
+
+def check_all_to_all_heads(n_heads: int, n_kv_heads: int, n: int) -> None:
+    """All-to-all attention gives each rank 1/n of the query heads and of the key/value heads."""
+    if n_heads % n == 0 and n_kv_heads % n == 0:
+        return
+    raise UserError(
+        f"--cp-mode all-to-all splits the attention heads over the --cp {n} ranks, but the model has {n_heads} "
+        f"query heads and {n_kv_heads} key/value heads: both must be multiples of {n}. Choose a --cp that divides "
+        f"both, or --cp-mode ring, which works with any number of heads"
+    )
+
+
+def chunk_positions(seq_len: int, n: int, rank: int) -> torch.Tensor:
+    """The global positions of rank `rank`'s tokens, in its local order: chunks `rank` and 2n-1-`rank` of 2n.
+
+    Under a causal mask the token at position p attends p+1 keys, so a contiguous split would give the last rank
+    almost 2n-1 times the work of the first. Pairing chunk r (early, cheap) with chunk 2n-1-r (late, costly) gives
+    every rank the same work (Megatron's and TransformerEngine's load balancing). The positions increase along the
+    local order, which the ring relies on (see `_visible_block`).
+    """
+    if not 0 <= rank < n:
+        raise ValueError(f"rank {rank} is not in a group of {n}")
+    check_seq_len(seq_len, n)
+    if n == 1:
+        return torch.arange(seq_len)
+    c = seq_len // (2 * n)
+    return torch.cat((torch.arange(rank * c, (rank + 1) * c), torch.arange((2 * n - 1 - rank) * c, (2 * n - rank) * c)))
+
+
+def shard_sequence(x: torch.Tensor, n: int, rank: int, dim: int) -> torch.Tensor:
+    """The tokens of rank `rank` (its two chunks, in its local order) of a full-sequence tensor."""
+    return x.index_select(dim, chunk_positions(x.size(dim), n, rank).to(x.device))
+
+
+def unshard_sequence(parts: list[torch.Tensor], n: int, dim: int) -> torch.Tensor:
+    """The full-sequence tensor from every rank's part (rank order): the inverse of `shard_sequence`."""
+    if len(parts) != n:
+        raise ValueError(f"{len(parts)} parts for a group of {n}")
+    if n == 1:
+        return parts[0]
+    halves = [part.chunk(2, dim=dim) for part in parts]  # (chunk r, chunk 2n-1-r) of each rank r
+    return torch.cat([h[0] for h in halves] + [h[1] for h in reversed(halves)], dim=dim)
+
+
+# --- communication ------------------------------------------------------------------------------------------------
+
+
+def _ignore(kind: str, nbytes: float) -> None:
+    pass
+
+
+@dataclass
+class CPComm:
+    """What the operators need of a context-parallel group, and where they report what they move.
+
+    `count(kind, nbytes)` is called once per transfer, in llmpar's bus-bytes convention (llmpar/bus.py):
+
+        "send", "recv"   a point-to-point transfer of S bytes     S
+        "all_to_all"     of a tensor of S bytes over n ranks      (n-1)/n · S  (the 1/n that stays is not moved)
+
+    `scores` counts the query·key dot products this rank's attention computed (summed over batch rows and heads):
+    the work that context parallelism shares out, and that the balanced split keeps equal across ranks. Ring
+    attention counts its blocks' rectangles, forward and again in the backward, which recomputes them; all-to-all
+    attention the S × S scores of its heads, forward (its backward is autograd's, through the same kernel).
+    """
+
+    group: dist.ProcessGroup | None  # None: the default group
+    rank: int  # this rank's index in the group
+    n: int
+    count: Callable[[str, float], None] = _ignore
+    scores: dict[str, int] = field(default_factory=lambda: {"forward": 0, "backward": 0})
+
+    def _global(self, index: int) -> int:
+        return index if self.group is None else dist.get_global_rank(self.group, index)
+
+    def isend(self, t: torch.Tensor, to: int, tag: int):
+        self.count("send", t.numel() * t.element_size())
+        return dist.isend(t, dst=self._global(to), group=self.group, tag=tag)
+
+    def receive(self, like: torch.Tensor, source: int, tag: int) -> Callable[[], torch.Tensor]:
+        """Start receiving a tensor shaped as `like` from the `source`-th rank; returns a function that waits for
+        it and returns it."""
+        received = torch.empty_like(like)
+        self.count("recv", received.numel() * received.element_size())
+        work = dist.irecv(received, src=self._global(source), group=self.group, tag=tag)
+
+        def wait() -> torch.Tensor:
+            if work is not None:
+                work.wait()
+            return received
+
+        return wait
+
+    def ring_pass(self, t: torch.Tensor, tag: int) -> Callable[[], torch.Tensor]:
+        """Start sending `t` to the next rank of the ring and receiving the previous rank's; returns a function
+        that waits for both and returns what was received. Issued before the compute, waited after it."""
+        sending = self.isend(t, (self.rank + 1) % self.n, tag)
+        receiving = self.receive(t, (self.rank - 1) % self.n, tag)
+
+        def wait() -> torch.Tensor:
+            if sending is not None:
+                sending.wait()
+            return receiving()
+
+        return wait
+
+    def all_to_all(self, x: torch.Tensor) -> torch.Tensor:
+        """x (n, ...): slot j goes to rank j; returns (n, ...) whose slot j came from rank j."""
+        x = x.contiguous()
+        out = torch.empty_like(x)
+        self.count("all_to_all", bus_bytes("all_to_all", x.numel() * x.element_size(), self.n))
+        dist.all_to_all_single(out, x, group=self.group)
+        return out
+
+
+# --- attention on one block of queries and keys -----------------------------------------------------------------
+#
+# Queries are held grouped by the key/value head they read: (B, Hkv, G, L, D), G = H / Hkv, query head h = kvh·G + g
+# (the order of repeat_interleave, and of scaled_dot_product_attention's enable_gqa). Keys and values keep their Hkv
+# heads: a product with them broadcasts over G, so they are never repeated, on the wire or in memory.
+
+
+def _scores(q, k, mask, scale):
+    """q (B, Hkv, G, Lq, D), k (B, Hkv, Lk, D) -> scale · q kᵀ (B, Hkv, G, Lq, Lk), -inf where masked."""
+    s = (q @ k.unsqueeze(2).transpose(-1, -2)) * scale
+    return s if mask is None else s.masked_fill(~mask, float("-inf"))
+
+
+def _attend(q, k, v, mask, scale):
+    """Attention of q to one block: its output (B, Hkv, G, Lq, D) normalised within the block, and the block's
+    log-sum-exp of the scores (B, Hkv, G, Lq), which is what the merge needs."""
+    s = _scores(q, k, mask, scale)
+    lse = torch.logsumexp(s, dim=-1)
+    return torch.exp(s - lse.unsqueeze(-1)) @ v.unsqueeze(2), lse
+
+
+def _merge(out, lse, block_out, block_lse):
+    """The online-softmax rule: outputs normalised over two disjoint sets of keys, weighted by each set's share
+    of the total exp-sum, are the output over their union. lse = -inf (no key yet) gives the block's own."""
+    total = torch.logaddexp(lse, block_lse)
+    out = out * torch.exp(lse - total).unsqueeze(-1) + block_out * torch.exp(block_lse - total).unsqueeze(-1)
+    return out, total
+
+
+def _attend_backward(q, k, v, mask, scale, lse, dout, delta):
+    """Gradients of one block from the final log-sum-exp: the block's probabilities are exp(s - lse) exactly as
+    they weighed in the output, so nothing of the forward but (out, lse) is kept. delta = rowsum(dout · out).
+    Returns dq (B, Hkv, G, Lq, D), dk and dv (B, Hkv, Lk, D), summed over the G query heads that share them."""
+    p = torch.exp(_scores(q, k, mask, scale) - lse.unsqueeze(-1))  # (B, Hkv, G, Lq, Lk)
+    dv = (p.transpose(-1, -2) @ dout).sum(2)
+    ds = p * (dout @ v.unsqueeze(2).transpose(-1, -2) - delta.unsqueeze(-1))  # d(loss)/d(scores)
+    dq = (ds @ k.unsqueeze(2)) * scale
+    dk = (ds.transpose(-1, -2) @ q).sum(2) * scale
+    return dq, dk, dv
+
+
+def _visible_block(q_pos: torch.Tensor, kv_pos: torch.Tensor):
+    """The part of a (queries, keys) block that causal attention needs, from the tokens' global positions:
+    None if no query sees any key (the block is entirely in the future), else (first, end, mask): queries
+    [first:] see some key of keys [:end], and mask (Lq-first, end) says which (None: all, a full block).
+
+    Both position lists increase (the balanced split's local order), so the queries that see anything are a
+    suffix and the keys seen by anyone a prefix. In the balanced split a block of another rank is half needed:
+    from an earlier rank, all queries see its first chunk and none its second; from a later rank, only the
+    second query chunk sees it, all of it. The rank's own block is the partially masked one.
+    """
+    first = int(torch.searchsorted(q_pos, kv_pos[0]))  # the first query at or after the block's first key
+    end = int(torch.searchsorted(kv_pos, q_pos[-1], right=True))  # the keys at or before the last query
+    if first == len(q_pos) or end == 0:
+        return None
+    allowed = kv_pos[:end].unsqueeze(0) <= q_pos[first:].unsqueeze(1)
+    return first, end, None if bool(allowed.all()) else allowed
+
+
+# --- ring attention -----------------------------------------------------------------------------------------------
+
+
+class RingAttention(torch.autograd.Function):
+    """Exact causal attention of this rank's queries to every rank's keys and values, which travel around the ring.
+
+    Forward, step t = 0..n-1: this rank holds the key/value block of rank (rank - t) mod n; it starts passing it on
+    to rank + 1 (and receiving the next from rank - 1), attends its queries to the visible part of the block, and
+    merges the result into its running (output, log-sum-exp). n-1 passes: the last block is not sent on.
+
+    Backward: the key/value blocks go around again, and with each, from its second stop on, the accumulator of its
+    key/value gradient: rank (owner + 1) starts it, each rank adds its share and passes it on, and the last rank
+    of the circuit hands it to the owner, which adds its own share (computed at step 0). n-1 key/value passes and
+    n-1 accumulator passes.
+    """
+
+    @staticmethod
+    def forward(ctx, q, k, v, cp: CPComm, scale: float):
+        B, H, L, D = q.shape
+        Hkv = k.size(1)
+        acc = torch.promote_types(q.dtype, torch.float32)  # merge in at least fp32: bf16 would lose the weights
+        qg = q.reshape(B, Hkv, H // Hkv, L, D).to(acc)
+        positions = [chunk_positions(L * cp.n, cp.n, r).to(q.device) for r in range(cp.n)]
+        out = torch.zeros_like(qg)
+        lse = torch.full(qg.shape[:-1], float("-inf"), dtype=acc, device=q.device)
+        kv = torch.stack((k, v))  # (2, B, Hkv, L, D): what travels, in the inputs' dtype
+        for t in range(cp.n):
+            source = (cp.rank - t) % cp.n
+            wait = cp.ring_pass(kv, _KV_TAG) if t < cp.n - 1 else None
+            block = _visible_block(positions[cp.rank], positions[source])
+            if block is not None:
+                first, end, mask = block
+                ks, vs = kv[:, ..., :end, :].to(acc)
+                block_out, block_lse = _attend(qg[..., first:, :], ks, vs, mask, scale)
+                out[..., first:, :], lse[..., first:] = _merge(
+                    out[..., first:, :], lse[..., first:], block_out, block_lse
+                )
+                cp.scores["forward"] += B * H * (L - first) * end
+            if wait is not None:
+                kv = wait()
+        ctx.save_for_backward(q, k, v, out, lse)
+        ctx.cp, ctx.scale = cp, scale
+        return out.reshape(B, H, L, D).to(q.dtype)
+
+    @staticmethod
+    def backward(ctx, dout):
+        q, k, v, out, lse = ctx.saved_tensors
+        cp, scale = ctx.cp, ctx.scale
+        B, H, L, D = q.shape
+        acc = out.dtype
+        qg = q.reshape(out.shape).to(acc)
+        dout = dout.reshape(out.shape).to(acc)
+        delta = (dout * out).sum(-1)  # (B, Hkv, G, L)
+        positions = [chunk_positions(L * cp.n, cp.n, r).to(q.device) for r in range(cp.n)]
+        dq = torch.zeros_like(qg)
+        kv = torch.stack((k, v))
+        # Gradient accumulators are summed over n ranks: they are kept, and travel, in the merge's precision.
+        own_dkv = torch.zeros_like(kv, dtype=acc)  # this rank's share of its own block's gradient (step 0)
+        sending = None  # the accumulator last sent on, until it has left
+        for t in range(cp.n):
+            source = (cp.rank - t) % cp.n
+            wait_kv = cp.ring_pass(kv, _KV_TAG) if t < cp.n - 1 else None
+            # From step 2 on, the block's accumulator arrives from the previous rank, which added its share at t-1.
+            arriving = cp.receive(own_dkv, (cp.rank - 1) % cp.n, _DKV_TAG) if t >= 2 else None
+            dkv = own_dkv if t == 0 else torch.zeros_like(own_dkv)
+            block = _visible_block(positions[cp.rank], positions[source])
+            if block is not None:
+                first, end, mask = block
+                ks, vs = kv[:, ..., :end, :].to(acc)
+                dq_part, dk_part, dv_part = _attend_backward(
+                    qg[..., first:, :],
+                    ks,
+                    vs,
+                    mask,
+                    scale,
+                    lse[..., first:],
+                    dout[..., first:, :],
+                    delta[..., first:],
+                )
+                dq[..., first:, :] += dq_part
+                dkv[0, ..., :end, :] += dk_part
+                dkv[1, ..., :end, :] += dv_part
+                cp.scores["backward"] += B * H * (L - first) * end
+            if t >= 1:
+                if arriving is not None:
+                    dkv += arriving()
+                if sending is not None:
+                    sending.wait()  # the previous accumulator has left: one in flight at a time
+                sending = cp.isend(dkv, (cp.rank + 1) % cp.n, _DKV_TAG)
+            if wait_kv is not None:
+                kv = wait_kv()
+        if cp.n > 1:  # the own block's accumulator, back from its circuit
+            own_dkv += cp.receive(own_dkv, (cp.rank - 1) % cp.n, _DKV_TAG)()
+        if sending is not None:
+            sending.wait()
+        dk, dv = own_dkv[0].to(k.dtype), own_dkv[1].to(v.dtype)
+        return dq.reshape(B, H, L, D).to(q.dtype), dk, dv, None, None
+
+
+def ring_attention(q, k, v, cp: CPComm, scale: float | None = None) -> torch.Tensor:
+    """Causal attention over the whole sequence, each rank holding its tokens in the balanced layout:
+    q (B, H, L, D), k and v (B, Hkv, L, D), L = S/n, Hkv dividing H -> (B, H, L, D), this rank's tokens."""
+    scale = 1.0 / math.sqrt(q.size(-1)) if scale is None else scale
+    return RingAttention.apply(q, k, v, cp, scale)
+
+
+# --- all-to-all (Ulysses) attention -----------------------------------------------------------------------------
+
+
+def _heads_to_sequence(x: torch.Tensor, cp: CPComm) -> torch.Tensor:
+    """(B, h, L, D), all heads of this rank's tokens -> (B, h/n, n·L, D), this rank's heads of every rank's tokens,
+    in rank order (rank j's L tokens at [j·L, (j+1)·L))."""
+    B, h, L, D = x.shape
+    slots = x.reshape(B, cp.n, h // cp.n, L, D).movedim(1, 0)  # slot j: the heads rank j will hold
+    return cp.all_to_all(slots).movedim(0, 2).reshape(B, h // cp.n, cp.n * L, D)
+
+
+def _sequence_to_heads(y: torch.Tensor, cp: CPComm) -> torch.Tensor:
+    """The inverse of `_heads_to_sequence`: (B, h/n, n·L, D) -> (B, h, L, D)."""
+    B, hn, NL, D = y.shape
+    slots = y.reshape(B, hn, cp.n, NL // cp.n, D).movedim(2, 0)  # slot j: rank j's tokens
+    return cp.all_to_all(slots).movedim(0, 1).reshape(B, cp.n * hn, NL // cp.n, D)
+
+
+class _HeadsToSequence(torch.autograd.Function):
+    """Forward: all-to-all heads -> sequence. Backward: the inverse all-to-all of the gradient."""
+
+    @staticmethod
+    def forward(ctx, x, cp):
+        ctx.cp = cp
+        return _heads_to_sequence(x, cp)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _sequence_to_heads(grad, ctx.cp), None
+
+
+class _SequenceToHeads(torch.autograd.Function):
+    """Forward: all-to-all sequence -> heads. Backward: the inverse all-to-all of the gradient."""
+
+    @staticmethod
+    def forward(ctx, y, cp):
+        ctx.cp = cp
+        return _sequence_to_heads(y, cp)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _heads_to_sequence(grad, ctx.cp), None
+
+
+def all_to_all_attention(q, k, v, cp: CPComm, scale: float | None = None) -> torch.Tensor:
+    """Causal attention over the whole sequence, each rank holding its tokens in the balanced layout, by trading
+    heads for sequence (DeepSpeed-Ulysses): q (B, H, L, D), k and v (B, Hkv, L, D) -> (B, H, L, D), this rank's
+    tokens. H and Hkv must be multiples of n (`check_all_to_all_heads`).
+
+    Each rank attends the whole sequence, put back in global order, with heads [r·H/n, (r+1)·H/n) and the key/value
+    heads they read, [r·Hkv/n, (r+1)·Hkv/n): query head h reads key/value head h // (H/Hkv), and both ranges are
+    the same 1/n of their heads. Autograd runs the backward; each all-to-all's backward is the inverse all-to-all.
+    """
+    n = cp.n
+    check_all_to_all_heads(q.size(1), k.size(1), n)
+    if n == 1:
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale, enable_gqa=q.size(1) != k.size(1))
+
+    def to_global_order(x):  # (B, h/n, n·L, D) in rank order -> in position order
+        return unshard_sequence(list(x.chunk(n, dim=2)), n, dim=2)
+
+    qs, ks, vs = (to_global_order(_HeadsToSequence.apply(t, cp)) for t in (q, k, v))  # (B, h/n, S, D)
+    y = F.scaled_dot_product_attention(qs, ks, vs, is_causal=True, scale=scale, enable_gqa=qs.size(1) != ks.size(1))
+    B, Hn, S, _ = qs.shape
+    cp.scores["forward"] += B * Hn * S * S  # the full score matrix, as the CPU kernel computes it (masked, not skipped)
+    y = torch.cat([shard_sequence(y, n, r, dim=2) for r in range(n)], dim=2)  # back to rank order
+    return _SequenceToHeads.apply(y, cp)
+
+
+# --- a drop-in for the model's attention core -------------------------------------------------------------------
+
+
+class ContextParallelCore(nn.Module):
+    """The context-parallel twin of `llmpar.model.transformer.AttentionCore`: forward(q, k, v) on this rank's
+    tokens in the balanced layout, by `mode` "ring" or "all-to-all"."""
+
+    def __init__(self, cp: CPComm, mode: str = "ring"):
+        super().__init__()
+        if mode not in ("ring", "all-to-all"):
+            raise ValueError(f"unknown context-parallel mode {mode!r}")
+        self.cp, self.mode = cp, mode
+
+    def forward(self, q, k, v):
+        attend = ring_attention if self.mode == "ring" else all_to_all_attention
+        return attend(q, k, v, self.cp)
