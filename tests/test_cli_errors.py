@@ -9,8 +9,6 @@ import sys
 
 import pytest
 
-import llmpar.launch
-from helpers import LAUNCHER_VARIABLES
 from llmpar.cli import main
 
 # What torchrun sets for rank 0 of 2.
@@ -32,16 +30,6 @@ MODEL_CONFIG = {
     "d_ff": 128,
     "max_seq_len": 64,
 }
-
-
-@pytest.fixture
-def no_launch(monkeypatch):
-    def forbidden(cfg):
-        raise AssertionError("a worker would have started")
-
-    monkeypatch.setattr(llmpar.launch, "launch", forbidden)
-    for var in LAUNCHER_VARIABLES:
-        monkeypatch.delenv(var, raising=False)
 
 
 def _model_file(path, **change) -> str:

@@ -107,16 +107,6 @@ def test_a_resumed_run_continues_the_curves_and_a_new_run_replaces_them(here, tm
     assert len(list(tb.iterdir())) == 3  # an event file per run
 
 
-@pytest.fixture
-def no_launch(monkeypatch):
-    def forbidden(cfg):
-        raise AssertionError("a worker would have started")
-
-    monkeypatch.setattr(llmpar.launch, "launch", forbidden)
-    for var in LAUNCHER_VARIABLES:
-        monkeypatch.delenv(var, raising=False)
-
-
 def _error(capsys, argv) -> str:
     code = main(argv)
     err = capsys.readouterr().err.strip()

@@ -24,7 +24,6 @@ import argparse
 import atexit
 import contextlib
 import gc
-import json
 import logging
 import math
 import os
@@ -645,17 +644,6 @@ def validation_loss(peer: _Peer) -> tuple[float | None, float | None]:
     return float(total[0] / total[2]), float(total[1] / total[2])
 
 
-def _write_json_atomic(path: str, data: dict) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def run_peer(name: str, cfg: TrainConfig, summary_path: str | None) -> dict:
     """This process's part of a peer run (in a process group of cfg.world_size). Returns the summary."""
     from llmpar.train.faults import injected_fault
@@ -707,7 +695,10 @@ def run_peer(name: str, cfg: TrainConfig, summary_path: str | None) -> dict:
     }
     if is_logger:
         if summary_path:
-            _write_json_atomic(summary_path, summary)
+            from llmpar.checkpoint.format import write_json_atomic
+
+            os.makedirs(os.path.dirname(os.path.abspath(summary_path)), exist_ok=True)
+            write_json_atomic(summary_path, summary)
         val = f"{val_loss:.4f}" if val_loss is not None else "skipped"
         print(
             f"{PROG}: {name}: loss {first['loss']:.4f} -> {last['loss']:.4f}, validation loss {val}, "

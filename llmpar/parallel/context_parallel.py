@@ -30,6 +30,7 @@ import torch.nn.functional as F
 
 from llmpar.bus import bus_bytes
 from llmpar.errors import UserError
+from llmpar.parallel.tp_mappings import conjugate
 
 # Message tags: the key/value blocks and the gradient accumulators of the ring travel between the same two ranks,
 # each in its own ordered stream.
@@ -350,30 +351,9 @@ def _sequence_to_heads(y: torch.Tensor, cp: CPComm) -> torch.Tensor:
     return cp.all_to_all(slots).movedim(0, 1).reshape(B, cp.n * hn, NL // cp.n, D)
 
 
-class _HeadsToSequence(torch.autograd.Function):
-    """Forward: all-to-all heads -> sequence. Backward: the inverse all-to-all of the gradient."""
-
-    @staticmethod
-    def forward(ctx, x, cp):
-        ctx.cp = cp
-        return _heads_to_sequence(x, cp)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _sequence_to_heads(grad, ctx.cp), None
-
-
-class _SequenceToHeads(torch.autograd.Function):
-    """Forward: all-to-all sequence -> heads. Backward: the inverse all-to-all of the gradient."""
-
-    @staticmethod
-    def forward(ctx, y, cp):
-        ctx.cp = cp
-        return _sequence_to_heads(y, cp)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _heads_to_sequence(grad, ctx.cp), None
+# The all-to-alls as autograd operations: each one's backward is the other.
+heads_to_sequence = conjugate("HeadsToSequence", _heads_to_sequence, _sequence_to_heads)
+sequence_to_heads = conjugate("SequenceToHeads", _sequence_to_heads, _heads_to_sequence)
 
 
 def all_to_all_attention(q, k, v, cp: CPComm, scale: float | None = None) -> torch.Tensor:
@@ -393,12 +373,12 @@ def all_to_all_attention(q, k, v, cp: CPComm, scale: float | None = None) -> tor
     def to_global_order(x):  # (B, h/n, n·L, D) in rank order -> in position order
         return unshard_sequence(list(x.chunk(n, dim=2)), n, dim=2)
 
-    qs, ks, vs = (to_global_order(_HeadsToSequence.apply(t, cp)) for t in (q, k, v))  # (B, h/n, S, D)
+    qs, ks, vs = (to_global_order(heads_to_sequence(t, cp)) for t in (q, k, v))  # (B, h/n, S, D)
     y = F.scaled_dot_product_attention(qs, ks, vs, is_causal=True, scale=scale, enable_gqa=qs.size(1) != ks.size(1))
     B, Hn, S, _ = qs.shape
     cp.scores["forward"] += B * Hn * S * S  # the full score matrix, as the CPU kernel computes it (masked, not skipped)
     y = torch.cat([shard_sequence(y, n, r, dim=2) for r in range(n)], dim=2)  # back to rank order
-    return _SequenceToHeads.apply(y, cp)
+    return sequence_to_heads(y, cp)
 
 
 # --- a drop-in for the model's attention core -------------------------------------------------------------------

@@ -49,7 +49,7 @@ def _all_reduce(x: torch.Tensor, comm: Comm) -> torch.Tensor:
     return x
 
 
-def _conjugate(name: str, forward, backward):
+def conjugate(name: str, forward, backward):
     """An autograd operation that runs `forward(x, comm)` and, on the way back, `backward(grad, comm)`."""
 
     class Op(torch.autograd.Function):
@@ -66,7 +66,7 @@ def _conjugate(name: str, forward, backward):
     return Op.apply
 
 
-copy_to_tp = _conjugate("CopyToTP", lambda x, comm: x.view_as(x), _all_reduce)
-reduce_from_tp = _conjugate("ReduceFromTP", _all_reduce, lambda grad, comm: grad)
-gather_from_sequence = _conjugate("GatherFromSequence", all_gather_sequence, reduce_scatter_sequence)
-reduce_scatter_to_sequence = _conjugate("ReduceScatterToSequence", reduce_scatter_sequence, all_gather_sequence)
+copy_to_tp = conjugate("CopyToTP", lambda x, comm: x.view_as(x), _all_reduce)
+reduce_from_tp = conjugate("ReduceFromTP", _all_reduce, lambda grad, comm: grad)
+gather_from_sequence = conjugate("GatherFromSequence", all_gather_sequence, reduce_scatter_sequence)
+reduce_scatter_to_sequence = conjugate("ReduceScatterToSequence", reduce_scatter_sequence, all_gather_sequence)
