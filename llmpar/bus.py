@@ -6,7 +6,7 @@ report. The data-parallel engines' bucket size lives here too: the cost model re
 
 from __future__ import annotations
 
-TRAFFIC_AXES = ("dp", "tp", "pp")  # the axes whose traffic the metrics report (comm_bytes), in their order
+TRAFFIC_AXES = ("dp", "tp", "pp", "cp")  # the axes whose traffic the metrics report (comm_bytes), in their order
 BUCKET_BYTES = 25 * 2**20  # the data-parallel engines' bucket size
 
 

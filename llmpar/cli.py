@@ -54,7 +54,16 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     )
     lay.add_argument("--tp", type=int, metavar="N", help="tensor-parallel ranks [1]")
     lay.add_argument("--pp", type=int, metavar="N", help="pipeline stages [1]")
-    lay.add_argument("--zero", type=int, metavar="{0,1,2,3}", help="ZeRO stage on the dp axis [0]")
+    lay.add_argument(
+        "--cp", type=int, metavar="N", help="context-parallel ranks: every sequence split over N ranks [1]"
+    )
+    lay.add_argument(
+        "--cp-mode",
+        metavar="MODE",
+        help="ring (keys and values passed around the cp ranks; any head count) | all-to-all (heads traded for "
+        "sequence; heads divisible by --cp) [ring]",
+    )
+    lay.add_argument("--zero", type=int, metavar="{0,1,2,3}", help="ZeRO stage on the dp × cp ranks [0]")
     lay.add_argument("--schedule", metavar="NAME", help="naive | gpipe | 1f1b | interleaved | zb [1f1b]")
     lay.add_argument("--virtual-stages", type=int, metavar="V", help="chunks per rank, interleaved [2]")
     lay.add_argument(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmpar.errors import UserError
-from llmpar.layout import Layout
+from llmpar.layout import CP_MODES, Layout
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.paths import check_writable_file, check_writable_folder
 from llmpar.procs import cores
@@ -44,6 +44,8 @@ class TrainConfig:
     dp: int = FILLED_BY_VALIDATE  # None: as many replicas as the launch allows (see resolve_dp)
     tp: int = 1
     pp: int = 1
+    cp: int = 1  # context parallelism: every sequence split over cp ranks
+    cp_mode: str = "ring"
     zero: int = 0
     schedule: str = FILLED_BY_VALIDATE  # None: 1f1b
     virtual_stages: int = 2
@@ -94,7 +96,7 @@ class TrainConfig:
 
     @property
     def world_size(self) -> int:
-        return self.dp * self.tp * self.pp
+        return self.dp * self.cp * self.tp * self.pp
 
     @property
     def micro_batch_size(self) -> int:
@@ -122,6 +124,8 @@ class TrainConfig:
             sequence_parallel=self.sequence_parallel,
             recompute=self.recompute,
             sp_save_gathered=self.sp_save_gathered,
+            cp=self.cp,
+            cp_mode=self.cp_mode,
         )
 
     def layout(self) -> dict:
@@ -143,6 +147,8 @@ class TrainConfig:
             sequence_parallel=layout.sequence_parallel,
             recompute=layout.recompute,
             sp_save_gathered=layout.sp_save_gathered,
+            cp=layout.cp,
+            cp_mode=layout.cp_mode,
             **changes,
         )
 
@@ -228,22 +234,35 @@ def _nearby_multiples(n: int, k: int) -> str:
     return f"{lo} or {lo + k}" if lo != n else str(n)
 
 
+def _model_axes(cfg: TrainConfig) -> str:
+    """The layout's axes other than dp, as flags: "--tp 2 × --pp 2" (and "× --cp N" when there is one)."""
+    return f"--tp {cfg.tp} × --pp {cfg.pp}" + (f" × --cp {cfg.cp}" if cfg.cp != 1 else "")
+
+
+def _model_flags(cfg: TrainConfig) -> str:
+    return "--tp/--pp/--cp" if cfg.cp != 1 else "--tp/--pp"
+
+
+def _layout_flags(cfg: TrainConfig) -> str:
+    return f"--dp {cfg.dp} {_model_axes(cfg).replace(' ×', '')}"
+
+
 def resolve_dp(cfg: TrainConfig, outside_world: int | None) -> int:
     """`--dp` left out: fill the launch. Under torchrun, the world size over tp·pp; locally, --nproc over tp·pp,
     or one replica per GPU on CUDA, or two processes on a CPU with at least two cores (one on a single core)."""
-    rest = cfg.tp * cfg.pp
+    rest = cfg.tp * cfg.pp * cfg.cp
     if outside_world is not None:
         if outside_world % rest:
             raise UserError(
-                f"torchrun started {outside_world} processes, which --tp {cfg.tp} × --pp {cfg.pp} "
-                f"does not divide; start a multiple of {rest} processes or change --tp/--pp"
+                f"torchrun started {outside_world} processes, which {_model_axes(cfg)} "
+                f"does not divide; start a multiple of {rest} processes or change {_model_flags(cfg)}"
             )
         return outside_world // rest
     if cfg.nproc is not None:
         if cfg.nproc % rest:
             raise UserError(
-                f"--nproc {cfg.nproc} is not divisible by --tp {cfg.tp} × --pp {cfg.pp}; use --nproc "
-                f"{_nearby_multiples(cfg.nproc, rest)}, or change --tp/--pp"
+                f"--nproc {cfg.nproc} is not divisible by {_model_axes(cfg)}; use --nproc "
+                f"{_nearby_multiples(cfg.nproc, rest)}, or change {_model_flags(cfg)}"
             )
         return cfg.nproc // rest
     if cfg.device == "cuda":
@@ -301,8 +320,9 @@ def validate(cfg: TrainConfig) -> TrainConfig:
     elif cfg.hardware is not None or cfg.hardware_config is not None:
         flag = "--hardware" if cfg.hardware is not None else "--hardware-config"
         raise UserError(f"{flag} is the profile --layout auto plans with; give --layout auto, or leave {flag} out")
-    for flag, value in (("--tp", cfg.tp), ("--pp", cfg.pp), ("--virtual-stages", cfg.virtual_stages)):
+    for flag, value in (("--tp", cfg.tp), ("--pp", cfg.pp), ("--cp", cfg.cp), ("--virtual-stages", cfg.virtual_stages)):
         _positive(flag, value)
+    _choice("--cp-mode", cfg.cp_mode, CP_MODES)
     if cfg.dp is None:
         cfg.dp = resolve_dp(cfg, outside)
     _positive("--dp", cfg.dp)
@@ -310,27 +330,27 @@ def validate(cfg: TrainConfig) -> TrainConfig:
         _micro_batches_from_size(cfg)
     if outside is not None and outside != cfg.world_size:
         raise UserError(
-            f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} needs {cfg.world_size} processes "
+            f"the layout {_layout_flags(cfg)} needs {cfg.world_size} processes "
             f"but torchrun started {outside}; run torchrun with --nproc-per-node × --nnodes = "
             f"{cfg.world_size}, or leave --dp out to fill the {outside} processes"
         )
     if cfg.nproc is not None and cfg.nproc != cfg.world_size:
         raise UserError(
-            f"the layout --dp {cfg.dp} --tp {cfg.tp} --pp {cfg.pp} is {cfg.world_size} processes, not --nproc "
+            f"the layout {_layout_flags(cfg)} is {cfg.world_size} processes, not --nproc "
             f"{cfg.nproc}; leave --dp out to fill the {cfg.nproc} processes, or change --nproc"
         )
     if cfg.device == "cuda" and outside is None and cfg.world_size > _cuda_count():
         raise UserError(
             f"the layout needs {cfg.world_size} processes, one per GPU, but this machine has "
-            f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp, use --device cpu, or run under torchrun "
+            f"{_cuda_count()} GPU(s); lower --dp/--tp/--pp/--cp, use --device cpu, or run under torchrun "
             f"across several machines"
         )
     _check_tensor_parallel(cfg)
     _choice("--zero", cfg.zero, (0, 1, 2, 3))
-    if cfg.zero > 0 and cfg.dp == 1:
+    if cfg.zero > 0 and cfg.dp * cfg.cp == 1:
         raise UserError(
-            f"--zero {cfg.zero} shards across data-parallel replicas, but --dp is 1: there is nothing "
-            f"to shard across; use --dp 2 or more, or --zero 0"
+            f"--zero {cfg.zero} shards across the data-parallel (and context-parallel) ranks, but --dp is 1: "
+            f"there is nothing to shard across; use --dp 2 or more, or --zero 0"
         )
     if cfg.schedule is not None:
         _choice("--schedule", cfg.schedule, SCHEDULES)
@@ -356,6 +376,7 @@ def validate(cfg: TrainConfig) -> TrainConfig:
             f"{cfg.seq_len} is not divisible by {cfg.tp}; use --seq-len "
             f"{_nearby_multiples(cfg.seq_len, cfg.tp)}"
         )
+    _check_context_parallel(cfg)
     if cfg.seq_len > mc.max_seq_len:
         raise UserError(
             f"--seq-len {cfg.seq_len} is longer than the model's max_seq_len {mc.max_seq_len}; "
@@ -533,6 +554,27 @@ def _check_pipeline(cfg: TrainConfig) -> None:
             + "); each chunk needs at least one layer: lower --pp"
             + (" or --virtual-stages" if name == "interleaved" else "")
         )
+
+
+def _check_context_parallel(cfg: TrainConfig) -> None:
+    """What splitting each sequence over --cp ranks needs: two equal chunks per rank (and, under sequence
+    parallelism, a rank's tokens divisible by --tp); all-to-all, the heads each tp rank holds divisible by --cp."""
+    if cfg.cp == 1:
+        return
+    from llmpar.parallel.context_parallel import check_all_to_all_heads, check_seq_len
+
+    check_seq_len(cfg.seq_len, cfg.cp)
+    local = cfg.seq_len // cfg.cp
+    if cfg.sequence_parallel and local % cfg.tp:
+        m = 2 * cfg.cp * cfg.tp // math.gcd(2, cfg.tp)
+        raise UserError(
+            f"--cp {cfg.cp} gives each rank {local} tokens of every sequence, which --sequence-parallel cannot "
+            f"split over --tp {cfg.tp}; use a --seq-len that is a multiple of {m} "
+            f"({_nearby_multiples(cfg.seq_len, m)})"
+        )
+    if cfg.cp_mode == "all-to-all":
+        mc = cfg.model_cfg
+        check_all_to_all_heads(mc.n_heads // cfg.tp, mc.n_kv_heads // cfg.tp, cfg.cp, tp=cfg.tp)
 
 
 def _check_tensor_parallel(cfg: TrainConfig) -> None:

@@ -10,7 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # The keys of the metrics line's "layout" object (docs/design.md), in their order.
-METRICS_KEYS = ("dp", "tp", "pp", "zero", "schedule", "micro_batches", "sequence_parallel", "recompute")
+METRICS_KEYS = (
+    "dp",
+    "tp",
+    "pp",
+    "cp",
+    "zero",
+    "schedule",
+    "micro_batches",
+    "sequence_parallel",
+    "recompute",
+    "cp_mode",
+)
+CP_MODES = ("ring", "all-to-all")
 
 
 @dataclass(frozen=True)
@@ -25,10 +37,12 @@ class Layout:
     sequence_parallel: bool = False
     recompute: str = "none"
     sp_save_gathered: bool = False
+    cp: int = 1  # context parallelism: each sequence split over cp ranks
+    cp_mode: str = "ring"  # CP_MODES: keys and values passed around a ring, or heads traded for sequence
 
     @property
     def world(self) -> int:
-        return self.dp * self.tp * self.pp
+        return self.dp * self.cp * self.tp * self.pp
 
     @property
     def chunks_per_rank(self) -> int:

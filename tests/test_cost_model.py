@@ -399,7 +399,7 @@ def test_plan_json_follows_the_contract(capsys):
     # the contract's keys, and "peak" (the device's or process's peak, what "fits" compares; added by issue 13)
     assert set(c["memory_bytes"]) == {"params", "grads", "optimizer", "activations", "total", "peak"}
     assert c["memory_bytes"]["peak"] > c["memory_bytes"]["total"]
-    assert set(c["comm_bytes"]) == {"dp", "tp", "pp"}
+    assert set(c["comm_bytes"]) == {"dp", "tp", "pp", "cp"}
     assert c["dp"] * c["tp"] * c["pp"] == 16 and c["fits"]
     assert c["tokens_per_s"] == pytest.approx(64 * 2048 / c["step_time_s"], rel=1e-6)
 

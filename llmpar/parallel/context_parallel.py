@@ -54,12 +54,14 @@ def check_seq_len(seq_len: int, n: int) -> None:
     )
 
 
-def check_all_to_all_heads(n_heads: int, n_kv_heads: int, n: int) -> None:
-    """All-to-all attention gives each rank 1/n of the query heads and of the key/value heads."""
+def check_all_to_all_heads(n_heads: int, n_kv_heads: int, n: int, tp: int = 1) -> None:
+    """All-to-all attention gives each rank 1/n of the query heads and of the key/value heads (of those its
+    tensor-parallel rank holds: `n_heads` and `n_kv_heads` are per tp rank)."""
     if n_heads % n == 0 and n_kv_heads % n == 0:
         return
+    holds = "the model has" if tp == 1 else f"each of the --tp {tp} ranks holds"
     raise UserError(
-        f"--cp-mode all-to-all splits the attention heads over the --cp {n} ranks, but the model has {n_heads} "
+        f"--cp-mode all-to-all splits the attention heads over the --cp {n} ranks, but {holds} {n_heads} "
         f"query heads and {n_kv_heads} key/value heads: both must be multiples of {n}. Choose a --cp that divides "
         f"both, or --cp-mode ring, which works with any number of heads"
     )

@@ -92,5 +92,5 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
             if s.tied:
                 tied = s.tied * e / (dp if layout.zero >= 2 else 1)
                 ppb += bus_bytes("all_reduce", tied, 2)
-        out.append({"dp": dpb, "tp": tpb, "pp": ppb})
+        out.append({"dp": dpb, "tp": tpb, "pp": ppb, "cp": 0.0})
     return out
