@@ -1,11 +1,12 @@
 """Memory: what one rank holds at the peak of a step, and what a whole worker process needs.
 
 - Model state (`model_state_bytes`): parameters, gradients and AdamW's two moments as the engines hold them,
-  each sharded over dp from its ZeRO stage on (Rajbhandari et al. 2020, section 5).
+  each sharded over the dp × cp ranks from its ZeRO stage on (Rajbhandari et al. 2020, section 5).
 - Activations (`activation_bytes`): the tensors one block saves for backward, counted from llmpar's modules
   (`layer_activation_bytes`), with the output layer's and the token ids, for the micro-batches each chunk holds
   at the worst moment of the schedule's real action list (`_held_states`: every chunk of a rank counted at the
-  same moment); under zero bubble, what a micro-batch keeps from its B to its W (`deferred_bytes`) apart.
+  same moment); under zero bubble, what a micro-batch keeps from its B to its W (`deferred_bytes`) apart. With
+  context parallelism a rank holds L = S/cp tokens of each sequence (`context.local_tokens`).
 - `memory`: the two together on the busiest rank, the quantities the metrics line reports.
 - A process's peak (`process_memory`, `ranks_memory`), the processes of a node together (`node_memory`) and what
   a device or a machine must hold for a layout to fit (`memory_need`): the memory pre-flight's prediction.
@@ -21,6 +22,7 @@ from dataclasses import replace
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.pipeline.schedules import Kind, compute_order
+from llmpar.plan.cost import context
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
 from llmpar.plan.cost.values import BYTES, LLMPAR, Batch, Software, _act_dtype_bytes, selective_policy
 from llmpar.plan.hardware import Hardware
@@ -96,6 +98,10 @@ def layer_activation_bytes(
     With sequence parallelism the norm terms are on a sequence shard (1/tp); in its default mode the column
     layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
     Korthikanti et al. 2022 (section 4) derive the same structure for GPT with dropout: sbh(34 + 5as/h).
+    Context parallelism (`tokens` = b·L, L = S/cp): the RoPE tables of the rank's L positions; llmpar's ring
+    attention keeps its output and log-sum-exp in at least fp32 (a fused ring kernel, `Software.ring_fused`, its
+    output in the inputs' dtype); selective recomputation leaves the context-parallel core alone
+    (`context.recomputes_core`), so it keeps what no recomputation keeps.
     A materialized attention (`software.flash_attention` off, Megatron-LM before fused kernels) also keeps the
     softmax's output, the dropout mask and the dropout's output: 5·heads·s bytes per token (Korthikanti et al.).
     Recomputation (`llmpar.parallel.recompute`): "full" keeps the block's input only; "selective" what the
@@ -111,6 +117,8 @@ def layer_activation_bytes(
         return block_input  # only the block's input
     if layout.recompute == "selective":
         policy, every = selective_policy(software.selective)
+        if policy == "attention" and not context.recomputes_core(layout):  # nothing is recomputed
+            return layer_activation_bytes(cfg, tokens, seq_len, replace(layout, recompute="none"), dtype, software)
         if policy == "every":  # one block in `every` keeps its input only, the others everything
             whole = layer_activation_bytes(cfg, tokens, seq_len, replace(layout, recompute="none"), dtype, software)
             return block_input / every + whole * (1 - 1 / every)
@@ -121,7 +129,7 @@ def layer_activation_bytes(
         norms = 2 * (d * (_norm_input(res, software.fp32_norm_input) + 2 * res) + 4)  # x, y, scaled; 1/rms fp32
         attn = (3 * d + 2 * kv) * mm + heads * 4
         mlp = 4 * f * mm
-        tables = seq_len * hd * mm
+        tables = context.local_tokens(layout, seq_len) * hd * mm
     else:
         norms = 2 * (2 * d * res + 8)
         attn = (2 * d + 2 * kv) * mm + heads * 4
@@ -129,6 +137,9 @@ def layer_activation_bytes(
         tables = 0
     if not software.flash_attention:
         attn += 5 * heads * seq_len
+    if layout.cp > 1 and layout.cp_mode == "ring" and not software.ring_fused:
+        acc = context.acc_bytes(dtype)  # the ring's output and log-sum-exp, in at least fp32
+        attn += d * (acc - mm) + heads * (acc - 4)
     if layout.recompute == "selective":
         # The attention core keeps q, k, v only: its softmax statistics are recomputed, and its output too where
         # the output projection reads a copy of it (llama: the core's output follows the layout of q, which
@@ -268,7 +279,7 @@ def activation_bytes_by_stage(
 @functools.lru_cache(maxsize=65536)  # the planner asks for each layout's several times (fit, bound, estimate)
 def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software) -> tuple[float, ...]:
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
-    tokens, s = b * batch.seq_len, batch.seq_len
+    tokens, s = b * context.local_tokens(layout, batch.seq_len), batch.seq_len
     p, v = layout.pp, layout.chunks_per_rank
     chunks = partition(cfg, p * v, s)
     states = _held_states(layout.schedule, p, layout.micro_batches, v)
@@ -299,7 +310,7 @@ def memory(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = 
     """Bytes per rank (the largest rank): "params", "grads", "optimizer", "activations", "total"."""
     stages = stage_params(cfg, layout, batch.seq_len)
     held = max(s.total for s in stages)
-    m = model_state_bytes(held, layout.zero, layout.dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
+    m = model_state_bytes(held, layout.zero, layout.dp * layout.cp, batch.dtype, reduce_dtype=batch.reduce_dtype)
     m["activations"] = activation_bytes(cfg, layout, batch, software)
     m["total"] = sum(m.values())
     return m
@@ -386,7 +397,7 @@ def process_memory(
     - "total": runtime + data + (1 + ALLOCATOR_SLACK) × max(build, state + activations + temporaries), what
       the metrics' `peak_mem_bytes` measures (peak RSS on a CPU, allocated memory plus the context on a GPU).
     """
-    first_ranks = [s * layout.dp * layout.tp for s in (range(layout.pp) if stage is None else [stage])]
+    first_ranks = [s * layout.dp * layout.cp * layout.tp for s in (range(layout.pp) if stage is None else [stage])]
     by_rank = ranks_memory(cfg, layout, batch, first_ranks, device, data_bytes, saving, software)
     return max(by_rank.values(), key=lambda parts: parts["total"])
 
@@ -402,13 +413,13 @@ def ranks_memory(
     software: Software = LLMPAR,
 ) -> dict[int, dict[str, float]]:
     """`process_memory`'s parts for each of some global ranks (the ranks of a stage alike: the mesh is
-    pp × dp × tp, tp innermost, so rank r is on stage r // (dp·tp))."""
+    pp × dp × cp × tp, tp innermost, so rank r is on stage r // (dp·cp·tp))."""
     stages = stage_params(cfg, layout, batch.seq_len)
     acts = activation_bytes_by_stage(cfg, layout, batch, software)
     by_stage: dict[int, dict[str, float]] = {}
     out = {}
     for rank in ranks:
-        s = rank // (layout.dp * layout.tp)
+        s = rank // (layout.dp * layout.cp * layout.tp)
         if s not in by_stage:
             by_stage[s] = _stage_process_memory(
                 cfg, layout, batch, s, stages[s], acts[s], device, data_bytes, saving, software
@@ -439,12 +450,12 @@ def _stage_process_memory(
     saving: bool,
     software: Software = LLMPAR,
 ) -> dict[str, float]:
-    t, dp, p = layout.tp, layout.dp, layout.pp
+    t, dp, p = layout.tp, layout.dp * layout.cp, layout.pp  # (dp: the ranks ZeRO shards over, dp × cp)
     w, e, u = batch.weight_bytes, batch.grad_bytes, batch.update_bytes
     m = model_state_bytes(st.total, layout.zero, dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
     state = m["params"] + m["grads"] + m["optimizer"]
-    b = batch.global_batch_size // (dp * layout.micro_batches)
-    tokens = b * batch.seq_len
+    b = batch.global_batch_size // (layout.dp * layout.micro_batches)
+    tokens = b * context.local_tokens(layout, batch.seq_len)
     mm, _ = _act_dtype_bytes(batch.dtype)
     backward = 0.0
     if r == p - 1:  # the loss: fp32 logits (or fp64), vocabulary-parallel over tp; or one 16-bit gradient
@@ -453,6 +464,9 @@ def _stage_process_memory(
     if st.layers:  # one layer's activation gradients, about what it saves without recomputation; and what a
         # recomputation saves again for the layer's backward, beyond what the forward kept
         backward += _layer_backward_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype, software)
+        # and context parallelism's blocks in flight, accumulators and (explicit matmuls) scores
+        fused = software.ring_fused and software.flash_attention
+        backward += context.backward_temporaries(cfg, layout, b, batch.seq_len, batch.dtype, fused)
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (
@@ -521,7 +535,7 @@ def device_peak(cfg: ModelConfig, layout: Layout, batch: Batch, software: Softwa
         key = (len(params[r].layers), r == 0, r == layout.pp - 1)
         if key not in busiest or acts[r] > acts[busiest[key]]:
             busiest[key] = r
-    first_ranks = [r * layout.dp * layout.tp for r in busiest.values()]
+    first_ranks = [r * layout.dp * layout.cp * layout.tp for r in busiest.values()]
     stages = ranks_memory(cfg, layout, batch, first_ranks, device="cuda", software=software).values()
     step = max(p["params"] + p["grads"] + p["optimizer"] + p["activations"] + p["temporaries"] for p in stages)
     return CUDA_RUNTIME_BYTES + (1 + ALLOCATOR_SLACK) * step

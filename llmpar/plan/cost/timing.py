@@ -8,6 +8,9 @@
 - The step (`estimate`): the real schedule's action lists run through the simulator with those durations and the
   pipeline's transfer time (with processor sharing where processes outnumber cores), then the data-parallel
   reduction that the backward pass does not hide, the sum of a tied embedding, and the optimizer.
+- Context parallelism (`context`): a rank's L = S/cp tokens everywhere; its attention's work; the ring's transfers
+  overlapped, step by step, with the block at hand (each step takes the longer of the two), the all-to-alls and
+  all-gathers on the critical path; the gradients reduced over the dp × cp ranks.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from llmpar.bus import BUCKET_BYTES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.model.shapes import block_parameter_shapes
-from llmpar.plan.cost import simulator
+from llmpar.plan.cost import context, simulator
 from llmpar.plan.cost.footprint import (
     layer_activation_bytes,
     memory,
@@ -30,7 +33,16 @@ from llmpar.plan.cost.footprint import (
 )
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
 from llmpar.plan.cost.traffic import comm_bytes
-from llmpar.plan.cost.values import LLMPAR, Batch, ChunkCost, Estimate, Software, _act_dtype_bytes, selective_policy
+from llmpar.plan.cost.values import (
+    BYTES,
+    LLMPAR,
+    Batch,
+    ChunkCost,
+    Estimate,
+    Software,
+    _act_dtype_bytes,
+    selective_policy,
+)
 from llmpar.plan.hardware import Hardware
 
 # Operations dispatched (ATen calls, views included) by one block, and by the output layer with the loss,
@@ -40,6 +52,14 @@ OPS = {
     "llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
     "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)},
 }
+# A context-parallel attention core's operations per call, (forward, backward), each (a + k·cp): llmpar's ring
+# (explicit matmuls, the blocks' positions, masks and merges: k per step) and all-to-all (the four all-to-alls and
+# the reorderings of the sequence), counted with a TorchDispatchMode on `llmpar.parallel.context_parallel` with
+# its transfers replaced (tests/test_cost_model.py recounts them); they replace the fused kernel's SDPA_OPS. A
+# fused ring kernel (`Software.ring_fused`) dispatches about RING_FUSED_OPS per step.
+CP_OPS = {"ring": ((3, 58), (13, 89)), "all-to-all": ((41, 7), (39, 13))}
+SDPA_OPS = (2, 8)
+RING_FUSED_OPS = 4
 
 
 # --- FLOPs --------------------------------------------------------------------------------------------------
@@ -59,7 +79,7 @@ def hardware_flops_per_step(cfg: ModelConfig, layout: Layout, batch: Batch, soft
     policy, every = selective_policy(software.selective) if layout.recompute == "selective" else ("", 0)
     if layout.recompute == "full":
         extra = cfg.flops_per_token(batch.seq_len) / 3
-    elif policy == "attention":
+    elif policy == "attention" and context.recomputes_core(layout):  # (not a context-parallel core)
         extra = 4.0 * cfg.n_layers * cfg.d_model * batch.seq_len
     elif policy == "op":
         extra = cfg.n_layers * op_recomputed_matmul_flops(cfg, 1)
@@ -96,7 +116,8 @@ def chunk_costs(
     t, dtype = layout.tp, batch.dtype
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     s = batch.seq_len
-    tokens = b * s
+    n_cp = layout.cp
+    tokens = b * context.local_tokens(layout, s)  # a rank's tokens of its micro-batch (L = S/cp of each sequence)
     procs = (sharing or min(layout.world, hw.devices_per_node)) if hw.cores else 1
     rate = hw.matmul_rate(dtype, procs)
     stream = hw.stream_rate(procs)
@@ -104,34 +125,63 @@ def chunk_costs(
     ops = OPS[cfg.arch]
     mm_bytes, _ = _act_dtype_bytes(dtype)
 
-    # Forward FLOPs of one block on this rank: weights (2 per weight per token) and causal attention (half of
-    # the 4·s·d per token of scores and weighted sum).
+    # Forward FLOPs of one block on this rank: weights (2 per weight per token) and causal attention (4·d_head
+    # FLOPs per query·key score, its scores and weighted sum; `context.attention_scores`: the causal half,
+    # b·(H/t)·s²/2, without context parallelism).
     split, _ = _layer_params(cfg, t)
-    # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
-    # calibrate` measures); a materialized one computes all of it as matmuls, and streams the s × s scores
-    # through memory about six times forward (scores, scale-mask-softmax in and out, dropout in, out and mask,
-    # the weighted sum) and twice that backward.
-    attention = 2 * tokens * s * cfg.n_heads * hd / t * (1 if software.flash_attention else 2)
+    fused_ring = software.ring_fused and software.flash_attention
+    explicit_ring = n_cp > 1 and layout.cp_mode == "ring" and not fused_ring
+    scores = context.attention_scores(cfg, layout, b, s, fused_ring)
     rate *= software.compute_efficiency
-    attention_rate = (
-        hw.attention_rate(dtype, s, hd, procs) * software.compute_efficiency if software.flash_attention else rate
-    )
+    # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
+    # calibrate` measures), for the sequence its kernel sees (a ring's block: the rank's L tokens); a
+    # materialized one computes all of it as matmuls, and streams the s × s scores through memory about six
+    # times forward (scores, scale-mask-softmax in and out, dropout in, out and mask, the weighted sum) and twice
+    # that backward; llmpar's ring computes each block's visible rectangle with explicit matmuls (the masked
+    # scores of its own block included: `scores` counts them) and streams them the same way, in at least fp32.
+    if explicit_ring:
+        attention, attention_rate = 4 * hd * scores, rate
+        attention_stream = 6 * scores * context.acc_bytes(dtype)
+    elif software.flash_attention:
+        kernel_seq = context.local_tokens(layout, s) if n_cp > 1 and layout.cp_mode == "ring" else s
+        attention = 4 * hd * scores
+        attention_rate = hw.attention_rate(dtype, kernel_seq, hd, procs) * software.compute_efficiency
+        attention_stream = 0.0
+    else:
+        attention, attention_rate = 8 * hd * scores, rate
+        attention_stream = 12 * scores * mm_bytes
     weights = 2 * tokens * split
-    plain = Layout(tp=t, sequence_parallel=layout.sequence_parallel, sp_save_gathered=layout.sp_save_gathered)
+    plain = Layout(
+        tp=t,
+        sequence_parallel=layout.sequence_parallel,
+        sp_save_gathered=layout.sp_save_gathered,
+        cp=n_cp,
+        cp_mode=layout.cp_mode,
+    )
     # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
     # activations, residuals), twice that backward.
-    # (a materialized attention's scores are streamed below, at their own count)
+    # (a materialized attention's scores are streamed apart, at their own count)
     fused = replace(software, flash_attention=True)
     layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fused)
-    if not software.flash_attention:
-        layer_stream += 6 * b * cfg.n_heads / t * s * s * mm_bytes
-    layers_fwd = layers * (
-        weights / rate + attention / attention_rate + layer_stream / stream + ops["layer"][0] * hw.op_overhead
+    ops_fwd, ops_bwd = ops["layer"]
+    if n_cp > 1 and layout.cp_mode in CP_OPS and not fused_ring:
+        (af, kf), (ab, kb) = CP_OPS[layout.cp_mode]
+        ops_fwd += af + kf * n_cp - SDPA_OPS[0]
+        ops_bwd += ab + kb * n_cp - SDPA_OPS[1]
+    elif n_cp > 1 and layout.cp_mode == "ring":
+        ops_fwd += RING_FUSED_OPS * n_cp
+        ops_bwd += RING_FUSED_OPS * n_cp
+    # The attention core's time (each block of a ring overlapped with its transfer: `_cp_attention`), and what of
+    # it waits on the cp axis.
+    attention_f = attention / attention_rate + attention_stream / stream
+    attention_b = 2 * attention / attention_rate + 2 * attention_stream / stream
+    core_f, core_b, cp_wait_f, cp_wait_b = _cp_attention(
+        cfg, layout, batch, hw, b, attention_f, attention_b, fused_ring
     )
+    rest_f = weights / rate + layer_stream / stream + ops_fwd * hw.op_overhead
+    layers_fwd = layers * (rest_f + core_f)
     fwd = layers_fwd
-    bwd_in = layers * (
-        weights / rate + 2 * attention / attention_rate + 2 * layer_stream / stream + ops["layer"][1] * hw.op_overhead
-    )
+    bwd_in = layers * (weights / rate + 2 * layer_stream / stream + ops_bwd * hw.op_overhead + core_b)
     bwd_w = layers * weights / rate
     if first:
         fwd += tokens * d * mm_bytes / stream + ops["embed"][0] * hw.op_overhead
@@ -171,16 +221,16 @@ def chunk_costs(
         wait_b = hidden_under(wait_b, 2 * layers * weights / rate)
     fwd += wait_f
     bwd_in += wait_b
+    # The context-parallel waits are part of the cores' time already (above); they count as waiting.
+    wait_f += layers * cp_wait_f
+    wait_b += layers * cp_wait_b
     # Recomputation runs (part of) the forward again inside the backward.
     policy, every = selective_policy(software.selective) if layout.recompute == "selective" else ("", 0)
     if layout.recompute == "full":
         bwd_in += fwd
         wait_b += wait_f
-    elif policy == "attention":
-        bwd_in += layers * (
-            attention / attention_rate
-            + (0 if software.flash_attention else 6 * b * cfg.n_heads / t * s * s * mm_bytes / stream)
-        )
+    elif policy == "attention" and context.recomputes_core(layout):
+        bwd_in += layers * attention_f
     elif policy == "op":  # every second matmul and the elementwise work, not the attention kernel
         bwd_in += layers * (
             tokens * op_recomputed_matmul_flops(cfg, t) / rate
@@ -189,10 +239,63 @@ def chunk_costs(
         )
     elif policy == "every":  # one block in `every` runs its forward again
         bwd_in += (layers_fwd + layers_wait_f) / every
-        wait_b += layers_wait_f / every
+        wait_b += (layers_wait_f + layers * cp_wait_f) / every
     if layout.schedule == "zb":
         return ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
     return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
+
+
+def _cp_attention(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    hw: Hardware,
+    b: int,
+    compute_f: float,
+    compute_b: float,
+    fused_ring: bool,
+) -> tuple[float, float, float, float]:
+    """(forward, backward, forward wait, backward wait) seconds of one layer's attention core on one rank, for one
+    micro-batch, from its computation alone (`compute_f`, `compute_b`) and its context-parallel transfers.
+
+    Ring: at each of the n steps the rank computes one block while the next one travels (`context.ring_steps`:
+    the own block first, then the other ranks' half-visible ones): a step takes the longer of its block and its
+    transfer, one key/value block forward (none at the last step); backward, the blocks and the gradient
+    accumulators travel together (the block alone at the first step, the accumulator alone at the last). The
+    ring's hops are NVLink while the cp group's ranks (tp·cp consecutive ranks) sit in one node, else the
+    network's. All-to-all and all-gather: their collectives on the critical path (an all-to-all priced as an
+    all-gather of the same bus bytes; the profiles measure no all-to-all)."""
+    n = layout.cp
+    if n == 1:
+        return compute_f, compute_b, 0.0, 0.0
+    t, dtype = layout.tp, batch.dtype
+    e = BYTES[dtype]
+    if layout.cp_mode == "ring":
+        kv = context.kv_block_bytes(cfg, layout, b, batch.seq_len, e)
+        kv_acc = context.kv_block_bytes(cfg, layout, b, batch.seq_len, context.acc_bytes(dtype))
+        span = n * t <= hw.devices_per_node or bool(hw.cores)
+        stride = t if span else hw.devices_per_node
+        t_kv = _collective_time(hw, "p2p", kv, 2, stride, layout.world)
+        t_acc = _collective_time(hw, "p2p", kv_acc, 2, stride, layout.world)
+        t_both = _collective_time(hw, "p2p", kv + kv_acc, 2, stride, layout.world)
+        shares = context.ring_steps(n, fused_ring)
+        forward = [t_kv] * (n - 1) + [0.0]
+        backward = [t_kv] + [t_both] * (n - 2) + [t_acc]
+        core_f = sum(max(compute_f * share, x) for share, x in zip(shares, forward))
+        core_b = sum(max(compute_b * share, x) for share, x in zip(shares, backward))
+        return core_f, core_b, core_f - compute_f, core_b - compute_b
+    L = context.local_tokens(layout, batch.seq_len)
+    if layout.cp_mode == "all-to-all":
+        q = b * L * cfg.n_heads / t * cfg.head_dim * e
+        kv_heads = b * L * cfg.n_kv_heads / t * cfg.head_dim * e
+        once = 2 * _collective_time(hw, "all_gather", q, n, t, layout.world) + 2 * _collective_time(
+            hw, "all_gather", kv_heads, n, t, layout.world
+        )
+        return compute_f + once, compute_b + once, once, once
+    whole = n * context.kv_block_bytes(cfg, layout, b, batch.seq_len, e)  # all-gather: the gathered keys and values
+    gather = _collective_time(hw, "all_gather", whole, n, t, layout.world)
+    scatter = _collective_time(hw, "reduce_scatter", whole, n, t, layout.world)
+    return compute_f + gather, compute_b + scatter, gather, scatter
 
 
 def _zero3_units(cfg: ModelConfig, st, r: int, p: int, software: Software) -> tuple[int, int]:
@@ -217,9 +320,10 @@ def estimate(
     """Predict one optimizer step of `layout`: its time (and bubble) by simulating the schedule, its memory and
     its traffic. With simulate=False the pipeline's time is its busiest rank's compute alone, with no bubble: a
     lower bound, which the planner uses to skip the simulation of layouts that cannot win."""
-    p, v, m, t, dp = layout.pp, layout.chunks_per_rank, layout.micro_batches, layout.tp, layout.dp
+    p, v, m, t = layout.pp, layout.chunks_per_rank, layout.micro_batches, layout.tp
+    dp = layout.dp * layout.cp  # the gradients' group (ZeRO's), the ranks of one stage beside tp
     s_len = batch.seq_len
-    b = batch.global_batch_size // (dp * m)
+    b = batch.global_batch_size // (layout.dp * m)
     chunks = partition(cfg, p * v, s_len)
     # More processes than cores: the computations running at a moment share the cores (a rank idle in the
     # bubble gives its core to a busy one), so the schedule is simulated with processor sharing, from durations
@@ -236,7 +340,7 @@ def estimate(
     _, res = _act_dtype_bytes(batch.dtype)
     transfer = 0.0
     if p > 1:
-        act = b * s_len * cfg.d_model * res / (t if layout.sequence_parallel else 1)
+        act = b * context.local_tokens(layout, s_len) * cfg.d_model * res / (t if layout.sequence_parallel else 1)
         transfer = _collective_time(hw, "p2p", act, 2, dp * t, layout.world)
 
     by_kind = [{"F": c.F, "B": c.B, "W": c.W} for c in costs]

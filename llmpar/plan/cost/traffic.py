@@ -9,7 +9,11 @@ convention of NCCL-tests, `bus_bytes`), from the collectives each strategy issue
   and reduce-scatters instead, and the re-gathers of the saved shards), the forward's again when a full
   recomputation runs it again, the embedding, the head and the vocabulary-parallel loss;
 - pipeline parallelism: each micro-batch's activation and its gradient across every chunk boundary, and a tied
-  embedding's gradient summed by the pipeline's two ends.
+  embedding's gradient summed by the pipeline's two ends;
+- context parallelism: each layer's keys and values (or, all-to-all, its q, k, v and output) exchanged forward
+  and backward, per micro-batch (`context.layer_bytes`), the forward's again under full recomputation. Every other
+  axis sees a rank's L = S/cp tokens of each sequence, and the gradients are reduced over the dp × cp ranks
+  (ZeRO shards over them): counted on dp.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 from llmpar.bus import TRAFFIC_AXES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
+from llmpar.plan.cost import context
 from llmpar.plan.cost.params import stage_params
 from llmpar.plan.cost.values import Batch, _act_dtype_bytes
 
@@ -28,11 +33,15 @@ def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, floa
 
 
 def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[str, float]]:
-    dp, t, p, m, v = layout.dp, layout.tp, layout.pp, layout.micro_batches, layout.chunks_per_rank
+    t, p, m, v = layout.tp, layout.pp, layout.micro_batches, layout.chunks_per_rank
+    dp = layout.dp * layout.cp  # the gradients' group: every dp and cp rank holds the whole stage and a share of it
     w, e = batch.weight_bytes, batch.grad_bytes  # ZeRO gathers weights, reduces gradients
     mm, res = _act_dtype_bytes(batch.dtype)
-    b = batch.global_batch_size // (dp * m)
-    bsh = b * batch.seq_len * cfg.d_model
+    b = batch.global_batch_size // (layout.dp * m)
+    s_len = context.local_tokens(layout, batch.seq_len)  # a rank's tokens of each sequence
+    bsh = b * s_len * cfg.d_model
+    cp_fwd, cp_bwd = context.layer_bytes(cfg, layout, b, batch.seq_len, batch.dtype)
+    cp_layer = cp_fwd * (2 if context.forward_again(layout) else 1) + cp_bwd
     norm = 8  # the squared gradient norm's all-reduce (one fp64 number) on each axis it spans
     out = []
     for r, s in enumerate(stage_params(cfg, layout, batch.seq_len)):
@@ -79,7 +88,7 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
                 tpb = m * ((6 if again else 4) * n_layers + ends) * bus_bytes("all_reduce", bsh * mm, t)
             if last:
                 # the loss: max, sum of exponentials, target logit
-                tpb += m * bus_bytes("all_reduce", 3 * b * batch.seq_len * max(mm, 4), t)
+                tpb += m * bus_bytes("all_reduce", 3 * b * s_len * max(mm, 4), t)
             tpb += bus_bytes("all_reduce", norm, t)
         # Pipeline: each micro-batch's activation forward and its gradient backward across every chunk boundary
         # this rank touches (a sequence shard with SP); a tied embedding's gradient summed by its two ends.
@@ -92,5 +101,7 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
             if s.tied:
                 tied = s.tied * e / (dp if layout.zero >= 2 else 1)
                 ppb += bus_bytes("all_reduce", tied, 2)
-        out.append({"dp": dpb, "tp": tpb, "pp": ppb, "cp": 0.0})
+        # Context parallelism: each layer's exchange, per micro-batch.
+        cpb = m * n_layers * cp_layer
+        out.append({"dp": dpb, "tp": tpb, "pp": ppb, "cp": cpb})
     return out

@@ -79,6 +79,11 @@ class Software:
     # Tensor-parallel collectives overlapped with the GEMMs they feed (Megatron-Core / Transformer Engine's
     # userbuffers, NeMo's ub_tp_comm_overlap); else on the critical path.
     tp_comm_overlap: bool = False
+    # Context parallelism's ring attention: each block computed by a fused kernel that skips the masked scores and
+    # returns the log-sum-exp (TransformerEngine's, Megatron-Core's and torch's context_parallel on flash attention),
+    # at the attention rate; or, as llmpar computes it, by explicit matmuls over each visible rectangle, masked
+    # scores included, at the matmul rate, with the scores streamed through memory (llmpar/plan/cost/context.py).
+    ring_fused: bool = False
 
     def __post_init__(self):
         selective_policy(self.selective)
@@ -115,7 +120,9 @@ SOFTWARE: dict[str, Software] = {
     # Megatron-LM 2022 (Korthikanti et al.): the same, with the reduction overlapped with the backward pass.
     "megatron-2022": Software(flash_attention=False, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel"),
     # Megatron-Core, NeMo, and Meta's Llama 3 stack: fused (flash) attention, overlapped reduction, fused kernels.
-    "megatron": Software(flash_attention=True, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel"),
+    "megatron": Software(
+        flash_attention=True, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel", ring_fused=True
+    ),
     # Megatron-DeepSpeed 2021-22 (BLOOM, MT-NLG): DeepSpeed's pipeline engine, which reduces gradients after the
     # pipeline flush, with Megatron's materialized attention.
     "deepspeed": Software(
@@ -128,7 +135,13 @@ SOFTWARE: dict[str, Software] = {
     ),
     # PyTorch FSDP (llm-foundry, torchtitan): flash attention, reduce-scatter overlapped with the backward pass,
     # parameters freed after forward (FULL_SHARD).
-    "fsdp": Software(flash_attention=True, overlap_dp=True, fp32_norm_input=False, compute_efficiency=FSDP_EFFICIENCY),
+    "fsdp": Software(
+        flash_attention=True,
+        overlap_dp=True,
+        fp32_norm_input=False,
+        compute_efficiency=FSDP_EFFICIENCY,
+        ring_fused=True,
+    ),
 }
 
 
