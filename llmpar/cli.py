@@ -430,6 +430,17 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         help="fix sequence parallelism on (or off) [searched; simulate: off]",
     )
     lay.add_argument("--recompute", metavar="MODE", help="none | selective | full")
+    lay.add_argument(
+        "--cp",
+        type=int,
+        metavar="N",
+        help="context-parallel ranks: every sequence split over N ranks [searched; simulate: 1]",
+    )
+    lay.add_argument(
+        "--cp-mode",
+        metavar="MODE",
+        help="ring | all-to-all: how the cp ranks share keys and values [both searched; simulate: ring]",
+    )
 
 
 def train_fields(args: argparse.Namespace, keep_none=()) -> dict:

@@ -56,7 +56,21 @@ def _plan_json(argv: list[str]) -> dict:
 def _layout(c: dict) -> Layout:
     """The candidate's layout, from its JSON (which gives no virtual stages: the flags must say them)."""
     return Layout(
-        **{k: c[k] for k in ("dp", "tp", "pp", "zero", "schedule", "micro_batches", "sequence_parallel", "recompute")}
+        **{
+            k: c[k]
+            for k in (
+                "dp",
+                "tp",
+                "pp",
+                "zero",
+                "schedule",
+                "micro_batches",
+                "sequence_parallel",
+                "recompute",
+                "cp",
+                "cp_mode",
+            )
+        }
     )
 
 

@@ -152,7 +152,7 @@ def test_the_table_is_sorted_by_time_says_so_and_the_json_has_its_order(capsys):
     lines = table.splitlines()
     head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("#"))
     rows = lines[head + 1 : head + 11]
-    times = [float(row.split()[10]) for row in rows]
+    times = [float(row.split()[11]) for row in rows]
     assert times == sorted(times) and len(times) == 10
     assert lines[head + 11] == ORDER_NOTE  # the line right under the table
     code, out, _ = run_cli([*SMALL_CPU, "--json"], capsys)
@@ -229,7 +229,7 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
     assert "1 layout searched, 0 fit in 80 GiB" in table
     assert "the layout asked for does not fit; its prediction:" in table
     row = next(line for line in table.splitlines() if line.startswith(" 1    1   8   1"))
-    assert float(row.split()[10]) > 0  # its predicted step time
+    assert float(row.split()[11]) > 0  # its predicted step time
     assert " 1 does not fit: needs 402.4 GiB per device, more than a device's 80 GiB" in table
     assert err.startswith("llmpar plan: error: the layout asked for does not fit in 80 GiB per device: it needs 402.4")
     assert "leave some of --dp 1, --tp 8, --pp 1, --zero 0, --micro-batches 1" in err

@@ -19,7 +19,7 @@ import math
 
 from llmpar.config import RECOMPUTE, SCHEDULES, TrainConfig, _choice, _cuda_count, _positive
 from llmpar.errors import UserError
-from llmpar.layout import Layout
+from llmpar.layout import CP_MODES, Layout
 from llmpar.plan.cost import Batch, Estimate
 from llmpar.plan.hardware import Hardware, device_profile, hardware
 from llmpar.plan.planner import TIE, Fixed, GiB, Plan, _complexity, explain_empty, plan
@@ -33,6 +33,7 @@ SIMPLER = (
     "a lower ZeRO stage",
     "no sequence parallelism",
     "no recomputation",
+    "no context parallelism",
 )
 
 
@@ -64,7 +65,7 @@ def processes(cfg: TrainConfig, outside: int | None) -> tuple[int, str]:
         return cfg.nproc, f"--nproc {cfg.nproc}"
     if cfg.device == "cuda":
         return _cuda_count(), "one per GPU"
-    fixed = math.prod(v for v in (cfg.dp, cfg.tp, cfg.pp) if v is not None)
+    fixed = math.prod(v for v in (cfg.dp, cfg.tp, cfg.pp, cfg.cp) if v is not None)
     n = max(fixed, 2 if cores() >= 2 else 1)
     return n, "this CPU's default; --nproc N for another count"
 
@@ -75,6 +76,7 @@ def _fixed(cfg: TrainConfig) -> Fixed:
         ("--dp", cfg.dp),
         ("--tp", cfg.tp),
         ("--pp", cfg.pp),
+        ("--cp", cfg.cp),
         ("--virtual-stages", cfg.virtual_stages),
         ("--micro-batches", cfg.micro_batches),
         ("--micro-batch-size", cfg.sequences_per_micro_batch),
@@ -87,6 +89,8 @@ def _fixed(cfg: TrainConfig) -> Fixed:
         _choice("--schedule", cfg.schedule, SCHEDULES)
     if cfg.recompute is not None:
         _choice("--recompute", cfg.recompute, RECOMPUTE)
+    if cfg.cp_mode is not None:
+        _choice("--cp-mode", cfg.cp_mode, CP_MODES)
     if cfg.sp_save_gathered:
         raise UserError(
             "--sp-save-gathered with --layout auto: the planner does not search it; leave it out, or give the "
@@ -103,21 +107,26 @@ def _fixed(cfg: TrainConfig) -> Fixed:
         micro_batch_size=cfg.sequences_per_micro_batch,
         sequence_parallel=cfg.sequence_parallel,
         recompute=cfg.recompute,
+        # (train's command line leaves --cp and --cp-mode at TrainConfig's defaults, 1 and ring, unless given:
+        # fixed; a field left None, should the command line search it, is searched)
+        cp=cfg.cp,
+        cp_mode=cfg.cp_mode if cfg.cp != 1 else None,
     )
 
 
 def _check_processes(fixed: Fixed, n: int, where: str) -> None:
     """The fixed axes against the processes: one line naming the flag and what would work."""
     divisors = [k for k in range(1, n + 1) if n % k == 0]
-    for flag, value in (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp)):
+    for flag, value in (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp), ("--cp", fixed.cp)):
         if value is not None and n % value:
             raise UserError(
                 f"--layout auto {flag} {value}: the run has {n} processes ({where}), which {value} does not "
                 f"divide; use {flag} {' or '.join(map(str, divisors))}, or run a multiple of {value} processes"
             )
-    given = [(f, v) for f, v in (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp)) if v is not None]
+    axes = (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp), ("--cp", fixed.cp))
+    given = [(f, v) for f, v in axes if v is not None]
     product = math.prod(v for _, v in given)
-    if n % product or (len(given) == 3 and product != n):
+    if n % product or (fixed.dp is not None and len(given) == 4 and product != n):
         flags = " × ".join(f"{f} {v}" for f, v in given)
         raise UserError(
             f"--layout auto {flags} = {product} processes, but the run has {n} ({where}); leave one of them out "

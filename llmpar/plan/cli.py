@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from llmpar.config import MAX_MICRO_BATCHES, MICRO_BATCHES_WHY, RECOMPUTE, SCHEDULES, micro_batches_of_size
 from llmpar.errors import UserError
+from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
 from llmpar.plan.cost.values import LLMPAR, LOSSES, SOFTWARE, Software, selective_policy
@@ -48,6 +49,9 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         raise UserError(f"--recompute {args.recompute!r}: choose one of {', '.join(RECOMPUTE)}")
     if args.zero is not None and args.zero not in (0, 1, 2, 3):
         raise UserError(f"--zero {args.zero}: choose 0, 1, 2 or 3")
+    cp, cp_mode = getattr(args, "cp", None), getattr(args, "cp_mode", None)
+    if cp_mode is not None and cp_mode not in CP_MODES:
+        raise UserError(f"--cp-mode {cp_mode!r}: choose one of {', '.join(CP_MODES)}")
     for flag, value in (
         ("--virtual-stages", args.virtual_stages),
         ("--micro-batches", args.micro_batches),
@@ -55,6 +59,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         ("--dp", args.dp),
         ("--tp", args.tp),
         ("--pp", args.pp),
+        ("--cp", cp),
         ("--gpus", args.gpus),
         ("--global-batch-size", args.global_batch_size),
         ("--seq-len", args.seq_len),
@@ -68,7 +73,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     if gpus is None:
         if need_gpus and None in (args.dp, args.tp, args.pp):
             raise UserError("--gpus N: how many devices to plan for (or give all of --dp, --tp and --pp)")
-        gpus = (args.dp or 1) * (args.tp or 1) * (args.pp or 1)
+        gpus = (args.dp or 1) * (args.tp or 1) * (args.pp or 1) * (cp or 1)
     seq_len = args.seq_len or min(cfg.max_seq_len, 256 if hw.cores else cfg.max_seq_len)
     reduce = getattr(args, "reduce_dtype", None)
     if reduce is not None and (dtype != "bf16" or reduce not in ("bf16", "fp32")):
@@ -89,6 +94,8 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         micro_batch_size=args.micro_batch_size,
         sequence_parallel=args.sequence_parallel,
         recompute=args.recompute,
+        cp=cp,
+        cp_mode=cp_mode,
     )
     model_flags = ["--model-config", args.model_config] if args.model_config else ["--model", args.model or "small"]
     return Request(cfg, name, model_flags, hw, gpus, batch, fixed, software_of_args(args))
@@ -139,17 +146,18 @@ def simulate(args: argparse.Namespace) -> int:
 
     check_writable_file(args.output, "-o")
     f, gpus = req.fixed, req.gpus
-    tp, pp = f.tp or 1, f.pp or 1
-    if gpus % (tp * pp):
-        raise UserError(f"--gpus {gpus} does not divide by --tp {tp} × --pp {pp}")
-    dp = f.dp or gpus // (tp * pp)
-    if dp * tp * pp != gpus:
-        raise UserError(f"--dp {dp} × --tp {tp} × --pp {pp} is not --gpus {gpus}")
-    check_request(req.model, gpus, req.batch, Fixed(dp=dp, tp=tp, pp=pp))
+    tp, pp, cp = f.tp or 1, f.pp or 1, f.cp or 1
+    cp_words = f" × --cp {cp}" if cp > 1 else ""
+    if gpus % (tp * pp * cp):
+        raise UserError(f"--gpus {gpus} does not divide by --tp {tp} × --pp {pp}{cp_words}")
+    dp = f.dp or gpus // (tp * pp * cp)
+    if dp * tp * pp * cp != gpus:
+        raise UserError(f"--dp {dp} × --tp {tp} × --pp {pp}{cp_words} is not --gpus {gpus}")
+    check_request(req.model, gpus, req.batch, Fixed(dp=dp, tp=tp, pp=pp, cp=cp, cp_mode=f.cp_mode))
     schedule = f.schedule or "1f1b"
     micro_batches = f.micro_batches or 1
     if f.micro_batch_size is not None:
-        dp_name = f"--dp {dp}" if f.dp is not None else f"dp {dp}, --gpus {gpus} / (tp · pp)"
+        dp_name = f"--dp {dp}" if f.dp is not None else f"dp {dp}, --gpus {gpus} / (tp · pp{' · cp' if cp > 1 else ''})"
         micro_batches = micro_batches_of_size(
             req.batch.global_batch_size, dp, f.micro_batch_size, f.micro_batches, dp_name
         )
@@ -163,6 +171,8 @@ def simulate(args: argparse.Namespace) -> int:
         micro_batches=micro_batches,
         sequence_parallel=bool(f.sequence_parallel),
         recompute=f.recompute or "none",
+        cp=cp,
+        cp_mode=f.cp_mode or "ring",
     )
     if req.batch.global_batch_size % (dp * layout.micro_batches):
         raise UserError(
@@ -181,7 +191,8 @@ def simulate(args: argparse.Namespace) -> int:
         f"  step {e.step_time_s:.4f} s, {e.tokens_per_s:,.0f} tokens/s, bubble {e.bubble_fraction:.3f}, memory "
         f"{e.memory_bytes['peak'] / 2**30:.2f} GiB per device at its peak ({'fits' if e.fits else 'does not fit'}), "
         "comm "
-        f"dp/tp/pp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f} bytes"
+        f"dp/tp/pp/cp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f}/"
+        f"{e.comm_bytes['cp']:,.0f} bytes"
     )
     try:
         import matplotlib  # noqa: F401
@@ -193,7 +204,8 @@ def simulate(args: argparse.Namespace) -> int:
     rows = [[(a.kind, a.micro, a.chunk, b, end) for a, b, end in rank] for rank in e.timeline]
     draw(
         rows,
-        f"predicted: dp={dp} tp={tp} pp={pp} {schedule} m={layout.micro_batches} on {req.hardware.name}, "
+        f"predicted: dp={dp} tp={tp} pp={pp}" + (f" cp={cp} {layout.cp_mode}" if cp > 1 else "") + f" {schedule} "
+        f"m={layout.micro_batches} on {req.hardware.name}, "
         f"bubble {e.bubble_fraction:.3f}",
         args.output,
         PREDICTED_SECONDS,

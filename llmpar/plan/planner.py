@@ -1,7 +1,8 @@
 """The planner: every layout of N devices that can run, its predicted cost, fastest first.
 
-Layout flags the user gives are fixed; the rest are searched: dp · tp · pp = N, the ZeRO stage, the micro-batch
-size, the schedule (and virtual stages), sequence parallelism and recomputation. A layout that cannot run is
+Layout flags the user gives are fixed; the rest are searched: dp · cp · tp · pp = N, the ZeRO stage, the
+micro-batch size, the schedule (and virtual stages), sequence parallelism, recomputation and the context-parallel
+mode. A layout that cannot run is
 rejected with the reason (the same checks `llmpar train` makes before it starts), and one that runs out of
 memory with the bytes it needs. Candidates that fit are ordered by predicted step time (`order`: equal times by
 memory per device, then the simpler layout). `llmpar train --layout auto` runs the simplest of those within 3% of
@@ -22,6 +23,7 @@ from llmpar.config import (
     micro_batches_of_size,
 )
 from llmpar.errors import UserError
+from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory_need
 from llmpar.plan.cost.values import LLMPAR, Software
@@ -45,6 +47,8 @@ class Fixed:
     micro_batch_size: int | None = None  # sequences per micro-batch per replica: micro_batches = B / (dp · this)
     sequence_parallel: bool | None = None
     recompute: str | None = None
+    cp: int | None = None
+    cp_mode: str | None = None
 
 
 @dataclass
@@ -55,7 +59,10 @@ class Plan:
     rejected: list[tuple[dict, str]] = field(default_factory=list)  # (layout, why it cannot run)
     searched: int = 0
     fitting: int = 0  # how many layouts fit (the candidates are the best `top` of them)
-    # Per dp × tp × pp: None if some variant fits, else why none can be used (the least memory one needs, or
+    # Context-parallel layouts left out of the search because a layout searched beside them is as small and
+    # faster: the same with dp·cp replicas (`layouts`).
+    dominated: int = 0
+    # Per (dp, tp, pp, cp): None if some variant fits, else why none can be used (the least memory one needs, or
     # the first reason a variant cannot run).
     verdict: dict = field(default_factory=dict)
     least_need: float | None = None  # the least memory_need of the layouts that do not fit
@@ -75,13 +82,53 @@ def _shape_reason(cfg: ModelConfig, layout: Layout, batch: Batch) -> str | None:
     tc = tc.with_layout(layout)
     try:
         _check_tensor_parallel(tc)
-        if layout.zero > 0 and layout.dp == 1:
+        if layout.zero > 0 and layout.dp * layout.cp == 1:
             raise UserError("ZeRO needs --dp 2 or more")
         _check_pipeline(tc)
     except UserError as e:
         return str(e)
     if layout.sequence_parallel and batch.seq_len % layout.tp:
         return f"--sequence-parallel needs --seq-len divisible by --tp {layout.tp}"
+    return cp_reason(cfg, layout, batch.seq_len)
+
+
+def cp_reason(cfg: ModelConfig, layout: Layout, seq_len: int) -> str | None:
+    """Why `llmpar train` would refuse this layout's context parallelism (`config._check_context_parallel`, in
+    its words; tests/test_cost_model.py checks they agree), or None. Written here without torch, which the
+    operators' module (`llmpar.parallel.context_parallel`, where train's checks live) imports: the plan does not.
+    S must split into 2·cp equal chunks; with sequence parallelism a rank's L = S/cp tokens must split over tp;
+    all-to-all splits the heads each tp rank holds (query and key/value) over cp."""
+    n, t = layout.cp, layout.tp
+    if n == 1:
+        return None
+    if layout.cp_mode not in CP_MODES:
+        return f"--cp-mode: {layout.cp_mode!r} is not one of {', '.join(CP_MODES)}"
+    if seq_len % (2 * n):
+        m = 2 * n
+        below, above = seq_len // m * m, (seq_len // m + 1) * m
+        works = f"{below} or {above}" if below > 0 else f"{above}"
+        return (
+            f"--seq-len {seq_len} cannot be split over --cp {n}: context parallelism cuts each sequence into "
+            f"2 × cp = {m} equal chunks (two per rank, so that causal attention costs every rank the same), so "
+            f"--seq-len must be a multiple of {m} ({works} would work)"
+        )
+    local = seq_len // n
+    if layout.sequence_parallel and local % t:
+        m = 2 * n * t // math.gcd(2, t)
+        lo = max(m, seq_len // m * m)
+        near = f"{lo} or {lo + m}" if lo != seq_len else str(seq_len)
+        return (
+            f"--cp {n} gives each rank {local} tokens of every sequence, which --sequence-parallel cannot "
+            f"split over --tp {t}; use a --seq-len that is a multiple of {m} ({near})"
+        )
+    heads, kv_heads = cfg.n_heads // t, cfg.n_kv_heads // t
+    if layout.cp_mode == "all-to-all" and (heads % n or kv_heads % n):
+        holds = "the model has" if t == 1 else f"each of the --tp {t} ranks holds"
+        return (
+            f"--cp-mode all-to-all splits the attention heads over the --cp {n} ranks, but {holds} {heads} "
+            f"query heads and {kv_heads} key/value heads: both must be multiples of {n}. Choose a --cp that divides "
+            f"both, or --cp-mode ring, which works with any number of heads"
+        )
     return None
 
 
@@ -94,33 +141,52 @@ def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> No
     if batch.seq_len > cfg.max_seq_len:
         raise UserError(f"--seq-len {batch.seq_len} is longer than the model's max_seq_len {cfg.max_seq_len}")
     tps = [t for t in _divisors(cfg.n_heads) if cfg.n_kv_heads % t == 0 and cfg.d_ff % t == 0]
-    most = max(tps) * cfg.n_layers * batch.global_batch_size
+    cps = _cp_sizes(batch.seq_len, fixed)
+    most = max(tps) * cfg.n_layers * batch.global_batch_size * max(cps)
     if gpus > most:
+        cp_part = f" × cp {max(cps)} (two tokens of each sequence per rank)" if max(cps) > 1 else ""
         raise UserError(
             f"{gpus} devices are more than this model and batch can use: at most tp {max(tps)} (the "
             f"attention heads split no further) × pp {cfg.n_layers} (one layer per stage) × dp "
-            f"{batch.global_batch_size} (one sequence per replica) = {most}; plan for fewer devices "
+            f"{batch.global_batch_size} (one sequence per replica){cp_part} = {most}; plan for fewer devices "
             f"or a larger --global-batch-size"
         )
-    for flag, value in (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp)):
+    if fixed.cp_mode is not None and fixed.cp_mode not in CP_MODES:
+        raise UserError(f"--cp-mode {fixed.cp_mode!r}: choose one of {', '.join(CP_MODES)}")
+    axes = (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp), ("--cp", fixed.cp))
+    for flag, value in axes:
         if value is not None and (value < 1 or gpus % value):
             raise UserError(
                 f"{flag} {value} does not divide --gpus {gpus}; use one of {', '.join(map(str, _divisors(gpus)))}"
             )
-    fixed_product = math.prod(v for v in (fixed.dp, fixed.tp, fixed.pp) if v is not None)
+    fixed_product = math.prod(v for _, v in axes if v is not None)
+    names = "--dp/--tp/--pp" + ("/--cp" if fixed.cp is not None else "")
     if fixed_product and gpus % fixed_product:
-        raise UserError(f"the fixed --dp/--tp/--pp multiply to {fixed_product}, which does not divide --gpus {gpus}")
+        raise UserError(f"the fixed {names} multiply to {fixed_product}, which does not divide --gpus {gpus}")
     if None not in (fixed.dp, fixed.tp, fixed.pp) and fixed_product != gpus:
-        raise UserError(
-            f"--dp {fixed.dp} × --tp {fixed.tp} × --pp {fixed.pp} = {fixed_product}, not --gpus {gpus}; "
-            f"leave one of them out to have it filled"
-        )
+        product = " × ".join(f"{flag} {value}" for flag, value in axes if value is not None)
+        if fixed.cp is not None:
+            raise UserError(f"{product} = {fixed_product}, not --gpus {gpus}; leave one of them out to have it filled")
+        if gpus // fixed_product not in cps:  # (cp fills the rest where it can)
+            raise UserError(
+                f"{product} = {fixed_product}, not --gpus {gpus}, and --cp {gpus // fixed_product} cannot fill the "
+                f"rest (--seq-len {batch.seq_len} must be a multiple of 2 × cp); leave one of them out to have it "
+                f"filled"
+            )
     if fixed.dp is not None and fixed.dp > batch.global_batch_size:
         raise UserError(
             f"--dp {fixed.dp} is more than the --global-batch-size {batch.global_batch_size}: every "
             f"replica needs at least one sequence; use a batch of at least {fixed.dp} sequences"
         )
     _check_micro_batch_size(gpus, batch.global_batch_size, fixed)
+
+
+def _cp_sizes(seq_len: int, fixed: Fixed) -> list[int]:
+    """The context-parallel sizes the search may take: the one fixed, or every n with S a multiple of 2n (1
+    always). Which of them divide the devices is the search's business."""
+    if fixed.cp is not None:
+        return [fixed.cp]
+    return [1] + [n for n in range(2, seq_len // 2 + 1) if seq_len % (2 * n) == 0]
 
 
 def _check_micro_batch_size(gpus: int, B: int, fixed: Fixed) -> None:
@@ -159,17 +225,29 @@ def _check_micro_batch_size(gpus: int, B: int, fixed: Fixed) -> None:
             )
 
 
-def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_batch: int = 16):
-    """Every layout the search considers (valid or not)."""
+def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_batch: int = 16, skipped=None):
+    """Every layout the search considers (valid or not), as (layout, why it cannot run or None).
+
+    Context parallelism is searched over the sizes S allows (`_cp_sizes`), in both modes where one is not fixed.
+    A context-parallel layout whose micro-batch holds b ≥ cp sequences (b a multiple of cp) is dominated by the
+    same layout with dp·cp replicas and b/cp sequences per micro-batch: the same tokens per rank and micro-batch,
+    the same micro-batches, the same model state (ZeRO shards over dp·cp either way), and less work (no
+    attention exchanged, none of the ring's masked scores). Where the search holds that layout too (dp, cp and the
+    micro-batch size not fixed, b/cp one of the searched sizes), the context-parallel one is left out and counted
+    in `skipped` (a one-element list), not yielded. Context parallelism earns its place where a replica has fewer
+    sequences per micro-batch than that: a sequence too long for one device, or a batch too small for the
+    replicas."""
     B = batch.global_batch_size
-    for tp, pp in itertools.product(_divisors(gpus), _divisors(gpus)):
-        if gpus % (tp * pp):
+    can_skip = fixed.dp is None and fixed.cp is None and fixed.micro_batch_size is None
+    for tp, pp, cp in itertools.product(_divisors(gpus), _divisors(gpus), _cp_sizes(batch.seq_len, fixed)):
+        if gpus % (tp * pp * cp):
             continue
-        dp = gpus // (tp * pp)
+        dp = gpus // (tp * pp * cp)
         if (fixed.dp or dp) != dp or (fixed.tp or tp) != tp or (fixed.pp or pp) != pp:
             continue
+        modes = ["ring"] if cp == 1 else ([fixed.cp_mode] if fixed.cp_mode else list(CP_MODES))
         if B % dp:
-            yield Layout(dp=dp, tp=tp, pp=pp), f"--global-batch-size {B} does not divide by dp {dp}"
+            yield Layout(dp=dp, tp=tp, pp=pp, cp=cp), f"--global-batch-size {B} does not divide by dp {dp}"
             continue
         per_replica = B // dp
         if fixed.micro_batch_size is not None:
@@ -183,20 +261,31 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
             elif m > MAX_MICRO_BATCHES:
                 why = f"{per_replica} sequences per replica are {m} micro-batches of {n}: more than {MAX_MICRO_BATCHES}"
             if why:
-                yield Layout(dp=dp, tp=tp, pp=pp, micro_batches=max(1, m)), why
+                yield Layout(dp=dp, tp=tp, pp=pp, cp=cp, micro_batches=max(1, m)), why
                 continue
             ms = [m]
         elif fixed.micro_batches is not None:
             if per_replica % fixed.micro_batches:
                 yield (
-                    Layout(dp=dp, tp=tp, pp=pp, micro_batches=fixed.micro_batches),
+                    Layout(dp=dp, tp=tp, pp=pp, cp=cp, micro_batches=fixed.micro_batches),
                     f"{per_replica} sequences per replica do not divide into {fixed.micro_batches} micro-batches",
                 )
                 continue
             ms = [fixed.micro_batches]
         else:
             ms = [per_replica // mb for mb in _divisors(per_replica) if mb <= max_micro_batch and mb & (mb - 1) == 0]
-        zeros = [fixed.zero] if fixed.zero is not None else ([0, 1, 2, 3] if dp > 1 else [0])
+        if cp > 1 and can_skip:
+            kept = []
+            for m in ms:
+                b = per_replica // m
+                searched = fixed.micro_batches is not None or (b // cp) & (b // cp - 1) == 0
+                if b % cp == 0 and searched:
+                    if skipped is not None:
+                        skipped[0] += 1
+                else:
+                    kept.append(m)
+            ms = kept
+        zeros = [fixed.zero] if fixed.zero is not None else ([0, 1, 2, 3] if dp * cp > 1 else [0])
         if pp == 1:
             scheds = [(fixed.schedule or "1f1b", 1)]
         elif fixed.schedule is not None:
@@ -212,8 +301,10 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
         sps = (
             [fixed.sequence_parallel] if fixed.sequence_parallel is not None else ([False, True] if tp > 1 else [False])
         )
-        recs = [fixed.recompute] if fixed.recompute else ["none", "selective", "full"]
-        for m, zero, (sch, v), sp, rec in itertools.product(ms, zeros, scheds, sps, recs):
+        # Selective recomputation leaves a context-parallel core alone: with cp > 1 it is no recomputation at all.
+        recs = ["none", "selective", "full"] if cp == 1 else ["none", "full"]
+        recs = [fixed.recompute] if fixed.recompute else recs
+        for m, zero, (sch, v), sp, rec, mode in itertools.product(ms, zeros, scheds, sps, recs, modes):
             yield (
                 Layout(
                     dp=dp,
@@ -225,6 +316,8 @@ def layouts(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed, max_micro_b
                     micro_batches=m,
                     sequence_parallel=sp,
                     recompute=rec,
+                    cp=cp,
+                    cp_mode=mode,
                 ),
                 None,
             )
@@ -250,7 +343,8 @@ def plan(
     budget = hw.memory_bytes
     fitting: list[Layout] = []
     smallest: list[tuple[float, Layout]] = []
-    for layout, why in layouts(cfg, gpus, batch, fixed):
+    skipped = [0]
+    for layout, why in layouts(cfg, gpus, batch, fixed, skipped=skipped):
         result.searched += 1
         if why is None:
             key = (
@@ -261,11 +355,14 @@ def plan(
                 layout.virtual_stages,
                 layout.micro_batches,
                 layout.sequence_parallel,
+                layout.cp,
+                layout.cp_mode,
+                layout.dp * layout.cp > 1,
             )
             if key not in shape_ok:
                 shape_ok[key] = _shape_reason(cfg, layout, batch)
             why = shape_ok[key]
-        triple = (layout.dp, layout.tp, layout.pp)
+        triple = (layout.dp, layout.tp, layout.pp, layout.cp)
         if why is not None:
             result.rejected.append((layout.as_metrics(), why))
             result.verdict.setdefault(triple, why)
@@ -296,6 +393,7 @@ def plan(
                 break
         estimates.append(estimate(cfg, lay, batch, hw, software=software))
     result.timed = estimates
+    result.dominated = skipped[0]
     result.candidates = order(estimates)[:top]
     result.auto = simplest_within_tie(estimates)[:2]
     result.fitting = len(fitting)
@@ -327,7 +425,8 @@ SIMPLER_SCHEDULE = {"1f1b": 0, "gpipe": 1, "zb": 2, "interleaved": 3, "naive": 4
 
 def _complexity(e: Estimate) -> tuple:
     """Simpler first: 1F1B before zero-bubble (a split backward) before interleaved (more chunks), then fewer
-    micro-batches, the lower ZeRO stage, no SP, no recomputation."""
+    micro-batches, the lower ZeRO stage, no SP, no recomputation, no context parallelism (then the ring, which
+    any head count allows, before all-to-all)."""
     lay = e.layout
     return (
         SIMPLER_SCHEDULE.get(lay.schedule, 5) if lay.pp > 1 else 0,
@@ -335,6 +434,7 @@ def _complexity(e: Estimate) -> tuple:
         lay.zero,
         lay.sequence_parallel,
         lay.recompute != "none",
+        (lay.cp, lay.cp_mode != "ring") if lay.cp > 1 else (1, False),
     )
 
 
@@ -375,6 +475,12 @@ def _fixed_flags(fixed: Fixed) -> list[str]:
     return out
 
 
+def axes_words(lay: Layout) -> str:
+    """ "dp 2 tp 2 pp 1", with "cp 2 ring" when the layout splits its sequences."""
+    words = f"dp {lay.dp} tp {lay.tp} pp {lay.pp}"
+    return words + (f" cp {lay.cp} {lay.cp_mode}" if lay.cp > 1 else "")
+
+
 def explain_empty(plan_: Plan, hw: Hardware) -> str:
     """Why no layout fits, and what would."""
     given = _fixed_flags(plan_.fixed)
@@ -387,7 +493,7 @@ def explain_empty(plan_: Plan, hw: Hardware) -> str:
             where, need = (
                 f"the {hw.memory_bytes / GiB:.0f} GiB of a machine shared by its processes",
                 (
-                    f"{(plan_.least_need or 0) / GiB:.1f} GiB there (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+                    f"{(plan_.least_need or 0) / GiB:.1f} GiB there ({axes_words(lay)}, ZeRO "
                     f"{lay.zero}, micro-batch {best.micro_batch_size}: its processes together, each with its runtime "
                     f"and, while it starts, the whole model)"
                 ),
@@ -397,7 +503,7 @@ def explain_empty(plan_: Plan, hw: Hardware) -> str:
             where, need = (
                 f"{hw.memory_bytes / GiB:.0f} GiB per device",
                 (
-                    f"{best.memory_bytes['peak'] / GiB:.1f} GiB (dp {lay.dp} tp {lay.tp} pp {lay.pp}, ZeRO "
+                    f"{best.memory_bytes['peak'] / GiB:.1f} GiB ({axes_words(lay)}, ZeRO "
                     f"{lay.zero}, recompute {lay.recompute}, micro-batch {best.micro_batch_size})"
                 ),
             )

@@ -18,18 +18,23 @@ def _schedule(e: Estimate) -> str:
     return f"{lay.schedule}×{lay.virtual_stages}" if lay.schedule == "interleaved" else lay.schedule
 
 
+def _cp(lay) -> str:
+    """The cp column: 1, or the size and the mode ("2-ring", "4-a2a")."""
+    return "1" if lay.cp == 1 else f"{lay.cp}-{'ring' if lay.cp_mode == 'ring' else 'a2a'}"
+
+
 def _mb(x: float) -> str:
     return f"{x / 2**20:.0f}" if x >= 2**20 or x == 0 else f"{x / 2**20:.2f}"
 
 
 def rejections(plan: Plan, per: str = "per device") -> list[tuple[str, str]]:
-    """One line per dp × tp × pp of which no variant fits: the least memory one needs, or why none can run."""
+    """One line per dp × tp × pp (× cp) of which no variant fits: the least memory one needs, or why none can run."""
     out = []
-    for (d, t, p), verdict in sorted(plan.verdict.items()):
+    for (d, t, p, c), verdict in sorted(plan.verdict.items()):
         if verdict is None:
             continue
         why = f"out of memory: needs {verdict / GiB:.1f} GiB {per} at best" if isinstance(verdict, float) else verdict
-        out.append((f"dp {d} tp {t} pp {p}", why))
+        out.append((f"dp {d} tp {t} pp {p}" + (f" cp {c}" if c > 1 else ""), why))
     return out
 
 
@@ -55,20 +60,21 @@ def _size_line(cfg: ModelConfig) -> str:
 def _rows(estimates: list[Estimate]) -> list[str]:
     """The table's header and one row per estimate, numbered from 1."""
     head = (
-        f"{'#':>2} {'dp':>4} {'tp':>3} {'pp':>3} {'zero':>4} {'schedule':>13} {'mbs':>4} {'m':>4} {'sp':>3} "
+        f"{'#':>2} {'dp':>4} {'tp':>3} {'pp':>3} {'cp':>6} {'zero':>4} {'schedule':>13} {'mbs':>4} {'m':>4} {'sp':>3} "
         f"{'recompute':>9} {'step s':>8} {'tokens/s':>10} {'TFLOP/s':>8} {'MFU':>6} {'mem GiB':>8} "
-        f"{'bubble':>6}  comm MB/step dp/tp/pp"
+        f"{'bubble':>6}  comm MB/step dp/tp/pp/cp"
     )
     lines = [head]
     for i, e in enumerate(estimates, 1):
         lay = e.layout
         mfu = f"{e.mfu:.1%}" if e.mfu is not None else "-"
         lines.append(
-            f"{i:>2} {lay.dp:>4} {lay.tp:>3} {lay.pp:>3} {lay.zero:>4} {_schedule(e):>13} {e.micro_batch_size:>4} "
+            f"{i:>2} {lay.dp:>4} {lay.tp:>3} {lay.pp:>3} {_cp(lay):>6} {lay.zero:>4} {_schedule(e):>13} "
+            f"{e.micro_batch_size:>4} "
             f"{lay.micro_batches:>4} {'yes' if lay.sequence_parallel else 'no':>3} {lay.recompute:>9} "
             f"{e.step_time_s:>8.3f} {e.tokens_per_s:>10,.0f} {e.tflops_per_gpu:>8.3g} {mfu:>6} "
             f"{e.memory_bytes['peak'] / GiB:>8.1f} {e.bubble_fraction:>6.3f}  "
-            f"{_mb(e.comm_bytes['dp'])}/{_mb(e.comm_bytes['tp'])}/{_mb(e.comm_bytes['pp'])}"
+            f"{_mb(e.comm_bytes['dp'])}/{_mb(e.comm_bytes['tp'])}/{_mb(e.comm_bytes['pp'])}/{_mb(e.comm_bytes['cp'])}"
         )
     return lines
 
@@ -178,9 +184,11 @@ def train_args(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> 
 
 
 def layout_flags(layout: Layout) -> list[str]:
-    """The layout's flags: dp, tp, pp and micro-batches always, sequence parallelism on or off where tp > 1, the
-    others where they differ from train's default."""
+    """The layout's flags: dp, tp, pp and micro-batches always, sequence parallelism on or off where tp > 1, context
+    parallelism and its mode where cp > 1, the others where they differ from train's default."""
     args = ["--dp", str(layout.dp), "--tp", str(layout.tp), "--pp", str(layout.pp)]
+    if layout.cp > 1:
+        args += ["--cp", str(layout.cp), "--cp-mode", layout.cp_mode]
     if layout.zero:
         args += ["--zero", str(layout.zero)]
     if layout.pp > 1 or layout.schedule != "1f1b":
@@ -229,7 +237,7 @@ def as_json(plan: Plan, model: list[str], batch: Batch, hw: Hardware) -> dict:
 def _unique(rejected):
     seen, out = set(), []
     for lay, why in rejected:
-        key = (lay["dp"], lay["tp"], lay["pp"], why)
+        key = (lay["dp"], lay["tp"], lay["pp"], lay["cp"], why)
         if key not in seen:
             seen.add(key)
             out.append((lay, why))

@@ -273,10 +273,22 @@ def activation_bytes_by_stage(
     cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR
 ) -> list[float]:
     """`activation_bytes` of each pipeline rank (the same on every dp and tp rank of a stage)."""
-    return list(_activation_bytes_by_stage(cfg, layout, batch, software))
+    # (kept per layout less its ZeRO stage, which saves nothing: the planner asks for each layout several times,
+    # and for the four stages of each alike)
+    key = (cfg, batch, software, *(getattr(layout, name) for name in _ACTIVATION_FIELDS))
+    found = _ACTIVATIONS.get(key)
+    if found is None:
+        if len(_ACTIVATIONS) >= 65536:
+            _ACTIVATIONS.clear()
+        found = _ACTIVATIONS[key] = _activation_bytes_by_stage(cfg, layout, batch, software)
+    return list(found)
 
 
-@functools.lru_cache(maxsize=65536)  # the planner asks for each layout's several times (fit, bound, estimate)
+# The layout's fields that what a rank saves for backward depends on (all but the ZeRO stage).
+_ACTIVATION_FIELDS = tuple(f for f in Layout.__dataclass_fields__ if f != "zero")
+_ACTIVATIONS: dict[tuple, tuple[float, ...]] = {}
+
+
 def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software) -> tuple[float, ...]:
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     tokens, s = b * context.local_tokens(layout, batch.seq_len), batch.seq_len

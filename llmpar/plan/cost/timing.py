@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import replace
 
@@ -161,7 +162,7 @@ def chunk_costs(
     # Elementwise work: every saved tensor is written once and read about twice forward (norms, RoPE,
     # activations, residuals), twice that backward.
     # (a materialized attention's scores are streamed apart, at their own count)
-    fused = replace(software, flash_attention=True)
+    fused = _fused(software)
     layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fused)
     ops_fwd, ops_bwd = ops["layer"]
     if n_cp > 1 and layout.cp_mode in CP_OPS and not fused_ring:
@@ -245,6 +246,12 @@ def chunk_costs(
     return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
 
 
+@functools.lru_cache(maxsize=64)
+def _fused(software: Software) -> Software:
+    """The software with fused attention (its elementwise work is counted without a materialized matrix)."""
+    return replace(software, flash_attention=True)
+
+
 def _cp_attention(
     cfg: ModelConfig,
     layout: Layout,
@@ -319,7 +326,8 @@ def estimate(
 ) -> Estimate:
     """Predict one optimizer step of `layout`: its time (and bubble) by simulating the schedule, its memory and
     its traffic. With simulate=False the pipeline's time is its busiest rank's compute alone, with no bubble: a
-    lower bound, which the planner uses to skip the simulation of layouts that cannot win."""
+    lower bound, which the planner uses to skip the simulation of layouts that cannot win (its memory and traffic
+    are not predicted: `memory_bytes` and `comm_bytes` are empty and `fits` true)."""
     p, v, m, t = layout.pp, layout.chunks_per_rank, layout.micro_batches, layout.tp
     dp = layout.dp * layout.cp  # the gradients' group (ZeRO's), the ranks of one stage beside tp
     s_len = batch.seq_len
@@ -380,7 +388,7 @@ def estimate(
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
     w, e = batch.weight_bytes, batch.grad_bytes
     stages = stage_params(cfg, layout, s_len)
-    comm = comm_bytes(cfg, layout, batch)
+    comm = comm_bytes(cfg, layout, batch) if simulate else {}
     procs = min(layout.world, hw.devices_per_node) if hw.cores else 0
     worst = 0.0
     parts = {}
@@ -436,10 +444,13 @@ def estimate(
     tflops = flops / step / layout.world / 1e12
     peak = hw.peak_flops.get(batch.dtype)
     mfu = model_flops_per_step(cfg, batch) / step / layout.world / peak if peak and not hw.cores else None
-    mem = memory(cfg, layout, batch, software)
-    need = memory_need(cfg, layout, batch, hw, software)
-    # The peak one device (GPU) or one worker process (CPU) reaches, temporaries and runtime included.
-    mem["peak"] = need if not hw.cores else process_memory(cfg, layout, batch, software=software)["total"]
+    mem: dict[str, float] = {}
+    need = 0.0
+    if simulate:
+        mem = memory(cfg, layout, batch, software)
+        need = memory_need(cfg, layout, batch, hw, software)
+        # The peak one device (GPU) or one worker process (CPU) reaches, temporaries and runtime included.
+        mem["peak"] = need if not hw.cores else process_memory(cfg, layout, batch, software=software)["total"]
     parts = {"pipeline": pipeline_time, **parts}
     return Estimate(
         layout=layout,
