@@ -608,3 +608,304 @@ def test_published_rows_say_which_selective_policy_and_loss_their_system_ran():
     assert policies["korthikanti2022"] == {"attention"}
     foundry = [software_of(r).loss for r in RUNS if r["source"] == "llm_foundry"]
     assert foundry and set(foundry) == {"fused"}
+
+
+# --- context parallelism ------------------------------------------------------------------------------------------
+
+
+def _kv(cfg: ModelConfig, b: int, L: int, t: int, e: int) -> float:
+    """One key/value block: 2·b·(Hkv/t)·L·D elements of e bytes (docs/context-parallel.md)."""
+    return 2 * b * cfg.n_kv_heads // t * L * cfg.head_dim * e
+
+
+@pytest.mark.parametrize("dtype", ["fp32", "bf16", "fp64"])
+@pytest.mark.parametrize("n,t,sp", [(2, 1, False), (4, 1, False), (2, 2, False), (2, 2, True), (4, 2, True)])
+def test_ring_traffic_is_the_operators_formula(dtype, n, t, sp):
+    """Per layer and micro-batch: forward (n−1)·KV sent and as much received, backward (n−1)·(KV + KVacc) each
+    way (KVacc in at least fp32); full recomputation runs the forward's again, selective does not."""
+    cfg, m, dp = PRESETS["small"], 2, 2
+    batch = Batch(16, 256, dtype)
+    b, L, e = 16 // (dp * m), 256 // n, cost.BYTES[dtype]
+    kv, acc = _kv(cfg, b, L, t, e), _kv(cfg, b, L, t, max(e, 4))
+    lay = Layout(dp=dp, tp=t, cp=n, micro_batches=m, sequence_parallel=sp)
+    per_layer = 2 * (n - 1) * kv + 2 * (n - 1) * (kv + acc)
+    assert cost.comm_bytes(cfg, lay, batch)["cp"] == m * cfg.n_layers * per_layer
+    full = cost.comm_bytes(cfg, replace(lay, recompute="full"), batch)["cp"]
+    assert full == m * cfg.n_layers * (per_layer + 2 * (n - 1) * kv)
+    assert cost.comm_bytes(cfg, replace(lay, recompute="selective"), batch)["cp"] == m * cfg.n_layers * per_layer
+    assert cost.comm_bytes(cfg, replace(lay, cp=1), batch)["cp"] == 0
+
+
+@pytest.mark.parametrize("n,t,sp", [(2, 1, False), (4, 1, False), (2, 2, False), (2, 2, True)])
+def test_all_to_all_traffic_is_the_operators_formula(n, t, sp):
+    """Four all-to-alls forward (q, k, v, the output) and four backward: (n−1)/n · 2·b·L·D·e·(H + Hkv)/t each
+    way, per layer and micro-batch; the forward's again under full recomputation."""
+    cfg = ModelConfig(arch="llama", vocab_size=256, d_model=256, n_layers=3, n_heads=8, n_kv_heads=4, d_ff=512)
+    assert (cfg.n_heads // t) % n == 0 and (cfg.n_kv_heads // t) % n == 0
+    batch = Batch(8, 128, "bf16")
+    b, L = 8 // 2, 128 // n
+    lay = Layout(dp=2, tp=t, cp=n, cp_mode="all-to-all", sequence_parallel=sp)
+    once = (n - 1) / n * 2 * b * L * cfg.head_dim * 2 * (cfg.n_heads + cfg.n_kv_heads) / t
+    assert cost.comm_bytes(cfg, lay, batch)["cp"] == pytest.approx(cfg.n_layers * 2 * once, rel=1e-12)
+    full = cost.comm_bytes(cfg, replace(lay, recompute="full"), batch)["cp"]
+    assert full == pytest.approx(cfg.n_layers * 3 * once, rel=1e-12)
+
+
+@pytest.mark.parametrize("zero", [0, 1, 2, 3])
+def test_gradients_are_reduced_over_dp_times_cp(zero):
+    """Weights are replicated over cp: the gradients' collectives and ZeRO's shards span the dp × cp ranks, so
+    dp 2 × cp 2 moves and holds on the dp axis what dp 4 does; the other axes see a rank's L = S/cp tokens."""
+    cfg = PRESETS["small"]
+    m = 2 if zero == 2 else 1
+    cp = cost.comm_bytes(cfg, Layout(dp=2, cp=2, zero=zero, micro_batches=m), Batch(16, 256, "fp32"))
+    dp = cost.comm_bytes(cfg, Layout(dp=4, zero=zero, micro_batches=m), Batch(16, 256, "fp32"))
+    assert cp["dp"] == dp["dp"] > 0
+    for lay in (Layout(dp=2, cp=2, zero=zero), Layout(dp=1, cp=4, zero=zero)):
+        state = cost.memory(cfg, lay, Batch(16, 256, "fp32"))
+        plain = cost.memory(cfg, Layout(dp=4, zero=zero), Batch(16, 256, "fp32"))
+        assert [state[k] for k in ("params", "grads", "optimizer")] == [
+            plain[k] for k in ("params", "grads", "optimizer")
+        ]
+    # tensor and pipeline parallelism on a rank's L tokens: as without cp at S/cp
+    for lay in (Layout(tp=2, cp=2, sequence_parallel=True), Layout(tp=2, pp=2, cp=2, micro_batches=4)):
+        with_cp = cost.comm_bytes(cfg, lay, Batch(16, 256, "fp32"))
+        short = cost.comm_bytes(cfg, replace(lay, cp=1), Batch(16, 128, "fp32"))
+        assert (with_cp["tp"], with_cp["pp"]) == (short["tp"], short["pp"])
+
+
+@pytest.mark.parametrize("name", ["small", "tiny-gpt2"])
+@pytest.mark.parametrize("n,mode", [(2, "ring"), (4, "ring"), (2, "all-to-all"), (4, "all-to-all")])
+def test_activations_scale_with_a_ranks_tokens(name, n, mode):
+    """Every saved tensor is per token (the RoPE tables of the rank's L positions too): with cp = n a rank saves
+    1/n of what one process saves for the whole sequence, exactly in fp32, under every schedule and
+    recomputation; in bf16 llmpar's ring keeps its output in fp32 (2 more bytes per token and model width)."""
+    cfg = PRESETS[name]
+    if mode == "all-to-all" and cfg.n_kv_heads % n:
+        pytest.skip("all-to-all needs the key/value heads divisible by cp")
+    for lay in (
+        Layout(dp=2),
+        Layout(dp=1, tp=2, sequence_parallel=True),
+        Layout(pp=2, schedule="zb", micro_batches=4),
+        Layout(dp=2, recompute="full"),
+    ):
+        batch = Batch(8, 256, "fp32")
+        one = cost.activation_bytes(cfg, lay, batch)
+        split = cost.activation_bytes(cfg, replace(lay, cp=n, cp_mode=mode), batch)
+        assert split == pytest.approx(one / n, rel=1e-12), lay
+    bf16 = Batch(8, 256, "bf16")
+    lay = Layout(dp=2)
+    extra = (
+        cost.activation_bytes(cfg, replace(lay, cp=n, cp_mode=mode), bf16) - cost.activation_bytes(cfg, lay, bf16) / n
+    )
+    tokens = 8 // 2 * 256 // n
+    assert extra == pytest.approx(cfg.n_layers * tokens * 2 * cfg.d_model if mode == "ring" else 0, abs=1e-6)
+    # selective recomputation leaves the context-parallel core alone: the same as none
+    sel = cost.activation_bytes(cfg, Layout(dp=2, cp=n, cp_mode=mode, recompute="selective"), bf16)
+    assert sel == cost.activation_bytes(cfg, Layout(dp=2, cp=n, cp_mode=mode), bf16)
+
+
+def test_the_rings_blocks_in_flight_add_to_the_peak_not_to_the_saved_activations():
+    cfg, batch = PRESETS["small"], Batch(8, 256, "bf16")
+    ring, a2a = Layout(dp=2, cp=2), Layout(dp=2, cp=2, cp_mode="all-to-all")
+    b, L = 4, 128
+    kv, acc = _kv(cfg, b, L, 1, 2), _kv(cfg, b, L, 1, 4)
+    scores = 3 * b * cfg.n_heads * L * L * 4  # the own block's probabilities, dO·Vᵀ and dS, in fp32
+    ring_peak = cost.process_memory(cfg, ring, batch)["temporaries"]
+    a2a_peak = cost.process_memory(cfg, a2a, batch)["temporaries"]
+    assert ring_peak - a2a_peak == pytest.approx(2 * kv + 4 * acc + scores, rel=0.05)
+    # a fused ring kernel (TransformerEngine's) keeps no scores
+    fused = cost.Software(ring_fused=True)
+    fused_peak = cost.process_memory(cfg, ring, batch, software=fused)["temporaries"]
+    assert ring_peak - fused_peak == pytest.approx(scores, rel=0.05)
+
+
+def _fake_cp_comm(n: int, rank: int):
+    """`CPComm` of n ranks simulated in one process: what arrives is an empty tensor of the shape sent (the work
+    and its count depend on shapes only)."""
+    from llmpar.parallel import context_parallel as cpm
+
+    class Fake(cpm.CPComm):
+        def isend(self, t, to, tag):
+            self.count("send", t.numel() * t.element_size())
+
+        def receive(self, like, source, tag):
+            got = torch.empty_like(like)
+            self.count("recv", got.numel() * got.element_size())
+            return lambda: got
+
+        def all_to_all(self, x):
+            x = x.contiguous()
+            out = torch.empty_like(x)
+            self.count("all_to_all", (self.n - 1) / self.n * x.numel() * x.element_size())
+            return out.copy_(x)
+
+    return Fake(group=None, rank=rank, n=n)
+
+
+@pytest.mark.parametrize("n", [2, 4])
+def test_ring_scores_and_bytes_are_what_the_operator_computes_and_moves(n):
+    """The operator itself (its transfers simulated in one process) counts the scores each rank computes and the
+    bytes it moves: the cost model's count for one layer, forward and backward."""
+    from llmpar.parallel.context_parallel import ring_attention
+    from llmpar.plan.cost import context
+
+    cfg = ModelConfig(arch="llama", vocab_size=64, d_model=64, n_layers=1, n_heads=4, n_kv_heads=2, d_ff=64)
+    b, S = 3, 16 * n
+    L = S // n
+    for rank in range(n):
+        moved = {"send": 0.0, "recv": 0.0}
+        comm = _fake_cp_comm(n, rank)
+        comm.count = lambda kind, nbytes, moved=moved: moved.__setitem__(kind, moved[kind] + nbytes)
+        q = torch.randn(b, 4, L, 16, dtype=torch.float64, requires_grad=True)
+        k = torch.randn(b, 2, L, 16, dtype=torch.float64, requires_grad=True)
+        v = torch.randn(b, 2, L, 16, dtype=torch.float64, requires_grad=True)
+        ring_attention(q, k, v, comm).sum().backward()
+        lay = Layout(cp=n)
+        assert comm.scores["forward"] == comm.scores["backward"] == context.attention_scores(cfg, lay, b, S, False)
+        assert context.attention_scores(cfg, lay, b, S, True) == b * 4 * S * S / (2 * n)  # the causal share
+        fwd, bwd = context.layer_bytes(cfg, lay, b, S, "fp64")
+        assert moved["send"] + moved["recv"] == fwd + bwd
+
+
+def test_all_to_all_moves_what_the_cost_model_counts_and_attends_the_causal_share():
+    from llmpar.parallel.context_parallel import all_to_all_attention
+    from llmpar.plan.cost import context
+
+    cfg = ModelConfig(arch="llama", vocab_size=64, d_model=128, n_layers=1, n_heads=8, n_kv_heads=4, d_ff=64)
+    n, b, S = 4, 2, 32
+    moved = []
+    comm = _fake_cp_comm(n, 1)
+    comm.count = lambda kind, nbytes: moved.append(nbytes)
+    q = torch.randn(b, 8, S // n, 16, requires_grad=True)
+    k, v = (torch.randn(b, 4, S // n, 16, requires_grad=True) for _ in range(2))
+    all_to_all_attention(q, k, v, comm).sum().backward()
+    lay = Layout(cp=n, cp_mode="all-to-all")
+    fwd, bwd = context.layer_bytes(cfg, lay, b, S, "fp32")
+    assert sum(moved) == pytest.approx(fwd + bwd, rel=1e-12) and len(moved) == 8
+    # the operator counts the S × S scores its kernel is given; the cost model counts their causal half, as it
+    # counts a single process's fused attention (whose rate was measured against that count)
+    assert comm.scores["forward"] == 2 * context.attention_scores(cfg, lay, b, S, False)
+
+
+def test_context_parallel_operation_counts_are_the_operators():
+    """The dispatch cost of a context-parallel core: CP_OPS's a + k·cp operations per call, forward and backward
+    (with the transfers simulated; the fused kernel's SDPA_OPS are what they replace)."""
+    from llmpar.parallel.context_parallel import all_to_all_attention, ring_attention
+    from llmpar.plan.cost.timing import CP_OPS, SDPA_OPS
+
+    for mode, attend in (("ring", ring_attention), ("all-to-all", all_to_all_attention)):
+        (af, kf), (ab, kb) = CP_OPS[mode]
+        for n in (2, 4):
+            L = 4 * n
+            q = torch.randn(2, 8, L, 8, requires_grad=True)
+            k, v = (torch.randn(2, 4, L, 8, requires_grad=True) for _ in range(2))
+            with _Count() as fwd:
+                y = attend(q, k, v, _fake_cp_comm(n, 1))
+            g = torch.ones_like(y)
+            with _Count() as bwd:
+                y.backward(g)
+            assert (fwd.n, bwd.n) == (af + kf * n, ab + kb * n), (mode, n, fwd.n, bwd.n)
+    q = torch.randn(2, 8, 16, 8, requires_grad=True)
+    k, v = (torch.randn(2, 4, 16, 8, requires_grad=True) for _ in range(2))
+    with _Count() as fwd:
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+    g = torch.ones_like(y)
+    with _Count() as bwd:
+        y.backward(g)
+    assert (fwd.n, bwd.n) == SDPA_OPS
+
+
+def test_the_rings_transfers_overlap_the_block_at_hand_and_all_to_all_waits():
+    """A ring step takes the longer of its block's computation and its transfer: with free links the attention
+    costs its computation alone, with slow ones each of the n − 1 forward passes costs its transfer; all-to-all's
+    collectives add to its computation, whatever their speed."""
+    from llmpar.plan.cost.timing import _cp_attention
+
+    cfg, hw = PRESETS["small"], PROFILES["h100-sxm"]
+    batch = Batch(8, 4096, "bf16")
+    for n in (2, 4):
+        lay = Layout(dp=2, cp=n)
+        core_f, core_b, wait_f, wait_b = _cp_attention(cfg, lay, batch, hw, 4, 1.0, 2.0, False)
+        assert (core_f, core_b, wait_f, wait_b) == (1.0, 2.0, 0.0, 0.0)  # a second hides any transfer
+        slow = replace(hw, intra=replace(hw.intra, bandwidth=dict.fromkeys(hw.intra.bandwidth, 1e3)))
+        core_f, core_b, wait_f, _ = _cp_attention(cfg, lay, batch, slow, 4, 1e-6, 2e-6, False)
+        kv = _kv(cfg, 4, 4096 // n, 1, 2)
+        one = slow.collective_time("p2p", kv, 2, 1)
+        assert core_f == pytest.approx((n - 1) * one + 1e-6 * 2 / (2 * (n + 1)), rel=1e-9)
+        assert wait_f == pytest.approx(core_f - 1e-6)
+        a2a = _cp_attention(cfg, replace(lay, cp_mode="all-to-all"), batch, hw, 4, 1.0, 2.0, False)
+        assert a2a[2] == a2a[3] > 0 and a2a[0] == 1.0 + a2a[2] and a2a[1] == 2.0 + a2a[3]
+
+
+def test_the_planner_searches_context_parallelism_where_it_pays_and_respects_trains_constraints():
+    """A batch of 2 sequences of 32K tokens on 8 GPUs: a replica holds at most one sequence per micro-batch, and
+    context parallelism is what splits it further. Every candidate is one `llmpar train` accepts (S a multiple of
+    2·cp; with SP, L a multiple of tp; all-to-all, the heads of a tp rank a multiple of cp), and none has b ≥ cp
+    sequences per micro-batch where dp·cp replicas would do the same with less."""
+    from llmpar.plan.planner import cp_reason
+
+    cfg = ModelConfig(
+        arch="llama", vocab_size=32000, d_model=2048, n_layers=16, n_heads=16, n_kv_heads=4, d_ff=5632,
+        max_seq_len=32768,
+    )  # fmt: skip
+    batch = Batch(2, 32768, "bf16")
+    result = plan(cfg, PROFILES["h100-sxm"], 8, batch, top=400, too_big=False)
+    cps = {(e.layout.cp, e.layout.cp_mode) for e in result.timed}
+    assert {(2, "ring"), (4, "ring"), (2, "all-to-all"), (4, "all-to-all"), (8, "ring")} <= cps
+    assert result.candidates[0].layout.cp > 1 and result.dominated > 0
+    for e in result.timed:
+        lay = e.layout
+        assert lay.world == 8 and cp_reason(cfg, lay, batch.seq_len) is None
+        b = batch.global_batch_size // (lay.dp * lay.micro_batches)
+        assert lay.cp == 1 or b % lay.cp, lay
+        if lay.cp > 1:
+            assert batch.seq_len % (2 * lay.cp) == 0
+            assert not lay.sequence_parallel or (batch.seq_len // lay.cp) % lay.tp == 0
+            assert lay.cp_mode == "ring" or (cfg.n_kv_heads // lay.tp) % lay.cp == 0
+            assert lay.recompute != "selective"  # (the same as none with cp: not searched twice)
+    # all-to-all beyond the key/value heads is refused with train's reason, and fixed flags are kept
+    assert any("--cp-mode all-to-all splits the attention heads" in why for _, why in result.rejected)
+    fixed = plan(cfg, PROFILES["h100-sxm"], 8, batch, Fixed(cp=2, cp_mode="ring"), top=5, too_big=False)
+    assert fixed.candidates and all((e.layout.cp, e.layout.cp_mode) == (2, "ring") for e in fixed.candidates)
+    none = plan(cfg, PROFILES["h100-sxm"], 8, batch, Fixed(cp=1), top=5, too_big=False)
+    assert all(e.layout.cp == 1 for e in none.timed)
+    assert none.candidates[0].step_time_s > result.candidates[0].step_time_s
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(cp=3, seq_len=64),  # 64 tokens do not split into 6 chunks
+        dict(cp=2, tp=4, sequence_parallel=True, seq_len=36),  # 18 tokens per rank over tp 4
+        dict(cp=4, cp_mode="all-to-all", seq_len=64),  # 2 key/value heads over 4 ranks
+        dict(cp=2, tp=2, cp_mode="all-to-all", seq_len=64),  # 1 key/value head per tp rank
+    ],
+)
+def test_the_planners_context_parallel_refusals_are_trains_own(fields):
+    """The planner checks what train checks, without torch; the messages are train's, word for word."""
+    from llmpar.config import TrainConfig, _check_context_parallel
+    from llmpar.plan.planner import cp_reason
+
+    cfg = ModelConfig(arch="llama", vocab_size=256, d_model=64, n_layers=2, n_heads=4, n_kv_heads=2, d_ff=128)
+    layout = Layout(**{k: v for k, v in fields.items() if k != "seq_len"})
+    tc = TrainConfig(global_batch_size=8, seq_len=fields["seq_len"], model_cfg=cfg).with_layout(layout)
+    with pytest.raises(UserError) as refused:
+        _check_context_parallel(tc)
+    assert cp_reason(cfg, layout, fields["seq_len"]) == str(refused.value)
+    assert cp_reason(cfg, replace(layout, cp=1), fields["seq_len"]) is None
+
+
+def test_simulate_and_plan_take_cp_flags(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "sim.png"
+    run = ["--model", "tiny", "--hardware", "cpu", "--global-batch-size", "4", "--seq-len", "64"]
+    code, stdout, stderr = run_cli(["simulate", *run, "--cp", "2", "--pp", "2", "--micro-batches", "2", "-o", str(out)],
+                                   capsys)  # fmt: skip
+    assert code == 0, stderr
+    assert "--cp 2 --cp-mode ring" in stdout and "dp/tp/pp/cp" in stdout
+    code, stdout, stderr = run_cli(["plan", *run, "--gpus", "4", "--cp", "2", "--cp-mode", "all-to-all", "--json"],
+                                   capsys)  # fmt: skip
+    assert code == 0, stderr
+    got = json.loads(stdout)["candidates"]
+    assert got and all((c["cp"], c["cp_mode"]) == (2, "all-to-all") and c["comm_bytes"]["cp"] > 0 for c in got)
+    assert all(c["dp"] * c["tp"] * c["pp"] * c["cp"] == 4 for c in got)

@@ -29,6 +29,20 @@ PLANS = {  # the first: every layout that fits
     "gpipe": ["--model", "small", "--gpus", "4", "--schedule", "gpipe", *CPU],
     "naive, m 4": ["--model", "tiny", "--gpus", "4", "--schedule", "naive", "--micro-batches", "4", *CPU],
     "llama-7b on 16 h100": ["--model", "llama-7b", "--gpus", "16", "--hardware", "h100-sxm", "--top", "40"],
+    # context parallelism fixed (the first plan searches it too): all-to-all, with tp and SP on a rank's tokens
+    "cp 2 all-to-all": [
+        "--model-config",
+        "MODEL",
+        "--gpus",
+        "8",
+        "--cp",
+        "2",
+        "--cp-mode",
+        "all-to-all",
+        *CPU,
+        "--global-batch-size",
+        "2",
+    ],
 }
 
 
@@ -107,7 +121,7 @@ def test_the_plans_cover_every_choice(plans):
     seen: dict[str, set] = {}
     for _, plan in plans.values():
         for c in plan["candidates"]:
-            for key in ("schedule", "zero", "sequence_parallel", "recompute", "tp", "pp"):
+            for key in ("schedule", "zero", "sequence_parallel", "recompute", "tp", "pp", "cp", "cp_mode"):
                 seen.setdefault(key, set()).add(c[key])
             args = c["train_args"]
             if "--virtual-stages" in args:
@@ -117,6 +131,8 @@ def test_the_plans_cover_every_choice(plans):
     assert seen["sequence_parallel"] == {False, True}
     assert seen["recompute"] == {"none", "selective", "full"}
     assert seen["virtual_stages"] == {"2", "4"}
+    assert {1, 2, 4} <= seen["cp"] and seen["cp_mode"] == {"ring", "all-to-all"}
+    assert any(c["cp"] > 1 and c["sequence_parallel"] for _, plan in plans.values() for c in plan["candidates"])
 
 
 def test_the_table_lists_each_candidates_command(capsys):
