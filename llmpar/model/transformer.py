@@ -74,7 +74,7 @@ class Attention(nn.Module):
         self.wq = nn.Linear(cfg.d_model, cfg.n_heads * cfg.head_dim, bias=bias)
         self.wk = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.head_dim, bias=bias)
         self.wv = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.head_dim, bias=bias)
-        self.core = AttentionCore()
+        self.core: nn.Module = AttentionCore()
         self.wo = nn.Linear(cfg.n_heads * cfg.head_dim, cfg.d_model, bias=bias)
 
     def forward(self, x, rope=None, cache=None):
@@ -85,10 +85,11 @@ class Attention(nn.Module):
         k = self.wk(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
         v = self.wv(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
         if rope is not None:
-            if cache is None and self.positions_of is None:
+            positions_of = self.positions_of
+            if cache is None and positions_of is None:
                 cos, sin = rope[0][:T], rope[1][:T]
-            elif cache is None:  # this rank's part of every sequence (context parallelism)
-                where = self.positions_of(T)
+            elif cache is None and positions_of is not None:  # this rank's tokens (context parallelism)
+                where = positions_of(T)
                 cos, sin = rope[0][where], rope[1][where]
             else:  # each sequence's own positions (left-padded prompts start at different slots)
                 cos, sin = (

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.distributed as dist
@@ -163,7 +163,7 @@ class CPComm:
         self.count("recv", received.numel() * received.element_size())
         src = self._global(source)
         what = f"receive from rank {src}"
-        work = self.watch(lambda: dist.irecv(received, src=src, group=self.group, tag=tag), what)
+        work: Any = self.watch(lambda: dist.irecv(received, src=src, group=self.group, tag=tag), what)
 
         def wait() -> torch.Tensor:
             if work is not None:
