@@ -71,6 +71,15 @@ class Comm:
         bucket = self.mesh.traffic_axis(axis) if count else "world"
         self.bytes[bucket] += bus_bytes(kind, t.numel() * t.element_size(), self.mesh.size(axis))
 
+    def add_bytes(self, axis: str, nbytes: float) -> None:
+        """Count `nbytes` bus bytes moved on `axis` by an operation issued outside this module (the context-
+        parallel attention's transfers, `llmpar.parallel.context_parallel.CPComm`)."""
+        self.bytes[self.mesh.traffic_axis(axis)] += nbytes
+
+    def watch(self, fn, what: str, axis: str):
+        """Run a blocking call issued outside this module under the watchdog, as this module's own."""
+        return self._watched(fn, what, axis)
+
     def take_counts(self) -> dict[str, float]:
         """Bytes counted per axis since the last call, and reset."""
         counts, self.bytes = self.bytes, dict.fromkeys(self.bytes, 0.0)

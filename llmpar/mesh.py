@@ -1,18 +1,22 @@
-"""The device mesh: ranks laid out as a pp × dp × tp grid, one process group per axis.
+"""The device mesh: ranks laid out as a pp × dp × cp × tp grid, one process group per axis.
 
 TP is the innermost (fastest-varying) axis, so the ranks of a tensor-parallel group are consecutive and share a
-node; pipeline is the outermost. Rank r sits at
+node; context parallelism (cp) next, its ring within a node as long as cp·tp devices fit one; pipeline is the
+outermost. Rank r sits at
 
-    grid = arange(world).view(pp, dp, tp);   r == grid[pp_rank, dp_rank, tp_rank]
+    grid = arange(world).view(pp, dp, cp, tp);   r == grid[pp_rank, dp_rank, cp_rank, tp_rank]
 
 Besides one group per axis, the mesh declares the combined groups the strategies reduce over, each with the axis
 whose traffic it counts as:
 
-    pp_ends   the first and last stage of each (dp, tp) position, which share a tied embedding   (counted: pp)
+    dp_cp     the dp and cp ranks of each (pp, tp) position: they hold the same weights, each computes their
+              gradient from its own tokens, and the data-parallel engines reduce (and ZeRO shards) over them
+              (Megatron-LM's data-parallel group "with context parallel")                        (counted: dp)
+    pp_ends   the first and last stage of each (dp, cp, tp) position, which share a tied embedding (counted: pp)
     world     every rank: the metrics' few numbers per step                                      (not counted)
 
-Adding an axis (context parallelism, say) means: a name in AXES, its place in the grid, and, if gradients are
-reduced over it together with dp, a combined group in COMBINED that the data-parallel engine is given.
+Adding an axis means: a name in AXES, its place in the grid, and, if gradients are reduced over it together with
+dp, a place in the combined group the data-parallel engine is given.
 """
 
 from __future__ import annotations
@@ -22,17 +26,17 @@ import torch.distributed as dist
 
 from llmpar.bus import TRAFFIC_AXES  # noqa: F401 (re-exported: the axes whose traffic the metrics report)
 
-AXES = ("pp", "dp", "tp")  # outermost to innermost
+AXES = ("pp", "dp", "cp", "tp")  # outermost to innermost
 MODEL_AXES = ("tp", "pp")  # the axes whose ranks hold different parameters (a gradient norm adds up over them)
-COMBINED = {"pp_ends": "pp"}  # combined groups, and the axis whose traffic each counts as
+COMBINED = {"pp_ends": "pp", "dp_cp": "dp"}  # combined groups, and the axis whose traffic each counts as
 
 
 class Mesh:
-    def __init__(self, dp: int = 1, tp: int = 1, pp: int = 1, rank: int = 0):
-        self.shape = {"pp": pp, "dp": dp, "tp": tp}
-        self.world_size = pp * dp * tp
+    def __init__(self, dp: int = 1, tp: int = 1, pp: int = 1, rank: int = 0, cp: int = 1):
+        self.shape = {"pp": pp, "dp": dp, "cp": cp, "tp": tp}
+        self.world_size = pp * dp * cp * tp
         self.rank = rank
-        grid = torch.arange(self.world_size).view(pp, dp, tp)
+        grid = torch.arange(self.world_size).view(pp, dp, cp, tp)
         coords = (grid == rank).nonzero()[0].tolist()
         self.coords = dict(zip(AXES, coords))
         self._members: dict[str, list[int]] = {}
@@ -44,7 +48,14 @@ class Mesh:
                 group = self._new_group(ranks)
                 if rank in ranks:
                     self._members[axis], self._groups[axis] = ranks, group
-        if pp > 1:  # first and last stage of each (dp, tp) position: they share a tied embedding
+        if cp == 1:  # the data-parallel group is dp's own
+            self._members["dp_cp"], self._groups["dp_cp"] = self._members["dp"], self._groups["dp"]
+        else:  # every (pp, tp) position's dp × cp ranks, dp-major
+            for ranks in grid.movedim(3, 1).reshape(pp * tp, dp * cp).tolist():
+                group = self._new_group(ranks)
+                if rank in ranks:
+                    self._members["dp_cp"], self._groups["dp_cp"] = ranks, group
+        if pp > 1:  # first and last stage of each (dp, cp, tp) position: they share a tied embedding
             for ranks in torch.stack([grid[0], grid[pp - 1]], dim=-1).reshape(-1, 2).tolist():
                 group = self._new_group(ranks)
                 if rank in ranks:
@@ -94,7 +105,12 @@ class Mesh:
     def pp(self) -> int:
         return self.shape["pp"]
 
+    @property
+    def cp(self) -> int:
+        return self.shape["cp"]
+
     def __repr__(self):
         c = self.coords
-        where = f"pp={c['pp']} dp={c['dp']} tp={c['tp']}"
-        return f"Mesh(pp={self.pp}, dp={self.dp}, tp={self.tp}; rank {self.rank} at {where})"
+        where = " ".join(f"{axis}={c[axis]}" for axis in AXES)
+        sizes = ", ".join(f"{axis}={self.shape[axis]}" for axis in AXES)
+        return f"Mesh({sizes}; rank {self.rank} at {where})"

@@ -199,6 +199,24 @@ def test_tensor_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
     assert "give --sequence-parallel with it" in _error(capsys, ["train", "--tp", "2", "--sp-save-gathered"])
 
 
+def test_context_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
+    tiny = ["--model", "tiny"]  # 4 heads, 2 kv heads
+    err = _error(capsys, ["train", *tiny, "--cp", "2", "--seq-len", "30"])
+    assert "--seq-len 30 cannot be split over --cp 2" in err and "multiple of 4 (28 or 32 would work)" in err
+    err = _error(capsys, ["train", *tiny, "--cp", "4", "--cp-mode", "all-to-all", "--seq-len", "32"])
+    assert "the model has 4 query heads and 2 key/value heads" in err and "--cp-mode ring" in err
+    err = _error(capsys, ["train", *tiny, "--cp", "2", "--tp", "2", "--cp-mode", "all-to-all", "--seq-len", "32"])
+    assert "each of the --tp 2 ranks holds 2 query heads and 1 key/value heads" in err
+    four_kv = _model_file(tmp_path / "m.json", n_heads=4, n_kv_heads=4, d_ff=128)
+    argv = ["train", "--model-config", four_kv, "--cp", "2", "--tp", "4", "--sequence-parallel", "--seq-len", "36"]
+    err = _error(capsys, argv)
+    assert "gives each rank 18 tokens" in err and "--tp 4" in err and "multiple of 8 (32 or 40)" in err
+    assert "'bogus' is not one of ring, all-to-all" in _error(capsys, ["train", "--cp", "2", "--cp-mode", "bogus"])
+    assert "--cp" in _error(capsys, ["train", "--cp", "0"])
+    err = _error(capsys, ["train", *tiny, "--cp", "2", "--tp", "2", "--nproc", "6", "--seq-len", "32"])
+    assert "--tp 2 × --pp 1 × --cp 2" in err and "--tp/--pp/--cp" in err
+
+
 # --- Bad files, values and places: each case makes its inputs under tmp_path and gives the command line -------
 
 

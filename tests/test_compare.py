@@ -36,6 +36,8 @@ def test_a_layout_is_read_from_its_name():
     # Micro-batches left out: two per stage (and chunk), so the pipeline has work to overlap; naive runs one.
     assert parse("pp4").micro_batches == 8 and parse("pp2-interleaved").micro_batches == 8
     assert parse("pp4-naive").micro_batches == 1
+    c = parse("dp2-cp2-a2a")
+    assert (c.cp, c.cp_mode, c.processes) == (2, "all-to-all", 4) and parse("cp4").cp_mode == "ring"
 
 
 @pytest.mark.parametrize(
@@ -46,7 +48,10 @@ def test_a_layout_is_read_from_its_name():
         ("1f1b", "needs a pipeline"),
         ("pp2-v2", "v<N> is for the interleaved schedule"),
         ("sp", "add tp<N>"),
-        ("single-dp2", "leave out dp, tp and pp"),
+        ("single-dp2", "leave out dp, tp, pp and cp"),
+        ("single-cp2", "leave out dp, tp, pp and cp"),
+        ("a2a", "add cp<N>"),
+        ("cp0", "at least cp1"),
         ("dp0", "at least dp1"),
         ("zero4", "zero0 to zero3"),
         ("dp2--tp2", "empty"),
@@ -87,7 +92,7 @@ def test_the_default_set_is_fitted_to_the_processes_and_the_model():
 
 def test_a_layouts_command_line_means_the_same_configuration():
     """The `llmpar train` flags the report prints for a layout parse back to the fields it was run with."""
-    fields = {
+    base = {
         "model": "tiny",
         "steps": 7,
         "dtype": "fp64",
@@ -96,10 +101,11 @@ def test_a_layouts_command_line_means_the_same_configuration():
         "metrics": "m.jsonl",
         **parse("dp2-tp2-pp2-interleaved-v2-m4-sp-full").train_fields(),
     }
-    argv = train_argv(fields)
-    back = train_fields(train_flag_parser().parse_args(argv))
-    assert {k: back.get(k, v) for k, v in fields.items()} == fields
-    assert "--no-progress" in argv and "--sequence-parallel" in argv
+    for fields in (base, {**base, **parse("dp2-cp2-a2a-tp2-sp").train_fields()}):
+        argv = train_argv(fields)
+        back = train_fields(train_flag_parser().parse_args(argv))
+        assert {k: back.get(k, v) for k, v in fields.items()} == fields
+        assert "--no-progress" in argv and "--sequence-parallel" in argv
 
 
 def _cli(capsys, *argv):

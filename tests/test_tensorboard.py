@@ -25,6 +25,7 @@ TAGS = {
     "comm_bytes/dp",
     "comm_bytes/tp",
     "comm_bytes/pp",
+    "comm_bytes/cp",
     "model_state_bytes",
     "activation_bytes",
     "peak_mem_bytes",

@@ -104,7 +104,7 @@ def save(
         raise RuntimeError(f"injected fault (LLMPAR_INJECT_FAULT) on rank {rank} while saving step {step}")
     states = pm.engine.full_states()  # a collective over dp for the ZeRO stages
     pieces = []
-    if mesh.coords["dp"] == 0:
+    if mesh.coords["dp"] == 0 and mesh.coords["cp"] == 0:  # one copy of each piece (weights are the same on both)
         for p, where in pm.placements.items():
             if not where.writes:
                 continue

@@ -3,7 +3,8 @@
 A layout is written as tokens joined by `-`, in any order:
 
     single                      one process (alone)
-    dp<N> tp<N> pp<N>           the mesh; each left out is 1
+    dp<N> tp<N> pp<N> cp<N>     the mesh; each left out is 1
+    ring a2a                    context parallelism's attention (with cp): ring, or all-to-all [ring]
     zero<0-3>                   ZeRO stage on the dp axis
     sp                          sequence parallelism (with tp)
     naive gpipe 1f1b interleaved zb    the pipeline schedule (with pp) [1f1b]
@@ -12,8 +13,9 @@ A layout is written as tokens joined by `-`, in any order:
     selective full              activation recomputation
     seed<N>                     this layout's own --seed (to see a layout differ, e.g. for --assert-equal)
 
-`dp2-tp2-pp2-1f1b-m4`, `dp4-zero3`, `tp2-sp`, `pp4-interleaved-v2`. The default set covers the four methods of
-the survey llmpar grew from and their refinements, fitted to the processes and the model (`default_layouts`).
+`dp2-tp2-pp2-1f1b-m4`, `dp4-zero3`, `tp2-sp`, `pp4-interleaved-v2`, `cp2-a2a`. The default set covers the four
+methods of the survey llmpar grew from and their refinements, fitted to the processes and the model
+(`default_layouts`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from llmpar.errors import UserError
 from llmpar.model.config import ModelConfig
 
 TOKENS_HELP = (
-    "single, dp<N>, tp<N>, pp<N>, zero<0-3>, sp, naive|gpipe|1f1b|interleaved|zb, v<N>, m<N>, selective|full, "
-    "seed<N>, joined by '-' (e.g. dp2-tp2-pp2-m4)"
+    "single, dp<N>, tp<N>, pp<N>, cp<N>, zero<0-3>, sp, naive|gpipe|1f1b|interleaved|zb, v<N>, m<N>, "
+    "selective|full, ring|a2a, seed<N>, joined by '-' (e.g. dp2-tp2-pp2-m4, cp2-a2a)"
 )
-_NUMBERED = re.compile(r"^(dp|tp|pp|zero|v|m|seed)(\d+)$")
+_NUMBERED = re.compile(r"^(dp|tp|pp|cp|zero|v|m|seed)(\d+)$")
+_CP_MODES = {"ring": "ring", "a2a": "all-to-all"}
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,12 @@ class Spec:
     sequence_parallel: bool = False
     recompute: str = "none"
     seed: int | None = None  # None: the comparison's --seed
+    cp: int = 1
+    cp_mode: str = "ring"
 
     @property
     def processes(self) -> int:
-        return self.dp * self.tp * self.pp
+        return self.dp * self.cp * self.tp * self.pp
 
     def train_fields(self) -> dict:
         """The TrainConfig fields this layout sets."""
@@ -62,6 +67,8 @@ class Spec:
             "micro_batches": self.micro_batches,
             "sequence_parallel": self.sequence_parallel,
             "recompute": self.recompute,
+            "cp": self.cp,
+            "cp_mode": self.cp_mode,
         }
         if self.schedule is not None:
             fields["schedule"] = self.schedule
@@ -107,10 +114,15 @@ def parse(text: str) -> Spec:
         elif token in ("selective", "full"):
             once("recompute", token)
             fields["recompute"] = token
+        elif token in _CP_MODES:
+            once("cp_mode", token)
+            fields["cp_mode"] = _CP_MODES[token]
         else:
             raise UserError(f"layout {text!r}: unknown token {token!r}; a layout is {TOKENS_HELP}")
-    if "mesh" in seen and seen & {"dp", "tp", "pp"}:
-        raise UserError(f"layout {text!r}: 'single' is one process; leave out dp, tp and pp with it")
+    if "mesh" in seen and seen & {"dp", "tp", "pp", "cp"}:
+        raise UserError(f"layout {text!r}: 'single' is one process; leave out dp, tp, pp and cp with it")
+    if "cp_mode" in fields and fields.get("cp", 1) == 1:
+        raise UserError(f"layout {text!r}: ring and a2a are context parallelism's attention; add cp<N> (e.g. cp2)")
     pp = fields.get("pp", 1)
     if pp == 1 and ("schedule" in fields or "virtual_stages" in fields):
         raise UserError(f"layout {text!r}: a schedule or v<N> needs a pipeline; add pp<N> (e.g. pp2)")

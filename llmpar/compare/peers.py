@@ -75,8 +75,11 @@ _DATA_PARALLEL_ZERO = {"ddp": 0, "zero-torch": 1, "fsdp2": 3}
 def peer_for(layout: dict) -> str | None:
     """The peer that is the twin of an llmpar layout (the metrics line's "layout" object: dp, tp, pp, zero, schedule,
     sequence_parallel, recompute), or None when torch has no single equivalent of it here: ZeRO-2, combinations
-    of axes, recomputation, the interleaved, zero-bubble and naive schedules, one process."""
+    of axes, recomputation, the interleaved, zero-bubble and naive schedules, one process; and context parallelism:
+    torch's `context_parallel` fails on causal attention on a CPU (pytorch#147793), docs/context-parallel.md)."""
     dp, tp, pp = (int(layout.get(k, 1)) for k in ("dp", "tp", "pp"))
+    if int(layout.get("cp", 1)) > 1:
+        return None
     zero = int(layout.get("zero", 0))
     sp = bool(layout.get("sequence_parallel", False))
     if layout.get("recompute", "none") not in (None, "none"):

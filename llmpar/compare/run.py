@@ -24,6 +24,8 @@ LAYOUT_FLAGS = {
     "dp": "--dp",
     "tp": "--tp",
     "pp": "--pp",
+    "cp": "--cp",
+    "cp_mode": "--cp-mode",
     "zero": "--zero",
     "schedule": "--schedule",
     "virtual_stages": "--virtual-stages",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Callable
 
 import torch
 import torch.nn as nn
@@ -62,6 +63,10 @@ class AttentionCore(nn.Module):
 
 
 class Attention(nn.Module):
+    # Context parallelism (llmpar.parallel.context_parallel): the global positions of the T tokens of each
+    # sequence this rank holds, whose rotary angles its queries and keys take; None: 0 .. T-1.
+    positions_of: Callable[[int], torch.Tensor] | None = None
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.head_dim = cfg.head_dim
@@ -69,7 +74,7 @@ class Attention(nn.Module):
         self.wq = nn.Linear(cfg.d_model, cfg.n_heads * cfg.head_dim, bias=bias)
         self.wk = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.head_dim, bias=bias)
         self.wv = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.head_dim, bias=bias)
-        self.core = AttentionCore()
+        self.core: nn.Module = AttentionCore()
         self.wo = nn.Linear(cfg.n_heads * cfg.head_dim, cfg.d_model, bias=bias)
 
     def forward(self, x, rope=None, cache=None):
@@ -80,8 +85,12 @@ class Attention(nn.Module):
         k = self.wk(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
         v = self.wv(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
         if rope is not None:
-            if cache is None:
+            positions_of = self.positions_of
+            if cache is None and positions_of is None:
                 cos, sin = rope[0][:T], rope[1][:T]
+            elif cache is None and positions_of is not None:  # this rank's tokens (context parallelism)
+                where = positions_of(T)
+                cos, sin = rope[0][where], rope[1][where]
             else:  # each sequence's own positions (left-padded prompts start at different slots)
                 cos, sin = (
                     rope[0][cache.positions].unsqueeze(1),
@@ -141,6 +150,7 @@ class Transformer(nn.Module):
     head: nn.Module | None
     rope_cos: torch.Tensor | None
     rope_sin: torch.Tensor | None
+    positions_of: Callable[[int], torch.Tensor] | None = None  # as Attention's: the learned positions' indices
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -161,11 +171,15 @@ class Transformer(nn.Module):
             self.rope_cos = self.rope_sin = None
 
     def embed(self, tokens, positions=None):
-        """`positions` (B, T): each token's position in its sequence [0, 1, ..., T-1 for every sequence]."""
+        """`positions` (B, T): each token's position in its sequence [0, 1, ..., T-1 for every sequence, or with
+        context parallelism the positions of this rank's tokens]."""
         assert self.tok_emb is not None
         h = self.tok_emb(tokens)  # (B, T, d)
         if self.pos_emb is not None:
-            h = h + self.pos_emb(torch.arange(tokens.size(1), device=tokens.device) if positions is None else positions)
+            if positions is None:
+                T = tokens.size(1)
+                positions = torch.arange(T, device=tokens.device) if self.positions_of is None else self.positions_of(T)
+            h = h + self.pos_emb(positions)
         return h
 
     def run_layers(self, h, cache=None):

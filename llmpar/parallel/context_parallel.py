@@ -13,8 +13,15 @@ algorithms, the masks and the bytes).
 Everything outside attention (norms, MLP, projections) is per token: it runs on a rank's tokens unchanged. Only
 attention needs the other ranks' keys and values.
 
-The operators take a `CPComm` (the process group, this rank's index, n, and a byte counter) rather than llmpar's
-mesh: they are the building block, the mesh axis comes with the integration.
+The operators take a `CPComm` (the process group, this rank's index, n, a byte counter and a watch) rather than
+llmpar's mesh; `apply_context_parallel` makes one from the mesh's cp axis and puts the operators in the model:
+
+    every attention core      -> ContextParallelCore (ring or all-to-all) on this rank's tokens
+    every attention's RoPE,   -> the angles (and learned positions) of this rank's global positions,
+    the learned positions        `chunk_positions`, not 0 .. L-1
+
+The data (each rank's tokens and targets, `shard_sequence`), the loss (a sum over every rank's tokens) and the
+gradient reduction over dp × cp (the mesh's "dp_cp" group) are the trainer's and the data-parallel engine's.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.distributed as dist
@@ -31,6 +39,10 @@ import torch.nn.functional as F
 from llmpar.bus import bus_bytes
 from llmpar.errors import UserError
 from llmpar.parallel.tp_mappings import conjugate
+
+if TYPE_CHECKING:
+    from llmpar.comm import Comm
+    from llmpar.model.transformer import Transformer
 
 # Message tags: the key/value blocks and the gradient accumulators of the ring travel between the same two ranks,
 # each in its own ordered stream.
@@ -106,6 +118,10 @@ def _ignore(kind: str, nbytes: float) -> None:
     pass
 
 
+def _call(fn: Callable[[], object], what: str) -> object:
+    return fn()
+
+
 @dataclass
 class CPComm:
     """What the operators need of a context-parallel group, and where they report what they move.
@@ -126,24 +142,32 @@ class CPComm:
     n: int
     count: Callable[[str, float], None] = _ignore
     scores: dict[str, int] = field(default_factory=lambda: {"forward": 0, "backward": 0})
+    # Runs each blocking call (posting a transfer, waiting for one, an all-to-all) as watch(fn, what): in training,
+    # llmpar's `Comm.watch`, so that a peer that never answers fails the job with a message naming it.
+    watch: Callable[[Callable[[], object], str], object] = _call
 
     def _global(self, index: int) -> int:
         return index if self.group is None else dist.get_global_rank(self.group, index)
 
     def isend(self, t: torch.Tensor, to: int, tag: int):
         self.count("send", t.numel() * t.element_size())
-        return dist.isend(t, dst=self._global(to), group=self.group, tag=tag)
+        dst = self._global(to)
+        what = f"send to rank {dst}"
+        work = self.watch(lambda: dist.isend(t, dst=dst, group=self.group, tag=tag), what)
+        return None if work is None else _Watched(work, self.watch, what)
 
     def receive(self, like: torch.Tensor, source: int, tag: int) -> Callable[[], torch.Tensor]:
         """Start receiving a tensor shaped as `like` from the `source`-th rank; returns a function that waits for
         it and returns it."""
         received = torch.empty_like(like)
         self.count("recv", received.numel() * received.element_size())
-        work = dist.irecv(received, src=self._global(source), group=self.group, tag=tag)
+        src = self._global(source)
+        what = f"receive from rank {src}"
+        work: Any = self.watch(lambda: dist.irecv(received, src=src, group=self.group, tag=tag), what)
 
         def wait() -> torch.Tensor:
             if work is not None:
-                work.wait()
+                self.watch(work.wait, what)
             return received
 
         return wait
@@ -166,8 +190,20 @@ class CPComm:
         x = x.contiguous()
         out = torch.empty_like(x)
         self.count("all_to_all", bus_bytes("all_to_all", x.numel() * x.element_size(), self.n))
-        dist.all_to_all_single(out, x, group=self.group)
+        self.watch(lambda: dist.all_to_all_single(out, x, group=self.group), "all_to_all")
         return out
+
+
+class _Watched:
+    """A posted transfer whose wait runs under the communicator's watch."""
+
+    __slots__ = ("watch", "what", "work")
+
+    def __init__(self, work, watch, what: str):
+        self.work, self.watch, self.what = work, watch, what
+
+    def wait(self):
+        return self.watch(self.work.wait, self.what)
 
 
 # --- attention on one block of queries and keys -----------------------------------------------------------------
@@ -399,3 +435,44 @@ class ContextParallelCore(nn.Module):
     def forward(self, q, k, v):
         attend = ring_attention if self.mode == "ring" else all_to_all_attention
         return attend(q, k, v, self.cp)
+
+
+class LocalPositions:
+    """positions(T): the global positions of the T tokens of each sequence that this rank holds (of a sequence of
+    T·n tokens), on the model's device; cached by length (training, validation and sampling use a few)."""
+
+    def __init__(self, n: int, rank: int, device: torch.device):
+        self.n, self.rank, self.device = n, rank, device
+        self._cache: dict[int, torch.Tensor] = {}
+
+    def __call__(self, T: int) -> torch.Tensor:
+        if T not in self._cache:
+            self._cache[T] = chunk_positions(T * self.n, self.n, self.rank).to(self.device)
+        return self._cache[T]
+
+
+def apply_context_parallel(model: Transformer, comm: Comm, mode: str) -> CPComm | None:
+    """Make the model attend over sequences split across the mesh's cp axis, in place: its attention cores
+    become `ContextParallelCore`s and its positions (RoPE angles, learned positions) those of this rank's tokens.
+    Returns the communicator (its `scores` count the attention work), or None with one cp rank."""
+    from llmpar.model.transformer import Attention
+
+    mesh = comm.mesh
+    n = mesh.size("cp")
+    if n == 1:
+        return None
+    cp = CPComm(
+        mesh.group("cp"),
+        mesh.rank_in("cp"),
+        n,
+        count=lambda kind, nbytes: comm.add_bytes("cp", nbytes),
+        watch=lambda fn, what: comm.watch(fn, what, "cp"),
+    )
+    device = next(model.parameters()).device
+    positions = LocalPositions(n, cp.rank, device)
+    model.positions_of = positions
+    for module in model.modules():
+        if isinstance(module, Attention):
+            module.core = ContextParallelCore(cp, mode)
+            module.positions_of = positions
+    return cp

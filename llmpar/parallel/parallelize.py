@@ -2,11 +2,12 @@
 
     plain model (the single-process weights, seeded by name)
       1. tensor parallelism     split the plan's layers over tp (sequence parallelism: the norms' regions too)
-      2. context parallelism    (not yet)
+      2. context parallelism    the attention cores over the sequence split across cp, the positions this rank's
       3. recomputation          selective: the attention cores, or full: the blocks, keep only their inputs
+                                (the context-parallel cores are not recomputed: they keep little, see recompute)
       4. pipeline split         keep this rank's chunks of layers; its schedule
          (weights from a checkpoint or a Hugging Face model are loaded here: each rank reads its own slices)
-      5. data parallelism       the engine of the ZeRO stage, reducing gradients over the dp axis
+      5. data parallelism       the engine of the ZeRO stage, reducing gradients over dp × cp (the "dp_cp" group)
     -> ParallelModel: what the executor runs, the checkpoint code saves and the trainer steps
 
 Inference (`llmpar generate`, `llmpar eval`) takes steps 1 and 4 only, `shard_for_inference`: nothing is
@@ -29,6 +30,7 @@ from llmpar.checkpoint.state import Placement, load_weights, placements
 from llmpar.comm import Comm
 from llmpar.mesh import Mesh
 from llmpar.parallel import data_parallel
+from llmpar.parallel.context_parallel import CPComm, apply_context_parallel
 from llmpar.parallel.engine import DataParallelEngine
 from llmpar.parallel.recompute import apply_recomputation
 from llmpar.parallel.tensor_parallel import TensorParallel, apply_tensor_parallel
@@ -61,6 +63,7 @@ class ParallelModel:
     engine: DataParallelEngine
     meter: SavedTensorMeter  # the activations autograd keeps
     deferred: DeferredWeightGrads | None  # the zero-bubble schedule's W actions
+    cp: CPComm | None = None  # context parallelism's communicator (None: one cp rank)
 
     def close(self) -> None:
         """Take the engine's hooks off the model (idempotent)."""
@@ -72,7 +75,8 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
     `weights`: an open checkpoint to start from (its optimizer state is the caller's to load, into the engine)."""
     # 1. Tensor (and sequence) parallelism.
     tp = apply_tensor_parallel(model, comm, cfg.sequence_parallel, cfg.sp_save_gathered)
-    # 2. Context parallelism goes here.
+    # 2. Context parallelism.
+    cp = apply_context_parallel(model, comm, cfg.cp_mode)
     # 3. Activation recomputation (the blocks or attention cores this rank keeps after the split: all of them now).
     apply_recomputation(model, cfg.recompute)
     # 4. The pipeline split.
@@ -93,12 +97,12 @@ def parallelize(model: Transformer, mesh: Mesh, comm: Comm, cfg, device: torch.d
         skip_in_norm=skip,
         partial_grads=partial,
         groups=[c.parameters() for c in chunks],
-        axis="dp",
+        axis="dp_cp",
         reduce_dtype=TORCH_DTYPES[cfg.reduce_dtype],
     )
     meter = SavedTensorMeter(model.parameters())  # after the engine: it may have moved the parameters
     deferred = DeferredWeightGrads(meter) if cfg.schedule == "zb" else None
-    return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred)
+    return ParallelModel(model, mesh, comm, device, tp, chunks, schedule, where, engine, meter, deferred, cp)
 
 
 def shard_for_inference(model: Transformer, mesh: Mesh, comm: Comm, weights) -> tuple[TensorParallel, list[Chunk]]:

@@ -33,6 +33,7 @@ from llmpar.errors import TrainingError, UserError
 from llmpar.inference.scoring import score
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 from llmpar.model import build_model
+from llmpar.parallel.context_parallel import shard_sequence, unshard_sequence
 from llmpar.parallel.parallelize import TORCH_DTYPES, parallelize
 from llmpar.pipeline.executor import PipelineExecutor
 from llmpar.procs import cores
@@ -76,7 +77,7 @@ class Trainer:
         self.rank, self.device = init_distributed(cfg)
         # Every worker says what it is doing, so that a peer that times out waiting for it can name it.
         self.watchdog = Watchdog(self.rank, default_store()) if cfg.world_size > 1 else None
-        self.mesh = Mesh(dp=cfg.dp, tp=cfg.tp, pp=cfg.pp, rank=self.rank)
+        self.mesh = Mesh(dp=cfg.dp, tp=cfg.tp, pp=cfg.pp, rank=self.rank, cp=cfg.cp)
         self.comm = Comm(self.mesh, self.watchdog)
         self.saver = AsyncSaver() if cfg.save_async else None
         self.stop_requested = 0.0  # set by each step's reduction: some rank was asked to stop (preemption)
@@ -109,12 +110,17 @@ class Trainer:
             assert weights is not None  # opened above
             load_optimizer(weights, self.engine, self.parallel.placements)
             self.start_step = weights.step
-        self.executor = PipelineExecutor(self.parallel, (cfg.micro_batch_size, cfg.seq_len), TORCH_DTYPES[cfg.dtype])
+        # Each rank holds seq_len / cp tokens of every sequence (context parallelism).
+        self.executor = PipelineExecutor(
+            self.parallel, (cfg.micro_batch_size, cfg.seq_len // cfg.cp), TORCH_DTYPES[cfg.dtype]
+        )
         p, pp_rank = cfg.pp, self.mesh.coords["pp"]
-        # The loss is computed on the last stage, by every rank of its tp group: counted on one.
+        # The loss is computed on the last stage, by every rank of its tp group: counted on one. Under context
+        # parallelism each cp rank's loss is the sum over its own tokens: the parts add up.
         self.owns_loss = self.mesh.coords["tp"] == 0 and pp_rank == p - 1
-        # Collective forwards (ZeRO-3's gathers, TP's reductions, the pipeline): every rank takes part in sampling.
-        self.all_sample = cfg.zero == 3 or cfg.tp > 1 or p > 1
+        # Collective forwards (ZeRO-3's gathers, TP's reductions, the pipeline, CP's attention): every rank takes
+        # part in sampling.
+        self.all_sample = cfg.zero == 3 or cfg.tp > 1 or p > 1 or cfg.cp > 1
         self.tokens_per_step = cfg.global_batch_size * cfg.seq_len
         self.peak = peak_flops(self.device, cfg.dtype)
         self.flops_per_token = cfg.model_cfg.flops_per_token(cfg.seq_len)
@@ -129,7 +135,10 @@ class Trainer:
         dp_rank = self.mesh.coords["dp"]
 
         def micro_batch(i):
-            return self.batches.micro_batch(step, cfg.global_batch_size, cfg.dp, dp_rank, cfg.micro_batches, i)
+            tokens, targets = self.batches.micro_batch(
+                step, cfg.global_batch_size, cfg.dp, dp_rank, cfg.micro_batches, i
+            )
+            return self.local_tokens(tokens), self.local_tokens(targets)  # (targets shifted before the split)
 
         loss_sum, timeline = self.executor.run(micro_batch, self.tokens_per_step)
         loss_part = loss_sum if self.owns_loss else torch.zeros_like(loss_sum)
@@ -145,6 +154,13 @@ class Trainer:
             "comm": self.comm.take_counts(),
             "timeline": timeline,
         }
+
+    def local_tokens(self, x: torch.Tensor) -> torch.Tensor:
+        """This rank's part of each sequence of a (B, T) batch: all of it, or under context parallelism its two
+        chunks of the balanced split (llmpar.parallel.context_parallel)."""
+        if self.cfg.cp == 1:
+            return x
+        return shard_sequence(x, self.cfg.cp, self.mesh.coords["cp"], dim=1)
 
     def reduce_metrics(self, step: int, m: dict) -> dict:
         """Combine the ranks' measurements into the metrics line: the loss summed, per-rank figures maxed."""
@@ -226,15 +242,16 @@ class Trainer:
         b = self.cfg.micro_batch_size
         for start in range(lo, hi, b):
             seq = self.batches.val_samples(start, min(b, hi - start))
-            logits = self.executor.forward_only(seq[:, :-1])
+            inputs, targets = self.local_tokens(seq[:, :-1]), self.local_tokens(seq[:, 1:])
+            logits = self.executor.forward_only(inputs)
             if logits is not None:  # the last stage: every rank of its tp group scores (the logits are split)
-                loss, correct = score(self.parallel.tp, logits, seq[:, 1:].to(self.device))
-                if self.owns_loss:
+                loss, correct = score(self.parallel.tp, logits, targets.to(self.device))
+                if self.owns_loss:  # (each cp rank its own tokens)
                     total += torch.stack(
                         [
                             loss,
                             correct,
-                            torch.tensor(float(seq[:, 1:].numel()), dtype=torch.float64, device=self.device),
+                            torch.tensor(float(targets.numel()), dtype=torch.float64, device=self.device),
                         ]
                     )
         self.comm.all_reduce(total, "world", op="sum")
@@ -246,16 +263,24 @@ class Trainer:
         """A short continuation of the prompt, sampled from the trained model (seeded)."""
         ids = torch.as_tensor(self.tokenizer.encode(prompt), dtype=torch.int64)[None].to(self.device)
         g = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
+        cp = self.cfg.cp
+        # The sequence must split evenly over SP's tp ranks and CP's 2·cp chunks: pad after (causal: no effect
+        # before). seq_len is a multiple of this (validated), so the padded window fits the model.
+        multiple = math.lcm(2 * cp if cp > 1 else 1, cp * self.cfg.tp if self.cfg.sequence_parallel else 1)
         for _ in range(self.cfg.sample_tokens):
             window = ids[:, -self.cfg.seq_len :]
             n = window.size(1)
-            if self.cfg.sequence_parallel:  # the sequence must split evenly: pad after (causal: no effect before)
-                window = F.pad(window, (0, -n % self.cfg.tp))
-            out = self.executor.forward_only(window)  # logits on the last pipeline stage
+            window = F.pad(window, (0, -n % multiple))
+            out = self.executor.forward_only(self.local_tokens(window))  # logits on the last pipeline stage
             next_id = torch.zeros(1, dtype=torch.int64, device=self.device)
             if out is not None:
+                full = self.parallel.tp.full_logits(out)
+                if cp > 1:  # every cp rank's tokens, back in order (bookkeeping: not counted as traffic)
+                    parts = torch.empty((cp, *full.shape), dtype=full.dtype, device=full.device)
+                    self.comm.all_gather(parts.view(-1), full.contiguous().view(-1), "cp", count=False)
+                    full = unshard_sequence(list(parts), cp, dim=1)
                 # Only ids the tokenizer can decode: a model's vocabulary may be padded beyond the tokenizer's.
-                logits = self.parallel.tp.full_logits(out)[0, n - 1, : self.tokenizer.vocab_size].float()
+                logits = full[0, n - 1, : self.tokenizer.vocab_size].float()
                 next_id = torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=g)
             self.comm.broadcast(next_id, "pp", src_index=self.cfg.pp - 1, count=False)
             ids = torch.cat([ids, next_id[None]], dim=1)
@@ -266,7 +291,8 @@ class Trainer:
         if self.is_logger:
             print(
                 f"llmpar: training {cfg.model_name} ({cfg.model_cfg.num_params() / 1e6:.2f}M parameters) on "
-                f"{cfg.world_size} process(es), dp={cfg.dp} tp={cfg.tp} pp={cfg.pp}, {cfg.device}, {cfg.dtype}; "
+                f"{cfg.world_size} process(es), dp={cfg.dp} tp={cfg.tp} pp={cfg.pp}"
+                f"{f' cp={cfg.cp} ({cfg.cp_mode})' if cfg.cp > 1 else ''}, {cfg.device}, {cfg.dtype}; "
                 f"data: {describe_data(cfg.data, len(self.batches.train) + len(self.batches.val))}",
                 flush=True,
             )
