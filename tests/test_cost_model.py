@@ -909,3 +909,30 @@ def test_simulate_and_plan_take_cp_flags(tmp_path, capsys):
     got = json.loads(stdout)["candidates"]
     assert got and all((c["cp"], c["cp_mode"]) == (2, "all-to-all") and c["comm_bytes"]["cp"] > 0 for c in got)
     assert all(c["dp"] * c["tp"] * c["pp"] * c["cp"] == 4 for c in got)
+
+
+def test_context_parallel_rows_are_compared_and_their_transcription_agrees():
+    """The published rows with context parallelism are in the comparison (all but NVIDIA's FP8 rows), each with its
+    layout's cp and mode; the dgxc Llama 3.1 rows' tokens/s give back the MFU their README prints with its own FLOP
+    count (8192 · (12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h + 6·V·h), as printed per sequence)."""
+    from llmpar.plan.compare import comparable
+    from llmpar.plan.published import DGXC_CP_FLOPS, DGXC_CP_TABLES, RUNS
+
+    cp_runs = [run for run in RUNS if run["cp"] > 1]
+    compared = {(r["source"], r["name"]) for r in published_comparison()}
+    for run in cp_runs:
+        if "FP8" in run["note"]:
+            assert comparable(run) is not None
+            continue
+        assert (run["source"], run["name"]) in compared, run["name"]
+    rows = [r for r in published_comparison() if r["estimate"].layout.cp > 1]
+    assert len(rows) == len(DGXC_CP_TABLES) + 1 == 16
+    assert {(r["estimate"].layout.cp, r["estimate"].layout.cp_mode) for r in rows} == {(2, "ring"), (16, "all-gather")}
+    by_name = {run["name"]: run for run in cp_runs}
+    for release, size, n, gbs, t, tok, mfu in DGXC_CP_TABLES:
+        run = by_name[f"Llama 3.1 {size.upper()} {release} BF16 CP 2, {n}x H100"]
+        assert run["measured"]["tokens_per_s_per_gpu"] * n == pytest.approx(tok, abs=0.1 * n)
+        assert tok == pytest.approx(gbs * 8192 / t, rel=0.01)  # the table's tokens/s is its step time's
+        per_gpu = run["measured"]["tokens_per_s_per_gpu"] / 8192 * DGXC_CP_FLOPS[size] / 989e12
+        assert per_gpu == pytest.approx(mfu / 100, rel=0.01), run["name"]
+        assert run["gpus"] == run["dp"] * run["tp"] * run["pp"] * run["cp"] and gbs % run["dp"] == 0

@@ -23,8 +23,6 @@ from llmpar.plan.published import RUNS
 
 def comparable(run: dict) -> str | None:
     """Why a row is left out of the comparison, or None."""
-    if run["cp"] != 1:
-        return "context parallelism, which the cost model does not model"
     if "FP8" in run["note"]:
         return "FP8 matmuls; the profiles are 16-bit"
     if run["global_batch_size"] is None:
@@ -90,6 +88,8 @@ RECIPES = {
     # reduction overlapped) and PyTorch FSDP
     "nemo_megatron_launcher": "megatron-2022",
     "fms_fsdp": "fsdp",
+    # context-parallel rows: NeMo 2024–25 (Megatron-Core, Transformer Engine)
+    "dgxc_benchmarking_cp": "megatron",
 }
 
 # Splits kept for one comparison with a frozen model: left out of published_comparison() unless asked for by name.
@@ -151,6 +151,8 @@ def predict(run: dict):
             micro_batches=m,
             sequence_parallel=run["sequence_parallel"],
             recompute=run["recompute"],
+            cp=run["cp"],
+            cp_mode=run["cp_mode"],
         )
         e = estimate(cfg, layout, batch, PROFILES[run["hardware"]], software=software)
         # A published run ran: the fastest of the choices that fit, if any does.
@@ -182,7 +184,8 @@ def published_comparison(split: str | None = None) -> list[dict]:
                 "split": run["split"],
                 "hardware": run["hardware"],
                 "gpus": run["gpus"],
-                "layout": f"t{run['tp']} p{run['pp']} d{run['dp']} z{run['zero']}",
+                "layout": f"t{run['tp']} p{run['pp']} d{run['dp']} z{run['zero']}"
+                + (f" c{run['cp']}" if run["cp"] > 1 else ""),
                 "micro_batch_size": mb,
                 "virtual_stages": v,
                 "quantity": "tokens/s per GPU",

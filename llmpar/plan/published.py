@@ -322,6 +322,17 @@ SOURCES: dict[str, str] = {
         '"OPT: Open Pre-trained Transformer Language Models." arXiv:2205.01068, 2022, Section 2.4 (training '
         "efficiency) and Table 1; TP degree from facebookresearch/metaseq metaseq/launcher/opt_job_constants.py."
     ),
+    # ---- context-parallel rows (see "Context-parallel rows" above) ----
+    "dgxc_benchmarking_cp": (
+        "NVIDIA, DGX Cloud Benchmarking recipes, the Llama 3.1 pre-training workloads (context parallelism 2). "
+        "https://github.com/NVIDIA/dgxc-benchmarking: release v25.01 (commit 143b90d, NeMo launcher, container "
+        "nemo:24.09): llama3.1/README_70b.md and README_405b.md (BF16 tables: training step time, tokens/s, MFU; "
+        "H100 on EOS) with llama3.1/llama3.1_70b.yaml and llama3.1_405b.yaml of that commit; release v25.04 "
+        "(commit 741c886, NeMo 2.0, container nemo:25.02.01, NeMo commit d2b21556): llama3.1/README.md (layout and "
+        "BF16 tables for 8B, 70B and 405B), llama3.1/pretrain_llama31.py and launch.sh; the NeMo 2.0 recipes "
+        "nemo/collections/llm/recipes/llama3_70b.py and llama31_405b.py (NVIDIA/NeMo, read at 0189a3b3 and "
+        "00aa2e12)."
+    ),
     # ---- blind sources (split "blind"; see "Blind rows" above) ----
     "dgxc_benchmarking": (
         "NVIDIA, DGX Cloud Benchmarking recipes. https://github.com/NVIDIA/dgxc-benchmarking: release v24.11.1 "
@@ -433,12 +444,16 @@ def _sw(**known) -> dict:
 
 # The rows of these sources had been compared with the cost model before the held-out split existed: all "fit".
 FIT_SOURCES = ("narayanan2021", "korthikanti2022", "llama3_2024", "megatron_bridge")
+# ... but for these, left out of every comparison (context parallelism, which the cost model did not model) until
+# context parallelism was: later rows, split by the hash as every later row is.
+NEVER_COMPARED = (("llama3_2024", "Llama 3 405B (16K GPUs, 128K context)"),)
 
 
 def split_of(source: str, name: str) -> str:
-    """ "fit" or "held-out": the rows of FIT_SOURCES are "fit"; every later row is held out when the first byte of
-    sha256("source/name") is odd, a rule fixed before any prediction was made for those rows."""
-    if source in FIT_SOURCES:
+    """ "fit" or "held-out": the rows of FIT_SOURCES are "fit" (but those NEVER_COMPARED); every later row is held
+    out when the first byte of sha256("source/name") is odd, a rule fixed before any prediction was made for those
+    rows."""
+    if source in FIT_SOURCES and (source, name) not in NEVER_COMPARED:
         return "fit"
     return "held-out" if hashlib.sha256(f"{source}/{name}".encode()).digest()[0] % 2 == 1 else "fit"
 
@@ -470,8 +485,10 @@ def _run(
     interconnect=None,
     software=None,
     split=None,
+    cp_mode=None,
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
+    assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
     assert split in (None, "blind", "blind2"), (name, split)
     assert software is None or set(software) == set(SOFTWARE_KEYS), (name, software)
     return {
@@ -487,6 +504,9 @@ def _run(
         "pp": pp,
         "dp": dp,
         "cp": cp,
+        # how the cp ranks share keys and values (llmpar.plan.cost.context.MODES): Megatron-Core's default is the
+        # ring ("p2p"); Llama 3 all-gathered them
+        "cp_mode": cp_mode or "ring",
         "virtual_stages": virtual_stages,
         "schedule": schedule,
         "sequence_parallel": sequence_parallel,
@@ -793,10 +813,13 @@ RUNS.append(
             "flops_counted": "model",
             "memory_gib": None,
         },
-        _LLAMA3_NOTE + " CONTEXT PARALLELISM 16 (all-gather of K/V, sequence split in 2·CP chunks), which our cost "
-        "model does not handle. DP printed as 4 in arXiv v1/HTML, 8 in v3; 8 is consistent with the GPU count and "
-        "16M tokens per batch. Recompute setting for this stage not stated (stored 'none').",
+        _LLAMA3_NOTE + " Context parallelism 16: the paper's all-gather based method (section 3.3.2: the keys and "
+        "values all-gathered, then attention computed for the local query chunk; the sequence split into 2·CP "
+        "chunks, rank i holding chunks i and 2·CP−1−i), stored cp_mode 'all-gather'. DP printed as 4 in arXiv "
+        "v1/HTML, 8 in v3; 8 is consistent with the GPU count and 16M tokens per batch. Recompute setting for this "
+        "stage not stated (stored 'none').",
         **_LLAMA3_META,
+        cp_mode="all-gather",
     )
 )
 
@@ -1568,6 +1591,148 @@ RUNS.append(
         ),
     )
 )
+
+
+# ==== Context-parallel rows ======================================================================================
+# NVIDIA's DGX Cloud benchmark recipes for Llama 3.1, BF16 tables only (the FP8 ones are not comparable), which run
+# context parallelism 2 at 8K tokens; added with context parallelism in the cost model, split by `split_of` like
+# every later row, and predicted for the first time once added (docs/cost-model.md gives that first look).
+
+# The README's model FLOPs per sequence (GBS = 1), as printed: 8192 · (12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h
+# + 6·V·h) with V = 128,256 and, for 405B, 16 query groups (NVIDIA's 24.09 config; the released model has 8).
+DGXC_CP_FLOPS = {"8b": 4.74e14, "70b": 3.94e15, "405b": 2.17e16}
+# (release, model, GPUs, GBS, step time s, tokens/s of the job, MFU % as printed)
+DGXC_CP_TABLES = [
+    # v25.01 (143b90d): llama3.1/README_70b.md, "Llama 3.1 70b 24.09 BF16 (TP=4, PP=4, CP=2, VP=5, MBS=1, GA=64)"
+    ("25.01", "70b", 64, 128, 14.72, 71235, 54.10),
+    ("25.01", "70b", 256, 512, 14.8, 283399, 53.81),
+    ("25.01", "70b", 2048, 4096, 14.98, 2248957, 53.38),
+    # v25.01: llama3.1/README_405b.md, "Llama 3.1 405b 24.09 BF16 (TP=8, PP=9, CP=2, VP=7, MBS=1, GA=63)", the
+    # full-model columns (fewer GPUs ran "proxy" models of 7–42 layers)
+    ("25.01", "405b", 576, 252, 17.20, 120022, 55.78),
+    ("25.01", "405b", 1152, 504, 17.52, 235660, 54.76),
+    ("25.01", "405b", 2304, 1008, 17.62, 468646, 54.45),
+    # v25.04 (741c886): llama3.1/README.md, "Llama 3.1 8b BF16", "Llama 3.1 70b BF16", "Llama 3.1 405b BF16"
+    ("25.04", "8b", 8, 128, 12.27, 85459, 62.47),
+    ("25.04", "8b", 32, 512, 12.32, 340447, 62.21),
+    ("25.04", "8b", 128, 2048, 12.33, 1360683, 62.16),
+    ("25.04", "70b", 64, 128, 14.66, 71526, 54.32),
+    ("25.04", "70b", 256, 512, 14.68, 285716, 54.25),
+    ("25.04", "70b", 2048, 4096, 14.66, 2288843, 54.32),
+    ("25.04", "405b", 512, 256, 19.78, 106024, 55.47),
+    ("25.04", "405b", 1024, 512, 19.84, 211406, 55.31),
+    ("25.04", "405b", 2048, 1024, 19.87, 422175, 55.22),
+]
+
+
+def _context_parallel_rows() -> list[dict]:
+    rows: list[dict] = []
+    layouts = {  # (release, model): tp, pp, cp, virtual stages
+        ("25.01", "70b"): (4, 4, 2, 5),
+        ("25.01", "405b"): (8, 9, 2, 7),
+        ("25.04", "8b"): (1, 1, 2, 1),
+        ("25.04", "70b"): (4, 4, 2, 5),
+        ("25.04", "405b"): (8, 8, 2, 8),
+    }
+    models = {
+        "8b": _llama(4096, 32, 32, 8, 14336),
+        "70b": _llama(8192, 80, 64, 8, 28672),
+        # NVIDIA's 24.09 config: 16 query groups and the GPT-2 BPE tokenizer (50,257, padded by Megatron to a
+        # multiple of 128·TP: 51,200)
+        "405b-25.01": {**_llama(16384, 126, 128, 16, 53248), "vocab_size": 51200},
+        "405b": _llama(16384, 126, 128, 8, 53248),
+    }
+    for release, size, n, gbs, t, tok, mfu in DGXC_CP_TABLES:
+        tp, pp, cp, v = layouts[release, size]
+        dp = n // (tp * pp * cp)
+        assert abs(gbs * 8192 / t - tok) <= 0.01 * tok, (release, size, n)
+        old = release == "25.01"
+        model = models["405b-25.01" if old and size == "405b" else size]
+        recipe = (
+            f"v25.01 (NeMo launcher, container nemo:24.09), llama3.1/llama3.1_{size}.yaml of the same commit: "
+            "sequence_parallel true, activations_checkpoint_granularity null, use_flash_attention true, "
+            "ub_tp_comm_overlap true, overlap_p2p_comm true, distributed_fused_adam (the distributed optimizer: stored "
+            "zero=1) with overlap_grad_sync and overlap_param_sync, grad_sync_dtype bf16; context_parallel_size 2, "
+            "its communication type not set (Megatron-Core's default: the ring, 'p2p')"
+            + (
+                "; the model as configured there: 16 query groups and the GPT2BPETokenizer (vocabulary 50,257, "
+                "stored padded to 51,200)"
+                if size == "405b"
+                else "; the Llama 3 tokenizer (128,256)"
+            )
+            + ". "
+            if old
+            else "v25.04 (NeMo 2.0, container nemo:25.02.01): the layout from llama3.1/README.md's table; the NeMo "
+            "2.0 recipes (llama3_8b / llama3_70b / llama31_405b, performance mode) as read at later commits of "
+            "NVIDIA/NeMo, not at the benchmark's d2b21556: no recomputation, sequence parallelism on where TP > 1, "
+            "the distributed optimizer (stored zero=1) with overlapped gradient reduction and parameter gathers, "
+            "gradients reduced in fp32 (grad_reduce_in_fp32, which pretrain_llama31.py turns off for its 8-bit runs "
+            "only), TP communication overlap for 70B and 405B (userbuffers configs set by pretrain_llama31.py); the "
+            "context-parallel communication type not set (the ring). Hugging Face tokenizers (128,256)"
+            + (
+                "; 126 layers over PP 8 × VP 8 chunks are not even (Megatron takes a layer off the first and last "
+                "stages; the cost model splits as llmpar does)"
+                if size == "405b"
+                else ""
+            )
+            + ". "
+        )
+        rows.append(
+            _run(
+                "dgxc_benchmarking_cp",
+                f"Llama 3.1 {size.upper()} {release} BF16 CP {cp}, {n}x H100",
+                "h100-sxm",
+                n,
+                model,
+                8192,
+                gbs,
+                1,
+                tp,
+                pp,
+                dp,
+                cp,
+                v,
+                "interleaved" if v > 1 else "1f1b",
+                tp > 1,
+                "none",
+                1,
+                "bf16",
+                {
+                    "tflops_per_gpu": None,
+                    "mfu": round(mfu / 100, 4),
+                    "tokens_per_s_per_gpu": round(tok / n, 1),
+                    "flops_counted": "model",
+                    "memory_gib": None,
+                },
+                "NVIDIA DGX Cloud benchmarking recipe (NVIDIA/dgxc-benchmarking), BF16, measured on NVIDIA's EOS "
+                "cluster (DGX H100: 8x H100 80GB HBM3 SXM per node, NVLink/NVSwitch, InfiniBand). Synthetic or Pile "
+                "data, 50 steps; the table's step time is the last step's train_step_timing, tokens/s = GBS·8192 / "
+                "step time (tokens_per_s_per_gpu = that / GPUs), MFU = GBS · (README model FLOPs per sequence) / "
+                f"step time / GPUs / 989 TFLOP/s. Layout: TP {tp}, PP {pp}, CP {cp}"
+                + (f", virtual stages {v}" if v > 1 else "")
+                + f", micro-batch 1, GBS {gbs} (DP {dp}, {gbs // dp} micro-batches), sequence 8192. "
+                + recipe
+                + f"Step time {t} s; MFU {mfu}% as printed.",
+                system="nemo",
+                interconnect="DGX H100 (EOS): NVLink4/NVSwitch in the node, InfiniBand between nodes",
+                software=_sw(
+                    attention="flash",
+                    param_dtype="bf16",
+                    reduce_dtype="bf16" if old else "fp32",
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=True,
+                    tp_comm_overlap=tp > 1,
+                    extra="Megatron-Core with Transformer Engine (fused attention; context parallelism by TE's ring "
+                    "attention); distributed optimizer",
+                ),
+                cp_mode="ring",
+            )
+        )
+    return rows
+
+
+RUNS.extend(_context_parallel_rows())
 
 
 # ==== BLIND rows (split "blind") ================================================================================
