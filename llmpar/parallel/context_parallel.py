@@ -220,8 +220,8 @@ class _Watched:
 #              order of repeat_interleave, and of scaled_dot_product_attention's enable_gqa): any mask, any
 #              device. Used where the fused operator does not apply (not a CPU, or a mask that is not causal).
 
-_FLASH = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu", None)
-_FLASH_BACKWARD = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu_backward", None)
+_FLASH: Any = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu", None)
+_FLASH_BACKWARD: Any = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu_backward", None)
 
 
 def _fused(q: torch.Tensor, mask: torch.Tensor | None) -> bool:
