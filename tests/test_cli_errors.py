@@ -215,6 +215,9 @@ def test_context_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
     assert "--cp" in _error(capsys, ["train", "--cp", "0"])
     err = _error(capsys, ["train", *tiny, "--cp", "2", "--tp", "2", "--nproc", "6", "--seq-len", "32"])
     assert "--tp 2 × --pp 1 × --cp 2" in err and "--tp/--pp/--cp" in err
+    for command in (["generate", "ck", "--prompt", "def "], ["eval", "ck"]):
+        err = _error(capsys, [*command, "--cp", "2"])
+        assert f"llmpar {command[0]} does not split sequences" in err and "--tp, --pp or --dp" in err
 
 
 # --- Bad files, values and places: each case makes its inputs under tmp_path and gives the command line -------

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from llmpar.errors import UserError
+from llmpar.parallel import context_parallel
 from llmpar.parallel.context_parallel import (
     ContextParallelCore,
     CPComm,
@@ -133,56 +134,69 @@ def test_the_balanced_split_gives_every_rank_the_same_attention_work(n):
 # --- the block attention and the merge, in one process ---------------------------------------------------------
 
 
-def test_blocks_merged_by_log_sum_exp_equal_full_attention_and_so_do_their_gradients():
+@pytest.mark.parametrize("kernel", ["fused", "explicit"])
+def test_blocks_merged_by_log_sum_exp_equal_full_attention_and_so_do_their_gradients(kernel, monkeypatch):
     """The ring's arithmetic without the ring: the queries of one rank against the blocks of all four ranks of
-    the balanced split, visited in the ring's order, merged; then each block's gradients from the final lse."""
+    the balanced split, visited in the ring's order, merged; then each block's gradients from the final output
+    and lse. With either kernel: the fused CPU operator (no mask or causal), or the explicit matmuls."""
+    if kernel == "explicit":
+        monkeypatch.setattr(context_parallel, "_FLASH", None)
     n, S, D = 4, 24, 8
     q, k, v, dout = _qkv(S=S, D=D)
-    B, H, Hkv = q.size(0), q.size(1), k.size(1)
+    B, Hkv = q.size(0), k.size(1)
     scale = 1 / math.sqrt(D)
     full = [t.detach().clone().requires_grad_(True) for t in (q, k, v)]
     expected = _reference(*full)
     expected.backward(dout)
 
-    def grouped(x):  # (B, H, L, D) -> (B, Hkv, G, L, D)
-        return x.reshape(B, Hkv, H // Hkv, x.size(2), D)
-
     positions = [chunk_positions(S, n, r) for r in range(n)]
     dkv = [torch.zeros(2, B, Hkv, S // n, D, dtype=q.dtype) for _ in range(n)]  # each rank's block's dk, dv
     for rank in range(n):
-        qg = grouped(shard_sequence(q, n, rank, 2))
-        out = torch.zeros_like(qg)
-        lse = torch.full(qg.shape[:-1], float("-inf"), dtype=q.dtype)
+        qs = shard_sequence(q, n, rank, 2)
+        out = torch.zeros_like(qs)
+        lse = torch.full(qs.shape[:-1], float("-inf"), dtype=q.dtype)
         blocks = []
         for t in range(n):
             source = (rank - t) % n
             ks, vs = shard_sequence(k, n, source, 2), shard_sequence(v, n, source, 2)
             first, end, mask = _visible_block(positions[rank], positions[source])
-            bo, bl = _attend(qg[..., first:, :], ks[..., :end, :], vs[..., :end, :], mask, scale)
-            out[..., first:, :], lse[..., first:] = _merge(out[..., first:, :], lse[..., first:], bo, bl)
+            bo, bl = _attend(qs[:, :, first:], ks[:, :, :end], vs[:, :, :end], mask, scale)
+            out[:, :, first:], lse[:, :, first:] = _merge(out[:, :, first:], lse[:, :, first:], bo, bl)
             blocks.append((source, first, end, mask, ks, vs))
-        assert _rel(out.reshape(B, H, -1, D), shard_sequence(expected, n, rank, 2)) < 1e-13
+        assert _rel(out, shard_sequence(expected, n, rank, 2)) < 1e-13
 
-        dq = torch.zeros_like(qg)
-        do = grouped(shard_sequence(dout, n, rank, 2))
-        delta = (do * out).sum(-1)
+        dq = torch.zeros_like(qs)
+        do = shard_sequence(dout, n, rank, 2)
         for source, first, end, mask, ks, vs in blocks:
             dq_part, dk_part, dv_part = _attend_backward(
-                qg[..., first:, :],
-                ks[..., :end, :],
-                vs[..., :end, :],
+                qs[:, :, first:],
+                ks[:, :, :end].contiguous(),
+                vs[:, :, :end].contiguous(),
                 mask,
                 scale,
-                lse[..., first:],
-                do[..., first:, :],
-                delta[..., first:],
+                out[:, :, first:],
+                lse[:, :, first:],
+                do[:, :, first:],
             )
-            dq[..., first:, :] += dq_part
-            dkv[source][0, ..., :end, :] += dk_part
-            dkv[source][1, ..., :end, :] += dv_part
-        assert _rel(dq.reshape(B, H, -1, D), shard_sequence(full[0].grad, n, rank, 2)) < 1e-13
+            dq[:, :, first:] += dq_part
+            dkv[source][0, :, :, :end] += dk_part
+            dkv[source][1, :, :, :end] += dv_part
+        assert _rel(dq, shard_sequence(full[0].grad, n, rank, 2)) < 1e-13
     for i in (0, 1):  # every rank's share of a block's gradients, summed: the gradients of its keys and values
         assert _rel(unshard_sequence([d[i] for d in dkv], n, dim=2), full[1 + i].grad) < 1e-13
+
+
+def test_the_fused_kernel_takes_the_blocks_the_balanced_split_has():
+    """A rank's own block is causal in its local order and every other visible block full: both are the fused
+    operator's, so on a CPU no score matrix is materialised."""
+    n, S = 4, 32
+    positions = [chunk_positions(S, n, r) for r in range(n)]
+    q = torch.zeros(1, 1, S // n, 8)
+    for i in range(n):
+        for j in range(n):
+            first, _, mask = _visible_block(positions[i], positions[j])
+            assert (mask is not None) == (i == j)
+            assert context_parallel._fused(q[:, :, first:], mask)
 
 
 def test_on_one_rank_both_modes_are_causal_attention():

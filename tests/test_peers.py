@@ -53,7 +53,7 @@ def _layout(**changes) -> dict:
         (_layout(dp=2, recompute="selective"), None),
         (_layout(tp=2, recompute="full"), None),
         (_layout(pp=2, recompute="full"), None),
-        ({**_layout(dp=2), "cp": 2}, None),  # context parallelism: torch's fails on CPU causal attention
+        ({**_layout(dp=2), "cp": 2}, None),  # context parallelism: torch's cannot run on a CPU
         ({**_layout(tp=2), "cp": 2, "cp_mode": "all-to-all"}, None),
         ({"dp": 2}, "ddp"),  # the keys left out: llmpar's defaults
     ],

@@ -76,7 +76,7 @@ def peer_for(layout: dict) -> str | None:
     """The peer that is the twin of an llmpar layout (the metrics line's "layout" object: dp, tp, pp, zero, schedule,
     sequence_parallel, recompute), or None when torch has no single equivalent of it here: ZeRO-2, combinations
     of axes, recomputation, the interleaved, zero-bubble and naive schedules, one process; and context parallelism:
-    torch's `context_parallel` fails on causal attention on a CPU (pytorch#147793), docs/context-parallel.md)."""
+    torch's `context_parallel` cannot run on a CPU: docs/context-parallel.md)."""
     dp, tp, pp = (int(layout.get(k, 1)) for k in ("dp", "tp", "pp"))
     if int(layout.get("cp", 1)) > 1:
         return None

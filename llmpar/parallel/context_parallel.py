@@ -208,23 +208,54 @@ class _Watched:
 
 # --- attention on one block of queries and keys -----------------------------------------------------------------
 #
-# Queries are held grouped by the key/value head they read: (B, Hkv, G, L, D), G = H / Hkv, query head h = kvh·G + g
-# (the order of repeat_interleave, and of scaled_dot_product_attention's enable_gqa). Keys and values keep their Hkv
-# heads: a product with them broadcasts over G, so they are never repeated, on the wire or in memory.
+# q (B, H, Lq, D) against one key/value block k, v (B, Hkv, Lk, D): the block's output normalised within the block
+# and its log-sum-exp of the scores, (B, H, Lq). Two kernels compute the same thing:
+#
+#   fused      torch's CPU flash-attention operator (`_scaled_dot_product_flash_attention_for_cpu` and its
+#              backward), which returns the log-sum-exp and takes it back: no Lq × Lk matrix is materialised. It
+#              knows two masks only, none and causal (square, from the top left), which are the two the balanced
+#              split needs: a rank's own block is causal in its local order, every other visible block is full.
+#              Keys and values are repeated to the query heads for it (GQA), inside the rank, never on the wire.
+#   explicit   matmuls, with the queries grouped as (B, Hkv, G, Lq, D), G = H / Hkv, query head h = kvh·G + g (the
+#              order of repeat_interleave, and of scaled_dot_product_attention's enable_gqa): any mask, any
+#              device. Used where the fused operator does not apply (not a CPU, or a mask that is not causal).
+
+_FLASH: Any = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu", None)
+_FLASH_BACKWARD: Any = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu_backward", None)
 
 
-def _scores(q, k, mask, scale):
-    """q (B, Hkv, G, Lq, D), k (B, Hkv, Lk, D) -> scale · q kᵀ (B, Hkv, G, Lq, Lk), -inf where masked."""
-    s = (q @ k.unsqueeze(2).transpose(-1, -2)) * scale
+def _fused(q: torch.Tensor, mask: torch.Tensor | None) -> bool:
+    """Whether the fused CPU kernel computes this block: on a CPU, with no mask or the causal one."""
+    if _FLASH is None or q.device.type != "cpu" or q.dtype not in (torch.float32, torch.float64, torch.bfloat16):
+        return False
+    return mask is None or (mask.size(0) == mask.size(1) and bool(torch.equal(mask, torch.ones_like(mask).tril())))
+
+
+def _repeat(kv: torch.Tensor, group: int) -> torch.Tensor:
+    return kv if group == 1 else kv.repeat_interleave(group, dim=1)
+
+
+def _grouped(x: torch.Tensor, kv_heads: int) -> torch.Tensor:
+    """(B, H, L, ...) -> (B, Hkv, G, L, ...)."""
+    return x.reshape(x.size(0), kv_heads, x.size(1) // kv_heads, *x.shape[2:])
+
+
+def _scores(qg, k, mask, scale):
+    """qg (B, Hkv, G, Lq, D), k (B, Hkv, Lk, D) -> scale · q kᵀ (B, Hkv, G, Lq, Lk), -inf where masked."""
+    s = (qg @ k.unsqueeze(2).transpose(-1, -2)) * scale
     return s if mask is None else s.masked_fill(~mask, float("-inf"))
 
 
 def _attend(q, k, v, mask, scale):
-    """Attention of q to one block: its output (B, Hkv, G, Lq, D) normalised within the block, and the block's
-    log-sum-exp of the scores (B, Hkv, G, Lq), which is what the merge needs."""
-    s = _scores(q, k, mask, scale)
+    """Attention of q (B, H, Lq, D) to one block: its output (B, H, Lq, D), in q's dtype, normalised within the
+    block, and the block's log-sum-exp of the scores (B, H, Lq), in at least fp32: what the merge needs."""
+    group = q.size(1) // k.size(1)
+    if _fused(q, mask):
+        return _FLASH(q, _repeat(k, group), _repeat(v, group), 0.0, mask is not None, scale=scale)
+    s = _scores(_grouped(q, k.size(1)), k, mask, scale)
     lse = torch.logsumexp(s, dim=-1)
-    return torch.exp(s - lse.unsqueeze(-1)) @ v.unsqueeze(2), lse
+    out = torch.exp(s - lse.unsqueeze(-1)) @ v.unsqueeze(2)
+    return out.flatten(1, 2), lse.flatten(1, 2)
 
 
 def _merge(out, lse, block_out, block_lse):
@@ -235,16 +266,37 @@ def _merge(out, lse, block_out, block_lse):
     return out, total
 
 
-def _attend_backward(q, k, v, mask, scale, lse, dout, delta):
-    """Gradients of one block from the final log-sum-exp: the block's probabilities are exp(s - lse) exactly as
-    they weighed in the output, so nothing of the forward but (out, lse) is kept. delta = rowsum(dout · out).
-    Returns dq (B, Hkv, G, Lq, D), dk and dv (B, Hkv, Lk, D), summed over the G query heads that share them."""
-    p = torch.exp(_scores(q, k, mask, scale) - lse.unsqueeze(-1))  # (B, Hkv, G, Lq, Lk)
-    dv = (p.transpose(-1, -2) @ dout).sum(2)
-    ds = p * (dout @ v.unsqueeze(2).transpose(-1, -2) - delta.unsqueeze(-1))  # d(loss)/d(scores)
-    dq = (ds @ k.unsqueeze(2)) * scale
-    dk = (ds.transpose(-1, -2) @ q).sum(2) * scale
-    return dq, dk, dv
+def _attend_backward(q, k, v, mask, scale, out, lse, dout):
+    """Gradients of one block from the final output and log-sum-exp: the block's probabilities are exp(s - lse)
+    exactly as they weighed in the output, and delta = rowsum(dout · out), so nothing of the forward but (out, lse)
+    is kept. q, out, dout (B, H, Lq, D), lse (B, H, Lq). Returns dq (B, H, Lq, D), dk and dv (B, Hkv, Lk, D),
+    summed over the G query heads that share them, in q's dtype (fused) or the accumulation's (explicit)."""
+    Hkv = k.size(1)
+    group = q.size(1) // Hkv
+    if _fused(q, mask):
+        dq, dk, dv = _FLASH_BACKWARD(
+            dout.to(q.dtype).contiguous(),
+            q,
+            _repeat(k, group),
+            _repeat(v, group),
+            out.to(q.dtype).contiguous(),
+            lse.float() if q.dtype == torch.bfloat16 else lse.contiguous(),
+            0.0,
+            mask is not None,
+            scale=scale,
+        )
+        if group > 1:
+            dk, dv = _grouped(dk, Hkv).sum(2), _grouped(dv, Hkv).sum(2)
+        return dq, dk, dv
+    qg, doutg = _grouped(q, Hkv).to(out.dtype), _grouped(dout, Hkv)
+    p = torch.exp(_scores(qg, k.to(out.dtype), mask, scale) - _grouped(lse, Hkv).unsqueeze(-1))  # (B,Hkv,G,Lq,Lk)
+    vs = v.to(out.dtype).unsqueeze(2)
+    delta = (doutg * _grouped(out, Hkv)).sum(-1)
+    dv = (p.transpose(-1, -2) @ doutg).sum(2)
+    ds = p * (doutg @ vs.transpose(-1, -2) - delta.unsqueeze(-1))  # d(loss)/d(scores)
+    dq = (ds @ k.to(out.dtype).unsqueeze(2)) * scale
+    dk = (ds.transpose(-1, -2) @ qg).sum(2) * scale
+    return dq.flatten(1, 2), dk, dv
 
 
 def _visible_block(q_pos: torch.Tensor, kv_pos: torch.Tensor):
@@ -255,7 +307,8 @@ def _visible_block(q_pos: torch.Tensor, kv_pos: torch.Tensor):
     Both position lists increase (the balanced split's local order), so the queries that see anything are a
     suffix and the keys seen by anyone a prefix. In the balanced split a block of another rank is half needed:
     from an earlier rank, all queries see its first chunk and none its second; from a later rank, only the
-    second query chunk sees it, all of it. The rank's own block is the partially masked one.
+    second query chunk sees it, all of it. The rank's own block is the partially masked one: causal in the local
+    order, since positions increase along it.
     """
     first = int(torch.searchsorted(q_pos, kv_pos[0]))  # the first query at or after the block's first key
     end = int(torch.searchsorted(kv_pos, q_pos[-1], right=True))  # the keys at or before the last query
@@ -283,13 +336,13 @@ class RingAttention(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, q, k, v, cp: CPComm, scale: float):
-        B, H, L, D = q.shape
-        Hkv = k.size(1)
+        B, H, L = q.shape[:3]
         acc = torch.promote_types(q.dtype, torch.float32)  # merge in at least fp32: bf16 would lose the weights
-        qg = q.reshape(B, Hkv, H // Hkv, L, D).to(acc)
         positions = [chunk_positions(L * cp.n, cp.n, r).to(q.device) for r in range(cp.n)]
-        out = torch.zeros_like(qg)
-        lse = torch.full(qg.shape[:-1], float("-inf"), dtype=acc, device=q.device)
+        # The output in q's memory layout, as the attention kernel writes its own: where q is a view of the
+        # projection's (B, L, H·D) output (GPT-2), the output projection then reads this very tensor, no copy.
+        out = torch.zeros_like(q, dtype=acc)
+        lse = torch.full((B, H, L), float("-inf"), dtype=acc, device=q.device)
         kv = torch.stack((k, v))  # (2, B, Hkv, L, D): what travels, in the inputs' dtype
         for t in range(cp.n):
             source = (cp.rank - t) % cp.n
@@ -297,32 +350,30 @@ class RingAttention(torch.autograd.Function):
             block = _visible_block(positions[cp.rank], positions[source])
             if block is not None:
                 first, end, mask = block
-                ks, vs = kv[:, ..., :end, :].to(acc)
-                block_out, block_lse = _attend(qg[..., first:, :], ks, vs, mask, scale)
-                out[..., first:, :], lse[..., first:] = _merge(
-                    out[..., first:, :], lse[..., first:], block_out, block_lse
+                ks, vs = kv[0, :, :, :end].contiguous(), kv[1, :, :, :end].contiguous()
+                block_out, block_lse = _attend(q[:, :, first:], ks, vs, mask, scale)
+                out[:, :, first:], lse[:, :, first:] = _merge(
+                    out[:, :, first:], lse[:, :, first:], block_out.to(acc), block_lse.to(acc)
                 )
                 cp.scores["forward"] += B * H * (L - first) * end
             if wait is not None:
                 kv = wait()
         ctx.save_for_backward(q, k, v, out, lse)
         ctx.cp, ctx.scale = cp, scale
-        return out.reshape(B, H, L, D).to(q.dtype)
+        return out.to(q.dtype)
 
     @staticmethod
     def backward(ctx, dout):
         q, k, v, out, lse = ctx.saved_tensors
         cp, scale = ctx.cp, ctx.scale
-        B, H, L, D = q.shape
+        B, H, L = q.shape[:3]
         acc = out.dtype
-        qg = q.reshape(out.shape).to(acc)
-        dout = dout.reshape(out.shape).to(acc)
-        delta = (dout * out).sum(-1)  # (B, Hkv, G, L)
+        dout = dout.to(acc).contiguous()
         positions = [chunk_positions(L * cp.n, cp.n, r).to(q.device) for r in range(cp.n)]
-        dq = torch.zeros_like(qg)
+        dq = torch.zeros(q.shape, dtype=acc, device=q.device)
         kv = torch.stack((k, v))
         # Gradient accumulators are summed over n ranks: they are kept, and travel, in the merge's precision.
-        own_dkv = torch.zeros_like(kv, dtype=acc)  # this rank's share of its own block's gradient (step 0)
+        own_dkv = torch.zeros(kv.shape, dtype=acc, device=q.device)  # this rank's share of its own block (step 0)
         sending = None  # the accumulator last sent on, until it has left
         for t in range(cp.n):
             source = (cp.rank - t) % cp.n
@@ -333,20 +384,13 @@ class RingAttention(torch.autograd.Function):
             block = _visible_block(positions[cp.rank], positions[source])
             if block is not None:
                 first, end, mask = block
-                ks, vs = kv[:, ..., :end, :].to(acc)
+                ks, vs = kv[0, :, :, :end].contiguous(), kv[1, :, :, :end].contiguous()
                 dq_part, dk_part, dv_part = _attend_backward(
-                    qg[..., first:, :],
-                    ks,
-                    vs,
-                    mask,
-                    scale,
-                    lse[..., first:],
-                    dout[..., first:, :],
-                    delta[..., first:],
+                    q[:, :, first:], ks, vs, mask, scale, out[:, :, first:], lse[:, :, first:], dout[:, :, first:]
                 )
-                dq[..., first:, :] += dq_part
-                dkv[0, ..., :end, :] += dk_part
-                dkv[1, ..., :end, :] += dv_part
+                dq[:, :, first:] += dq_part
+                dkv[0, :, :, :end] += dk_part
+                dkv[1, :, :, :end] += dv_part
                 cp.scores["backward"] += B * H * (L - first) * end
             if t >= 1:
                 if arriving is not None:
@@ -361,7 +405,7 @@ class RingAttention(torch.autograd.Function):
         if sending is not None:
             sending.wait()
         dk, dv = own_dkv[0].to(k.dtype), own_dkv[1].to(v.dtype)
-        return dq.reshape(B, H, L, D).to(q.dtype), dk, dv, None, None
+        return dq.to(q.dtype), dk, dv, None, None
 
 
 def ring_attention(q, k, v, cp: CPComm, scale: float | None = None) -> torch.Tensor:

@@ -37,8 +37,10 @@ llama3_2024 (The Llama 3 Herd of Models, Table 4, H100 SXM 80GB at 700 W)
     peak; TFLOPs/GPU is the same quantity in absolute terms. The paper does not spell out its attention FLOP
     convention (causal or not, document masking). Data parallelism is FSDP (parameters, gradients and optimizer
     state sharded; parameters not re-sharded after the forward pass). The 8K-context stages ran without activation
-    checkpointing. The third row uses 16-way context parallelism (128K context) — outside what our cost model
-    handles.
+    checkpointing. The third row uses 16-way context parallelism (128K context) with the paper's all-gather based
+    method (the keys and values all-gathered over the CP group, attention computed for the local query chunks;
+    section 3.3.2): stored cp_mode "all-gather". It was left out of every comparison until the cost model modelled
+    context parallelism, so it is split by the hash as a later row (`NEVER_COMPARED`).
 
 megatron_bridge (NVIDIA NeMo / Megatron-Bridge performance summary, DGX-H100)
     "Model TFLOP/sec/GPU" and "Tokens/sec/GPU" from NVIDIA's benchmark recipes. All dense-model rows that NVIDIA
@@ -203,6 +205,41 @@ ours; GPT-NeoX-20B — its configuration was found but no throughput figure; the
 pre-fix-formula tables; every V100 and TPU run. The 2024 Megatron-LM README weak-scaling table on H100 (2B–462B,
 vocabulary 131,072, sequence 4096, up to 6144 H100s, MFU 41%→48%) and its 175B strong-scaling runs (96→4608
 H100s, batch 1152, MFU 47%→42%) are published as images, so their per-row layouts could not be read.
+
+Context-parallel rows (source "dgxc_benchmarking_cp", split by the hash like every later row). Added when the cost
+model gained context parallelism, with the model already written (commit 8cf7069 records the first prediction of
+each; docs/cost-model.md gives it); every BF16 table of NVIDIA's DGX Cloud Llama 3.1 pre-training recipes, which run
+context parallelism 2 (Megatron-Core's ring, "p2p", through Transformer Engine) at 8,192 tokens:
+
+dgxc_benchmarking_cp (NVIDIA DGX Cloud benchmarking recipes, Llama 3.1, H100 on EOS; 15 rows)
+    v25.01 (NeMo launcher, container 24.09): 70B (TP 4, PP 4, CP 2, VP 5) on 64–2048 GPUs and 405B (TP 8, PP 9,
+    CP 2, VP 7; NVIDIA's config with 16 query groups and the GPT-2 tokenizer) on 576–2304 GPUs; v25.04 (NeMo 2.0,
+    container 25.02.01): 8B (TP 1, CP 2) on 8–128, 70B (as before) on 64–2048 and 405B (TP 8, PP 8, CP 2, VP 8) on
+    512–2048 GPUs. Three GPU counts of each table (smallest, middle, largest), as for the blind dgxc rows; the
+    405B tables' "proxy" columns (7–62 layers on fewer GPUs) are not stored. Stored: "tokens_per_s_per_gpu" (the
+    table's tokens/s over GPUs), "mfu" as printed; the README's FLOP count per sequence (`DGXC_CP_FLOPS`) gives the
+    MFU back from the tokens/s within 1% (tests/test_cost_model.py).
+
+Verification of the context-parallel rows
+    * dgxc_benchmarking_cp: read directly from the git history of NVIDIA/dgxc-benchmarking (fetched snapshot):
+      llama3.1/README_70b.md, README_405b.md, llama3.1_70b.yaml and llama3.1_405b.yaml at 143b90d (v25.01);
+      llama3.1/README.md, launch.sh (FW_VERSION 25.02.01) and pretrain_llama31.py at 741c886 (v25.04). Within each
+      row the tokens/s is GBS·8192 / step time (within 1%; the 70B 2048-GPU row of v25.01 prints 2,248,957 where
+      the time gives 2,239,949: 0.4%), and the MFU follows from it with the README's FLOP count. v25.02 (8f5cbb3,
+      container 24.12) reprints the 405B table with other times (17.50, 17.60, 17.70 s for 576, 1152, 2304 GPUs):
+      not stored, a third reading of the same recipe. The NeMo 2.0 recipes' settings (no recomputation,
+      grad_reduce_in_fp32 true, sequence parallelism, TP overlap in performance mode) were read at later NeMo
+      commits (0189a3b3, 00aa2e12), not at the benchmark's d2b21556. One reading of each table; forks of the
+      repository carry the same files.
+    * llama3_2024, the 128K row: Table 4 as stored before (five transcriptions); Pavan Balaji's SC'24 slide as
+      transcribed by glennklockwood.com (16,384 GPUs, TP 8, CP 16, PP 16, 16M tokens per batch, 380 TFLOP/s per
+      GPU) agrees; the all-gather method from the paper's section 3.3.2 as the PyTorch context-parallel tutorial
+      quotes it ("the all-gather based pass-KV algorithm is used in Llama3 training").
+
+Searched for context-parallel rows and not used: torchtitan's Dec 2024 benchmark Tables 2 and 6 (FSDP + CP on 8
+and 512 H100, sequences of 32K–256K; every row Float8); NeMo's "Long Sequence Performance" tables (Llama 2 7B and
+Llama 3 8B, CP up to 32, sequences to 1M: FP8 only); NeMo's performance summary of 24.12 (Llama 3 8B and 70B with
+CP 2: FP8); Megatron-Bridge's Llama 3.1 405B rows (CP 2: FP8, already stored and left out).
 
 Second blind rows (split "blind2"). Added in one batch after the first blind rows had been predicted, by someone
 who computed, printed or looked at no prediction for any of them; `compare.published_comparison()` leaves them out

@@ -409,7 +409,7 @@ def process_memory(
     - "total": runtime + data + (1 + ALLOCATOR_SLACK) × max(build, state + activations + temporaries), what
       the metrics' `peak_mem_bytes` measures (peak RSS on a CPU, allocated memory plus the context on a GPU).
     """
-    first_ranks = [s * layout.dp * layout.cp * layout.tp for s in (range(layout.pp) if stage is None else [stage])]
+    first_ranks = [s * (layout.world // layout.pp) for s in (range(layout.pp) if stage is None else [stage])]
     by_rank = ranks_memory(cfg, layout, batch, first_ranks, device, data_bytes, saving, software)
     return max(by_rank.values(), key=lambda parts: parts["total"])
 
@@ -425,13 +425,13 @@ def ranks_memory(
     software: Software = LLMPAR,
 ) -> dict[int, dict[str, float]]:
     """`process_memory`'s parts for each of some global ranks (the ranks of a stage alike: the mesh is
-    pp × dp × cp × tp, tp innermost, so rank r is on stage r // (dp·cp·tp))."""
+    pp × dp × cp × tp, pipeline outermost, so rank r is on stage r // (dp·cp·tp))."""
     stages = stage_params(cfg, layout, batch.seq_len)
     acts = activation_bytes_by_stage(cfg, layout, batch, software)
     by_stage: dict[int, dict[str, float]] = {}
     out = {}
     for rank in ranks:
-        s = rank // (layout.dp * layout.cp * layout.tp)
+        s = rank // (layout.world // layout.pp)
         if s not in by_stage:
             by_stage[s] = _stage_process_memory(
                 cfg, layout, batch, s, stages[s], acts[s], device, data_bytes, saving, software
@@ -547,7 +547,7 @@ def device_peak(cfg: ModelConfig, layout: Layout, batch: Batch, software: Softwa
         key = (len(params[r].layers), r == 0, r == layout.pp - 1)
         if key not in busiest or acts[r] > acts[busiest[key]]:
             busiest[key] = r
-    first_ranks = [r * layout.dp * layout.cp * layout.tp for r in busiest.values()]
+    first_ranks = [r * (layout.world // layout.pp) for r in busiest.values()]
     stages = ranks_memory(cfg, layout, batch, first_ranks, device="cuda", software=software).values()
     step = max(p["params"] + p["grads"] + p["optimizer"] + p["activations"] + p["temporaries"] for p in stages)
     return CUDA_RUNTIME_BYTES + (1 + ALLOCATOR_SLACK) * step
