@@ -678,7 +678,8 @@ def test_gradients_are_reduced_over_dp_times_cp(zero):
 def test_activations_scale_with_a_ranks_tokens(name, n, mode):
     """Every saved tensor is per token (the RoPE tables of the rank's L positions too): with cp = n a rank saves
     1/n of what one process saves for the whole sequence, exactly in fp32, under every schedule and
-    recomputation; in bf16 llmpar's ring keeps its output in fp32 (2 more bytes per token and model width)."""
+    recomputation; in bf16 llmpar's ring keeps its output in fp32 (2 more bytes per token and model width for
+    Llama, whose projection reads a copy anyway; 4 for GPT-2, whose projection reads a bf16 cast beside it)."""
     cfg = PRESETS[name]
     if mode == "all-to-all" and cfg.n_kv_heads % n:
         pytest.skip("all-to-all needs the key/value heads divisible by cp")
@@ -698,25 +699,33 @@ def test_activations_scale_with_a_ranks_tokens(name, n, mode):
         cost.activation_bytes(cfg, replace(lay, cp=n, cp_mode=mode), bf16) - cost.activation_bytes(cfg, lay, bf16) / n
     )
     tokens = 8 // 2 * 256 // n
-    assert extra == pytest.approx(cfg.n_layers * tokens * 2 * cfg.d_model if mode == "ring" else 0, abs=1e-6)
+    per_width = 2 if cfg.arch == "llama" else 4
+    assert extra == pytest.approx(cfg.n_layers * tokens * per_width * cfg.d_model if mode == "ring" else 0, abs=1e-6)
     # selective recomputation leaves the context-parallel core alone: the same as none
     sel = cost.activation_bytes(cfg, Layout(dp=2, cp=n, cp_mode=mode, recompute="selective"), bf16)
     assert sel == cost.activation_bytes(cfg, Layout(dp=2, cp=n, cp_mode=mode), bf16)
 
 
 def test_the_rings_blocks_in_flight_add_to_the_peak_not_to_the_saved_activations():
-    cfg, batch = PRESETS["small"], Batch(8, 256, "bf16")
+    """What the ring holds while it runs is a temporary of the backward pass: the blocks and accumulators (2·KV +
+    4·KVacc), with llmpar's fused CPU kernel the keys and values repeated to the query heads (2·KV·H/Hkv), with
+    explicit matmuls (llmpar on a GPU) three score-sized tensors of the own block; another system's fused kernel
+    (TransformerEngine's) neither. All-to-all holds nothing beyond a single process's."""
+    cfg, batch = PRESETS["small"], Batch(8, 256, "fp32")
     ring, a2a = Layout(dp=2, cp=2), Layout(dp=2, cp=2, cp_mode="all-to-all")
     b, L = 4, 128
-    kv, acc = _kv(cfg, b, L, 1, 2), _kv(cfg, b, L, 1, 4)
+    kv = _kv(cfg, b, L, 1, 4)
+    group = cfg.n_heads // cfg.n_kv_heads
     scores = 3 * b * cfg.n_heads * L * L * 4  # the own block's probabilities, dO·Vᵀ and dS, in fp32
-    ring_peak = cost.process_memory(cfg, ring, batch)["temporaries"]
-    a2a_peak = cost.process_memory(cfg, a2a, batch)["temporaries"]
-    assert ring_peak - a2a_peak == pytest.approx(2 * kv + 4 * acc + scores, rel=0.05)
-    # a fused ring kernel (TransformerEngine's) keeps no scores
-    fused = cost.Software(ring_fused=True)
-    fused_peak = cost.process_memory(cfg, ring, batch, software=fused)["temporaries"]
-    assert ring_peak - fused_peak == pytest.approx(scores, rel=0.05)
+
+    def extra(device, software=cost.LLMPAR):
+        parts = [cost.process_memory(cfg, lay, batch, device=device, software=software) for lay in (ring, a2a)]
+        assert parts[0]["activations"] == parts[1]["activations"]  # (fp32: the ring saves what all-to-all does)
+        return parts[0]["temporaries"] - parts[1]["temporaries"]
+
+    assert extra("cpu") == pytest.approx(6 * kv + 2 * kv * group, rel=1e-12)
+    assert extra("cuda") == pytest.approx(6 * kv + scores, rel=1e-12)
+    assert extra("cuda", cost.Software(ring_fused=True)) == pytest.approx(6 * kv, rel=1e-12)
 
 
 def _fake_cp_comm(n: int, rank: int):
@@ -744,8 +753,9 @@ def _fake_cp_comm(n: int, rank: int):
 
 @pytest.mark.parametrize("n", [2, 4])
 def test_ring_scores_and_bytes_are_what_the_operator_computes_and_moves(n):
-    """The operator itself (its transfers simulated in one process) counts the scores each rank computes and the
-    bytes it moves: the cost model's count for one layer, forward and backward."""
+    """The operator itself (its transfers simulated in one process) counts the scores of the visible rectangles
+    (what explicit matmuls compute; the fused kernel skips the masked half of the own block, the causal share) and
+    the bytes it moves: the cost model's counts for one layer, forward and backward."""
     from llmpar.parallel.context_parallel import ring_attention
     from llmpar.plan.cost import context
 
@@ -787,24 +797,32 @@ def test_all_to_all_moves_what_the_cost_model_counts_and_attends_the_causal_shar
     assert comm.scores["forward"] == 2 * context.attention_scores(cfg, lay, b, S, False)
 
 
-def test_context_parallel_operation_counts_are_the_operators():
+def test_context_parallel_operation_counts_are_the_operators(monkeypatch):
     """The dispatch cost of a context-parallel core: CP_OPS's a + k·cp operations per call, forward and backward
-    (with the transfers simulated; the fused kernel's SDPA_OPS are what they replace)."""
-    from llmpar.parallel.context_parallel import all_to_all_attention, ring_attention
+    (with the transfers simulated, grouped-query attention): the ring on the fused CPU kernel and with explicit
+    matmuls (its path off a CPU), all-to-all; the fused kernel's SDPA_OPS are what they replace."""
+    import llmpar.parallel.context_parallel as cpm
     from llmpar.plan.cost.timing import CP_OPS, SDPA_OPS
 
-    for mode, attend in (("ring", ring_attention), ("all-to-all", all_to_all_attention)):
-        (af, kf), (ab, kb) = CP_OPS[mode]
+    def count(attend, n):
+        L = 4 * n
+        q = torch.randn(2, 8, L, 8, requires_grad=True)
+        k, v = (torch.randn(2, 4, L, 8, requires_grad=True) for _ in range(2))
+        with _Count() as fwd:
+            y = attend(q, k, v, _fake_cp_comm(n, 1))
+        g = torch.ones_like(y)
+        with _Count() as bwd:
+            y.backward(g)
+        return fwd.n, bwd.n
+
+    for name, attend in (("ring", cpm.ring_attention), ("all-to-all", cpm.all_to_all_attention)):
+        (af, kf), (ab, kb) = CP_OPS[name]
         for n in (2, 4):
-            L = 4 * n
-            q = torch.randn(2, 8, L, 8, requires_grad=True)
-            k, v = (torch.randn(2, 4, L, 8, requires_grad=True) for _ in range(2))
-            with _Count() as fwd:
-                y = attend(q, k, v, _fake_cp_comm(n, 1))
-            g = torch.ones_like(y)
-            with _Count() as bwd:
-                y.backward(g)
-            assert (fwd.n, bwd.n) == (af + kf * n, ab + kb * n), (mode, n, fwd.n, bwd.n)
+            assert count(attend, n) == (af + kf * n, ab + kb * n), (name, n)
+    monkeypatch.setattr(cpm, "_fused", lambda q, mask: False)  # the explicit path
+    (af, kf), (ab, kb) = CP_OPS["ring-explicit"]
+    for n in (2, 4):
+        assert count(cpm.ring_attention, n) == (af + kf * n, ab + kb * n), n
     q = torch.randn(2, 8, 16, 8, requires_grad=True)
     k, v = (torch.randn(2, 4, 16, 8, requires_grad=True) for _ in range(2))
     with _Count() as fwd:

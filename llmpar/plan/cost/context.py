@@ -8,10 +8,10 @@ sequence, so the ranks exchange keys and values (`layer_bytes`), and the work of
 depends on how:
 
 - "ring": the key/value blocks travel around the ring (n − 1 passes forward; in the backward the blocks again and
-  their gradient accumulators, n − 1 passes each). llmpar computes each visible rectangle with explicit matmuls,
-  masked scores included: 2c²(n+1) scores per sequence and local head, (n+1)/n times the causal half a single
-  process computes per rank; a fused kernel per block (TransformerEngine's, `Software.ring_fused`) skips the
-  masked ones.
+  their gradient accumulators, n − 1 passes each). With explicit matmuls (llmpar off a CPU) each visible
+  rectangle is computed whole, masked scores included: 2c²(n+1) scores per sequence and local head, (n+1)/n times
+  the causal half a single process computes per rank; a fused kernel per block (torch's CPU flash kernel, which
+  llmpar uses on a CPU; TransformerEngine's: `Software.fused_ring`) skips the masked ones: the causal share.
 - "all-to-all" (DeepSpeed-Ulysses): four all-to-alls forward and four backward trade heads for sequence; each rank
   attends the whole sequence with H/(t·n) heads, through the same fused kernel a single process uses.
 - "all-gather": the keys and values all-gathered forward and their gradients reduce-scattered backward (Llama 3's
@@ -107,13 +107,17 @@ def ring_steps(n: int, fused_ring: bool) -> list[float]:
     return [own / total] + [2 / total] * (n - 1)
 
 
-def backward_temporaries(cfg: ModelConfig, layout: Layout, b: int, seq_len: int, dtype: str, fused_ring: bool) -> float:
+def backward_temporaries(
+    cfg: ModelConfig, layout: Layout, b: int, seq_len: int, dtype: str, fused_ring: bool, repeats: bool = False
+) -> float:
     """Bytes a layer's context-parallel attention holds in its backward pass beyond what a single process's
     attention holds there (one layer's activation gradients, `footprint.process_memory`), at its worst step:
 
     ring: the stacked key/value block and the next one arriving (2·KV), the rank's own accumulator, the step's, the
     one arriving and the one still leaving (4·KVacc), and, computed by explicit matmuls, three score-sized tensors
-    of the own block (the probabilities, dO·Vᵀ and dS: 3·b·(H/t)·L² in at least fp32; a fused kernel keeps none);
+    of the own block (the probabilities, dO·Vᵀ and dS: 3·b·(H/t)·L² in at least fp32; a fused kernel keeps none),
+    or, on llmpar's fused CPU kernel (`repeats`), the block's keys and values repeated to the query heads and their
+    gradients at that size before they are summed (2·KV·H/Hkv);
     all-gather: the whole sequence's keys and values gathered, and their gradients (2·n·KV);
     all-to-all: nothing beyond: its buffers have the sizes of a single process's q, k, v and output."""
     n = layout.cp
@@ -125,4 +129,6 @@ def backward_temporaries(cfg: ModelConfig, layout: Layout, b: int, seq_len: int,
         return 2 * n * kv
     L = local_tokens(layout, seq_len)
     scores = 0.0 if fused_ring else 3 * b * cfg.n_heads / layout.tp * L * L * acc
-    return 2 * kv + 4 * kv_block_bytes(cfg, layout, b, seq_len, acc) + scores
+    group = cfg.n_heads // cfg.n_kv_heads
+    repeated = 2 * kv * group if repeats and group > 1 else 0.0
+    return 2 * kv + 4 * kv_block_bytes(cfg, layout, b, seq_len, acc) + scores + repeated

@@ -99,9 +99,9 @@ def layer_activation_bytes(
     layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
     Korthikanti et al. 2022 (section 4) derive the same structure for GPT with dropout: sbh(34 + 5as/h).
     Context parallelism (`tokens` = b·L, L = S/cp): the RoPE tables of the rank's L positions; llmpar's ring
-    attention keeps its output and log-sum-exp in at least fp32 (a fused ring kernel, `Software.ring_fused`, its
-    output in the inputs' dtype); selective recomputation leaves the context-parallel core alone
-    (`context.recomputes_core`), so it keeps what no recomputation keeps.
+    attention keeps its output and log-sum-exp in at least fp32 (another system's fused ring kernel,
+    `Software.ring_fused` True, its output in the inputs' dtype); selective recomputation leaves the
+    context-parallel core alone (`context.recomputes_core`), so it keeps what no recomputation keeps.
     A materialized attention (`software.flash_attention` off, Megatron-LM before fused kernels) also keeps the
     softmax's output, the dropout mask and the dropout's output: 5·heads·s bytes per token (Korthikanti et al.).
     Recomputation (`llmpar.parallel.recompute`): "full" keeps the block's input only; "selective" what the
@@ -138,8 +138,12 @@ def layer_activation_bytes(
     if not software.flash_attention:
         attn += 5 * heads * seq_len
     if layout.cp > 1 and layout.cp_mode == "ring" and not software.ring_fused:
-        acc = context.acc_bytes(dtype)  # the ring's output and log-sum-exp, in at least fp32
-        attn += d * (acc - mm) + heads * (acc - 4)
+        # llmpar's ring keeps its output and log-sum-exp in at least fp32; the projection reads the output cast to
+        # the activations' dtype: a copy beside it for GPT-2 (whose projection reads the attention's own output)
+        # where the dtypes differ, in place of the contiguous copy's dtype for Llama
+        acc = context.acc_bytes(dtype)
+        own = d * (acc - mm) if cfg.arch == "llama" else (d * acc if acc != mm else 0)
+        attn += own + heads * (acc - 4)
     if layout.recompute == "selective":
         # The attention core keeps q, k, v only: its softmax statistics are recomputed, and its output too where
         # the output projection reads a copy of it (llama: the core's output follows the layout of q, which
@@ -477,8 +481,10 @@ def _stage_process_memory(
         # recomputation saves again for the layer's backward, beyond what the forward kept
         backward += _layer_backward_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype, software)
         # and context parallelism's blocks in flight, accumulators and (explicit matmuls) scores
-        fused = software.ring_fused and software.flash_attention
-        backward += context.backward_temporaries(cfg, layout, b, batch.seq_len, batch.dtype, fused)
+        fused = software.fused_ring(device == "cpu")
+        backward += context.backward_temporaries(
+            cfg, layout, b, batch.seq_len, batch.dtype, fused, repeats=fused and software.ring_fused is None
+        )
     if layout.zero == 3 and dp > 1:
         split, repl = _layer_params(cfg, t)
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (

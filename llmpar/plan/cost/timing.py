@@ -54,11 +54,12 @@ OPS = {
     "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)},
 }
 # A context-parallel attention core's operations per call, (forward, backward), each (a + k·cp): llmpar's ring
-# (explicit matmuls, the blocks' positions, masks and merges: k per step) and all-to-all (the four all-to-alls and
-# the reorderings of the sequence), counted with a TorchDispatchMode on `llmpar.parallel.context_parallel` with
-# its transfers replaced (tests/test_cost_model.py recounts them); they replace the fused kernel's SDPA_OPS. A
-# fused ring kernel (`Software.ring_fused`) dispatches about RING_FUSED_OPS per step.
-CP_OPS = {"ring": ((3, 58), (13, 89)), "all-to-all": ((41, 7), (39, 13))}
+# (the blocks' positions, the kernel per block, the merges: k per step) on the fused CPU kernel ("ring") and with
+# explicit matmuls ("ring-explicit", other devices), and all-to-all (the four all-to-alls and the reorderings of the
+# sequence), counted with a TorchDispatchMode on `llmpar.parallel.context_parallel` with its transfers replaced,
+# grouped-query attention (tests/test_cost_model.py recounts them); they replace the fused kernel's SDPA_OPS. Another
+# system's fused ring kernel (`Software.ring_fused` True) dispatches about RING_FUSED_OPS per step.
+CP_OPS = {"ring": ((7, 45), (8, 54)), "ring-explicit": ((6, 61), (13, 96)), "all-to-all": ((41, 7), (39, 13))}
 SDPA_OPS = (2, 8)
 RING_FUSED_OPS = 4
 
@@ -130,7 +131,7 @@ def chunk_costs(
     # FLOPs per query·key score, its scores and weighted sum; `context.attention_scores`: the causal half,
     # b·(H/t)·s²/2, without context parallelism).
     split, _ = _layer_params(cfg, t)
-    fused_ring = software.ring_fused and software.flash_attention
+    fused_ring = software.fused_ring(bool(hw.cores))
     explicit_ring = n_cp > 1 and layout.cp_mode == "ring" and not fused_ring
     scores = context.attention_scores(cfg, layout, b, s, fused_ring)
     rate *= software.compute_efficiency
@@ -165,8 +166,9 @@ def chunk_costs(
     fused = _fused(software)
     layer_stream = 3 * layer_activation_bytes(cfg, tokens, s, plain, dtype, fused)
     ops_fwd, ops_bwd = ops["layer"]
-    if n_cp > 1 and layout.cp_mode in CP_OPS and not fused_ring:
-        (af, kf), (ab, kb) = CP_OPS[layout.cp_mode]
+    llmpar_core = software.ring_fused is None or layout.cp_mode != "ring"  # (llmpar's operators)
+    if n_cp > 1 and llmpar_core and layout.cp_mode in ("ring", "all-to-all"):
+        (af, kf), (ab, kb) = CP_OPS["ring-explicit" if explicit_ring else layout.cp_mode]
         ops_fwd += af + kf * n_cp - SDPA_OPS[0]
         ops_bwd += ab + kb * n_cp - SDPA_OPS[1]
     elif n_cp > 1 and layout.cp_mode == "ring":

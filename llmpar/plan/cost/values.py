@@ -79,11 +79,18 @@ class Software:
     # Tensor-parallel collectives overlapped with the GEMMs they feed (Megatron-Core / Transformer Engine's
     # userbuffers, NeMo's ub_tp_comm_overlap); else on the critical path.
     tp_comm_overlap: bool = False
-    # Context parallelism's ring attention: each block computed by a fused kernel that skips the masked scores and
-    # returns the log-sum-exp (TransformerEngine's, Megatron-Core's and torch's context_parallel on flash attention),
-    # at the attention rate; or, as llmpar computes it, by explicit matmuls over each visible rectangle, masked
-    # scores included, at the matmul rate, with the scores streamed through memory (llmpar/plan/cost/context.py).
-    ring_fused: bool = False
+    # Context parallelism's ring attention: True, each block computed by a fused kernel that skips the masked
+    # scores and returns the log-sum-exp (TransformerEngine's, Megatron-Core's and torch's context_parallel on flash
+    # attention), at the attention rate, its output kept in the inputs' dtype; False, by explicit matmuls over each
+    # visible rectangle, masked scores included, at the matmul rate, with the scores streamed through memory; None,
+    # as llmpar computes it: torch's fused CPU flash kernel on a CPU (each block causal or full, the two masks it
+    # knows), explicit matmuls on other devices, the output and log-sum-exp kept in at least fp32 either way
+    # (llmpar/parallel/context_parallel.py; llmpar/plan/cost/context.py).
+    ring_fused: bool | None = None
+
+    def fused_ring(self, cpu: bool) -> bool:
+        """Whether ring attention's blocks run in a fused kernel, on a CPU (`cpu`) or not."""
+        return self.flash_attention and (self.ring_fused if self.ring_fused is not None else cpu)
 
     def __post_init__(self):
         selective_policy(self.selective)
