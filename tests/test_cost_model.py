@@ -836,7 +836,7 @@ def test_context_parallel_operation_counts_are_the_operators(monkeypatch):
 def test_the_rings_transfers_overlap_the_block_at_hand_and_all_to_all_waits():
     """A ring step takes the longer of its block's computation and its transfer: with free links the attention
     costs its computation alone, with slow ones each of the n − 1 forward passes costs its transfer; all-to-all's
-    collectives add to its computation, whatever their speed."""
+    collectives add to its computation, whatever their speed; on a CPU the ring's transfers add too."""
     from llmpar.plan.cost.timing import _cp_attention
 
     cfg, hw = PRESETS["small"], PROFILES["h100-sxm"]
@@ -853,6 +853,11 @@ def test_the_rings_transfers_overlap_the_block_at_hand_and_all_to_all_waits():
         assert wait_f == pytest.approx(core_f - 1e-6)
         a2a = _cp_attention(cfg, replace(lay, cp_mode="all-to-all"), batch, hw, 4, 1.0, 2.0, False)
         assert a2a[2] == a2a[3] > 0 and a2a[0] == 1.0 + a2a[2] and a2a[1] == 2.0 + a2a[3]
+        # on a CPU the transfers run on the cores that compute: they add, as every collective does there
+        cpu = PROFILES["cpu"]
+        core_f, _, wait_f, _ = _cp_attention(cfg, lay, batch, cpu, 4, 1.0, 2.0, False)
+        one = cpu.collective_time("p2p", kv, 2, 1, min(lay.world, cpu.devices_per_node))
+        assert wait_f == pytest.approx((n - 1) * one) and core_f == pytest.approx(1.0 + wait_f)
 
 
 def test_the_planner_searches_context_parallelism_where_it_pays_and_respects_trains_constraints():

@@ -270,7 +270,8 @@ def _cp_attention(
     Ring: at each of the n steps the rank computes one block while the next one travels (`context.ring_steps`:
     the own block first, then the other ranks' half-visible ones): a step takes the longer of its block and its
     transfer, one key/value block forward (none at the last step); backward, the blocks and the gradient
-    accumulators travel together (the block alone at the first step, the accumulator alone at the last). The
+    accumulators travel together (the block alone at the first step, the accumulator alone at the last). On a CPU
+    the transfers take the cores that compute (gloo's threads) and add, as every collective does there. The
     ring's hops are NVLink while the cp group's ranks (tp·cp consecutive ranks) sit in one node, else the
     network's. All-to-all and all-gather: their collectives on the critical path (an all-to-all priced as an
     all-gather of the same bus bytes; the profiles measure no all-to-all)."""
@@ -290,6 +291,8 @@ def _cp_attention(
         shares = context.ring_steps(n, fused_ring)
         forward = [t_kv] * (n - 1) + [0.0]
         backward = [t_kv] + [t_both] * (n - 2) + [t_acc]
+        if hw.cores:  # a CPU's transfers run on the cores that compute (gloo's threads): nothing overlaps
+            return compute_f + sum(forward), compute_b + sum(backward), sum(forward), sum(backward)
         core_f = sum(max(compute_f * share, x) for share, x in zip(shares, forward))
         core_b = sum(max(compute_b * share, x) for share, x in zip(shares, backward))
         return core_f, core_b, core_f - compute_f, core_b - compute_b
