@@ -149,7 +149,11 @@ def test_the_table_lists_each_candidates_command(capsys):
 RUN = ["--model", "tiny", "--global-batch-size", "8", "--seq-len", "32"]
 
 
-@pytest.mark.parametrize("fixed", [[], ["--pp", "2"], ["--zero", "3", "--micro-batches", "2"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "fixed",
+    [[], ["--pp", "2"], ["--zero", "3", "--micro-batches", "2"], ["--cp", "2", "--cp-mode", "all-to-all"]],
+    ids=" ".join,
+)
 def test_layout_auto_runs_the_plans_auto_choice(monkeypatch, capsys, fixed):
     """`llmpar train --layout auto` on 4 processes runs the candidate that `llmpar plan --gpus 4 --hardware cpu`
     names as its choice (`auto` in the JSON: the simplest within 3% of the fastest), with the flags given fixed,
@@ -180,7 +184,8 @@ def test_layout_auto_runs_the_plans_auto_choice(monkeypatch, capsys, fixed):
     second = next(c for c in candidates if out[2].startswith(f"  runner-up: {flags(c)}: ") and c is not first)
     assert out[2].startswith(f"  runner-up: {flags(second)}: {second['step_time_s']:.3f} s"), out
     for flag, value in zip(fixed[::2], fixed[1::2]):
-        assert getattr(cfg, flag[2:].replace("-", "_")) == int(value)
+        got = getattr(cfg, flag[2:].replace("-", "_"))
+        assert got == (int(value) if value.isdigit() else value)
 
 
 @pytest.mark.parametrize("gpu", ["NVIDIA H100 80GB HBM3", "NVIDIA L4"])
