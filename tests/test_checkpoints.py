@@ -113,5 +113,8 @@ def test_3d_layouts_match_one_process(tmp_path):
         "micro_batches": 2,
         "sequence_parallel": False,
         "recompute": "none",
+        "cp": 1,
+        "cp_mode": "ring",
     }
     assert all(three_d[-1]["comm_bytes"][axis] > 0 for axis in ("dp", "tp", "pp"))
+    assert three_d[-1]["comm_bytes"]["cp"] == 0

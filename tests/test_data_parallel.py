@@ -100,7 +100,10 @@ def test_metrics_lines_follow_the_contract(runs):
             "micro_batches": 2,
             "sequence_parallel": False,
             "recompute": "none",
+            "cp": 1,
+            "cp_mode": "ring",
         }
+        assert set(line["comm_bytes"]) == {"dp", "tp", "pp", "cp"}
         assert line["tokens"] == 8 * 32 and line["mfu"] is None and line["bubble_fraction"] == 0.0
         assert line["tokens_per_s"] == pytest.approx(line["tokens"] / line["step_time_s"])
         assert line["activation_bytes"] > 0 and line["peak_mem_bytes"] > 0
