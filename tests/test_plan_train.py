@@ -5,7 +5,8 @@ the traffic of every axis and the model state the plan predicted (within 1%) and
 says so.
 
 Each case is a plan of the `small` model, batch 8 × 64, steered by plan flags where the search alone would not
-reach the feature: `--zero 3` (ZeRO-3, with and without a pipeline), `--recompute selective`. The unsteered plan's
+reach the feature: `--zero 3` (ZeRO-3, with and without a pipeline), `--recompute selective`, `--cp 2` in each mode
+(the cp axis's bytes checked too). The unsteered plan's
 first candidates are pipelines (dp 2 × pp 2, zero-bubble with 2 micro-batches, then `--layout auto`'s choice with 1).
 """
 
@@ -28,6 +29,9 @@ CASES = [  # the plan's flags, and which of its candidates to run
     pytest.param([], slice(0, 1), id="pipeline"),  # (and the plan's `auto` choice, by --layout auto below)
     pytest.param(["--zero", "3", "--recompute", "none"], slice(0, 2), id="zero 3"),
     pytest.param(["--recompute", "selective"], slice(0, 2), id="recompute"),
+    # context parallelism, both modes (the plan's first ring and first all-to-all candidates)
+    pytest.param(["--cp", "2", "--cp-mode", "ring"], slice(0, 1), id="cp ring"),
+    pytest.param(["--cp", "2", "--cp-mode", "all-to-all"], slice(0, 1), id="cp all-to-all"),
 ]
 
 
@@ -47,7 +51,7 @@ def _run(c: dict, metrics, *args: str) -> dict:
 
 def _check(predicted: dict, measured: dict) -> None:
     assert measured["layout"] == {k: predicted[k] for k in measured["layout"]}
-    for axis in ("dp", "tp", "pp"):
+    for axis in ("dp", "tp", "pp", "cp"):
         assert measured["comm_bytes"][axis] == pytest.approx(predicted["comm_bytes"][axis], rel=0.01, abs=16), axis
     mem = predicted["memory_bytes"]
     assert measured["model_state_bytes"] == pytest.approx(mem["params"] + mem["grads"] + mem["optimizer"], rel=0.01)
