@@ -476,6 +476,8 @@ LAYOUT_FIELDS = (
     "micro_batches",
     "sequence_parallel",
     "recompute",
+    "cp",
+    "cp_mode",
 )
 
 

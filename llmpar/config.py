@@ -559,22 +559,12 @@ def _check_pipeline(cfg: TrainConfig) -> None:
 def _check_context_parallel(cfg: TrainConfig) -> None:
     """What splitting each sequence over --cp ranks needs: two equal chunks per rank (and, under sequence
     parallelism, a rank's tokens divisible by --tp); all-to-all, the heads each tp rank holds divisible by --cp."""
-    if cfg.cp == 1:
-        return
-    from llmpar.parallel.context_parallel import check_all_to_all_heads, check_seq_len
+    from llmpar.parallel.cp_plan import layout_reason
 
-    check_seq_len(cfg.seq_len, cfg.cp)
-    local = cfg.seq_len // cfg.cp
-    if cfg.sequence_parallel and local % cfg.tp:
-        m = 2 * cfg.cp * cfg.tp // math.gcd(2, cfg.tp)
-        raise UserError(
-            f"--cp {cfg.cp} gives each rank {local} tokens of every sequence, which --sequence-parallel cannot "
-            f"split over --tp {cfg.tp}; use a --seq-len that is a multiple of {m} "
-            f"({_nearby_multiples(cfg.seq_len, m)})"
-        )
-    if cfg.cp_mode == "all-to-all":
-        mc = cfg.model_cfg
-        check_all_to_all_heads(mc.n_heads // cfg.tp, mc.n_kv_heads // cfg.tp, cfg.cp, tp=cfg.tp)
+    mc = cfg.model_cfg
+    why = layout_reason(cfg.seq_len, cfg.cp, cfg.cp_mode, cfg.tp, cfg.sequence_parallel, mc.n_heads, mc.n_kv_heads)
+    if why is not None:
+        raise UserError(why)
 
 
 def _check_tensor_parallel(cfg: TrainConfig) -> None:

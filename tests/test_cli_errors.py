@@ -90,7 +90,10 @@ CASES = [
     # --layout auto and --nproc.
     (["--layout", "manual"], ["--layout manual", "the one value is auto", "--dp/--tp/--pp"]),
     (["--layout", "auto", "--nproc", "4", "--dp", "3"], ["--dp 3", "4 processes (--nproc 4)", "--dp 1 or 2 or 4"]),
-    (["--layout", "auto", "--nproc", "4", "--dp", "2", "--tp", "1", "--pp", "1"], ["= 2 processes", "leave one"]),
+    (
+        ["--layout", "auto", "--nproc", "4", "--dp", "2", "--tp", "1", "--pp", "1", "--cp", "1"],
+        ["= 2 processes", "leave one"],
+    ),
     (["--layout", "auto", "--nproc", "4", "--dp", "2", "--tp", "4"], ["= 8 processes", "the run has 4"]),
     (
         ["--layout", "auto", "--nproc", "4", "--model", "tiny", "--pp", "4", "--schedule", "interleaved"],

@@ -38,6 +38,7 @@ import torch.nn.functional as F
 
 from llmpar.bus import bus_bytes
 from llmpar.errors import UserError
+from llmpar.parallel.cp_plan import heads_reason, seq_len_reason
 from llmpar.parallel.tp_mappings import conjugate
 
 if TYPE_CHECKING:
@@ -54,29 +55,17 @@ _KV_TAG, _DKV_TAG = 0, 1
 
 def check_seq_len(seq_len: int, n: int) -> None:
     """The split cuts a sequence into 2n equal chunks (n = 1 keeps it whole): a UserError if it cannot."""
-    if n == 1 or seq_len % (2 * n) == 0:
-        return
-    m = 2 * n
-    below, above = seq_len // m * m, (seq_len // m + 1) * m
-    works = f"{below} or {above}" if below > 0 else f"{above}"
-    raise UserError(
-        f"--seq-len {seq_len} cannot be split over --cp {n}: context parallelism cuts each sequence into "
-        f"2 × cp = {m} equal chunks (two per rank, so that causal attention costs every rank the same), so "
-        f"--seq-len must be a multiple of {m} ({works} would work)"
-    )
+    why = seq_len_reason(seq_len, n)
+    if why is not None:
+        raise UserError(why)
 
 
 def check_all_to_all_heads(n_heads: int, n_kv_heads: int, n: int, tp: int = 1) -> None:
     """All-to-all attention gives each rank 1/n of the query heads and of the key/value heads (of those its
-    tensor-parallel rank holds: `n_heads` and `n_kv_heads` are per tp rank)."""
-    if n_heads % n == 0 and n_kv_heads % n == 0:
-        return
-    holds = "the model has" if tp == 1 else f"each of the --tp {tp} ranks holds"
-    raise UserError(
-        f"--cp-mode all-to-all splits the attention heads over the --cp {n} ranks, but {holds} {n_heads} "
-        f"query heads and {n_kv_heads} key/value heads: both must be multiples of {n}. Choose a --cp that divides "
-        f"both, or --cp-mode ring, which works with any number of heads"
-    )
+    tensor-parallel rank holds)."""
+    why = heads_reason(n_heads, n_kv_heads, n, tp)
+    if why is not None:
+        raise UserError(why)
 
 
 def chunk_positions(seq_len: int, n: int, rank: int) -> torch.Tensor:

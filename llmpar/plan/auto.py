@@ -107,8 +107,8 @@ def _fixed(cfg: TrainConfig) -> Fixed:
         micro_batch_size=cfg.sequences_per_micro_batch,
         sequence_parallel=cfg.sequence_parallel,
         recompute=cfg.recompute,
-        # (train's command line leaves --cp and --cp-mode at TrainConfig's defaults, 1 and ring, unless given:
-        # fixed; a field left None, should the command line search it, is searched)
+        # (--cp and --cp-mode left out are None, searched, as the other layout flags; --cp-mode with --cp 1 means
+        # nothing to search)
         cp=cfg.cp,
         cp_mode=cfg.cp_mode if cfg.cp != 1 else None,
     )

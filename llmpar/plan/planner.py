@@ -25,6 +25,7 @@ from llmpar.config import (
 from llmpar.errors import UserError
 from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig
+from llmpar.parallel.cp_plan import layout_reason
 from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory_need
 from llmpar.plan.cost.values import LLMPAR, Software
 from llmpar.plan.hardware import Hardware
@@ -93,43 +94,11 @@ def _shape_reason(cfg: ModelConfig, layout: Layout, batch: Batch) -> str | None:
 
 
 def cp_reason(cfg: ModelConfig, layout: Layout, seq_len: int) -> str | None:
-    """Why `llmpar train` would refuse this layout's context parallelism (`config._check_context_parallel`, in
-    its words; tests/test_cost_model.py checks they agree), or None. Written here without torch, which the
-    operators' module (`llmpar.parallel.context_parallel`, where train's checks live) imports: the plan does not.
-    S must split into 2·cp equal chunks; with sequence parallelism a rank's L = S/cp tokens must split over tp;
-    all-to-all splits the heads each tp rank holds (query and key/value) over cp."""
-    n, t = layout.cp, layout.tp
-    if n == 1:
-        return None
-    if layout.cp_mode not in CP_MODES:
-        return f"--cp-mode: {layout.cp_mode!r} is not one of {', '.join(CP_MODES)}"
-    if seq_len % (2 * n):
-        m = 2 * n
-        below, above = seq_len // m * m, (seq_len // m + 1) * m
-        works = f"{below} or {above}" if below > 0 else f"{above}"
-        return (
-            f"--seq-len {seq_len} cannot be split over --cp {n}: context parallelism cuts each sequence into "
-            f"2 × cp = {m} equal chunks (two per rank, so that causal attention costs every rank the same), so "
-            f"--seq-len must be a multiple of {m} ({works} would work)"
-        )
-    local = seq_len // n
-    if layout.sequence_parallel and local % t:
-        m = 2 * n * t // math.gcd(2, t)
-        lo = max(m, seq_len // m * m)
-        near = f"{lo} or {lo + m}" if lo != seq_len else str(seq_len)
-        return (
-            f"--cp {n} gives each rank {local} tokens of every sequence, which --sequence-parallel cannot "
-            f"split over --tp {t}; use a --seq-len that is a multiple of {m} ({near})"
-        )
-    heads, kv_heads = cfg.n_heads // t, cfg.n_kv_heads // t
-    if layout.cp_mode == "all-to-all" and (heads % n or kv_heads % n):
-        holds = "the model has" if t == 1 else f"each of the --tp {t} ranks holds"
-        return (
-            f"--cp-mode all-to-all splits the attention heads over the --cp {n} ranks, but {holds} {heads} "
-            f"query heads and {kv_heads} key/value heads: both must be multiples of {n}. Choose a --cp that divides "
-            f"both, or --cp-mode ring, which works with any number of heads"
-        )
-    return None
+    """Why `llmpar train` would refuse this layout's context parallelism, in its words (`parallel.cp_plan`,
+    torch-free: the plan does not import torch), or None."""
+    return layout_reason(
+        seq_len, layout.cp, layout.cp_mode, layout.tp, layout.sequence_parallel, cfg.n_heads, cfg.n_kv_heads
+    )
 
 
 def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> None:
