@@ -102,7 +102,7 @@ class Comm:
                 dog.activity.leave()
 
     def _run(self, kind: str, axis: str, call, async_op: bool):
-        what = f"{kind} on the {axis} axis"
+        what = f"{kind} on the {self.mesh.axis_name(axis)} axis"
         if async_op:
             work = self._watched(call, what, axis)  # posting can fail too (a peer already gone)
             return _Pending(work, self, what, axis)

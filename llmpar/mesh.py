@@ -79,6 +79,12 @@ class Mesh:
         """The axis an operation on `axis` counts its bytes as ("world" for the metrics' own traffic)."""
         return COMBINED.get(axis, axis)
 
+    def axis_name(self, axis: str) -> str:
+        """An axis as messages name it: the data-parallel group is "dp", or "dp × cp" with context parallelism."""
+        if axis == "dp_cp":
+            return "dp × cp" if self.cp > 1 else "dp"
+        return axis
+
     def size(self, axis: str) -> int:
         return len(self._members[axis])
 

@@ -2,7 +2,8 @@
 
 Every layout of the issue's matrix: cp 2 and 4, ring and all-to-all, on Llama and GPT-2 (grouped-query attention,
 8 query and 4 key/value heads, a vocabulary of 259 that divides by nothing), alone and with dp 2, tp 2 + sequence
-parallelism, pp 2 (1F1B, GPipe, zero bubble), ZeRO 1 and 3 and recomputation. Each must reproduce the single
+parallelism, pp 2 (every schedule: 1F1B, GPipe, naive, zero bubble, and interleaved on a 5-layer Llama whose four
+chunks cannot be equal), ZeRO 1 and 3 and recomputation. Each must reproduce the single
 process's losses and gradient norms at every step to 1e-9, its validation loss and its sampled text; move on the cp
 axis exactly the bytes of docs/context-parallel.md's formulas; and hold 1/cp of the single process's activations.
 A checkpoint saved under cp 2 (ZeRO-3 over dp × cp) resumes under cp 1 and cp 4 exactly.
@@ -20,6 +21,7 @@ import pytest
 
 from helpers import FP64_RUN, launch_layouts, max_rel_diff, train_here
 from llmpar.model.config import load_model_config
+from llmpar.pipeline.stages import partition
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +29,7 @@ HERE = os.path.dirname(__file__)
 MODELS = {
     "llama": os.path.join(HERE, "models", "llama-gqa-v259.json"),
     "gpt2": os.path.join(HERE, "models", "gpt2-gqa-v259.json"),
+    "llama5": os.path.join(HERE, "models", "llama-5-layers.json"),  # 5 layers: an uneven interleaved split
 }
 BASE = {**FP64_RUN, "sample_tokens": 12}  # seq_len 32, global batch 8, 3 steps
 RING, A2A = "ring", "all-to-all"
@@ -50,6 +53,11 @@ LAYOUTS: dict[int, dict[str, tuple[str, dict]]] = {
         "llama-a2a2-tp2sp": ("llama", dict(cp=2, tp=2, sequence_parallel=True, cp_mode=A2A)),
         "llama-ring2-pp2": ("llama", dict(cp=2, pp=2, micro_batches=2)),
         "gpt2-a2a2-pp2-gpipe": ("gpt2", dict(cp=2, pp=2, micro_batches=4, schedule="gpipe", cp_mode=A2A)),
+        "gpt2-ring2-pp2-naive": ("gpt2", dict(cp=2, pp=2, schedule="naive")),
+        "llama5-a2a2-pp2-interleaved": (
+            "llama5",
+            dict(cp=2, pp=2, micro_batches=4, schedule="interleaved", virtual_stages=2, cp_mode=A2A),
+        ),
         "llama-ring2-pp2-zb": ("llama", dict(cp=2, pp=2, micro_batches=2, schedule="zb", recompute="selective")),
         "gpt2-ring2-dp2-zero3": ("gpt2", dict(cp=2, dp=2, zero=3)),
         "llama-a2a2-dp2-zero3": ("llama", dict(cp=2, dp=2, zero=3, cp_mode=A2A)),
@@ -59,6 +67,8 @@ LAYOUTS: dict[int, dict[str, tuple[str, dict]]] = {
         "llama-a2a4-dp2-zero3": ("llama", dict(cp=4, dp=2, zero=3, cp_mode=A2A)),
         "llama-ring4-tp2sp": ("llama", dict(cp=4, tp=2, sequence_parallel=True)),
         "gpt2-ring4-pp2": ("gpt2", dict(cp=4, pp=2, micro_batches=2)),
+        "llama-ring4-dp2-zero3": ("llama", dict(cp=4, dp=2, zero=3)),
+        "gpt2-a2a4-pp2": ("gpt2", dict(cp=4, pp=2, micro_batches=2, cp_mode=A2A)),
     },
 }
 ALL = {name: spec for runs in LAYOUTS.values() for name, spec in runs.items()}
@@ -113,7 +123,10 @@ def expected_cp_bytes(model: str, layout: dict) -> float:
     b = BASE["global_batch_size"] // (layout.get("dp", 1) * m)
     L, D, e = BASE["seq_len"] // n, mc.head_dim, 8  # fp64
     H, Hkv = mc.n_heads // t, mc.n_kv_heads // t
-    layers = -(-mc.n_layers // layout.get("pp", 1))  # the busiest stage's (2 layers over 2 stages: 1 each)
+    p = layout.get("pp", 1)
+    v = layout.get("virtual_stages", 1) if layout.get("schedule") == "interleaved" else 1
+    chunks = partition(mc, p * v, BASE["seq_len"])  # the pipeline's split; rank r holds chunks r, r + p, ...
+    layers = max(sum(len(chunks[c]) for c in range(r, p * v, p)) for r in range(p))  # the busiest rank's
     if layout.get("cp_mode", RING) == RING:
         kv = 2 * b * Hkv * L * D * e
         forward = 2 * (n - 1) * kv  # sent and received

@@ -24,7 +24,8 @@ def test_cp_sits_between_dp_and_tp_and_gradients_reduce_over_dp_times_cp():
     assert mesh.members("pp") == [5, 13]
     # every rank of this (pp, tp) position: dp-major, cp-minor; its traffic counts as dp's
     assert mesh.members("dp_cp") == [9, 11, 13, 15] and mesh.rank_in("dp_cp") == 2
-    assert mesh.traffic_axis("dp_cp") == "dp"
+    assert mesh.traffic_axis("dp_cp") == "dp" and mesh.axis_name("dp_cp") == "dp × cp"
+    assert Mesh(dp=2, rank=1).axis_name("dp_cp") == "dp"  # one cp rank: the data-parallel group is dp's
     assert mesh.members("pp_ends") == [5, 13]
     assert mesh.world_size == 16 and mesh.cp == 2
 

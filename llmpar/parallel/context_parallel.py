@@ -499,7 +499,7 @@ def apply_context_parallel(model: Transformer, comm: Comm, mode: str) -> CPComm 
         mesh.rank_in("cp"),
         n,
         count=lambda kind, nbytes: comm.add_bytes("cp", nbytes),
-        watch=lambda fn, what: comm.watch(fn, what, "cp"),
+        watch=lambda fn, what: comm.watch(fn, f"{what} on the cp axis", "cp"),
     )
     device = next(model.parameters()).device
     positions = LocalPositions(n, cp.rank, device)
