@@ -2,13 +2,16 @@
 
 Tensor parallelism (the tp axis): tensor_parallel.apply_tensor_parallel, with tp_mappings' conjugate operations.
 
+Context parallelism (the cp axis): context_parallel.apply_context_parallel, ring or all-to-all attention over the
+sequence split across the cp ranks; cp_plan (torch-free) says what a layout needs of it.
+
 Data-parallel family (the `--zero` stage picks one; each implements `engine.DataParallelEngine`):
     data_parallel.DataParallel      stage 0: replicas, bucketed all-reduce overlapped with backward
     zero.ShardedOptimizer           stages 1 and 2: optimizer state (and gradients) sharded
     zero3.FullySharded              stage 3: parameters sharded too, gathered around each unit's use
 
-The engines (and torch with them) are imported when first used, so that the torch-free modules here (`tp_plan`,
-which the cost model reads) import without them.
+The engines (and torch with them) are imported when first used, so that the torch-free modules here (`tp_plan`
+and `cp_plan`, which the cost model reads) import without them.
 """
 
 from __future__ import annotations
