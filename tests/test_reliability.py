@@ -202,11 +202,12 @@ def test_sigusr1_to_a_one_process_run_saves_and_stops(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="stops a worker through Linux's /proc")
-@pytest.mark.parametrize("how", ["sleep", "SIGSTOP"])
+@pytest.mark.parametrize("how", ["sleep", "SIGSTOP", "sleep-cp"])
 def test_a_rank_that_stops_making_progress_ends_the_job_within_the_timeout_and_is_named(tmp_path, how):
     timeout = 8
-    env = {"LLMPAR_INJECT_FAULT": "1:sleep:4"} if how == "sleep" else None
-    proc, metrics, tag = _start(tmp_path, [*FAST, "--dp", "2", "--steps", "100000", "--timeout", str(timeout)], env)
+    env = {"LLMPAR_INJECT_FAULT": "1:sleep:4"} if how != "SIGSTOP" else None
+    layout = ["--dp", "1", "--cp", "2"] if how == "sleep-cp" else ["--dp", "2"]  # cp: its peer waits in attention
+    proc, metrics, tag = _start(tmp_path, [*FAST, *layout, "--steps", "100000", "--timeout", str(timeout)], env)
     try:
         _wait_for_step([proc], metrics, 3)
         if how == "SIGSTOP":
@@ -222,8 +223,11 @@ def test_a_rank_that_stops_making_progress_ends_the_job_within_the_timeout_and_i
     lines = err.strip().splitlines()
     assert lines[0] == "llmpar train: failed" and len(lines) == 2, err
     assert "worker rank 0 (pid" in lines[1] and f"rank 0 timed out after {timeout}" in lines[1]
-    assert "on the dp axis" in lines[1] or "on the world axis" in lines[1]  # the operation and its mesh axis
-    culprit = "rank 1 has been busy outside any collective" if how == "sleep" else "rank 1 is not running"
+    if how == "sleep-cp":  # the ring's first transfer of the step
+        assert "to rank 1 on the cp axis" in lines[1] or "from rank 1 on the cp axis" in lines[1], lines[1]
+    else:
+        assert "on the dp axis" in lines[1] or "on the world axis" in lines[1]  # the operation and its mesh axis
+    culprit = "rank 1 is not running" if how == "SIGSTOP" else "rank 1 has been busy outside any collective"
     assert culprit in lines[1], lines[1]
     assert took < timeout + 15
     assert_none_left(tag)
