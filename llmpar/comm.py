@@ -57,7 +57,7 @@ class _Pending:
         self.work, self.comm, self.what, self.axis = work, comm, what, axis
 
     def wait(self):
-        return self.comm._watched(self.work.wait, self.what, self.axis)
+        return self.comm.watch(self.work.wait, self.what, self.axis)
 
 
 class Comm:
@@ -76,16 +76,12 @@ class Comm:
         parallel attention's transfers, `llmpar.parallel.context_parallel.CPComm`)."""
         self.bytes[self.mesh.traffic_axis(axis)] += nbytes
 
-    def watch(self, fn, what: str, axis: str):
-        """Run a blocking call issued outside this module under the watchdog, as this module's own."""
-        return self._watched(fn, what, axis)
-
     def take_counts(self) -> dict[str, float]:
         """Bytes counted per axis since the last call, and reset."""
         counts, self.bytes = self.bytes, dict.fromkeys(self.bytes, 0.0)
         return counts
 
-    def _watched(self, fn, what: str, axis: str):
+    def watch(self, fn, what: str, axis: str):
         """Run a blocking call (a collective, or the wait of an asynchronous one) as the watchdog's "waiting in
         `what`"; a failure becomes a CommError that names the operation, the axis and the peers' state."""
         dog = self.watchdog
@@ -104,9 +100,9 @@ class Comm:
     def _run(self, kind: str, axis: str, call, async_op: bool):
         what = f"{kind} on the {self.mesh.axis_name(axis)} axis"
         if async_op:
-            work = self._watched(call, what, axis)  # posting can fail too (a peer already gone)
+            work = self.watch(call, what, axis)  # posting can fail too (a peer already gone)
             return _Pending(work, self, what, axis)
-        return self._watched(call, what, axis)
+        return self.watch(call, what, axis)
 
     def all_reduce(self, t: torch.Tensor, axis: str, op: str = "sum", async_op: bool = False, count: bool = True):
         if self.mesh.size(axis) == 1:

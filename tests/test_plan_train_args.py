@@ -9,7 +9,7 @@ from helpers import LAUNCHER_VARIABLES
 from llmpar.cli import build_parser, main, train_config_from_args
 from llmpar.config import validate
 from llmpar.errors import UserError
-from llmpar.layout import Layout
+from llmpar.layout import METRICS_KEYS, Layout
 
 # A llama of 8 layers: pipelines of 2 stages with 4 virtual stages each, and tensor parallelism of 2.
 EIGHT_LAYERS = {
@@ -69,23 +69,7 @@ def _plan_json(argv: list[str]) -> dict:
 
 def _layout(c: dict) -> Layout:
     """The candidate's layout, from its JSON (which gives no virtual stages: the flags must say them)."""
-    return Layout(
-        **{
-            k: c[k]
-            for k in (
-                "dp",
-                "tp",
-                "pp",
-                "zero",
-                "schedule",
-                "micro_batches",
-                "sequence_parallel",
-                "recompute",
-                "cp",
-                "cp_mode",
-            )
-        }
-    )
+    return Layout(**{k: c[k] for k in METRICS_KEYS})
 
 
 @pytest.mark.parametrize("name", list(PLANS))
