@@ -361,7 +361,15 @@ def _add_inference_flags(p: argparse.ArgumentParser) -> None:
     lay.add_argument("--dp", type=int, default=1, metavar="N", help="replicas, each a share of the prompts [1]")
     lay.add_argument("--tp", type=int, default=1, metavar="N", help="tensor-parallel ranks [1]")
     lay.add_argument("--pp", type=int, default=1, metavar="N", help="pipeline stages [1]")
-    lay.add_argument("--cp", type=int, default=1, metavar="N", help="context parallelism: training only, refused [1]")
+    lay.add_argument(
+        "--cp", type=int, default=1, metavar="N", help="context-parallel ranks: each sequence split over N ranks [1]"
+    )
+    lay.add_argument(
+        "--cp-mode",
+        default="ring",
+        metavar="{ring,all-to-all}",
+        help="ring (any head count) | all-to-all (key/value heads divisible by --cp) [ring]",
+    )
     lay.add_argument("--dtype", default="fp32", metavar="{fp32,bf16,fp64}", help="[fp32]")
     lay.add_argument("--device", metavar="{cpu,cuda}", help="[cuda if available]")
     lay.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="[600]")
@@ -511,16 +519,6 @@ def cmd_train(args) -> int:
     return 0
 
 
-def _no_context_parallel(args, command: str) -> None:
-    """Inference runs each sequence whole on a rank (its KV cache, its masks): context parallelism is training's."""
-    if args.cp != 1:
-        raise UserError(
-            f"--cp {args.cp}: llmpar {command} does not split sequences across ranks (context parallelism is "
-            f"llmpar train's); leave --cp out and split with --tp, --pp or --dp instead (they read a checkpoint "
-            f"of any layout, --cp included)"
-        )
-
-
 def cmd_generate(args) -> int:
     import json
 
@@ -530,7 +528,6 @@ def cmd_generate(args) -> int:
     from llmpar.inference.output import finish_results, write_records
     from llmpar.launch import WorkerFailed
 
-    _no_context_parallel(args, "generate")
     if args.format not in ("text", "jsonl"):
         raise UserError(f"--format: {args.format!r} is not one of text, jsonl")
     if args.output is not None:
@@ -554,6 +551,8 @@ def cmd_generate(args) -> int:
         dp=args.dp,
         tp=args.tp,
         pp=args.pp,
+        cp=args.cp,
+        cp_mode=args.cp_mode,
         groups=args.groups,
         dtype=args.dtype,
         device=args.device,
@@ -587,7 +586,6 @@ def cmd_eval(args) -> int:
     from llmpar.inference.scoring import eval_worker
     from llmpar.launch import WorkerFailed
 
-    _no_context_parallel(args, "eval")
     job = prepare_eval(
         args.source,
         data=args.data,
@@ -598,6 +596,8 @@ def cmd_eval(args) -> int:
         dp=args.dp,
         tp=args.tp,
         pp=args.pp,
+        cp=args.cp,
+        cp_mode=args.cp_mode,
         dtype=args.dtype,
         device=args.device,
         timeout=args.timeout,

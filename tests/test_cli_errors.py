@@ -218,9 +218,6 @@ def test_context_parallel_shapes_that_do_not_split(no_launch, capsys, tmp_path):
     assert "--cp" in _error(capsys, ["train", "--cp", "0"])
     err = _error(capsys, ["train", *tiny, "--cp", "2", "--tp", "2", "--nproc", "6", "--seq-len", "32"])
     assert "--tp 2 × --pp 1 × --cp 2" in err and "--tp/--pp/--cp" in err
-    for command in (["generate", "ck", "--prompt", "def "], ["eval", "ck"]):
-        err = _error(capsys, [*command, "--cp", "2"])
-        assert f"llmpar {command[0]} does not split sequences" in err and "--tp, --pp or --dp" in err
 
 
 # --- Bad files, values and places: each case makes its inputs under tmp_path and gives the command line -------
@@ -240,6 +237,19 @@ def saved(tmp_path_factory):
     ck = write_layout(str(root / "ck"), cfg, state, 3, header, 1, 1, 1, 0)
     write_hf(str(root / "hf"), cfg, state)
     return {"ck": ck, "hf": str(root / "hf")}
+
+
+def test_generate_and_eval_refuse_a_context_parallel_layout_that_does_not_split(saved, no_launch, capsys):
+    """The tiny model: 4 query heads, 2 key/value heads; its run's sequences are 32 tokens."""
+    generate = ["generate", saved["ck"], "--prompt", "def "]
+    err = _error(capsys, [*generate, "--cp", "4", "--cp-mode", "all-to-all"])
+    assert "the model has 4 query heads and 2 key/value heads" in err and "--cp-mode ring" in err
+    err = _error(capsys, [*generate, "--cp", "2", "--tp", "2", "--cp-mode", "all-to-all"])
+    assert "each of the --tp 2 ranks holds 2 query heads and 1 key/value heads" in err
+    assert "'bogus' is not one of ring, all-to-all" in _error(capsys, [*generate, "--cp", "2", "--cp-mode", "bogus"])
+    assert "--cp must be a positive integer" in _error(capsys, [*generate, "--cp", "0"])
+    err = _error(capsys, ["eval", saved["ck"], "--cp", "3"])
+    assert "--seq-len 32 cannot be split over --cp 3" in err and "(30 or 36 would work)" in err
 
 
 def _copy(tmp_path, src: str, name: str):

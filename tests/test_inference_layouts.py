@@ -3,8 +3,11 @@ workers runs every layout). fp64: identical greedy and seeded-sampled tokens, lo
 relative, identical eval loss and accuracy (1e-9).
 
 Layouts, each filling the 8 workers with data-parallel replicas: dp 8; tp 4 (× dp 2); tp 2 (× dp 4);
-pp 4 (× dp 2); pp 2 (× dp 4); dp 2 × tp 2 × pp 2. The Llama has grouped-query attention (8 query heads, 4 kv
-heads, so that tp 4 splits both) and a vocabulary of 259, which divides by neither 2 nor 4.
+pp 4 (× dp 2); pp 2 (× dp 4); dp 2 × tp 2 × pp 2; and with context parallelism (the prompts' prefill and the KV
+cache split over the cp ranks): cp 2 and cp 4 ring (× dp), cp 4 all-to-all (× dp 2), cp 2 ring × tp 2 × pp 2, cp 2
+all-to-all × tp 2 (× dp 2). The Llama has grouped-query attention (8 query heads, 4 kv heads, so that tp 4 splits
+both) and a vocabulary of 259, which divides by neither 2 nor 4. Prompts of 1 to 21 tokens: under cp 4 a short
+prompt's slots on some ranks are all padding.
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ LAYOUTS = [
     {"dp": 2, "pp": 4},
     {"dp": 4, "pp": 2},
     {"dp": 2, "tp": 2, "pp": 2},
+    {"dp": 4, "cp": 2},
+    {"dp": 2, "cp": 4},
+    {"dp": 2, "cp": 4, "cp_mode": "all-to-all"},
+    {"cp": 2, "tp": 2, "pp": 2},
+    {"dp": 2, "cp": 2, "tp": 2, "cp_mode": "all-to-all"},
 ]
 PROMPTS = ["def f(x):", "import os", "x", "class A(object):\n    ", "for i in range(10):", "#", "return", "a = 1\n"]
 PROMPTS += ["while True:\n    pass\n", "print('hello')"]
@@ -104,8 +112,9 @@ def test_pipelines_report_a_bubble_and_each_axis_its_traffic(runs):
         if kind != "generate" or mode != "greedy":
             continue
         stats = result["stats"]
-        assert stats["new_tokens"] == NEW * len(PROMPTS) and stats["layout"]["dp"] == layout["dp"]
-        for axis in ("tp", "pp"):
+        assert stats["new_tokens"] == NEW * len(PROMPTS) and stats["layout"]["dp"] == layout.get("dp", 1)
+        assert stats["layout"]["cp"] == layout.get("cp", 1)
+        for axis in ("tp", "pp", "cp"):
             assert (stats["comm_bytes"][axis] > 0) == (layout.get(axis, 1) > 1), (layout, stats["comm_bytes"])
         if layout.get("pp", 1) > 1:
             assert 0 < stats["bubble_fraction"] < 1
@@ -121,3 +130,42 @@ def test_eval_gives_the_loss_and_accuracy_of_one_process_in_every_layout(runs):
     for r in evals:
         assert abs(r["loss"] - ref["loss"]) <= 1e-9 * ref["loss"], (r["layout"], r["loss"], ref["loss"])
         assert r["accuracy"] == ref["accuracy"] and r["tokens"] == ref["tokens"]
+
+
+def _cache_slots(layout: dict, width: int) -> int:
+    """The KV-cache slots of one sequence on the fullest rank (see llmpar/inference/cp_cache.py): all of them
+    without cp; with cp the prompt, padded to a multiple of 2·cp, then ring: its 1/cp, and the new tokens in
+    turn (rank 0 takes the most); all-to-all: every slot (with 1/cp of the heads)."""
+    cp = layout.get("cp", 1)
+    if cp == 1:
+        return width + NEW - 1
+    width = -(-width // (2 * cp)) * (2 * cp)
+    if layout.get("cp_mode", "ring") == "all-to-all":
+        return width + NEW - 1
+    return width // cp + -(-(NEW - 1) // cp)
+
+
+def test_context_parallelism_splits_the_kv_cache_and_counts_its_traffic(runs):
+    """A rank's KV cache is 1/cp of one process's (ring: of the slots; all-to-all: of the heads), as the formula
+    gives it to the byte; the cp traffic is zero without cp."""
+    jobs, _ = runs
+    checked = 0
+    for kind, arch, mode, layout, result in jobs:
+        if kind != "generate" or mode != "greedy":
+            continue
+        cfg = LLAMA if arch == "llama" else GPT2
+        dp, cp, tp = layout.get("dp", 1), layout.get("cp", 1), layout.get("tp", 1)
+        heads = cfg.n_kv_heads // tp // (cp if layout.get("cp_mode") == "all-to-all" else 1)
+        layers = cfg.n_layers // layout.get("pp", 1)
+        per = -(-len(PROMPTS) // dp)  # each replica's share of the prompts, cut into groups as the engine does
+        slots = 0
+        for lo in range(0, len(PROMPTS), per):
+            mine = PROMPTS[lo : lo + per]
+            count = min(layout.get("pp", 1), len(mine))
+            groups = [mine[k * len(mine) // count : (k + 1) * len(mine) // count] for k in range(count)]
+            slots = max(slots, sum(len(g) * _cache_slots(layout, max(map(len, g))) for g in groups))
+        expected = 2 * layers * heads * cfg.head_dim * slots * 8  # fp64
+        assert result["stats"]["cache_bytes_per_rank"] == expected, (arch, layout)
+        assert (result["stats"]["comm_bytes"]["cp"] > 0) == (cp > 1)
+        checked += 1
+    assert checked == 2 * len(LAYOUTS)

@@ -28,14 +28,15 @@ from llmpar.inference.config import (
 from llmpar.inference.sampler import SamplingParams
 
 
-def _checked_source(source, tokenizer, dp, tp, pp, dtype, device, timeout):
-    """What generate and eval check alike: the dtype and device, the model at `source`, the layout, the tokenizer.
-    Returns the checkpoint's training settings, the tokenizer and the fields every job has."""
+def _checked_source(source, tokenizer, layout: dict, dtype, device, timeout):
+    """What generate and eval check alike: the dtype and device, the model at `source`, the layout (dp, tp, pp,
+    cp, cp_mode), the tokenizer. Returns the checkpoint's training settings, the tokenizer and the fields every
+    job has."""
     device = check_common(dtype, device)
     cfg, train, folder_tok = source_model(source)
-    check_layout(cfg, dp, tp, pp, source)
+    check_layout(cfg, **layout, source=source)
     tok_path, tok = tokenizer_for(tokenizer, folder_tok, train, cfg.vocab_size)
-    common = dict(source=source, model_cfg=cfg, dp=dp, tp=tp, pp=pp, dtype=dtype, device=device, timeout=timeout)
+    common = dict(source=source, model_cfg=cfg, **layout, dtype=dtype, device=device, timeout=timeout)
     return train, tok, {**common, "tokenizer": tok_path}
 
 
@@ -54,6 +55,8 @@ def prepare_generate(
     dp: int = 1,
     tp: int = 1,
     pp: int = 1,
+    cp: int = 1,
+    cp_mode: str = "ring",
     groups: int = 0,
     dtype: str = "fp32",
     device: str | None = None,
@@ -62,7 +65,8 @@ def prepare_generate(
 ):
     """The checked job, and the tokenizer. Raises UserError for anything wrong, before any worker starts."""
     check_sampling(temperature, top_k, top_p, max_new_tokens)
-    _, tok, common = _checked_source(source, tokenizer, dp, tp, pp, dtype, device, timeout)
+    layout = dict(dp=dp, tp=tp, pp=pp, cp=cp, cp_mode=cp_mode)
+    _, tok, common = _checked_source(source, tokenizer, layout, dtype, device, timeout)
     cfg = common["model_cfg"]
     if groups < 0:
         raise UserError(f"--groups must be 0 (one per pipeline stage) or more, got {groups}")
@@ -112,8 +116,9 @@ def run_job(job, worker) -> dict:
 def generate(source: str, prompts, *, logprobs: bool = False, return_stats: bool = False, **options):
     """Complete `prompts` (a string, or a list of strings or token-id lists) with the model at `source` (an
     llmpar checkpoint or a Hugging Face folder). Options: max_new_tokens, temperature (0: greedy), top_k, top_p,
-    seed, stop, eos_ids, tokenizer, dp, tp, pp, groups, dtype, device. Returns one record per prompt: prompt,
-    completion, prompt_ids, token_ids, finish_reason (and logprobs); with return_stats, also the measurements."""
+    seed, stop, eos_ids, tokenizer, dp, tp, pp, cp, cp_mode, groups, dtype, device. Returns one record per
+    prompt: prompt, completion, prompt_ids, token_ids, finish_reason (and logprobs); with return_stats, also the
+    measurements."""
     from llmpar.inference.engine import generate_worker
     from llmpar.inference.output import finish_results
 
@@ -136,13 +141,17 @@ def prepare_eval(
     dp: int = 1,
     tp: int = 1,
     pp: int = 1,
+    cp: int = 1,
+    cp_mode: str = "ring",
     dtype: str = "fp32",
     device: str | None = None,
     timeout: float = 600.0,
 ) -> EvalJob:
     from llmpar.data import check_data_path
+    from llmpar.parallel.cp_plan import seq_len_reason
 
-    train, tok, common = _checked_source(source, tokenizer, dp, tp, pp, dtype, device, timeout)
+    layout = dict(dp=dp, tp=tp, pp=pp, cp=cp, cp_mode=cp_mode)
+    train, tok, common = _checked_source(source, tokenizer, layout, dtype, device, timeout)
     cfg = common["model_cfg"]
     held_out = data is None
     train = train or {}
@@ -154,6 +163,9 @@ def prepare_eval(
         seq_len = run_len if isinstance(run_len, int) else min(cfg.max_seq_len, 256)
     if not 1 <= seq_len <= cfg.max_seq_len:
         raise UserError(f"--seq-len must be between 1 and the model's context {cfg.max_seq_len}, got {seq_len}")
+    why = seq_len_reason(seq_len, cp)
+    if why is not None:
+        raise UserError(why)
     if sequences < 0 or batch_size < 1:
         raise UserError("--eval-sequences must be 0 (all) or more, and --batch-size 1 or more")
     if tok.vocab_size > cfg.vocab_size:
@@ -174,7 +186,7 @@ def prepare_eval(
 def evaluate(source: str, **options) -> dict:
     """Mean loss, perplexity and next-token accuracy of the model at `source` on the held-out split of its
     training data (or `data`), any layout. Options: data, tokenizer, seq_len, sequences (0: all), batch_size,
-    dp, tp, pp, dtype, device."""
+    dp, tp, pp, cp, cp_mode, dtype, device."""
     from llmpar.inference.scoring import eval_worker
 
     job = prepare_eval(source, **options)

@@ -1,4 +1,6 @@
 """The KV cache: each layer's keys and values of the tokens seen so far, so that a step computes one new token.
+The cache also attends (`attend`): it knows which keys a query may see, and, split across ranks
+(llmpar.inference.cp_cache, context parallelism), where they are.
 
 A batch holds prompts of different lengths, left-padded to the longest: slot j of the cache holds the j-th token
 of the padded batch, in every sequence. A sequence's tokens are at slots pad, pad+1, ... and its positions
@@ -17,6 +19,7 @@ give them), in a pipeline stage its own layers only. Its size per rank is
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 
 class KVCache:
@@ -60,6 +63,14 @@ class KVCache:
         self.values[i][:, :, a:b] = v
         return self.keys[i][:, :, :b], self.values[i][:, :, :b]
 
+    def attend(self, i: int, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """Layer i's attention of q (B, nh, T, hd) to every slot so far, after writing the T tokens' k, v
+        (B, nkv, T, hd): (B, nh, T, hd)."""
+        k, v = self.update(i, k, v)  # (B, nkv, S, hd)
+        group = q.size(1) // k.size(1)  # query heads per kv head (repeated: enable_gqa with a mask is slow on CPU)
+        k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)  # (B, nh, S, hd)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=self.mask)
+
     def nbytes(self) -> int:
         """Bytes this rank's cache holds (keys and values of its layers)."""
         return sum(t.numel() * t.element_size() for t in (*self.keys.values(), *self.values.values()))
@@ -77,12 +88,8 @@ class _LayerCache:
     def positions(self) -> torch.Tensor:
         return self.cache.positions
 
-    @property
-    def mask(self) -> torch.Tensor:
-        return self.cache.mask
-
-    def update(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.cache.update(self.index, k, v)
+    def attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        return self.cache.attend(self.index, q, k, v)
 
 
 def cache_bytes_formula(layers: int, kv_heads: int, tp: int, head_dim: int, tokens: int, element_size: int) -> int:

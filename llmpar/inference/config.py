@@ -29,6 +29,8 @@ class Job:
     dp: int = 1
     tp: int = 1
     pp: int = 1
+    cp: int = 1
+    cp_mode: str = "ring"
     dtype: str = "fp32"
     device: str = "cpu"
     timeout: float = 600.0
@@ -36,7 +38,7 @@ class Job:
 
     @property
     def world_size(self) -> int:
-        return self.dp * self.tp * self.pp
+        return self.dp * self.tp * self.pp * self.cp
 
 
 @dataclass
@@ -112,8 +114,11 @@ def _check_weights(source: str, cfg: ModelConfig, ck=None) -> None:
             )
 
 
-def check_layout(cfg: ModelConfig, dp: int, tp: int, pp: int, source: str) -> None:
-    for flag, value in (("--dp", dp), ("--tp", tp), ("--pp", pp)):
+def check_layout(cfg: ModelConfig, dp: int, tp: int, pp: int, source: str, cp: int = 1, cp_mode: str = "ring") -> None:
+    from llmpar.layout import CP_MODES
+    from llmpar.parallel.cp_plan import heads_reason
+
+    for flag, value in (("--dp", dp), ("--tp", tp), ("--pp", pp), ("--cp", cp)):
         if not is_json_int(value) or value < 1:
             raise UserError(f"{flag} must be a positive integer, got {value}")
     if tp > 1:
@@ -127,6 +132,12 @@ def check_layout(cfg: ModelConfig, dp: int, tp: int, pp: int, source: str) -> No
                 )
     if pp > cfg.n_layers:
         raise UserError(f"--pp {pp}: the model has {cfg.n_layers} layers, too few for {pp} stages; lower --pp")
+    if cp_mode not in CP_MODES:
+        raise UserError(f"--cp-mode: {cp_mode!r} is not one of {', '.join(CP_MODES)}")
+    if cp > 1 and cp_mode == "all-to-all":
+        why = heads_reason(cfg.n_heads // tp, cfg.n_kv_heads // tp, cp, tp)
+        if why is not None:
+            raise UserError(why)
 
 
 def check_common(dtype: str, device: str | None) -> str:

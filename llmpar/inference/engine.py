@@ -16,6 +16,12 @@ alike when a sequence or a group is finished, and rank 0 can stream them.
 
 Every item depends only on items earlier in the common order ((t, g, s) on (t, g, s-1), and (t, g, 0) on
 (t-1, g, pp-1)), and sends never wait for their receiver: the loop cannot deadlock.
+
+Context parallelism (cp > 1) splits each group's prompts across the cp ranks of every stage for the prefill, and
+their KV cache for the whole run (llmpar.inference.cp_cache); the stages' transfers go between ranks of the same
+cp index. The new tokens are fed to every cp rank. The prompts' last slot is on cp rank 0 (the last chunk is its),
+so that rank of the last stage samples, and broadcasts the tokens to the other cp ranks of its stage, each of which
+sends them on to the earlier stages of its cp index.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import torch.distributed as dist
 from llmpar.comm import Comm
 from llmpar.inference.cache import KVCache
 from llmpar.inference.config import GenerateJob, Job
+from llmpar.inference.cp_cache import context_parallel_cache, padded_width
 from llmpar.inference.sampler import Sampler, sequence_generator
 from llmpar.mesh import TRAFFIC_AXES, Mesh
 
@@ -43,18 +50,23 @@ class RankModel:
     def __init__(self, job: Job, rank: int, device: torch.device):
         from llmpar.checkpoint.api import open_weights
         from llmpar.model.transformer import Transformer
+        from llmpar.parallel.context_parallel import apply_context_parallel
         from llmpar.parallel.parallelize import TORCH_DTYPES, shard_for_inference
 
         self.job, self.device = job, device
-        self.mesh = Mesh(dp=job.dp, tp=job.tp, pp=job.pp, rank=rank)
+        self.mesh = Mesh(dp=job.dp, tp=job.tp, pp=job.pp, rank=rank, cp=job.cp)
         self.comm = Comm(self.mesh)
         self.dtype = TORCH_DTYPES[job.dtype]
         model = Transformer(job.model_cfg).to(device=device, dtype=self.dtype)
         _, weights = open_weights(job.source)
         self.tp, chunks = shard_for_inference(model, self.mesh, self.comm, weights)
+        # With cp > 1, a forward without a cache (eval's windows) attends as training does, on this rank's part of
+        # the sequence; a cached one (generation) as its cache does (llmpar.inference.cp_cache).
+        self.cp = apply_context_parallel(model, self.comm, job.cp_mode)
         self.model, self.chunk = model.eval(), chunks[0]
         self.stage, self.stages = self.mesh.coords["pp"], self.mesh.pp
         self.first, self.last = self.chunk.first, self.chunk.last
+        self.cp_rank = self.mesh.coords["cp"]
 
     def replica_share(self, n: int) -> tuple[int, int]:
         """The contiguous items [lo, hi) of n that this rank's data-parallel replica takes (ceil(n/dp) each)."""
@@ -66,6 +78,12 @@ class RankModel:
         buf = torch.empty(shape, dtype=dtype, device=self.device)
         return buf, self.comm.irecv(buf, peer)
 
+    def local_tokens(self, x: torch.Tensor) -> torch.Tensor:
+        """This rank's part of (B, W) token rows (W divisible by 2·cp): its chunks of the balanced split."""
+        from llmpar.parallel.context_parallel import shard_sequence
+
+        return shard_sequence(x, self.mesh.cp, self.cp_rank, dim=1)
+
 
 @dataclass
 class Group:
@@ -73,6 +91,7 @@ class Group:
 
     indices: list[int]  # the prompts' positions in the input
     prompts: list[list[int]]
+    width: int  # the padded prompts' length (with cp, a multiple of 2·cp)
     cache: KVCache
     generators: list[torch.Generator]
     tokens: list[list[int]] = field(default_factory=list)
@@ -84,8 +103,7 @@ class Group:
         return all(f >= 0 for f in self.finish)
 
     def prompt_batch(self, device) -> torch.Tensor:
-        width = max(len(p) for p in self.prompts)
-        rows = [[0] * (width - len(p)) + p for p in self.prompts]
+        rows = [[0] * (self.width - len(p)) + p for p in self.prompts]
         return torch.tensor(rows, dtype=torch.int64, device=device)
 
 
@@ -108,12 +126,15 @@ class Generation:
             a, b = lo + k * n // count, lo + (k + 1) * n // count
             prompts = job.prompts[a:b]
             width = max(len(p) for p in prompts)
+            if self.rm.cp is not None:
+                width = padded_width(width, self.rm.cp.n)
             pad = torch.tensor([width - len(p) for p in prompts], dtype=torch.int64, device=device)
             out.append(
                 Group(
                     indices=list(range(a, b)),
                     prompts=prompts,
-                    cache=KVCache(pad, width + job.max_new_tokens - 1),
+                    width=width,
+                    cache=self.cache(pad, width),
                     generators=[sequence_generator(job.sampling.seed, i) for i in range(a, b)],
                     tokens=[[] for _ in prompts],
                     logprobs=[[] for _ in prompts],
@@ -121,6 +142,16 @@ class Generation:
                 )
             )
         return out
+
+    def cache(self, pad: torch.Tensor, width: int) -> KVCache:
+        rm, new = self.rm, self.job.max_new_tokens
+        if rm.cp is None:
+            return KVCache(pad, width + new - 1)
+
+        def gather(out: torch.Tensor, inp: torch.Tensor):
+            return rm.comm.all_gather(out, inp, "cp")
+
+        return context_parallel_cache(self.job.cp_mode, pad, width, new, rm.cp, gather)
 
     def run(self) -> tuple[list[Group], float]:
         """Generate for this replica's prompts. Returns its groups (every rank knows every token) and the time."""
@@ -140,10 +171,9 @@ class Generation:
                         self.record(group, buf, t - 1)
                     if group.done:
                         continue
-                width = group.cache.capacity - job.max_new_tokens + 1
-                B, T = len(group.prompts), width if t == 0 else 1
+                B, T = len(group.prompts), group.width // rm.mesh.cp if t == 0 else 1
                 if rm.first:
-                    x = group.prompt_batch(rm.device) if t == 0 else self.last_tokens(group)
+                    x = rm.local_tokens(group.prompt_batch(rm.device)) if t == 0 else self.last_tokens(group)
                 else:
                     buf, handle = rm.receive((B, T, d), rm.dtype, rm.stage - 1)
                     handle.wait()
@@ -154,9 +184,7 @@ class Generation:
                     out = rm.chunk(x, group.cache)
                     group.cache.end(T)
                     if rm.last:
-                        logits = rm.tp.full_logits(out[:, -1:])[:, 0]  # (B, vocab)
-                        ids, lps = self.sampler.choose(logits, group.generators)
-                        message = torch.stack([ids.double(), lps], dim=1)  # (B, 2): ids are exact in fp64
+                        message = self.sample(group, out)
                 self.busy += time.perf_counter() - t0
                 if rm.last:
                     sends += [rm.comm.isend(message.contiguous(), s) for s in range(rm.stages - 1)]
@@ -173,6 +201,19 @@ class Generation:
             handle.wait()
         self.cache_bytes = sum(group.cache.nbytes() for group in groups)
         return groups, time.perf_counter() - start
+
+    def sample(self, group: Group, out: torch.Tensor) -> torch.Tensor:
+        """The last stage's choice of each sequence's next token from its last slot's output: (B, 2) of token id
+        and log-probability (ids are exact in fp64). With cp, rank 0 of the cp group (which holds the last slot)
+        chooses and the others receive its choice."""
+        rm = self.rm
+        message = torch.empty((out.size(0), 2), dtype=torch.float64, device=rm.device)
+        if rm.cp_rank == 0:
+            logits = rm.tp.full_logits(out[:, -1:])[:, 0]  # (B, vocab)
+            ids, lps = self.sampler.choose(logits, group.generators)
+            message = torch.stack([ids.double(), lps], dim=1)
+        rm.comm.broadcast(message, "cp")
+        return message
 
     @staticmethod
     def last_tokens(group: Group) -> torch.Tensor:
@@ -263,7 +304,7 @@ def stats(rm: RankModel, job: GenerateJob, run: Generation, groups: list[Group],
     rm.comm.all_reduce(summed, "world", op="sum", count=False)
     elapsed, prefill, cache_bytes, *traffic = per_rank.tolist()
     busy, prompt_tokens, new_tokens = summed.tolist()
-    replicas_ranks = rm.mesh.tp * rm.mesh.pp  # each token was counted by every rank of its replica
+    replicas_ranks = rm.mesh.tp * rm.mesh.pp * rm.mesh.cp  # each token was counted by every rank of its replica
     prompt_tokens /= replicas_ranks
     new_tokens /= replicas_ranks
     decode = max(elapsed - prefill, 1e-12)
@@ -279,8 +320,16 @@ def stats(rm: RankModel, job: GenerateJob, run: Generation, groups: list[Group],
         "bubble_fraction": max(0.0, 1 - busy / (rm.mesh.world_size * elapsed)) if rm.mesh.pp > 1 else 0.0,
         "cache_bytes_per_rank": int(cache_bytes),
         "comm_bytes": {axis: int(b) for axis, b in zip(TRAFFIC_AXES, traffic)},
-        "layout": {"dp": rm.mesh.dp, "tp": rm.mesh.tp, "pp": rm.mesh.pp},
+        "layout": layout_of(job),
     }
+
+
+def layout_of(job: Job) -> dict:
+    """The layout as generate's stats and eval's result report it (cp_mode only with cp > 1)."""
+    layout: dict = {"dp": job.dp, "tp": job.tp, "pp": job.pp, "cp": job.cp}
+    if job.cp > 1:
+        layout["cp_mode"] = job.cp_mode
+    return layout
 
 
 def generate_worker(job: GenerateJob) -> dict | None:

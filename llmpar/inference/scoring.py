@@ -8,6 +8,9 @@ batches through its pipeline (stage 0 starts batch k+1 while batch k is further 
     loss      the summed token cross-entropy, computed as training computes it (on the vocabulary shards
               under tensor parallelism)
     correct   tokens whose most likely next token (argmax of the gathered logits) is the target
+
+With context parallelism each window is split across the cp ranks as training splits it (the balanced chunks;
+seq_len divisible by 2·cp), attended by training's operators (--cp-mode), and each cp rank scores its tokens.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def eval_windows(job: EvalJob):
 
 
 def run_eval(job: EvalJob, rank: int, device: torch.device) -> dict | None:
-    from llmpar.inference.engine import RankModel
+    from llmpar.inference.engine import RankModel, layout_of
 
     rm = RankModel(job, rank, device)
     windows = eval_windows(job)
@@ -56,13 +59,13 @@ def run_eval(job: EvalJob, rank: int, device: torch.device) -> dict | None:
     mine = windows[lo:hi]
     total = torch.zeros(3, dtype=torch.float64, device=device)  # loss, correct, tokens
     sends = []
-    d = job.model_cfg.d_model
+    d, T = job.model_cfg.d_model, job.seq_len // job.cp  # this rank's tokens of a window
     with torch.no_grad():
         for start in range(0, len(mine), job.batch_size):
             batch = mine[start : start + job.batch_size].to(device)
-            x, y = batch[:, :-1], batch[:, 1:]
+            x, y = rm.local_tokens(batch[:, :-1]), rm.local_tokens(batch[:, 1:])  # (targets shifted, then split)
             if not rm.first:
-                x, handle = rm.receive((len(batch), job.seq_len, d), rm.dtype, rm.stage - 1)
+                x, handle = rm.receive((len(batch), T, d), rm.dtype, rm.stage - 1)
                 handle.wait()
             out = rm.chunk(x)
             if rm.last:
@@ -73,7 +76,7 @@ def run_eval(job: EvalJob, rank: int, device: torch.device) -> dict | None:
     for handle in sends:
         handle.wait()
     if not (rm.last and rm.mesh.coords["tp"] == 0):
-        total.zero_()  # counted once per replica: by its last stage's first tp rank
+        total.zero_()  # counted once per replica: by its last stage's first tp rank (each cp rank its tokens)
     rm.comm.all_reduce(total, "world", count=False)
     loss, correct, tokens = total.tolist()
     if rank != 0:
@@ -86,7 +89,7 @@ def run_eval(job: EvalJob, rank: int, device: torch.device) -> dict | None:
         "sequences": len(windows),
         "tokens": int(tokens),
         "seq_len": job.seq_len,
-        "layout": {"dp": job.dp, "tp": job.tp, "pp": job.pp},
+        "layout": layout_of(job),
     }
 
 

@@ -79,7 +79,8 @@ class Attention(nn.Module):
 
     def forward(self, x, rope=None, cache=None):
         """`cache` (inference only, llmpar.inference.cache): this layer's keys and values of the tokens before x,
-        with each token's position in its sequence and the attention mask over the cached slots."""
+        with each token's position in its sequence; its `attend` says which slots a query sees (and, split across
+        ranks, gathers them: llmpar.inference.cp_cache)."""
         B, T, _ = x.shape
         q = self.wq(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nh, T, hd)
         k = self.wk(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
@@ -97,13 +98,8 @@ class Attention(nn.Module):
                     rope[1][cache.positions].unsqueeze(1),
                 )  # (B, 1, T, hd/2)
             q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        if cache is None:
-            y = self.core(q, k, v)
-        else:
-            k, v = cache.update(k, v)  # (B, nkv, S, hd): every slot so far, these T included
-            group = q.size(1) // k.size(1)  # query heads per kv head (repeated: enable_gqa with a mask is slow on CPU)
-            k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)  # (B, nh, S, hd)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=cache.mask)
+        # With a cache, it writes these keys and values and attends to every slot so far.
+        y = self.core(q, k, v) if cache is None else cache.attend(q, k, v)
         y = y.transpose(1, 2).reshape(B, T, -1)  # (B, T, nh*hd)
         return self.wo(y)
 

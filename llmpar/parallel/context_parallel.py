@@ -235,6 +235,12 @@ def _scores(qg, k, mask, scale):
     return s if mask is None else s.masked_fill(~mask, float("-inf"))
 
 
+def grouped_scores(q, k, mask, scale):
+    """q (B, H, Lq, D), k (B, Hkv, Lk, D) -> scale · q kᵀ grouped as (B, Hkv, G, Lq, Lk), -inf where `mask`
+    (broadcast to that shape) is False. Generation's context-parallel cache attends with it (padding masks)."""
+    return _scores(_grouped(q, k.size(1)), k, mask, scale)
+
+
 def _attend(q, k, v, mask, scale):
     """Attention of q (B, H, Lq, D) to one block: its output (B, H, Lq, D), in q's dtype, normalised within the
     block, and the block's log-sum-exp of the scores (B, H, Lq), in at least fp32: what the merge needs."""
@@ -484,23 +490,29 @@ class LocalPositions:
         return self._cache[T]
 
 
+def mesh_cp_comm(comm: Comm) -> CPComm:
+    """The operators' view of the mesh's cp axis: its group, bytes counted on "cp" by llmpar's `comm`, and every
+    blocking call watched by it."""
+    mesh = comm.mesh
+    return CPComm(
+        mesh.group("cp"),
+        mesh.rank_in("cp"),
+        mesh.size("cp"),
+        count=lambda kind, nbytes: comm.add_bytes("cp", nbytes),
+        watch=lambda fn, what: comm.watch(fn, f"{what} on the cp axis", "cp"),
+    )
+
+
 def apply_context_parallel(model: Transformer, comm: Comm, mode: str) -> CPComm | None:
     """Make the model attend over sequences split across the mesh's cp axis, in place: its attention cores
     become `ContextParallelCore`s and its positions (RoPE angles, learned positions) those of this rank's tokens.
     Returns the communicator (its `scores` count the attention work), or None with one cp rank."""
     from llmpar.model.transformer import Attention
 
-    mesh = comm.mesh
-    n = mesh.size("cp")
+    n = comm.mesh.size("cp")
     if n == 1:
         return None
-    cp = CPComm(
-        mesh.group("cp"),
-        mesh.rank_in("cp"),
-        n,
-        count=lambda kind, nbytes: comm.add_bytes("cp", nbytes),
-        watch=lambda fn, what: comm.watch(fn, f"{what} on the cp axis", "cp"),
-    )
+    cp = mesh_cp_comm(comm)
     device = next(model.parameters()).device
     positions = LocalPositions(n, cp.rank, device)
     model.positions_of = positions
