@@ -13,6 +13,10 @@ cache's memory against its formula, and how far bf16 layouts drift from one proc
              128 greedy tokens in bf16 under one process, tp 2, tp 4 and pp 2: the share of positions whose token
              differs from one process's, the prompts that diverge at all, and the largest log-probability
              difference before a sequence's first divergence
+4. long      context parallelism on a long prompt: `small` (its context widened to 4096), 2 prompts of 3072
+             tokens, 16 new each, fp32, under one process (both cores), cp 2 ring, cp 2 all-to-all and tp 2:
+             prefill tokens/s, the latency of a decode step, the cache's bytes per rank and the cp bytes, the
+             first three as ratios to one process's in the same run
 """
 
 from __future__ import annotations
@@ -111,6 +115,37 @@ def layouts(root: str, quick: bool) -> list[dict]:
     return out
 
 
+def long_prompt(root: str, quick: bool) -> list[dict]:
+    import dataclasses
+
+    width = 1024 if quick else 3072
+    cfg = dataclasses.replace(preset("small"), max_seq_len=width + 64)
+    source = checkpoint(os.path.join(root, "small-long"), cfg)
+    prompts = [[(13 * i + 7 * j) % 200 + 32 for j in range(width)] for i in range(2)]
+    out: list[dict] = []
+    for layout in ({}, {"cp": 2}, {"cp": 2, "cp_mode": "all-to-all"}, {"tp": 2}):
+        records, s = llmpar.generate(source, prompts, max_new_tokens=16, eos_ids=(), return_stats=True, **layout)
+        row = {
+            "layout": s["layout"],
+            "prefill_tokens_per_s": round(s["prefill_tokens_per_s"]),
+            "ms_per_decode_step": round(s["ms_per_token"], 2),
+            "cache_bytes_per_rank": s["cache_bytes_per_rank"],
+            "cp_bytes": s["comm_bytes"]["cp"],
+            "tokens": [r["token_ids"] for r in records],
+        }
+        if out:
+            one = out[0]
+            row["prefill_speed_vs_one_process"] = round(row["prefill_tokens_per_s"] / one["prefill_tokens_per_s"], 3)
+            row["decode_step_vs_one_process"] = round(row["ms_per_decode_step"] / one["ms_per_decode_step"], 3)
+            row["cache_vs_one_process"] = round(row["cache_bytes_per_rank"] / one["cache_bytes_per_rank"], 4)
+            row["same_tokens"] = row["tokens"] == one["tokens"]
+        out.append(row)
+        print(json.dumps({k: v for k, v in row.items() if k != "tokens"}), flush=True)
+    for row in out:
+        del row["tokens"]
+    return out
+
+
 def bf16_drift(root: str, quick: bool) -> dict:
     from llmpar.cli import main
 
@@ -160,7 +195,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer tokens, the small model only")
     ap.add_argument("--out", default=os.path.join(HERE, "inference_results.json"))
-    ap.add_argument("--only", choices=("cache", "layouts", "bf16"), help="one part")
+    ap.add_argument("--only", choices=("cache", "layouts", "bf16", "long"), help="one part")
     args = ap.parse_args()
     results = {}
     if os.path.exists(args.out):
@@ -173,6 +208,8 @@ def main() -> None:
             results["layouts"] = layouts(root, args.quick)
         if args.only in (None, "bf16"):
             results["bf16"] = bf16_drift(root, args.quick)
+        if args.only in (None, "long"):
+            results["long"] = long_prompt(root, args.quick)
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
     print(f"wrote {args.out}")

@@ -19,6 +19,7 @@ import torch
 
 import llmpar
 from helpers import launch
+from llmpar.inference.cp_cache import cp_bytes, padded_width
 from llmpar.model.config import ModelConfig
 from test_generate import save_checkpoint
 
@@ -145,27 +146,38 @@ def _cache_slots(layout: dict, width: int) -> int:
     return width // cp + -(-(NEW - 1) // cp)
 
 
-def test_context_parallelism_splits_the_kv_cache_and_counts_its_traffic(runs):
+def test_context_parallelism_splits_the_kv_cache_and_moves_the_bytes_of_its_formula(runs):
     """A rank's KV cache is 1/cp of one process's (ring: of the slots; all-to-all: of the heads), as the formula
-    gives it to the byte; the cp traffic is zero without cp."""
+    gives it to the byte, and its cp traffic is the formula's (llmpar/inference/cp_cache.py), to the byte; both
+    are the fullest rank's (the first replica has the most prompts; the last stage also broadcasts the tokens)."""
     jobs, _ = runs
     checked = 0
     for kind, arch, mode, layout, result in jobs:
         if kind != "generate" or mode != "greedy":
             continue
         cfg = LLAMA if arch == "llama" else GPT2
-        dp, cp, tp = layout.get("dp", 1), layout.get("cp", 1), layout.get("tp", 1)
-        heads = cfg.n_kv_heads // tp // (cp if layout.get("cp_mode") == "all-to-all" else 1)
-        layers = cfg.n_layers // layout.get("pp", 1)
+        dp, cp, tp, pp = (layout.get(axis, 1) for axis in ("dp", "cp", "tp", "pp"))
+        cp_mode = layout.get("cp_mode", "ring")
+        heads, kv_heads = cfg.n_heads // tp, cfg.n_kv_heads // tp
+        layers = cfg.n_layers // pp
         per = -(-len(PROMPTS) // dp)  # each replica's share of the prompts, cut into groups as the engine does
-        slots = 0
+        slots = traffic = 0
         for lo in range(0, len(PROMPTS), per):
             mine = PROMPTS[lo : lo + per]
-            count = min(layout.get("pp", 1), len(mine))
+            count = min(pp, len(mine))
             groups = [mine[k * len(mine) // count : (k + 1) * len(mine) // count] for k in range(count)]
             slots = max(slots, sum(len(g) * _cache_slots(layout, max(map(len, g))) for g in groups))
-        expected = 2 * layers * heads * cfg.head_dim * slots * 8  # fp64
-        assert result["stats"]["cache_bytes_per_rank"] == expected, (arch, layout)
-        assert (result["stats"]["comm_bytes"]["cp"] > 0) == (cp > 1)
+            traffic = max(
+                traffic,
+                sum(
+                    cp_bytes(cp_mode, cp, layers, len(g), padded_width(max(map(len, g)), cp), NEW, heads, kv_heads,
+                             cfg.head_dim, 8, last_stage=True)
+                    for g in groups
+                ),
+            )  # fmt: skip
+        cached_heads = kv_heads // (cp if cp_mode == "all-to-all" else 1)
+        assert result["stats"]["cache_bytes_per_rank"] == 2 * layers * cached_heads * cfg.head_dim * slots * 8
+        assert result["stats"]["comm_bytes"]["cp"] == traffic, (arch, layout)
+        assert (traffic > 0) == (cp > 1)
         checked += 1
     assert checked == 2 * len(LAYOUTS)

@@ -195,6 +195,35 @@ class HeadCache(KVCache):
         return everyone.unflatten(0, (n, -1)).movedim(0, 1).flatten(1, 2)  # (B, H, 1, D), heads in rank order
 
 
+def cp_bytes(
+    mode: str,
+    n: int,
+    layers: int,
+    B: int,
+    width: int,
+    new_tokens: int,
+    heads: int,
+    kv_heads: int,
+    head_dim: int,
+    element_size: int,
+    last_stage: bool,
+) -> int:
+    """Bus bytes one rank moves on the cp axis for a group of B prompts padded to `width` and `new_tokens` new
+    tokens, its stage holding `layers` layers and (tensor parallelism) `heads`, `kv_heads` of them (the formulas of
+    the module's docstring); the last stage also broadcasts each round's chosen tokens, B · 2 fp64 numbers."""
+    if n == 1:
+        return 0
+    L, steps = width // n, new_tokens - 1  # the prompt tokens a rank feeds; the new tokens fed after the prefill
+    if mode == "ring":
+        block = 2 * B * kv_heads * L * head_dim * element_size  # keys and values, sent once and received once
+        merged = max(element_size, 4)  # the partial outputs travel in the merge's precision, fp32 at least
+        per_layer = 2 * (n - 1) * block + steps * (n - 1) * B * heads * (head_dim + 1) * merged
+    else:
+        moved = B * L * head_dim * element_size * (2 * heads + 2 * kv_heads)  # q, k, v and out, (n-1)/n of each
+        per_layer = (n - 1) * moved // n + steps * (n - 1) * B * heads * head_dim * element_size // n
+    return layers * per_layer + (new_tokens * B * 2 * 8 if last_stage else 0)
+
+
 def context_parallel_cache(
     mode: str, pad: torch.Tensor, width: int, max_new_tokens: int, cp: CPComm, gather: Gather
 ) -> KVCache:
