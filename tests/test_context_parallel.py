@@ -186,6 +186,45 @@ def test_blocks_merged_by_log_sum_exp_equal_full_attention_and_so_do_their_gradi
         assert _rel(unshard_sequence([d[i] for d in dkv], n, dim=2), full[1 + i].grad) < 1e-13
 
 
+@pytest.mark.parametrize("kernel", ["fused", "explicit"])
+def test_padded_prompts_blocks_merged_equal_attention_with_the_padding_mask(kernel, monkeypatch):
+    """Generation's prefill under cp (llmpar.inference.cp_cache): left-padded prompts of 24, 9 and 1 tokens in a
+    width of 24, split over 4 ranks; each rank's queries against every rank's block with the causal and padding
+    mask (a padding query sees itself only), merged in the ring's order, equal one process's masked attention.
+    Some blocks are all padding for the short prompts (a row that sees no key: 0 and -inf, weight 0)."""
+    from llmpar.inference.cp_cache import _merge as merge
+
+    if kernel == "explicit":
+        monkeypatch.setattr(context_parallel, "_FLASH", None)
+    n, S, D = 4, 24, 8
+    q, k, v, _ = _qkv(B=3, S=S, D=D)
+    pad = torch.tensor([0, 15, 23])
+    slots = torch.arange(S)
+
+    def mask(qs, ks):  # (B, Lq, Lk), as RingCache._mask
+        real = ks[None, None, :] >= pad[:, None, None]
+        return ((ks[None, None, :] <= qs[None, :, None]) & real) | (ks[None, None, :] == qs[None, :, None])
+
+    group = q.size(1) // k.size(1)
+    k_all, v_all = k.repeat_interleave(group, 1), v.repeat_interleave(group, 1)
+    expected = F.scaled_dot_product_attention(q, k_all, v_all, attn_mask=mask(slots, slots)[:, None])
+    empty_rows = 0
+    for rank in range(n):
+        mine = chunk_positions(S, n, rank)
+        out = torch.zeros_like(shard_sequence(q, n, rank, 2))
+        lse = torch.full(out.shape[:-1], float("-inf"), dtype=q.dtype)
+        for t in range(n):
+            theirs = chunk_positions(S, n, (rank - t) % n)
+            m = mask(mine, theirs)
+            bo, bl = context_parallel.attend_masked(
+                q[:, :, mine], k[:, :, theirs], v[:, :, theirs], m, 1 / math.sqrt(D)
+            )
+            empty_rows += int((~m.any(-1)).sum())
+            out, lse = merge(out, lse, bo, bl)
+        assert _rel(out, expected[:, :, mine]) < 1e-13
+    assert empty_rows > 0  # the case of a block a row cannot see was there
+
+
 def test_the_fused_kernel_takes_the_blocks_the_balanced_split_has():
     """A rank's own block is causal in its local order and every other visible block full: both are the fused
     operator's, so on a CPU no score matrix is materialised."""

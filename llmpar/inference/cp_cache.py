@@ -35,8 +35,8 @@ import torch
 from llmpar.inference.cache import KVCache
 from llmpar.parallel.context_parallel import (
     CPComm,
+    attend_masked,
     chunk_positions,
-    grouped_scores,
     heads_to_sequence,
     sequence_to_heads,
     shard_sequence,
@@ -53,18 +53,6 @@ Gather = Callable[[torch.Tensor, torch.Tensor], object]
 def padded_width(width: int, n: int) -> int:
     """The prompt width the split takes: the longest prompt's, rounded up to a multiple of 2n."""
     return -(-width // (2 * n)) * (2 * n)
-
-
-def _masked_attend(q, k, v, mask, scale):
-    """q (B, H, Lq, D) to keys k, v (B, Hkv, Lk, D) where mask (B, Lq, Lk) allows: the output (B, H, Lq, D),
-    normalised over the keys seen, and their log-sum-exp (B, H, Lq); a row that sees no key gives 0 and -inf."""
-    acc = torch.promote_types(q.dtype, torch.float32)
-    allowed = mask[:, None, None]  # (B, 1, 1, Lq, Lk), over (kv head, query head of the group)
-    s = grouped_scores(q.to(acc), k.to(acc), allowed, scale)  # (B, Hkv, G, Lq, Lk)
-    lse = torch.logsumexp(s, dim=-1)
-    p = torch.exp(s - lse.unsqueeze(-1)).masked_fill(~allowed, 0.0)
-    out = p @ v.to(acc).unsqueeze(2)
-    return out.flatten(1, 2), lse.flatten(1, 2)
 
 
 def _merge(out, lse, block_out, block_lse):
@@ -141,7 +129,7 @@ class RingCache(KVCache):
                 wait = cp.ring_pass(kv, _TAG) if t < cp.n - 1 else None
                 mask = self._mask(self.prompt_slots[(cp.rank - t) % cp.n])
                 if bool(mask.any()):
-                    out, lse = _merge(out, lse, *_masked_attend(q, kv[0], kv[1], mask, scale))
+                    out, lse = _merge(out, lse, *attend_masked(q, kv[0], kv[1], mask, scale))
                 if wait is not None:
                     kv = wait()
             return out.to(q.dtype)
@@ -150,7 +138,7 @@ class RingCache(KVCache):
             self._store(i, k, v)
         held = self.stored + int(self._owns_new())
         k, v = self.keys[i][:, :, :held], self.values[i][:, :, :held]
-        part, part_lse = _masked_attend(q, k, v, self._mask(self.held[:held]), scale)
+        part, part_lse = attend_masked(q, k, v, self._mask(self.held[:held]), scale)
         packed = torch.cat((part, part_lse.unsqueeze(-1)), dim=-1)  # (B, H, 1, D + 1)
         everyone = packed.new_empty((cp.n * packed.size(0), *packed.shape[1:]))
         self.gather(everyone, packed.contiguous())

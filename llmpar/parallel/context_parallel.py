@@ -235,10 +235,24 @@ def _scores(qg, k, mask, scale):
     return s if mask is None else s.masked_fill(~mask, float("-inf"))
 
 
-def grouped_scores(q, k, mask, scale):
-    """q (B, H, Lq, D), k (B, Hkv, Lk, D) -> scale · q kᵀ grouped as (B, Hkv, G, Lq, Lk), -inf where `mask`
-    (broadcast to that shape) is False. Generation's context-parallel cache attends with it (padding masks)."""
-    return _scores(_grouped(q, k.size(1)), k, mask, scale)
+def attend_masked(q, k, v, mask, scale):
+    """Attention of q (B, H, Lq, D) to one key/value block k, v (B, Hkv, Lk, D) where a per-sequence `mask`
+    (B, Lq, Lk) allows (generation's prompts, left-padded), as `_attend` gives it: the output normalised within the
+    block, in at least fp32, and the log-sum-exp (B, H, Lq); a query that sees no key of the block gives 0 and
+    -inf. The fused kernel takes the mask as an additive bias; elsewhere explicit matmuls."""
+    acc = torch.promote_types(q.dtype, torch.float32)
+    group = q.size(1) // k.size(1)
+    sees = mask.any(dim=-1)[:, None]  # (B, 1, Lq)
+    if _fused(q, None):
+        bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(~mask, float("-inf"))
+        out, lse = _FLASH(q, _repeat(k, group), _repeat(v, group), 0.0, False, attn_mask=bias[:, None], scale=scale)
+    else:
+        allowed = mask[:, None, None]  # (B, 1, 1, Lq, Lk), over (kv head, query head of the group)
+        s = _scores(_grouped(q.to(acc), k.size(1)), k.to(acc), allowed, scale)  # (B, Hkv, G, Lq, Lk)
+        lse = torch.logsumexp(s, dim=-1)
+        out = (torch.exp(s - lse.unsqueeze(-1)).masked_fill(~allowed, 0.0) @ v.to(acc).unsqueeze(2)).flatten(1, 2)
+        lse = lse.flatten(1, 2)
+    return out.to(acc).masked_fill(~sees.unsqueeze(-1), 0.0), lse.to(acc).masked_fill(~sees, float("-inf"))
 
 
 def _attend(q, k, v, mask, scale):
