@@ -48,9 +48,13 @@ def main() -> None:
     for split in (args.blind,) if args.blind else ("fit", "held-out"):
         errs = [abs(r["error"]) for r in rows if r["split"] == split]
         line = f"{split}: {len(errs)} rows, mean |error| {statistics.mean(errs):.1%}, largest {max(errs):.1%}"
-        if before:
-            b = [abs(before[f"{r['source']}/{r['name']}"]) for r in rows if r["split"] == split]
-            line += f" (before: mean {statistics.mean(b):.1%}, largest {max(b):.1%})"
+        if before:  # the rows the earlier model predicted (rows added since have none)
+            b = [
+                abs(before[key])
+                for r in rows
+                if r["split"] == split and (key := f"{r['source']}/{r['name']}") in before
+            ]
+            line += f" (before, {len(b)} of them: mean {statistics.mean(b):.1%}, largest {max(b):.1%})"
         print(line)
 
 

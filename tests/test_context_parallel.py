@@ -313,7 +313,8 @@ def _expected_bytes(mode: str, n: int, B: int, H: int, Hkv: int, S: int, D: int,
         backward = {"send": 2 * (n - 1) * kv, "recv": 2 * (n - 1) * kv}  # the blocks, and their dk/dv accumulators
         return forward, backward
     each = (n - 1) / n * (2 * B * H * L * D + 2 * B * Hkv * L * D) * e  # q, k, v in and the output back
-    return {"all_to_all": each}, {"all_to_all": each}
+    delta = (n - 1) / n * B * H * L * e  # backward: rowsum(dO ∘ O) per query (the output itself is not kept)
+    return {"all_to_all": each}, {"all_to_all": each + delta}
 
 
 @pytest.mark.slow

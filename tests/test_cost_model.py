@@ -639,16 +639,18 @@ def test_ring_traffic_is_the_operators_formula(dtype, n, t, sp):
 @pytest.mark.parametrize("n,t,sp", [(2, 1, False), (4, 1, False), (2, 2, False), (2, 2, True)])
 def test_all_to_all_traffic_is_the_operators_formula(n, t, sp):
     """Four all-to-alls forward (q, k, v, the output) and four backward: (n−1)/n · 2·b·L·D·e·(H + Hkv)/t each
-    way, per layer and micro-batch; the forward's again under full recomputation."""
+    way, per layer and micro-batch, and backward rowsum(dO ∘ O) per query head and token, in fp32 at least:
+    (n−1)/n · b·L·H/t·4; the forward's again under full recomputation."""
     cfg = ModelConfig(arch="llama", vocab_size=256, d_model=256, n_layers=3, n_heads=8, n_kv_heads=4, d_ff=512)
     assert (cfg.n_heads // t) % n == 0 and (cfg.n_kv_heads // t) % n == 0
     batch = Batch(8, 128, "bf16")
     b, L = 8 // 2, 128 // n
     lay = Layout(dp=2, tp=t, cp=n, cp_mode="all-to-all", sequence_parallel=sp)
     once = (n - 1) / n * 2 * b * L * cfg.head_dim * 2 * (cfg.n_heads + cfg.n_kv_heads) / t
-    assert cost.comm_bytes(cfg, lay, batch)["cp"] == pytest.approx(cfg.n_layers * 2 * once, rel=1e-12)
+    delta = (n - 1) / n * b * L * cfg.n_heads / t * 4
+    assert cost.comm_bytes(cfg, lay, batch)["cp"] == pytest.approx(cfg.n_layers * (2 * once + delta), rel=1e-12)
     full = cost.comm_bytes(cfg, replace(lay, recompute="full"), batch)["cp"]
-    assert full == pytest.approx(cfg.n_layers * 3 * once, rel=1e-12)
+    assert full == pytest.approx(cfg.n_layers * (3 * once + delta), rel=1e-12)
 
 
 @pytest.mark.parametrize("zero", [0, 1, 2, 3])
@@ -678,8 +680,8 @@ def test_gradients_are_reduced_over_dp_times_cp(zero):
 def test_activations_scale_with_a_ranks_tokens(name, n, mode):
     """Every saved tensor is per token (the RoPE tables of the rank's L positions too): with cp = n a rank saves
     1/n of what one process saves for the whole sequence, exactly in fp32, under every schedule and
-    recomputation; in bf16 llmpar's ring keeps its output in fp32 (2 more bytes per token and model width for
-    Llama, whose projection reads a copy anyway; 4 for GPT-2, whose projection reads a bf16 cast beside it)."""
+    recomputation; in bf16 llmpar's ring keeps its output in fp32, and the projection reads a bf16 cast beside it
+    (4 more bytes per token and model width)."""
     cfg = PRESETS[name]
     if mode == "all-to-all" and cfg.n_kv_heads % n:
         pytest.skip("all-to-all needs the key/value heads divisible by cp")
@@ -699,8 +701,7 @@ def test_activations_scale_with_a_ranks_tokens(name, n, mode):
         cost.activation_bytes(cfg, replace(lay, cp=n, cp_mode=mode), bf16) - cost.activation_bytes(cfg, lay, bf16) / n
     )
     tokens = 8 // 2 * 256 // n
-    per_width = 2 if cfg.arch == "llama" else 4
-    assert extra == pytest.approx(cfg.n_layers * tokens * per_width * cfg.d_model if mode == "ring" else 0, abs=1e-6)
+    assert extra == pytest.approx(cfg.n_layers * tokens * 4 * cfg.d_model if mode == "ring" else 0, abs=1e-6)
     # selective recomputation leaves the context-parallel core alone: the same as none
     sel = cost.activation_bytes(cfg, Layout(dp=2, cp=n, cp_mode=mode, recompute="selective"), bf16)
     assert sel == cost.activation_bytes(cfg, Layout(dp=2, cp=n, cp_mode=mode), bf16)
@@ -791,7 +792,7 @@ def test_all_to_all_moves_what_the_cost_model_counts_and_attends_the_causal_shar
     all_to_all_attention(q, k, v, comm).sum().backward()
     lay = Layout(cp=n, cp_mode="all-to-all")
     fwd, bwd = context.layer_bytes(cfg, lay, b, S, "fp32")
-    assert sum(moved) == pytest.approx(fwd + bwd, rel=1e-12) and len(moved) == 8
+    assert sum(moved) == pytest.approx(fwd + bwd, rel=1e-12) and len(moved) == 9  # 4 + 4, and the backward's delta
     # the operator counts the S × S scores its kernel is given; the cost model counts their causal half, as it
     # counts a single process's fused attention (whose rate was measured against that count)
     assert comm.scores["forward"] == 2 * context.attention_scores(cfg, lay, b, S, False)

@@ -48,7 +48,7 @@ def rope_tables(cfg: ModelConfig) -> tuple[torch.Tensor, torch.Tensor]:
 
 def apply_rope(x, cos, sin):
     """Rotate pairs (x[..., i], x[..., i + hd/2]) by the position's angle (the Hugging Face Llama layout)."""
-    # x: (B, nh, T, hd); cos, sin: (T, hd/2)
+    # x: (..., hd); cos, sin: (hd/2) angles broadcast to x's leading dimensions, e.g. x (B, T, nh, hd), cos (T, 1, hd/2)
     x1, x2 = x.chunk(2, dim=-1)
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     return torch.cat((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1)
@@ -82,22 +82,24 @@ class Attention(nn.Module):
         with each token's position in its sequence; its `attend` says which slots a query sees (and, split across
         ranks, gathers them: llmpar.inference.cp_cache)."""
         B, T, _ = x.shape
-        q = self.wq(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nh, T, hd)
-        k = self.wk(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
-        v = self.wv(x).view(B, T, -1, self.head_dim).transpose(1, 2)  # (B, nkv, T, hd)
+        # Token-major (B, T, heads, hd), as the projections write them; attention reads (B, heads, T, hd) views.
+        # The attention kernel writes its output in q's layout, so the output projection then reads that very
+        # tensor as (B, T, heads·hd): one saved tensor, not a copy beside it.
+        q = self.wq(x).view(B, T, -1, self.head_dim)
+        k = self.wk(x).view(B, T, -1, self.head_dim)
+        v = self.wv(x).view(B, T, -1, self.head_dim)
         if rope is not None:
             positions_of = self.positions_of
             if cache is None and positions_of is None:
-                cos, sin = rope[0][:T], rope[1][:T]
+                cos, sin = rope[0][:T], rope[1][:T]  # (T, hd/2)
             elif cache is None and positions_of is not None:  # this rank's tokens (context parallelism)
                 where = positions_of(T)
                 cos, sin = rope[0][where], rope[1][where]
-            else:  # each sequence's own positions (left-padded prompts start at different slots)
-                cos, sin = (
-                    rope[0][cache.positions].unsqueeze(1),
-                    rope[1][cache.positions].unsqueeze(1),
-                )  # (B, 1, T, hd/2)
+            else:  # each sequence's own positions (left-padded prompts start at different slots): (B, T, hd/2)
+                cos, sin = rope[0][cache.positions], rope[1][cache.positions]
+            cos, sin = cos.unsqueeze(-2), sin.unsqueeze(-2)  # the same angle for every head
             q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)  # (B, heads, T, hd)
         # With a cache, it writes these keys and values and attends to every slot so far.
         y = self.core(q, k, v) if cache is None else cache.attend(q, k, v)
         y = y.transpose(1, 2).reshape(B, T, -1)  # (B, T, nh*hd)

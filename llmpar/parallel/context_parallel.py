@@ -447,6 +447,77 @@ heads_to_sequence = conjugate("HeadsToSequence", _heads_to_sequence, _sequence_t
 sequence_to_heads = conjugate("SequenceToHeads", _sequence_to_heads, _heads_to_sequence)
 
 
+def _to_global_order(x: torch.Tensor, n: int) -> torch.Tensor:
+    """(B, h/n, n·L, ...) in rank order (rank j's L tokens at [j·L, (j+1)·L)) -> in position order."""
+    return unshard_sequence(list(x.chunk(n, dim=2)), n, dim=2)
+
+
+def _to_rank_order(x: torch.Tensor, n: int) -> torch.Tensor:
+    """The inverse of `_to_global_order`."""
+    return torch.cat([shard_sequence(x, n, r, dim=2) for r in range(n)], dim=2)
+
+
+def _token_major(shape: tuple[int, ...], like: torch.Tensor, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """An empty (B, H, L, D) tensor laid out as (B, L, H, D): what the output projection reads as a view."""
+    B, H, L, D = shape
+    return torch.empty((B, L, H, D), dtype=dtype or like.dtype, device=like.device).transpose(1, 2)
+
+
+class AllToAllAttention(torch.autograd.Function):
+    """All-to-all attention with the fused CPU kernel, keeping one output tensor (where autograd through
+    scaled_dot_product_attention would keep two).
+
+    The kernel's output, in the head-split layout of the whole sequence, is not kept: its backward reads the output
+    only through delta = rowsum(dO ∘ O) per query (FlashAttention-2's D), which this rank computes from its own
+    tokens' output and gradient, all heads, before the inverse all-to-all. The output is returned laid out token
+    by token, so that the output projection's saved input is this very tensor, as in one process. The cost: one
+    all-to-all of delta, 1/D of the output gradient's. The kernel is then given an output O' = dO · delta/|dO|²,
+    whose rowsum(dO ∘ O') is delta (exact up to rounding; a row with dO = 0 has delta = 0 and O' = 0).
+    """
+
+    @staticmethod
+    def forward(ctx, q, k, v, cp: CPComm, scale: float):
+        n, group = cp.n, q.size(1) // k.size(1)
+        qs, ks, vs = (_to_global_order(_heads_to_sequence(t, cp), n) for t in (q, k, v))  # (B, h/n, S, D)
+        out, lse = _FLASH(qs, _repeat(ks, group), _repeat(vs, group), 0.0, True, scale=scale)
+        B, Hn, S = qs.shape[:3]
+        cp.scores["forward"] += B * Hn * S * S  # the full score matrix, as the CPU kernel computes it
+        back = _sequence_to_heads(_to_rank_order(out, n), cp)  # (B, H, L, D)
+        del out
+        y = _token_major(tuple(back.shape), back)
+        y.copy_(back)
+        ctx.save_for_backward(qs, ks, vs, lse, y)
+        ctx.cp, ctx.scale = cp, scale
+        return y
+
+    @staticmethod
+    def backward(ctx, dy):
+        qs, ks, vs, lse, y = ctx.saved_tensors
+        cp, scale, n = ctx.cp, ctx.scale, ctx.cp.n
+        group = qs.size(1) // ks.size(1)
+        acc = torch.promote_types(y.dtype, torch.float32)
+        delta = (dy.to(acc) * y.to(acc)).sum(-1, keepdim=True)  # (B, H, L, 1): this rank's tokens, every head
+        dout = _to_global_order(_heads_to_sequence(dy, cp), n).to(qs.dtype)  # (B, h/n, S, D)
+        delta = _to_global_order(_heads_to_sequence(delta, cp), n)  # (B, h/n, S, 1)
+        norm = (dout.to(acc) ** 2).sum(-1, keepdim=True)
+        standin = (dout.to(acc) * torch.where(norm > 0, delta / norm, 0.0)).to(qs.dtype)  # rowsum(dout·O') = delta
+        dq, dk, dv = _FLASH_BACKWARD(
+            dout.contiguous(),
+            qs,
+            _repeat(ks, group),
+            _repeat(vs, group),
+            standin,
+            lse,
+            0.0,
+            True,
+            scale=scale,
+        )
+        if group > 1:
+            dk, dv = _grouped(dk, ks.size(1)).sum(2), _grouped(dv, ks.size(1)).sum(2)
+        grads = (_sequence_to_heads(_to_rank_order(g, n), cp) for g in (dq, dk, dv))
+        return *grads, None, None
+
+
 def all_to_all_attention(q, k, v, cp: CPComm, scale: float | None = None) -> torch.Tensor:
     """Causal attention over the whole sequence, each rank holding its tokens in the balanced layout, by trading
     heads for sequence (DeepSpeed-Ulysses): q (B, H, L, D), k and v (B, Hkv, L, D) -> (B, H, L, D), this rank's
@@ -454,22 +525,21 @@ def all_to_all_attention(q, k, v, cp: CPComm, scale: float | None = None) -> tor
 
     Each rank attends the whole sequence, put back in global order, with heads [r·H/n, (r+1)·H/n) and the key/value
     heads they read, [r·Hkv/n, (r+1)·Hkv/n): query head h reads key/value head h // (H/Hkv), and both ranges are
-    the same 1/n of their heads. Autograd runs the backward; each all-to-all's backward is the inverse all-to-all.
+    the same 1/n of their heads. On a CPU, `AllToAllAttention` (the fused kernel, one output kept); elsewhere
+    autograd through scaled_dot_product_attention, each all-to-all's backward the inverse all-to-all.
     """
     n = cp.n
     check_all_to_all_heads(q.size(1), k.size(1), n)
+    scale = 1.0 / math.sqrt(q.size(-1)) if scale is None else scale
     if n == 1:
         return F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale, enable_gqa=q.size(1) != k.size(1))
-
-    def to_global_order(x):  # (B, h/n, n·L, D) in rank order -> in position order
-        return unshard_sequence(list(x.chunk(n, dim=2)), n, dim=2)
-
-    qs, ks, vs = (to_global_order(heads_to_sequence(t, cp)) for t in (q, k, v))  # (B, h/n, S, D)
+    if _fused(q, None):
+        return AllToAllAttention.apply(q, k, v, cp, scale)
+    qs, ks, vs = (_to_global_order(heads_to_sequence(t, cp), n) for t in (q, k, v))  # (B, h/n, S, D)
     y = F.scaled_dot_product_attention(qs, ks, vs, is_causal=True, scale=scale, enable_gqa=qs.size(1) != ks.size(1))
     B, Hn, S, _ = qs.shape
-    cp.scores["forward"] += B * Hn * S * S  # the full score matrix, as the CPU kernel computes it (masked, not skipped)
-    y = torch.cat([shard_sequence(y, n, r, dim=2) for r in range(n)], dim=2)  # back to rank order
-    return sequence_to_heads(y, cp)
+    cp.scores["forward"] += B * Hn * S * S
+    return sequence_to_heads(_to_rank_order(y, n), cp)
 
 
 # --- a drop-in for the model's attention core -------------------------------------------------------------------

@@ -12,8 +12,9 @@ depends on how:
   rectangle is computed whole, masked scores included: 2c²(n+1) scores per sequence and local head, (n+1)/n times
   the causal half a single process computes per rank; a fused kernel per block (torch's CPU flash kernel, which
   llmpar uses on a CPU; TransformerEngine's: `Software.fused_ring`) skips the masked ones: the causal share.
-- "all-to-all" (DeepSpeed-Ulysses): four all-to-alls forward and four backward trade heads for sequence; each rank
-  attends the whole sequence with H/(t·n) heads, through the same fused kernel a single process uses.
+- "all-to-all" (DeepSpeed-Ulysses): four all-to-alls forward and four backward trade heads for sequence (and in
+  the backward a fifth, small one: llmpar's kernel keeps one output, not two, and sends rowsum(dO ∘ O) instead);
+  each rank attends the whole sequence with H/(t·n) heads, through the same fused kernel a single process uses.
 - "all-gather": the keys and values all-gathered forward and their gradients reduce-scattered backward (Llama 3's
   context parallelism, Dubey et al. 2024, section 3.3.2). Not a mode of `llmpar train`: the published rows use it.
 """
@@ -49,7 +50,9 @@ def layer_bytes(cfg: ModelConfig, layout: Layout, b: int, seq_len: int, dtype: s
     ranks (n−1)/n·X; an all-gather or a reduce-scatter of an X-byte whole (n−1)/n·X).
 
     ring:        forward (n−1)·KV sent and as much received; backward (n−1)·(KV + KVacc) each way
-    all-to-all:  forward q, k, v and the output, (n−1)/n · 2·b·L·D·e·(H + Hkv)/t; backward the same
+    all-to-all:  forward q, k, v and the output, (n−1)/n · 2·b·L·D·e·(H + Hkv)/t; backward the same, and
+                 rowsum(dO ∘ O) per query, (n−1)/n · b·L·(H/t)·e' (e' = max(e, 4); llmpar's fused CPU path, which
+                 keeps one output; elsewhere autograd's path does not send it: 1/(8D) of the bytes over-predicted)
     all-gather:  forward (n−1)·KV (the keys and values gathered), backward (n−1)·KV (their gradients scattered)
     """
     n = layout.cp
@@ -63,7 +66,8 @@ def layer_bytes(cfg: ModelConfig, layout: Layout, b: int, seq_len: int, dtype: s
     if layout.cp_mode == "all-to-all":
         heads = (cfg.n_heads + cfg.n_kv_heads) / layout.tp
         moved = (n - 1) / n * 2 * b * local_tokens(layout, seq_len) * cfg.head_dim * e * heads
-        return moved, moved
+        delta = (n - 1) / n * b * local_tokens(layout, seq_len) * cfg.n_heads / layout.tp * acc_bytes(dtype)
+        return moved, moved + delta
     if layout.cp_mode == "all-gather":
         return (n - 1) * kv, (n - 1) * kv
     raise ValueError(f"cp_mode {layout.cp_mode!r}: the cost model prices {', '.join(MODES)}")

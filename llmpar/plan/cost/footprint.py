@@ -91,9 +91,10 @@ def layer_activation_bytes(
     - each norm: its input, 1/rms (or mean and 1/std), its normalized output, and the scaled output the next
       matmuls read: 3d + 1 (RMSNorm) or 2d + 2 (LayerNorm, whose output is the matmul input); a bf16 RMSNorm
       keeps its input in fp32 (`fp32_norm_input`: llmpar's normalizes in fp32; a fused kernel does not);
-    - attention: q and k after RoPE, v, the softmax's log-sum-exp per head, the output and (llama) its
-      contiguous copy for the output projection: 3d + 2·d_kv + heads over tp (fused flash attention keeps no
-      s × s matrix); RoPE's cos and sin tables, once per layer;
+    - attention: q (after RoPE), k and v, the softmax's log-sum-exp per head, and the output, which the output
+      projection reads as it is (q is token-major, so the kernel writes its output token-major):
+      2d + 2·d_kv + heads over tp (fused flash attention keeps no s × s matrix); RoPE's cos and sin tables, once
+      per layer;
     - MLP: SwiGLU's gate, up, SiLU and product (4·d_ff), or GeLU's input and output (2·d_ff), over tp.
     With sequence parallelism the norm terms are on a sequence shard (1/tp); in its default mode the column
     layers save that shard, with `--sp-save-gathered` they save the gathered input (d per column group).
@@ -125,30 +126,26 @@ def layer_activation_bytes(
         if policy == "op":  # the block's input, the saved matmuls' outputs, the attention kernel's output and lse
             saved = sum(o / t if column else o for n, (_, o, column) in enumerate(block_matmuls(cfg)) if n % 2 == 0)
             return block_input + tokens * ((saved + d / t) * mm + heads / t * 4)
+    attn = (2 * d + 2 * kv) * mm + heads * 4
     if cfg.arch == "llama":
         norms = 2 * (d * (_norm_input(res, software.fp32_norm_input) + 2 * res) + 4)  # x, y, scaled; 1/rms fp32
-        attn = (3 * d + 2 * kv) * mm + heads * 4
         mlp = 4 * f * mm
         tables = context.local_tokens(layout, seq_len) * hd * mm
     else:
         norms = 2 * (2 * d * res + 8)
-        attn = (2 * d + 2 * kv) * mm + heads * 4
         mlp = 2 * f * mm
         tables = 0
     if not software.flash_attention:
         attn += 5 * heads * seq_len
     if layout.cp > 1 and layout.cp_mode == "ring" and not software.ring_fused:
         # llmpar's ring keeps its output and log-sum-exp in at least fp32; the projection reads the output cast to
-        # the activations' dtype: a copy beside it for GPT-2 (whose projection reads the attention's own output)
-        # where the dtypes differ, in place of the contiguous copy's dtype for Llama
+        # the activations' dtype: a copy beside it where the dtypes differ
         acc = context.acc_bytes(dtype)
-        own = d * (acc - mm) if cfg.arch == "llama" else (d * acc if acc != mm else 0)
-        attn += own + heads * (acc - 4)
+        attn += (d * acc if acc != mm else 0) + heads * (acc - 4)
     if layout.recompute == "selective":
-        # The attention core keeps q, k, v only: its softmax statistics are recomputed, and its output too where
-        # the output projection reads a copy of it (llama: the core's output follows the layout of q, which
-        # RoPE made contiguous per head); GPT-2's projection reads the output itself, which stays saved.
-        attn -= heads * 4 + (d * mm if cfg.arch == "llama" else 0)
+        # The attention core keeps q, k, v only: its softmax statistics are recomputed; its output stays saved, as
+        # the output projection's input.
+        attn -= heads * 4
         attn -= 0 if software.flash_attention else 5 * heads * seq_len  # the scores are recomputed
     sharded = attn + mlp
     if layout.sequence_parallel:

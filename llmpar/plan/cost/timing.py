@@ -50,7 +50,7 @@ from llmpar.plan.hardware import Hardware
 # forward and backward, counted with a TorchDispatchMode on llmpar's modules (tests/test_cost_model.py
 # recounts them). On a CPU each costs the dispatch overhead whatever its size.
 OPS = {
-    "llama": {"layer": (75, 143), "output": (16, 33), "embed": (1, 2)},
+    "llama": {"layer": (76, 141), "output": (16, 33), "embed": (1, 2)},
     "gpt2": {"layer": (39, 97), "output": (10, 18), "embed": (4, 6)},
 }
 # A context-parallel attention core's operations per call, (forward, backward), each (a + k·cp): llmpar's ring
@@ -59,7 +59,7 @@ OPS = {
 # sequence), counted with a TorchDispatchMode on `llmpar.parallel.context_parallel` with its transfers replaced,
 # grouped-query attention (tests/test_cost_model.py recounts them); they replace the fused kernel's SDPA_OPS. Another
 # system's fused ring kernel (`Software.ring_fused` True) dispatches about RING_FUSED_OPS per step.
-CP_OPS = {"ring": ((7, 45), (8, 54)), "ring-explicit": ((6, 61), (13, 96)), "all-to-all": ((41, 7), (39, 13))}
+CP_OPS = {"ring": ((7, 45), (8, 54)), "ring-explicit": ((6, 61), (13, 96)), "all-to-all": ((52, 7), (74, 14))}
 SDPA_OPS = (2, 8)
 RING_FUSED_OPS = 4
 
