@@ -107,6 +107,7 @@ def test_lazy_packages_keep_their_names():
     [
         ("1f1b", 4, 8, 1),
         ("gpipe", 3, 5, 1),
+        ("naive", 3, 4, 1),
         ("zb", 4, 8, 1),
         ("zb", 8, 3, 1),
         ("interleaved", 4, 8, 2),
@@ -139,6 +140,29 @@ def test_held_states_keep_every_largest_state(name, p, m, v):
         assert set(kept[r]) <= seen
         assert all(any(all(x >= y for x, y in zip(big, state)) for big in kept[r]) for state in seen)
         assert not any(a != b and all(x >= y for x, y in zip(a, b)) for a in kept[r] for b in kept[r])
+
+
+def test_the_one_chunk_schedules_closed_forms_are_the_walk():
+    """GPipe holds m micro-batches, naive 1 and 1F1B min(m, p − r) on rank r: what walking their actions gives."""
+    from llmpar.plan.cost.footprint import _HELD_IN_CLOSED_FORM, _held_states, _walked_states
+
+    for name in _HELD_IN_CLOSED_FORM:
+        for p in range(1, 9):
+            for m in (*range(1, 41), 2000):
+                assert _held_states(name, p, m, 1) == _walked_states(name, p, m, 1), (name, p, m)
+
+
+def test_more_micro_batches_than_8_pv_hold_what_8_pv_hold():
+    """The walk stops at 8·p·v micro-batches: beyond the warm-up the schedules repeat their states, so walking
+    all of them finds no larger one."""
+    from llmpar.plan.cost.footprint import _walked_states
+
+    for name, v in (("zb", 1), ("interleaved", 2), ("interleaved", 3), ("1f1b", 1)):
+        for p in (1, 2, 3, 4, 6, 8):
+            capped = _walked_states(name, p, 8 * p * v, v)
+            for m in (8 * p * v + p, 11 * p * v, 16 * p * v):
+                assert _walked_states(name, p, m, v, cap=False) == capped, (name, p, m, v)
+                assert _walked_states(name, p, m, v) == capped
 
 
 SMALL_CPU = ["plan", "--model", "small", "--gpus", "4", "--hardware", "cpu", "--global-batch-size", "16"]
@@ -230,8 +254,8 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
     assert "the layout asked for does not fit; its prediction:" in table
     row = next(line for line in table.splitlines() if line.startswith(" 1    1   8   1"))
     assert float(row.split()[11]) > 0  # its predicted step time
-    assert " 1 does not fit: needs 402.4 GiB per device, more than a device's 80 GiB" in table
-    assert err.startswith("llmpar plan: error: the layout asked for does not fit in 80 GiB per device: it needs 402.4")
+    assert " 1 does not fit: needs 391.9 GiB per device, more than a device's 80 GiB" in table
+    assert err.startswith("llmpar plan: error: the layout asked for does not fit in 80 GiB per device: it needs 391.9")
     assert "leave some of --dp 1, --tp 8, --pp 1, --zero 0, --micro-batches 1" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     code, out, err = run_cli([*BIG_FIXED, "--json"], capsys)
@@ -239,7 +263,7 @@ def test_a_fixed_layout_that_does_not_fit_exits_1_with_its_prediction_and_why(ca
     plan = json.loads(out)  # the JSON alone on stdout
     assert plan["candidates"] == [] and plan["fitting"] == 0 and plan["searched"] == 1
     (one,) = plan["too_big"]
-    assert one["fits"] is False and one["step_time_s"] > 0 and one["reason"].startswith("does not fit: needs 402.4")
+    assert one["fits"] is False and one["step_time_s"] > 0 and one["reason"].startswith("does not fit: needs 391.9")
     assert (one["dp"], one["tp"], one["pp"]) == (1, 8, 1) and one["train_args"]
     assert plan["error"] == err.strip().removeprefix("llmpar plan: error: ")
 

@@ -186,14 +186,32 @@ def _held_states(name: str, p: int, m: int, v: int) -> tuple[tuple[tuple[int, ..
     of the rank, the micro-batches past their F and not yet past their B; then, under zero bubble, for each chunk
     the micro-batches past their B and not yet past their W. The walk follows the schedule's computations in the
     order of its action lists (the executor's lists without their transfers). In bounded time for any m: GPipe
-    holds all m at once; the other schedules' states stop growing once m is a few times p·v (their warm-up), so
-    a huge m is walked at 8·p·v.
+    holds all m at once; the other schedules' states stop growing once m is a few times p·v (their warm-up: the
+    steady state repeats the same states), so an m beyond 8·p·v is walked at 8·p·v (the same largest states:
+    tests/test_plan_ux.py checks it).
 
     "Largest": only the states that no other state of the rank equals or exceeds in every count are kept (the
     walk skips those right after a B or W, which hold less than the one before). What a rank holds is a sum of
     these counts times bytes, never negative, so its largest is always at one of them; the planner asks for it
-    thousands of times."""
-    if m > 1024:
+    thousands of times.
+
+    The one-chunk schedules have closed forms, which the walk gives too (tests/test_cost_model.py checks them
+    against it): GPipe holds all m micro-batches, naive one, 1F1B min(m, p − r) on rank r (its warm-up)."""
+    if v == 1 and name in _HELD_IN_CLOSED_FORM:
+        return tuple(((_HELD_IN_CLOSED_FORM[name](p, m, r), 0),) for r in range(p))
+    return _walked_states(name, p, m, v)
+
+
+_HELD_IN_CLOSED_FORM = {
+    "gpipe": lambda p, m, r: m,
+    "naive": lambda p, m, r: 1,
+    "1f1b": lambda p, m, r: min(m, p - r),
+}
+
+
+def _walked_states(name: str, p: int, m: int, v: int, cap: bool = True) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """`_held_states` by walking the schedule's computations (all m micro-batches' with cap=False)."""
+    if cap and m > 8 * p * v:
         if name == "gpipe":
             return tuple(((m, 0),) for _ in range(p))  # (GPipe has one chunk per rank)
         m = 8 * p * v
@@ -276,7 +294,7 @@ def activation_bytes_by_stage(
     """`activation_bytes` of each pipeline rank (the same on every dp and tp rank of a stage)."""
     # (kept per layout less its ZeRO stage, which saves nothing: the planner asks for each layout several times,
     # and for the four stages of each alike)
-    key = (cfg, batch, software, *(getattr(layout, name) for name in _ACTIVATION_FIELDS))
+    key = (cfg, batch, software, _ACTIVATION_FIELDS(layout))
     found = _ACTIVATIONS.get(key)
     if found is None:
         if len(_ACTIVATIONS) >= 65536:
@@ -286,7 +304,7 @@ def activation_bytes_by_stage(
 
 
 # The layout's fields that what a rank saves for backward depends on (all but the ZeRO stage).
-_ACTIVATION_FIELDS = tuple(f for f in Layout.__dataclass_fields__ if f != "zero")
+_ACTIVATION_FIELDS = operator.attrgetter(*(f for f in Layout.__dataclass_fields__ if f != "zero"))
 _ACTIVATIONS: dict[tuple, tuple[float, ...]] = {}
 
 
@@ -348,6 +366,12 @@ ZERO3_UNITS = 4  # ZeRO-3 units materialized at once: gathered, prefetched, and 
 MMAP_THRESHOLD = 32 * 2**20
 
 
+@functools.lru_cache(maxsize=256)
+def _num_params(cfg: ModelConfig) -> int:
+    return cfg.num_params()
+
+
+@functools.lru_cache(maxsize=4096)
 def _largest_param(cfg: ModelConfig, t: int = 1) -> int:
     """Elements of the largest parameter on a tp rank (an embedding or the head, or a layer's MLP matrix)."""
     vocab = math.ceil(cfg.vocab_size / t) * cfg.d_model // t if t > 1 else cfg.vocab_size * cfg.d_model
@@ -441,12 +465,18 @@ def ranks_memory(
     return out
 
 
+# The layout's fields that what one layer saves depends on (`layer_activation_bytes`).
+_LAYER_FIELDS = operator.attrgetter("tp", "sequence_parallel", "sp_save_gathered", "recompute", "cp", "cp_mode")
+
+
 @functools.lru_cache(maxsize=65536)
 def _layer_backward_bytes(
-    cfg: ModelConfig, tokens: int, seq_len: int, layout: Layout, dtype: str, software: Software
+    cfg: ModelConfig, tokens: int, seq_len: int, fields: tuple, dtype: str, software: Software
 ) -> float:
     """One layer's activation gradients (about what it saves without recomputation) and what a recomputation
-    saves again for its backward beyond what the forward kept."""
+    saves again for its backward beyond what the forward kept. `fields`: the layout's `_LAYER_FIELDS`."""
+    tp, sp, gathered, recompute, cp, cp_mode = fields
+    layout = Layout(tp=tp, sequence_parallel=sp, sp_save_gathered=gathered, recompute=recompute, cp=cp, cp_mode=cp_mode)
     plain = layer_activation_bytes(cfg, tokens, seq_len, replace(layout, recompute="none"), dtype, software)
     return 2 * plain - layer_activation_bytes(cfg, tokens, seq_len, layout, dtype, software)
 
@@ -476,7 +506,7 @@ def _stage_process_memory(
         backward += LOSS_COPIES * logits * max(mm, 4) if software.loss == "fp32" else logits * mm
     if st.layers:  # one layer's activation gradients, about what it saves without recomputation; and what a
         # recomputation saves again for the layer's backward, beyond what the forward kept
-        backward += _layer_backward_bytes(cfg, tokens, batch.seq_len, layout, batch.dtype, software)
+        backward += _layer_backward_bytes(cfg, tokens, batch.seq_len, _LAYER_FIELDS(layout), batch.dtype, software)
         # and context parallelism's blocks in flight, accumulators and (explicit matmuls) scores
         fused = software.fused_ring(device == "cpu")
         backward += context.backward_temporaries(
@@ -500,9 +530,9 @@ def _stage_process_memory(
     temporaries = max(act + backward, last_grad, optimizer_step, save) - act
     if device == "cpu" and layout.zero >= 1 and dp > 1:
         temporaries += _gloo_gather_retained(cfg, layout, st, r, w)
-    build = cfg.num_params() * max(4, w) + 2 * _largest_param(cfg) * 4
+    build = _num_params(cfg) * max(4, w) + 2 * _largest_param(cfg) * 4
     if device != "cpu":  # the model is built on the host and moved to the device whole
-        build = cfg.num_params() * w
+        build = _num_params(cfg) * w
         data_bytes = 0.0
     step = state + act + temporaries
     runtime = CPU_RUNTIME_BYTES if device == "cpu" else CUDA_RUNTIME_BYTES

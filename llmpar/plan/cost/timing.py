@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from dataclasses import replace
 
 from llmpar.bus import BUCKET_BYTES, bus_bytes
@@ -114,7 +115,40 @@ def chunk_costs(
 ) -> ChunkCost:
     """A roofline per micro-batch: matmul FLOPs at the matmul rate, elementwise bytes at the memory rate, a
     dispatch cost per operation, and the tensor-parallel collectives (which wait on the critical path).
-    `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's)."""
+    `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's).
+
+    Kept per what it depends on (not the ZeRO stage, nor the schedule but whether it splits W): the planner asks
+    for the chunks of every layout, and of layouts that differ in those alone, several times."""
+    # (a Hardware holds dicts: it is known by its identity, and kept with the result so that the identity stays
+    # its own)
+    key = (cfg, batch, id(hw), layers, first, last, software, sharing, layout.world, layout.schedule == "zb")
+    key += _CHUNK_FIELDS(layout)
+    found = _CHUNKS.get(key)
+    if found is None or found[0] is not hw:
+        if len(_CHUNKS) >= 65536:
+            _CHUNKS.clear()
+        found = _CHUNKS[key] = (hw, _chunk_costs(cfg, layout, batch, hw, layers, first, last, software, sharing))
+    return found[1]
+
+
+# The layout's fields a chunk's costs depend on (besides its world size and whether the schedule splits W).
+_CHUNK_FIELDS = operator.attrgetter(
+    "dp", "tp", "micro_batches", "sequence_parallel", "sp_save_gathered", "cp", "cp_mode", "recompute"
+)
+_CHUNKS: dict[tuple, tuple[Hardware, ChunkCost]] = {}
+
+
+def _chunk_costs(
+    cfg: ModelConfig,
+    layout: Layout,
+    batch: Batch,
+    hw: Hardware,
+    layers: int,
+    first: bool,
+    last: bool,
+    software: Software,
+    sharing: int | None,
+) -> ChunkCost:
     t, dtype = layout.tp, batch.dtype
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     s = batch.seq_len

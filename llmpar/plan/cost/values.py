@@ -152,7 +152,7 @@ SOFTWARE: dict[str, Software] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChunkCost:
     """Seconds of one micro-batch through one chunk: forward, backward (input and weight parts). Each includes
     the collectives on its critical path; `wait_F` and `wait_B` are those parts (a rank waiting on a
