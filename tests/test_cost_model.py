@@ -255,6 +255,103 @@ def test_second_blind_rows_are_left_out_of_the_comparison(monkeypatch):
     assert {r["split"] for r in compare.published_comparison("blind")} == {"blind"}
 
 
+def test_third_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The third blind rows (split "blind3"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batches add up, and each source's second figure reproduces from the stored
+    tokens/s: flash-attn's hours per 1B tokens, FlagPerf's MFU by its harness's 6·N count, and FlagPerf Paddle's
+    samples/s · 2048 / 8 (truncated, as printed)."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND_SOURCES,
+        FLAGPERF_MEGATRON_TABLE,
+        FLAGPERF_PADDLE_TABLE,
+        FLASH_ATTN_TRAINING_TABLE,
+        RUNS,
+        SOFTWARE_KEYS,
+        SOURCES,
+    )
+
+    blind3 = [run for run in RUNS if run["split"] == "blind3"]
+    assert len(blind3) >= 20 and {run["source"] for run in blind3} == set(BLIND3_SOURCES)
+    assert set(BLIND3_SOURCES) <= set(SOURCES) and set(BLIND3_SOURCES) <= set(RECIPES)
+    assert not [run for run in RUNS if run["source"] in BLIND3_SOURCES and run["split"] != "blind3"]
+    # new sources: none of them had a row before this split
+    assert not set(BLIND3_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind3"}
+    assert not set(BLIND3_SOURCES) & (set(BLIND_SOURCES) | set(BLIND2_SOURCES))
+    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    for run in blind3:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS)
+        assert run["hardware"] in ("a100-80gb", "a100-40gb", "h100-sxm") and run["dtype"] in ("bf16", "fp16")
+        assert run["cp"] == 1 and "FP8" not in run["note"] and run["recompute"] in ("none", "full")
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["micro_batch_size"] >= 1
+        assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
+        assert run["measured"]["memory_gib"] is None
+    by_name = {run["name"]: run for run in blind3}
+    for name, _h, _l, _heads, _config, gbs, mbs, zero, tokens, hours in FLASH_ATTN_TRAINING_TABLE:
+        run = by_name[f"{name} FlashAttention (flash-attn training code), 8x A100 80GB"]
+        assert run["measured"]["tokens_per_s_per_gpu"] * 8 == tokens and run["zero"] == zero
+        assert run["global_batch_size"] == gbs and run["micro_batch_size"] == mbs
+        assert 1e9 / tokens / 3600 == pytest.approx(hours, abs=0.005), name  # printed to 0.01
+    for case, size, nodes, tp, pp, dp, gbs, tokens, mfu, _mem in FLAGPERF_MEGATRON_TABLE:
+        assert gbs % dp == 0, case
+        run = by_name[f"Llama 3 {size} Megatron-Core (FlagPerf), {8 * nodes}x H100, TP{tp} PP{pp} DP{dp}"]
+        assert run["measured"]["tokens_per_s_per_gpu"] == tokens and run["measured"]["mfu"] == mfu
+        n = 8e9 if size == "8B" else 70e9  # the harness's run_pretraining.py
+        assert tokens * 6 * n / 989e12 == pytest.approx(mfu, abs=0.0006), case  # printed to 0.1%
+    for (
+        size,
+        mem_gb,
+        config,
+        tp,
+        pp,
+        stage,
+        mbs,
+        accum,
+        recompute,
+        _fused,
+        samples,
+        tokens,
+        _mem,
+    ) in FLAGPERF_PADDLE_TABLE:
+        name = f"LLaMA {size} PaddleNLP (FlagPerf) TP{tp} PP{pp} sharding stage{stage}"
+        run = by_name[f"{name}{' + recompute' if recompute else ''}, 8x A100 {mem_gb}GB"]
+        assert run["micro_batch_size"] == mbs and mbs * accum * run["dp"] == run["global_batch_size"] == 2048
+        assert int(samples * 2048 / 8) == tokens == run["measured"]["tokens_per_s_per_gpu"]
+        assert config.startswith(f"config_TP{tp}PP{pp}SH{stage}") and run["zero"] == stage
+
+
+def test_third_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
+    # no prediction is made here, for any row: which rows the default comparison would predict is read from the
+    # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given
+    import llmpar.plan.compare as compare
+
+    assert "blind3" in compare.BLIND_SPLITS
+    blind3 = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == "blind3"}
+    default = {
+        (run["source"], run["name"])
+        for run in compare.RUNS
+        if compare.comparable(run) is None and run["split"] not in compare.BLIND_SPLITS
+    }
+    assert blind3 and not default & blind3
+
+    seen = []
+
+    class Stub:
+        tokens_per_s, bubble_fraction = 1.0, 0.0
+
+    def stub(run):
+        seen.append((run["source"], run["name"]))
+        return Stub(), run["micro_batch_size"], run["virtual_stages"]
+
+    monkeypatch.setattr(compare, "predict", stub)
+    assert {(r["source"], r["name"]) for r in compare.published_comparison()} == default
+    assert set(seen) == default and not set(seen) & blind3
+
+
 def test_blind_rows_are_left_out_of_the_comparison():
     names = {(r["source"], r["name"]) for r in published_comparison()}
     from llmpar.plan.published import RUNS

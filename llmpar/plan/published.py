@@ -79,8 +79,8 @@ smith2022 (MT-NLG 530B, DeepSpeed + Megatron, A100 80GB)
 zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
-Splits. Every row has "split": "fit", "held-out", "blind" or "blind2" (see "Blind rows" and "Second blind rows"
-below). The rows of
+Splits. Every row has "split": "fit", "held-out", "blind", "blind2" or "blind3" (see "Blind rows", "Second blind
+rows" and "Third blind rows" below). The rows of
 the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -293,6 +293,74 @@ Searched for the second blind rows and not used: the torchtitan paper's tables (
 readable here are those of the Dec 2024 benchmark file, already stored); BloombergGPT and Falcon (no readable text
 of their throughput figures found); NVIDIA NeMo docs performance_summary.md of NeMo 24.07 (FP8 only); the
 MosaicGPT (torch 1.12) benchmark tables of mosaicml/examples (not read for lack of time).
+
+Third blind rows (split "blind3"). Added in one batch after the second blind rows had been predicted, by someone who
+computed, printed or looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it
+does the other blind splits (split="blind3" gives them; benchmarks/published_table.py: `--blind blind3`). Two
+repositories new to the set, three source keys (FlagPerf's two stacks get a key each, so that each has one recipe,
+as narayanan2021_zero3 does); every row gives tokens/s per GPU directly (or the node's tokens/s over its 8 GPUs), so
+no FLOP count is needed to compare them:
+
+flash_attn_training (Dao-AILab/flash-attention training/README.md, "Training speed"; 5 rows)
+    GPT-3-shaped models of 125M–2.7B (GPT-2 architecture, learned positions, tied embeddings, vocabulary 50,257
+    padded to 50,264) trained with the repository's own training code (PyTorch Lightning DDP, FlashAttention v1,
+    fused dense/GeLU/dropout-add-LayerNorm kernels, apex fused cross-entropy, bf16, no activation checkpointing) on
+    one node of 8 A100 80GB SXM4 at sequence 2048; the table gives the node's tokens/s and hours per 1B tokens.
+    Batch, micro-batch and optimizer sharding from the experiment configs of the same commit. Stored:
+    "tokens_per_s_per_gpu" = the node's tokens/s over 8.
+flagperf_megatron (FlagOpen/FlagPerf, Megatron-Core Llama 3 cases on H100; 4 rows)
+    Llama 3 8B (TP 2, DP 4/8/220 on 8/16/440 H100) and 70B (TP 8, PP 4, DP 2 on 64 H100), sequence 8192, bf16,
+    Megatron-LM core_v0.6.0 with Transformer Engine, flash attention, sequence parallelism and the distributed
+    optimizer. Stored: "tokens_per_s_per_gpu" ("token/p/s" as printed) and "mfu" as printed, whose FLOP count is the
+    harness's 6·N (N = 8e9 or 70e9, no attention term) over 989 TFLOP/s ("flops_counted" = "model").
+flagperf_paddle (FlagOpen/FlagPerf, PaddlePaddle LLaMA-1 cases on one 8-GPU A100 node; 12 rows)
+    LLaMA-1 7B on A100 80GB and A100 40GB and LLaMA-1 13B on A100 80GB, sequence 2048, fp16 (O2), global batch 4M
+    tokens, four layouts each: sharding stage 2 over 8, TP 2 with sharding stage 1 or 2 over 4, and TP 2 × PP 4;
+    with and without full recomputation as the README says. Stored: "tokens_per_s_per_gpu" as printed (samples/s ×
+    2048 / 8, truncated by the README).
+
+Verification of the third blind rows
+    * flash_attn_training: training/README.md of Dao-AILab/flash-attention read directly (fetched snapshot, newest
+      commit 0251105a): the table was added in 4a6eaa9f (2022-11-29, "Update configs, add results") and its rows are
+      unchanged at the newest commit (diffed); the README's last change is 88173a1a (2023-01-17). Each row's "hours
+      per 1B tokens" equals 1e9 / tokens/s / 3600 to the printed two digits (asserted in the tests), a check of the
+      transcription. The configs (training/configs/experiment/pile/base.yaml, gpt3s/m/l/xl-flash.yaml,
+      gpt3-2.7B-flash-hdim128.yaml, model/gpt2.yaml, model/gpt2model/gpt2-small/medium.yaml, optimizer/adamw-apex.yaml
+      and adamw-zero.yaml) read at 4a6eaa9f: global batch 256 sequences (0.5M tokens) for 125M–760M and 512 (1M) for
+      1.3B and 2.7B, which the table's "Batch size (tokens)" column confirms; the micro-batch is the configs' formula
+      of the GPU memory (nvidia-smi's memory.total in MiB / 1000, rounded: 82 for an 80 GB A100), so 32, 32, 16, 8, 4
+      per GPU — inferred from the config, not stated with the table; global batch = micro-batch × accumulation × 8 is
+      asserted. The 2.7B row is the hdim128 config (20 heads), as the README says. Parameter counts from the shapes
+      (l·(12h² + 13h) + V·h + s·h + 2h): 125.2M, 355.9M, 760.3M, 1.32B, 2.65B — the names. One reading; the FA2
+      paper's Table 1 (1.3B/2.7B at 2K/8K with FlashAttention-2) was not found in readable form and is not stored.
+    * flagperf_megatron: FlagOpen/FlagPerf read directly (fetched snapshot, 1b5a0303, 2025-11-11):
+      training/nvidia/llama3_8B-megatron/README.md (last changed 93730d18, 2024-05-15) and llama3_70B-megatron/README.md
+      (ddd8f62a, 2024-06-14); training/benchmarks/llama3_{8B,70B}/megatron/pretrain_llama3.sh and run_pretraining.py
+      and the nvidia config_H100x1x8.py / config_H100x8x8.py and training_adapter.sh. The printed MFU follows from the
+      printed tokens/s with the harness's formula (tokens/s · 6 · N / 989e12) to the printed 0.1% for all four rows
+      (asserted in the tests); DP = GPUs / (TP·PP) matches every row's "PPxDPyTPz". The README's GPU entries say
+      "NVIDIA_H100-SXM4-80GB" (SXM, 989 TFLOP/s in the harness) with 400 Gb/s InfiniBand. Not stored: the 8B table's
+      "A100" rows (its hardware section names DGX A800 80GB, an A100 variant with slower NVLink that no profile has),
+      the bf16+fp8 rows, the Mixtral and other FlagPerf LLM cases (H800/A800 hardware, MoE, or no dense-decoder
+      throughput). The recomputation contradiction (README: recompute-activations; script: none) is in each note.
+    * flagperf_paddle: training/nvidia/llama1_7B-paddle/README.md at caff86e3 (2023-10-09) read directly; its
+      performance table has a LLaMA-7B 80GB, a LLaMA-7B 40GB and a LLaMA-13B 80GB section of four rows each. The
+      config files training/nvidia/llama1_7B-paddle/config/*.py and llama1_13B-paddle/config/*.py (at 1b5a0303) give
+      the same degrees, batch and accumulation per name (the TP2PP4 files are shared by runs with and without
+      recompute; the README's per-row recompute is kept). Every row's mbs × accumulation × DP = 2048 sequences (the
+      README's "4M tokens") and samples/s · 2048 / 8 truncates to the printed tokens/s (both asserted). Hardware from
+      the README (DGX A100, NVIDIA_A100-SXM4-80GB; the 40GB rows are named by the table's "40G"). One reading.
+
+Searched for the third blind rows and not used: Hugging Face nanotron / Ultra-Scale Playbook (the per-config results
+are a Hugging Face dataset, not reachable here; nanotron's docs/benchmark_summary.svg gives only the best MFU per
+model size and node count, without layouts); mosaicml/examples llm/throughput (MosaicGPT) — its A100 80GB table is the
+one already stored from llm-foundry (the 70B/64-GPU row is identical), so not a new measurement; ColossalAI's LLaMA
+benchmarks (A800/H800, results as images); OLMo-core's README throughput (four BF16 rows on H100 without a GPU count,
+only the launcher's default of one node); NeMo AutoModel's performance summary (one dense pre-training row, with
+context parallelism, beside MoE and LoRA rows); NVIDIA NeMo's performance summaries (FP8 only); Pythia's GPU-hours
+(whole-run figures including evaluation and checkpointing, table not found in readable form); GPT-NeoX-20B and
+MegaScale (parallel attention/MLP blocks); FMEngine and the Jean-Zay parallelism study (results as charts only);
+FlagPerf's GPT-3 6.7B Paddle case (the model's architecture not pinned down in time) and its ChatGLM3 case.
 """
 
 from __future__ import annotations
@@ -411,6 +479,27 @@ SOURCES: dict[str, str] = {
         'Also: Team PyTorch at IBM and Meta, "Maximizing training throughput using PyTorch FSDP", PyTorch blog, '
         "March 2024 (https://pytorch.org/blog/maximizing-training/)."
     ),
+    # ---- third blind sources (split "blind3"; see "Third blind rows" above) ----
+    "flash_attn_training": (
+        'Tri Dao et al., Dao-AILab/flash-attention: training/README.md, "Training speed" (GPT3-125M to GPT3-2.7B on '
+        "8 x A100 80GB SXM4, table added in commit 4a6eaa9f, 2022-11-29, unchanged since); experiment configs "
+        "training/configs/experiment/pile/*.yaml of the same commit. https://github.com/Dao-AILab/flash-attention. "
+        'See also Dao et al., "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness", '
+        "NeurIPS 2022 (arXiv:2205.14135)."
+    ),
+    "flagperf_megatron": (
+        "BAAI (Beijing Academy of Artificial Intelligence), FlagOpen/FlagPerf: training/nvidia/llama3_8B-megatron/"
+        "README.md (commit 93730d18, 2024-05-15) and training/nvidia/llama3_70B-megatron/README.md (ddd8f62a, "
+        "2024-06-14), H100 rows; scripts training/benchmarks/llama3_8B/megatron/ and llama3_70B/megatron/ "
+        "(pretrain_llama3.sh, run_pretraining.py) and the nvidia configs, read at 1b5a0303. "
+        "https://github.com/FlagOpen/FlagPerf"
+    ),
+    "flagperf_paddle": (
+        "BAAI, FlagOpen/FlagPerf: training/nvidia/llama1_7B-paddle/README.md (commit caff86e3, 2023-10-09; LLaMA-7B "
+        "and LLaMA-13B on one node of 8 A100 80GB / 40GB with PaddlePaddle 2.5.1); configs "
+        "training/nvidia/llama1_7B-paddle/config/ and llama1_13B-paddle/config/ read at 1b5a0303. "
+        "https://github.com/FlagOpen/FlagPerf"
+    ),
 }
 
 
@@ -526,7 +615,7 @@ def _run(
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
     assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
-    assert split in (None, "blind", "blind2"), (name, split)
+    assert split in (None, "blind", "blind2", "blind3"), (name, split)
     assert software is None or set(software) == set(SOFTWARE_KEYS), (name, software)
     return {
         "source": source,
@@ -2413,6 +2502,306 @@ def _blind2_rows() -> list[dict]:
 
 BLIND2_SOURCES = ("nemo_megatron_launcher", "fms_fsdp")
 RUNS.extend(_blind2_rows())
+
+
+# ==== THIRD BLIND rows (split "blind3") =========================================================================
+# Added after the second blind rows had been predicted, with no prediction computed, printed or looked at for any of
+# these; compare.published_comparison() leaves them out unless asked for split="blind3". See "Third blind rows" in
+# the docstring.
+
+# Dao-AILab/flash-attention training/README.md, "Training speed" (8 x A100 80GB SXM4, one node):
+# (name, d_model, layers, heads, experiment config, global batch in sequences of 2048, micro-batch per GPU on an 80 GB
+#  A100, ZeRO stage, tokens/s of the node as printed, hours per 1B tokens as printed)
+FLASH_ATTN_TRAINING_TABLE = [
+    ("GPT3-125M", 768, 12, 12, "gpt3s-flash", 256, 32, 0, 1_310_000, 0.21),
+    ("GPT3-355M", 1024, 24, 16, "gpt3m-flash", 256, 32, 0, 503_000, 0.55),
+    ("GPT3-760M", 1536, 24, 16, "gpt3l-flash", 256, 16, 1, 245_000, 1.13),
+    ("GPT3-1.3B", 2048, 24, 16, "gpt3xl-flash", 512, 8, 1, 169_000, 1.64),
+    ("GPT3-2.7B", 2560, 32, 20, "gpt3-2.7B-flash-hdim128", 512, 4, 1, 85_000, 3.27),
+]
+
+# FlagOpen/FlagPerf, Megatron-Core Llama 3 cases on H100 (bf16 rows only):
+# (case, size, nodes, tp, pp, dp, global batch, tokens/s per GPU as printed, MFU as printed, memory as printed)
+FLAGPERF_MEGATRON_TABLE = [
+    ("llama3_8B-megatron", "8B", 1, 2, 1, 4, 512, 8103.0, 0.393, "71/80"),
+    ("llama3_8B-megatron", "8B", 2, 2, 1, 8, 512, 7914.0, 0.384, "62/80"),
+    ("llama3_8B-megatron", "8B", 55, 2, 1, 220, 1760, 7047.0, 0.342, "55/80"),
+    ("llama3_70B-megatron", "70B", 8, 8, 4, 2, 512, 851.0, 0.361, "55/80"),
+]
+
+# FlagOpen/FlagPerf training/nvidia/llama1_7B-paddle/README.md (PaddlePaddle 2.5.1, PaddleNLP LLaMA, one node of 8):
+# (model, GPU memory GB, config name, tp, pp, sharding stage, per-device batch, accumulation, recompute,
+#  use_fused_rms_norm as printed, samples/s as printed, tokens/s per GPU as printed, memory as printed)
+FLAGPERF_PADDLE_TABLE = [
+    ("7B", 80, "config_TP1PP1SH2SP8A10080Gx1x8", 1, 1, 2, 4, 64, False, True, 16.67, 4267, "70.09 * 8 GB"),
+    ("7B", 80, "config_TP2PP1SH1SP4A10080Gx1x8", 2, 1, 1, 4, 128, False, True, 15.19, 3888, "58.73 * 8 GB"),
+    ("7B", 80, "config_TP2PP1SH2SP4A10080Gx1x8", 2, 1, 2, 4, 128, False, True, 14.26, 3650, "54.01 * 8 GB"),
+    ("7B", 80, "config_TP2PP4SH1SP1A10080Gx1x8", 2, 4, 1, 4, 512, False, True, 14.54, 3722, "46.80/38.93/31.74/26.92"),
+    ("7B", 40, "config_TP1PP1SH2SP8A10040Gx1x8", 1, 1, 2, 2, 128, True, False, 10.72, 2744, "33.55 * 8 GB"),
+    ("7B", 40, "config_TP2PP1SH1SP4A10040Gx1x8", 2, 1, 1, 2, 256, True, False, 8.45, 2163, "28.4 * 8 GB"),
+    ("7B", 40, "config_TP2PP1SH2SP4A10040Gx1x8", 2, 1, 2, 2, 256, True, False, 8.44, 2160, "25.8 * 8 GB"),
+    ("7B", 40, "config_TP2PP4SH1SP1A10040Gx1x8", 2, 4, 1, 2, 1024, True, False, 8.72, 2232, "20.41/19.80/19.41/20.12"),
+    ("13B", 80, "config_TP1PP1SH2SP8A10080Gx1x8", 1, 1, 2, 2, 128, True, True, 6.67, 1707, "60.06 * 8 GB"),
+    ("13B", 80, "config_TP2PP1SH1SP4A10080Gx1x8", 2, 1, 1, 2, 256, True, True, 6.27, 1605, "52.27 * 8 GB"),
+    ("13B", 80, "config_TP2PP1SH2SP4A10080Gx1x8", 2, 1, 2, 2, 256, True, True, 5.82, 1489, "43.84 * 8 GB"),
+    ("13B", 80, "config_TP2PP4SH1SP1A10080Gx1x8", 2, 4, 1, 4, 512, True, True, 6.24, 1597, "57.67/46.49/35.24/25.59"),
+]
+
+
+def _blind3_rows() -> list[dict]:
+    rows: list[dict] = []
+    no_memory = {"tflops_per_gpu": None, "mfu": None, "flops_counted": None, "memory_gib": None}
+
+    # ---- Dao-AILab/flash-attention training code (Lightning DDP, FlashAttention, fused kernels), GPT-3 shapes ------
+    for name, h, layers, heads, config, gbs, mbs, zero, tokens, hours in FLASH_ATTN_TRAINING_TABLE:
+        n = 8
+        assert gbs % (mbs * n) == 0, name
+        accum = gbs // (mbs * n)
+        rows.append(
+            _run(
+                "flash_attn_training",
+                f"{name} FlashAttention (flash-attn training code), 8x A100 80GB",
+                "a100-80gb",
+                n,
+                # GPT-2 BPE vocabulary 50,257 padded to a multiple of 8 (pad_vocab_size_multiple: 8) = 50,264
+                _gpt(h, layers, heads, vocab_size=50264),
+                2048,
+                gbs,
+                mbs,
+                1,
+                1,
+                n,
+                1,
+                1,
+                "1f1b",
+                False,
+                "none",
+                zero,
+                "bf16",
+                {**no_memory, "tokens_per_s_per_gpu": round(tokens / n, 1)},
+                f"Dao-AILab/flash-attention training/README.md (table added in commit 4a6eaa9f, 2022-11-29, unchanged "
+                f"since), 'Training speed': {name} on one node of 8 x A100 80GB SXM4 (400 W) with NVLink, batch size "
+                f"{gbs * 2048 / 1e6:.2g}M tokens, throughput {tokens // 1000}k tokens/s for the node ({hours} hours "
+                f"per 1B tokens as printed; 1e9 / tokens/s / 3600 gives it back); tokens_per_s_per_gpu = that / 8. "
+                f"The README states no step time, MFU or layout beyond 'the default parameters are set for 8 x A100 "
+                f"80GB': the layout is the experiment config training/configs/experiment/pile/{config}.yaml at "
+                f"4a6eaa9f: sequence 2048 (datamodule.max_length), global batch {gbs} sequences "
+                f"(train.global_batch_size), micro-batch {mbs} per GPU (datamodule.batch_size's formula for "
+                f"gpu_mem >= 80, gpu_mem = round(nvidia-smi memory.total in MiB / 1000) = 82 on an 80 GB A100), so "
+                f"{accum} accumulation step{'s' if accum > 1 else ''} (accumulate_grad_batches = gbs / (8 · mbs)); "
+                "PyTorch Lightning precision bf16 (autocast, fp32 parameters); "
+                + (
+                    "strategy null on 8 devices, i.e. Lightning DDP, with apex FusedAdam (adamw-apex: optimizer state "
+                    "not sharded, zero=0)"
+                    if zero == 0
+                    else "strategy DDPStrategyZero1 (src/utils/ddp_zero1.py) with torch ZeroRedundancyOptimizer "
+                    "(adamw-zero: optimizer state sharded over the 8 ranks, zero=1)"
+                )
+                + ". No activation checkpointing ('we don't need any activation checkpointing'; mlp_checkpoint_lvl "
+                f"0). Model: flash_attn.models.gpt.GPTLMHeadModel, GPT-2 architecture (LayerNorm, GeLU MLP of 4h, "
+                f"biases, learned position embeddings of 2048, tied embeddings), {layers} layers, hidden {h}, {heads} "
+                "heads"
+                + (
+                    " (head dimension 128: the README's 'we set head dimension to 128 (instead of 80)')"
+                    if heads == 20
+                    else ""
+                )
+                + "; FlashAttention (use_flash_attn), fused matmul+bias and matmul+bias+GeLU, fused dropout+add+"
+                "LayerNorm; loss src.losses.cross_entropy_apex.CrossEntropyLossApex (apex xentropy: a fused kernel on "
+                "the 16-bit logits). The README's TFLOP/s count ('the formula from the Megatron-LM paper, Section 5.1, "
+                "scaled by 3/4 to get the model FLOPs') is not tabulated per row: not stored. FlashAttention version: "
+                "the first one (v1, Nov 2022).",
+                system="flash-attn-training",
+                interconnect="NVLink (one 8-GPU node, as the README states)",
+                software=_sw(
+                    attention="flash",
+                    loss="fused",
+                    param_dtype="fp32 (bf16 autocast)",
+                    reduce_dtype=None,
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=True,
+                    compile=False,
+                    extra="PyTorch Lightning DDP (gradient_as_bucket_view with the ZeRO-1 strategy), "
+                    "FlashAttention v1, apex fused kernels",
+                ),
+                split="blind3",
+            )
+        )
+
+    # ---- FlagPerf: Megatron-Core (core_v0.6.0) Llama 3 8B and 70B on H100 ------------------------------------------
+    for case, size, nodes, tp, pp, dp, gbs, tps, mfu, mem in FLAGPERF_MEGATRON_TABLE:
+        n = 8 * nodes
+        assert n == tp * pp * dp and gbs % dp == 0, (case, nodes)
+        h, layers, heads, kv, ffn = (4096, 32, 32, 8, 14336) if size == "8B" else (8192, 80, 64, 8, 28672)
+        # the script passes neither --untie-embeddings-and-output-weights nor --position-embedding-type rope nor
+        # --disable-bias-linear: Megatron's defaults are tied embeddings, learned absolute positions and biases
+        padded = -(-128256 // (128 * tp)) * 128 * tp
+        model = {**_llama(h, layers, heads, kv, ffn), "vocab_size": padded, "tie_embeddings": True}
+        rows.append(
+            _run(
+                "flagperf_megatron",
+                f"Llama 3 {size} Megatron-Core (FlagPerf), {n}x H100, TP{tp} PP{pp} DP{dp}",
+                "h100-sxm",
+                n,
+                model,
+                8192,
+                gbs,
+                1,
+                tp,
+                pp,
+                dp,
+                1,
+                1,
+                "1f1b",
+                True,
+                "none",
+                1,
+                "bf16",
+                {**no_memory, "tokens_per_s_per_gpu": tps, "mfu": mfu, "flops_counted": "model"},
+                f"FlagOpen/FlagPerf training/nvidia/{case}/README.md, 'H100' rows of the performance table "
+                f"(FlagPerf {'93730d18, 2024-05-15' if size == '8B' else 'ddd8f62a, 2024-06-14'}): "
+                f"{'H100 ' + str(nodes) + 'x8'} bf16, parallel PP{pp}DP{dp}TP{tp}, {tps:.0f} token/p/s (tokens per "
+                f"second per GPU), MFU {mfu:.1%}, mem {mem} GiB as printed (what measured it is not stated; not stored)"
+                + (
+                    ", fix_hp gbs=1760 ('for performance reference only'; the README's other rows keep GBS 512)"
+                    if gbs != 512
+                    else ""
+                )
+                + ". The harness (training/benchmarks/"
+                f"{case.split('-')[0]}/megatron/run_pretraining.py) reads Megatron's 'elapsed time per iteration' and "
+                f"prints tokens/s per GPU = {gbs if gbs == 512 else 512}·8192 / step time / GPUs (the 1760 row sets "
+                "its batch by hand; the script's constant 512 would not follow it, so that row's figure rests on the "
+                "README) and MFU = tokens/s per GPU · 6 · "
+                + ("8e9" if size == "8B" else "70e9")
+                + " / 989e12 (PaLM's 6N with N rounded, no attention term, 989 TFLOP/s bf16 peak); the printed MFU "
+                "follows from the printed tokens/s by that formula to the printed digit. Layout and model from "
+                f"training/benchmarks/{case.split('-')[0]}/megatron/pretrain_llama3.sh and "
+                f"training/nvidia/{case}/config/config_H100x{'1x8' if size == '8B' else '8x8'}.py: {layers} layers, "
+                f"hidden {h}, FFN {ffn} (SwiGLU), {heads} heads, {kv} query groups, RMSNorm, seq 8192, GBS 512 (4M "
+                f"tokens), micro-batch 1 ({gbs // dp} micro-batches per replica), TP {tp}, PP {pp} (no virtual "
+                "stages), sequence parallel, bf16, --use-distributed-optimizer (zero=1), --use-flash-attn, "
+                "--transformer-impl transformer_engine, --use-mcore-models, Megatron-LM at megatron-core tag "
+                "core_v0.6.0, Llama 3 tokenizer (128,256 tokens, padded by Megatron to a multiple of 128·TP = "
+                f"{padded}). The script passes no --position-embedding-type rope, no --untie-embeddings-and-output-"
+                "weights and no --disable-bias-linear, so Megatron's defaults apply (learned absolute positions, "
+                "tied embeddings, biased linears): stored tied; a Llama 3 shape otherwise. Activation recomputation: "
+                "the README lists 'recompute-activations' under its optimizations but the script passes no "
+                "--recompute-* flag (and the NVIDIA training_adapter.sh adds nothing): stored 'none', as run by the "
+                "script; the README's word says otherwise (unresolved). H100 SXM 80GB, InfiniBand 400 Gb/s between "
+                "nodes (README).",
+                system="megatron-lm",
+                interconnect="InfiniBand 400 Gb/s between nodes (README); NVLink within",
+                software=_sw(
+                    attention="flash",
+                    loss="vocab-parallel",
+                    tp_comm_overlap=False,
+                    param_dtype="bf16",
+                    overlap_dp=False,
+                    activation_checkpointing="none (script); the README says recompute-activations",
+                    fp32_master=True,
+                    extra="Megatron-Core core_v0.6.0 (pretrain_gpt.py), Transformer Engine, distributed optimizer; "
+                    "no --overlap-grad-reduce / --overlap-param-gather in the script (Megatron's defaults: off)",
+                ),
+                split="blind3",
+            )
+        )
+
+    # ---- FlagPerf: PaddlePaddle 2.5.1 (PaddleNLP LLaMA) on 8 A100, fp16 O2 -----------------------------------------
+    llama1 = {
+        "7B": {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
+        "13B": {**_llama(5120, 40, 40, 40, 13824), "vocab_size": 32000},
+    }
+    for (
+        size,
+        mem_gb,
+        config,
+        tp,
+        pp,
+        stage,
+        mbs,
+        accum,
+        recompute,
+        fused_norm,
+        samples,
+        tokens,
+        mem,
+    ) in FLAGPERF_PADDLE_TABLE:
+        n = 8
+        dp = n // (tp * pp)
+        gbs = mbs * accum * dp
+        assert gbs == 2048 and int(samples * 2048 / 8) == tokens, (size, config)  # the README truncates
+        gpu = f"A100 {mem_gb}GB"
+        rows.append(
+            _run(
+                "flagperf_paddle",
+                f"LLaMA {size} PaddleNLP (FlagPerf) TP{tp} PP{pp} sharding stage{stage}"
+                f"{' + recompute' if recompute else ''}, 8x {gpu}",
+                "a100-80gb" if mem_gb == 80 else "a100-40gb",
+                n,
+                llama1[size],
+                2048,
+                gbs,
+                mbs,
+                tp,
+                pp,
+                dp,
+                1,
+                1,
+                "1f1b",
+                False,
+                "full" if recompute else "none",
+                stage,
+                "fp16",
+                {**no_memory, "tokens_per_s_per_gpu": float(tokens)},
+                f"FlagOpen/FlagPerf training/nvidia/llama1_7B-paddle/README.md (commit caff86e3, 2023-10-09; the "
+                f"file's LLaMA-{size} section), row {config}: 1x8 {gpu} (NVIDIA_A100-SXM4-{mem_gb}GB, DGX A100), "
+                f"paddle-2.5.1, fp16 level O2, per_device_bs={mbs}, accumulate={accum} (global bs = 4M tokens), "
+                f'flash_attention=True, recompute={recompute}, use_fused_rms_norm={fused_norm}, sharding="stage{stage}"'
+                + (f", sharding_degree={dp}" if dp > 1 else "")
+                + (f", tensor_parallel_degree={tp}" if tp > 1 else "")
+                + (f", pipline_parallel_degree={pp}" if pp > 1 else "")
+                + f"; throughput printed as '{samples} * 2048 / 8 = {tokens} tokens/s' (samples/s of the job · "
+                f"sequence / GPUs: tokens/s per GPU); memory '{mem}' as printed (per GPU, or per pipeline stage; not "
+                f"stored). Layout: TP {tp}, PP {pp} (virtual_pp_degree 1), data parallel {dp} (the sharding group), "
+                f"micro-batch {mbs}, {accum} accumulation steps, global batch {gbs} sequences of 2048 (= mbs · "
+                f"accumulation · DP, asserted); the sharding stage is stored as the ZeRO stage "
+                + ("(with DP 1 there is nothing to shard)" if dp == 1 else "")
+                + f". Config file training/nvidia/llama1_{size}-paddle/config/{config}.py (FlagPerf 1b5a0303): "
+                f"facebook/llama-{size.lower()}, max_seq_length 2048, the same parallel degrees, batch and "
+                "accumulation, recompute_granularity 'full', fp16 O2, scale_loss 1024"
+                + (
+                    "; its use_fused_rms_norm = 1 differs from the README's False for this row (the README kept)"
+                    if not fused_norm
+                    else ""
+                )
+                + ". Model: LLaMA-1 "
+                + (
+                    "7B: 32 layers, hidden 4096, 32 heads, FFN 11008"
+                    if size == "7B"
+                    else "13B: 40 layers, hidden 5120, 40 heads, FFN 13824"
+                )
+                + " (SwiGLU), RMSNorm, RoPE, untied embeddings, vocabulary 32,000. Pipeline schedule: PaddlePaddle's "
+                "1F1B (not stated; its default). Sequence parallel: not set. Interconnect: one node (DGX A100: "
+                "NVLink3/NVSwitch).",
+                system="paddlenlp",
+                interconnect="one DGX A100 node: NVLink3/NVSwitch",
+                software=_sw(
+                    attention="flash",
+                    param_dtype="fp16 (O2)",
+                    activation_checkpointing="full: every decoder layer" if recompute else "none",
+                    fp32_master=True,
+                    extra=f"PaddlePaddle 2.5.1 / PaddleNLP hybrid parallel, sharding stage{stage}, fp16 O2 with "
+                    f"loss scale 1024, fused RMSNorm {'on' if fused_norm else 'off'} (README)",
+                ),
+                split="blind3",
+            )
+        )
+    return rows
+
+
+BLIND3_SOURCES = ("flash_attn_training", "flagperf_megatron", "flagperf_paddle")
+RUNS.extend(_blind3_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
