@@ -4,9 +4,9 @@ half's mean and largest |error|: the numbers of docs/cost-model.md's "Against pu
     python benchmarks/published_table.py [--before before.json] [--blind [blind|blind2|blind3]]
 
 `--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error). The "blind",
-"blind2" and "blind3" rows (published.py) are left out unless `--blind` names one of them (`--blind` alone: "blind";
-`--blind blind2` / `--blind blind3`: the second / third blind rows), which prints that split's rows only: they are for one comparison with a
-frozen model.
+"blind2" and "blind3" rows (published.py) are left out unless `--blind` names one of them (`--blind` alone:
+"blind"; `--blind blind2` / `--blind blind3`: the second / third blind rows), which prints that split's rows only:
+they are for one comparison with a frozen model.
 """
 
 from __future__ import annotations
