@@ -370,9 +370,10 @@ def test_published_runs_are_predicted_within_10_percent_on_average():
 
 
 def test_the_error_band_plan_prints_is_the_comparisons():
-    from llmpar.plan.report import BLIND, BLIND2, FITTED, HELD_OUT
+    from llmpar.plan.report import BLIND, BLIND2, BLIND3, FITTED, HELD_OUT
 
-    for split, band in (("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2)):
+    bands = (("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND3))
+    for split, band in bands:
         errors = sorted(abs(r["error"]) for r in published_comparison(split))
         assert len(errors) == band["rows"]
         assert sum(errors) / len(errors) == pytest.approx(band["mean"], abs=0.0015)
