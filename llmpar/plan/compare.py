@@ -97,10 +97,19 @@ RECIPES = {
     "flash_attn_training": "megatron",
     "flagperf_megatron": "megatron",
     "flagperf_paddle": "megatron",
+    # fourth blind sources (published.BLIND4_SOURCES), set before any prediction, from each system's nature: InternLM's
+    # training code is a Megatron-style stack, not FSDP (replicated bf16 parameters, ZeRO-1 optimizer sharding with the
+    # gradient reduction overlapped, flash attention, fused dense kernels: Megatron-Core's recipe is the nearest, as for
+    # flash_attn_training; the rows' software says loss "fused"); YaFSDP and its PyTorch FSDP baseline both shard
+    # parameters, gradients and optimizer state per layer (all-gather, fp32 reduce-scatter overlapped with the
+    # backward) under Hugging Face accelerate: the PyTorch FSDP recipe for both
+    "internlm": "megatron",
+    "yafsdp": "fsdp",
+    "yafsdp_torch_fsdp": "fsdp",
 }
 
 # Splits kept for one comparison with a frozen model: left out of published_comparison() unless asked for by name.
-BLIND_SPLITS = ("blind", "blind2", "blind3")
+BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4")
 
 
 def software_of(run: dict) -> Software:
@@ -169,8 +178,8 @@ def predict(run: dict):
 
 
 def published_comparison(split: str | None = None) -> list[dict]:
-    """One row per comparable published measurement (of one split, "fit", "held-out", "blind", "blind2" or
-    "blind3", or the first two when None): predicted and measured tokens per second per GPU. The rows of
+    """One row per comparable published measurement (of one split, "fit", "held-out", "blind", "blind2",
+    "blind3" or "blind4", or the first two when None): predicted and measured tokens per second per GPU. The rows of
     BLIND_SPLITS are only ever predicted when asked for by name: they are kept for one comparison with a frozen
     model."""
     rows = []

@@ -79,8 +79,8 @@ smith2022 (MT-NLG 530B, DeepSpeed + Megatron, A100 80GB)
 zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
-Splits. Every row has "split": "fit", "held-out", "blind", "blind2" or "blind3" (see "Blind rows", "Second blind
-rows" and "Third blind rows" below). The rows of
+Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3" or "blind4" (see "Blind rows", "Second
+blind rows", "Third blind rows" and "Fourth blind rows" below). The rows of
 the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -361,6 +361,74 @@ context parallelism, beside MoE and LoRA rows); NVIDIA NeMo's performance summar
 (whole-run figures including evaluation and checkpointing, table not found in readable form); GPT-NeoX-20B and
 MegaScale (parallel attention/MLP blocks); FMEngine and the Jean-Zay parallelism study (results as charts only);
 FlagPerf's GPT-3 6.7B Paddle case (the model's architecture not pinned down in time) and its ChatGLM3 case.
+
+Fourth blind rows (split "blind4"). Added in one batch after the third blind rows had been predicted, by someone who
+computed, printed or looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it
+does the other blind splits (split="blind4" gives them; benchmarks/published_table.py: `--blind blind4`). Two
+repositories new to the set, three source keys (YaFSDP's table times two systems, YaFSDP and PyTorch FSDP, on the same
+runs: each gets its own key, so that each has one recipe, as narayanan2021_zero3 does); every row's tokens/s per GPU
+is given (InternLM's TGS) or follows from a printed iteration time with the batch the source states, so no FLOP count
+is needed to compare them:
+
+internlm (InternLM/InternLM doc/en/train_performance.md, "FLOPS Testing"; 22 rows)
+    InternLM 7B (32 layers, hidden 4096, 32 heads, SwiGLU FFN 11008, RMSNorm, RoPE, untied embeddings, vocabulary
+    103,168) trained with InternLM's own training code (flash-attention, apex, "Hybrid Zero": ZeRO-1 with the
+    optimizer state sharded over the 8 GPUs of a node, zero1=8) on 8 to 1024 A100 80GB SXM4, TP 1, sequence 2048,
+    bf16, packed samples treated as whole 2048-token sequences (pack_sample_into_one=True), with and without full
+    activation checkpointing (11 rows each): micro-batch, micro-batches per step and global batch as printed. Stored:
+    "tokens_per_s_per_gpu" = the table's TGS (tokens per GPU per second), "tflops_per_gpu" = its TFLOPS, whose count
+    is InternLM's get_megatron_flops (below): "hardware" with checkpointing (one extra forward), "model" without.
+yafsdp, yafsdp_torch_fsdp (yandex/YaFSDP README.md, "Benchmarks"; 12 rows each)
+    Llama 2 7B/13B/34B and Llama 3 8B pre-training on 64–256 A100 80GB with per-device batch 1 at sequences of
+    2048–8192: the table gives the iteration time of YaFSDP (Yandex's sharded data parallelism) and of PyTorch FSDP for
+    each setup. Only the 12 setups without activation checkpointing are stored (num-ckpt-layers 0; see below). Stored:
+    "tokens_per_s_per_gpu" = seq / iteration time (one sequence per GPU per iteration), "flops_counted" None.
+
+Verification of the fourth blind rows
+    * internlm: doc/en/train_performance.md of InternLM/InternLM read directly (fetched snapshot): the FLOPS tables were
+      written in c18bec93 (2023-07-08, "fix the performance evaluation mistakes"), changed only in trailing whitespace
+      by 68d6abc6 (2023-12-14) and removed from the repository in dbec726c (2024-01-17); the Chinese
+      doc/train_performance.md of the same commits carries the same numbers (the same authors: a second copy, not an
+      independent reading); INTERNLM_FLOPS_TABLE was compared cell by cell with the file at c18bec93 by a throwaway
+      script. The hardware table (nvidia_a100-sxm4-80gb, 4 x 100Gb RoCE between machines) and the
+      zero1 explanation are in the same file. Each row's global batch = micro_bsz · micro_num · GPUs · 2048 tokens
+      gives the printed "Global Bsz" (0.125M–16M, with M = 2^20; asserted). The TFLOPS follow from the TGS by
+      InternLM's get_megatron_flops (internlm/utils/common.py at c18bec93): per token
+      k·(24h² + 4sh)·l + 6hV with k = 4 with checkpointing and 3 without (mlp_ratio 8/3 counted as a 3-matrix SwiGLU
+      of 4h), h 4096, l 32, s 2048, V 103,168 — within 1.5% for 19 rows and 1.8–3.2% for three (the 32-, 128- and
+      1024-GPU micro-batch-4 rows with checkpointing; asserted within 3.5%): train.py computes both from the same
+      step time, so this checks the transcription and the configuration, not the time. Model and training settings from
+      configs/7B_sft.py, internlm/model/modeling_internlm.py, multi_head_attention.py, linear.py (FeedForward rounds
+      int(h · 8/3) up to a multiple of 256: 11008), loss.py, data/packed_dataset.py (PackedDatasetWithoutCuSeqlen:
+      cu_seqlens every 2048 tokens, so attention runs over 2048-token sequences) and train.py at c18bec93.
+    * yafsdp, yafsdp_torch_fsdp: README.md of yandex/YaFSDP read directly (fetched snapshot): the iteration-time
+      columns were added in a61a4a6e (2024-06-14) and are unchanged at the newest commit 7dae63a0 (2024-08-19); the
+      Llama 3 8B speed-ups were revised in 4e323847 (2024-06-07) before the times were added. Each row's printed
+      "speedup" equals 1 − t(YaFSDP) / t(FSDP) within the rounding of the times to 0.01 s (asserted), a check of
+      the transcription; YAFSDP_TABLE was compared cell by cell with the README at 7dae63a0 by a throwaway script.
+      Third-party mirrors of the README (found by text search) carry the same table. The README
+      states per-device batch 1 and "A100 80 GB" hosts; gradient accumulation is not stated, and the repository's
+      example (examples/clm.md: run_clm.py with --per_device_train_batch_size 1 and no accumulation flag, i.e. the
+      Hugging Face default of 1) is the basis for global batch = GPUs. A check of it: by 6N + 12·l·h·s (llmpar's
+      flops_per_token) the stored tokens/s are 29–62% of the A100's 312 TFLOP/s, so two sequences per GPU per
+      iteration would put eight rows (7B and 13B at 4096–8192 tokens) above the peak and three more at 99–100% of it:
+      those ran one sequence per GPU per step; for the others it rests on the same README sentence. FSDP settings
+      from the example's examples/fsdp_config.yaml (FULL_SHARD, BACKWARD_PRE prefetch, forward prefetch, bf16) and
+      patches/transformers.diff (MixedPrecision param bf16, reduce fp32; one FSDP unit per decoder layer, the
+      embedding and the output layer), YaFSDP's through patches/accelerate.diff (zero_stage=3, fp32 gradient
+      buffers) at a61a4a6e; the README does not say the benchmark ran that example (the notes say so).
+
+Searched for the fourth blind rows and not used: InternLM's "Throughput Measurement" table (TP 1/2, zero1 -1/8/4 on
+8–1024 GPUs: pack_sample_into_one=False, so attention ran over the packed documents' own lengths, which the table does
+not give; its zero1=8 column also repeats most of the FLOPS table's TGS); YaFSDP's four setups with activation
+checkpointing (num-ckpt-layers 5, 10, 50, 20: the repository's patch checkpoints only the first child module,
+self-attention, of the first N decoder layers — a policy the cost model has no name for); the Zero Bubble pipeline
+paper and repository (sail-sg/zero-bubble-pipeline-parallelism: the README gives schedules and images, no table; its
+earliest example script is of 2024-08 with a SentencePiece tokenizer and fp16, so the paper's vocabulary and precision
+remain unknown, as before); alibaba/Megatron-LLaMA's README (two A100 scaling figures without the model size or
+layout, and a TFLOPS comparison without a GPU count per row); Meta Lingua (no throughput figures); MLPerf Training
+GPT-3 results (v2.1 has no GPT-3 benchmark; v3.0 NVIDIA GPT-3 submissions are H100, FP8); ColossalAI's LLaMA
+benchmark scripts (results not tabulated in text).
 """
 
 from __future__ import annotations
@@ -500,6 +568,26 @@ SOURCES: dict[str, str] = {
         "training/nvidia/llama1_7B-paddle/config/ and llama1_13B-paddle/config/ read at 1b5a0303. "
         "https://github.com/FlagOpen/FlagPerf"
     ),
+    # ---- fourth blind sources (split "blind4"; see "Fourth blind rows" above) ----
+    "internlm": (
+        'Shanghai AI Laboratory, InternLM/InternLM: doc/en/train_performance.md, "Training Performance", section '
+        '"FLOPS Testing" (InternLM 7B on 8 to 1024 A100 80GB, with and without activation checkpointing; written in '
+        "commit c18bec93, 2023-07-08, unchanged until the file was removed in dbec726c, 2024-01-17; the same tables in "
+        "doc/train_performance.md); configs/7B_sft.py, train.py, internlm/utils/common.py (get_megatron_flops) and "
+        "internlm/model/ of commit c18bec93. https://github.com/InternLM/InternLM (the training code later became "
+        "https://github.com/InternLM/InternEvo)."
+    ),
+    "yafsdp": (
+        'Mikhail Khrushchev, Anton Frolov, Ruslan Vasilev (Yandex), "YaFSDP: Yet another Fully Sharded Data '
+        'Parallel", yandex/YaFSDP README.md, "Benchmarks" (YaFSDP iteration time, Llama 2 7B–70B and Llama 3 8B/70B '
+        "on 64–256 A100 80GB; columns added in commit a61a4a6e, 2024-06-14, unchanged at 7dae63a0); examples/clm.md, "
+        "examples/fsdp_config.yaml and patches/ of commit a61a4a6e. https://github.com/yandex/YaFSDP"
+    ),
+    "yafsdp_torch_fsdp": (
+        'Same README table as yafsdp (yandex/YaFSDP README.md, "Benchmarks", commit a61a4a6e): its "FSDP iteration '
+        'time (s)" column, the PyTorch FSDP baseline of the same setups, kept as its own source because it ran on '
+        "PyTorch FSDP, not YaFSDP."
+    ),
 }
 
 
@@ -615,7 +703,7 @@ def _run(
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
     assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
-    assert split in (None, "blind", "blind2", "blind3"), (name, split)
+    assert split in (None, "blind", "blind2", "blind3", "blind4"), (name, split)
     assert software is None or set(software) == set(SOFTWARE_KEYS), (name, software)
     return {
         "source": source,
@@ -2802,6 +2890,276 @@ def _blind3_rows() -> list[dict]:
 
 BLIND3_SOURCES = ("flash_attn_training", "flagperf_megatron", "flagperf_paddle")
 RUNS.extend(_blind3_rows())
+
+
+# ==== FOURTH BLIND rows (split "blind4") ========================================================================
+# Added after the third blind rows had been predicted, with no prediction computed, printed or looked at for any of
+# these; compare.published_comparison() leaves them out unless asked for split="blind4". See "Fourth blind rows" in
+# the docstring.
+
+# InternLM/InternLM doc/en/train_performance.md, "FLOPS Testing" (TP 1, zero1 8, pack_sample_into_one True, seq 2048,
+# A100 80GB): (activation checkpointing, GPUs, micro_bsz, micro_num, "Global Bsz" as printed in M tokens,
+#  TGS as printed, TFLOPS as printed)
+INTERNLM_FLOPS_TABLE = [
+    (True, 8, 8, 1, 0.125, 3314, 193),
+    (True, 16, 8, 1, 0.25, 3268, 191),
+    (True, 32, 8, 1, 0.5, 3323, 188),
+    (True, 64, 8, 1, 1, 3217, 188),
+    (True, 128, 8, 1, 2, 3260, 187),
+    (True, 256, 8, 1, 4, 3215, 187),
+    (True, 512, 8, 1, 8, 3199, 186),
+    (True, 1024, 8, 1, 16, 3163, 184),
+    (True, 512, 4, 1, 4, 2963, 173),
+    (True, 1024, 2, 1, 4, 2341, 136),
+    (True, 1024, 4, 1, 8, 2796, 160),
+    (False, 8, 2, 4, 0.125, 4103, 183),
+    (False, 16, 2, 4, 0.25, 3939, 177),
+    (False, 32, 2, 4, 0.5, 3919, 176),
+    (False, 64, 2, 4, 1, 3944, 174),
+    (False, 128, 2, 4, 2, 3928, 173),
+    (False, 256, 2, 4, 4, 3920, 173),
+    (False, 512, 2, 4, 8, 3900, 173),
+    (False, 1024, 2, 4, 16, 3625, 160),
+    (False, 512, 2, 2, 4, 3084, 139),
+    (False, 1024, 2, 1, 4, 2346, 105),
+    (False, 1024, 2, 2, 8, 2817, 124),
+]
+
+# InternLM's TFLOPS count (internlm/utils/common.py get_megatron_flops at c18bec93), per token:
+# k·(24h² + 4sh)·l + 6hV, k = 4 with activation checkpointing and 3 without (mlp_ratio 8/3 counted as 4h).
+INTERNLM_7B = {"d_model": 4096, "n_layers": 32, "vocab_size": 103168, "seq_len": 2048}
+
+
+def internlm_flops_per_token(checkpoint: bool) -> float:
+    """The FLOPs per token InternLM's TFLOPS column counts (get_megatron_flops)."""
+    h, l, V, s = (INTERNLM_7B[k] for k in ("d_model", "n_layers", "vocab_size", "seq_len"))
+    return (4 if checkpoint else 3) * (24 * h * h + 4 * s * h) * l + 6 * h * V
+
+
+# yandex/YaFSDP README.md, "Benchmarks" (A100 80GB, per-device batch 1), every row as printed:
+# (model, GPUs, sequence length, num-ckpt-layers, speedup as printed, YaFSDP iteration time s, FSDP iteration time s)
+YAFSDP_TABLE = [
+    ("Llama 2 7B", 64, 2048, 0, 0.0992, 0.81, 0.90),
+    ("Llama 2 7B", 64, 4096, 0, 0.0343, 1.16, 1.21),
+    ("Llama 2 7B", 64, 8192, 0, 0.0268, 2.23, 2.29),
+    ("Llama 2 7B", 128, 2048, 0, 0.0957, 0.87, 0.97),
+    ("Llama 2 7B", 128, 4096, 0, 0.0242, 1.19, 1.22),
+    ("Llama 2 7B", 128, 8192, 0, 0.0232, 2.25, 2.31),
+    ("Llama 2 13B", 128, 2048, 0, 0.1210, 1.55, 1.76),
+    ("Llama 2 13B", 128, 4096, 0, 0.0349, 2.06, 2.14),
+    ("Llama 2 34B", 128, 2048, 0, 0.2070, 3.39, 4.27),
+    ("Llama 2 34B", 256, 2048, 0, 0.2199, 3.51, 4.50),
+    ("Llama 2 34B", 256, 4096, 5, 0.0835, 5.33, 5.81),
+    ("Llama 2 70B", 256, 2048, 10, 0.2148, 6.97, 8.87),
+    ("Llama 2 70B", 256, 4096, 50, 0.0717, 11.07, 11.93),
+    ("Llama 3 8B", 64, 2048, 0, 0.1191, 0.97, 1.10),
+    ("Llama 3 8B", 64, 4096, 0, 0.0786, 1.36, 1.48),
+    ("Llama 3 70B", 256, 2048, 20, 0.2660, 7.17, 9.76),
+]
+
+
+def _blind4_rows() -> list[dict]:
+    rows: list[dict] = []
+
+    # ---- InternLM 7B with InternLM's training code (flash-attention, apex, Hybrid Zero) on A100 80GB ---------------
+    internlm_7b = {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 103168}
+    for ckpt, n, mbs, micro_num, gbs_m, tgs, tflops in INTERNLM_FLOPS_TABLE:
+        gbs = mbs * micro_num * n
+        assert gbs * 2048 == gbs_m * 2**20, (ckpt, n, mbs)  # the printed "Global Bsz" in M = 2^20 tokens
+        rows.append(
+            _run(
+                "internlm",
+                f"InternLM 7B (InternLM training code), {n}x A100 80GB, micro-batch {mbs} x {micro_num}"
+                f"{', full recompute' if ckpt else ''}",
+                "a100-80gb",
+                n,
+                internlm_7b,
+                2048,
+                gbs,
+                mbs,
+                1,
+                1,
+                n,
+                1,
+                1,
+                "1f1b",
+                False,
+                "full" if ckpt else "none",
+                1,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": float(tgs),
+                    "tflops_per_gpu": float(tflops),
+                    "mfu": None,
+                    "flops_counted": "hardware" if ckpt else "model",
+                    "memory_gib": None,
+                },
+                "InternLM/InternLM doc/en/train_performance.md (commit c18bec93, 2023-07-08), 'FLOPS Testing', table "
+                f"with Activation Ckpt {'TRUE' if ckpt else 'FALSE'}: TP 1, Zero1 8, Pack Sample Into One TRUE, GPU "
+                f"Num {n}, Seq Len 2048, Micro Bsz {mbs}, Micro Num {micro_num}, Global Bsz {gbs_m}M (tokens: {gbs} "
+                f"sequences of 2048 = micro_bsz · micro_num · GPUs, asserted), TGS {tgs} (tokens per GPU per second, "
+                f"stored), TFLOPS {tflops} (stored; InternLM's get_megatron_flops, per token "
+                f"{'4' if ckpt else '3'}·(24h² + 4sh)·l + 6hV: the Megatron paper's count with "
+                f"{'one recomputed forward' if ckpt else 'no recomputation'}, attention without a causal discount, "
+                "SwiGLU as mlp_ratio 8/3, which gives the TFLOPS back from the TGS within 3.5%). Hardware as the file "
+                "states: nvidia_a100-sxm4-80gb, 4 x 100Gb RoCE between machines, 128-core Xeon, 2 TB memory; 8 GPUs "
+                "a node (the file: zero1=8 shards 'within 8 GPUs in a single node'). dtype=torch.bfloat16 (the "
+                "section says so). Layout: no tensor or pipeline parallelism, data parallel over all "
+                f"{n} GPUs, micro-batch {mbs} (micro_bsz: a packed row of {mbs} x 2048 tokens whose cu_seqlens cut it "
+                "into 2048-token sequences, PackedDatasetWithoutCuSeqlen, so attention runs over sequences of 2048), "
+                f"{micro_num} micro-batch{'es' if micro_num > 1 else ''} per step (gradient accumulation). Optimizer: "
+                "InternLM's HybridZeroOptimizer with zero1=8 — the optimizer state (fp32 master weights and Adam "
+                "moments) sharded over the 8 GPUs of a node and replicated across nodes"
+                + (" (with 8 GPUs: over all of them)" if n == 8 else "")
+                + "; stored as zero=1 (the cost model shards ZeRO-1 over the whole data-parallel group, which here is "
+                + ("the same group" if n == 8 else f"{n // 8} times larger")
+                + "); gradients reduced per bucket with zero_overlap_communication=True (configs/7B_sft.py), updated "
+                "parameters broadcast in the zero1 group after the step. "
+                + (
+                    "Activation checkpointing: model.checkpoint=True (checkpoint_fraction 1.0: every decoder layer "
+                    "fully recomputed). "
+                    if ckpt
+                    else "No activation checkpointing (dropout_selective_checkpoint, on by default, recomputes each "
+                    "block's dropout + add + RMSNorm only). "
+                )
+                + "Model (configs/7B_sft.py and internlm/model/ at c18bec93): 32 layers, hidden 4096, 32 heads "
+                "(multi-head), SwiGLU FFN int(4096 · 8/3) rounded up to a multiple of 256 = 11008, RMSNorm, RoPE, "
+                "untied input and output embeddings, vocabulary 103,168; the Q/K/V and output projections have biases "
+                "(Wqkv bias=True, out_proj), which the cost model's llama shape does not count (0.01% of the "
+                "parameters). Flash attention (FlashSelfAttention over cu_seqlens), fused dense kernels "
+                "(flash_attn.ops.fused_dense), loss flash_attn's fused CrossEntropyLoss on the bf16 logits "
+                "(inplace_backward). One reading (the Chinese copy of the file has the same numbers).",
+                system="internlm",
+                interconnect="4 x 100 Gb/s RoCE between machines (as the file states); within the node not stated",
+                software=_sw(
+                    attention="flash",
+                    loss="fused",
+                    param_dtype="bf16",
+                    reduce_dtype=None,
+                    overlap_dp=True,
+                    activation_checkpointing="full: every decoder layer (checkpoint_fraction 1.0)"
+                    if ckpt
+                    else "none (dropout + add + RMSNorm recomputed: dropout_selective_checkpoint)",
+                    fp32_master=True,
+                    compile=False,
+                    extra="InternLM training code of July 2023 (pre-InternEvo): HybridZeroOptimizer with zero1=8 "
+                    "(optimizer state sharded within the node), flash-attention submodule d2f4324f, apex submodule "
+                    "8ffc901e, packed 2048-token sequences",
+                ),
+                split="blind4",
+            )
+        )
+
+    # ---- yandex/YaFSDP README: YaFSDP and PyTorch FSDP iteration times, Llama 2 / Llama 3 on A100 80GB -------------
+    shapes = {
+        "Llama 2 7B": {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
+        "Llama 2 13B": {**_llama(5120, 40, 40, 40, 13824), "vocab_size": 32000},
+        "Llama 2 34B": {**_llama(8192, 48, 64, 8, 22016), "vocab_size": 32000},
+        "Llama 3 8B": _llama(4096, 32, 32, 8, 14336),
+    }
+    for model, n, seq, ckpt_layers, speedup, t_ya, t_fsdp in YAFSDP_TABLE:
+        if ckpt_layers:  # the repository checkpoints the attention sub-module of the first N layers: not stored
+            continue
+        for source, system, t in (("yafsdp", "YaFSDP", t_ya), ("yafsdp_torch_fsdp", "PyTorch FSDP", t_fsdp)):
+            rows.append(
+                _run(
+                    source,
+                    f"{model} {system} (YaFSDP benchmark), {n}x A100 80GB, seq {seq}",
+                    "a100-80gb",
+                    n,
+                    shapes[model],
+                    seq,
+                    n,
+                    1,
+                    1,
+                    1,
+                    n,
+                    1,
+                    1,
+                    "1f1b",
+                    False,
+                    "none",
+                    3,
+                    "bf16",
+                    {
+                        "tokens_per_s_per_gpu": round(seq / t, 1),
+                        "tflops_per_gpu": None,
+                        "mfu": None,
+                        "flops_counted": None,
+                        "memory_gib": None,
+                    },
+                    "yandex/YaFSDP README.md (iteration-time columns added in commit a61a4a6e, 2024-06-14, unchanged "
+                    f"at 7dae63a0), 'Benchmarks': {model}, gpu-count {n}, seq-len {seq}, num-ckpt-layers 0, speedup "
+                    f"{speedup:.2%}, YaFSDP iteration time {t_ya:.2f} s, FSDP iteration time {t_fsdp:.2f} s (speedup "
+                    "= 1 − YaFSDP/FSDP time within the rounding of the times, asserted); this row is the "
+                    f"{'YaFSDP' if source == 'yafsdp' else 'FSDP'} column: tokens_per_s_per_gpu = {seq} / {t:.2f} s "
+                    "(one sequence per GPU per iteration). 'In each run per-device batch size is set to 1'; gradient "
+                    "accumulation is not stated: global batch = GPUs (one micro-batch per step) as in the "
+                    "repository's example (examples/clm.md: run_clm.py --per_device_train_batch_size 1, no "
+                    "accumulation flag, Hugging Face's default 1); two per GPU would put the 4096–8192-token 7B/13B "
+                    "rows above the A100's peak by 6N + 12·l·h·s. Hardware: 'a cluster of "
+                    "hosts with A100 80 GB GPUs' (SXM or PCIe, GPUs per host and interconnect not stated). Sharded "
+                    "data parallelism over all GPUs, parameters, gradients and optimizer state sharded (zero=3), no "
+                    "tensor or pipeline parallelism, no activation checkpointing. "
+                    + (
+                        "YaFSDP (ya_fsdp/ya_fsdp.py): each layer's bf16 weights all-gathered into one of two reusable "
+                        "buffers, gradients reduce-scattered in fp32 (bit16_reduce_scatter False), layer norms "
+                        "gathered once per iteration; zero_stage=3 in the repository's accelerate patch. "
+                        if source == "yafsdp"
+                        else "PyTorch FSDP (NGC PyTorch 24.02 container in docker/Dockerfile) through accelerate: the "
+                        "example's fsdp_config.yaml sets FULL_SHARD, backward prefetch BACKWARD_PRE, forward prefetch, "
+                        "use_orig_params false. "
+                    )
+                    + "The repository's Hugging Face pipeline (patches/transformers.diff for transformers v4.39 and "
+                    "accelerate v0.27): MixedPrecision param bf16, reduce fp32; one unit per decoder layer, the "
+                    "embedding and the output layer; the README does not say its benchmark ran this pipeline. "
+                    "Attention kernel and loss: not stated (transformers v4.39's Llama defaults to SDPA and computes "
+                    "the cross-entropy on fp32 logits). Model: "
+                    + (
+                        "Llama 3 8B: 32 layers, hidden 4096, 32 heads, 8 KV heads, FFN 14336, vocabulary 128,256"
+                        if model == "Llama 3 8B"
+                        else f"{model}: the Llama 2 shape (RMSNorm, SwiGLU, RoPE, untied embeddings, vocabulary "
+                        "32,000)"
+                        + (
+                            "; Meta released no 34B checkpoint, so the shape (hidden 8192, 48 layers, 64 heads, 8 KV "
+                            "heads, FFN 22016) is the one CodeLlama-34B and fms-fsdp use for it, not stated by the "
+                            "README"
+                            if model == "Llama 2 34B"
+                            else ""
+                        )
+                    )
+                    + f". Sequence {seq}"
+                    + (" (longer than the model's native context; RoPE runs at any length)" if seq > 4096 else "")
+                    + ".",
+                    system="yafsdp" if source == "yafsdp" else "pytorch-fsdp",
+                    gpus_per_node=None,
+                    interconnect=None,
+                    software=_sw(
+                        attention=None,
+                        loss=None,
+                        param_dtype="bf16",
+                        reduce_dtype="fp32",
+                        reshard_after_forward=True,
+                        overlap_dp=True,
+                        activation_checkpointing="none",
+                        fp32_master=True,
+                        compile=None,
+                        extra=(
+                            "YaFSDP (zero_stage 3, two reusable weight buffers, fp32 reduce-scatter)"
+                            if source == "yafsdp"
+                            else "PyTorch FSDP FULL_SHARD with backward and forward prefetch"
+                        )
+                        + " under Hugging Face accelerate/transformers (the repository's example; not stated for the "
+                        "benchmark)",
+                    ),
+                    split="blind4",
+                )
+            )
+    return rows
+
+
+BLIND4_SOURCES = ("internlm", "yafsdp", "yafsdp_torch_fsdp")
+RUNS.extend(_blind4_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
