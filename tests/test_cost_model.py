@@ -457,6 +457,121 @@ def test_fourth_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
     assert set(seen) == blind4
 
 
+def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The fifth blind rows (split "blind5"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batches add up, their tokens/s is the printed samples/s times the sequence over
+    the GPUs, and the printed MFU reproduces from it by Modalities' count with the inferred shapes; the two machines'
+    profiles have 4 GPUs a node and the 80GB siblings' compute."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND4_SOURCES,
+        BLIND5_SOURCES,
+        BLIND_SOURCES,
+        MODALITIES_LEONARDO_TABLE,
+        MODALITIES_MN5_TABLE,
+        MODALITIES_PEAK,
+        MODALITIES_SHAPES,
+        RUNS,
+        SOFTWARE_KEYS,
+        SOURCES,
+        modalities_flops_per_token,
+    )
+
+    blind5 = [run for run in RUNS if run["split"] == "blind5"]
+    assert len(blind5) >= 20 and {run["source"] for run in blind5} == set(BLIND5_SOURCES)
+    assert set(BLIND5_SOURCES) <= set(SOURCES) and set(BLIND5_SOURCES) <= set(RECIPES)
+    assert not [run for run in RUNS if run["source"] in BLIND5_SOURCES and run["split"] != "blind5"]
+    # a new source: none of its rows had been in an earlier split
+    assert not set(BLIND5_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind5"}
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
+    assert not set(BLIND5_SOURCES) & earlier
+    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    for run in blind5:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS)
+        assert run["hardware"] in ("a100-64gb-leonardo", "h100-64gb-mn5") and run["dtype"] == "bf16"
+        assert run["cp"] == 1 and "FP8" not in run["note"] and run["recompute"] in ("none", "full")
+        assert run["gpus"] == run["dp"] and run["tp"] == run["pp"] == 1 and run["zero"] == 3
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 4
+        assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
+        assert run["measured"]["memory_gib"] is None
+        ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
+    by_name = {run["name"]: run for run in blind5}
+    stored = 0
+    for hardware, table, file, gpu in (
+        ("a100-64gb-leonardo", MODALITIES_LEONARDO_TABLE, "scaling_leonardo.md", "A100 64GB (Leonardo)"),
+        ("h100-64gb-mn5", MODALITIES_MN5_TABLE, "scaling_mn5.md", "H100 64GB (MareNostrum 5)"),
+    ):
+        assert [row[0] for row in table] == list(range(len(table)))  # every row of the file, in its order
+        for index, size, n, samples, accumulation, mbs, gbs, seq, sharding, ac, mfu in table:
+            name = f"Modalities {size}B FSDP {sharding}, {n}x {gpu}, micro-batch {mbs}, seq {seq}"
+            run = by_name[name + (", AC" if ac else "") + f" ({file} row {index})"]
+            stored += 1
+            assert run["hardware"] == hardware and run["gpus"] == n and run["seq_len"] == seq
+            assert gbs == mbs * accumulation * n == run["global_batch_size"] and run["micro_batch_size"] == mbs
+            assert run["recompute"] == ("full" if ac else "none") and run["measured"]["mfu"] == mfu
+            assert run["measured"]["tokens_per_s_per_gpu"] == pytest.approx(samples * seq / n, abs=0.05)
+            # the printed MFU: samples/s · s · (6N + 12·L·H·s) / (GPUs · peak), N = 12·L·H² (what it pins)
+            tokens = run["measured"]["tokens_per_s_per_gpu"]
+            assert tokens * modalities_flops_per_token(size, seq) / MODALITIES_PEAK[hardware] == pytest.approx(
+                mfu, rel=0.003
+            ), run["name"]
+            layers, hidden, heads = MODALITIES_SHAPES[size]
+            model = run["model"]
+            assert (model["n_layers"], model["d_model"], model["n_heads"]) == (layers, hidden, heads)
+            assert model["d_ff"] == 4 * hidden and model["arch"] == "gpt2" and model["tie_embeddings"]
+    assert stored == len(blind5) == 53 + 124
+    # the two machines: their 80GB siblings' compute and efficiencies, 64 GiB, 4 GPUs a node, half the network a GPU
+    for name, sibling, per_gpu in (("a100-64gb-leonardo", "a100-80gb", 12.5e9), ("h100-64gb-mn5", "h100-sxm", 25e9)):
+        hw, sib = PROFILES[name], PROFILES[sibling]
+        assert hw.peak_flops == sib.peak_flops and hw.matmul_efficiency == sib.matmul_efficiency
+        assert hw.attention_efficiency == sib.attention_efficiency and hw.overlap_slowdown == sib.overlap_slowdown
+        assert hw.intra == sib.intra and hw.memory_bytes == 64 * 2**30 and hw.devices_per_node == 4
+        assert hw.memory_bandwidth == pytest.approx(sib.memory_bandwidth * 4 / 5)
+        assert hw.inter.bandwidth["all_reduce"] == pytest.approx(0.9 * per_gpu)
+        assert sib.inter.bandwidth["all_reduce"] == pytest.approx(2 * hw.inter.bandwidth["all_reduce"])
+
+
+def test_fifth_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
+    # no prediction is made here, for any row: which rows the default comparison would predict is read from the
+    # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given
+    import llmpar.plan.compare as compare
+
+    assert "blind5" in compare.BLIND_SPLITS
+    blind5 = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == "blind5"}
+    default = {
+        (run["source"], run["name"])
+        for run in compare.RUNS
+        if compare.comparable(run) is None and run["split"] not in compare.BLIND_SPLITS
+    }
+    assert blind5 and not default & blind5
+
+    seen = []
+
+    class Stub:
+        tokens_per_s, bubble_fraction = 1.0, 0.0
+
+    def stub(run):
+        seen.append((run["source"], run["name"]))
+        return Stub(), run["micro_batch_size"], run["virtual_stages"]
+
+    monkeypatch.setattr(compare, "predict", stub)
+    assert {(r["source"], r["name"]) for r in compare.published_comparison()} == default
+    assert set(seen) == default and not set(seen) & blind5
+    # every other split asked for by name leaves them out too; asked for by name, the split gives its own rows only
+    # (still stubbed: nothing is predicted)
+    for split in ("fit", "held-out", "blind", "blind2", "blind3", "blind4"):
+        seen.clear()
+        compare.published_comparison(split)
+        assert not set(seen) & blind5, split
+    seen.clear()
+    assert {(r["source"], r["name"]) for r in compare.published_comparison("blind5")} == blind5
+    assert set(seen) == blind5
+
+
 def test_blind_rows_are_left_out_of_the_comparison():
     names = {(r["source"], r["name"]) for r in published_comparison()}
     from llmpar.plan.published import RUNS

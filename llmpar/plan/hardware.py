@@ -246,7 +246,53 @@ PROFILES["h100-hbm2e-500w"] = dataclasses.replace(
     source="torchtitan's Grand Teton H100 (96GB HBM2e, 2.4 TB/s, 500 W; peak between H100 NVL and SXM); "
     "links as h100-sxm",
 )
-PROFILES = {name: PROFILES[name] for name in ("a100-80gb", "a100-40gb", "h100-sxm", "h100-hbm2e-500w", "h200", "cpu")}
+# The GPUs of two EuroHPC machines, 4 to a node (the Modalities rows of published.py ran on them).
+# Leonardo Booster (CINECA): "4x NVIDIA custom Ampere A100 GPU 64 GB HBM2" and "2x dual-port HDR network interface
+# (400 Gbps aggregated)" per node (leonardo-supercomputer.cineca.eu/hpc-system; docs.hpc.cineca.it/hpc/leonardo.html:
+# "NVIDIA Ampere A100-64", InfiniBand HDR, Dragonfly+). Four 100 Gb/s HDR ports for four GPUs: 12.5 GB/s per GPU, half
+# a DGX A100's. Not published in what was read, and taken: the memory bandwidth, 4/5 of the 80GB part's 2.039 TB/s
+# (64 GB is four of its five 16 GB HBM2e stacks, each with its 1024-bit interface); the NVLink 3 link within the node
+# (the four GPUs' NVLinks join them directly, 12 links a GPU as in a DGX A100: the a100-80gb profile's busbw kept);
+# the peak, efficiencies and latencies of a100-80gb (the same GA100 at 312 TFLOP/s dense bf16).
+PROFILES["a100-64gb-leonardo"] = dataclasses.replace(
+    PROFILES["a100-80gb"],
+    name="a100-64gb-leonardo",
+    memory_bytes=64 * GiB,
+    memory_bandwidth=0.85 * 2.039e12 * 4 / 5,
+    devices_per_node=4,
+    inter=_link(0.9 * 12.5e9, 12e-6),
+    source="CINECA Leonardo Booster (4x A100 SXM4 64GB HBM2e a node, 2x dual-port HDR100 = 400 Gb/s a node); memory "
+    "bandwidth 4/5 of the 80GB part's (assumed); NVLink and compute as a100-80gb",
+)
+# MareNostrum 5 ACC (BSC): 4 NVIDIA H100 SXM 64GB a node (BullSequana XH3000, two Sapphire Rapids CPUs), NDR
+# InfiniBand in a fat tree, one ConnectX-7 NDR200 adapter per GPU (4x 200 Gb/s = 800 Gb/s a node: BSC's MareNostrum 5
+# user guide as remembered, not re-read here): 25 GB/s per GPU, half a DGX H100's. Not published in what was read, and
+# taken: the memory bandwidth, 4/5 of the 80GB SXM part's 3.35 TB/s (64 GB is four of its five 16 GB HBM stacks); the
+# NVLink 4 link within the node (the four GPUs joined directly: h100-sxm's busbw kept); the peak (Modalities' MFU uses
+# 989 TFLOP/s for it), efficiencies and latencies of h100-sxm.
+PROFILES["h100-64gb-mn5"] = dataclasses.replace(
+    PROFILES["h100-sxm"],
+    name="h100-64gb-mn5",
+    memory_bytes=64 * GiB,
+    memory_bandwidth=0.85 * 3.35e12 * 4 / 5,
+    devices_per_node=4,
+    inter=_link(0.9 * 25e9, 12e-6),
+    source="BSC MareNostrum 5 ACC (4x H100 SXM 64GB a node, 4x NDR200 = 800 Gb/s a node); memory bandwidth 4/5 of the "
+    "80GB SXM part's (assumed); NVLink and compute as h100-sxm",
+)
+PROFILES = {
+    name: PROFILES[name]
+    for name in (
+        "a100-80gb",
+        "a100-40gb",
+        "a100-64gb-leonardo",
+        "h100-sxm",
+        "h100-hbm2e-500w",
+        "h100-64gb-mn5",
+        "h200",
+        "cpu",
+    )
+}
 
 # The profile of a CUDA device, by a part of its name (torch.cuda.get_device_name, lower-cased).
 DEVICE_PROFILES = (("a100", "a100-80gb"), ("h200", "h200"), ("h100", "h100-sxm"))

@@ -79,8 +79,8 @@ smith2022 (MT-NLG 530B, DeepSpeed + Megatron, A100 80GB)
 zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
-Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3" or "blind4" (see "Blind rows", "Second
-blind rows", "Third blind rows" and "Fourth blind rows" below). The rows of
+Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4" or "blind5" (see "Blind
+rows", "Second blind rows", "Third blind rows", "Fourth blind rows" and "Fifth blind rows" below). The rows of
 the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -429,6 +429,68 @@ remain unknown, as before); alibaba/Megatron-LLaMA's README (two A100 scaling fi
 layout, and a TFLOPS comparison without a GPU count per row); Meta Lingua (no throughput figures); MLPerf Training
 GPT-3 results (v2.1 has no GPT-3 benchmark; v3.0 NVIDIA GPT-3 submissions are H100, FP8); ColossalAI's LLaMA
 benchmark scripts (results not tabulated in text).
+
+Fifth blind rows (split "blind5"). Added in one batch after the fourth blind rows had been predicted, by someone who
+computed, printed or looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it
+does the other blind splits (split="blind5" gives them; benchmarks/published_table.py: `--blind blind5`). One
+repository new to the set, on two machines new to it (each with its own hardware profile, 4 GPUs a node:
+`a100-64gb-leonardo` and `h100-64gb-mn5` in hardware.py); every row's tokens/s per GPU follows from the printed
+samples/s, so no FLOP count is needed to compare them:
+
+modalities (Modalities/modalities docs/scaling_experiments/scaling_leonardo.md and scaling_mn5.md; 177 rows)
+    Modalities' first scaling experiments (September 2024): GPT-style models of 2.7B, 6.7B, 13B and 28B parameters
+    trained with PyTorch FSDP1 (FULL_SHARD or HYBRID_SHARD over every GPU, no tensor or pipeline parallelism), bf16,
+    at sequence 4096 or 8192, with and without activation checkpointing, on 8–256 A100 64GB of CINECA's Leonardo
+    Booster (53 rows) and 4–2048 H100 64GB of BSC's MareNostrum 5 ACC (124 rows). Each row prints samples/s, gradient
+    accumulation (1 in every row), micro-batch, global batch, sequence length, precision, sharding, AC and MFU.
+    Stored: "tokens_per_s_per_gpu" = samples/s × sequence / GPUs, "mfu" as printed (Modalities' count, below),
+    "flops_counted" = "model". Every row of both files is stored (the two tables' repeated runs of one setup too:
+    each row's name carries its index in its file).
+
+Verification of the fifth blind rows
+    * modalities: docs/scaling_experiments/scaling_leonardo.md and scaling_mn5.md of Modalities/modalities read
+      directly (fetched snapshot): added in 45a16ef6 (2024-09-04, under data/), moved to docs/ in bb03bec6 and merged
+      in 8a9b6617 (PR #248, "Add Results of Scaling Experiments"); both files are identical at 5644c95f and at the
+      newest commit bf0e6d32 (compared). MODALITIES_LEONARDO_TABLE and MODALITIES_MN5_TABLE were generated from the
+      files by a throwaway script and compared cell by cell with them. The README's two "Scaling Experiments" tables
+      (Leonardo Booster - NVIDIA A100 64GB; MareNostrum 5 - NVIDIA H100 64GB) are subsets of these rows with the
+      same numbers (a second copy by the same authors, not an independent reading). Every row's global batch =
+      micro-batch × accumulation × GPUs (asserted). The MFU code (src/modalities/utils/mfu.py and trainer.py at
+      8a9b6617, unchanged in the formula since 2024-08-12): MFU = samples/s · s · (6·N + 12·L·s·H) / (GPUs · peak)
+      with N the FSDP model's trainable parameters, peak 312 TFLOP/s ("NVIDIA A100") and 989 TFLOP/s ("NVIDIA
+      H100") for bf16; samples/s = all ranks' samples over the slowest rank's time since the last log (data loading,
+      forward, backward, clipping and optimizer step; the timer stops without a CUDA synchronization and the loss's
+      .item() that follows it synchronizes outside the timer). The model configs of these runs are not in the
+      repository (no config of these sizes in any commit; the docs and the PR point to none), so the shapes are
+      inferred from the printed MFU: at two sequence lengths (both in scaling_mn5.md for every size) the MFU gives
+      6·N + 12·L·H·s at s = 4096 and 8192, hence L·H and N. L·H = 81,920 (2.7B), 131,072 (6.7B), 204,800 (13B) and
+      ≈ 346,000 (28B) within 0.3%, and N = 12·L·H² within 0.05% for L, H = 32, 2560 (2.7B), 32, 4096 (6.7B), 40, 5120
+      (13B) — GPT-3's shapes for those names — and 52, 6656 (28B: 12·52·6656² = 27.65B against 27.65B from the MFU;
+      the only (L, H) with H a multiple of 128 near that L·H which gives it). N = 12·L·H² is a two-matrix 4H MLP
+      (Modalities' TransformerMLP, activation gelu) with multi-head attention: Modalities' SwiGLU rounds its hidden
+      size up to a multiple of 256 (6912, 11008, 13824), which would put N 0.5–0.8% above, and GQA below; learned
+      positions (s·H) and biases are within or near the spread. N has no embedding term: Modalities' GPT2LLM ties
+      the output layer to a V·H embedding that the count should include (5% of N for 2.7B with V = 50,304), so the
+      counter or the vocabulary differs from what the code of the day suggests; the rows store V = 50,304 (the
+      GPT-2 tokenizer padded to a multiple of 64, as every Modalities config of 2024 has it), tied, and say so. The
+      head counts (32, 32, 40, 52) are not pinned by anything read (GPT-3's for the first three, 128-dimensional for
+      28B). Recomputed MFU from the stored tokens/s with 72·L·H² + 12·L·H·s agrees with the printed MFU within 0.3%
+      for every row (asserted). Hardware: the tables' "NVIDIA A100" / "NVIDIA H100" with the README's "Leonardo
+      Booster - NVIDIA A100 64GB" and "MareNostrum 5 - NVIDIA H100 64GB"; the machines' node descriptions in
+      hardware.py. Software from the code at 8a9b6617: FSDP1 (FullyShardedDataParallel, use_orig_params=True, one
+      unit per GPT2Block, the defaults otherwise: backward prefetch BACKWARD_PRE, limit_all_gathers), mixed precision
+      BF_16 = bfSixteen (param, reduce and buffer dtype bf16 — the MFU code returns no peak otherwise, so the printed
+      MFU confirms it), AdamW on the fp32 sharded parameters, activation checkpointing of every GPT2Block where AC is
+      True. HYBRID_SHARD: FSDP's default process groups, sharded within the node (4 GPUs) and replicated across nodes
+      (the MFU code divides the parameter count by the number of nodes); stored zero=3 over all ranks, as fms_fsdp's
+      HSDP rows are, with the sharding in the note and in software "extra". The attention implementation and the loss
+      are not stated (Modalities offers manual, PyTorch SDPA and flash-attn attention): None.
+
+Searched for the fifth blind rows and not used: the model configs of the runs (not in any commit of the repository,
+not in Modalities' other repositories found here, not in PR #248's text); the Modalities preprint (arXiv 2602.08387,
+2026: its scaling figures are of later FSDP2 runs and were not found in readable form); tutorials/scaling_up (an
+8B FSDP2 sweep of 2025 with no published results table); the README's scaling plot (an image of the 28B rows already
+stored). Nothing was skipped for FP8 or for a layout the schema cannot hold: every row is bf16, FSDP only.
 """
 
 from __future__ import annotations
@@ -588,6 +650,18 @@ SOURCES: dict[str, str] = {
         'time (s)" column, the PyTorch FSDP baseline of the same setups, kept as its own source because it ran on '
         "PyTorch FSDP, not YaFSDP."
     ),
+    # ---- fifth blind sources (split "blind5"; see "Fifth blind rows" above) ----
+    "modalities": (
+        "Modalities (Fraunhofer IAIS and partners), Modalities/modalities: "
+        "docs/scaling_experiments/scaling_leonardo.md and docs/scaling_experiments/scaling_mn5.md (scaling experiments "
+        "with PyTorch FSDP on CINECA's Leonardo Booster, A100 64GB, and BSC's MareNostrum 5, H100 64GB; added in "
+        "commit "
+        "45a16ef6, merged in 8a9b6617 = PR #248, 2024-09-04, unchanged at 5644c95f and bf0e6d32) and the README's "
+        "'Scaling Experiments' section; MFU code "
+        "src/modalities/utils/mfu.py, trainer.py, util.py, models/gpt2/gpt2_model.py, models/model_factory.py and "
+        "running_env/env_utils.py at 8a9b6617. https://github.com/Modalities/modalities; see also Lübbering et al., "
+        '"Modalities, a PyTorch-native Framework For Large-scale LLM Training and Research", arXiv:2602.08387.'
+    ),
 }
 
 
@@ -703,7 +777,7 @@ def _run(
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
     assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
-    assert split in (None, "blind", "blind2", "blind3", "blind4"), (name, split)
+    assert split in (None, "blind", "blind2", "blind3", "blind4", "blind5"), (name, split)
     assert software is None or set(software) == set(SOFTWARE_KEYS), (name, software)
     return {
         "source": source,
@@ -3160,6 +3234,325 @@ def _blind4_rows() -> list[dict]:
 
 BLIND4_SOURCES = ("internlm", "yafsdp", "yafsdp_torch_fsdp")
 RUNS.extend(_blind4_rows())
+
+
+# ==== FIFTH BLIND rows (split "blind5") =========================================================================
+# Added after the fourth blind rows had been predicted, with no prediction computed, printed or looked at for any of
+# these; compare.published_comparison() leaves them out unless asked for split="blind5". See "Fifth blind rows" in
+# the docstring.
+
+# Modalities/modalities docs/scaling_experiments/scaling_leonardo.md (A100 64GB) and scaling_mn5.md (H100 64GB), every
+# row as printed: (row index in the file, "No. Parameters (B)", GPUs, Samples/s, GradAccm, MBS, GBS, Sequence Length,
+# Sharding, AC, MFU); Precision is BF_16 in every row.
+MODALITIES_LEONARDO_TABLE = [
+    (0, "2.7", 8, 16.71, 1, 1, 8, 4096, "HYBRID_SHARD", False, 0.5245),
+    (1, "2.7", 8, 16.64, 1, 1, 8, 4096, "FULL_SHARD", False, 0.5223),
+    (2, "2.7", 8, 18.63, 1, 2, 16, 4096, "FULL_SHARD", False, 0.5847),
+    (3, "2.7", 8, 18.43, 1, 2, 16, 4096, "HYBRID_SHARD", False, 0.5786),
+    (4, "2.7", 8, 19.94, 1, 4, 32, 4096, "FULL_SHARD", False, 0.626),
+    (5, "2.7", 16, 32.79, 1, 1, 16, 4096, "HYBRID_SHARD", False, 0.5146),
+    (6, "2.7", 16, 33.26, 1, 1, 16, 4096, "FULL_SHARD", False, 0.522),
+    (7, "2.7", 16, 36.68, 1, 2, 32, 4096, "HYBRID_SHARD", False, 0.5757),
+    (8, "2.7", 16, 36.96, 1, 2, 32, 4096, "FULL_SHARD", False, 0.58),
+    (9, "2.7", 16, 39.68, 1, 4, 64, 4096, "FULL_SHARD", False, 0.6227),
+    (10, "2.7", 32, 64.78, 1, 1, 32, 4096, "HYBRID_SHARD", False, 0.5083),
+    (11, "2.7", 32, 62.52, 1, 1, 32, 4096, "FULL_SHARD", False, 0.4906),
+    (12, "2.7", 32, 72.63, 1, 2, 64, 4096, "HYBRID_SHARD", False, 0.5699),
+    (13, "2.7", 32, 73.76, 1, 2, 64, 4096, "FULL_SHARD", False, 0.5788),
+    (14, "2.7", 32, 78.3, 1, 4, 128, 4096, "FULL_SHARD", False, 0.6144),
+    (15, "2.7", 64, 129.26, 1, 1, 64, 4096, "HYBRID_SHARD", False, 0.5071),
+    (16, "2.7", 64, 86.16, 1, 1, 64, 4096, "FULL_SHARD", False, 0.338),
+    (17, "2.7", 64, 146.12, 1, 2, 128, 4096, "FULL_SHARD", False, 0.5733),
+    (18, "2.7", 64, 145.31, 1, 2, 128, 4096, "HYBRID_SHARD", False, 0.5701),
+    (19, "2.7", 64, 155.21, 1, 4, 256, 4096, "FULL_SHARD", False, 0.6089),
+    (20, "2.7", 128, 218.74, 1, 1, 128, 4096, "HYBRID_SHARD", False, 0.4291),
+    (21, "2.7", 128, 100.37, 1, 1, 128, 4096, "FULL_SHARD", False, 0.1969),
+    (22, "2.7", 128, 285.64, 1, 2, 256, 4096, "HYBRID_SHARD", False, 0.5603),
+    (23, "2.7", 128, 205.96, 1, 2, 256, 4096, "FULL_SHARD", False, 0.404),
+    (24, "2.7", 128, 303.76, 1, 4, 512, 4096, "FULL_SHARD", False, 0.5959),
+    (25, "2.7", 256, 294.5, 1, 1, 256, 4096, "HYBRID_SHARD", False, 0.2889),
+    (26, "2.7", 256, 495.44, 1, 2, 512, 4096, "HYBRID_SHARD", False, 0.4859),
+    (27, "2.7", 256, 303.17, 1, 2, 512, 4096, "FULL_SHARD", False, 0.2974),
+    (28, "2.7", 256, 506.08, 1, 4, 1024, 4096, "FULL_SHARD", False, 0.4964),
+    (29, "6.7", 8, 8.05, 1, 1, 8, 4096, "HYBRID_SHARD", False, 0.5954),
+    (30, "6.7", 8, 8.01, 1, 1, 8, 4096, "FULL_SHARD", False, 0.5925),
+    (31, "6.7", 8, 9.28, 1, 2, 16, 4096, "FULL_SHARD", False, 0.6867),
+    (32, "6.7", 16, 15.78, 1, 1, 16, 4096, "HYBRID_SHARD", False, 0.5838),
+    (33, "6.7", 16, 14.97, 1, 1, 16, 4096, "FULL_SHARD", False, 0.5538),
+    (34, "6.7", 16, 18.35, 1, 2, 32, 4096, "FULL_SHARD", False, 0.6789),
+    (35, "6.7", 32, 31.35, 1, 1, 32, 4096, "HYBRID_SHARD", False, 0.58),
+    (36, "6.7", 32, 29.57, 1, 1, 32, 4096, "FULL_SHARD", False, 0.547),
+    (37, "6.7", 32, 36.65, 1, 2, 64, 4096, "FULL_SHARD", False, 0.6782),
+    (38, "6.7", 64, 57.43, 1, 1, 64, 4096, "HYBRID_SHARD", False, 0.5313),
+    (39, "6.7", 64, 47.94, 1, 1, 64, 4096, "FULL_SHARD", False, 0.4435),
+    (40, "6.7", 64, 72.72, 1, 2, 128, 4096, "FULL_SHARD", False, 0.6727),
+    (41, "6.7", 128, 81.64, 1, 1, 128, 4096, "FULL_SHARD", False, 0.3776),
+    (42, "6.7", 128, 108.05, 1, 1, 128, 4096, "HYBRID_SHARD", False, 0.4998),
+    (43, "6.7", 128, 131.59, 1, 2, 256, 4096, "FULL_SHARD", False, 0.6086),
+    (44, "6.7", 256, 103.64, 1, 1, 256, 4096, "FULL_SHARD", False, 0.2397),
+    (45, "6.7", 256, 225.24, 1, 2, 512, 4096, "FULL_SHARD", False, 0.5209),
+    (46, "13", 8, 2.64, 1, 1, 8, 4096, "FULL_SHARD", False, 0.3713),
+    (47, "13", 16, 8.19, 1, 1, 16, 4096, "FULL_SHARD", False, 0.5746),
+    (48, "13", 32, 14.18, 1, 1, 32, 4096, "FULL_SHARD", False, 0.4976),
+    (49, "13", 64, 30.07, 1, 1, 64, 4096, "FULL_SHARD", False, 0.5278),
+    (50, "13", 128, 50.07, 1, 1, 128, 4096, "FULL_SHARD", False, 0.4394),
+    (51, "13", 256, 65.19, 1, 1, 256, 4096, "FULL_SHARD", False, 0.2861),
+    (52, "28", 128, 17.28, 1, 1, 128, 4096, "FULL_SHARD", False, 0.3241),
+]
+MODALITIES_MN5_TABLE = [
+    (0, "2.7", 4, 12.68, 1, 1, 4, 4096, "HYBRID_SHARD", False, 0.2511),
+    (1, "2.7", 4, 12.7, 1, 1, 4, 4096, "FULL_SHARD", False, 0.2515),
+    (2, "2.7", 4, 15.06, 1, 2, 8, 4096, "FULL_SHARD", False, 0.2983),
+    (3, "2.7", 4, 15.14, 1, 2, 8, 4096, "HYBRID_SHARD", False, 0.2998),
+    (4, "2.7", 4, 16.05, 1, 3, 12, 4096, "HYBRID_SHARD", False, 0.3179),
+    (5, "2.7", 4, 16.17, 1, 3, 12, 4096, "FULL_SHARD", False, 0.3202),
+    (6, "2.7", 8, 25.17, 1, 1, 8, 4096, "FULL_SHARD", False, 0.2492),
+    (7, "2.7", 8, 14.11, 1, 2, 16, 8192, "FULL_SHARD", False, 0.3382),
+    (8, "2.7", 8, 29.6, 1, 2, 16, 4096, "HYBRID_SHARD", False, 0.2931),
+    (9, "2.7", 8, 29.75, 1, 2, 16, 4096, "FULL_SHARD", False, 0.2946),
+    (10, "2.7", 8, 31.8, 1, 3, 24, 4096, "FULL_SHARD", False, 0.3148),
+    (11, "2.7", 8, 31.57, 1, 3, 24, 4096, "HYBRID_SHARD", False, 0.3126),
+    (12, "2.7", 8, 32.91, 1, 4, 32, 4096, "FULL_SHARD", False, 0.3259),
+    (13, "2.7", 16, 50.33, 1, 1, 16, 4096, "FULL_SHARD", False, 0.2492),
+    (14, "2.7", 16, 28.16, 1, 2, 32, 8192, "FULL_SHARD", False, 0.3375),
+    (15, "2.7", 16, 58.7, 1, 2, 32, 4096, "HYBRID_SHARD", False, 0.2906),
+    (16, "2.7", 16, 59.61, 1, 2, 32, 4096, "FULL_SHARD", False, 0.2951),
+    (17, "2.7", 16, 63.69, 1, 3, 48, 4096, "FULL_SHARD", False, 0.3153),
+    (18, "2.7", 16, 62.5, 1, 3, 48, 4096, "HYBRID_SHARD", False, 0.3094),
+    (19, "2.7", 16, 65.53, 1, 4, 64, 4096, "FULL_SHARD", False, 0.3244),
+    (20, "2.7", 32, 97.85, 1, 1, 32, 4096, "FULL_SHARD", False, 0.2422),
+    (21, "2.7", 32, 95.89, 1, 1, 32, 4096, "HYBRID_SHARD", False, 0.2374),
+    (22, "2.7", 32, 56.16, 1, 2, 64, 8192, "FULL_SHARD", False, 0.3366),
+    (23, "2.7", 32, 117.07, 1, 2, 64, 4096, "HYBRID_SHARD", False, 0.2898),
+    (24, "2.7", 32, 117.62, 1, 2, 64, 4096, "FULL_SHARD", False, 0.2912),
+    (25, "2.7", 32, 127.35, 1, 3, 96, 4096, "FULL_SHARD", False, 0.3152),
+    (26, "2.7", 32, 124.66, 1, 3, 96, 4096, "HYBRID_SHARD", False, 0.3086),
+    (27, "2.7", 32, 130.08, 1, 4, 128, 4096, "FULL_SHARD", False, 0.322),
+    (28, "2.7", 64, 193.05, 1, 1, 64, 4096, "FULL_SHARD", False, 0.2389),
+    (29, "2.7", 64, 192.11, 1, 1, 64, 4096, "HYBRID_SHARD", False, 0.2378),
+    (30, "2.7", 64, 110.76, 1, 2, 128, 8192, "FULL_SHARD", False, 0.3319),
+    (31, "2.7", 64, 235.96, 1, 2, 128, 4096, "FULL_SHARD", False, 0.292),
+    (32, "2.7", 64, 234.65, 1, 2, 128, 4096, "HYBRID_SHARD", False, 0.2904),
+    (33, "2.7", 64, 249.47, 1, 3, 192, 4096, "HYBRID_SHARD", False, 0.3088),
+    (34, "2.7", 64, 253.52, 1, 3, 192, 4096, "FULL_SHARD", False, 0.3138),
+    (35, "2.7", 64, 258.33, 1, 4, 256, 4096, "FULL_SHARD", False, 0.3197),
+    (36, "2.7", 128, 380.13, 1, 1, 128, 4096, "HYBRID_SHARD", False, 0.2352),
+    (37, "2.7", 128, 346.45, 1, 1, 128, 4096, "FULL_SHARD", False, 0.2144),
+    (38, "2.7", 128, 218.99, 1, 2, 256, 8192, "FULL_SHARD", False, 0.3281),
+    (39, "2.7", 128, 455.87, 1, 2, 256, 4096, "FULL_SHARD", False, 0.2821),
+    (40, "2.7", 256, 563.82, 1, 1, 256, 4096, "FULL_SHARD", False, 0.1745),
+    (41, "2.7", 256, 431.32, 1, 2, 512, 8192, "FULL_SHARD", False, 0.3231),
+    (42, "2.7", 256, 883.07, 1, 2, 512, 4096, "FULL_SHARD", False, 0.2732),
+    (43, "2.7", 512, 822.76, 1, 1, 512, 4096, "FULL_SHARD", False, 0.1273),
+    (44, "2.7", 512, 1272.83, 1, 1, 512, 4096, "HYBRID_SHARD", False, 0.1969),
+    (45, "2.7", 512, 866.02, 1, 2, 1024, 8192, "FULL_SHARD", False, 0.3244),
+    (46, "2.7", 512, 862.68, 1, 2, 1024, 8192, "FULL_SHARD", False, 0.3231),
+    (47, "2.7", 512, 1831.71, 1, 2, 1024, 4096, "HYBRID_SHARD", False, 0.2834),
+    (48, "2.7", 512, 1365.31, 1, 2, 1024, 4096, "FULL_SHARD", False, 0.2112),
+    (49, "2.7", 512, 1975.35, 1, 3, 1536, 4096, "HYBRID_SHARD", False, 0.3056),
+    (50, "2.7", 512, 1724.39, 1, 3, 1536, 4096, "FULL_SHARD", False, 0.2668),
+    (51, "2.7", 512, 1962.75, 1, 4, 2048, 4096, "FULL_SHARD", False, 0.3037),
+    (52, "2.7", 1024, 1105.99, 1, 2, 2048, 8192, "FULL_SHARD", False, 0.2071),
+    (53, "2.7", 1024, 3618.0, 1, 2, 2048, 4096, "HYBRID_SHARD", False, 0.2799),
+    (54, "6.7", 8, 5.58, 1, 1, 8, 8192, "HYBRID_SHARD", True, 0.2977),
+    (55, "6.7", 8, 7.02, 1, 1, 8, 8192, "FULL_SHARD", False, 0.3746),
+    (56, "6.7", 8, 12.51, 1, 1, 8, 4096, "FULL_SHARD", False, 0.2921),
+    (57, "6.7", 8, 12.22, 1, 1, 8, 4096, "HYBRID_SHARD", False, 0.2853),
+    (58, "6.7", 8, 15.26, 1, 2, 16, 4096, "FULL_SHARD", False, 0.3562),
+    (59, "6.7", 16, 11.06, 1, 1, 16, 8192, "HYBRID_SHARD", True, 0.295),
+    (60, "6.7", 16, 14.09, 1, 1, 16, 8192, "FULL_SHARD", False, 0.3759),
+    (61, "6.7", 16, 24.07, 1, 1, 16, 4096, "HYBRID_SHARD", False, 0.281),
+    (62, "6.7", 16, 24.05, 1, 1, 16, 4096, "FULL_SHARD", False, 0.2808),
+    (63, "6.7", 16, 30.66, 1, 2, 32, 4096, "FULL_SHARD", False, 0.3579),
+    (64, "6.7", 32, 22.06, 1, 1, 32, 8192, "HYBRID_SHARD", True, 0.2943),
+    (65, "6.7", 32, 28.21, 1, 1, 32, 8192, "FULL_SHARD", False, 0.3764),
+    (66, "6.7", 32, 48.32, 1, 1, 32, 4096, "FULL_SHARD", False, 0.282),
+    (67, "6.7", 32, 47.63, 1, 1, 32, 4096, "HYBRID_SHARD", False, 0.278),
+    (68, "6.7", 64, 43.97, 1, 1, 64, 8192, "HYBRID_SHARD", True, 0.2933),
+    (69, "6.7", 64, 56.13, 1, 1, 64, 8192, "FULL_SHARD", False, 0.3744),
+    (70, "6.7", 64, 92.97, 1, 1, 64, 4096, "FULL_SHARD", False, 0.2713),
+    (71, "6.7", 64, 94.5, 1, 1, 64, 4096, "HYBRID_SHARD", False, 0.2758),
+    (72, "6.7", 64, 123.2, 1, 2, 128, 4096, "FULL_SHARD", False, 0.3595),
+    (73, "6.7", 128, 87.88, 1, 1, 128, 8192, "HYBRID_SHARD", True, 0.2931),
+    (74, "6.7", 128, 110.46, 1, 1, 128, 8192, "FULL_SHARD", False, 0.3684),
+    (75, "6.7", 128, 186.12, 1, 1, 128, 4096, "HYBRID_SHARD", False, 0.2716),
+    (76, "6.7", 128, 169.51, 1, 1, 128, 4096, "FULL_SHARD", False, 0.2473),
+    (77, "6.7", 128, 241.0, 1, 2, 256, 4096, "FULL_SHARD", False, 0.3517),
+    (78, "6.7", 256, 175.11, 1, 1, 256, 8192, "HYBRID_SHARD", True, 0.292),
+    (79, "6.7", 256, 214.71, 1, 1, 256, 8192, "FULL_SHARD", False, 0.358),
+    (80, "6.7", 256, 294.46, 1, 1, 256, 4096, "FULL_SHARD", False, 0.2148),
+    (81, "6.7", 256, 347.64, 1, 1, 256, 4096, "HYBRID_SHARD", False, 0.2536),
+    (82, "6.7", 256, 304.91, 1, 1, 256, 4096, "FULL_SHARD", False, 0.2225),
+    (83, "6.7", 256, 468.82, 1, 2, 512, 4096, "FULL_SHARD", False, 0.342),
+    (84, "6.7", 512, 294.07, 1, 1, 512, 8192, "HYBRID_SHARD", True, 0.2452),
+    (85, "6.7", 512, 403.06, 1, 1, 512, 8192, "FULL_SHARD", False, 0.3361),
+    (86, "6.7", 512, 406.97, 1, 1, 512, 8192, "FULL_SHARD", False, 0.3393),
+    (87, "6.7", 512, 568.27, 1, 1, 512, 4096, "HYBRID_SHARD", False, 0.2073),
+    (88, "6.7", 512, 499.51, 1, 1, 512, 4096, "FULL_SHARD", False, 0.1822),
+    (89, "6.7", 512, 852.15, 1, 2, 1024, 4096, "FULL_SHARD", False, 0.3109),
+    (90, "6.7", 512, 846.97, 1, 2, 1024, 4096, "FULL_SHARD", False, 0.309),
+    (91, "6.7", 1024, 507.69, 1, 1, 1024, 8192, "FULL_SHARD", False, 0.2117),
+    (92, "6.7", 1024, 1406.32, 1, 2, 2048, 4096, "FULL_SHARD", False, 0.2565),
+    (93, "6.7", 2048, 1204.4, 1, 1, 2048, 8192, "HYBRID_SHARD", True, 0.2511),
+    (94, "13", 8, 3.21, 1, 1, 8, 8192, "FULL_SHARD", True, 0.3174),
+    (95, "13", 8, 6.26, 1, 1, 8, 4096, "FULL_SHARD", False, 0.2773),
+    (96, "13", 16, 6.41, 1, 1, 16, 8192, "FULL_SHARD", True, 0.3173),
+    (97, "13", 16, 13.29, 1, 1, 16, 4096, "FULL_SHARD", False, 0.2943),
+    (98, "13", 32, 12.76, 1, 1, 32, 8192, "FULL_SHARD", True, 0.3159),
+    (99, "13", 64, 25.62, 1, 1, 64, 8192, "FULL_SHARD", True, 0.3171),
+    (100, "13", 64, 51.25, 1, 1, 64, 4096, "FULL_SHARD", False, 0.2838),
+    (101, "13", 128, 45.98, 1, 1, 128, 8192, "FULL_SHARD", True, 0.2845),
+    (102, "13", 128, 91.4, 1, 1, 128, 4096, "FULL_SHARD", False, 0.253),
+    (103, "13", 256, 100.04, 1, 1, 256, 8192, "FULL_SHARD", True, 0.3095),
+    (104, "13", 256, 173.17, 1, 1, 256, 4096, "FULL_SHARD", False, 0.2397),
+    (105, "13", 512, 196.74, 1, 1, 512, 8192, "FULL_SHARD", True, 0.3044),
+    (106, "13", 512, 197.12, 1, 1, 512, 8192, "FULL_SHARD", True, 0.305),
+    (107, "13", 512, 294.97, 1, 1, 512, 4096, "FULL_SHARD", False, 0.2042),
+    (108, "13", 1024, 329.0, 1, 1, 1024, 8192, "FULL_SHARD", True, 0.2545),
+    (109, "13", 1024, 474.42, 1, 1, 1024, 4096, "FULL_SHARD", False, 0.1642),
+    (110, "13", 2048, 241.79, 1, 1, 2048, 8192, "FULL_SHARD", True, 0.0935),
+    (111, "28", 16, 2.9, 1, 1, 16, 8192, "FULL_SHARD", True, 0.2998),
+    (112, "28", 32, 5.53, 1, 1, 32, 8192, "FULL_SHARD", True, 0.2863),
+    (113, "28", 64, 11.61, 1, 1, 64, 8192, "FULL_SHARD", True, 0.3003),
+    (114, "28", 128, 22.95, 1, 1, 128, 8192, "FULL_SHARD", True, 0.2968),
+    (115, "28", 128, 36.79, 1, 1, 128, 4096, "FULL_SHARD", False, 0.2177),
+    (116, "28", 256, 44.22, 1, 1, 256, 8192, "FULL_SHARD", True, 0.286),
+    (117, "28", 256, 80.78, 1, 1, 256, 4096, "FULL_SHARD", False, 0.239),
+    (118, "28", 512, 87.36, 1, 1, 512, 8192, "FULL_SHARD", True, 0.2825),
+    (119, "28", 512, 87.56, 1, 1, 512, 8192, "FULL_SHARD", True, 0.2831),
+    (120, "28", 512, 145.11, 1, 1, 512, 4096, "FULL_SHARD", False, 0.2147),
+    (121, "28", 1024, 162.16, 1, 1, 1024, 8192, "FULL_SHARD", True, 0.2622),
+    (122, "28", 1024, 246.36, 1, 1, 1024, 4096, "FULL_SHARD", False, 0.1822),
+    (123, "28", 2048, 297.0, 1, 1, 2048, 8192, "FULL_SHARD", True, 0.2401),
+]
+
+# The shapes the printed MFU pins (see "Verification of the fifth blind rows"): (layers, hidden, heads); the heads
+# are not pinned.
+MODALITIES_SHAPES = {"2.7": (32, 2560, 32), "6.7": (32, 4096, 32), "13": (40, 5120, 40), "28": (52, 6656, 52)}
+MODALITIES_PEAK = {"a100-64gb-leonardo": 312e12, "h100-64gb-mn5": 989e12}  # src/modalities/utils/mfu.py
+
+
+def modalities_flops_per_token(size: str, seq_len: int) -> float:
+    """The FLOPs per token Modalities' MFU counts for these runs: 6·N + 12·L·H·s with N = 12·L·H² (what the printed
+    MFU gives: the parameters of the layers' matmuls, no embedding)."""
+    layers, hidden, _ = MODALITIES_SHAPES[size]
+    return 72 * layers * hidden * hidden + 12 * layers * hidden * seq_len
+
+
+def _blind5_rows() -> list[dict]:
+    rows: list[dict] = []
+    systems = (
+        (
+            "a100-64gb-leonardo",
+            MODALITIES_LEONARDO_TABLE,
+            "scaling_leonardo.md",
+            "A100 64GB (Leonardo)",
+            "CINECA Leonardo Booster: 4x A100 SXM4 64GB a node (NVLink 3 within), 2x dual-port HDR100 InfiniBand "
+            "(400 Gb/s a node, 100 Gb/s a GPU), Dragonfly+",
+        ),
+        (
+            "h100-64gb-mn5",
+            MODALITIES_MN5_TABLE,
+            "scaling_mn5.md",
+            "H100 64GB (MareNostrum 5)",
+            "BSC MareNostrum 5 ACC: 4x H100 SXM 64GB a node (NVLink 4 within), 4x NDR200 InfiniBand (800 Gb/s a "
+            "node, 200 Gb/s a GPU), fat tree",
+        ),
+    )
+    for hardware, table, file, gpu, interconnect in systems:
+        for index, size, n, samples, accumulation, mbs, gbs, seq, sharding, ac, mfu in table:
+            assert gbs == mbs * accumulation * n, (file, index)
+            layers, hidden, heads = MODALITIES_SHAPES[size]
+            hybrid = sharding == "HYBRID_SHARD"
+            rows.append(
+                _run(
+                    "modalities",
+                    f"Modalities {size}B FSDP {sharding}, {n}x {gpu}, micro-batch {mbs}, seq {seq}"
+                    f"{', AC' if ac else ''} ({file} row {index})",
+                    hardware,
+                    n,
+                    _gpt(hidden, layers, heads, vocab_size=50304),
+                    seq,
+                    gbs,
+                    mbs,
+                    1,
+                    1,
+                    n,
+                    1,
+                    1,
+                    "1f1b",
+                    False,
+                    "full" if ac else "none",
+                    3,
+                    "bf16",
+                    {
+                        "tokens_per_s_per_gpu": round(samples * seq / n, 1),
+                        "tflops_per_gpu": None,
+                        "mfu": mfu,
+                        "flops_counted": "model",
+                        "memory_gib": None,
+                    },
+                    f"Modalities/modalities docs/scaling_experiments/{file} (commit 8a9b6617, PR #248, 2024-09-04; "
+                    f"unchanged at bf0e6d32), row {index}: No. Parameters {size}B, GPUs {n}, Samples/s {samples}, "
+                    f"GradAccm {accumulation}, MBS {mbs}, GBS {gbs} (= MBS x GradAccm x GPUs, asserted), Sequence "
+                    f"Length {seq}, Precision BF_16, Sharding {sharding}, AC {ac}, GPU Type NVIDIA "
+                    f"{gpu.split()[0]}, MFU {mfu}. tokens_per_s_per_gpu = {samples} x {seq} / {n}. MFU as Modalities "
+                    "computes it (src/modalities/utils/mfu.py): samples/s · s · (6N + 12·L·s·H) / (GPUs · "
+                    f"{MODALITIES_PEAK[hardware] / 1e12:.0f} TFLOP/s), the time that of the slowest rank since the "
+                    "last log (data loading and optimizer step included; no CUDA synchronization before the timer "
+                    "stops). Hardware: the README's "
+                    + (
+                        "'Leonardo Booster - NVIDIA A100 64GB'"
+                        if hardware == "a100-64gb-leonardo"
+                        else "'MareNostrum 5 - NVIDIA H100 64GB'"
+                    )
+                    + f"; {interconnect}. Layout: PyTorch FSDP1 over all {n} GPUs, no tensor or pipeline parallelism, "
+                    f"micro-batch {mbs}, one micro-batch per step, "
+                    + (
+                        "HYBRID_SHARD: parameters, gradients and optimizer state sharded within each 4-GPU node and "
+                        "replicated across nodes (FSDP's default groups; stored zero=3 over all ranks, which shards "
+                        "more widely than HSDP" + (": with one node the two are the same)" if n <= 4 else ")")
+                        if hybrid
+                        else "FULL_SHARD over all ranks (zero=3)"
+                    )
+                    + ", mixed precision BF_16 (param, reduce and buffer dtype bf16; fp32 sharded parameters for "
+                    "AdamW), one FSDP unit per GPT2Block, use_orig_params=True, "
+                    + (
+                        "activation checkpointing of every GPT2Block (full recomputation). "
+                        if ac
+                        else "no activation checkpointing. "
+                    )
+                    + f"Model: inferred, the configs are not published — the printed MFU at s = 4096 and 8192 gives "
+                    f"L·H and N = 12·L·H², i.e. {layers} layers, hidden {hidden}, a two-matrix 4H MLP and multi-head "
+                    f"attention ({heads} heads: not pinned); Modalities' GPT2LLM ties the output layer to the input "
+                    "embedding; vocabulary 50,304 assumed (every Modalities config of 2024; the printed MFU's N has no "
+                    "embedding term at all); no learned positions or biases in N (RoPE or none: not pinned). Attention "
+                    "kernel and loss not stated.",
+                    system="modalities",
+                    gpus_per_node=4,
+                    interconnect=interconnect,
+                    software=_sw(
+                        attention=None,
+                        loss=None,
+                        param_dtype="bf16",
+                        reduce_dtype="bf16",
+                        reshard_after_forward=True,
+                        overlap_dp=True,
+                        activation_checkpointing="full: every GPT2Block" if ac else "none",
+                        fp32_master=True,
+                        compile=False,
+                        extra="Modalities (September 2024) on PyTorch FSDP1 "
+                        + ("HYBRID_SHARD (4-GPU shard groups: the node)" if hybrid else "FULL_SHARD")
+                        + ", BACKWARD_PRE prefetch and limit_all_gathers (FSDP's defaults)",
+                    ),
+                    split="blind5",
+                )
+            )
+    return rows
+
+
+BLIND5_SOURCES = ("modalities",)
+RUNS.extend(_blind5_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
