@@ -379,7 +379,11 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="PRESET", help="a preset, as for train [small]")
     p.add_argument("--model-config", metavar="FILE", help="JSON model config, as for train")
     p.add_argument("--gpus", type=int, metavar="N", help="devices (processes on a CPU) [the layout's, or 8]")
-    p.add_argument("--hardware", metavar="NAME", help="a100-80gb | h100-sxm | h200 | cpu [h100-sxm]")
+    p.add_argument(
+        "--hardware",
+        metavar="NAME",
+        help="a100-80gb | a100-40gb | h100-sxm | h200 | cpu, and the others docs/design.md lists [h100-sxm]",
+    )
     p.add_argument("--hardware-config", metavar="FILE", help="a profile written by llmpar calibrate")
     p.add_argument("--global-batch-size", type=int, default=16, metavar="B", help="sequences per step [16]")
     p.add_argument(

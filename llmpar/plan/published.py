@@ -448,7 +448,7 @@ modalities (Modalities/modalities docs/scaling_experiments/scaling_leonardo.md a
     each row's name carries its index in its file).
 
 Verification of the fifth blind rows
-    * modalities: docs/scaling_experiments/scaling_leonardo.md and scaling_mn5.md of Modalities/modalities read
+    * modalities: Modalities/modalities docs/scaling_experiments/scaling_leonardo.md and scaling_mn5.md read
       directly (fetched snapshot): added in 45a16ef6 (2024-09-04, under data/), moved to docs/ in bb03bec6 and merged
       in 8a9b6617 (PR #248, "Add Results of Scaling Experiments"); both files are identical at 5644c95f and at the
       newest commit bf0e6d32 (compared). MODALITIES_LEONARDO_TABLE and MODALITIES_MN5_TABLE were generated from the
@@ -652,8 +652,9 @@ SOURCES: dict[str, str] = {
     ),
     # ---- fifth blind sources (split "blind5"; see "Fifth blind rows" above) ----
     "modalities": (
-        "Modalities (Fraunhofer IAIS and partners), Modalities/modalities: "
-        "docs/scaling_experiments/scaling_leonardo.md and docs/scaling_experiments/scaling_mn5.md (scaling experiments "
+        "Modalities (Fraunhofer IAIS and partners): "
+        "Modalities/modalities docs/scaling_experiments/scaling_leonardo.md and "
+        "Modalities/modalities docs/scaling_experiments/scaling_mn5.md (scaling experiments "
         "with PyTorch FSDP on CINECA's Leonardo Booster, A100 64GB, and BSC's MareNostrum 5, H100 64GB; added in "
         "commit "
         "45a16ef6, merged in 8a9b6617 = PR #248, 2024-09-04, unchanged at 5644c95f and bf0e6d32) and the README's "
