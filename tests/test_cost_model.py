@@ -324,34 +324,6 @@ def test_third_blind_rows_are_comparable_and_their_transcription_agrees():
         assert config.startswith(f"config_TP{tp}PP{pp}SH{stage}") and run["zero"] == stage
 
 
-def test_third_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
-    # no prediction is made here, for any row: which rows the default comparison would predict is read from the
-    # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given
-    import llmpar.plan.compare as compare
-
-    assert "blind3" in compare.BLIND_SPLITS
-    blind3 = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == "blind3"}
-    default = {
-        (run["source"], run["name"])
-        for run in compare.RUNS
-        if compare.comparable(run) is None and run["split"] not in compare.BLIND_SPLITS
-    }
-    assert blind3 and not default & blind3
-
-    seen = []
-
-    class Stub:
-        tokens_per_s, bubble_fraction = 1.0, 0.0
-
-    def stub(run):
-        seen.append((run["source"], run["name"]))
-        return Stub(), run["micro_batch_size"], run["virtual_stages"]
-
-    monkeypatch.setattr(compare, "predict", stub)
-    assert {(r["source"], r["name"]) for r in compare.published_comparison()} == default
-    assert set(seen) == default and not set(seen) & blind3
-
-
 def test_fourth_blind_rows_are_comparable_and_their_transcription_agrees():
     """The fourth blind rows (split "blind4"; never predicted here, only their measured side is checked) follow the
     schema, are all comparable, their batches add up, and each source's second figure reproduces from what is stored:
@@ -423,38 +395,6 @@ def test_fourth_blind_rows_are_comparable_and_their_transcription_agrees():
             if model == "Llama 2 7B" and seq == 8192:
                 assert 2 * utilization > 1.1
     assert stored == 24 and len(blind4) == 22 + 24
-
-
-def test_fourth_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
-    # no prediction is made here, for any row: which rows the default comparison would predict is read from the
-    # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given
-    import llmpar.plan.compare as compare
-
-    assert "blind4" in compare.BLIND_SPLITS
-    blind4 = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == "blind4"}
-    default = {
-        (run["source"], run["name"])
-        for run in compare.RUNS
-        if compare.comparable(run) is None and run["split"] not in compare.BLIND_SPLITS
-    }
-    assert blind4 and not default & blind4
-
-    seen = []
-
-    class Stub:
-        tokens_per_s, bubble_fraction = 1.0, 0.0
-
-    def stub(run):
-        seen.append((run["source"], run["name"]))
-        return Stub(), run["micro_batch_size"], run["virtual_stages"]
-
-    monkeypatch.setattr(compare, "predict", stub)
-    assert {(r["source"], r["name"]) for r in compare.published_comparison()} == default
-    assert set(seen) == default and not set(seen) & blind4
-    # asked for by name, the split gives its own rows only (still stubbed: nothing is predicted)
-    seen.clear()
-    assert {(r["source"], r["name"]) for r in compare.published_comparison("blind4")} == blind4
-    assert set(seen) == blind4
 
 
 def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
@@ -535,19 +475,20 @@ def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
         assert sib.inter.bandwidth["all_reduce"] == pytest.approx(2 * hw.inter.bandwidth["all_reduce"])
 
 
-def test_fifth_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
+@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5"])
+def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the
     # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given
     import llmpar.plan.compare as compare
 
-    assert "blind5" in compare.BLIND_SPLITS
-    blind5 = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == "blind5"}
+    assert split in compare.BLIND_SPLITS
+    mine = {(run["source"], run["name"]) for run in compare.RUNS if run["split"] == split}
     default = {
         (run["source"], run["name"])
         for run in compare.RUNS
         if compare.comparable(run) is None and run["split"] not in compare.BLIND_SPLITS
     }
-    assert blind5 and not default & blind5
+    assert mine and not default & mine
 
     seen = []
 
@@ -560,16 +501,17 @@ def test_fifth_blind_rows_are_left_out_of_the_default_comparison(monkeypatch):
 
     monkeypatch.setattr(compare, "predict", stub)
     assert {(r["source"], r["name"]) for r in compare.published_comparison()} == default
-    assert set(seen) == default and not set(seen) & blind5
+    assert set(seen) == default and not set(seen) & mine
     # every other split asked for by name leaves them out too; asked for by name, the split gives its own rows only
     # (still stubbed: nothing is predicted)
-    for split in ("fit", "held-out", "blind", "blind2", "blind3", "blind4"):
-        seen.clear()
-        compare.published_comparison(split)
-        assert not set(seen) & blind5, split
+    for other in ("fit", "held-out", *compare.BLIND_SPLITS):
+        if other != split:
+            seen.clear()
+            compare.published_comparison(other)
+            assert not set(seen) & mine, other
     seen.clear()
-    assert {(r["source"], r["name"]) for r in compare.published_comparison("blind5")} == blind5
-    assert set(seen) == blind5
+    assert {(r["source"], r["name"]) for r in compare.published_comparison(split)} == mine
+    assert set(seen) == mine
 
 
 def test_blind_rows_are_left_out_of_the_comparison():

@@ -1358,8 +1358,11 @@ for _hw, _m, _s, _n, _mfu, _hfu, _mtflop, _mb, _ga, _b, _tok, _mp, _ac in _LLM_F
 
 # ---- torchtitan (PyTorch FSDP2 / TP / PP) -----------------------------------------------------------------------
 
+# Llama 2's shapes (LLaMA 1's 7B and 13B are the same), with its 32,000-token vocabulary.
 _LLAMA2 = {
+    "7B": {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
     "13B": {**_llama(5120, 40, 40, 40, 13824), "vocab_size": 32000},
+    "34B": {**_llama(8192, 48, 64, 8, 22016), "vocab_size": 32000},
     "70B": {**_llama(8192, 80, 64, 8, 28672), "vocab_size": 32000},
 }
 _LLAMA3 = {"8B": _llama(4096, 32, 32, 8, 14336), "70B": _LLAMA3_70B, "405B": _LLAMA3_405B}
@@ -1924,8 +1927,8 @@ def _context_parallel_rows() -> list[dict]:
         ("25.04", "405b"): (8, 8, 2, 8),
     }
     models = {
-        "8b": _llama(4096, 32, 32, 8, 14336),
-        "70b": _llama(8192, 80, 64, 8, 28672),
+        "8b": _LLAMA3["8B"],
+        "70b": _LLAMA3_70B,
         # NVIDIA's 24.09 config: 16 query groups and the GPT-2 BPE tokenizer (50,257, padded by Megatron to a
         # multiple of 128·TP: 51,200)
         "405b-25.01": {**_llama(16384, 126, 128, 16, 53248), "vocab_size": 51200},
@@ -2551,12 +2554,7 @@ def _blind2_rows() -> list[dict]:
             )
 
     # ---- IBM fms-fsdp, Llama 2 with PyTorch FSDP on 128 A100 80GB and 96 H100 ---------------------------------------
-    llama2 = {
-        "7B": {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
-        "13B": {**_llama(5120, 40, 40, 40, 13824), "vocab_size": 32000},
-        "34B": {**_llama(8192, 48, 64, 8, 22016), "vocab_size": 32000},
-        "70B": {**_llama(8192, 80, 64, 8, 28672), "vocab_size": 32000},
-    }
+    llama2 = _LLAMA2
     for version, size, sharding, ac, tok_a100, tok_h100, mfu_a, hfu_a, mfu_h, hfu_h in FMS_FSDP_TABLES:
         compiled = version == "2024-05"
         commit = "ed74fd5" if compiled else "5e522b4"
@@ -2871,10 +2869,7 @@ def _blind3_rows() -> list[dict]:
         )
 
     # ---- FlagPerf: PaddlePaddle 2.5.1 (PaddleNLP LLaMA) on 8 A100, fp16 O2 -----------------------------------------
-    llama1 = {
-        "7B": {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
-        "13B": {**_llama(5120, 40, 40, 40, 13824), "vocab_size": 32000},
-    }
+    llama1 = _LLAMA2  # (LLaMA 1's 7B and 13B shapes)
     for (
         size,
         mem_gb,
@@ -3037,7 +3032,7 @@ def _blind4_rows() -> list[dict]:
     rows: list[dict] = []
 
     # ---- InternLM 7B with InternLM's training code (flash-attention, apex, Hybrid Zero) on A100 80GB ---------------
-    internlm_7b = {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 103168}
+    internlm_7b = {**_LLAMA2["7B"], "vocab_size": 103168}
     for ckpt, n, mbs, micro_num, gbs_m, tgs, tflops in INTERNLM_FLOPS_TABLE:
         gbs = mbs * micro_num * n
         assert gbs * 2048 == gbs_m * 2**20, (ckpt, n, mbs)  # the printed "Global Bsz" in M = 2^20 tokens
@@ -3127,10 +3122,10 @@ def _blind4_rows() -> list[dict]:
 
     # ---- yandex/YaFSDP README: YaFSDP and PyTorch FSDP iteration times, Llama 2 / Llama 3 on A100 80GB -------------
     shapes = {
-        "Llama 2 7B": {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
-        "Llama 2 13B": {**_llama(5120, 40, 40, 40, 13824), "vocab_size": 32000},
-        "Llama 2 34B": {**_llama(8192, 48, 64, 8, 22016), "vocab_size": 32000},
-        "Llama 3 8B": _llama(4096, 32, 32, 8, 14336),
+        "Llama 2 7B": _LLAMA2["7B"],
+        "Llama 2 13B": _LLAMA2["13B"],
+        "Llama 2 34B": _LLAMA2["34B"],
+        "Llama 3 8B": _LLAMA3["8B"],
     }
     for model, n, seq, ckpt_layers, speedup, t_ya, t_fsdp in YAFSDP_TABLE:
         if ckpt_layers:  # the repository checkpoints the attention sub-module of the first N layers: not stored

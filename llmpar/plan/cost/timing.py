@@ -124,31 +124,8 @@ def chunk_costs(
     key = (cfg, batch, id(hw), layers, first, last, software, sharing, layout.world, layout.schedule == "zb")
     key += _CHUNK_FIELDS(layout)
     found = _CHUNKS.get(key)
-    if found is None or found[0] is not hw:
-        if len(_CHUNKS) >= 65536:
-            _CHUNKS.clear()
-        found = _CHUNKS[key] = (hw, _chunk_costs(cfg, layout, batch, hw, layers, first, last, software, sharing))
-    return found[1]
-
-
-# The layout's fields a chunk's costs depend on (besides its world size and whether the schedule splits W).
-_CHUNK_FIELDS = operator.attrgetter(
-    "dp", "tp", "micro_batches", "sequence_parallel", "sp_save_gathered", "cp", "cp_mode", "recompute"
-)
-_CHUNKS: dict[tuple, tuple[Hardware, ChunkCost]] = {}
-
-
-def _chunk_costs(
-    cfg: ModelConfig,
-    layout: Layout,
-    batch: Batch,
-    hw: Hardware,
-    layers: int,
-    first: bool,
-    last: bool,
-    software: Software,
-    sharing: int | None,
-) -> ChunkCost:
+    if found is not None and found[0] is hw:
+        return found[1]
     t, dtype = layout.tp, batch.dtype
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     s = batch.seq_len
@@ -278,8 +255,20 @@ def _chunk_costs(
         bwd_in += (layers_fwd + layers_wait_f) / every
         wait_b += (layers_wait_f + layers * cp_wait_f) / every
     if layout.schedule == "zb":
-        return ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
-    return ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
+        cost = ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
+    else:
+        cost = ChunkCost(F=fwd, B=bwd_in + bwd_w, wait_F=wait_f, wait_B=wait_b)
+    if len(_CHUNKS) >= 65536:
+        _CHUNKS.clear()
+    _CHUNKS[key] = (hw, cost)
+    return cost
+
+
+# The layout's fields a chunk's costs depend on (besides its world size and whether the schedule splits W).
+_CHUNK_FIELDS = operator.attrgetter(
+    "dp", "tp", "micro_batches", "sequence_parallel", "sp_save_gathered", "cp", "cp_mode", "recompute"
+)
+_CHUNKS: dict[tuple, tuple[Hardware, ChunkCost]] = {}
 
 
 @functools.lru_cache(maxsize=64)
