@@ -759,8 +759,8 @@ def test_software_recipes_change_what_they_say():
     fsdp = estimate(cfg, lay, batch, hw, software=SOFTWARE["fsdp"])
     ideal = estimate(cfg, lay, batch, hw, software=replace(SOFTWARE["fsdp"], compute_efficiency=1.0))
     # the matmuls and attention slow by the efficiency; elementwise work and dispatch do not
-    ratio = fsdp.parts["pipeline"] / ideal.parts["pipeline"]
-    assert 1.05 < ratio <= 1 / SOFTWARE["fsdp"].compute_efficiency + 1e-9
+    ratio, slower = fsdp.parts["pipeline"] / ideal.parts["pipeline"], 1 / SOFTWARE["fsdp"].compute_efficiency
+    assert 1 + (slower - 1) / 2 < ratio <= slower + 1e-9
     # kept from forward to backward, the parameters are gathered once per micro-batch instead of twice
     kept = estimate(cfg, lay, batch, hw, software=replace(SOFTWARE["fsdp"], reshard_after_forward=False))
     assert kept.step_time_s < fsdp.step_time_s

@@ -128,6 +128,8 @@ def software_of(run: dict) -> Software:
         knobs["reshard_after_forward"] = sw["reshard_after_forward"]
     if sw.get("loss") is not None:
         knobs["loss"] = sw["loss"]
+    if sw.get("shard_group"):  # FSDP's HYBRID_SHARD
+        knobs["shard_group"] = sw["shard_group"]
     if sw.get("tp_comm_overlap") is not None:
         knobs["tp_comm_overlap"] = sw["tp_comm_overlap"]
     checkpointing = sw.get("activation_checkpointing") or ""

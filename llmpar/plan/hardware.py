@@ -64,6 +64,9 @@ class Hardware:
     # Seconds of computation lost per second of a data-parallel collective that overlaps it (its kernels share the
     # SMs and the memory bandwidth with the matmuls). Fitted on the published runs (docs/cost-model.md).
     overlap_slowdown: float = 0.0
+    # The share of its bandwidth a data-parallel collective reaches while computation runs beside it (the two
+    # compete for memory bandwidth and SMs). Fitted on the published runs (docs/cost-model.md).
+    overlap_bandwidth: float = 1.0
     cores: int = 0  # CPU: the node's cores, shared by its processes (0 on a GPU: one device per process)
     # CPU: the links measured with n processes on the node (more processes than cores wait for a core at
     # every step of a collective, so the link depends on how many share the node); keys are n
@@ -181,7 +184,7 @@ PROFILES: dict[str, Hardware] = {
         name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
         intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
-        attention_half_seq=1400, overlap_slowdown=0.4,
+        attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
@@ -192,7 +195,7 @@ PROFILES: dict[str, Hardware] = {
         name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
         intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
-        attention_half_seq=1400, overlap_slowdown=0.4,
+        attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
         source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.

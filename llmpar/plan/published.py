@@ -720,6 +720,7 @@ SOFTWARE_KEYS = (
     "activation_checkpointing",
     "fp32_master",
     "compile",
+    "shard_group",
     "extra",
 )
 
@@ -2652,6 +2653,7 @@ def _blind2_rows() -> list[dict]:
                         activation_checkpointing=ac_detail,
                         fp32_master=True,
                         compile=compiled,
+                        shard_group=8 if sharding == "HSDP" else None,
                         extra="PyTorch FSDP1 "
                         + ("HYBRID_SHARD (8-GPU shard groups)" if sharding == "HSDP" else "FULL_SHARD"),
                     ),
@@ -3537,6 +3539,7 @@ def _blind5_rows() -> list[dict]:
                         activation_checkpointing="full: every GPT2Block" if ac else "none",
                         fp32_master=True,
                         compile=False,
+                        shard_group=4 if hybrid else None,
                         extra="Modalities (September 2024) on PyTorch FSDP1 "
                         + ("HYBRID_SHARD (4-GPU shard groups: the node)" if hybrid else "FULL_SHARD")
                         + ", BACKWARD_PRE prefetch and limit_all_gathers (FSDP's defaults)",

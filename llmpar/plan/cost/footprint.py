@@ -341,7 +341,8 @@ def memory(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = 
     """Bytes per rank (the largest rank): "params", "grads", "optimizer", "activations", "total"."""
     stages = stage_params(cfg, layout, batch.seq_len)
     held = max(s.total for s in stages)
-    m = model_state_bytes(held, layout.zero, layout.dp * layout.cp, batch.dtype, reduce_dtype=batch.reduce_dtype)
+    shards = software.zero_shards(layout.dp * layout.cp)
+    m = model_state_bytes(held, layout.zero, shards, batch.dtype, reduce_dtype=batch.reduce_dtype)
     m["activations"] = activation_bytes(cfg, layout, batch, software)
     m["total"] = sum(m.values())
     return m
@@ -493,7 +494,8 @@ def _stage_process_memory(
     saving: bool,
     software: Software = LLMPAR,
 ) -> dict[str, float]:
-    t, dp, p = layout.tp, layout.dp * layout.cp, layout.pp  # (dp: the ranks ZeRO shards over, dp × cp)
+    t, p = layout.tp, layout.pp
+    dp = software.zero_shards(layout.dp * layout.cp)  # the ranks ZeRO shards over: dp × cp, or a hybrid group
     w, e, u = batch.weight_bytes, batch.grad_bytes, batch.update_bytes
     m = model_state_bytes(st.total, layout.zero, dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
     state = m["params"] + m["grads"] + m["optimizer"]

@@ -333,6 +333,21 @@ def _cp_attention(
     return compute_f + gather, compute_b + scatter, gather, scatter
 
 
+def _hidden_under(hw: Hardware, comm: float, compute: float, pieces: int) -> tuple[float, float]:
+    """(seconds exposed, seconds of computation overlapped) of a collective of `comm` seconds, issued in `pieces`
+    equal parts, that runs beside `compute` seconds of computation: while they overlap it moves at
+    `Hardware.overlap_bandwidth` of its speed (the computation takes memory bandwidth and SMs from it); the first
+    part, and what the computation's time cannot carry, run alone."""
+    if comm <= 0:
+        return 0.0, 0.0
+    first = comm / pieces
+    if compute <= 0:
+        return comm, 0.0
+    share = hw.overlap_bandwidth
+    exposed = max(first, comm - share * compute)
+    return exposed, min((comm - first) / share, compute)
+
+
 def _zero3_units(cfg: ModelConfig, st, r: int, p: int, software: Software) -> tuple[int, int]:
     """(all-gathers, reduce-scatters) of one pass over a pipeline rank's parameters under ZeRO-3: one per unit,
     a block or an embedding or output layer (llmpar, FSDP's per-block wrapping); or, with `Software.zero3_gather`
@@ -416,44 +431,59 @@ def estimate(
     # optimizer. A CPU's collectives run on the cores that compute, so nothing overlaps there.
     w, e = batch.weight_bytes, batch.grad_bytes
     stages = stage_params(cfg, layout, s_len)
-    comm = comm_bytes(cfg, layout, batch) if simulate else {}
+    comm = comm_bytes(cfg, layout, batch, software) if simulate else {}
     procs = min(layout.world, hw.devices_per_node) if hw.cores else 0
     worst = 0.0
     parts = {}
+    g = software.zero_shards(dp) if layout.zero else dp  # ZeRO's group, and its replicas across the others
+    replicas = dp // g
     for r, st in enumerate(stages):
         grads, weights = st.total * e, st.total * w
+        # the replicas' all-reduce of each rank's share of the gradients (hybrid sharding), after its reduce-scatter
+        across = _collective_time(hw, "all_reduce", grads / g, replicas, t * g, layout.world) if replicas > 1 else 0.0
         buckets = max(1, math.ceil(grads / BUCKET_BYTES))
         last_backward = sum(costs[c].B + costs[c].W for c in range(r, p * v, p))
         overlap = last_backward if software.overlap_dp and not hw.cores else 0.0
+        forward = sum(costs[c].F for c in range(r, p * v, p))  # one micro-batch's, on this rank
         if layout.zero == 0:
             reduce = _collective_time(hw, "all_reduce", grads, dp, t, layout.world)
             reduce += (buckets - 1) * hw.collective_latency("all_reduce", dp, t, procs)
-            dp_time = max(reduce / buckets, reduce - overlap) if dp > 1 else 0.0
-            hidden = reduce - dp_time if dp > 1 else 0.0
+            dp_time, hidden = _hidden_under(hw, reduce, overlap, buckets) if dp > 1 else (0.0, 0.0)
         elif layout.zero in (1, 2):
-            rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
-            ag = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", grads, g, t, layout.world) + across
+            ag = _collective_time(hw, "all_gather", weights, g, t, layout.world)
             extra = (m - 1) * rs if layout.zero == 2 else 0.0  # a reduce-scatter per earlier micro-batch
-            exposed = max(rs / buckets, rs - overlap)
-            dp_time, hidden = exposed + ag + (extra if hw.cores else 0.0), rs - exposed
+            dp_time, hidden = _hidden_under(hw, rs, overlap, buckets)
+            if software.overlap_param_gather and overlap:  # under the next step's first forward, layer by layer
+                ag_time, ag_hidden = _hidden_under(hw, ag, forward, max(1, len(st.layers)))
+                dp_time, hidden = dp_time + ag_time, hidden + ag_hidden
+            else:
+                dp_time += ag
+            dp_time += extra if hw.cores else 0.0
         else:
-            gather = _collective_time(hw, "all_gather", weights, dp, t, layout.world)
-            rs = _collective_time(hw, "reduce_scatter", grads, dp, t, layout.world)
+            gather = _collective_time(hw, "all_gather", weights, g, t, layout.world)
+            rs = _collective_time(hw, "reduce_scatter", grads, g, t, layout.world) + across
             if not hw.cores:  # one collective per unit and pass, each paying the group's latency
                 gathers, units = _zero3_units(cfg, st, r, p, software)
-                gather += (gathers - 1) * hw.collective_latency("all_gather", dp, t)
-                rs += (units - 1) * hw.collective_latency("reduce_scatter", dp, t)
-            total = m * ((2 if software.reshard_after_forward else 1) * gather + rs)
-            compute = sum(costs[c].F + costs[c].B + costs[c].W for c in range(r, p * v, p)) * m
-            # overlapped with compute unless the system does not (a CPU's collectives use the cores that compute;
-            # DeepSpeed's overlap_comm is off by default)
-            overlapped = software.overlap_dp and not hw.cores
-            dp_time = max(total / max(1, len(st.layers)), total - compute) if overlapped else total
-            hidden = total - dp_time
+                gather += (gathers - 1) * hw.collective_latency("all_gather", g, t)
+                rs += (units - 1) * hw.collective_latency("reduce_scatter", g, t)
+                if replicas > 1:
+                    rs += (units - 1) * hw.collective_latency("all_reduce", replicas, t * g)
+            again = gather if software.reshard_after_forward else 0.0
+            # Overlapped with compute unless the system does not (a CPU's collectives use the cores that compute;
+            # DeepSpeed's overlap_comm is off by default). Each pass hides its own collectives only: the forward's
+            # gathers under its computation, the backward's gathers and reduce-scatters under the backward's.
+            if software.overlap_dp and not hw.cores:
+                pieces = max(1, len(st.layers))
+                f_time, f_hidden = _hidden_under(hw, gather, forward, pieces)
+                b_time, b_hidden = _hidden_under(hw, again + rs, last_backward, pieces)
+                dp_time, hidden = m * (f_time + b_time), m * (f_hidden + b_hidden)
+            else:
+                dp_time, hidden = m * (gather + again + rs), 0.0
         # A collective hidden behind computation still slows it: its kernels take SMs and memory bandwidth from
-        # the matmuls they overlap (`Hardware.overlap_slowdown`).
+        # the matmuls they overlap (`Hardware.overlap_slowdown`, per second of computation overlapped).
         dp_time += hw.overlap_slowdown * hidden
-        shard = st.total / (dp if layout.zero >= 1 else 1)
+        shard = st.total / (g if layout.zero >= 1 else 1)
         # AdamW reads p, g, m, v and writes p, m, v, norms: about 16 elements; mixed precision about 32 bytes
         # (the fp32 master and moments read and written, the bf16 gradient read, the bf16 weight written)
         per_param = 32 if batch.dtype == "bf16" else 16 * e

@@ -23,18 +23,22 @@ from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import context
 from llmpar.plan.cost.params import stage_params
-from llmpar.plan.cost.values import Batch, _act_dtype_bytes
+from llmpar.plan.cost.values import LLMPAR, Batch, Software, _act_dtype_bytes
 
 
-def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch) -> dict[str, float]:
-    """Bus bytes per step per rank on each axis (the busiest rank), as llmpar's communication module counts."""
-    by_stage = _comm_by_stage(cfg, layout, batch)
+def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR) -> dict[str, float]:
+    """Bus bytes per step per rank on each axis (the busiest rank), as llmpar's communication module counts (with
+    a hybrid sharding group, `Software.shard_group`, as the system that runs it would)."""
+    by_stage = _comm_by_stage(cfg, layout, batch, software)
     return {axis: max(per_rank[axis] for per_rank in by_stage) for axis in TRAFFIC_AXES}
 
 
-def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[str, float]]:
+def _comm_by_stage(
+    cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR
+) -> list[dict[str, float]]:
     t, p, m, v = layout.tp, layout.pp, layout.micro_batches, layout.chunks_per_rank
-    dp = layout.dp * layout.cp  # the gradients' group: every dp and cp rank holds the whole stage and a share of it
+    ranks = layout.dp * layout.cp  # the gradients' group: every dp and cp rank holds the whole stage and a share of it
+    dp = software.zero_shards(ranks) if layout.zero else ranks  # ZeRO's group (a hybrid one: all-reduced across)
     w, e = batch.weight_bytes, batch.grad_bytes  # ZeRO gathers weights, reduces gradients
     mm, res = _act_dtype_bytes(batch.dtype)
     b = batch.global_batch_size // (layout.dp * m)
@@ -64,6 +68,9 @@ def _comm_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch) -> list[dict[
                 + bus_bytes("all_gather", s.head_reads_embedding_unit * w, dp)
                 + bus_bytes("all_gather", grads, dp)
             ) + bus_bytes("all_reduce", norm, dp)
+        if dp < ranks:  # hybrid sharding: each reduce-scatter's share all-reduced across the replicas
+            scatters = m if layout.zero >= 2 else 1
+            dpb += scatters * bus_bytes("all_reduce", grads / dp, ranks // dp)
         # Tensor parallelism: per layer and micro-batch, 2 all-reduces forward and 2 backward; with SP, as many
         # all-gathers and reduce-scatters, plus the re-gathers of the saved shards; the embedding, the head and
         # the vocabulary-parallel loss (3 numbers per token). A full recomputation runs each block's forward

@@ -87,6 +87,18 @@ class Software:
     # knows), explicit matmuls on other devices, the output and log-sum-exp kept in at least fp32 either way
     # (llmpar/parallel/context_parallel.py; llmpar/plan/cost/context.py).
     ring_fused: bool | None = None
+    # ZeRO-1/2: the updated parameters' all-gather issued layer by layer under the next step's first forward
+    # (Megatron-Core's distributed optimizer with overlap_param_gather, as NeMo runs it: NVIDIA/NeMo
+    # docs/source/features/optimizations/communication_overlap.rst); else after the optimizer, exposed.
+    overlap_param_gather: bool = False
+    # ZeRO's sharding group (FSDP's HYBRID_SHARD, DeepSpeed's ZeRO++ hpZ): parameters, gradients and optimizer state
+    # sharded over this many consecutive data-parallel ranks and replicated across the groups, the gradients
+    # all-reduced across the replicas after their reduce-scatter; 0: over all of them (llmpar's ZeRO).
+    shard_group: int = 0
+
+    def zero_shards(self, ranks: int) -> int:
+        """The ranks ZeRO shards over, of the `ranks` that hold the same stage (dp × cp)."""
+        return self.shard_group if 0 < self.shard_group < ranks and ranks % self.shard_group == 0 else ranks
 
     def fused_ring(self, cpu: bool) -> bool:
         """Whether ring attention's blocks run in a fused kernel, on a CPU (`cpu`) or not."""
@@ -96,6 +108,8 @@ class Software:
         selective_policy(self.selective)
         if self.zero3_gather not in ("unit", "tensor"):
             raise ValueError(f"zero3_gather {self.zero3_gather!r}: choose unit or tensor")
+        if self.shard_group < 0:
+            raise ValueError(f"shard_group {self.shard_group}: a number of ranks, or 0 for all")
         if self.loss not in LOSSES:
             raise ValueError(f"loss {self.loss!r}: choose one of {', '.join(LOSSES)}")
 
@@ -117,7 +131,7 @@ LLMPAR = Software()
 # Named recipes (`llmpar plan --software NAME`): how the systems of the published runs run a layout. The flags
 # --attention, --overlap-dp and --reshard-after-forward override a recipe's knobs. The compute efficiencies of
 # "deepspeed" and "fsdp" were fitted on the fitting half of the published runs (docs/cost-model.md).
-FSDP_EFFICIENCY = 0.90
+FSDP_EFFICIENCY = 0.95
 DEEPSPEED_EFFICIENCY = 0.74
 SOFTWARE: dict[str, Software] = {
     "llmpar": LLMPAR,
@@ -128,7 +142,12 @@ SOFTWARE: dict[str, Software] = {
     "megatron-2022": Software(flash_attention=False, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel"),
     # Megatron-Core, NeMo, and Meta's Llama 3 stack: fused (flash) attention, overlapped reduction, fused kernels.
     "megatron": Software(
-        flash_attention=True, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel", ring_fused=True
+        flash_attention=True,
+        overlap_dp=True,
+        fp32_norm_input=False,
+        loss="vocab-parallel",
+        ring_fused=True,
+        overlap_param_gather=True,
     ),
     # Megatron-DeepSpeed 2021-22 (BLOOM, MT-NLG): DeepSpeed's pipeline engine, which reduces gradients after the
     # pipeline flush, with Megatron's materialized attention.
