@@ -416,6 +416,18 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         help="ZeRO-3: free gathered parameters after forward and gather again for backward [the recipe's]",
     )
     sw.add_argument(
+        "--overlap-param-gather",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ZeRO-1/2: the updated parameters gathered under the next forward (Megatron-Core) [the recipe's]",
+    )
+    sw.add_argument(
+        "--shard-group",
+        type=int,
+        metavar="N",
+        help="ZeRO: shard over groups of N data-parallel ranks, replicated across them (FSDP's HYBRID_SHARD) [all]",
+    )
+    sw.add_argument(
         "--selective-recompute",
         metavar="{attention,op,every-K}",
         help="what --recompute selective recomputes: the attention core (llmpar, Megatron), torchtitan's per-op "

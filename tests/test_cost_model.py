@@ -616,6 +616,8 @@ def test_a_model_too_big_for_the_devices_is_explained_not_an_empty_list(capsys):
         (["--model", "tiny", "--gpus", "8", "--hardware", "h100"], "did you mean 'h100-sxm'"),
         (["--model", "tiny"], "--gpus N"),
         (["--model", "tiny", "--gpus", "4", "--hardware-config", "nope.json"], "llmpar calibrate --out nope.json"),
+        (["--model", "tiny", "--gpus", "8", "--dp", "8", "--shard-group", "3"], "--shard-group 3: it must divide"),
+        (["--model", "tiny", "--gpus", "8", "--shard-group", "0"], "--shard-group 0: a number of data-parallel"),
     ],
 )
 def test_impossible_requests_get_a_clear_error(args, message, capsys):
@@ -1225,3 +1227,87 @@ def test_context_parallel_rows_are_compared_and_their_transcription_agrees():
         per_gpu = run["measured"]["tokens_per_s_per_gpu"] / 8192 * DGXC_CP_FLOPS[size] / 989e12
         assert per_gpu == pytest.approx(mfu / 100, rel=0.01), run["name"]
         assert run["gpus"] == run["dp"] * run["tp"] * run["pp"] * run["cp"] and gbs % run["dp"] == 0
+
+
+def test_an_overlapped_collective_moves_at_its_share_of_the_bandwidth():
+    from llmpar.plan.cost.timing import _hidden_under
+
+    hw = PROFILES["a100-80gb"]
+    share = hw.overlap_bandwidth
+    assert 0 < share < 1
+    # enough computation: only the first of the pieces runs alone; the rest takes 1/share as long beside the compute
+    exposed, hidden = _hidden_under(hw, 1.0, 10.0, 4)
+    assert exposed == pytest.approx(0.25) and hidden == pytest.approx(0.75 / share)
+    # too little: the computation carries share × its time of the collective, the rest runs alone after it
+    exposed, hidden = _hidden_under(hw, 1.0, 0.5, 4)
+    assert exposed == pytest.approx(1.0 - share * 0.5) and hidden == pytest.approx(0.5)
+    assert _hidden_under(hw, 1.0, 0.0, 4) == (1.0, 0.0)  # nothing to overlap with
+    # at full speed beside the computation (share 1), the old rule: exposed = max(a piece, comm − compute)
+    full = replace(hw, overlap_bandwidth=1.0)
+    assert _hidden_under(full, 1.0, 0.5, 4) == (pytest.approx(0.5), pytest.approx(0.5))
+
+
+def test_zero3_hides_each_pass_under_its_own_computation():
+    # Llama 2 7B fully sharded over 64 A100s, one 2,048-token sequence each: the backward's gathers and fp32
+    # reduce-scatters (3 gathers' worth of bytes) cannot hide under the backward at half their speed; more
+    # computation (longer sequences) hides them
+    cfg, hw = PRESETS["llama-7b"], PROFILES["a100-80gb"]
+    lay = Layout(dp=64, zero=3, micro_batches=1)
+    from llmpar.plan.cost.values import SOFTWARE
+
+    fsdp = SOFTWARE["fsdp"]
+    short = estimate(cfg, lay, Batch(64, 2048, "bf16", reduce_dtype="fp32"), hw, software=fsdp)
+    long = estimate(cfg, lay, Batch(64, 8192, "bf16", reduce_dtype="fp32"), hw, software=fsdp)
+    at_full_speed = estimate(
+        cfg, lay, Batch(64, 2048, "bf16", reduce_dtype="fp32"), replace(hw, overlap_bandwidth=1.0), software=fsdp
+    )
+    assert short.parts["dp_exposed"] > at_full_speed.parts["dp_exposed"]
+    # the exposed share falls as the computation grows
+    assert short.parts["dp_exposed"] / short.step_time_s > 1.5 * long.parts["dp_exposed"] / long.step_time_s
+
+
+def test_hybrid_sharding_shards_within_the_group_and_all_reduces_across():
+    from llmpar.bus import bus_bytes
+    from llmpar.plan.cost import comm_bytes, memory
+    from llmpar.plan.cost.values import SOFTWARE
+
+    cfg, hw = PRESETS["llama-7b"], PROFILES["a100-80gb"]
+    batch = Batch(64, 2048, "bf16")
+    lay = Layout(dp=64, zero=3, micro_batches=1)
+    full = SOFTWARE["fsdp"]
+    hybrid = replace(full, shard_group=8)
+    assert hybrid.zero_shards(64) == 8 and hybrid.zero_shards(12) == 12 and full.zero_shards(64) == 64
+    # the state: sharded 8 ways, not 64
+    m_full, m_hyb = memory(cfg, lay, batch, full), memory(cfg, lay, batch, hybrid)
+    for part in ("params", "grads", "optimizer"):
+        assert m_hyb[part] == pytest.approx(8 * m_full[part])
+    # the traffic: gathers and reduce-scatters over the 8, and each rank's eighth of the gradients all-reduced
+    # over the 8 replicas
+    n = cfg.num_params()
+    grads, weights = n * batch.grad_bytes, n * batch.weight_bytes
+    dp_hyb = comm_bytes(cfg, lay, batch, hybrid)["dp"]
+    gathers = 2 * bus_bytes("all_gather", weights, 8) + bus_bytes("all_gather", grads, 8)
+    assert dp_hyb == pytest.approx(gathers + bus_bytes("all_reduce", grads / 8, 8), rel=0.01)
+    # the time: the gathers stay on the node's NVLink, so less is exposed than over 8 nodes' adapters
+    t_full = estimate(cfg, lay, batch, hw, software=full)
+    t_hyb = estimate(cfg, lay, batch, hw, software=hybrid)
+    assert t_hyb.parts["dp_exposed"] < t_full.parts["dp_exposed"]
+    assert t_hyb.parts["pipeline"] == pytest.approx(t_full.parts["pipeline"])
+
+
+def test_megatron_gathers_the_updated_parameters_under_the_next_forward():
+    from llmpar.plan.cost.values import SOFTWARE
+
+    cfg, hw = PRESETS["llama-7b"], PROFILES["h100-sxm"]
+    batch = Batch(256, 4096, "bf16")
+    lay = Layout(dp=32, tp=2, zero=1, micro_batches=4)
+    megatron = SOFTWARE["megatron"]
+    assert megatron.overlap_param_gather
+    hidden = estimate(cfg, lay, batch, hw, software=megatron)
+    exposed = estimate(cfg, lay, batch, hw, software=replace(megatron, overlap_param_gather=False))
+    assert hidden.parts["dp_exposed"] < exposed.parts["dp_exposed"]
+    # without an overlapped reduction nothing is overlapped, the gather neither
+    plain = replace(megatron, overlap_dp=False)
+    assert estimate(cfg, lay, batch, hw, software=plain).parts["dp_exposed"] == pytest.approx(
+        estimate(cfg, lay, batch, hw, software=replace(plain, overlap_param_gather=False)).parts["dp_exposed"]
+    )

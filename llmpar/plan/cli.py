@@ -98,12 +98,19 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
         cp_mode=cp_mode,
     )
     model_flags = ["--model-config", args.model_config] if args.model_config else ["--model", args.model or "small"]
-    return Request(cfg, name, model_flags, hw, gpus, batch, fixed, software_of_args(args))
+    software = software_of_args(args)
+    group = software.shard_group
+    if group and args.dp is not None and (args.dp * (cp or 1)) % group:
+        raise UserError(
+            f"--shard-group {group}: it must divide the {args.dp * (cp or 1)} ranks that hold each stage "
+            f"(--dp {args.dp}" + (f" × --cp {cp}" if cp else "") + "); give a divisor, or leave --shard-group out"
+        )
+    return Request(cfg, name, model_flags, hw, gpus, batch, fixed, software)
 
 
 def software_of_args(args: argparse.Namespace) -> Software:
-    """--software NAME (a recipe), with --attention, --overlap-dp, --reshard-after-forward, --selective-recompute
-    and --loss over its knobs."""
+    """--software NAME (a recipe), with --attention, --overlap-dp, --reshard-after-forward, --overlap-param-gather,
+    --shard-group, --selective-recompute and --loss over its knobs."""
     name = getattr(args, "software", None) or "llmpar"
     if name not in SOFTWARE:
         raise UserError(
@@ -119,6 +126,15 @@ def software_of_args(args: argparse.Namespace) -> Software:
         knobs["overlap_dp"] = args.overlap_dp
     if getattr(args, "reshard_after_forward", None) is not None:
         knobs["reshard_after_forward"] = args.reshard_after_forward
+    if getattr(args, "overlap_param_gather", None) is not None:
+        knobs["overlap_param_gather"] = args.overlap_param_gather
+    group = getattr(args, "shard_group", None)
+    if group is not None:
+        if group < 1:
+            raise UserError(
+                f"--shard-group {group}: a number of data-parallel ranks, at least 1 (the GPUs of a node: 8 on a DGX)"
+            )
+        knobs["shard_group"] = group
     selective = getattr(args, "selective_recompute", None)
     if selective is not None:
         try:

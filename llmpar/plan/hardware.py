@@ -280,8 +280,9 @@ PROFILES["h100-64gb-mn5"] = dataclasses.replace(
     memory_bandwidth=0.85 * 3.35e12 * 4 / 5,
     devices_per_node=4,
     inter=_link(0.9 * 25e9, 12e-6),
-    source="BSC MareNostrum 5 ACC (4x H100 SXM 64GB a node; 4x NDR200 = 800 Gb/s a node, unconfirmed: to check "
-    "against BSC's user guide); memory bandwidth 4/5 of the 80GB SXM part's (assumed); NVLink and compute as h100-sxm",
+    source="BSC MareNostrum 5 ACC (4x H100 SXM 64GB a node; 4x NDR200 = 800 Gb/s a node, as remembered from BSC's "
+    "user guide, not confirmed from a page read here); memory bandwidth 4/5 of the 80GB SXM part's (assumed); NVLink "
+    "and compute as h100-sxm",
 )
 PROFILES = {
     name: PROFILES[name]

@@ -708,6 +708,8 @@ def _llama(d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int
 #   loss: the cross-entropy's kind, as the cost model's Software.loss names it ("fp32": PyTorch's cross_entropy
 #     on fp32 logits; "vocab-parallel": Megatron-LM's; "fused": a fused kernel that keeps 16-bit logits);
 #   tp_comm_overlap: tensor-parallel collectives overlapped with the GEMMs (NeMo's ub_tp_comm_overlap);
+#   shard_group: FSDP's HYBRID_SHARD, the state sharded over this many consecutive ranks (a node) and replicated
+#     across the groups (None: over all of them, FULL_SHARD);
 #   extra: anything else, in words.
 SOFTWARE_KEYS = (
     "attention",

@@ -91,9 +91,10 @@ class Software:
     # (Megatron-Core's distributed optimizer with overlap_param_gather, as NeMo runs it: NVIDIA/NeMo
     # docs/source/features/optimizations/communication_overlap.rst); else after the optimizer, exposed.
     overlap_param_gather: bool = False
-    # ZeRO's sharding group (FSDP's HYBRID_SHARD, DeepSpeed's ZeRO++ hpZ): parameters, gradients and optimizer state
-    # sharded over this many consecutive data-parallel ranks and replicated across the groups, the gradients
-    # all-reduced across the replicas after their reduce-scatter; 0: over all of them (llmpar's ZeRO).
+    # ZeRO's sharding group (FSDP's HYBRID_SHARD): parameters, gradients and optimizer state sharded over this many
+    # consecutive data-parallel ranks and replicated across the groups, each rank's share of the gradients
+    # all-reduced across the replicas after its reduce-scatter; 0 (llmpar's ZeRO), or a group that does not divide
+    # a layout's dp × cp ranks (the planner's searched layouts): over all of them.
     shard_group: int = 0
 
     def zero_shards(self, ranks: int) -> int:
