@@ -475,7 +475,122 @@ def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
         assert sib.inter.bandwidth["all_reduce"] == pytest.approx(2 * hw.inter.bandwidth["all_reduce"])
 
 
-@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5"])
+def test_sixth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The sixth blind rows (split "blind6"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batches divide over the pipelines, MegaScale's Table 2 adds up (batch × sequence
+    / iteration time = the printed throughput, 300B tokens / throughput = the printed days), the Megatron-LM rows'
+    printed MFU reproduces from their throughput by Korthikanti et al.'s count (the count compare.py converts these
+    sources' MFU-only rows with), and TinyLlama's 56% MFU reproduces from its 24k tokens/s."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND4_SOURCES,
+        BLIND5_SOURCES,
+        BLIND6_SOURCES,
+        BLIND_SOURCES,
+        MEGASCALE_FIGURE9,
+        MEGASCALE_PEAK,
+        MEGASCALE_SHAPES,
+        MEGASCALE_TABLE2,
+        MEGASCALE_TABLE3,
+        RUNS,
+        SOFTWARE_KEYS,
+        SOURCES,
+        TINYLLAMA,
+        megascale_flops_per_token,
+    )
+
+    blind6 = [run for run in RUNS if run["split"] == "blind6"]
+    assert len(blind6) >= 25 and {run["source"] for run in blind6} == set(BLIND6_SOURCES)
+    assert set(BLIND6_SOURCES) <= set(SOURCES) and set(BLIND6_SOURCES) <= set(RECIPES)
+    assert not [run for run in RUNS if run["source"] in BLIND6_SOURCES and run["split"] != "blind6"]
+    # new sources: none of their rows had been in an earlier split
+    assert not set(BLIND6_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind6"}
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES) | set(BLIND5_SOURCES)
+    assert not set(BLIND6_SOURCES) & earlier
+    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    for run in blind6:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS)
+        assert run["hardware"] in ("a100-80gb", "a100-40gb") and run["dtype"] == "bf16"
+        assert run["cp"] == 1 and "FP8" not in run["note"] and run["measured"]["memory_gib"] is None
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["global_batch_size"] % run["dp"] == 0
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
+        assert _measured_tokens(run) > 0
+        ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
+
+    # ---- MegaScale: 8 + 8 Table 2 rows, 3 + 3 Figure 9 rows, 1 + 1 Table 3 rows ----
+    mega = [run for run in blind6 if run["source"] in ("megascale_megatron", "megascale")]
+    assert len(mega) == len(MEGASCALE_TABLE2) + 2 * len(MEGASCALE_FIGURE9) + len(MEGASCALE_TABLE3) == 24
+    by_name = {run["name"]: run for run in mega}
+    for run in mega:
+        size = "530B" if run["model"]["n_layers"] == 105 else "175B"
+        layers, hidden, heads, tp, pp = MEGASCALE_SHAPES[size]
+        model = run["model"]
+        assert (model["n_layers"], model["d_model"], model["n_heads"], model["vocab_size"]) == (
+            layers,
+            hidden,
+            heads,
+            64000,
+        )
+        assert (run["tp"], run["pp"], run["virtual_stages"], run["schedule"]) == (
+            tp,
+            pp,
+            6 if size == "175B" else 3,
+            "interleaved",
+        )
+        assert run["seq_len"] == 2048 and run["zero"] == 1 and run["micro_batch_size"] is None
+        assert (run["global_batch_size"] // run["dp"]) % run["pp"] == 0
+        assert layers % (run["pp"] * run["virtual_stages"]) == 0
+        megatron = run["source"] == "megascale_megatron"
+        assert ("Megatron-LM" in run["name"]) == megatron
+        assert run["note"].startswith("ARCHITECTURE DIFFERS") != megatron
+        assert run["software"]["overlap_dp"] is (not megatron)
+    for batch, method, gpus, t, tokens, days, mfu, pflops in MEGASCALE_TABLE2:
+        run = by_name[f"MegaScale paper 175B, {method}, {gpus}x Ampere GPU, batch {batch} (Table 2)"]
+        assert run["gpus"] == gpus and run["global_batch_size"] == batch and run["dp"] == gpus // 64
+        assert batch * 2048 / t == pytest.approx(tokens, rel=0.005)
+        assert 300e9 / tokens / 86400 == pytest.approx(days, rel=0.005)
+        assert run["measured"]["tokens_per_s_per_gpu"] == pytest.approx(tokens / gpus, abs=0.05)
+        assert run["measured"]["mfu"] == pytest.approx(mfu / 100)
+        counted = run["measured"]["tokens_per_s_per_gpu"] * megascale_flops_per_token("175B") / MEGASCALE_PEAK
+        assert tokens * megascale_flops_per_token("175B") / 1e15 == pytest.approx(pflops, rel=0.1)
+        if method == "Megatron-LM":  # Korthikanti et al.'s model FLOPs reproduce the printed MFU within 0.1 points
+            assert counted == pytest.approx(mfu / 100, abs=0.001), (method, gpus)
+        else:  # MegaScale's printed MFU sits 0.2-1.2% below that count of its throughput
+            assert 0.987 < (mfu / 100) / counted < 0.998, (method, gpus)
+    for gpus, megatron_mfu, megascale_mfu in MEGASCALE_FIGURE9:
+        for method, mfu in (("Megatron-LM", megatron_mfu), ("MegaScale", megascale_mfu)):
+            run = by_name[f"MegaScale paper 530B, {method}, {gpus}x Ampere GPU, batch {gpus} (Figure 9)"]
+            assert run["dp"] == gpus // 280 and run["measured"]["mfu"] == pytest.approx(mfu / 100)
+            assert run["measured"]["tokens_per_s_per_gpu"] is None
+            # the MFU-only rows are converted with the same count
+            assert _measured_tokens(run) == pytest.approx(
+                mfu / 100 * MEGASCALE_PEAK / megascale_flops_per_token("530B"), rel=1e-9
+            )
+    for _index, method, _what, mfu in MEGASCALE_TABLE3:
+        run = by_name[f"MegaScale paper 175B, {method}, 256x Ampere GPU, batch 256 (Table 3)"]
+        assert run["dp"] == 4 and run["measured"]["mfu"] == pytest.approx(mfu / 100)
+        assert _measured_tokens(run) == pytest.approx(
+            mfu / 100 * MEGASCALE_PEAK / megascale_flops_per_token("175B"), rel=1e-9
+        )
+
+    # ---- TinyLlama ----
+    (tiny,) = [run for run in blind6 if run["source"] == "tinyllama"]
+    assert tiny["hardware"] == "a100-40gb" and tiny["gpus"] == tiny["dp"] == TINYLLAMA["gpus"] == 16
+    assert tiny["global_batch_size"] == 1024 == 16 * TINYLLAMA["per_gpu_batch"] and tiny["micro_batch_size"] == 8
+    assert tiny["zero"] == 3 and tiny["recompute"] == "none" and tiny["tp"] == tiny["pp"] == 1
+    assert _measured_tokens(tiny) == 24000.0 and tiny["measured"]["mfu"] == 0.56
+    cfg = ModelConfig(**tiny["model"], max_seq_len=tiny["seq_len"])
+    h, l, kv = 2048, 22, 2048 * 4 // 32
+    per_layer = 2 * h * h + 2 * h * kv + 3 * h * 5632 + 2 * h  # attention (GQA), SwiGLU, two RMSNorm weights
+    no_input_embedding = l * per_layer + h + 32000 * h  # + final norm + the output layer
+    assert cfg.n_layers == l and cfg.d_model == h
+    assert 24000 * (6 * no_input_embedding + 12 * l * h * 2048) / 312e12 == pytest.approx(0.56, abs=0.01)
+
+
+@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6"])
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the
     # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given
