@@ -647,10 +647,10 @@ def test_published_runs_are_predicted_within_10_percent_on_average():
 
 
 def test_the_error_band_plan_prints_is_the_comparisons():
-    from llmpar.plan.report import BLIND, BLIND2, BLIND3, BLIND4, FITTED, HELD_OUT, UNSEEN
+    from llmpar.plan.report import BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, FITTED, HELD_OUT, UNSEEN
 
     bands = [("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND3)]
-    bands += [("blind4", BLIND4)]
+    bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6)]
     unseen = sorted(abs(r["error"]) for split in UNSEEN["splits"] for r in published_comparison(split))
     assert len(unseen) == UNSEEN["rows"] and sum(unseen) / len(unseen) == pytest.approx(UNSEEN["mean"], abs=0.0015)
     assert unseen[len(unseen) // 2] == pytest.approx(UNSEEN["median"], abs=0.0015)
