@@ -655,6 +655,19 @@ def test_the_error_band_plan_prints_is_the_comparisons():
     assert len(unseen) == UNSEEN["rows"] and sum(unseen) / len(unseen) == pytest.approx(UNSEEN["mean"], abs=0.0015)
     assert unseen[len(unseen) // 2] == pytest.approx(UNSEEN["median"], abs=0.0015)
     assert max(unseen) == pytest.approx(UNSEEN["max"], abs=0.0015)
+    # and by kind of layout: every kind the first looks hold, with its rows
+    from llmpar.plan.report import UNSEEN_BY_KIND, layout_kind
+
+    by_kind: dict[str, list[float]] = {}
+    for split in UNSEEN["splits"]:
+        for r in published_comparison(split):
+            by_kind.setdefault(layout_kind(r["estimate"].layout), []).append(abs(r["error"]))
+    assert set(by_kind) == set(UNSEEN_BY_KIND)
+    for kind, errors in by_kind.items():
+        band, errors = UNSEEN_BY_KIND[kind], sorted(errors)
+        assert len(errors) == band["rows"] and sum(errors) / len(errors) == pytest.approx(band["mean"], abs=0.0015)
+        assert errors[len(errors) // 2] == pytest.approx(band["median"], abs=0.0015)
+        assert max(errors) == pytest.approx(band["max"], abs=0.0015)
     for split, band in bands:
         errors = sorted(abs(r["error"]) for r in published_comparison(split))
         assert len(errors) == band["rows"]
@@ -1426,3 +1439,17 @@ def test_megatron_gathers_the_updated_parameters_under_the_next_forward():
     assert estimate(cfg, lay, batch, hw, software=plain).parts["dp_exposed"] == pytest.approx(
         estimate(cfg, lay, batch, hw, software=replace(plain, overlap_param_gather=False)).parts["dp_exposed"]
     )
+
+
+def test_plan_prints_the_error_band_of_the_layouts_kind():
+    from llmpar.plan.report import UNSEEN, UNSEEN_BY_KIND, error_band
+
+    sharded = error_band(Layout(dp=64, zero=3))
+    band = UNSEEN_BY_KIND["fully sharded"]
+    assert f"for a fully sharded layout: about ±{band['mean']:.0%}" in sharded
+    assert f"over all {UNSEEN['rows']}: about ±{UNSEEN['mean']:.0%}" in sharded
+    piped = error_band(Layout(dp=2, tp=8, pp=8, micro_batches=16))
+    assert "pipeline-parallel layout" in piped and f"±{UNSEEN_BY_KIND['pipeline-parallel']['mean']:.0%}" in piped
+    # a kind the first looks hold too few of (none here) gets the whole band only
+    plain = error_band(Layout(dp=8, tp=2))
+    assert plain.startswith(f"expected error of the step time: about ±{UNSEEN['mean']:.0%}")

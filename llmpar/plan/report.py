@@ -52,10 +52,41 @@ BLIND4 = {"rows": 46, "mean": 0.128, "median": 0.089, "max": 0.692}
 BLIND5 = {"rows": 177, "mean": 0.180, "median": 0.176, "max": 0.515}
 BLIND6 = {"rows": 25, "mean": 0.089, "median": 0.080, "max": 0.186}
 UNSEEN = {"splits": ("blind5", "blind6"), "rows": 202, "mean": 0.169, "median": 0.168, "max": 0.515}
-ERROR_BAND = (
-    f"expected error of the step time: about ±{UNSEEN['mean']:.0%} (mean over {UNSEEN['rows']} published runs the "
-    f"model had not seen; median {UNSEEN['median']:.0%}, largest {UNSEEN['max']:.0%}; docs/cost-model.md)"
-)
+# The same first looks, by the kind of layout (`layout_kind`): a kind with at least MIN_KIND_ROWS of them gets its
+# own band beside the whole one.
+UNSEEN_BY_KIND = {
+    "pipeline-parallel": {"rows": 24, "mean": 0.088, "median": 0.080, "max": 0.186},
+    "fully sharded": {"rows": 178, "mean": 0.180, "median": 0.176, "max": 0.515},
+}
+MIN_KIND_ROWS = 20
+
+
+def layout_kind(layout: Layout) -> str:
+    """What kind of layout the error bands group it with: pipeline-parallel (pp > 1), fully sharded (ZeRO-3
+    without a pipeline), tensor- or context-parallel, or data-parallel."""
+    if layout.pp > 1:
+        return "pipeline-parallel"
+    if layout.zero == 3:
+        return "fully sharded"
+    return "tensor- or context-parallel" if layout.tp > 1 or layout.cp > 1 else "data-parallel"
+
+
+def error_band(layout: Layout) -> str:
+    """The expected error of a prediction, as `plan` prints it beside its best layout: the band of the first looks
+    at runs the model had not seen, and that of the layout's kind where enough of them were of its kind."""
+    whole = f"median {UNSEEN['median']:.0%}, largest {UNSEEN['max']:.0%}; docs/cost-model.md)"
+    kind = layout_kind(layout)
+    band = UNSEEN_BY_KIND.get(kind)
+    if band is None or band["rows"] < MIN_KIND_ROWS:
+        return (
+            f"expected error of the step time: about ±{UNSEEN['mean']:.0%} (mean over {UNSEEN['rows']} published "
+            f"runs the model had not seen; {whole}"
+        )
+    return (
+        f"expected error of the step time for a {kind} layout: about ±{band['mean']:.0%} (mean over the "
+        f"{band['rows']} such published runs the model had not seen; median {band['median']:.0%}, largest "
+        f"{band['max']:.0%}); over all {UNSEEN['rows']}: about ±{UNSEEN['mean']:.0%} ({whole}"
+    )
 
 
 def _size_line(cfg: ModelConfig) -> str:
@@ -147,7 +178,7 @@ def table(
             f"optimizer {p['optimizer']:.3f}"
             + (f" + tied-embedding sum {p['tied_sum']:.3f}" if p.get("tied_sum") else ""),
         ]
-        lines.append(f"      {ERROR_BAND}")
+        lines.append(f"      {error_band(best.layout)}")
         m = best.memory_bytes
         lines.append(
             f"      memory per device {m['total'] / GiB:.2f} GiB = parameters {m['params'] / GiB:.2f} + "
