@@ -643,7 +643,9 @@ Verification of the seventh blind rows
       PACKED_INPUT True (the JAX-Toolbox scripts override it); the network of the DGX nodes (not stated).
     * maxtext_jax_toolbox: NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (rows added 2024-05-01 in
       5fb41195/8ef90e8e, unit in 4305fabf; the same row at the newest commit's docs/frameworks/maxtext/README.md) read
-      directly; 16 / 0.721 s = 22.19 sequences/s (asserted). The remat policy's meaning from MaxText's
+      directly; 16 / 0.721 s = 22.19 sequences/s (asserted). The row's first version (5fb41195) named the GPU 'A100 80G
+      SXM'; 6f976291 of the same day ('fixed the GPU name typo') made it H100, as the README's text says (DGX H100 80G
+      nodes): stored H100. The remat policy's meaning from MaxText's
       get_remat_policy as found in several copies of MaxText's layers code (index excerpts, not one pinned commit):
       'minimal_flash' = checkpoint_dots_with_no_batch_dims plus the saved 'context'. One reading.
 
@@ -4252,11 +4254,11 @@ def _blind7_rows() -> list[dict]:
         if release == "2024-04-26":
             attention = "materialized" if size == "126M" else "flash"
             attention_note = (
-                "the README: '126M performance numbers were gathered without flash attention', 'the other model sizes "
+                "The README: '126M performance numbers were gathered without flash attention', 'the other model sizes "
                 "enable flash attention'"
             )
         else:
-            attention, attention_note = None, "attention kernel not stated for this release"
+            attention, attention_note = None, "Attention kernel not stated for this release"
         hardware = "a100-80gb" if gpu == "A100" else "h100-sxm"
         model = {**_gpt(h, layers, heads, vocab_size=vocab), "d_ff": ffn}
         shard_group = fsdp if dp > 1 and fsdp > 1 else None
@@ -4292,7 +4294,7 @@ def _blind7_rows() -> list[dict]:
                 f"google/paxml paxml/contrib/gpu/scripts_gpu/configs.py at {configs}: {layers} layers, hidden {h}, "
                 f"{heads} heads, FFN {ffn} (GeLU), vocabulary {vocab}, sequence 2048, learned positions, tied "
                 "softmax/embedding (SEPARATE_EMBEDDING False), biases, LayerNorm, bf16 forward (FPROP_DTYPE) with "
-                f"fp32 parameters and Adam; {policy}. {attention_note}. "
+                f"fp32 parameters (Praxis's default weight dtype) and Adam; {policy}. {attention_note}. "
                 + (
                     "Transformer Engine layers (TE BF16); the same remat policy assumed. "
                     if te
@@ -4309,19 +4311,28 @@ def _blind7_rows() -> list[dict]:
                     f"stored dp {dp * fsdp}, zero 3 with shard_group {fsdp} (state sharded over 4 data ranks, "
                     "replicated across 32). "
                     if shard_group
-                    else "Pure data parallelism (ICI/DCN mesh [8, 1, 1] / [8, 1, 1]): replicated parameters, zero 0. "
+                    else "Pure data parallelism (the whole mesh on the data axis, README: DP 64, FSDP 1, TP 1): "
+                    "replicated parameters, zero 0. "
                     if zero == 0
                     else "Mesh [1, 8, 1] x [1, 32, 1]: GSPMD FSDP over all 256 GPUs (parameters, gradients and "
                     "optimizer state sharded; ZeRO-3-like), zero 3. "
                 )
-                + "JAX/XLA (GSPMD) on DGX nodes of 8 GPUs; the XLA flags of the README (latency-hiding scheduler, "
-                "async all-gather / reduce-scatter / all-reduce) overlap the collectives. Network not stated.",
+                + "JAX/XLA (GSPMD) on DGX nodes of 8 GPUs; the README's recommended XLA flags (set in the container) "
+                "let the latency-hiding scheduler overlap the collectives with computation: async all-gather and "
+                "reduce-scatter"
+                + (
+                    " (the 7/11/2023 README names no async all-reduce flag, so whether this pure data-parallel row's "
+                    "all-reduce overlapped is not stated: overlap_dp None)"
+                    if release == "2023-07-11" and zero == 0
+                    else ", and async all-reduce from the 8/29/2023 README on"
+                )
+                + ". Network not stated.",
                 system="pax",
                 gpus_per_node=8,
                 interconnect=None,
                 software=_sw(
                     attention=attention,
-                    overlap_dp=True,
+                    overlap_dp=None if release == "2023-07-11" and zero == 0 else True,
                     activation_checkpointing=policy,
                     fp32_master=True,
                     shard_group=shard_group,
@@ -4361,7 +4372,9 @@ def _blind7_rows() -> list[dict]:
             "2024-05-01, step-time unit in 4305fabf; the same row in docs/frameworks/maxtext/README.md at the newest "
             "commit), container nvcr.io/nvidia/jax:24.04-maxtext-py3: LLaMA2-7B, H100 80G SXM, BF16, sequence "
             "4096, 8 GPUs, BS/GPU 2, DP 1, FSDP 8, TP 1, GBS 16, attention 'Flash', remat policy 'minimal_flash', "
-            "scan off, step time 0.721 s, 22.19 sequences/s (= 16 / 0.721). Stored tokens/s per GPU = sequences/s x "
+            "scan off, step time 0.721 s, 22.19 sequences/s (= 16 / 0.721); the row's first version (5fb41195) printed "
+            "'A100 80G SXM', corrected to H100 the same day in 6f976291 ('fixed the GPU name typo'; the README: 'run "
+            "using NVIDIA DGX H100 80G nodes'). Stored tokens/s per GPU = sequences/s x "
             "4096 / 8. LLaMA 2 7B shape (32 layers, hidden 4096, 32 heads, SwiGLU 11008, vocabulary 32,000, untied). "
             "minimal_flash (MaxText's layers.py of 2024): jax checkpoint_dots_with_no_batch_dims plus the attention "
             "'context' saved, i.e. the projections' and MLP matmuls' outputs and the flash-attention output kept, the "
@@ -4376,7 +4389,8 @@ def _blind7_rows() -> list[dict]:
                 overlap_dp=True,
                 activation_checkpointing="minimal_flash: matmul outputs and the flash-attention context saved, the "
                 "rest recomputed",
-                extra="MaxText on JAX/XLA (GSPMD), cuDNN flash attention through Transformer Engine, scan_layers off",
+                extra="MaxText on JAX/XLA (GSPMD), flash attention (the README's 'Flash'; MaxText's GPU kernel is cuDNN's "
+                "through Transformer Engine, cudnn_flash_te: inferred), scan_layers off",
             ),
             split="blind7",
         )
