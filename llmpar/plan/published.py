@@ -4254,7 +4254,8 @@ def _blind7_rows() -> list[dict]:
         if release == "2024-04-26":
             attention = "materialized" if size == "126M" else "flash"
             attention_note = (
-                "The README: '126M performance numbers were gathered without flash attention', 'the other model sizes "
+                "The README: '126M performance numbers were gathered without flash attention', 'the other model "
+                "sizes "
                 "enable flash attention'"
             )
         else:
