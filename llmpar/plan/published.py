@@ -4390,8 +4390,8 @@ def _blind7_rows() -> list[dict]:
                 overlap_dp=True,
                 activation_checkpointing="minimal_flash: matmul outputs and the flash-attention context saved, the "
                 "rest recomputed",
-                extra="MaxText on JAX/XLA (GSPMD), flash attention (the README's 'Flash'; MaxText's GPU kernel is cuDNN's "
-                "through Transformer Engine, cudnn_flash_te: inferred), scan_layers off",
+                extra="MaxText on JAX/XLA (GSPMD), flash attention (the README's 'Flash'; MaxText's GPU kernel is "
+                "cuDNN's through Transformer Engine, cudnn_flash_te: inferred), scan_layers off",
             ),
             split="blind7",
         )
