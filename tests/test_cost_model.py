@@ -632,6 +632,7 @@ def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
         assert comparable(run) is None, run["name"]
         assert set(run["software"]) == set(SOFTWARE_KEYS)
         assert run["hardware"] in ("h100-sxm", "a100-80gb") and run["dtype"] == "bf16"
+        assert set(run["measured"]) == {"tflops_per_gpu", "mfu", "tokens_per_s_per_gpu", "flops_counted", "memory_gib"}
         assert run["cp"] == 1 and "FP8" not in run["note"] and run["measured"]["memory_gib"] is None
         assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["global_batch_size"] % run["dp"] == 0
         assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
