@@ -590,7 +590,120 @@ def test_sixth_blind_rows_are_comparable_and_their_transcription_agrees():
     assert 24000 * (6 * no_input_embedding + 12 * l * h * 2048) / 312e12 == pytest.approx(0.56, abs=0.01)
 
 
-@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6"])
+def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The seventh blind rows (split "blind7"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batches divide over the data-parallel ranks, the Megatron-LM README's table adds
+    up (TFLOP/s x GPUs = the aggregate petaFLOP/s, TFLOP/s / 989 = the printed MFU, the size names from the shapes)
+    and converts to tokens/s by Megatron-LM's own count, the Paxml tables' walltimes follow from their throughput and
+    MAX_STEPS, the changelog's relative figures follow from the stored rows, and MaxText's sequences/s is its batch
+    over its step time."""
+    from llmpar.plan.compare import MODEL_FLOPS_KORTHIKANTI, RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND4_SOURCES,
+        BLIND5_SOURCES,
+        BLIND6_SOURCES,
+        BLIND7_SOURCES,
+        BLIND_SOURCES,
+        MAXTEXT_ROW,
+        MEGATRON_CORE_PEAK,
+        MEGATRON_CORE_TABLE,
+        MEGATRON_CORE_VOCAB,
+        PAX_SHAPES,
+        PAX_TABLE,
+        PAX_WALLTIME_STEPS,
+        RUNS,
+        SOFTWARE_KEYS,
+        SOURCES,
+        megatron_core_flops_per_token,
+    )
+
+    blind7 = [run for run in RUNS if run["split"] == "blind7"]
+    assert len(blind7) == 34 and {run["source"] for run in blind7} == set(BLIND7_SOURCES)
+    assert set(BLIND7_SOURCES) <= set(SOURCES) and set(BLIND7_SOURCES) <= set(RECIPES)
+    assert not [run for run in RUNS if run["source"] in BLIND7_SOURCES and run["split"] != "blind7"]
+    # new sources: none of their rows had been in an earlier split
+    assert not set(BLIND7_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind7"}
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
+    assert not set(BLIND7_SOURCES) & (earlier | set(BLIND5_SOURCES) | set(BLIND6_SOURCES))
+    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    for run in blind7:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS)
+        assert run["hardware"] in ("h100-sxm", "a100-80gb") and run["dtype"] == "bf16"
+        assert set(run["measured"]) == {"tflops_per_gpu", "mfu", "tokens_per_s_per_gpu", "flops_counted", "memory_gib"}
+        assert run["cp"] == 1 and "FP8" not in run["note"] and run["measured"]["memory_gib"] is None
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["global_batch_size"] % run["dp"] == 0
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
+        assert _measured_tokens(run) > 0
+        ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
+
+    # ---- Megatron-LM README (Megatron-Core r0.8.0, H100): 9 rows ----
+    mcore = {run["name"]: run for run in blind7 if run["source"] == "megatron_core_h100"}
+    assert len(mcore) == len(MEGATRON_CORE_TABLE) == 9 and "megatron_core_h100" in MODEL_FLOPS_KORTHIKANTI
+    for size, heads, h, layers, tp, pp, dp, n, batch, tflops, mfu, pflops in MEGATRON_CORE_TABLE:
+        run = mcore[f"Megatron-LM README GPT {size}, {n}x H100, TP{tp} PP{pp} DP{dp}, batch {batch}"]
+        model = run["model"]
+        assert (model["n_layers"], model["d_model"], model["n_heads"], model["n_kv_heads"]) == (layers, h, heads, heads)
+        assert model["d_ff"] == 4 * h and model["vocab_size"] == MEGATRON_CORE_VOCAB and not model["tie_embeddings"]
+        assert (run["tp"], run["pp"], run["dp"], run["gpus"], run["global_batch_size"]) == (tp, pp, dp, n, batch)
+        assert run["seq_len"] == 4096 and run["zero"] == 1 and run["sequence_parallel"] == (tp > 1)
+        assert run["micro_batch_size"] is None and run["virtual_stages"] is None
+        assert tflops * n / 1e3 == pytest.approx(pflops, abs=0.06)  # the aggregate column
+        assert round(100 * tflops * 1e12 / MEGATRON_CORE_PEAK) == mfu  # MFU against the 989 TFLOP/s BF16 peak
+        assert run["measured"]["tflops_per_gpu"] == tflops and run["measured"]["mfu"] == pytest.approx(mfu / 100)
+        params = 12 * layers * h * h + 2 * MEGATRON_CORE_VOCAB * h  # untied, 4h MLP (biases and norms aside)
+        unit = 0.1 if "." in size else 1.0  # the name is the count to its last digit, within one unit of it
+        assert abs(params / 1e9 - float(size[:-1])) < unit, size
+        # Megatron-LM's num_floating_point_operations (core_v0.8.0) for this shape, per token, is the count used
+        s, v, kv_ratio, ffn_ratio = 4096, MEGATRON_CORE_VOCAB, 1.0, 4.0
+        megatron = 12 * s * layers * h * h * ((1 + kv_ratio + s / h) + ffn_ratio + v / (2 * layers * h)) / s
+        assert megatron == pytest.approx(megatron_core_flops_per_token(layers, h), rel=1e-12)
+        assert _measured_tokens(run) == pytest.approx(tflops * 1e12 / megatron, rel=1e-9)
+
+    # ---- JAX-Toolbox Paxml: 24 rows ----
+    pax = {run["name"]: run for run in blind7 if run["source"] == "pax_jax_toolbox"}
+    assert len(pax) == len(PAX_TABLE) == 24
+    seqs_of = {}
+    for release, size, gpu, precision, n, dp, fsdp, tp, per_gpu, seqs, days in PAX_TABLE:
+        name = f"Pax GPT {size} ({precision}), {n}x {gpu} 80G, DP{dp} FSDP{fsdp} TP{tp}, JAX-Toolbox {release}"
+        run = pax[name]
+        seqs_of[(release, size, gpu, precision)] = seqs
+        layers, h, heads, ffn, vocab = PAX_SHAPES[size]
+        model = run["model"]
+        assert (model["n_layers"], model["d_model"], model["n_heads"], model["d_ff"]) == (layers, h, heads, ffn)
+        assert model["vocab_size"] == vocab and model["tie_embeddings"] and model["arch"] == "gpt2"
+        assert run["hardware"] == {"A100": "a100-80gb", "H100": "h100-sxm"}[gpu] and run["seq_len"] == 2048
+        assert run["gpus"] == n == dp * fsdp * tp and run["dp"] == dp * fsdp and run["tp"] == tp and run["pp"] == 1
+        assert run["global_batch_size"] == per_gpu * n and run["micro_batch_size"] == per_gpu * tp
+        assert run["global_batch_size"] // run["dp"] == run["micro_batch_size"]  # one micro-batch a step
+        assert run["zero"] == (3 if fsdp > 1 else 0)
+        assert run["software"]["shard_group"] == (fsdp if dp > 1 and fsdp > 1 else None)
+        assert run["recompute"] == (
+            "none" if size == "126M" else "full" if size == "175B" or release == "2023-07-11" else "selective"
+        )
+        assert run["measured"]["tokens_per_s_per_gpu"] == pytest.approx(seqs * 2048 / n, abs=0.05)
+        # the README's estimated walltime: MAX_STEPS x batch / sequences/s, in days
+        assert PAX_WALLTIME_STEPS[size] * per_gpu * n / seqs / 86400 == pytest.approx(days, rel=0.012), name
+    assert PAX_WALLTIME_STEPS == {"126M": 600000, "5B": 75000, "175B": 75000}
+    # the changelog: 8/29/2023 bf16 (no TE) against 7/11/2023: 126M -15%, 5B +3%, 175B +4.5%; 10/26 126M +6% on 8/29
+    a100 = "A100"
+    for size, change in (("126M", -0.15), ("5B", 0.03), ("175B", 0.045)):
+        ratio = seqs_of[("2023-08-29", size, a100, "BF16")] / seqs_of[("2023-07-11", size, a100, "BF16")]
+        assert ratio - 1 == pytest.approx(change, abs=0.006), size
+    ratio = seqs_of[("2023-10-26", "126M", a100, "BF16")] / seqs_of[("2023-08-29", "126M", a100, "BF16")]
+    assert ratio - 1 == pytest.approx(0.06, abs=0.01)
+
+    # ---- JAX-Toolbox MaxText: 1 row ----
+    (mt,) = [run for run in blind7 if run["source"] == "maxtext_jax_toolbox"]
+    assert mt["gpus"] == mt["dp"] == 8 and mt["zero"] == 3 and mt["global_batch_size"] == 16 == 8 * 2
+    assert mt["seq_len"] == 4096 and mt["model"]["vocab_size"] == 32000 and mt["model"]["d_ff"] == 11008
+    assert MAXTEXT_ROW["global_batch"] / MAXTEXT_ROW["step_time_s"] == pytest.approx(22.19, abs=0.005)
+    assert mt["measured"]["tokens_per_s_per_gpu"] == pytest.approx(22.19 * 4096 / 8, abs=0.05)
+
+
+@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6", "blind7"])
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the
     # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given

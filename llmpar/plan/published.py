@@ -79,9 +79,9 @@ smith2022 (MT-NLG 530B, DeepSpeed + Megatron, A100 80GB)
 zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
-Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5" or "blind6" (see
-"Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows" and "Sixth blind rows"
-below). The rows of
+Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6" or
+"blind7" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth
+blind rows" and "Seventh blind rows" below). The rows of
 the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -567,6 +567,95 @@ sharded over 128 of 512 GPUs, a batch changed during training), StarCoder (GPU-h
 Optimus paper's tables (a multimodal encoder with the LLM), NVIDIA NeMo's performance summaries (FP8, and NVIDIA
 recipes already in the set), MLPerf GPT-3 (H100 FP8), the ultra-scale playbook and picotron (no throughput table
 found in text).
+
+Seventh blind rows (split "blind7"). Added in one batch after the sixth blind rows had been predicted, by someone who
+computed, printed or looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it
+does the other blind splits (split="blind7" gives them; benchmarks/published_table.py: `--blind blind7`). Two
+repositories new to the set (NVIDIA/Megatron-LM's README table of 2024 and NVIDIA/JAX-Toolbox), three source keys (the
+JAX-Toolbox Paxml and MaxText tables are two systems, each with its own key); existing hardware profiles (h100-sxm,
+a100-80gb), no new profile:
+
+megatron_core_h100 (NVIDIA/Megatron-LM README, "Performance Benchmarking", the model table; 9 rows)
+    Weak scaling of GPT models of 1.7B to 462B parameters on 48 to 6144 H100 GPUs with Megatron-Core r0.8.0 (July
+    2024): heads, hidden size, layers, TP, PP, DP (48 in every row), GPUs, batch (192 to 3072 sequences of 4,096
+    tokens), per-GPU teraFLOP/s, MFU and aggregate petaFLOP/s; vocabulary 131,072; end-to-end throughput; DP, TP and
+    PP communication overlapped (--overlap-grad-reduce, --overlap-param-gather, --tp-comm-overlap). Not the data of
+    the Megatron-Bridge tables already stored (those are Llama/Nemotron recipes in FP8 of 2025-26; these are GPT
+    shapes of 2024, in BF16 as inferred below). Stored: "tflops_per_gpu" as printed, "mfu" as printed (to the
+    percent), "flops_counted" = "model": Megatron-LM's num_floating_point_operations, which for these shapes is
+    Korthikanti et al.'s 72·l·h²·(1 + s/6h + V/12lh) a token, so compare.py converts them with that count
+    (MODEL_FLOPS_KORTHIKANTI).
+pax_jax_toolbox (NVIDIA/JAX-Toolbox, Paxml README's GPT tables of four releases; 24 rows)
+    GPT-3-style models of 126M, 5B and 175B parameters (Paxml's GPU configs: GeLU 4h MLP, learned positions, tied
+    embeddings, biases, vocabulary 50,304 or 50,257, sequence 2048) trained with Paxml/Praxis on JAX/XLA (GSPMD), with
+    and without Transformer Engine, on 64 or 256 A100 80G SXM (DGX A100) or H100 80G SXM (DGX H100): 126M with pure
+    data parallelism over 64 GPUs, 5B and 175B with FSDP over 256 GPUs (the 7/11/2023 5B: DP 32 x FSDP 4 x TP 2).
+    The table gives sequences/s and the estimated days to MAX_STEPS; batch = BS/GPU x GPUs (the README's rule).
+    Stored: "tokens_per_s_per_gpu" = sequences/s x 2048 / GPUs, "flops_counted" None (no FLOP figure printed).
+maxtext_jax_toolbox (NVIDIA/JAX-Toolbox, MaxText README; 1 row)
+    LLaMA2-7B with MaxText on JAX/XLA, one DGX H100 (FSDP 8), sequence 4096, batch 16, cuDNN flash attention, remat
+    policy minimal_flash: step time 0.721 s, 22.19 sequences/s. Stored: "tokens_per_s_per_gpu" = sequences/s x 4096
+    / 8.
+
+Verification of the seventh blind rows
+    * megatron_core_h100: NVIDIA/Megatron-LM read directly (fetched snapshot, newest commit d98e8a64). The table is an
+      image (images/model_table.png, 2700 x 811, added with the README text and the two scaling figures in f2e5db40,
+      2024-07-15, unchanged since) and was read here from the image (one reading; no independent text copy was found by
+      exact-string search of the index for its cells). The transcription is checked by the table's own arithmetic,
+      asserted in the tests: per-GPU teraFLOP/s x GPUs = the aggregate petaFLOP/s column (all nine rows to 0.05),
+      teraFLOP/s / 989 rounds to the printed MFU (all nine), TP x PP x DP = GPUs and the batch divides over DP (all
+      nine); and 12·l·h² + 2·V·h reproduces each row's size name within one unit of its last digit (1.74B, 7.11B, 16.1B,
+      31.5B, 69.8B, 118.5B, 177.2B, 313.5B, 461.4B). The README text (the same commit, reworded in cde92b27 of
+      2025-08-14 without changing the facts) gives the vocabulary, the sequence length, the overlap flags, end-to-end
+      timing and H100; the figures' legend gives Megatron-Core r0.8.0; the strong-scaling sentence (177B from 96 to 4608
+      GPUs at batch 1152, MFU 47% to 42%) gives only its end points without layouts and is not stored. The FLOP count:
+      num_floating_point_operations in megatron/training/training.py at tag core_v0.8.0 (read here): 12·B·s·l·h²·((1 +
+      g/a + s/h)·q/h + (F/h)·gated + V/(2lh)), which is 72·l·h²·(1 + s/6h + V/12lh) a token for multi-head attention
+      with F = 4h (or a SwiGLU MLP with F = 8h/3, which the parameter counts cannot tell apart; the FLOPs are the same).
+      Inferred, not stated: BF16 (every TFLOP/s is below the H100's 989 dense BF16 peak and the MFU is taken against
+      989; no FP8 is named; NVIDIA's FP8 tables elsewhere say FP8); the H100 SXM 80GB part; untied embeddings (tied ones
+      would put the sizes 0.6-13% below their names, the small ones far below); learned absolute positions (Megatron's
+      default; the FLOP count is the same with RoPE); 8 GPUs a node; the distributed optimizer (--overlap-param-gather
+      needs it: zero=1); sequence parallelism where TP > 1 (--tp-comm-overlap needs it); no recomputation (none is
+      named); the micro-batch, the pipeline schedule and virtual stages (not stated: None, "1f1b", None); the cluster
+      and its network (not stated).
+    * pax_jax_toolbox: NVIDIA/JAX-Toolbox read directly (fetched snapshot): every version of
+      rosetta/rosetta/projects/pax/README.md in the history was listed and its GPT rows compared; the tables changed
+      in 7dd2621a (2023-08-16, no layout columns), 69233e9c (2023-08-28, the same numbers with DP/FSDP/TP), d95cb7dc
+      (2023-10-23, 'bf16 / TE bf16' pairs), 4d61738a (2023-10-25, A100 and H100 tables of the 23.10 release;
+      unchanged through 98897250) and a3511598 (2024-04-25, the 24.04 release; unchanged through 28603900 before
+      the directory was removed). Each release is stored once per row; the 10/26/2023 A100 BF16 5B and 175B rows
+      repeat the 8/29/2023 figures (465.45, 18.29) and are not stored twice; FP8 rows and the 24.04 A100 BF16 175B
+      row ('*') are not stored. Checks, asserted in the tests: the estimated walltime = MAX_STEPS (600,000 for 126M,
+      75,000 for 5B and 175B, as configs.py has them) x batch / sequences/s within 1.2% for all 24 rows (the printed
+      days have two or three digits), DP x FSDP x TP = GPUs; and the changelog's relative figures follow from the
+      stored rows (8/29 vs 7/11 bf16: 126M -15%, 5B +3%, 175B +4.5%; 10/26 vs 8/29: 126M +6%). One reading of each
+      version. The model configs: google/paxml paxml/contrib/gpu/scripts_gpu/configs.py read at b8e021a (2023-07-11:
+      5B ICI mesh [1, 4, 2] and DCN [32, 1, 1], no checkpoint policy set, i.e. the base class's SAVE_NOTHING),
+      bf55c8c (2023-09-11: 5B FSDP [1, 8, 1] x [1, 32, 1] with SAVE_DOT_WITH_NO_BATCH_DIM), 39694a0 (2023-10-26) and
+      715f93c (2024-04-11; the shapes, meshes and policies unchanged), with paxml/tasks/lm/model_params.py
+      (TransformerLmSpmdAdafactor: CHECKPOINT_POLICY SAVE_NOTHING, applied only when USE_REPEATED_LAYER, which 126M
+      does not set; SEPARATE_EMBEDDING False; PACKED_INPUT True) at 39694a0. Attention: the 24.04 README says the
+      126M figures were measured without flash attention and the other sizes with it; earlier releases do not say
+      (None). Inferred, not stated: that each release's figures were measured with the configs of that time (the
+      changelog's 'Updated 5B config to use FSDP' of 8/29 matches bf55c8c, dated 9/11); that the Transformer Engine
+      rows keep the same remat policy; that packing stayed off after 8/29/2023 (changelog) although configs.py sets
+      PACKED_INPUT True (the JAX-Toolbox scripts override it); the network of the DGX nodes (not stated).
+    * maxtext_jax_toolbox: NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (rows added 2024-05-01 in
+      5fb41195/8ef90e8e, unit in 4305fabf; the same row at the newest commit's docs/frameworks/maxtext/README.md) read
+      directly; 16 / 0.721 s = 22.19 sequences/s (asserted). The row's first version (5fb41195) named the GPU 'A100 80G
+      SXM'; 6f976291 of the same day ('fixed the GPU name typo') made it H100, as the README's text says (DGX H100 80G
+      nodes): stored H100. The remat policy's meaning from MaxText's
+      get_remat_policy as found in several copies of MaxText's layers code (index excerpts, not one pinned commit):
+      'minimal_flash' = checkpoint_dots_with_no_batch_dims plus the saved 'context'. One reading.
+
+Searched for the seventh blind rows and not used: the Megatron-LM README's strong-scaling figure (values only as plot
+points, no layouts); the Megatron-LM README's earlier MFU/HFU table (22B-1T; Korthikanti et al.'s rows, already
+stored); JAX-Toolbox's Paxml LLaMA-2 7B rows (BoolQ fine-tuning and LoRA, not pre-training) and GLaM rows (MoE); the
+Paxml FP8 rows; VectorInstitute/vectorlm docs/reference_throughput.md (Llama 3 8B full-rank fine-tuning on 1-4 A100
+80GB: a single-GPU full fine-tune of 8B needs offloading or a memory trick its table does not state); NVIDIA NeMo's
+performance summaries (FP8). Not reached for lack of time: OLMo / OLMo 2, LLM360, Colossal-AI, nanotron, litgpt,
+levanter on GPU, the DeepSpeed and system papers' baseline tables.
 """
 
 from __future__ import annotations
@@ -762,6 +851,29 @@ SOURCES: dict[str, str] = {
         "A100-40G GPU, 56% MFU; first commit 09baa9e, 2023-09-04, unchanged at bf12224), pretrain/tinyllama.py and "
         "lit_gpt/config.py at bf12224. https://github.com/jzhang38/TinyLlama"
     ),
+    # ---- seventh blind sources (split "blind7"; see "Seventh blind rows" above) ----
+    "megatron_core_h100": (
+        'NVIDIA, Megatron-LM. README.md, "Performance Benchmarking" (formerly "Training Speed and Scalability"): the '
+        "model table images/model_table.png (GPT 1.7B to 462B on 48 to 6144 H100 GPUs: heads, hidden size, layers, "
+        "TP, PP, DP, GPUs, batch size, per-GPU teraFLOP/s, MFU, aggregate petaFLOP/s) and the weak- and strong-scaling "
+        "figures (legend: Megatron-Core r0.8.0), added in commit f2e5db40 (2024-07-15, 'New scaling figures on H100 "
+        "GPUs', Deepak Narayanan), unchanged at d98e8a64; FLOP count in megatron/training/training.py "
+        "(num_floating_point_operations) at tag core_v0.8.0. https://github.com/NVIDIA/Megatron-LM"
+    ),
+    "pax_jax_toolbox": (
+        "NVIDIA, JAX-Toolbox (Rosetta): rosetta/rosetta/projects/pax/README.md, GPT 126M/5B/175B performance tables "
+        "('Sequences/Sec', 'Est. Walltime') of four releases: 7/11/2023 (commit 69233e9c, first printed in 7dd2621a), "
+        "8/29/2023 (d95cb7dc), 10/26/2023 (4d61738a, 23.10 containers) and 4/26/2024 (a3511598, 24.04 containers), "
+        "on DGX A100 80G and DGX H100 80G nodes; model configs google/paxml paxml/contrib/gpu/scripts_gpu/configs.py "
+        "at b8e021a, bf55c8c, 39694a0 and 715f93c, and paxml/tasks/lm/model_params.py at 39694a0. "
+        "https://github.com/NVIDIA/JAX-Toolbox, https://github.com/google/paxml"
+    ),
+    "maxtext_jax_toolbox": (
+        "NVIDIA, JAX-Toolbox (Rosetta): rosetta/rosetta/projects/maxtext/README.md, 'Configs' table (LLaMA2-7B on 8 "
+        "H100 80G, commits 8ef90e8e and 4305fabf, 2024-05-01; container nvcr.io/nvidia/jax:24.04-maxtext-py3), "
+        "the same row in docs/frameworks/maxtext/README.md at the newest commit; MaxText's remat policies "
+        "(MaxText/layers, get_remat_policy). https://github.com/NVIDIA/JAX-Toolbox, https://github.com/google/maxtext"
+    ),
 }
 
 
@@ -880,7 +992,7 @@ def _run(
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
     assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
-    assert split in (None, "blind", "blind2", "blind3", "blind4", "blind5", "blind6"), (name, split)
+    assert split in (None, "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7"), (name, split)
     assert software is None or set(software) == set(SOFTWARE_KEYS), (name, software)
     return {
         "source": source,
@@ -3944,6 +4056,351 @@ def _blind6_rows() -> list[dict]:
 
 BLIND6_SOURCES = ("megascale_megatron", "megascale", "tinyllama")
 RUNS.extend(_blind6_rows())
+
+
+# ==== SEVENTH BLIND rows (split "blind7") =======================================================================
+# Added after the sixth blind rows had been predicted, with no prediction computed, printed or looked at for any of
+# these; compare.published_comparison() leaves them out unless asked for split="blind7". See "Seventh blind rows" in
+# the docstring.
+
+# NVIDIA/Megatron-LM README.md, "Performance Benchmarking" (images/model_table.png, added in f2e5db40, 2024-07-15,
+# unchanged since; Megatron-Core r0.8.0 per the scaling figures' legend): (model size, attention heads, hidden size,
+# layers, TP, PP, DP, GPUs, batch size, per-GPU teraFLOP/s, MFU %, aggregate petaFLOP/s), every row as printed.
+MEGATRON_CORE_TABLE = [
+    ("1.7B", 16, 2048, 24, 1, 1, 48, 48, 192, 408.8, 41, 19.6),
+    ("7.1B", 32, 4096, 30, 2, 1, 48, 96, 192, 465.9, 47, 44.7),
+    ("16B", 48, 6144, 32, 4, 1, 48, 192, 192, 489.1, 49, 93.9),
+    ("32B", 56, 7168, 48, 8, 1, 48, 384, 192, 459.6, 46, 176.5),
+    ("70B", 64, 8192, 84, 8, 2, 48, 768, 384, 419.7, 42, 322.3),
+    ("119B", 80, 10240, 92, 8, 4, 48, 1536, 768, 420.5, 43, 645.9),
+    ("177B", 96, 12288, 96, 8, 6, 48, 2304, 1152, 432.8, 44, 997.2),
+    ("314B", 128, 16384, 96, 8, 8, 48, 3072, 1536, 474.4, 48, 1457.4),
+    ("462B", 144, 18432, 112, 8, 16, 48, 6144, 3072, 459.9, 47, 2825.6),
+]
+MEGATRON_CORE_SEQ, MEGATRON_CORE_VOCAB, MEGATRON_CORE_PEAK = 4096, 131072, 989e12
+
+
+def megatron_core_flops_per_token(layers: int, hidden: int) -> float:
+    """Megatron-LM's num_floating_point_operations (megatron/training/training.py at core_v0.8.0) over one token, for
+    multi-head attention and a 4h MLP (or any MLP with 8h² weights a layer): 72·l·h²·(1 + s/6h + V/12lh), Korthikanti
+    et al.'s model FLOPs."""
+    s, v = MEGATRON_CORE_SEQ, MEGATRON_CORE_VOCAB
+    return 72 * layers * hidden * hidden * (1 + s / (6 * hidden) + v / (12 * layers * hidden))
+
+
+# NVIDIA/JAX-Toolbox rosetta/rosetta/projects/pax/README.md, the GPT performance tables of four releases: (release,
+# size, GPU, precision as printed, GPUs, DP, FSDP, TP, batch per GPU, sequences/s, estimated walltime in days). Rows
+# repeated unchanged from an earlier release (the 10/26/2023 A100 BF16 5B and 175B rows = the 8/29/2023 ones) are
+# stored once, under the release that first printed them; FP8 rows are not stored; the 24.04 A100 BF16 175B cell is
+# '*' (no figure).
+PAX_TABLE = [
+    ("2023-07-11", "126M", "A100", "BF16", 64, 64, 1, 1, 4, 2068.5, 0.86),
+    ("2023-07-11", "5B", "A100", "BF16", 256, 32, 4, 2, 8, 450.6, 3.95),
+    ("2023-07-11", "175B", "A100", "BF16", 256, 1, 256, 1, 6, 17.5, 76.15),
+    ("2023-08-29", "126M", "A100", "BF16", 64, 64, 1, 1, 4, 1761.3, 1.01),
+    ("2023-08-29", "5B", "A100", "BF16", 256, 1, 256, 1, 8, 465.45, 3.82),
+    ("2023-08-29", "175B", "A100", "BF16", 256, 1, 256, 1, 6, 18.29, 72.92),
+    ("2023-08-29", "126M", "A100", "TE BF16", 64, 64, 1, 1, 4, 2339.8, 0.76),
+    ("2023-08-29", "5B", "A100", "TE BF16", 256, 1, 256, 1, 8, 598.83, 2.97),
+    ("2023-08-29", "175B", "A100", "TE BF16", 256, 1, 256, 1, 6, 19.62, 67.97),
+    ("2023-10-26", "126M", "A100", "BF16", 64, 64, 1, 1, 4, 1877.20, 0.95),
+    ("2023-10-26", "126M", "A100", "TE BF16", 64, 64, 1, 1, 4, 2512.2, 0.71),
+    ("2023-10-26", "5B", "A100", "TE BF16", 256, 1, 256, 1, 8, 586.82, 3.02),
+    ("2023-10-26", "175B", "A100", "TE BF16", 256, 1, 256, 1, 6, 19.47, 68.49),
+    ("2023-10-26", "126M", "H100", "TE BF16", 64, 64, 1, 1, 4, 4143.21, 0.43),
+    ("2023-10-26", "5B", "H100", "TE BF16", 256, 1, 256, 1, 8, 1066.67, 1.67),
+    ("2023-10-26", "175B", "H100", "TE BF16", 256, 1, 256, 1, 6, 44.01, 30.35),
+    ("2024-04-26", "126M", "A100", "BF16", 64, 64, 1, 1, 4, 2098.16, 0.85),
+    ("2024-04-26", "5B", "A100", "BF16", 256, 1, 256, 1, 8, 594.13, 2.99),
+    ("2024-04-26", "126M", "A100", "TE BF16", 64, 64, 1, 1, 4, 2526.72, 0.70),
+    ("2024-04-26", "5B", "A100", "TE BF16", 256, 1, 256, 1, 8, 718.19, 2.48),
+    ("2024-04-26", "175B", "A100", "TE BF16", 256, 1, 256, 1, 6, 20.44, 65.24),
+    ("2024-04-26", "126M", "H100", "TE BF16", 64, 64, 1, 1, 4, 4709.12, 0.38),
+    ("2024-04-26", "5B", "H100", "TE BF16", 256, 1, 256, 1, 8, 1657.24, 1.07),
+    ("2024-04-26", "175B", "H100", "TE BF16", 256, 1, 256, 1, 6, 51.00, 26.15),
+]
+# Paxml's GPU configs (google/paxml paxml/contrib/gpu/scripts_gpu/configs.py): (layers, hidden, heads, FFN, vocabulary)
+PAX_SHAPES = {
+    "126M": (12, 768, 12, 3072, 50304),
+    "5B": (24, 4096, 32, 16384, 50304),
+    "175B": (96, 12288, 96, 49152, 50257),
+}
+# MAX_STEPS behind the README's "Est. Walltime" (days to MAX_STEPS at the printed throughput), as configs.py has them.
+PAX_WALLTIME_STEPS = {"126M": 600000, "5B": 75000, "175B": 75000}
+PAX_SEQ = 2048
+# Each release: (README commit and date, container, paxml configs commit, what changed)
+PAX_RELEASES = {
+    "2023-07-11": (
+        "69233e9c (2023-08-28; the same numbers without the layout columns since 7dd2621a, 2023-08-16)",
+        "ghcr.io/nvidia/pax:pax-2023-06-23.2",
+        "b8e021a (2023-07-11)",
+    ),
+    "2023-08-29": (
+        "d95cb7dc (2023-10-23; 'Sequences/Sec (bf16 / TE bf16)')",
+        "nvcr.io/nvidia/jax:23.08-paxml-py3",
+        "bf55c8c (2023-09-11, '5B config to use FSDP')",
+    ),
+    "2023-10-26": (
+        "4d61738a (2023-10-25, 'Update Pax README and sub file for 23.10 release'; unchanged through 98897250)",
+        "nvcr.io/nvidia/jax:23.10-paxml-py3",
+        "39694a0 (2023-10-26)",
+    ),
+    "2024-04-26": (
+        "a3511598 (2024-04-25, 'Update Pax README for 24.04 release'; unchanged through 28603900, 2025-05-27)",
+        "nvcr.io/nvidia/jax:24.04-paxml-py3",
+        "715f93c (2024-04-11)",
+    ),
+}
+
+# NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (8ef90e8e and 4305fabf, 2024-05-01; unchanged in
+# docs/frameworks/maxtext/README.md at the newest commit): the one LLaMA2-7B row.
+MAXTEXT_ROW = {
+    "gpus": 8,
+    "per_gpu_batch": 2,
+    "global_batch": 16,
+    "seq": 4096,
+    "step_time_s": 0.721,
+    "sequences_per_s": 22.19,
+}
+
+
+def _blind7_rows() -> list[dict]:
+    rows: list[dict] = []
+    no_memory = {"tflops_per_gpu": None, "mfu": None, "flops_counted": None, "memory_gib": None}
+
+    # ---- Megatron-LM README: weak scaling of GPT models on H100 (Megatron-Core r0.8.0) ----
+    for size, heads, h, layers, tp, pp, dp, n, batch, tflops, mfu, pflops in MEGATRON_CORE_TABLE:
+        assert n == tp * pp * dp and batch % dp == 0 and layers % pp == 0 and h % heads == 0, size
+        assert abs(tflops * n / 1e3 - pflops) < 0.06, size
+        assert round(100 * tflops * 1e12 / MEGATRON_CORE_PEAK) == mfu, size
+        model = {**_gpt(h, layers, heads, vocab_size=MEGATRON_CORE_VOCAB), "tie_embeddings": False}
+        params = 12 * layers * h * h + 2 * MEGATRON_CORE_VOCAB * h
+        rows.append(
+            _run(
+                "megatron_core_h100",
+                f"Megatron-LM README GPT {size}, {n}x H100, TP{tp} PP{pp} DP{dp}, batch {batch}",
+                "h100-sxm",
+                n,
+                model,
+                MEGATRON_CORE_SEQ,
+                batch,
+                None,
+                tp,
+                pp,
+                dp,
+                1,
+                None,
+                "1f1b",
+                tp > 1,
+                "none",
+                1,
+                "bf16",
+                {
+                    **no_memory,
+                    "tokens_per_s_per_gpu": None,
+                    "tflops_per_gpu": tflops,
+                    "mfu": mfu / 100,
+                    "flops_counted": "model",
+                },
+                f"NVIDIA/Megatron-LM README.md, 'Performance Benchmarking' table (images/model_table.png, added in "
+                f"f2e5db40, 2024-07-15, 'New scaling figures on H100 GPUs'): GPT {size}, {heads} heads, hidden {h}, "
+                f"{layers} layers, TP {tp}, PP {pp}, DP {dp}, {n} GPUs, batch {batch}, {tflops} teraFLOP/s per GPU, "
+                f"MFU {mfu}%, aggregate {pflops} petaFLOP/s (= TFLOP/s x GPUs; MFU = TFLOP/s / 989, the H100's dense "
+                "BF16 peak, to the printed percent). The README: vocabulary 131,072, sequence 4,096, 'GPT models', "
+                "H100 GPUs, end-to-end throughput (data loading, optimizer steps, communication and logging "
+                "included), DP overlap (--overlap-grad-reduce --overlap-param-gather), TP overlap (--tp-comm-overlap) "
+                "and PP overlap; the figures' legend: Megatron-Core r0.8.0. TFLOP/s are Megatron-LM's "
+                "num_floating_point_operations (training.py at core_v0.8.0), which for these shapes is "
+                "72·l·h²·(1 + s/6h + V/12lh) a token (Korthikanti et al.'s model FLOPs). Inferred, not stated: "
+                "bf16 (TFLOP/s below and MFU against the BF16 peak; no 8-bit format named); untied embeddings and a "
+                f"4h "
+                f"MLP (12·l·h² + 2·V·h = {params / 1e9:.2f}B matches the name; tied would give "
+                f"{(params - MEGATRON_CORE_VOCAB * h) / 1e9:.2f}B); learned absolute positions (Megatron's GPT "
+                "default; RoPE or learned, the FLOP count is the same); SXM H100 80GB (989 TFLOP/s); the distributed "
+                "optimizer (zero=1: --overlap-param-gather requires it); sequence parallelism where TP > 1 "
+                "(--tp-comm-overlap requires it); no activation recomputation (none named; Transformer Engine's "
+                "fused attention keeps no s×s scores); micro-batch, pipeline schedule and virtual stages not "
+                "stated (stored 1f1b, None). GPUs per node (8) and the network are not stated.",
+                system="megatron",
+                gpus_per_node=8,
+                interconnect=None,
+                software=_sw(
+                    overlap_dp=True,
+                    tp_comm_overlap=tp > 1,
+                    extra="Megatron-Core r0.8.0: --overlap-grad-reduce, --overlap-param-gather, --tp-comm-overlap "
+                    "(README); attention kernel, loss and recomputation not stated",
+                ),
+                split="blind7",
+            )
+        )
+
+    # ---- JAX-Toolbox Paxml GPT (126M, 5B, 175B) on DGX A100 / DGX H100 ----
+    for release, size, gpu, precision, n, dp, fsdp, tp, per_gpu, seqs, days in PAX_TABLE:
+        layers, h, heads, ffn, vocab = PAX_SHAPES[size]
+        assert n == dp * fsdp * tp, (release, size)
+        batch = per_gpu * n  # the README: GLOBAL_BATCH_SIZE = PERCORE_BATCH_SIZE * NUM_GPUS
+        assert abs(PAX_WALLTIME_STEPS[size] * batch / seqs / 86400 / days - 1) < 0.012, (release, size, precision)
+        readme, container, configs = PAX_RELEASES[release]
+        te = precision.startswith("TE")
+        full = size == "175B" or (size == "5B" and release == "2023-07-11")
+        recompute = "none" if size == "126M" else ("full" if full else "selective")
+        policy = (
+            "no rematerialization (USE_REPEATED_LAYER False: the checkpoint policy applies to the repeated stack only)"
+            if size == "126M"
+            else "CHECKPOINT_POLICY SAVE_NOTHING (every layer recomputed in the backward)"
+            if full
+            else "CHECKPOINT_POLICY SAVE_DOT_WITH_NO_BATCH_DIM (the projections' outputs saved, the rest recomputed)"
+        )
+        if release == "2024-04-26":
+            attention = "materialized" if size == "126M" else "flash"
+            attention_note = (
+                "The README: '126M performance numbers were gathered without flash attention', 'the other model "
+                "sizes "
+                "enable flash attention'"
+            )
+        else:
+            attention, attention_note = None, "Attention kernel not stated for this release"
+        hardware = "a100-80gb" if gpu == "A100" else "h100-sxm"
+        model = {**_gpt(h, layers, heads, vocab_size=vocab), "d_ff": ffn}
+        shard_group = fsdp if dp > 1 and fsdp > 1 else None
+        zero = 3 if fsdp > 1 else 0
+        rows.append(
+            _run(
+                "pax_jax_toolbox",
+                f"Pax GPT {size} ({precision}), {n}x {gpu} 80G, DP{dp} FSDP{fsdp} TP{tp}, JAX-Toolbox {release}",
+                hardware,
+                n,
+                model,
+                PAX_SEQ,
+                batch,
+                per_gpu * tp,
+                tp,
+                1,
+                dp * fsdp,
+                1,
+                1,
+                "1f1b",
+                False,
+                recompute,
+                zero,
+                "bf16",
+                {**no_memory, "tokens_per_s_per_gpu": round(seqs * PAX_SEQ / n, 1)},
+                f"NVIDIA/JAX-Toolbox rosetta/rosetta/projects/pax/README.md at {readme}, release of {release} "
+                f"(container {container}): GPT {size}, {gpu} 80G SXM, precision '{precision}', {n} GPUs, DP {dp}, "
+                f"FSDP {fsdp}, TP {tp}, BS/GPU {per_gpu}, {seqs} sequences/s, estimated walltime {days} days "
+                f"(= {PAX_WALLTIME_STEPS[size]:,} steps x {batch} sequences / throughput). Stored tokens/s per GPU = "
+                f"sequences/s x {PAX_SEQ} / GPUs. Global batch = BS/GPU x GPUs = {batch} (the README's rule; the "
+                "5B and 175B 8-bit training paragraph confirms 2048 and 1536); micro-batch = BS/GPU x TP (README). "
+                "Model from "
+                f"google/paxml paxml/contrib/gpu/scripts_gpu/configs.py at {configs}: {layers} layers, hidden {h}, "
+                f"{heads} heads, FFN {ffn} (GeLU), vocabulary {vocab}, sequence 2048, learned positions, tied "
+                "softmax/embedding (SEPARATE_EMBEDDING False), biases, LayerNorm, bf16 forward (FPROP_DTYPE) with "
+                f"fp32 parameters (Praxis's default weight dtype) and Adam; {policy}. {attention_note}. "
+                + (
+                    "Transformer Engine layers (TE BF16); the same remat policy assumed. "
+                    if te
+                    else "Praxis layers (no Transformer Engine). "
+                )
+                + (
+                    "Packed inputs (PACKED_INPUT True in this release's config). "
+                    if release == "2023-07-11"
+                    else "Packing disabled in every base config since 8/29/2023 (changelog): each sequence is a padded "
+                    "2048-token sample; tokens/s counts the padding. "
+                )
+                + (
+                    f"Mesh: ICI [1, 4, 2], DCN [32, 1, 1] (data across nodes, FSDP 4 x TP 2 inside the node): "
+                    f"stored dp {dp * fsdp}, zero 3 with shard_group {fsdp} (state sharded over 4 data ranks, "
+                    "replicated across 32). "
+                    if shard_group
+                    else "Pure data parallelism (the whole mesh on the data axis, README: DP 64, FSDP 1, TP 1): "
+                    "replicated parameters, zero 0. "
+                    if zero == 0
+                    else "Mesh [1, 8, 1] x [1, 32, 1]: GSPMD FSDP over all 256 GPUs (parameters, gradients and "
+                    "optimizer state sharded; ZeRO-3-like), zero 3. "
+                )
+                + "JAX/XLA (GSPMD) on DGX nodes of 8 GPUs; the README's recommended XLA flags (set in the container) "
+                "let the latency-hiding scheduler overlap the collectives with computation: async all-gather and "
+                "reduce-scatter"
+                + (
+                    " (the 7/11/2023 README names no async all-reduce flag, so whether this pure data-parallel row's "
+                    "all-reduce overlapped is not stated: overlap_dp None)"
+                    if release == "2023-07-11" and zero == 0
+                    else ", and async all-reduce from the 8/29/2023 README on"
+                )
+                + ". Network not stated.",
+                system="pax",
+                gpus_per_node=8,
+                interconnect=None,
+                software=_sw(
+                    attention=attention,
+                    overlap_dp=None if release == "2023-07-11" and zero == 0 else True,
+                    activation_checkpointing=policy,
+                    fp32_master=True,
+                    shard_group=shard_group,
+                    extra=f"Paxml/Praxis on JAX/XLA (GSPMD){', Transformer Engine' if te else ''}; "
+                    "XLA latency-hiding scheduler with async collectives",
+                ),
+                split="blind7",
+            )
+        )
+
+    # ---- JAX-Toolbox MaxText: LLaMA2-7B on one DGX H100 ----
+    mt = MAXTEXT_ROW
+    assert mt["gpus"] * mt["per_gpu_batch"] == mt["global_batch"]
+    assert abs(mt["global_batch"] / mt["step_time_s"] / mt["sequences_per_s"] - 1) < 0.001
+    rows.append(
+        _run(
+            "maxtext_jax_toolbox",
+            "MaxText LLaMA2-7B, 8x H100 80G, FSDP 8, GBS 16, seq 4096 (JAX-Toolbox README)",
+            "h100-sxm",
+            mt["gpus"],
+            {**_llama(4096, 32, 32, 32, 11008), "vocab_size": 32000},
+            mt["seq"],
+            mt["global_batch"],
+            mt["per_gpu_batch"],
+            1,
+            1,
+            mt["gpus"],
+            1,
+            1,
+            "1f1b",
+            False,
+            "selective",
+            3,
+            "bf16",
+            {**no_memory, "tokens_per_s_per_gpu": round(mt["sequences_per_s"] * mt["seq"] / mt["gpus"], 1)},
+            "NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (the row added in 5fb41195 / 8ef90e8e, "
+            "2024-05-01, step-time unit in 4305fabf; the same row in docs/frameworks/maxtext/README.md at the newest "
+            "commit), container nvcr.io/nvidia/jax:24.04-maxtext-py3: LLaMA2-7B, H100 80G SXM, BF16, sequence "
+            "4096, 8 GPUs, BS/GPU 2, DP 1, FSDP 8, TP 1, GBS 16, attention 'Flash', remat policy 'minimal_flash', "
+            "scan off, step time 0.721 s, 22.19 sequences/s (= 16 / 0.721); the row's first version (5fb41195) printed "
+            "'A100 80G SXM', corrected to H100 the same day in 6f976291 ('fixed the GPU name typo'; the README: 'run "
+            "using NVIDIA DGX H100 80G nodes'). Stored tokens/s per GPU = sequences/s x "
+            "4096 / 8. LLaMA 2 7B shape (32 layers, hidden 4096, 32 heads, SwiGLU 11008, vocabulary 32,000, untied). "
+            "minimal_flash (MaxText's layers.py of 2024): jax checkpoint_dots_with_no_batch_dims plus the attention "
+            "'context' saved, i.e. the projections' and MLP matmuls' outputs and the flash-attention output kept, the "
+            "rest recomputed: stored 'selective'. FSDP 8 on one node (GSPMD: parameters, gradients and optimizer "
+            "state sharded), zero 3; micro-batch = BS/GPU (no accumulation). Inferred, not stated: synthetic or C4 "
+            "data (the README offers both), the XLA flags of the README's 'XLA Flags' section.",
+            system="maxtext",
+            gpus_per_node=8,
+            interconnect=None,
+            software=_sw(
+                attention="flash",
+                overlap_dp=True,
+                activation_checkpointing="minimal_flash: matmul outputs and the flash-attention context saved, the "
+                "rest recomputed",
+                extra="MaxText on JAX/XLA (GSPMD), flash attention (the README's 'Flash'; MaxText's GPU kernel is "
+                "cuDNN's through Transformer Engine, cudnn_flash_te: inferred), scan_layers off",
+            ),
+            split="blind7",
+        )
+    )
+    return rows
+
+
+BLIND7_SOURCES = ("megatron_core_h100", "pax_jax_toolbox", "maxtext_jax_toolbox")
+RUNS.extend(_blind7_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
