@@ -760,10 +760,10 @@ def test_published_runs_are_predicted_within_10_percent_on_average():
 
 
 def test_the_error_band_plan_prints_is_the_comparisons():
-    from llmpar.plan.report import BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, FITTED, HELD_OUT, UNSEEN
+    from llmpar.plan.report import BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, FITTED, HELD_OUT, UNSEEN
 
     bands = [("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND3)]
-    bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6)]
+    bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6), ("blind7", BLIND7)]
     unseen = sorted(abs(r["error"]) for split in UNSEEN["splits"] for r in published_comparison(split))
     assert len(unseen) == UNSEEN["rows"] and sum(unseen) / len(unseen) == pytest.approx(UNSEEN["mean"], abs=0.0015)
     assert unseen[len(unseen) // 2] == pytest.approx(UNSEEN["median"], abs=0.0015)
@@ -1563,6 +1563,6 @@ def test_plan_prints_the_error_band_of_the_layouts_kind():
     assert f"over all {UNSEEN['rows']}: about ±{UNSEEN['mean']:.0%}" in sharded
     piped = error_band(Layout(dp=2, tp=8, pp=8, micro_batches=16))
     assert "pipeline-parallel layout" in piped and f"±{UNSEEN_BY_KIND['pipeline-parallel']['mean']:.0%}" in piped
-    # a kind the first looks hold too few of (none here) gets the whole band only
+    # a kind the first looks hold too few of gets the whole band only
     plain = error_band(Layout(dp=8, tp=2))
     assert plain.startswith(f"expected error of the step time: about ±{UNSEEN['mean']:.0%}")

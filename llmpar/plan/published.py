@@ -642,10 +642,11 @@ Verification of the seventh blind rows
       rows keep the same remat policy; that packing stayed off after 8/29/2023 (changelog) although configs.py sets
       PACKED_INPUT True (the JAX-Toolbox scripts override it); the network of the DGX nodes (not stated).
     * maxtext_jax_toolbox: NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (rows added 2024-05-01 in
-      5fb41195/8ef90e8e, unit in 4305fabf; the same row at the newest commit's docs/frameworks/maxtext/README.md) read
-      directly; 16 / 0.721 s = 22.19 sequences/s (asserted). The row's first version (5fb41195) named the GPU 'A100 80G
-      SXM'; 6f976291 of the same day ('fixed the GPU name typo') made it H100, as the README's text says (DGX H100 80G
-      nodes): stored H100. The remat policy's meaning from MaxText's
+      5fb41195/8ef90e8e, unit in 4305fabf; the same row at the newest commit's
+      NVIDIA/JAX-Toolbox docs/frameworks/maxtext/README.md) read directly; 16 / 0.721 s = 22.19 sequences/s
+      (asserted). The row's first version (5fb41195) named the GPU 'A100 80G SXM'; 6f976291 of the same day ('fixed
+      the GPU name typo') made it H100, as the README's text says (DGX H100 80G nodes): stored H100. The remat
+      policy's meaning from MaxText's
       get_remat_policy as found in several copies of MaxText's layers code (index excerpts, not one pinned commit):
       'minimal_flash' = checkpoint_dots_with_no_batch_dims plus the saved 'context'. One reading.
 
@@ -871,7 +872,8 @@ SOURCES: dict[str, str] = {
     "maxtext_jax_toolbox": (
         "NVIDIA, JAX-Toolbox (Rosetta): rosetta/rosetta/projects/maxtext/README.md, 'Configs' table (LLaMA2-7B on 8 "
         "H100 80G, commits 8ef90e8e and 4305fabf, 2024-05-01; container nvcr.io/nvidia/jax:24.04-maxtext-py3), "
-        "the same row in docs/frameworks/maxtext/README.md at the newest commit; MaxText's remat policies "
+        "the same row in "
+        "NVIDIA/JAX-Toolbox docs/frameworks/maxtext/README.md at the newest commit; MaxText's remat policies "
         "(MaxText/layers, get_remat_policy). https://github.com/NVIDIA/JAX-Toolbox, https://github.com/google/maxtext"
     ),
 }
@@ -4153,7 +4155,7 @@ PAX_RELEASES = {
 }
 
 # NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (8ef90e8e and 4305fabf, 2024-05-01; unchanged in
-# docs/frameworks/maxtext/README.md at the newest commit): the one LLaMA2-7B row.
+# NVIDIA/JAX-Toolbox docs/frameworks/maxtext/README.md at the newest commit): the one LLaMA2-7B row.
 MAXTEXT_ROW = {
     "gpus": 8,
     "per_gpu_batch": 2,
@@ -4370,8 +4372,9 @@ def _blind7_rows() -> list[dict]:
             "bf16",
             {**no_memory, "tokens_per_s_per_gpu": round(mt["sequences_per_s"] * mt["seq"] / mt["gpus"], 1)},
             "NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md (the row added in 5fb41195 / 8ef90e8e, "
-            "2024-05-01, step-time unit in 4305fabf; the same row in docs/frameworks/maxtext/README.md at the newest "
-            "commit), container nvcr.io/nvidia/jax:24.04-maxtext-py3: LLaMA2-7B, H100 80G SXM, BF16, sequence "
+            "2024-05-01, step-time unit in 4305fabf; the same row in "
+            "NVIDIA/JAX-Toolbox docs/frameworks/maxtext/README.md at the newest commit), container "
+            "nvcr.io/nvidia/jax:24.04-maxtext-py3: LLaMA2-7B, H100 80G SXM, BF16, sequence "
             "4096, 8 GPUs, BS/GPU 2, DP 1, FSDP 8, TP 1, GBS 16, attention 'Flash', remat policy 'minimal_flash', "
             "scan off, step time 0.721 s, 22.19 sequences/s (= 16 / 0.721); the row's first version (5fb41195) printed "
             "'A100 80G SXM', corrected to H100 the same day in 6f976291 ('fixed the GPU name typo'; the README: 'run "
