@@ -1566,3 +1566,12 @@ def test_plan_prints_the_error_band_of_the_layouts_kind():
     # a kind the first looks hold too few of gets the whole band only
     plain = error_band(Layout(dp=8, tp=2))
     assert plain.startswith(f"expected error of the step time: about ±{UNSEEN['mean']:.0%}")
+    # --json carries the same band with each candidate
+    from llmpar.plan.report import expected_error
+
+    assert expected_error(Layout(dp=64, zero=3)) == {
+        "kind": "fully sharded",
+        "runs": band["rows"],
+        **{k: band[k] for k in ("mean", "median", "max")},
+    }
+    assert expected_error(Layout(dp=8, tp=2))["kind"] == "all"

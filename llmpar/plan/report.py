@@ -74,20 +74,28 @@ def layout_kind(layout: Layout) -> str:
     return "tensor- or context-parallel" if layout.tp > 1 or layout.cp > 1 else "data-parallel"
 
 
-def error_band(layout: Layout) -> str:
-    """The expected error of a prediction, as `plan` prints it beside its best layout: the band of the first looks
-    at runs the model had not seen, and that of the layout's kind where enough of them were of its kind."""
-    whole = f"median {UNSEEN['median']:.0%}, largest {UNSEEN['max']:.0%}; docs/cost-model.md)"
+def expected_error(layout: Layout) -> dict:
+    """The band a prediction of `layout` carries (`--json`'s "expected_error"): the first looks' at the runs of its
+    kind where at least MIN_KIND_ROWS were of its kind, else at all of them ("kind": "all"), as fractions."""
     kind = layout_kind(layout)
-    band = UNSEEN_BY_KIND.get(kind)
-    if band is None or band["rows"] < MIN_KIND_ROWS:
+    band: dict = UNSEEN_BY_KIND.get(kind) or {"rows": 0}
+    if band["rows"] < MIN_KIND_ROWS:
+        kind, band = "all", UNSEEN
+    return {"kind": kind, "runs": band["rows"], **{k: band[k] for k in ("mean", "median", "max")}}
+
+
+def error_band(layout: Layout) -> str:
+    """`expected_error` as `plan` prints it beside its best layout, with the whole band beside a kind's."""
+    band = expected_error(layout)
+    whole = f"median {UNSEEN['median']:.0%}, largest {UNSEEN['max']:.0%}; docs/cost-model.md)"
+    if band["kind"] == "all":
         return (
             f"expected error of the step time: about ±{UNSEEN['mean']:.0%} (mean over {UNSEEN['rows']} published "
             f"runs the model had not seen; {whole}"
         )
     return (
-        f"expected error of the step time for a {kind} layout: about ±{band['mean']:.0%} (mean over the "
-        f"{band['rows']} such published runs the model had not seen; median {band['median']:.0%}, largest "
+        f"expected error of the step time for a {band['kind']} layout: about ±{band['mean']:.0%} (mean over the "
+        f"{band['runs']} such published runs the model had not seen; median {band['median']:.0%}, largest "
         f"{band['max']:.0%}); over all {UNSEEN['rows']}: about ±{UNSEEN['mean']:.0%} ({whole}"
     )
 
@@ -253,7 +261,12 @@ def command(layout: Layout, model: list[str], batch: Batch, hw: Hardware) -> str
 
 def _with_flags(e: Estimate, model: list[str], batch: Batch, hw: Hardware) -> dict:
     args = train_args(e.layout, model, batch, hw)
-    return {**e.as_json(), "train_args": args, "train_command": "llmpar train " + shlex.join(args)}
+    return {
+        **e.as_json(),
+        "train_args": args,
+        "train_command": "llmpar train " + shlex.join(args),
+        "expected_error": expected_error(e.layout),
+    }
 
 
 def as_json(plan: Plan, model: list[str], batch: Batch, hw: Hardware) -> dict:
