@@ -39,8 +39,8 @@ from llmpar.parallel.context_parallel import (
     chunk_positions,
     heads_to_sequence,
     sequence_to_heads,
-    shard_sequence,
-    unshard_sequence,
+    to_global_order,
+    to_rank_order,
 )
 
 _TAG = 0  # the prefill's key/value blocks
@@ -171,11 +171,10 @@ class HeadCache(KVCache):
         if self.filled == 0:  # the prefill: heads traded for the whole prompt, and back
 
             def whole(x):  # (B, h, W/N, D), this rank's tokens -> (B, h/N, W, D), its heads, in slot order
-                return unshard_sequence(list(heads_to_sequence(x, cp).chunk(n, dim=2)), n, dim=2)
+                return to_global_order(heads_to_sequence(x, cp), n)
 
             y = super().attend(i, whole(q), whole(k), whole(v))  # (B, H/N, W, D)
-            y = torch.cat([shard_sequence(y, n, rank, dim=2) for rank in range(n)], dim=2)
-            return sequence_to_heads(y, cp)
+            return sequence_to_heads(to_rank_order(y, n), cp)
         h, hkv, r = q.size(1) // n, k.size(1) // n, cp.rank
         y = super().attend(i, q[:, r * h : (r + 1) * h], k[:, r * hkv : (r + 1) * hkv], v[:, r * hkv : (r + 1) * hkv])
         everyone = y.new_empty((n * y.size(0), *y.shape[1:]))  # (N·B, H/N, 1, D)

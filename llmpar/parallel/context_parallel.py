@@ -447,13 +447,14 @@ heads_to_sequence = conjugate("HeadsToSequence", _heads_to_sequence, _sequence_t
 sequence_to_heads = conjugate("SequenceToHeads", _sequence_to_heads, _heads_to_sequence)
 
 
-def _to_global_order(x: torch.Tensor, n: int) -> torch.Tensor:
+def to_global_order(x: torch.Tensor, n: int) -> torch.Tensor:
     """(B, h/n, n·L, ...) in rank order (rank j's L tokens at [j·L, (j+1)·L)) -> in position order."""
     return unshard_sequence(list(x.chunk(n, dim=2)), n, dim=2)
 
 
-def _to_rank_order(x: torch.Tensor, n: int) -> torch.Tensor:
-    """The inverse of `_to_global_order`."""
+def to_rank_order(x: torch.Tensor, n: int) -> torch.Tensor:
+    """(B, h/n, n·L, ...) in position order -> in rank order (rank j's L tokens at [j·L, (j+1)·L)): the inverse of
+    `to_global_order`."""
     return torch.cat([shard_sequence(x, n, r, dim=2) for r in range(n)], dim=2)
 
 
@@ -478,11 +479,11 @@ class AllToAllAttention(torch.autograd.Function):
     @staticmethod
     def forward(ctx, q, k, v, cp: CPComm, scale: float):
         n, group = cp.n, q.size(1) // k.size(1)
-        qs, ks, vs = (_to_global_order(_heads_to_sequence(t, cp), n) for t in (q, k, v))  # (B, h/n, S, D)
+        qs, ks, vs = (to_global_order(_heads_to_sequence(t, cp), n) for t in (q, k, v))  # (B, h/n, S, D)
         out, lse = _FLASH(qs, _repeat(ks, group), _repeat(vs, group), 0.0, True, scale=scale)
         B, Hn, S = qs.shape[:3]
         cp.scores["forward"] += B * Hn * S * S  # the full score matrix, as the CPU kernel computes it
-        back = _sequence_to_heads(_to_rank_order(out, n), cp)  # (B, H, L, D)
+        back = _sequence_to_heads(to_rank_order(out, n), cp)  # (B, H, L, D)
         del out
         y = _token_major(tuple(back.shape), back)
         y.copy_(back)
@@ -497,8 +498,8 @@ class AllToAllAttention(torch.autograd.Function):
         group = qs.size(1) // ks.size(1)
         acc = torch.promote_types(y.dtype, torch.float32)
         delta = (dy.to(acc) * y.to(acc)).sum(-1, keepdim=True)  # (B, H, L, 1): this rank's tokens, every head
-        dout = _to_global_order(_heads_to_sequence(dy, cp), n).to(qs.dtype)  # (B, h/n, S, D)
-        delta = _to_global_order(_heads_to_sequence(delta, cp), n)  # (B, h/n, S, 1)
+        dout = to_global_order(_heads_to_sequence(dy, cp), n).to(qs.dtype)  # (B, h/n, S, D)
+        delta = to_global_order(_heads_to_sequence(delta, cp), n)  # (B, h/n, S, 1)
         norm = (dout.to(acc) ** 2).sum(-1, keepdim=True)
         standin = (dout.to(acc) * torch.where(norm > 0, delta / norm, 0.0)).to(qs.dtype)  # rowsum(dout·O') = delta
         dq, dk, dv = _FLASH_BACKWARD(
@@ -514,7 +515,7 @@ class AllToAllAttention(torch.autograd.Function):
         )
         if group > 1:
             dk, dv = _grouped(dk, ks.size(1)).sum(2), _grouped(dv, ks.size(1)).sum(2)
-        grads = (_sequence_to_heads(_to_rank_order(g, n), cp) for g in (dq, dk, dv))
+        grads = (_sequence_to_heads(to_rank_order(g, n), cp) for g in (dq, dk, dv))
         return *grads, None, None
 
 
@@ -535,11 +536,11 @@ def all_to_all_attention(q, k, v, cp: CPComm, scale: float | None = None) -> tor
         return F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale, enable_gqa=q.size(1) != k.size(1))
     if _fused(q, None):
         return AllToAllAttention.apply(q, k, v, cp, scale)
-    qs, ks, vs = (_to_global_order(heads_to_sequence(t, cp), n) for t in (q, k, v))  # (B, h/n, S, D)
+    qs, ks, vs = (to_global_order(heads_to_sequence(t, cp), n) for t in (q, k, v))  # (B, h/n, S, D)
     y = F.scaled_dot_product_attention(qs, ks, vs, is_causal=True, scale=scale, enable_gqa=qs.size(1) != ks.size(1))
     B, Hn, S, _ = qs.shape
     cp.scores["forward"] += B * Hn * S * S
-    return sequence_to_heads(_to_rank_order(y, n), cp)
+    return sequence_to_heads(to_rank_order(y, n), cp)
 
 
 # --- a drop-in for the model's attention core -------------------------------------------------------------------

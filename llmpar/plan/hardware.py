@@ -61,8 +61,8 @@ class Hardware:
     # rate at sequence length s is attention_efficiency · s / (s + attention_half_seq), times (head size / 128)^0.37
     # below a head size of 128 (`attention_rate`). 0: no dependence (a CPU's, or a profile that measured one shape).
     attention_half_seq: float = 0.0
-    # Seconds of computation lost per second of a data-parallel collective that overlaps it (its kernels share the
-    # SMs and the memory bandwidth with the matmuls). Fitted on the published runs (docs/cost-model.md).
+    # Seconds of computation lost per second of computation that a data-parallel collective overlaps (its kernels
+    # share the SMs and the memory bandwidth with the matmuls). Fitted on the published runs (docs/cost-model.md).
     overlap_slowdown: float = 0.0
     # The share of its bandwidth a data-parallel collective reaches while computation runs beside it (the two
     # compete for memory bandwidth and SMs). Fitted on the published runs (docs/cost-model.md).
@@ -249,6 +249,22 @@ PROFILES["h100-hbm2e-500w"] = dataclasses.replace(
     source="torchtitan's Grand Teton H100 (96GB HBM2e, 2.4 TB/s, 500 W; peak between H100 NVL and SXM); "
     "links as h100-sxm",
 )
+
+
+def _four_64gb_gpus_a_node(base: Hardware, name: str, adapter: float, source: str) -> Hardware:
+    """`base`'s GPU with 64 GB (four of its five HBM stacks: 4/5 of its memory bandwidth), four to a node, each with
+    a network adapter of `adapter` bytes/s (at NCCL's 0.9 of the line rate); all else `base`'s."""
+    return dataclasses.replace(
+        base,
+        name=name,
+        memory_bytes=64 * GiB,
+        memory_bandwidth=base.memory_bandwidth * 4 / 5,
+        devices_per_node=4,
+        inter=_link(0.9 * adapter, base.inter.latency["all_reduce"]),
+        source=source,
+    )
+
+
 # The GPUs of two EuroHPC machines, 4 to a node (the Modalities rows of published.py ran on them).
 # Leonardo Booster (CINECA): "4x NVIDIA custom Ampere A100 GPU 64 GB HBM2" and "2x dual-port HDR network interface
 # (400 Gbps aggregated)" per node (leonardo-supercomputer.cineca.eu/hpc-system; docs.hpc.cineca.it/hpc/leonardo.html:
@@ -257,14 +273,11 @@ PROFILES["h100-hbm2e-500w"] = dataclasses.replace(
 # (64 GB is four of its five 16 GB HBM2e stacks, each with its 1024-bit interface); the NVLink 3 link within the node
 # (the four GPUs' NVLinks join them directly, 12 links a GPU as in a DGX A100: the a100-80gb profile's busbw kept);
 # the peak, efficiencies and latencies of a100-80gb (the same GA100 at 312 TFLOP/s dense bf16).
-PROFILES["a100-64gb-leonardo"] = dataclasses.replace(
+PROFILES["a100-64gb-leonardo"] = _four_64gb_gpus_a_node(
     PROFILES["a100-80gb"],
-    name="a100-64gb-leonardo",
-    memory_bytes=64 * GiB,
-    memory_bandwidth=0.85 * 2.039e12 * 4 / 5,
-    devices_per_node=4,
-    inter=_link(0.9 * 12.5e9, 12e-6),
-    source="CINECA Leonardo Booster (4x A100 SXM4 64GB HBM2e a node, 2x dual-port HDR100 = 400 Gb/s a node); memory "
+    "a100-64gb-leonardo",
+    12.5e9,
+    "CINECA Leonardo Booster (4x A100 SXM4 64GB HBM2e a node, 2x dual-port HDR100 = 400 Gb/s a node); memory "
     "bandwidth 4/5 of the 80GB part's (assumed); NVLink and compute as a100-80gb",
 )
 # MareNostrum 5 ACC (BSC): 4 NVIDIA H100 SXM 64GB a node (BullSequana XH3000, two Sapphire Rapids CPUs), NDR
@@ -273,14 +286,11 @@ PROFILES["a100-64gb-leonardo"] = dataclasses.replace(
 # taken: the memory bandwidth, 4/5 of the 80GB SXM part's 3.35 TB/s (64 GB is four of its five 16 GB HBM stacks); the
 # NVLink 4 link within the node (the four GPUs joined directly: h100-sxm's busbw kept); the peak (Modalities' MFU uses
 # 989 TFLOP/s for it), efficiencies and latencies of h100-sxm.
-PROFILES["h100-64gb-mn5"] = dataclasses.replace(
+PROFILES["h100-64gb-mn5"] = _four_64gb_gpus_a_node(
     PROFILES["h100-sxm"],
-    name="h100-64gb-mn5",
-    memory_bytes=64 * GiB,
-    memory_bandwidth=0.85 * 3.35e12 * 4 / 5,
-    devices_per_node=4,
-    inter=_link(0.9 * 25e9, 12e-6),
-    source="BSC MareNostrum 5 ACC (4x H100 SXM 64GB a node; 4x NDR200 = 800 Gb/s a node, as remembered from BSC's "
+    "h100-64gb-mn5",
+    25e9,
+    "BSC MareNostrum 5 ACC (4x H100 SXM 64GB a node; 4x NDR200 = 800 Gb/s a node, as remembered from BSC's "
     "user guide, not confirmed from a page read here); memory bandwidth 4/5 of the 80GB SXM part's (assumed); NVLink "
     "and compute as h100-sxm",
 )
