@@ -255,12 +255,34 @@ def test_second_blind_rows_are_left_out_of_the_comparison(monkeypatch):
     assert {r["split"] for r in compare.published_comparison("blind")} == {"blind"}
 
 
+def _blind_split_rows(split: str, sources: tuple, earlier: set) -> list[dict]:
+    """The rows of a blind split, with what every blind split holds: its sources registered (a citation and a
+    recipe), their rows all in it, new to the set (no row of theirs, nor any of `earlier`'s sources, in another
+    split), every row comparable, with the schema's software keys, one cp rank, no FP8 matmuls, no memory figure
+    and a measured throughput; and every row's (source, name) unique."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import RUNS, SOFTWARE_KEYS, SOURCES
+
+    rows = [run for run in RUNS if run["split"] == split]
+    assert {run["source"] for run in rows} == set(sources)
+    assert set(sources) <= set(SOURCES) and set(sources) <= set(RECIPES)
+    assert not set(sources) & {run["source"] for run in RUNS if run["split"] != split}
+    assert not set(sources) & earlier
+    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    for run in rows:
+        assert comparable(run) is None, run["name"]
+        assert set(run["software"]) == set(SOFTWARE_KEYS)
+        assert run["cp"] == 1 and "FP8" not in run["note"] and run["measured"]["memory_gib"] is None
+        assert _measured_tokens(run) > 0
+    return rows
+
+
 def test_third_blind_rows_are_comparable_and_their_transcription_agrees():
     """The third blind rows (split "blind3"; never predicted here, only their measured side is checked) follow the
     schema, are all comparable, their batches add up, and each source's second figure reproduces from the stored
     tokens/s: flash-attn's hours per 1B tokens, FlagPerf's MFU by its harness's 6·N count, and FlagPerf Paddle's
     samples/s · 2048 / 8 (truncated, as printed)."""
-    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
         BLIND2_SOURCES,
         BLIND3_SOURCES,
@@ -268,28 +290,16 @@ def test_third_blind_rows_are_comparable_and_their_transcription_agrees():
         FLAGPERF_MEGATRON_TABLE,
         FLAGPERF_PADDLE_TABLE,
         FLASH_ATTN_TRAINING_TABLE,
-        RUNS,
-        SOFTWARE_KEYS,
-        SOURCES,
     )
 
-    blind3 = [run for run in RUNS if run["split"] == "blind3"]
-    assert len(blind3) >= 20 and {run["source"] for run in blind3} == set(BLIND3_SOURCES)
-    assert set(BLIND3_SOURCES) <= set(SOURCES) and set(BLIND3_SOURCES) <= set(RECIPES)
-    assert not [run for run in RUNS if run["source"] in BLIND3_SOURCES and run["split"] != "blind3"]
-    # new sources: none of them had a row before this split
-    assert not set(BLIND3_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind3"}
-    assert not set(BLIND3_SOURCES) & (set(BLIND_SOURCES) | set(BLIND2_SOURCES))
-    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    blind3 = _blind_split_rows("blind3", BLIND3_SOURCES, set(BLIND_SOURCES) | set(BLIND2_SOURCES))
+    assert len(blind3) >= 20
     for run in blind3:
-        assert comparable(run) is None, run["name"]
-        assert set(run["software"]) == set(SOFTWARE_KEYS)
         assert run["hardware"] in ("a100-80gb", "a100-40gb", "h100-sxm") and run["dtype"] in ("bf16", "fp16")
-        assert run["cp"] == 1 and "FP8" not in run["note"] and run["recompute"] in ("none", "full")
+        assert run["recompute"] in ("none", "full")
         assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["micro_batch_size"] >= 1
         assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
-        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
-        assert run["measured"]["memory_gib"] is None
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"]
     by_name = {run["name"]: run for run in blind3}
     for name, _h, _l, _heads, _config, gbs, mbs, zero, tokens, hours in FLASH_ATTN_TRAINING_TABLE:
         run = by_name[f"{name} FlashAttention (flash-attn training code), 8x A100 80GB"]
@@ -329,37 +339,25 @@ def test_fourth_blind_rows_are_comparable_and_their_transcription_agrees():
     schema, are all comparable, their batches add up, and each source's second figure reproduces from what is stored:
     InternLM's "Global Bsz" from micro_bsz · micro_num · GPUs and its TFLOPS from the TGS by its own FLOP count;
     YaFSDP's printed speed-up from the two iteration times, and one sequence per GPU per step from the peak."""
-    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
         BLIND2_SOURCES,
         BLIND3_SOURCES,
         BLIND4_SOURCES,
         BLIND_SOURCES,
         INTERNLM_FLOPS_TABLE,
-        RUNS,
-        SOFTWARE_KEYS,
-        SOURCES,
         YAFSDP_TABLE,
         internlm_flops_per_token,
     )
 
-    blind4 = [run for run in RUNS if run["split"] == "blind4"]
-    assert len(blind4) >= 20 and {run["source"] for run in blind4} == set(BLIND4_SOURCES)
-    assert set(BLIND4_SOURCES) <= set(SOURCES) and set(BLIND4_SOURCES) <= set(RECIPES)
-    assert not [run for run in RUNS if run["source"] in BLIND4_SOURCES and run["split"] != "blind4"]
-    # new sources: none of them had a row before this split
-    assert not set(BLIND4_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind4"}
-    assert not set(BLIND4_SOURCES) & (set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES))
-    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES)
+    blind4 = _blind_split_rows("blind4", BLIND4_SOURCES, earlier)
+    assert len(blind4) >= 20
     for run in blind4:
-        assert comparable(run) is None, run["name"]
-        assert set(run["software"]) == set(SOFTWARE_KEYS)
-        assert run["hardware"] == "a100-80gb" and run["dtype"] == "bf16"
-        assert run["cp"] == 1 and "FP8" not in run["note"] and run["recompute"] in ("none", "full")
+        assert run["hardware"] == "a100-80gb" and run["dtype"] == "bf16" and run["recompute"] in ("none", "full")
         assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["micro_batch_size"] >= 1
         assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
-        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
-        assert run["measured"]["memory_gib"] is None
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"]
     by_name = {run["name"]: run for run in blind4}
     assert len(INTERNLM_FLOPS_TABLE) == 22
     for ckpt, n, mbs, micro_num, gbs_m, tgs, tflops in INTERNLM_FLOPS_TABLE:
@@ -402,7 +400,7 @@ def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
     schema, are all comparable, their batches add up, their tokens/s is the printed samples/s times the sequence over
     the GPUs, and the printed MFU reproduces from it by Modalities' count with the inferred shapes; the two machines'
     profiles have 4 GPUs a node and the 80GB siblings' compute."""
-    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
         BLIND2_SOURCES,
         BLIND3_SOURCES,
@@ -413,31 +411,19 @@ def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
         MODALITIES_MN5_TABLE,
         MODALITIES_PEAK,
         MODALITIES_SHAPES,
-        RUNS,
-        SOFTWARE_KEYS,
-        SOURCES,
         modalities_flops_per_token,
     )
 
-    blind5 = [run for run in RUNS if run["split"] == "blind5"]
-    assert len(blind5) >= 20 and {run["source"] for run in blind5} == set(BLIND5_SOURCES)
-    assert set(BLIND5_SOURCES) <= set(SOURCES) and set(BLIND5_SOURCES) <= set(RECIPES)
-    assert not [run for run in RUNS if run["source"] in BLIND5_SOURCES and run["split"] != "blind5"]
-    # a new source: none of its rows had been in an earlier split
-    assert not set(BLIND5_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind5"}
     earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    assert not set(BLIND5_SOURCES) & earlier
-    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    blind5 = _blind_split_rows("blind5", BLIND5_SOURCES, earlier)
+    assert len(blind5) >= 20
     for run in blind5:
-        assert comparable(run) is None, run["name"]
-        assert set(run["software"]) == set(SOFTWARE_KEYS)
         assert run["hardware"] in ("a100-64gb-leonardo", "h100-64gb-mn5") and run["dtype"] == "bf16"
-        assert run["cp"] == 1 and "FP8" not in run["note"] and run["recompute"] in ("none", "full")
+        assert run["recompute"] in ("none", "full")
         assert run["gpus"] == run["dp"] and run["tp"] == run["pp"] == 1 and run["zero"] == 3
         assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 4
         assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
-        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
-        assert run["measured"]["memory_gib"] is None
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"]
         ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
     by_name = {run["name"]: run for run in blind5}
     stored = 0
@@ -481,7 +467,7 @@ def test_sixth_blind_rows_are_comparable_and_their_transcription_agrees():
     / iteration time = the printed throughput, 300B tokens / throughput = the printed days), the Megatron-LM rows'
     printed MFU reproduces from their throughput by Korthikanti et al.'s count (the count compare.py converts these
     sources' MFU-only rows with), and TinyLlama's 56% MFU reproduces from its 24k tokens/s."""
-    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
         BLIND2_SOURCES,
         BLIND3_SOURCES,
@@ -494,30 +480,17 @@ def test_sixth_blind_rows_are_comparable_and_their_transcription_agrees():
         MEGASCALE_SHAPES,
         MEGASCALE_TABLE2,
         MEGASCALE_TABLE3,
-        RUNS,
-        SOFTWARE_KEYS,
-        SOURCES,
         TINYLLAMA,
         megascale_flops_per_token,
     )
 
-    blind6 = [run for run in RUNS if run["split"] == "blind6"]
-    assert len(blind6) >= 25 and {run["source"] for run in blind6} == set(BLIND6_SOURCES)
-    assert set(BLIND6_SOURCES) <= set(SOURCES) and set(BLIND6_SOURCES) <= set(RECIPES)
-    assert not [run for run in RUNS if run["source"] in BLIND6_SOURCES and run["split"] != "blind6"]
-    # new sources: none of their rows had been in an earlier split
-    assert not set(BLIND6_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind6"}
     earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES) | set(BLIND5_SOURCES)
-    assert not set(BLIND6_SOURCES) & earlier
-    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    blind6 = _blind_split_rows("blind6", BLIND6_SOURCES, earlier)
+    assert len(blind6) >= 25
     for run in blind6:
-        assert comparable(run) is None, run["name"]
-        assert set(run["software"]) == set(SOFTWARE_KEYS)
         assert run["hardware"] in ("a100-80gb", "a100-40gb") and run["dtype"] == "bf16"
-        assert run["cp"] == 1 and "FP8" not in run["note"] and run["measured"]["memory_gib"] is None
         assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["global_batch_size"] % run["dp"] == 0
         assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
-        assert _measured_tokens(run) > 0
         ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
 
     # ---- MegaScale: 8 + 8 Table 2 rows, 3 + 3 Figure 9 rows, 1 + 1 Table 3 rows ----
@@ -597,7 +570,7 @@ def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
     and converts to tokens/s by Megatron-LM's own count, the Paxml tables' walltimes follow from their throughput and
     MAX_STEPS, the changelog's relative figures follow from the stored rows, and MaxText's sequences/s is its batch
     over its step time."""
-    from llmpar.plan.compare import MODEL_FLOPS_KORTHIKANTI, RECIPES, _measured_tokens, comparable
+    from llmpar.plan.compare import MODEL_FLOPS_KORTHIKANTI, _measured_tokens
     from llmpar.plan.published import (
         BLIND2_SOURCES,
         BLIND3_SOURCES,
@@ -613,30 +586,17 @@ def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
         PAX_SHAPES,
         PAX_TABLE,
         PAX_WALLTIME_STEPS,
-        RUNS,
-        SOFTWARE_KEYS,
-        SOURCES,
         megatron_core_flops_per_token,
     )
 
-    blind7 = [run for run in RUNS if run["split"] == "blind7"]
-    assert len(blind7) == 34 and {run["source"] for run in blind7} == set(BLIND7_SOURCES)
-    assert set(BLIND7_SOURCES) <= set(SOURCES) and set(BLIND7_SOURCES) <= set(RECIPES)
-    assert not [run for run in RUNS if run["source"] in BLIND7_SOURCES and run["split"] != "blind7"]
-    # new sources: none of their rows had been in an earlier split
-    assert not set(BLIND7_SOURCES) & {run["source"] for run in RUNS if run["split"] != "blind7"}
     earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    assert not set(BLIND7_SOURCES) & (earlier | set(BLIND5_SOURCES) | set(BLIND6_SOURCES))
-    assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
+    blind7 = _blind_split_rows("blind7", BLIND7_SOURCES, earlier | set(BLIND5_SOURCES) | set(BLIND6_SOURCES))
+    assert len(blind7) == 34
     for run in blind7:
-        assert comparable(run) is None, run["name"]
-        assert set(run["software"]) == set(SOFTWARE_KEYS)
         assert run["hardware"] in ("h100-sxm", "a100-80gb") and run["dtype"] == "bf16"
         assert set(run["measured"]) == {"tflops_per_gpu", "mfu", "tokens_per_s_per_gpu", "flops_counted", "memory_gib"}
-        assert run["cp"] == 1 and "FP8" not in run["note"] and run["measured"]["memory_gib"] is None
         assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["global_batch_size"] % run["dp"] == 0
         assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
-        assert _measured_tokens(run) > 0
         ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
 
     # ---- Megatron-LM README (Megatron-Core r0.8.0, H100): 9 rows ----
