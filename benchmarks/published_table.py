@@ -17,7 +17,7 @@ import argparse
 import json
 import statistics
 
-from llmpar.plan.compare import BLIND_SPLITS, published_comparison
+from llmpar.plan.compare import BLIND_SPLITS, choice_summary, published_comparison
 
 
 def main() -> None:
@@ -58,6 +58,15 @@ def main() -> None:
             ]
             line += f" (before, {len(b)} of them: mean {statistics.mean(b):.1%}, largest {max(b):.1%})"
         print(line)
+    c = choice_summary(rows)
+    if c["choices"]:
+        print(
+            f"choices among layouts (one source, hardware, GPU count, model and sequence; compare.layout_choices): "
+            f"{c['choices']}; the layout predicted fastest measured within 5% of the fastest in {c['first_within']} "
+            f"(a random pick: {c['chance_within']:.1f}), {c['mean_loss']:.1%} slower on average (random: "
+            f"{c['chance_loss']:.1%}), {c['max_loss']:.1%} at most; pairs measured more than 5% apart ordered as "
+            f"measured: {c['pairs_ordered']} of {c['pairs']}"
+        )
 
 
 if __name__ == "__main__":

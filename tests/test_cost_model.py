@@ -750,6 +750,60 @@ def test_the_error_band_plan_prints_is_the_comparisons():
             assert errors[len(errors) // 2] == pytest.approx(band["median"], abs=0.0015)
 
 
+def test_the_ranking_plan_prints_is_the_first_looks():
+    from llmpar.plan.compare import choice_summary
+    from llmpar.plan.report import CHOICES
+
+    rows = [r for split in CHOICES["splits"] for r in published_comparison(split)]
+    got = choice_summary(rows)
+    for key in ("choices", "first_within", "pairs", "pairs_ordered"):
+        assert got[key] == CHOICES[key], key
+    for key in ("chance_within", "mean_loss", "chance_loss", "max_loss"):
+        assert got[key] == pytest.approx(CHOICES[key], abs=0.05 if key == "chance_within" else 0.0015), key
+
+
+def test_a_published_choice_is_one_system_model_and_gpu_count_in_several_layouts():
+    from llmpar.plan.compare import choice_summary, layout_choices
+
+    def run(name, gpus=8, tp=1, zero=3, seq=2048, source="s"):
+        layout = {"pp": 1, "dp": gpus // tp, "cp": 1, "recompute": "none", "sequence_parallel": False}
+        layout |= {"schedule": "1f1b", "cp_mode": None, "tp": tp, "zero": zero}
+        return {"source": source, "name": name, "hardware": "h100-sxm", "gpus": gpus, "seq_len": seq,
+                "model": {"d_model": 64}, "software": None, **layout}  # fmt: skip
+
+    def row(r, measured, predicted, mbs=1):
+        return {"source": r["source"], "name": r["name"], "measured": measured, "predicted": predicted,
+                "micro_batch_size": mbs, "virtual_stages": 1}  # fmt: skip
+
+    runs = [run("a"), run("a2"), run("b", tp=2), run("c", zero=1), run("d", gpus=16), run("e", seq=4096)]
+    runs += [run("f", source="t"), run("g", source="t", tp=2)]
+    rows = [
+        row(runs[0], 100.0, 90.0),  # a and a2: one layout (two releases), merged: measured 110, predicted 90
+        row(runs[1], 120.0, 90.0),
+        row(runs[2], 100.0, 95.0),  # b: predicted fastest, measured 110/100 - 1 = 9% slower than the fastest
+        row(runs[3], 80.0, 70.0),  # c
+        row(runs[4], 200.0, 50.0),  # d (16 GPUs) and e (another sequence) are other choices, of one layout each
+        row(runs[5], 50.0, 10.0),
+        row(runs[6], 100.0, 99.0),  # source t: f measured fastest and predicted fastest
+        row(runs[7], 99.0, 98.0),  # (within 5% of f: a tie, not a pair)
+        row(runs[6], 60.0, 99.5, mbs=4),  # a micro-batch size is a layout of its own, and predicted fastest
+    ]
+    choices = layout_choices(rows, runs)
+    assert sorted(len(c) for c in choices) == [3, 3]
+    merged = next(lay for c in choices for lay in c if lay["names"] == ["a", "a2"])
+    assert merged["measured"] == 110.0 and merged["predicted"] == 90.0
+    got = choice_summary(rows, runs)
+    assert got["choices"] == 2 and got["first_within"] == 0
+    assert got["mean_loss"] == pytest.approx((1 - 100 / 110 + 1 - 60 / 100) / 2)
+    assert got["max_loss"] == pytest.approx(0.4)
+    # pairs more than 5% apart: (a, b) ordered wrongly, (a, c) and (b, c) rightly; (f, f mbs 4) and
+    # (g, f mbs 4) wrongly
+    assert got["pairs"] == 5 and got["pairs_ordered"] == 2
+    # a random pick: within 5% in 1 of 3 layouts (a) and 2 of 3 (f, g)
+    assert got["chance_within"] == pytest.approx(1 / 3 + 2 / 3)
+    assert got["chance_loss"] == pytest.approx(((1 - 100 / 110) + (1 - 80 / 110)) / 3 / 2 + (0.01 + 0.4) / 3 / 2)
+
+
 def test_the_fitting_half_is_within_its_bounds():
     # the half the recipes' efficiencies and the overlap slowdown were fitted on (docs/cost-model.md); the
     # held-out half is reported there, not asserted: it is the check of what was fitted

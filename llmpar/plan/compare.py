@@ -246,3 +246,72 @@ def published_comparison(split: str | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+# What `plan` is for is a choice among layouts. A published choice: runs of one source (one system on one cluster),
+# on the same hardware and number of GPUs, of the same model and sequence length, in at least two layouts.
+CHOICE_KEYS = ("source", "hardware", "gpus", "seq_len")
+LAYOUT_KEYS = ("tp", "pp", "dp", "cp", "zero", "recompute", "sequence_parallel", "schedule", "cp_mode")
+CHOICE_MARGIN = 0.05  # two layouts whose measured throughputs differ by less than this are a tie
+
+
+def layout_choices(rows: list[dict], runs: list[dict] | None = None) -> list[list[dict]]:
+    """The published choices among `rows` (`published_comparison`'s): each a list of its distinct layouts, one
+    dict per layout with the mean "measured" and "predicted" tokens/s per GPU of its rows (rows of one layout
+    differ only in what the model cannot see: a release, a kernel, a run's noise). A layout is its parallel sizes,
+    ZeRO stage, recomputation, schedule, micro-batch size, virtual stages and hybrid-sharding group. `runs`: the
+    published runs the rows come from (RUNS)."""
+    by_name = {(run["source"], run["name"]): run for run in (RUNS if runs is None else runs)}
+    choices: dict[tuple, dict[tuple, list[dict]]] = {}
+    for row in rows:
+        run = by_name[row["source"], row["name"]]
+        shard = (run.get("software") or {}).get("shard_group")
+        key = tuple(run[k] for k in CHOICE_KEYS) + (repr(sorted(run["model"].items())),)
+        layout = tuple(run[k] for k in LAYOUT_KEYS) + (row["micro_batch_size"], row["virtual_stages"], shard)
+        choices.setdefault(key, {}).setdefault(layout, []).append(row)
+    out = []
+    for layouts in choices.values():
+        if len(layouts) < 2:
+            continue
+        merged = []
+        for same in layouts.values():
+            merged.append(
+                {
+                    "names": [r["name"] for r in same],
+                    "measured": sum(r["measured"] for r in same) / len(same),
+                    "predicted": sum(r["predicted"] for r in same) / len(same),
+                }
+            )
+        out.append(merged)
+    return out
+
+
+def choice_summary(rows: list[dict], runs: list[dict] | None = None) -> dict:
+    """How well the model chose among the published layouts of `rows`: "choices" (how many), "first_within"
+    (those whose layout predicted fastest measured within CHOICE_MARGIN of the fastest measured), "mean_loss" and
+    "max_loss" (how much slower than the fastest the predicted-fastest layout measured), "pairs" (two layouts of a
+    choice that measured more than CHOICE_MARGIN apart) and "pairs_ordered" (those the model orders as measured);
+    and, for scale, what a layout drawn at random would give: "chance_within" (the expected number of choices it
+    gets within the margin) and "chance_loss" (its mean loss)."""
+    losses, pairs, ordered, chance_within, chance_loss = [], 0, 0, 0.0, 0.0
+    for layouts in layout_choices(rows, runs):
+        fastest = max(lay["measured"] for lay in layouts)
+        pick = max(layouts, key=lambda lay: lay["predicted"])
+        losses.append(1 - pick["measured"] / fastest)
+        each = [1 - lay["measured"] / fastest for lay in layouts]
+        chance_within += sum(loss <= CHOICE_MARGIN for loss in each) / len(each)
+        chance_loss += sum(each) / len(each)
+        for a, b in itertools.combinations(layouts, 2):
+            if abs(a["measured"] / b["measured"] - 1) > CHOICE_MARGIN:
+                pairs += 1
+                ordered += (a["measured"] > b["measured"]) == (a["predicted"] > b["predicted"])
+    return {
+        "choices": len(losses),
+        "first_within": sum(loss <= CHOICE_MARGIN for loss in losses),
+        "mean_loss": sum(losses) / len(losses) if losses else 0.0,
+        "max_loss": max(losses, default=0.0),
+        "pairs": pairs,
+        "pairs_ordered": ordered,
+        "chance_within": chance_within,
+        "chance_loss": chance_loss / len(losses) if losses else 0.0,
+    }

@@ -62,6 +62,20 @@ UNSEEN_BY_KIND = {
     "tensor- or context-parallel": {"rows": 3, "mean": 0.104, "median": 0.075, "max": 0.185},
 }
 MIN_KIND_ROWS = 20
+# The choices among layouts in those first looks (`compare.choice_summary`): runs of one system on one cluster, with
+# the same model, sequence and GPUs, in two or more layouts; how often the layout the model ranked first was the
+# fastest measured (within 5%), and what a layout drawn at random would have done.
+CHOICES = {
+    "splits": ("blind5", "blind6", "blind7"),
+    "choices": 37,
+    "first_within": 34,
+    "chance_within": 15.0,
+    "mean_loss": 0.025,
+    "chance_loss": 0.132,
+    "max_loss": 0.331,
+    "pairs": 176,
+    "pairs_ordered": 168,
+}
 
 
 def layout_kind(layout: Layout) -> str:
@@ -97,6 +111,17 @@ def error_band(layout: Layout) -> str:
         f"expected error of the step time for a {band['kind']} layout: about ±{band['mean']:.0%} (mean over the "
         f"{band['runs']} such published runs the model had not seen; median {band['median']:.0%}, largest "
         f"{band['max']:.0%}); over all {UNSEEN['rows']}: about ±{UNSEEN['mean']:.0%} ({whole}"
+    )
+
+
+def choice_line() -> str:
+    """What the first looks say of the model's ranking, as `plan` prints it under the error band."""
+    c = CHOICES
+    return (
+        f"its ranking: in {c['choices']} published choices among layouts (one system, cluster, model and GPU count) "
+        f"that the model had not seen, the layout it ranked first measured within 5% of the fastest in "
+        f"{c['first_within']} (a random pick: {c['chance_within']:.0f}), {c['mean_loss']:.1%} slower than the fastest "
+        f"on average (random: {c['chance_loss']:.0%}; docs/cost-model.md)"
     )
 
 
@@ -190,6 +215,7 @@ def table(
             + (f" + tied-embedding sum {p['tied_sum']:.3f}" if p.get("tied_sum") else ""),
         ]
         lines.append(f"      {error_band(best.layout)}")
+        lines.append(f"      {choice_line()}")
         m = best.memory_bytes
         lines.append(
             f"      memory per device {m['total'] / GiB:.2f} GiB = parameters {m['params'] / GiB:.2f} + "
