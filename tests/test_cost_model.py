@@ -663,7 +663,92 @@ def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
     assert mt["measured"]["tokens_per_s_per_gpu"] == pytest.approx(22.19 * 4096 / 8, abs=0.05)
 
 
-@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6", "blind7"])
+def test_eighth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The eighth blind rows (split "blind8"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batches divide into whole micro-batches over the data-parallel ranks, each row's
+    stored tokens/s per GPU is the median of its transcribed iterations, and each CSV's own arithmetic holds at
+    iteration 10: the batch's tokens over the printed step time and GPUs give the printed tokens/s per GPU, and the
+    printed model TFLOP/s follow from it by nanotron's count for the stored shape (6·N + 12·l·h·s), which checks the
+    shape too; and the MaxText row's parameter count and FLOP count are MaxText's own."""
+    from llmpar.plan.compare import MODEL_FLOPS_MAXTEXT, _measured_tokens
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND4_SOURCES,
+        BLIND5_SOURCES,
+        BLIND6_SOURCES,
+        BLIND7_SOURCES,
+        BLIND8_SOURCES,
+        BLIND_SOURCES,
+        MAXTEXT_A3_TABLE,
+        NANOTRON_BENCH_TABLE,
+        maxtext_a3_flops_per_token,
+        nanotron_bench_flops_per_token,
+    )
+
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
+    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES)
+    blind8 = _blind_split_rows("blind8", BLIND8_SOURCES, earlier)
+    assert len(blind8) == 18
+    for run in blind8:
+        assert run["hardware"] == "h100-sxm" and run["dtype"] == "bf16"
+        assert set(run["measured"]) == {"tflops_per_gpu", "mfu", "tokens_per_s_per_gpu", "flops_counted", "memory_gib"}
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["global_batch_size"] % run["dp"] == 0
+        assert (run["global_batch_size"] // run["dp"]) % run["micro_batch_size"] == 0
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
+        ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
+
+    # ---- nanotron benchmark runs (llama-1B): 17 rows ----
+    nanotron = [run for run in blind8 if run["source"] == "nanotron_bench"]
+    assert len(nanotron) == len(NANOTRON_BENCH_TABLE) == 17
+    assert len({(r[3], r[4], r[5]) for r in NANOTRON_BENCH_TABLE}) == 14  # distinct (dp, tp, pp) layouts
+    for run in nanotron:
+        assert run["zero"] == 1 and run["recompute"] == "none" and run["schedule"] == "1f1b"
+        assert run["sequence_parallel"] == (run["tp"] > 1) and run["virtual_stages"] == 1
+        assert run["software"]["reduce_dtype"] == "fp32" and run["software"]["tp_comm_overlap"] is False
+    # the model: llama-1B of huggingface/bench_cluster, 1.11B parameters with the tied embedding
+    model = nanotron[0]["model"]
+    assert all(run["model"] == model for run in nanotron)
+    l, h, heads, kv, ffn, v = 24, 2048, 32, 32, 4096, 50257
+    shape = (model["n_layers"], model["d_model"], model["n_heads"], model["n_kv_heads"], model["d_ff"])
+    assert shape == (l, h, heads, kv, ffn)
+    assert model["vocab_size"] == v and model["tie_embeddings"] and model["arch"] == "llama"
+    params = l * (4 * h * h + 3 * h * ffn + 2 * h) + v * h + h  # blocks (with two RMSNorm weights), embedding, norm
+    assert params / 1e9 == pytest.approx(1.11, abs=0.005)
+    per_token = 6 * (l * (4 * h * h + 3 * h * ffn) + v * h) + 12 * l * h * 4096
+    assert nanotron_bench_flops_per_token() == per_token
+
+    rows = {run["name"]: run for run in nanotron}
+    for dataset, _commit, n, dp, tp, pp, mbs, per_gpu, ms10, tflops10 in NANOTRON_BENCH_TABLE:
+        run = rows[f"nanotron llama-1B, {n}x H100, DP{dp} TP{tp} PP{pp}, mbs {mbs} ({dataset})"]
+        assert (run["gpus"], run["dp"], run["tp"], run["pp"], run["micro_batch_size"]) == (n, dp, tp, pp, mbs)
+        assert run["seq_len"] == 4096 and run["global_batch_size"] == 1024
+        ordered = sorted(per_gpu)
+        assert len(per_gpu) == 9 and run["measured"]["tokens_per_s_per_gpu"] == ordered[4]
+        assert _measured_tokens(run) == ordered[4]
+        tenth = per_gpu[7]  # iterations 3..11: the 8th is iteration 10
+        assert 1024 * 4096 / (ms10 / 1e3) / n == pytest.approx(tenth, rel=0.006), run["name"]
+        assert tenth * per_token / 1e12 == pytest.approx(tflops10, rel=0.006), run["name"]
+
+    # ---- google/maxtext A3 README (Llama2-7B, one VM): 1 row ----
+    (mt,) = [run for run in blind8 if run["source"] == "maxtext_a3"]
+    assert "maxtext_a3" in MODEL_FLOPS_MAXTEXT and MAXTEXT_A3_TABLE[1] == 492
+    assert MAXTEXT_A3_TABLE == {1: 492, 2: 422, 4: 407, 8: 409, 16: 375}
+    assert (mt["gpus"], mt["dp"], mt["tp"], mt["pp"], mt["zero"]) == (8, 8, 1, 1, 3)
+    assert mt["global_batch_size"] == 32 == 4 * 8 and mt["micro_batch_size"] == 4 and mt["seq_len"] == 4096
+    assert mt["measured"]["tflops_per_gpu"] == 492 and mt["measured"]["tokens_per_s_per_gpu"] is None
+    cfg = ModelConfig(**mt["model"], max_seq_len=4096)
+    shape7b = (cfg.n_layers, cfg.d_model, cfg.n_heads, cfg.n_kv_heads, cfg.d_ff, cfg.vocab_size)
+    assert shape7b == (32, 4096, 32, 32, 11008, 32000)
+    # MaxText's num_model_parameters: every parameter (both embeddings, the norms): Llama 2 7B's 6,738,415,616
+    n_all = 32 * (4 * 4096 * 4096 + 3 * 4096 * 11008 + 2 * 4096) + 2 * 32000 * 4096 + 4096
+    assert cfg.num_params() == n_all == 6_738_415_616
+    maxtext = maxtext_a3_flops_per_token(n_all, 32, 32, 128, 4096)  # calculate_tflops_training_per_device
+    assert maxtext == 6 * n_all + 12 * 32 * 32 * 128 * 4096**2 / 2 / 4096
+    assert _measured_tokens(mt) == pytest.approx(492e12 / maxtext, rel=1e-12)
+
+
+@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6", "blind7", "blind8"])
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the
     # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given

@@ -46,6 +46,12 @@ HARDWARE_FLOPS = ("narayanan2021", "narayanan2021_zero3", "bloom_bigscience", "s
 MODEL_FLOPS_KORTHIKANTI = ("korthikanti2022", "megascale_megatron", "megascale", "megatron_core_h100")
 
 
+# Sources whose TFLOP/s count MaxText's training FLOPs (maxtext_utils.calculate_tflops_training_per_device): 6 x every
+# parameter (embedding and output layer included) a token, plus the causal half of 12·l·heads·head_dim·s
+# (published.py, "Eighth blind rows").
+MODEL_FLOPS_MAXTEXT = ("maxtext_a3",)
+
+
 def _source_flops_per_token(run: dict, cfg: ModelConfig) -> float:
     """FLOPs of one token as the source counts them."""
     s, l, h, V = run["seq_len"], cfg.n_layers, cfg.d_model, cfg.vocab_size
@@ -53,6 +59,8 @@ def _source_flops_per_token(run: dict, cfg: ModelConfig) -> float:
         return 96 * l * h * h * (1 + s / (6 * h) + V / (16 * l * h))
     if run["source"] in MODEL_FLOPS_KORTHIKANTI:  # model FLOPs (Korthikanti et al. 2022, section 6)
         return 72 * l * h * h * (1 + s / (6 * h) + V / (12 * l * h))
+    if run["source"] in MODEL_FLOPS_MAXTEXT:  # MaxText's count (published.py, "Eighth blind rows")
+        return 6 * cfg.num_params() + 6 * l * cfg.n_heads * cfg.head_dim * s
     if run["source"] == "dgxc_benchmarking":  # NVIDIA's README: multi-head Q/K/V and a 4h two-matrix MLP, no GQA
         return 72 * l * h * h + 12 * l * h * s + 6 * V * h
     # nemo_megatron_launcher publishes tokens/s only (no FLOP figure); fms_fsdp gives tokens/s per GPU, and its MFU
@@ -136,10 +144,19 @@ RECIPES = {
     "megatron_core_h100": "megatron",
     "pax_jax_toolbox": "fsdp",
     "maxtext_jax_toolbox": "fsdp",
+    # eighth blind sources (published.BLIND8_SOURCES), set before any prediction, from each system's nature: nanotron is
+    # a Megatron-style stack (tensor parallelism with sequence parallelism, a 1F1B pipeline, ZeRO-1 optimizer sharding
+    # over torch DDP's bucketed, overlapped gradient reduction, flash attention): Megatron-Core's recipe is the nearest,
+    # as for internlm and flash_attn_training (the rows say tp_comm_overlap False, as the harness sets
+    # tp_linear_async_communication False, and reduce_dtype fp32)
+    "nanotron_bench": "megatron",
+    # MaxText on JAX/XLA (GSPMD) shards parameters, gradients and optimizer state over the FSDP axis, as for
+    # maxtext_jax_toolbox: PyTorch FSDP's recipe is the nearest (the row says attention flash)
+    "maxtext_a3": "fsdp",
 }
 
 # Splits kept for one comparison with a frozen model: left out of published_comparison() unless asked for by name.
-BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7")
+BLIND_SPLITS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
 
 
 def software_of(run: dict) -> Software:
@@ -211,9 +228,9 @@ def predict(run: dict):
 
 def published_comparison(split: str | None = None) -> list[dict]:
     """One row per comparable published measurement (of one split, "fit", "held-out", "blind", "blind2",
-    "blind3", "blind4", "blind5", "blind6" or "blind7", or the first two when None): predicted and measured tokens per
-    second per GPU. The rows of BLIND_SPLITS are only ever predicted when asked for by name: they are kept for one
-    comparison with a frozen model."""
+    "blind3", "blind4", "blind5", "blind6", "blind7" or "blind8", or the first two when None): predicted and measured
+    tokens per second per GPU. The rows of BLIND_SPLITS are only ever predicted when asked for by name: they are kept
+    for one comparison with a frozen model."""
     rows = []
     for run in RUNS:
         if comparable(run) is not None:
