@@ -805,10 +805,22 @@ def test_published_runs_are_predicted_within_10_percent_on_average():
 
 
 def test_the_error_band_plan_prints_is_the_comparisons():
-    from llmpar.plan.report import BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, FITTED, HELD_OUT, UNSEEN
+    from llmpar.plan.report import (
+        BLIND,
+        BLIND2,
+        BLIND3,
+        BLIND4,
+        BLIND5,
+        BLIND6,
+        BLIND7,
+        BLIND8,
+        FITTED,
+        HELD_OUT,
+        UNSEEN,
+    )
 
     bands = [("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND3)]
-    bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6), ("blind7", BLIND7)]
+    bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6), ("blind7", BLIND7), ("blind8", BLIND8)]
     unseen = sorted(abs(r["error"]) for split in UNSEEN["splits"] for r in published_comparison(split))
     assert len(unseen) == UNSEEN["rows"] and sum(unseen) / len(unseen) == pytest.approx(UNSEEN["mean"], abs=0.0015)
     assert unseen[len(unseen) // 2] == pytest.approx(UNSEEN["median"], abs=0.0015)
@@ -1658,13 +1670,16 @@ def test_plan_prints_the_error_band_of_the_layouts_kind():
 
     sharded = error_band(Layout(dp=64, zero=3))
     band = UNSEEN_BY_KIND["fully sharded"]
-    assert f"for a fully sharded layout: about ±{band['mean']:.0%}" in sharded
-    assert f"over all {UNSEEN['rows']}: about ±{UNSEEN['mean']:.0%}" in sharded
+    assert "for a fully sharded layout" in sharded
+    assert f"half of the {band['rows']} such runs were within ±{band['median']:.0%} (mean {band['mean']:.0%}" in sharded
+    assert f"of all, half of {UNSEEN['rows']} were within ±{UNSEEN['median']:.0%} (mean {UNSEEN['mean']:.0%}" in sharded
     piped = error_band(Layout(dp=2, tp=8, pp=8, micro_batches=16))
-    assert "pipeline-parallel layout" in piped and f"±{UNSEEN_BY_KIND['pipeline-parallel']['mean']:.0%}" in piped
+    pipe = UNSEEN_BY_KIND["pipeline-parallel"]
+    assert "pipeline-parallel layout" in piped and f"within ±{pipe['median']:.0%} (mean {pipe['mean']:.0%}" in piped
     # a kind the first looks hold too few of gets the whole band only
     plain = error_band(Layout(dp=8, tp=2))
-    assert plain.startswith(f"expected error of the step time: about ±{UNSEEN['mean']:.0%}")
+    assert plain.startswith("expected error of the step time, from the published runs the model had not seen: ")
+    assert f"half of the {UNSEEN['rows']} were within ±{UNSEEN['median']:.0%}" in plain and "such" not in plain
     # --json carries the same band with each candidate
     from llmpar.plan.report import expected_error
 
