@@ -3,6 +3,7 @@ its explanations, the command line. (`test_cost_model_measured.py` checks the pr
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -1689,3 +1690,28 @@ def test_plan_prints_the_error_band_of_the_layouts_kind():
         **{k: band[k] for k in ("mean", "median", "max")},
     }
     assert expected_error(Layout(dp=8, tp=2))["kind"] == "all"
+
+
+def test_a_cpu_plan_prints_the_cpu_check_not_the_published_gpu_runs(capsys):
+    from llmpar.plan.report import CPU_CHECK, CPU_RATIOS, error_band, expected_error
+
+    cpu = PROFILES["cpu"]
+    band = expected_error(Layout(dp=2, pp=2, micro_batches=2), cpu)
+    assert band["kind"] == "cpu" and band["runs"] == 4 and band["max"] == pytest.approx(1 / 0.85 - 1)
+    assert band == expected_error(Layout(dp=64, zero=3), cpu)  # whatever the layout's kind
+    text = error_band(Layout(dp=4), cpu)
+    assert "on a CPU" in text and "llmpar calibrate" in text and f"within {CPU_CHECK['max']:.0%}" in text
+    assert "published runs the model had not seen" not in text
+    # the ratios are the ones docs/cost-model.md's "On this machine" table gives, in its order
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "cost-model.md").read_text()
+    table = doc[doc.index("### On this machine") :].split("\n\n")[2]
+    ratios = [float(line.rstrip(" |").rsplit("|", 1)[1]) for line in table.splitlines()[2:]]
+    assert tuple(ratios) == CPU_RATIOS
+    # and a plan on the cpu profile prints it, without the GPU runs' ranking line; a GPU plan prints both
+    args = ["--model", "small", "--global-batch-size", "16", "--gpus", "4"]
+    code, stdout, _ = run_cli(["plan", *args, "--hardware", "cpu"], capsys)
+    assert code == 0 and "expected error of the step time on a CPU" in stdout and "its ranking" not in stdout
+    code, stdout, _ = run_cli(["plan", *args, "--hardware", "cpu", "--json"], capsys)
+    assert code == 0 and {c["expected_error"]["kind"] for c in json.loads(stdout)["candidates"]} == {"cpu"}
+    code, stdout, _ = run_cli(["plan", *args, "--hardware", "h100-sxm"], capsys)
+    assert code == 0 and "on a CPU" not in stdout and "its ranking: in 40 published choices" in stdout
