@@ -80,8 +80,8 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-"blind7" or "blind8" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind
-rows", "Sixth blind rows", "Seventh blind rows" and "Eighth blind rows" below). The rows of
+"blind7", "blind8" or "blind9" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth
+blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows" and "Ninth blind rows" below). The rows of
 the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -740,6 +740,91 @@ chunk-based sharding, which no recipe here describes); a lit-llama FSDP benchmar
 80GB; its repository was not identified and its result files not found); NVIDIA NeMo's performance summary of 24.07 (FP8
 only); Colossal-AI's LLaMA pre-training figures (images); FMEngine's scaling notes (RTX 3090 and charts); NVIDIA
 dgxc-benchmarking's MaxText Llama recipes (a repository already in the set).
+
+Ninth blind rows (split "blind9"). Added in one batch after the eighth blind rows, by someone who computed, printed or
+looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind
+splits (split="blind9" gives them; benchmarks/published_table.py: `--blind blind9`). One source new to the set, the Zero
+Bubble pipeline paper, whose throughput tables earlier sets had set aside for want of the vocabulary and precision
+(see "Searched for blind rows" and "Searched for the fourth blind rows"): full-text copies of the paper found here give
+what the bare Table 4 did not (the GPUs, the network, the layer placement, the profiled times and bubble rates that
+check the transcription), and the vocabulary and precision are inferred below, with their reasons. The existing
+a100-80gb profile, no new profile:
+
+zero_bubble (Qi, Wan, Huang, Lin, "Zero Bubble Pipeline Parallelism", Sea AI Lab; arXiv:2401.10241v1 of 2023-11-30 and
+the ICLR 2024 version; 35 rows)
+    GPT-3-like models of 1.5B, 6.2B, 14.6B and 28.3B parameters (Table 3: 22/30/46/62 layers, 24/32/40/48 heads, hidden
+    2304/4096/5120/6144, sequence 1024, micro-batch 6/3/1/1) trained with pure pipeline parallelism (GPUs = pipeline
+    stages: 8, 8, 16 and 32; no tensor or data parallelism) in sail-sg's fork of Megatron-LM on up to 32 NVIDIA A100
+    SXM 80G in 4 nodes connected by a RoCE RDMA network; each iteration timed after warm-up iterations. The first and
+    last stages hold one transformer layer fewer than the others (to offset the embedding and the loss). Stored: the
+    1F1B rows of Table 4 (Section 5.2: three micro-batch counts a model, 12 rows), its ZB-1p rows (12 rows, as llmpar's
+    schedule "zb", see below), and the 1F1B rows of arXiv v1's Section 6 (Table 6: 6.2B, 14.6B and 28.3B on 16, 24
+    and 32 GPUs with micro-batches of 6, 2 and 2, nine rows; Table 7: the 6.2B and 14.6B setups with the micro-batch
+    halved, two rows; its third, 28.3B with micro-batch 1 and 128 micro-batches, is Table 4's row and is stored once).
+    "tokens_per_s_per_gpu" = the printed samples per GPU per second x 1024, "flops_counted" None (no FLOP figure is
+    printed). ZB-1p is stored as "zb", llmpar's ZB-H1 (llmpar/pipeline/schedules.py: 1F1B with the backward split into
+    B and W, W deferred, at most p micro-batches in flight on any rank): ZB-1p is the paper's automatically searched
+    schedule under the memory limit p·M_B, 1F1B's, and the paper's Table 5 gives it exactly ZB-H1's bubble rate in
+    every one of Table 4's twelve settings ("this improvement is not observed in ZB-1p vs ZB-H1, hypothetically
+    because the memory limit becomes the dominate factor"), with Table 4's memory within 1-3 GB of 1F1B's. One
+    difference is kept in the rows' software: ZB-1p runs with the paper's optimizer post-validation, which replaces
+    the all-reduce (gradient norm, inf/NaN) before the optimizer step (Section 4; Table 10 puts it at about 8% for
+    ZB-2p). Not stored: ZB-2p (memory limit 2p·M_B: up to 2p micro-batches in flight, not ZB-H1), ZB-V (a V-shaped
+    placement of two chunks a rank that llmpar has no schedule for), and 1F1B-I, the interleaved baseline, because the
+    paper uses one layer a chunk with the end stages one layer short: (l + 2)/p chunk slots a rank, 24 slots for the
+    22 layers of 1.5B on 8 stages and 64 for the 62 of 28.3B on 32, more chunks than layers, which llmpar's partition
+    (every chunk at least one layer, llmpar/pipeline/stages.py) cannot express.
+
+Verification of the ninth blind rows
+    * zero_bubble: three full-text copies of the paper found by exact-string search of the index (ids as the index
+      gave them, repositories not named by it): a markdown conversion of arXiv:2401.10241v1 with tables 1-12 (id
+      45548154975), a PDF text extraction of arXiv v1 (id 61003545947) and a MinerU conversion of the ICLR version
+      without Section 6 (id 70309061779). Table 3 (shapes, GPUs, micro-batch sizes and counts), Table 4 and Table 5 were
+      read in all three, which agree on every cell; Table 9 (profiled times) in the markdown conversion (the only copy
+      read for it); Tables 6 and 7 were read in both arXiv v1 copies, which agree on every stored cell (the
+      extraction's memory cells for 14.6B are garbled; the 1F1B memory, 44, agrees). Section 5.1 (setup: Megatron-LM,
+      GPT-3-like models, the layer placement, 32 A100 SXM 80G in 4 nodes over RoCE RDMA, warm-up iterations, 1F1B and
+      1F1B-I from Megatron-LM) was read in all three. Checks, asserted in the tests: for all 24 stored Table 4 rows,
+      the measured samples per GPU per second lie between 0.90 and 0.97 of the bound the paper's own profile gives,
+      m·b / (p · m(T_F + T_B + T_W) / (1 - bubble rate)) with Table 9's profiled times and Table 5's bubble rates (1F1B
+      0.92-0.97, ZB-1p 0.92-0.94: the time outside the pipeline's compute, optimizer step and the rest, is a steady
+      few percent, so no stored digit is far off); Table 5's ZB-1p and ZB-H1 columns are equal; Table 7's printed
+      improvements (2.59%, 9.52%, 8.75%) follow from its throughputs, its micro-batch-b column equals Table 6's cells
+      at the same micro-batch counts, and its 28.3B micro-batch-1 cell equals Table 4's (0.80, and ZB-1p's 0.90); the
+      throughput of every 8-GPU 1.5B row is between 110 and 160 TFLOP/s by 6·N + 12·l·h·s a token, possible only in
+      16-bit arithmetic; GPUs = p x 1 x 1 and each batch = b·m. The fork (sail-sg/zero-bubble-pipeline-parallelism,
+      fetched snapshot) was read for its example script only (examples/pretrain_zero_bubble.sh, first commit
+      fa0c4399 of 2024-08-19: --fp16 unless FP32, a SentencePiece tokenizer, --use-flash-attn, untied embeddings, TP 2
+      with sequence parallelism) — written nine months after the paper and for another setup, so none of its choices
+      is taken as the paper's except what the paper's own numbers support. Inferred, not stated: the vocabulary,
+      32,000 with tied embeddings — the parameter count l·(12h² + 13h) + V·h + 1024·h + 2h names all four models to
+      the printed digit (1.478B, 6.177B, 14.643B, 28.293B) for V from about 25,400 to 33,500 with tied embeddings
+      (untied, only V of 12,700-16,700 would), and GPT-2's 50,257 would give 6.25B, 14.74B and 28.41B; 32,000 is the
+      usual SentencePiece size in that range (the fork's sample data ships a SentencePiece tokenizer; its size was not
+      read). fp16 (the fork's script; bf16 would run at the same speed on A100). Megatron's legacy GPT (LayerNorm, GeLU,
+      learned positions, biases). Materialized attention and no recomputation: the printed 1F1B memory (30, 39, 32, 43
+      GB) fits the Korthikanti et al. activations sb(34h + 5as) of p micro-batches of the first stages plus 18 bytes a
+      parameter (e.g. 6.2B: 24 layer-micro-batches of 0.93 GB and 0.73B parameters, about 35 GB against 39 printed;
+      28.3B: the second stage's 31 x 2 layer-micro-batches of 0.47 GB and 0.91B parameters, about 45 GB against 43),
+      while a flash kernel's sb·34h would leave 10-19 GB unexplained. 8 GPUs a node (32 GPUs in 4 nodes). The network
+      between nodes (RoCE, bandwidth not stated) differs from the a100-80gb profile's DGX HDR InfiniBand; the only
+      inter-node traffic of a pure pipeline is one b·s·h activation or gradient a micro-batch, which Table 9 profiles
+      at 0.4 ms for 28.3B. Where each layer sits: the paper's placement (one layer fewer at both ends) is not llmpar's
+      (a cost-balanced split, llmpar/pipeline/stages.py); the rows store only the model and p.
+
+Searched for the ninth blind rows and not used: the Zero Bubble paper's ZB-2p, ZB-V and 1F1B-I rows (above), its
+Table 11 (1F1B and ZB-1p with a doubled micro-batch, arXiv v1 only, one readable copy; its 28.3B, m = 128, micro-batch 2
+1F1B cell, 0.85, differs from Table 6 and 7's 0.87 for what reads as the same setup, and it was not taken) and Table 12
+(fewer micro-batches than stages); the fork's repository (no results table; its README promises "a detailed table of
+experiments" that the Hugging Face space sail/zero-bubble-pipeline-parallellism also only announces); the follow-up
+"Pipeline Parallelism with Controllable Memory" (Qi et al. 2024, arXiv:2405.15362, same group: its experiment tables
+were not found in readable text, only notes about its figures); the PyTorch FSDP paper (Zhao et al., VLDB 2023,
+arXiv:2304.11277: no full-text copy found here, only citations; its GPT-175B and T5 results are figures); GLM-130B
+(Zeng et al. 2022: its shape cannot be written in this schema — post-LN DeepNorm with a GeGLU MLP and biases, where
+the schema has pre-RMSNorm/SwiGLU ("llama") or pre-LayerNorm/GeLU ("gpt2"), and its one throughput sentence was not
+found in readable form); BPipe (Kim et al., ICML 2023: GPT-3 96B and 134B with a Megatron-LM baseline on 48 A100s over
+HDR InfiniBand; no full text found, abstracts only) and its re-evaluation (Huang et al. 2024, arXiv:2401.02088:
+abstract only). Not reached for lack of time: Hanayo, Galvatron, Aceso, Metis, AMP, nnScaler, Mobius, ZeRO++.
 """
 
 from __future__ import annotations
@@ -972,6 +1057,13 @@ SOURCES: dict[str, str] = {
         "configs/models/llama2-7b.yml and maxtext_utils.py (the FLOP count), commit efb6d9e4 (2024-04-09). "
         "https://github.com/google/maxtext"
     ),
+    # ---- ninth blind sources (split "blind9"; see "Ninth blind rows" above) ----
+    "zero_bubble": (
+        'Penghui Qi, Xinyi Wan, Guangxing Huang, Min Lin (Sea AI Lab). "Zero Bubble Pipeline Parallelism." '
+        "arXiv:2401.10241v1 (2023-11-30), Sections 5 and 6, Tables 3-7 and 9; and the ICLR 2024 version "
+        "(https://openreview.net/forum?id=tuzTN0eIO5), Tables 3-5. Implementation: "
+        "https://github.com/sail-sg/zero-bubble-pipeline-parallelism (examples/pretrain_zero_bubble.sh at fa0c4399)."
+    ),
 }
 
 
@@ -1090,7 +1182,7 @@ def _run(
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
     assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
-    assert split in (None, "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"), (
+    assert split in (None, "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"), (
         name,
         split,
     )
@@ -4746,6 +4838,261 @@ def maxtext_a3_flops_per_token(n_params: int, layers: int, heads: int, head_dim:
 BLIND8_SOURCES = ("nanotron_bench", "maxtext_a3")
 RUNS.extend(_blind8_rows())
 RUNS.append(_maxtext_a3_row())
+
+
+# ==== NINTH BLIND rows (split "blind9") =========================================================================
+# Added after the eighth blind rows, with no prediction computed, printed or looked at for any of these;
+# compare.published_comparison() leaves them out unless asked for split="blind9". See "Ninth blind rows" in the
+# docstring.
+
+# Qi, Wan, Huang, Lin, "Zero Bubble Pipeline Parallelism" (Sea AI Lab; arXiv:2401.10241v1, 2023-11-30, and the ICLR 2024
+# version): Table 3's models (layers, heads, hidden; sequence 1024) with their GPUs (= pipeline stages, pure pipeline
+# parallelism) and micro-batch size.
+ZERO_BUBBLE_SHAPES = {
+    "1.5B": (22, 24, 2304, 8, 6),
+    "6.2B": (30, 32, 4096, 8, 3),
+    "14.6B": (46, 40, 5120, 16, 1),
+    "28.3B": (62, 48, 6144, 32, 1),
+}
+ZERO_BUBBLE_SEQ = 1024
+# The vocabulary is not stated: 32,000 (a usual SentencePiece size) with tied embeddings is what puts all four
+# parameter counts on their names (see "Ninth blind rows").
+ZERO_BUBBLE_VOCAB = 32000
+# Table 4 ("Experiment result details"), samples per GPU per second as printed, for each model's three micro-batch
+# counts (24/32/64, 24/32/64, 48/64/128, 96/128/256), by schedule; and the "Memory (GB)" row of each schedule (one
+# figure a model). ZB-2p and 1F1B-I are transcribed for the checks only (not stored: see "Ninth blind rows").
+ZERO_BUBBLE_MICROBATCHES = {"1.5B": (24, 32, 64), "6.2B": (24, 32, 64), "14.6B": (48, 64, 128), "28.3B": (96, 128, 256)}
+ZERO_BUBBLE_TABLE4 = {
+    "ZB-2p": {
+        "1.5B": (14.5, 14.8, 14.9),
+        "6.2B": (4.32, 4.35, 4.39),
+        "14.6B": (1.81, 1.83, 1.85),
+        "28.3B": (0.99, 1.00, 1.00),
+    },
+    "ZB-1p": {
+        "1.5B": (12.9, 13.4, 14.2),
+        "6.2B": (3.88, 4.00, 4.20),
+        "14.6B": (1.61, 1.67, 1.76),
+        "28.3B": (0.87, 0.90, 0.96),
+    },
+    "1F1B": {
+        "1.5B": (11.8, 12.5, 13.6),
+        "6.2B": (3.50, 3.70, 4.03),
+        "14.6B": (1.40, 1.49, 1.64),
+        "28.3B": (0.76, 0.80, 0.88),
+    },
+    "1F1B-I": {
+        "1.5B": (13.1, 13.4, 13.9),
+        "6.2B": (4.01, 4.08, 4.19),
+        "14.6B": (1.54, 1.59, 1.66),
+        "28.3B": (0.82, 0.85, 0.90),
+    },
+}
+ZERO_BUBBLE_TABLE4_MEMORY = {
+    "ZB-2p": {"1.5B": 59, "6.2B": 70, "14.6B": 51, "28.3B": 74},
+    "ZB-1p": {"1.5B": 32, "6.2B": 42, "14.6B": 33, "28.3B": 44},
+    "1F1B": {"1.5B": 30, "6.2B": 39, "14.6B": 32, "28.3B": 43},
+    "1F1B-I": {"1.5B": 40, "6.2B": 48, "14.6B": 39, "28.3B": 58},
+}
+# Table 5 (bubble rates the paper computes from its profiled times) for 1F1B, ZB-H1 and ZB-1p, and Table 9 (profiled
+# T_F, T_B, T_W in ms, from the ZB-2p runs), each for the three micro-batch counts: the checks of the transcription.
+ZERO_BUBBLE_TABLE5 = {
+    "1F1B": {
+        "1.5B": (0.2431, 0.1985, 0.1240),
+        "6.2B": (0.2347, 0.1898, 0.1091),
+        "14.6B": (0.2552, 0.2082, 0.1251),
+        "28.3B": (0.2646, 0.2168, 0.1352),
+    },
+    "ZB-H1": {
+        "1.5B": (0.1585, 0.1242, 0.0674),
+        "6.2B": (0.1323, 0.1045, 0.0554),
+        "14.6B": (0.1397, 0.1088, 0.0576),
+        "28.3B": (0.1421, 0.1106, 0.0594),
+    },
+    "ZB-1p": {
+        "1.5B": (0.1585, 0.1242, 0.0674),
+        "6.2B": (0.1323, 0.1045, 0.0554),
+        "14.6B": (0.1397, 0.1088, 0.0576),
+        "28.3B": (0.1421, 0.1106, 0.0594),
+    },
+}
+ZERO_BUBBLE_TABLE9 = {
+    "1.5B": ((18.522, 18.086, 9.337), (18.513, 18.086, 9.331), (18.546, 18.097, 9.321)),
+    "6.2B": ((29.718, 29.444, 19.927), (29.802, 29.428, 19.530), (29.935, 29.621, 19.388)),
+    "14.6B": ((11.347, 11.248, 8.132), (11.307, 11.254, 8.101), (11.325, 11.308, 8.109)),
+    "28.3B": ((10.419, 10.207, 7.715), (10.408, 10.204, 7.703), (10.402, 10.248, 7.698)),
+}
+# arXiv v1 only, Section 6 (the ZB-V experiments, pure pipelines of 16, 24 and 32 GPUs): Table 6's 1F1B samples per GPU
+# per second and memory for (model, GPUs, micro-batch size b, micro-batch counts), and Table 7's 1F1B row (the same
+# setups at the middle micro-batch count with b and b/2). Table 7's b column repeats Table 6 and its 28.3B b = 1 column
+# repeats Table 4 (28.3B, m = 128), so Table 7 adds two rows (6.2B b = 3, 14.6B b = 1).
+ZERO_BUBBLE_TABLE6_1F1B = [
+    ("6.2B", 16, 6, (48, 64, 128), (3.38, 3.57, 3.91), 61),
+    ("14.6B", 24, 2, (72, 96, 192), (1.52, 1.61, 1.76), 44),
+    ("28.3B", 32, 2, (96, 128, 256), (0.82, 0.87, 0.95), 69),
+]
+# (model, GPUs, m, (b_small, throughput), (b, throughput), printed improvement in %) for 1F1B
+ZERO_BUBBLE_TABLE7_1F1B = [
+    ("6.2B", 16, 64, (3, 3.48), (6, 3.57), 2.59),
+    ("14.6B", 24, 96, (1, 1.47), (2, 1.61), 9.52),
+    ("28.3B", 32, 128, (1, 0.80), (2, 0.87), 8.75),
+]
+
+_ZERO_BUBBLE_NOTE = (
+    "Qi et al., 'Zero Bubble Pipeline Parallelism' (arXiv:2401.10241v1 and the ICLR 2024 version; Sea AI Lab), "
+    "Section 5.1: implementation on Megatron-LM (sail-sg/zero-bubble-pipeline-parallelism, a fork), GPT-3-like "
+    "models (Table 3: sequence 1024; 4h MLP per Section 2.3), up to 32 NVIDIA A100 SXM 80G in 4 nodes connected "
+    "by a RoCE RDMA network (8 a node inferred), pure pipeline parallelism (GPUs = stages p, Tables 5 and 8), no "
+    "tensor or data parallelism; iteration times recorded after warm-up iterations; the first and last stages "
+    "hold one transformer layer fewer than the others (to offset the embedding and the loss), so the layers are "
+    "(l + 2)/p a middle stage and one less at the ends. Stored tokens/s per GPU = samples per GPU per second x "
+    "1024. Global batch = micro-batch size x number of micro-batches (one pipeline). Inferred, not stated: the "
+    "vocabulary (32,000, tied: the only choice of this kind that puts every model's parameter count on its name; "
+    "GPT-2's 50,257 gives 6.25B, 14.74B, 28.41B), 16-bit mixed precision with fp32 master weights (fp16 in the "
+    "fork's only example script, which sets --fp16 unless FP32 is asked for; the throughput, 1.5B's rows at "
+    "115-138 TFLOP/s by 6·N + 12·l·h·s a token, rules out fp32), learned positions and LayerNorm (Megatron's "
+    "legacy GPT), attention with the s x s scores materialized (no flash kernel is named; the printed memory fits "
+    "Korthikanti et al.'s sb(34h + 5as) activations, which the paper's Table 1 uses, and not a flash kernel's), "
+    "no activation recomputation (none named; the memory fits none), the inter-node bandwidth (not stated; "
+    "profiled T_comm of 0.4 ms for a 12.6 MB activation between nodes, Table 9, is about 30 GB/s). The printed "
+    "peak memory (GB, reserved or allocated not said) is kept in the note, not in memory_gib."
+)
+_ZERO_BUBBLE_SW_EXTRA = (
+    "sail-sg's Zero Bubble fork of Megatron-LM (late 2023), legacy local transformer layers, pure pipeline "
+    "parallelism; layers (l + 2)/p a stage, one fewer on the first and last"
+)
+
+
+def zero_bubble_params(size: str, vocab: int = ZERO_BUBBLE_VOCAB) -> int:
+    """Parameters of Table 3's GPT model: blocks with biases and two LayerNorms (12h² + 13h), the tied embedding,
+    learned positions of the 1024-token sequence, the final LayerNorm."""
+    layers, _heads, h, _p, _b = ZERO_BUBBLE_SHAPES[size]
+    return layers * (12 * h * h + 13 * h) + vocab * h + ZERO_BUBBLE_SEQ * h + 2 * h
+
+
+def _zero_bubble_row(size, schedule, gpus, b, m, samples, memory, where, extra_note) -> dict:
+    layers, heads, h, _p, _b = ZERO_BUBBLE_SHAPES[size]
+    zb = schedule == "ZB-1p"
+    return _run(
+        "zero_bubble",
+        f"Zero Bubble GPT {size} {schedule}, {gpus}x A100 80GB, PP{gpus}, {m} micro-batches of {b} ({where})",
+        "a100-80gb",
+        gpus,
+        _gpt(h, layers, heads, vocab_size=ZERO_BUBBLE_VOCAB),
+        ZERO_BUBBLE_SEQ,
+        b * m,
+        b,
+        1,
+        gpus,
+        1,
+        1,
+        1,
+        "zb" if zb else "1f1b",
+        False,
+        "none",
+        0,
+        "fp16",
+        {
+            "tokens_per_s_per_gpu": round(samples * ZERO_BUBBLE_SEQ, 2),
+            "tflops_per_gpu": None,
+            "mfu": None,
+            "flops_counted": None,
+            "memory_gib": None,
+        },
+        f"{where}: GPT {size} ({layers} layers, {heads} heads, hidden {h}), {schedule}, {gpus} GPUs = {gpus} pipeline "
+        f"stages, micro-batch {b}, {m} micro-batches (global batch {b * m}), {samples} samples per GPU per second "
+        f"(= {samples * ZERO_BUBBLE_SEQ:.1f} tokens/s per GPU), memory {memory} GB as printed. {extra_note}"
+        + _ZERO_BUBBLE_NOTE,
+        system="zero-bubble-megatron",
+        gpus_per_node=8,
+        interconnect="A100 SXM 80G nodes (NVLink in the node, 8 a node inferred from 32 GPUs in 4 nodes), RoCE RDMA "
+        "between nodes (bandwidth not stated)",
+        software=_sw(
+            attention="materialized",
+            loss="vocab-parallel",
+            param_dtype="fp16",
+            activation_checkpointing="none",
+            fp32_master=True,
+            extra=_ZERO_BUBBLE_SW_EXTRA
+            + (
+                "; ZB-1p: the backward split into B and W, the schedule searched under a pM_B memory limit (its bubble "
+                "rates equal ZB-H1's in every setting of Table 5), optimizer post-validation in place of the "
+                "all-reduce before the optimizer step"
+                if zb
+                else "; Megatron-LM's own non-interleaved 1F1B, with the global gradient-norm and inf/NaN all-reduce "
+                "before the optimizer step"
+            ),
+        ),
+        split="blind9",
+    )
+
+
+def _blind9_rows() -> list[dict]:
+    rows: list[dict] = []
+    t4 = "Table 4 (Section 5.2; three copies of the paper agree)"
+    for schedule in ("1F1B", "ZB-1p"):
+        for size, (_layers, _heads, _h, p, b) in ZERO_BUBBLE_SHAPES.items():
+            for m, samples in zip(ZERO_BUBBLE_MICROBATCHES[size], ZERO_BUBBLE_TABLE4[schedule][size], strict=True):
+                extra = (
+                    "ZB-1p is stored as llmpar's 'zb' (ZB-H1: B and W split, at most p micro-batches in flight): the "
+                    "paper's Table 5 gives ZB-1p the same bubble rate as the handcrafted ZB-H1 in all twelve settings "
+                    "('this improvement is not observed in ZB-1p vs ZB-H1'), and its memory is 1F1B's within a few GB. "
+                    "ZB-1p also replaces the optimizer's all-reduce synchronization with post-validation (Section 4). "
+                    if schedule == "ZB-1p"
+                    else "1F1B: Megatron-LM's implementation (Section 5.1). "
+                )
+                rows.append(
+                    _zero_bubble_row(
+                        size, schedule, p, b, m, samples, ZERO_BUBBLE_TABLE4_MEMORY[schedule][size], "Table 4", extra
+                    )
+                )
+                rows[-1]["note"] = rows[-1]["note"].replace("Table 4:", t4 + ":", 1)
+    t6 = "arXiv v1 Table 6 (Section 6.1, the ZB-V comparison; two copies of arXiv v1 agree)"
+    for size, gpus, b, ms, values, memory in ZERO_BUBBLE_TABLE6_1F1B:
+        for m, samples in zip(ms, values, strict=True):
+            rows.append(
+                _zero_bubble_row(
+                    size,
+                    "1F1B",
+                    gpus,
+                    b,
+                    m,
+                    samples,
+                    memory,
+                    "Table 6",
+                    "1F1B: Megatron-LM's implementation. Section 6's pipelines are longer than Table 3's for the "
+                    "same models (#Stage = #GPU, Table 8), with the same layer placement assumed. ",
+                )
+            )
+            rows[-1]["note"] = rows[-1]["note"].replace("Table 6:", t6 + ":", 1)
+    t7 = "arXiv v1 Table 7 (Section 6.1, halving the micro-batch; two copies of arXiv v1 agree)"
+    for size, gpus, m, (b_small, samples), _big, _delta in ZERO_BUBBLE_TABLE7_1F1B:
+        if size == "28.3B":  # the same setup as Table 4's 28.3B, m = 128 (0.80): stored once, from Table 4
+            continue
+        rows.append(
+            _zero_bubble_row(
+                size,
+                "1F1B",
+                gpus,
+                b_small,
+                m,
+                samples,
+                "not printed",
+                "Table 7",
+                "1F1B: Megatron-LM's implementation; Table 7 prints no memory. Section 6's pipelines (#Stage = #GPU, "
+                "Table 8), with the same layer placement assumed. ",
+            )
+        )
+        rows[-1]["note"] = (
+            rows[-1]["note"]
+            .replace("Table 7:", t7 + ":", 1)
+            .replace("memory not printed GB as printed", "memory not printed")
+        )
+    return rows
+
+
+BLIND9_SOURCES = ("zero_bubble",)
+RUNS.extend(_blind9_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
