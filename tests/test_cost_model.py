@@ -964,6 +964,22 @@ def test_the_error_band_plan_prints_is_the_comparisons():
             assert errors[len(errors) // 2] == pytest.approx(band["median"], abs=0.0015)
 
 
+def test_a_published_row_is_predicted_with_its_own_schedule():
+    # the Zero Bubble rows (blind9, after their first look) ran ZB-H1 and 1F1B on the same pipelines: each is predicted
+    # with its own schedule (the first look predicted the ZB rows as 1F1B: compare.predict ignored "zb")
+    from llmpar.plan.compare import predict
+    from llmpar.plan.published import RUNS
+
+    rows = [
+        run for run in RUNS if run["source"] == "zero_bubble" and "1.5B" in run["name"] and "24 micro" in run["name"]
+    ]
+    by_schedule = {run["schedule"]: predict(run)[0] for run in rows}
+    assert set(by_schedule) == {"1f1b", "zb"}
+    assert {s: e.layout.schedule for s, e in by_schedule.items()} == {"1f1b": "1f1b", "zb": "zb"}
+    assert by_schedule["zb"].bubble_fraction < by_schedule["1f1b"].bubble_fraction
+    assert by_schedule["zb"].step_time_s < by_schedule["1f1b"].step_time_s
+
+
 def test_the_ranking_plan_prints_is_the_first_looks():
     from llmpar.plan.compare import choice_summary
     from llmpar.plan.report import CHOICES

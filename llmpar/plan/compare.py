@@ -213,12 +213,15 @@ def predict(run: dict):
         m = per_replica // mb
         if interleaved and v > 1 and (m % run["pp"] or cfg.n_layers < run["pp"] * v):
             continue
+        # the row's own schedule ("1f1b", "zb"); an interleaved one with a single chunk is 1F1B; without a
+        # pipeline, no schedule
+        schedule = run["schedule"] if run["pp"] > 1 and run["schedule"] != "interleaved" else "1f1b"
         layout = Layout(
             dp=run["dp"],
             tp=run["tp"],
             pp=run["pp"],
             zero=run["zero"],
-            schedule="interleaved" if interleaved and v > 1 else "1f1b",
+            schedule="interleaved" if interleaved and v > 1 else schedule,
             virtual_stages=v if interleaved else 1,
             micro_batches=m,
             sequence_parallel=run["sequence_parallel"],
