@@ -865,7 +865,102 @@ def test_ninth_blind_rows_are_comparable_and_their_transcription_agrees():
             assert _measured_tokens(run) == pytest.approx(small * 1024)
 
 
-@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"])
+def test_tenth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The tenth blind rows (split "blind10"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batches divide into whole micro-batches over the data-parallel ranks, and each
+    source's own arithmetic holds: MosaicGPT's NumParams column is the yamls' shapes with the padded vocabulary, its
+    printed MFU follows from the stored tokens/s per GPU by the README's count, its tokens/s per GPU is its tokens/s
+    over the GPUs and its gradient accumulation the batch over GPUs and micro-batch; torchtitan's async-TP speed-ups
+    follow from the two stored figures; litgpt's tokens/s are the batch's tokens over the printed iteration time."""
+    from llmpar.plan.compare import _measured_tokens
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND4_SOURCES,
+        BLIND5_SOURCES,
+        BLIND6_SOURCES,
+        BLIND7_SOURCES,
+        BLIND8_SOURCES,
+        BLIND9_SOURCES,
+        BLIND10_SOURCES,
+        BLIND_SOURCES,
+        LITGPT_THUNDER_TABLE,
+        MOSAICGPT_SHAPES,
+        MOSAICGPT_TABLE,
+        TORCHTITAN_ASYNC_TP_TABLE,
+        mosaicgpt_flops_per_token,
+        mosaicgpt_params,
+    )
+
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
+    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES) | set(BLIND8_SOURCES)
+    earlier |= set(BLIND9_SOURCES) | {
+        "llm_foundry",
+        "torchtitan",
+        "tinyllama",
+    }  # the sources these publications are kin to, kept apart
+    blind10 = _blind_split_rows("blind10", BLIND10_SOURCES, earlier)
+    assert len(blind10) == 33
+    for run in blind10:
+        assert run["hardware"] in ("a100-80gb", "a100-40gb", "h100-hbm2e-500w") and run["dtype"] == "bf16"
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] and run["pp"] == 1 and run["zero"] == 3
+        assert run["global_batch_size"] % run["dp"] == 0
+        assert (run["global_batch_size"] // run["dp"]) % run["micro_batch_size"] == 0
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
+        ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
+
+    # ---- MosaicGPT (mosaicml/examples, March 2023): 27 rows ----
+    mosaic = {run["name"]: run for run in blind10 if run["source"] == "mosaicgpt_examples"}
+    assert len(mosaic) == len(MOSAICGPT_TABLE) == 27
+    kinds = [(r[0], r[1], r[2], r[6]) for r in MOSAICGPT_TABLE]  # one row a (hardware, model, GPUs, micro-batch)
+    assert len(set(kinds)) == len(kinds)
+    names = {"a100-80gb": "A100 80GB", "a100-40gb": "A100 40GB"}
+    for hw, size, n, mfu, _hfu, batch, micro, accum, _sps, tps, per_gpu, ckpt, n_params in MOSAICGPT_TABLE:
+        run = mosaic[f"MosaicGPT {size[3:].upper()}, {n}x {names[hw]}, batch {batch}, micro-batch {micro}"]
+        h, l, heads = MOSAICGPT_SHAPES[size]
+        cfg = ModelConfig(**run["model"], max_seq_len=2048)
+        assert (cfg.d_model, cfg.n_layers, cfg.n_heads, cfg.vocab_size, cfg.d_ff) == (h, l, heads, 50272, 4 * h)
+        assert run["model"]["arch"] == "gpt2" and run["model"]["tie_embeddings"]
+        assert (run["hardware"], run["gpus"], run["dp"], run["tp"]) == (hw, n, n, 1)
+        assert (run["global_batch_size"], run["micro_batch_size"], run["seq_len"]) == (batch, micro, 2048)
+        assert run["recompute"] == ("full" if ckpt else "none")
+        assert batch // n // micro == accum and abs(tps / n - per_gpu) < 1
+        assert n_params == mosaicgpt_params(size) == l * (12 * h * h + 13 * h) + 50272 * h + 2048 * h + 2 * h
+        assert mosaicgpt_flops_per_token(size) == 6 * n_params + 12 * l * h * 2048
+        assert per_gpu * mosaicgpt_flops_per_token(size) / 312e12 * 100 == pytest.approx(mfu, abs=0.03)
+        assert run["measured"]["tokens_per_s_per_gpu"] == per_gpu and run["measured"]["mfu"] == round(mfu / 100, 4)
+        assert run["software"]["reduce_dtype"] == "fp32" and run["software"]["attention"] == "flash"
+
+    # ---- torchtitan's async-TP benchmark (June 2025): 4 rows ----
+    titan = {run["name"]: run for run in blind10 if run["source"] == "torchtitan_async_tp"}
+    assert len(titan) == 4
+    for size, n, fsdp, tp, local, ac, vanilla, async_tp, speedup in TORCHTITAN_ASYNC_TP_TABLE:
+        assert round(async_tp / vanilla, 2) == speedup
+        for label, tokens in (("vanilla TP", vanilla), ("async TP", async_tp)):
+            run = titan[f"Llama 3.1 {size} FSDP{fsdp} x TP{tp}, {n}x H100, bf16, {label}"]
+            assert (run["gpus"], run["dp"], run["tp"], run["micro_batch_size"]) == (n, fsdp, tp, local)
+            assert run["global_batch_size"] == local * fsdp and run["seq_len"] == 8192 and run["sequence_parallel"]
+            assert run["recompute"] == ("full" if ac == "full" else "selective")
+            assert run["software"]["tp_comm_overlap"] == (label == "async TP")
+            assert run["measured"]["tokens_per_s_per_gpu"] == tokens
+    assert TORCHTITAN_ASYNC_TP_TABLE[0][6:8] == (597.3, 652.4) and TORCHTITAN_ASYNC_TP_TABLE[1][6:8] == (4378, 4809.4)
+
+    # ---- litgpt's Thunder extension (TinyLlama 1.1B on 8 A100 40GB): 1 + 1 rows ----
+    lit = {run["source"]: run for run in blind10 if run["source"].startswith("litgpt")}
+    assert set(lit) == {"litgpt_fsdp", "litgpt_thunder"}
+    assert [(r[0], r[3]) for r in LITGPT_THUNDER_TABLE] == [("litgpt_fsdp", 456.57), ("litgpt_thunder", 333.56)]
+    for source, _compiler, _executors, ms, _memory in LITGPT_THUNDER_TABLE:
+        run = lit[source]
+        assert (run["gpus"], run["dp"], run["global_batch_size"], run["micro_batch_size"]) == (8, 8, 32, 4)
+        assert run["measured"]["tokens_per_s_per_gpu"] == pytest.approx(32 * 2048 / (ms / 1e3) / 8, abs=0.05)
+        cfg = ModelConfig(**run["model"], max_seq_len=2048)
+        shape = (cfg.n_layers, cfg.d_model, cfg.n_heads, cfg.n_kv_heads, cfg.d_ff, cfg.vocab_size)
+        assert shape == (22, 2048, 32, 4, 5632, 32000) and not run["model"]["tie_embeddings"]
+        assert run["software"]["compile"] == (source == "litgpt_thunder")
+
+
+@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10"])
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the
     # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given

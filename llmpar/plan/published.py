@@ -80,11 +80,12 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-"blind7", "blind8" or "blind9" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth
-blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows" and "Ninth blind rows" below). The rows of
-the four sources above that were compared with the cost model before this split existed are "fit". Every later row
-is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
-before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
+"blind7", "blind8", "blind9" or "blind10" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind
+rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows" and
+"Tenth blind rows" below). The rows of the four sources above that were compared with the cost model before this
+split existed are "fit". Every later row is "held-out" (blind rows aside) when the first byte of
+sha256("source/name") is odd, else "fit" (`split_of`), fixed before any prediction was made for them; compare.py
+leaves the later sources out until their measures are converted.
 Every row also has "system", "gpus_per_node", "interconnect" (as stated, else None) and "software" (the system's
 knobs; keys in SOFTWARE_KEYS, None where not known).
 
@@ -825,6 +826,101 @@ the schema has pre-RMSNorm/SwiGLU ("llama") or pre-LayerNorm/GeLU ("gpt2"), and 
 found in readable form); BPipe (Kim et al., ICML 2023: GPT-3 96B and 134B with a Megatron-LM baseline on 48 A100s over
 HDR InfiniBand; no full text found, abstracts only) and its re-evaluation (Huang et al. 2024, arXiv:2401.02088:
 abstract only). Not reached for lack of time: Hanayo, Galvatron, Aceso, Metis, AMP, nnScaler, Mobius, ZeRO++.
+
+Tenth blind rows (split "blind10"). Added in one batch after the eighth blind rows (a ninth split, "blind9", was being
+added in parallel by someone else from other sources), by someone who computed, printed or looked at no prediction
+for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits (split="blind10"
+gives them; benchmarks/published_table.py: `--blind blind10`). Three publications new to the set, four source keys
+(litgpt's table holds two systems, each with its own key); existing hardware profiles (a100-80gb, a100-40gb,
+h100-hbm2e-500w), no new profile:
+
+mosaicgpt_examples (mosaicml/examples, MosaicGPT training benchmarks of February 2023; 27 rows)
+    MosaicGPT (GPT-2-style: LayerNorm, GeLU MLP 4h, biases, learned positions, tied output embedding, FlashAttention)
+    of 125M to 13B parameters trained with Composer and PyTorch FSDP FULL_SHARD (no TP/PP) on 8 to 64 A100 80GB or
+    A100 40GB, sequence 2048, bf16 (amp_bf16, FSDP mixed precision DEFAULT), 30-batch benchmark runs. The README's
+    tables of d14a7c94 (2023-02-15; the rows unchanged through fdabd1f7 and fe973f0e of 2023-03-03) give, per run,
+    GPUs, MFU, HFU, global batch, micro-batch, gradient accumulation, samples/s, tokens/s, tokens/s per GPU,
+    precision, sharding, activation checkpointing and NumParams. These are the
+    measurements the later tables (9fa3ceb9, 2023-04-04, copied into llm-foundry: the llm_foundry source) replaced:
+    other code (torch 1.13.1, composer 0.12.1, flash-attn 0.2.8), other micro-batches and throughputs. Rows taken, by
+    a rule fixed before any row was stored: every row of the "A100 80GB" table of sizes below 30B (the 30B and 70B
+    rows above it are marked outdated, carried over from the torch 1.12 tables) and of the "A100 40GB" table whose
+    per-GPU batch is a whole number of micro-batches (the others accumulate a last, smaller micro-batch, which the
+    schema cannot hold), and of those with the same hardware, model, GPU count and micro-batch the one with the
+    largest global batch (the rows differing only in the global batch measure within a few percent of each other).
+    Stored: "tokens_per_s_per_gpu" = the T/s/GPU column, "mfu" as printed, "flops_counted" = "model" (6·N + 12·l·h·s
+    a token, N every parameter; compared by the tokens/s).
+torchtitan_async_tp (pytorch/torchtitan, the async-TP benchmark of June 2025; 4 rows)
+    Llama 3.1 70B on 256 and 8B on 64 Grand Teton H100 (HBM2e, 500 W: the h100-hbm2e-500w profile, as for the
+    torchtitan source's H100 rows), FSDP2 x TP 8 with torch.compile: 70B with full AC and local batch 16 (FSDP 32), 8B
+    with per-op selective AC and local batch 12 (FSDP 8); the bf16 rows of the file's two tables, each as vanilla TP
+    and as async TP (tokens/s per GPU as printed). A measurement of June 2025 with the torchtitan of 820504e, not one
+    of the torchtitan source's stored rows (its Dec 2024 70B FSDP32 x TP8 rows are Float8 only).
+litgpt_fsdp and litgpt_thunder (Lightning-AI/litgpt, the Thunder extension's benchmark of May 2024; 1 + 1 rows)
+    TinyLlama 1.1B pre-training on one node of 8 A100-SXM4-40GB, global batch 32 sequences of 2048 (one micro-batch
+    of 4 a GPU a step), Fabric precision bf16-true, no activation checkpointing: ms/iter at step 10 of the table's two
+    fully-sharded rows that ran, PyTorch FSDP FULL_SHARD in eager mode (litgpt_fsdp) and Thunder's FSDP ZeRO-3 with
+    the Thunder compiler (litgpt_thunder). Stored: "tokens_per_s_per_gpu" = 32 x 2048 / the time / 8.
+
+Verification of the tenth blind rows
+    * mosaicgpt_examples: mosaicml/examples read directly (fetched snapshot): the history of
+      examples/llm/throughput/README.md (22d724c8 of 2022-12-21, 89347247, d14a7c94, fdabd1f7, fe973f0e, 9fa3ceb9,
+      c58033ea; the directory deleted in 7768cc69); the stored rows are of fe973f0e, whose <30B "A100 80GB" table and
+      "A100 40GB" table first appear in d14a7c94 (every "| gpt" row identical in d14a7c94, fdabd1f7 and fe973f0e; the
+      earlier versions hold the torch 1.12 tables, with other columns and sequence lengths; 9fa3ceb9 replaced these
+      with the tables llm-foundry kept). The rows were read from the
+      Markdown table by a script (no hand transcription) and then checked by the table's own arithmetic, asserted in
+      the row code and the tests: NumParams = l·(12h² + 13h) + V·h + s·h + 2h with the yamls' shapes and V = 50,272
+      exactly for all seven sizes (which pins the padded vocabulary: submit_benchmarks.py pads to a multiple the
+      README does not state; 16 gives 50,272), the printed MFU = T/s/GPU x (6·N + 12·l·h·s) / 312 TFLOP/s within 0.03
+      points (collect_results.py's count; T/s/GPU is truncated to an integer) for all 27, T/s/GPU = T/s / GPUs to one
+      unit, GradAccum = global batch / GPUs / micro-batch, and GPUs = dp. Read at fe973f0e: collect_results.py (the
+      MFU/HFU formula, GPU_AVAILABLE_FLOPS 312e12, the columns' integer truncation, samples/s the last
+      'throughput/samples_per_sec' of the run's log), submit_benchmarks.py (max_duration 30 batches, eval off,
+      pad_vocab_multiple, the FSDP mixed-precision and checkpointing overrides), yamls/mosaic_gpt/125m-13b.yaml
+      (shapes, attn_impl flash, FULL_SHARD, mixed precision DEFAULT; these files and the README's rows unchanged from
+      d14a7c94, where the rows first appear), src/models/mosaic_gpt.py and layers/gpt_blocks.py (tied output F.linear
+      with wte, learned wpe unless alibi, LayerNorm, GeLU, biases; the model code moved to src/models/ after
+      d14a7c94 and was not compared with its earlier place) and requirements.txt (torch 1.13.1, mosaicml 0.12.1,
+      flash-attn 0.2.8; the same at d14a7c94). One reading of the table (the script's parse; no independent copy).
+      Inferred, not stated: 8 GPUs a node, the network (this version of the README names none; llm-foundry's later
+      tables say 1600 Gb/s RoCE), that the table was measured with the code of the commit that added it,
+      Composer's DEFAULT FSDP mixed precision as bf16 parameters in compute and fp32 gradient reduction (as for
+      llm_foundry, remembered, not re-read), and activation checkpointing as full recomputation of every block.
+    * torchtitan_async_tp: pytorch/torchtitan read directly (fetched snapshot): the file at its only commit on the
+      main branch, 2887250b (the squashed PR #1299); of the PR's own commits, 5ecb74e5 pointed to an image and
+      8b6770a1 had the same figures in one table per model with the column "Average TPS" (the speed-ups as 1.00 /
+      1.09 / ...), a second reading of the same numbers;
+      train_configs/llama3_8b.toml and llama3_70b.toml (seq_len 8192; the 8B's selective AC 'op'; the 70B's full AC and
+      TP 8), config_manager.py (global batch = local batch x data-parallel degree by default; bf16 parameters, fp32
+      reduction; loss parallel on unless disabled) and components/metrics.py ('tps' = tokens a second per device,
+      divided by the non-data-parallel degree) at the benchmarked commit 820504e. Checks, asserted: GPUs = FSDP x TP
+      and async / vanilla rounds to the printed speed-up for both models. Inferred, not stated: over which iterations
+      the "Average TPS" was taken, TP inside the host.
+    * litgpt_fsdp, litgpt_thunder: Lightning-AI/litgpt read directly (fetched snapshot): extensions/thunder/README.md
+      (the figures 456.57 and 333.56 introduced in 101e31d2, 2024-05-06, and unchanged through af11fb5f and 4ea2542a),
+      extensions/thunder/pretrain.py at 101e31d2 (defaults: model tiny-llama-1.1b, micro_batch_size 4, strategy fsdp
+      = Lightning's FSDPStrategy FULL_SHARD wrapped per Block without a compiler, ThunderFSDPStrategy ZERO3 with
+      Thunder; precision bf16-true; iter_time = one iteration's wall time, logged every iteration when there is no
+      accumulation), litgpt/config.py (the tiny-llama-1.1b shape) and litgpt/args.py (max_seq_length None, so the
+      block size 2048; gradient_accumulation_iters = global batch / devices / micro-batch = 1). Checks, asserted:
+      32 = 8 GPUs x one micro-batch of 4; the stored tokens/s = 32 x 2048 / time / 8. One reading. Inferred, not
+      stated: one node with NVLink, that the printed ms/iter is the step-10 log line of one run (not an average).
+
+Searched for the tenth blind rows and not used: OLMo-core's README throughput table (rounded TPS of OLMo 1B-13B and
+Llama 8B on H100, versions of 2024-09 to 2025-01, still without a GPU count, as the third set found); Olmo 3's
+7,700 and 1,900 tokens/s per GPU (7B and 32B, read only as a blog's quotation; sliding-window attention, which the
+schema cannot hold); LLM360 (amber-train, k2-train, k2v2_train and crystalcoder-train: no throughput in their READMEs;
+K2 on Megatron, Crystal on Cerebras; the LLM360 paper's throughput was not found in readable text); LLaMA 1's "380
+tokens/sec/GPU on 2048 A100" (no layout stated); torchtitan's Trainy/WhiteFiber H200 benchmarks (FP8); torchtitan's
+nvfp4 table (Blackwell); litgpt's other Thunder rows (replicated/DDP and single-GPU: the default global batch of 512
+accumulates micro-batches, and the logged iteration at a step is the last one, with the gradient all-reduce and the
+optimizer step, so it is not the step's mean) and its resource tables (LoRA and adapter fine-tuning); Lightning
+Thunder's benchmarking guide (an illustrative single-GPU output); Hugging Face accelerate's FSDP2 benchmark (memory and
+loss, no throughput table); mosaicml/examples' torch 1.12 tables (December 2022 to February 2023, and the 30B/70B rows
+carried over from them; superseded and marked out of date by the publisher) and the A100 80GB rows whose micro-batch
+does not divide the per-GPU batch; the "Memory and Bandwidth are All You Need for Fully Sharded Data Parallel" paper
+(arXiv 2504.03655; its tables were not found in readable text).
 """
 
 from __future__ import annotations
@@ -1064,6 +1160,34 @@ SOURCES: dict[str, str] = {
         "(https://openreview.net/forum?id=tuzTN0eIO5), Tables 3-5. Implementation: "
         "https://github.com/sail-sg/zero-bubble-pipeline-parallelism (examples/pretrain_zero_bubble.sh at fa0c4399)."
     ),
+    # ---- tenth blind sources (split "blind10"; see "Tenth blind rows" above) ----
+    "mosaicgpt_examples": (
+        "MosaicML, mosaicml/examples: examples/llm/throughput/README.md, 'MosaicGPT Training Benchmarks', the 'A100 "
+        "80GB' (<30B) and 'A100 40GB' tables as of commit fe973f0e (2023-03-03; MosaicGPT 125M-13B with PyTorch FSDP "
+        "on 8-64 A100); collect_results.py and submit_benchmarks.py (the MFU count, the padded vocabulary), "
+        "examples/llm/yamls/mosaic_gpt/*.yaml, examples/llm/src/models/ and requirements.txt of the same commit. "
+        "https://github.com/mosaicml/examples. (The later tables of 9fa3ceb9, copied into llm-foundry, are the "
+        "llm_foundry source's; these are the earlier measurements they replaced.)"
+    ),
+    "torchtitan_async_tp": (
+        "PyTorch team, torchtitan: benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (commit 2887250b, "
+        "2025-06-16: Llama 3.1 8B on 64 and 70B on 256 Grand Teton H100 with FSDP2 x TP 8, vanilla vs async TP); "
+        "configs train_configs/llama3_8b.toml and llama3_70b.toml and components/metrics.py at the benchmarked commit "
+        "820504e. https://github.com/pytorch/torchtitan. A measurement of June 2025, not the Dec 2024 benchmark file "
+        "or docs/performance.md stored as the torchtitan source."
+    ),
+    "litgpt_fsdp": (
+        "Lightning AI, litgpt: extensions/thunder/README.md, 'Examples and benchmarks' (TinyLlama 1.1B pre-training on "
+        "8 A100-SXM4-40GB, ms/iter at step 10; table rewritten in commit 101e31d2, 2024-05-06, unchanged at the "
+        "newest commit read), row 'Fully-sharded ZeRO 3 / Eager'; extensions/thunder/pretrain.py, litgpt/config.py, "
+        "litgpt/args.py of 101e31d2. https://github.com/Lightning-AI/litgpt"
+    ),
+    "litgpt_thunder": (
+        "Same README table as litgpt_fsdp (Lightning-AI/litgpt extensions/thunder/README.md at 101e31d2): the row "
+        "'Fully-sharded ZeRO 3 / Thunder / sdpa, torchcompile_cat, nvfuser, torch', kept as its own source because it "
+        "ran Thunder's compiler and Thunder's FSDP, not PyTorch FSDP in eager mode. "
+        "https://github.com/Lightning-AI/lightning-thunder"
+    ),
 }
 
 
@@ -1182,7 +1306,19 @@ def _run(
 ) -> dict:
     assert gpus == tp * pp * dp * cp, (name, gpus, tp, pp, dp, cp)
     assert cp_mode in (None, "ring", "all-to-all", "all-gather"), (name, cp_mode)
-    assert split in (None, "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"), (
+    assert split in (
+        None,
+        "blind",
+        "blind2",
+        "blind3",
+        "blind4",
+        "blind5",
+        "blind6",
+        "blind7",
+        "blind8",
+        "blind9",
+        "blind10",
+    ), (
         name,
         split,
     )
@@ -5093,6 +5229,337 @@ def _blind9_rows() -> list[dict]:
 
 BLIND9_SOURCES = ("zero_bubble",)
 RUNS.extend(_blind9_rows())
+
+
+# ==== TENTH BLIND rows (split "blind10") ========================================================================
+# Added after the eighth blind rows, with no prediction computed, printed or looked at for any of these;
+# compare.published_comparison() leaves them out unless asked for split="blind10". See "Tenth blind rows" in the
+# docstring.
+
+# mosaicml/examples examples/llm/throughput/README.md at fe973f0e (2023-03-03; the "<30B" A100 80GB table and the
+# A100 40GB table first appear in d14a7c94 of 2023-02-15, every row unchanged until 9fa3ceb9 of 2023-04-04 replaced
+# them with the tables llm-foundry kept): MosaicGPT on the MosaicML platform, PyTorch FSDP
+# FULL_SHARD, sequence 2048. Every row of the "A100 80GB" (<30B) and "A100 40GB" tables whose per-GPU batch is a whole
+# number of micro-batches, and of those with the same hardware, model, GPU count and micro-batch the one with the
+# largest global batch (a rule fixed before any row was stored; see "Tenth blind rows"): (hardware, model, GPUs, MFU %,
+# HFU %, global batch, micro-batch, GradAccum, S/s, T/s, T/s/GPU, activation checkpointing, NumParams), as printed.
+# fmt: off
+MOSAICGPT_TABLE = [
+    ("a100-80gb", "gpt13b", 16, 48.26, 64.34, 2048, 16, 8, 14, 29322, 1832, True, 12853463040),
+    ("a100-80gb", "gpt7b", 16, 46.18, 61.57, 256, 16, 1, 26, 53398, 3337, True, 6658465792),
+    ("a100-80gb", "gpt350m", 8, 41.02, 41.02, 2048, 16, 16, 182, 373810, 46726, False, 355887104),
+    ("a100-80gb", "gpt350m", 16, 40.86, 40.86, 2048, 16, 8, 363, 744662, 46541, False, 355887104),
+    ("a100-80gb", "gpt125m", 8, 34.58, 34.58, 2048, 32, 8, 430, 882486, 110310, False, 125237760),
+    ("a100-80gb", "gpt125m", 16, 34.5, 34.5, 2048, 32, 4, 860, 1761358, 110084, False, 125237760),
+    ("a100-80gb", "gpt125m", 16, 32.54, 32.54, 256, 16, 1, 811, 1661141, 103821, False, 125237760),
+    ("a100-40gb", "gpt7b", 16, 43.22, 57.63, 2048, 8, 16, 24, 49977, 3123, True, 6658465792),
+    ("a100-40gb", "gpt7b", 32, 42.87, 57.16, 2048, 8, 8, 48, 99133, 3097, True, 6658465792),
+    ("a100-40gb", "gpt7b", 64, 42.37, 56.5, 1024, 8, 2, 95, 195987, 3062, True, 6658465792),
+    ("a100-40gb", "gpt3b", 32, 37.94, 50.58, 2048, 8, 8, 103, 211333, 6604, True, 2651591680),
+    ("a100-40gb", "gpt1b", 8, 44.23, 44.23, 2048, 4, 64, 59, 121285, 15160, False, 1315753984),
+    ("a100-40gb", "gpt1b", 16, 42.52, 42.52, 2048, 4, 32, 113, 233203, 14575, False, 1315753984),
+    ("a100-40gb", "gpt1b", 32, 41.45, 41.45, 2048, 4, 16, 222, 454695, 14209, False, 1315753984),
+    ("a100-40gb", "gpt760m", 64, 35.58, 35.58, 256, 4, 1, 634, 1299158, 20299, False, 760323072),
+    ("a100-40gb", "gpt350m", 8, 37.77, 37.77, 2048, 8, 32, 168, 344113, 43014, False, 355887104),
+    ("a100-40gb", "gpt350m", 16, 36.83, 36.83, 2048, 8, 16, 327, 671137, 41946, False, 355887104),
+    ("a100-40gb", "gpt350m", 32, 36.13, 36.13, 2048, 8, 8, 643, 1316894, 41152, False, 355887104),
+    ("a100-40gb", "gpt350m", 64, 35.57, 35.57, 1024, 8, 2, 1266, 2593124, 40517, False, 355887104),
+    ("a100-40gb", "gpt350m", 64, 29.27, 29.27, 256, 4, 1, 1041, 2133414, 33334, False, 355887104),
+    ("a100-40gb", "gpt125m", 8, 31.84, 31.84, 2048, 16, 16, 396, 812783, 101597, False, 125237760),
+    ("a100-40gb", "gpt125m", 16, 31.42, 31.42, 2048, 16, 8, 783, 1604064, 100254, False, 125237760),
+    ("a100-40gb", "gpt125m", 32, 31.14, 31.14, 2048, 16, 4, 1552, 3179308, 99353, False, 125237760),
+    ("a100-40gb", "gpt125m", 32, 27.77, 27.77, 256, 8, 1, 1384, 2835086, 88596, False, 125237760),
+    ("a100-40gb", "gpt125m", 64, 30.23, 30.23, 2048, 16, 2, 3014, 6172908, 96452, False, 125237760),
+    ("a100-40gb", "gpt125m", 64, 26.75, 26.75, 512, 8, 1, 2667, 5462972, 85358, False, 125237760),
+    ("a100-40gb", "gpt125m", 64, 20.61, 20.61, 256, 4, 1, 2054, 4208218, 65753, False, 125237760),
+]
+# fmt: on
+# examples/llm/yamls/mosaic_gpt/<size>.yaml at fe973f0e: (d_model, n_layers, n_heads); every size mlp_ratio 4,
+# max_seq_len 2048, the GPT-2 tokenizer's 50,257 tokens padded by the benchmark script (pad_vocab_multiple) to 50,272.
+MOSAICGPT_SHAPES = {
+    "gpt125m": (768, 12, 12),
+    "gpt350m": (1024, 24, 16),
+    "gpt760m": (1536, 24, 12),
+    "gpt1b": (2048, 24, 16),
+    "gpt3b": (2560, 32, 20),
+    "gpt7b": (4096, 32, 32),
+    "gpt13b": (5120, 40, 40),
+}
+MOSAICGPT_VOCAB, MOSAICGPT_SEQ = 50272, 2048
+MOSAICGPT_GPU = {"a100-80gb": "A100 80GB", "a100-40gb": "A100 40GB"}
+
+
+def mosaicgpt_params(size: str) -> int:
+    """MosaicGPT's parameters: l·(12h² + 13h) blocks with biases and two LayerNorms, the tied embedding, the learned
+    position table and the final LayerNorm — the table's NumParams column."""
+    h, l, _ = MOSAICGPT_SHAPES[size]
+    return l * (12 * h * h + 13 * h) + MOSAICGPT_VOCAB * h + MOSAICGPT_SEQ * h + 2 * h
+
+
+def mosaicgpt_flops_per_token(size: str) -> float:
+    """The README's MFU count (collect_results.py): 3·(2·N·s + 4·l·h·s²) a sequence, i.e. 6·N + 12·l·h·s a token with
+    N the NumParams column (every parameter)."""
+    h, l, _ = MOSAICGPT_SHAPES[size]
+    return 6 * mosaicgpt_params(size) + 12 * l * h * MOSAICGPT_SEQ
+
+
+# pytorch/torchtitan benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (added in 2887250b, 2025-06-16, unchanged
+# since): the "None (bfloat16)" rows of its two tables (the float8 rows are FP8, not stored): (model, GPUs, FSDP
+# degree, TP degree, local batch, AC, vanilla TP tokens/s, async TP tokens/s, printed speed-up).
+TORCHTITAN_ASYNC_TP_TABLE = [
+    ("70B", 256, 32, 8, 16, "full", 597.3, 652.4, 1.09),
+    ("8B", 64, 8, 8, 12, "selective op", 4378.0, 4809.4, 1.10),
+]
+TORCHTITAN_ASYNC_TP_SEQ = 8192  # llama3_8b.toml and llama3_70b.toml at the benchmarked commit 820504e
+
+# Lightning-AI/litgpt extensions/thunder/README.md, "Examples and benchmarks" (the table as rewritten in 101e31d2,
+# 2024-05-06, unchanged since): TinyLlama 1.1B pre-training on 8 A100-SXM4-40GB, global batch 32 ("--train
+# .global_batch_size 32"), "ms/iter @ step 10" of the two "Fully-sharded ZeRO 3" rows that ran (torch.compile: "Not
+# supported"): (source, compiler, executors, ms/iter, memory GB as printed).
+LITGPT_THUNDER_TABLE = [
+    ("litgpt_fsdp", "Eager", "-", 456.57, 22.13),
+    ("litgpt_thunder", "Thunder", "sdpa, torchcompile_cat, nvfuser, torch", 333.56, 21.40),
+]
+LITGPT_THUNDER_GPUS, LITGPT_THUNDER_BATCH, LITGPT_THUNDER_MICRO, LITGPT_THUNDER_SEQ = 8, 32, 4, 2048
+# litgpt/config.py at 101e31d2, "tiny-llama-1.1b": 22 layers, n_embd 2048, 32 heads, 4 query groups, LLaMAMLP
+# intermediate 5632, RMSNorm, no biases, vocabulary 32,000 (padding_multiple 64 leaves it 32,000), untied lm_head.
+LITGPT_TINYLLAMA = {**_llama(2048, 22, 32, 4, 5632), "vocab_size": 32000}
+
+
+def _blind10_rows() -> list[dict]:
+    rows: list[dict] = []
+
+    # ---- MosaicGPT (mosaicml/examples, February 2023) ----
+    for hw, size, n, mfu, hfu, batch, micro, accum, sps, tps, per_gpu, ckpt, n_params in MOSAICGPT_TABLE:
+        assert n_params == mosaicgpt_params(size) and batch % n == 0 and (batch // n) % micro == 0, (hw, size, n)
+        assert accum == batch // n // micro and abs(per_gpu - tps / n) < 1, (hw, size, n)
+        # the printed MFU follows from the printed tokens/s per GPU by the README's count (to its truncation)
+        assert abs(per_gpu * mosaicgpt_flops_per_token(size) / 312e12 * 100 - mfu) < 0.03, (hw, size, n)
+        h, l, heads = MOSAICGPT_SHAPES[size]
+        rows.append(
+            _run(
+                "mosaicgpt_examples",
+                f"MosaicGPT {size[3:].upper()}, {n}x {MOSAICGPT_GPU[hw]}, batch {batch}, micro-batch {micro}",
+                hw,
+                n,
+                _gpt(h, l, heads, vocab_size=MOSAICGPT_VOCAB),
+                MOSAICGPT_SEQ,
+                batch,
+                micro,
+                1,
+                1,
+                n,
+                1,
+                1,
+                "1f1b",
+                False,
+                "full" if ckpt else "none",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": float(per_gpu),
+                    "tflops_per_gpu": None,
+                    "mfu": round(mfu / 100, 4),
+                    "flops_counted": "model",
+                    "memory_gib": None,
+                },
+                "mosaicml/examples examples/llm/throughput/README.md at fe973f0e (2023-03-03; the rows as of "
+                f"d14a7c94, 2023-02-15), table '{MOSAICGPT_GPU[hw]}' "
+                f"('The <30B measurements below reflect the latest version of our codebase' for A100 80GB): "
+                f"MosaicGPT {size}, {n} GPUs, global batch {batch} sequences of {MOSAICGPT_SEQ}, micro-batch {micro}, "
+                f"GradAccum {accum}, {sps} S/s, {tps} T/s, {per_gpu} T/s/GPU, MFU {mfu}%, HFU {hfu}%, precision bf16 "
+                f"(amp_bf16), MP Mode DEFAULT, FULL_SHARD, activation checkpointing {str(ckpt).upper()}, activation "
+                f"CPU offload FALSE, NumParams {n_params}. Stored: tokens_per_s_per_gpu = the T/s/GPU column "
+                "(collect_results.py: int(samples/s x seq / GPUs), samples/s the last 'throughput/samples_per_sec' "
+                "Composer logged in a 30-batch run); mfu as printed, which counts 6·N + 12·l·h·s a token with N the "
+                "NumParams column against 312 TFLOP/s and reproduces from the stored tokens/s within 0.03 points. "
+                f"Model (mosaic_gpt/{size[3:]}.yaml): d_model {h}, {l} layers, {heads} heads, GeLU MLP 4h, "
+                "LayerNorm, biases, learned positions, output tied to the input embedding, attn_impl flash "
+                "(flash-attn 0.2.8); vocabulary 50,272 = the GPT-2 tokenizer's 50,257 padded to a multiple of 16 "
+                "(the benchmark script's pad_vocab_multiple; inferred from NumParams, which it matches exactly). "
+                "Inferred, not stated: 8 GPUs a node, the MosaicML platform's network (not stated in this version), "
+                "the software of the commit (torch 1.13.1, composer 0.12.1 per requirements.txt), Composer's FSDP "
+                "DEFAULT mixed precision (bf16 parameters in compute, fp32 gradient reduction), full recomputation of "
+                "every block where checkpointing is on (Composer's FSDP activation_checkpointing).",
+                system="mosaicml-examples",
+                gpus_per_node=8,
+                interconnect=None,
+                software=_sw(
+                    attention="flash",
+                    param_dtype="bf16",
+                    reduce_dtype="fp32",
+                    reshard_after_forward=True,
+                    overlap_dp=True,
+                    activation_checkpointing="every MosaicGPT block (FSDP activation_checkpointing)"
+                    if ckpt
+                    else "none",
+                    fp32_master=True,
+                    compile=False,
+                    extra="Composer 0.12 trainer on torch 1.13; FSDP FULL_SHARD; FlashAttention (flash-attn 0.2.8)",
+                ),
+                split="blind10",
+            )
+        )
+
+    # ---- torchtitan async TP benchmark (June 2025) ----
+    for size, n, fsdp, tp, local, ac, vanilla, async_tp, speedup in TORCHTITAN_ASYNC_TP_TABLE:
+        assert n == fsdp * tp and round(async_tp / vanilla, 2) == speedup, size
+        recompute, policy = (
+            ("full", "full: every transformer block recomputed")
+            if ac == "full"
+            else ("selective", "selective op: torchtitan's per-op policy (selective_ac_option 'op')")
+        )
+        for label, tokens in (("vanilla TP", vanilla), ("async TP", async_tp)):
+            rows.append(
+                _run(
+                    "torchtitan_async_tp",
+                    f"Llama 3.1 {size} FSDP{fsdp} x TP{tp}, {n}x H100, bf16, {label}",
+                    "h100-hbm2e-500w",
+                    n,
+                    _LLAMA3[size],
+                    TORCHTITAN_ASYNC_TP_SEQ,
+                    local * fsdp,
+                    local,
+                    tp,
+                    1,
+                    fsdp,
+                    1,
+                    1,
+                    "1f1b",
+                    True,
+                    recompute,
+                    3,
+                    "bf16",
+                    {
+                        "tokens_per_s_per_gpu": tokens,
+                        "tflops_per_gpu": None,
+                        "mfu": None,
+                        "flops_counted": None,
+                        "memory_gib": None,
+                    },
+                    _TT_GT_NOTE + "pytorch/torchtitan benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (2887250b, "
+                    f"2025-06-16; the PyTorch team, June 2025): 'Llama3 {size.lower()} on {n} H100s with "
+                    f"FSDP={fsdp}, TP={tp}, torch.compile, {'full AC' if ac == 'full' else 'per op SAC'}, local batch "
+                    f"size {local}', row 'None (bfloat16)': vanilla TP {vanilla:g}, async TP {async_tp:g} tokens/sec, "
+                    f"speed-up {speedup}. This row: {label}. The file's commands: "
+                    f"train_configs/llama3_{size.lower()}.toml with --training.local-batch-size={local} "
+                    f"--training.compile --parallelism.tensor_parallel_degree={tp}"
+                    + (" --parallelism.enable_async_tensor_parallel" if label == "async TP" else "")
+                    + "; torch 38410cf9, torchao 6243040, torchtitan 820504e. Stored tokens/s as printed: torchtitan's "
+                    "'tps' at 820504e (components/metrics.py) is tokens a second per device (the data-parallel "
+                    "rank's tokens over the time and the TP degree); the PR's commit 8b6770a1 heads the same figures "
+                    "'Average TPS'. From the configs at 820504e: sequence 8192, "
+                    "global batch = local batch x FSDP degree (no accumulation; micro-batch = local batch), "
+                    "FSDP2 bf16 parameters and fp32 reduction, TP with sequence parallelism (torchtitan's plan), loss "
+                    "parallel on. Inferred, not stated: over which iterations the average was taken, TP inside the "
+                    "host and FSDP across hosts (torchtitan's mesh order).",
+                    system="torchtitan",
+                    interconnect="NVLink in the host; 400 Gb/s RDMA per GPU",
+                    software=_sw(
+                        attention="flash",
+                        tp_comm_overlap=label == "async TP",
+                        param_dtype="bf16",
+                        reduce_dtype="fp32",
+                        reshard_after_forward=True,
+                        overlap_dp=True,
+                        activation_checkpointing=policy,
+                        compile=True,
+                        extra="FSDP2 + TP (sequence parallel, loss parallel)"
+                        + (
+                            "; async TP (micro-pipelined all-gather/reduce-scatter with the matmuls)"
+                            if label == "async TP"
+                            else ""
+                        ),
+                    ),
+                    split="blind10",
+                )
+            )
+
+    # ---- litgpt's Thunder extension benchmark (TinyLlama 1.1B, May 2024) ----
+    step_tokens = LITGPT_THUNDER_BATCH * LITGPT_THUNDER_SEQ
+    assert LITGPT_THUNDER_BATCH == LITGPT_THUNDER_GPUS * LITGPT_THUNDER_MICRO  # one micro-batch a step
+    for source, compiler, executors, ms, memory in LITGPT_THUNDER_TABLE:
+        thunder = compiler == "Thunder"
+        rows.append(
+            _run(
+                source,
+                f"TinyLlama 1.1B, 8x A100 40GB, {'Thunder FSDP ZeRO-3' if thunder else 'FSDP FULL_SHARD, eager'}",
+                "a100-40gb",
+                LITGPT_THUNDER_GPUS,
+                LITGPT_TINYLLAMA,
+                LITGPT_THUNDER_SEQ,
+                LITGPT_THUNDER_BATCH,
+                LITGPT_THUNDER_MICRO,
+                1,
+                1,
+                LITGPT_THUNDER_GPUS,
+                1,
+                1,
+                "1f1b",
+                False,
+                "none",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": round(step_tokens / (ms / 1e3) / LITGPT_THUNDER_GPUS, 1),
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                "Lightning-AI/litgpt extensions/thunder/README.md ('Examples and benchmarks'; the table rewritten in "
+                f"101e31d2, 2024-05-06): setting 'Fully-sharded ZeRO 3', compiler {compiler}, executors {executors}, "
+                f"8 devices, {ms} ms/iter @ step 10, memory {memory} GB; 'The CUDA devices are all NVIDIA "
+                "A100-SXM4-40GB'; torch 2.4.0.dev20240427, lightning 2.3.0.dev20240328, lightning-thunder "
+                "0.2.0.dev20240505, nvfuser 0.2.3.dev20240428. Command: python extensions/thunder/pretrain.py --config "
+                "config.yaml "
+                + ("--executors '[sdpa, torchcompile_cat, nvfuser, torch]'" if thunder else "--compiler null")
+                + " --train.global_batch_size 32 (data TinyStories, tokenizer TinyLlama). "
+                "extensions/thunder/pretrain.py at 101e31d2: model tiny-llama-1.1b (litgpt/config.py: 22 layers, "
+                "n_embd 2048, 32 heads, 4 query groups, LLaMAMLP 5632, RMSNorm, vocabulary 32,000, block size 2048 "
+                "= the sequence), micro_batch_size "
+                "4, so 32 / 8 GPUs = one micro-batch a step (every iteration is a step: forward, backward, the "
+                "gradient reduction and the fused AdamW step; gradient clipping off); Fabric precision 'bf16-true' "
+                "(parameters, gradients and optimizer state in bf16, no fp32 copy); "
+                + (
+                    "ThunderFSDPStrategy(sharding_strategy='ZERO3', bucketing_strategy='BLOCK'): Thunder's own "
+                    "FSDP, the forward and loss compiled by Thunder (nvFuser fusions, SDPA)."
+                    if thunder
+                    else "Lightning's FSDPStrategy(auto_wrap_policy={Block}, sharding_strategy='FULL_SHARD'), no "
+                    "compiler (PyTorch eager, SDPA attention)."
+                )
+                + " 'iter time' is the wall time of one iteration (perf_counter around it, with a loss .item() sync); "
+                f"stored tokens/s per GPU = {LITGPT_THUNDER_BATCH} x {LITGPT_THUNDER_SEQ} / the time / 8. One "
+                "iteration's time (step 10), not an average. Inferred, not stated: one node of 8 GPUs on NVLink; "
+                "the cross-entropy on bf16 logits (chunked_cross_entropy with chunk_size 0 is F.cross_entropy).",
+                system="litgpt",
+                gpus_per_node=8,
+                interconnect=None,
+                software=_sw(
+                    attention="flash",
+                    param_dtype="bf16",
+                    reduce_dtype="bf16",
+                    reshard_after_forward=True,
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=False,
+                    compile=thunder,
+                    extra="litgpt on Lightning Fabric, "
+                    + (
+                        "lightning-thunder jit (sdpa, torchcompile_cat, nvfuser, torch executors), Thunder FSDP "
+                        "ZeRO-3 bucketed per Block"
+                        if thunder
+                        else "PyTorch FSDP FULL_SHARD, one unit per Block, eager"
+                    ),
+                ),
+                split="blind10",
+            )
+        )
+    return rows
+
+
+BLIND10_SOURCES = ("mosaicgpt_examples", "torchtitan_async_tp", "litgpt_fsdp", "litgpt_thunder")
+RUNS.extend(_blind10_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
