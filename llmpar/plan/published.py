@@ -1170,11 +1170,11 @@ SOURCES: dict[str, str] = {
         "llm_foundry source's; these are the earlier measurements they replaced.)"
     ),
     "torchtitan_async_tp": (
-        "PyTorch team, torchtitan: benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (commit 2887250b, "
+        "PyTorch team, pytorch/torchtitan benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (commit 2887250b, "
         "2025-06-16: Llama 3.1 8B on 64 and 70B on 256 Grand Teton H100 with FSDP2 x TP 8, vanilla vs async TP); "
         "configs train_configs/llama3_8b.toml and llama3_70b.toml and components/metrics.py at the benchmarked commit "
         "820504e. https://github.com/pytorch/torchtitan. A measurement of June 2025, not the Dec 2024 benchmark file "
-        "or docs/performance.md stored as the torchtitan source."
+        "or pytorch/torchtitan docs/performance.md stored as the torchtitan source."
     ),
     "litgpt_fsdp": (
         "Lightning AI, litgpt: extensions/thunder/README.md, 'Examples and benchmarks' (TinyLlama 1.1B pre-training on "
