@@ -422,6 +422,13 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         help="ZeRO-1/2: the updated parameters gathered under the next forward (Megatron-Core) [the recipe's]",
     )
     sw.add_argument(
+        "--tp-comm-overlap",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the tensor-parallel collectives run under the GEMMs they feed (Megatron-Core, Transformer Engine, "
+        "async TP) [the recipe's: off]",
+    )
+    sw.add_argument(
         "--shard-group",
         type=int,
         metavar="N",

@@ -1333,6 +1333,24 @@ def test_a_group_spanning_nodes_moves_one_network_adapter_per_rank_on_each_node(
     assert lat == pytest.approx(2 * 10 * hw.inter.latency["all_reduce"])
 
 
+def test_tp_comm_overlap_is_a_flag_of_plan_and_simulate(capsys, tmp_path):
+    # the knob published Megatron-Core / async-TP rows set (Software.tp_comm_overlap), on the command line
+    args = ["--model", "llama-7b", "--hardware", "h100-sxm", "--software", "megatron", "--tp", "8", "--dp", "2"]
+    args += ["--pp", "1", "--global-batch-size", "16", "--seq-len", "4096", "--micro-batches", "2"]
+    args += ["--sequence-parallel", "--zero", "0", "--recompute", "none", "--json"]
+    steps = {}
+    for flag in ("--tp-comm-overlap", "--no-tp-comm-overlap"):
+        code, stdout, _ = run_cli(["plan", *args, flag], capsys)
+        assert code == 0, stdout
+        steps[flag] = json.loads(stdout)["candidates"][0]["step_time_s"]
+    code, stdout, _ = run_cli(["plan", *args], capsys)
+    assert json.loads(stdout)["candidates"][0]["step_time_s"] == steps["--no-tp-comm-overlap"]  # the recipe's: off
+    assert steps["--tp-comm-overlap"] < 0.97 * steps["--no-tp-comm-overlap"]
+    simulate = ["simulate", *[a for a in args if a != "--json"], "--tp-comm-overlap", "-o", str(tmp_path / "t.png")]
+    code, stdout, _ = run_cli(simulate, capsys)
+    assert code == 0 and f"step {steps['--tp-comm-overlap']:.4f} s" in stdout
+
+
 def test_software_recipes_change_what_they_say():
     from dataclasses import replace
 

@@ -110,7 +110,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
 
 def software_of_args(args: argparse.Namespace) -> Software:
     """--software NAME (a recipe), with --attention, --overlap-dp, --reshard-after-forward, --overlap-param-gather,
-    --shard-group, --selective-recompute and --loss over its knobs."""
+    --tp-comm-overlap, --shard-group, --selective-recompute and --loss over its knobs."""
     name = getattr(args, "software", None) or "llmpar"
     if name not in SOFTWARE:
         raise UserError(
@@ -128,6 +128,8 @@ def software_of_args(args: argparse.Namespace) -> Software:
         knobs["reshard_after_forward"] = args.reshard_after_forward
     if getattr(args, "overlap_param_gather", None) is not None:
         knobs["overlap_param_gather"] = args.overlap_param_gather
+    if getattr(args, "tp_comm_overlap", None) is not None:
+        knobs["tp_comm_overlap"] = args.tp_comm_overlap
     group = getattr(args, "shard_group", None)
     if group is not None:
         if group < 1:
