@@ -1,6 +1,11 @@
 """The cost model against every comparable published run (`llmpar.plan.compare`), as a Markdown table, and each
 half's mean and largest |error|: the numbers of docs/cost-model.md's "Against published runs".
 
+    python benchmarks/published_table.py --commands [--blind SPLIT]
+
+`--commands` prints, instead of the table, each row as `llmpar plan` takes it (its model as a --model-config file,
+every choice fixed on the command line: `compare.plan_args`), which gives the comparison's prediction.
+
     python benchmarks/published_table.py [--before before.json]
         [--blind [blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10]]
 
@@ -16,9 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 
-from llmpar.plan.compare import BLIND_SPLITS, choice_summary, published_comparison
+from llmpar.plan.compare import BLIND_SPLITS, RUNS, choice_summary, plan_args, published_comparison
 
 
 def main() -> None:
@@ -31,7 +37,17 @@ def main() -> None:
         choices=BLIND_SPLITS,
         help="one blind split's rows only (compare them once, model frozen); alone: blind",
     )
+    p.add_argument("--commands", action="store_true", help="each row as llmpar plan's flags, not the table")
     args = p.parse_args()
+    if args.commands:
+        rows = published_comparison(args.blind)
+        by_name = {(run["source"], run["name"]): run for run in RUNS}
+        for r in rows:
+            model, flags = plan_args(by_name[r["source"], r["name"]])
+            print(f"# {r['source']}: {r['name']}")
+            print(f"echo {shlex.quote(json.dumps(model))} > model.json")
+            print(shlex.join(["llmpar", "plan", "--model-config", "model.json", *flags]))
+        return
     before = json.load(open(args.before)) if args.before else None
     rows = published_comparison(args.blind)
     head = "| split | source | run | hardware | GPUs | layout | mbs | v | tokens/s per GPU, measured | predicted |"

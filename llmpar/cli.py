@@ -471,7 +471,8 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
     lay.add_argument(
         "--cp-mode",
         metavar="MODE",
-        help="ring | all-to-all: how the cp ranks share keys and values [both searched; simulate: ring]",
+        help="ring | all-to-all: how the cp ranks share keys and values [both searched; simulate: ring]; "
+        "all-gather (Megatron-Core's, Llama 3's) is priced when given, and llmpar train does not run it",
     )
 
 

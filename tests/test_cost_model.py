@@ -1078,6 +1078,44 @@ def test_a_published_row_is_predicted_with_its_own_schedule():
     assert by_schedule["zb"].step_time_s < by_schedule["1f1b"].step_time_s
 
 
+def test_every_kind_of_published_row_can_be_given_to_plan_on_its_command_line(capsys, tmp_path):
+    # issue 13: any published run can be described without Python. One row of each source, hardware, schedule and
+    # context parallelism: its flags (compare.plan_args) and a --model-config file give plan the comparison's step
+    from llmpar.plan.compare import comparable, plan_args, predict
+    from llmpar.plan.published import RUNS
+
+    seen, checked = set(), 0
+    for run in RUNS:
+        key = (run["source"], run["hardware"], run["schedule"], run["cp"] > 1)
+        if comparable(run) is not None or key in seen:
+            continue
+        seen.add(key)
+        model, flags = plan_args(run)
+        path = tmp_path / "model.json"
+        path.write_text(json.dumps(model))
+        code, stdout, stderr = run_cli(["plan", "--model-config", str(path), *flags, "--json"], capsys)
+        assert code in (0, 1), (run["name"], stderr)  # 1: the fixed layout is predicted not to fit (it is shown)
+        got = json.loads(stdout)
+        (e,) = got["candidates"] or got["too_big"]
+        assert e["step_time_s"] == pytest.approx(predict(run)[0].step_time_s, rel=1e-9), run["name"]
+        checked += 1
+    assert checked >= 40
+
+
+def test_plan_prices_all_gather_context_parallelism_when_asked_and_says_train_does_not_run_it(capsys):
+    args = ["--model", "llama-7b", "--hardware", "h100-sxm", "--software", "megatron", "--gpus", "16", "--dp", "2"]
+    args += ["--tp", "2", "--pp", "1", "--cp", "4", "--global-batch-size", "8", "--seq-len", "4096"]
+    code, stdout, _ = run_cli(["plan", *args, "--cp-mode", "all-gather"], capsys)
+    assert code == 0 and " 4-ag " in stdout and "--cp-mode all-gather is priced for the systems that run it" in stdout
+    code, stdout, _ = run_cli(["plan", *args, "--cp-mode", "all-gather", "--json"], capsys)
+    gathered = json.loads(stdout)["candidates"]
+    assert gathered and {c["cp_mode"] for c in gathered} == {"all-gather"}
+    code, stdout, _ = run_cli(["plan", *args, "--json"], capsys)  # searched: ring and all-to-all only
+    assert {c["cp_mode"] for c in json.loads(stdout)["candidates"]} <= {"ring", "all-to-all"}
+    code, _, stderr = run_cli(["plan", *args, "--cp-mode", "gather"], capsys)
+    assert code == 2 and "choose one of ring, all-to-all, all-gather" in stderr and "Traceback" not in stderr
+
+
 def test_the_ranking_plan_prints_is_the_first_looks():
     from llmpar.plan.compare import choice_summary
     from llmpar.plan.report import CHOICES

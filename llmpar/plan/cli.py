@@ -10,6 +10,7 @@ from llmpar.errors import UserError
 from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
+from llmpar.plan.cost.context import MODES as PRICED_CP_MODES
 from llmpar.plan.cost.values import LLMPAR, LOSSES, SOFTWARE, Software, selective_policy
 from llmpar.plan.hardware import Hardware, hardware
 from llmpar.plan.planner import Fixed, _shape_reason, check_request
@@ -50,8 +51,11 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     if args.zero is not None and args.zero not in (0, 1, 2, 3):
         raise UserError(f"--zero {args.zero}: choose 0, 1, 2 or 3")
     cp, cp_mode = getattr(args, "cp", None), getattr(args, "cp_mode", None)
-    if cp_mode is not None and cp_mode not in CP_MODES:
-        raise UserError(f"--cp-mode {cp_mode!r}: choose one of {', '.join(CP_MODES)}")
+    if cp_mode is not None and cp_mode not in PRICED_CP_MODES:
+        raise UserError(
+            f"--cp-mode {cp_mode!r}: choose one of {', '.join(PRICED_CP_MODES)} (all-gather is priced only: llmpar "
+            f"train runs {' and '.join(CP_MODES)})"
+        )
     for flag, value in (
         ("--virtual-stages", args.virtual_stages),
         ("--micro-batches", args.micro_batches),

@@ -10,6 +10,7 @@ virtual stages); the table says which it took.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import replace
@@ -246,6 +247,50 @@ def predict(run: dict):
         if best is None or (e.fits, -e.step_time_s) > (best[0].fits, -best[0].step_time_s):
             best = (e, mb, v)
     return best
+
+
+# The knobs of `Software` that `llmpar plan` takes as flags (the rest are a recipe's own: --software).
+_KNOB_FLAGS = {
+    "flash_attention": lambda v: ["--attention", "fused" if v else "materialized"],
+    "overlap_dp": lambda v: ["--overlap-dp" if v else "--no-overlap-dp"],
+    "reshard_after_forward": lambda v: ["--reshard-after-forward" if v else "--no-reshard-after-forward"],
+    "overlap_param_gather": lambda v: ["--overlap-param-gather" if v else "--no-overlap-param-gather"],
+    "tp_comm_overlap": lambda v: ["--tp-comm-overlap" if v else "--no-tp-comm-overlap"],
+    "shard_group": lambda v: ["--shard-group", str(v)],
+    "selective": lambda v: ["--selective-recompute", v],
+    "loss": lambda v: ["--loss", v],
+}
+
+
+def plan_args(run: dict) -> tuple[dict, list[str]]:
+    """A published row as `llmpar plan` takes it: (the model, for a `--model-config` file; the other flags), every
+    choice fixed, the micro-batch size and virtual stages the comparison took where the source gives none. What
+    `predict` gives for the row, `llmpar plan --model-config FILE FLAGS` gives too (tests/test_cost_model.py)."""
+    found = predict(run)
+    assert found is not None, run["name"]
+    e, mb, _ = found
+    lay = e.layout
+    recipe = RECIPES[run["source"]]
+    software, base = software_of(run), SOFTWARE[recipe]
+    flags = ["--software", recipe]
+    for field in dataclasses.fields(Software):
+        mine = getattr(software, field.name)
+        if mine != getattr(base, field.name):
+            if field.name not in _KNOB_FLAGS:
+                raise ValueError(f"{run['name']}: {field.name} is not a flag of llmpar plan")
+            flags += _KNOB_FLAGS[field.name](mine)
+    reduce = (run.get("software") or {}).get("reduce_dtype")
+    flags += ["--hardware", run["hardware"], "--gpus", str(run["gpus"]), "--dtype", "bf16"]
+    flags += ["--reduce-dtype", "fp32"] if reduce == "fp32" else []
+    flags += ["--global-batch-size", str(run["global_batch_size"]), "--seq-len", str(run["seq_len"])]
+    zero = lay.zero if lay.dp * lay.cp > 1 else 0  # (ZeRO over one rank shards nothing; train asks for dp 2)
+    flags += ["--dp", str(lay.dp), "--tp", str(lay.tp), "--pp", str(lay.pp), "--zero", str(zero)]
+    flags += ["--cp", str(lay.cp)] + (["--cp-mode", lay.cp_mode] if lay.cp > 1 else [])
+    if lay.pp > 1:
+        flags += ["--schedule", lay.schedule, "--virtual-stages", str(lay.virtual_stages)]
+    flags += ["--micro-batch-size", str(mb), "--recompute", lay.recompute]
+    flags += ["--sequence-parallel" if lay.sequence_parallel else "--no-sequence-parallel"]
+    return {**run["model"], "max_seq_len": run["seq_len"]}, flags
 
 
 def published_comparison(split: str | None = None) -> list[dict]:

@@ -27,6 +27,7 @@ from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig
 from llmpar.parallel.cp_plan import layout_reason
 from llmpar.plan.cost import Batch, Estimate, Layout, estimate, memory_need
+from llmpar.plan.cost.context import MODES as PRICED_CP_MODES
 from llmpar.plan.cost.values import LLMPAR, Software
 from llmpar.plan.hardware import Hardware
 
@@ -95,10 +96,10 @@ def _shape_reason(cfg: ModelConfig, layout: Layout, batch: Batch) -> str | None:
 
 def cp_reason(cfg: ModelConfig, layout: Layout, seq_len: int) -> str | None:
     """Why `llmpar train` would refuse this layout's context parallelism, in its words (`parallel.cp_plan`,
-    torch-free: the plan does not import torch), or None."""
-    return layout_reason(
-        seq_len, layout.cp, layout.cp_mode, layout.tp, layout.sequence_parallel, cfg.n_heads, cfg.n_kv_heads
-    )
+    torch-free: the plan does not import torch), or None. The all-gather mode (Megatron-Core's and Llama 3's), which
+    the cost model prices and train does not run, splits the sequence as the ring does: its checks are the ring's."""
+    mode = "ring" if layout.cp_mode == "all-gather" else layout.cp_mode
+    return layout_reason(seq_len, layout.cp, mode, layout.tp, layout.sequence_parallel, cfg.n_heads, cfg.n_kv_heads)
 
 
 def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> None:
@@ -120,8 +121,8 @@ def check_request(cfg: ModelConfig, gpus: int, batch: Batch, fixed: Fixed) -> No
             f"{batch.global_batch_size} (one sequence per replica){cp_part} = {most}; plan for fewer devices "
             f"or a larger --global-batch-size"
         )
-    if fixed.cp_mode is not None and fixed.cp_mode not in CP_MODES:
-        raise UserError(f"--cp-mode {fixed.cp_mode!r}: choose one of {', '.join(CP_MODES)}")
+    if fixed.cp_mode is not None and fixed.cp_mode not in PRICED_CP_MODES:
+        raise UserError(f"--cp-mode {fixed.cp_mode!r}: choose one of {', '.join(PRICED_CP_MODES)}")
     axes = (("--dp", fixed.dp), ("--tp", fixed.tp), ("--pp", fixed.pp), ("--cp", fixed.cp))
     for flag, value in axes:
         if value is not None and (value < 1 or gpus % value):

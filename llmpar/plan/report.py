@@ -20,7 +20,7 @@ def _schedule(e: Estimate) -> str:
 
 def _cp(lay) -> str:
     """The cp column: 1, or the size and the mode ("2-ring", "4-a2a")."""
-    return "1" if lay.cp == 1 else f"{lay.cp}-{'ring' if lay.cp_mode == 'ring' else 'a2a'}"
+    return "1" if lay.cp == 1 else f"{lay.cp}-{ {'ring': 'ring', 'all-to-all': 'a2a'}.get(lay.cp_mode, 'ag') }"
 
 
 def _mb(x: float) -> str:
@@ -242,6 +242,11 @@ def table(
         if software != "llmpar":
             lines.append(f"   (predicted as --software {software} runs it; these commands run the layout with llmpar)")
         lines += [f"{i:>2} {command(e.layout, model, batch, hw)}" for i, e in enumerate(plan.candidates, 1)]
+        if any(e.layout.cp > 1 and e.layout.cp_mode == "all-gather" for e in plan.candidates):
+            lines.append(
+                "   (--cp-mode all-gather is priced for the systems that run it, Megatron-Core and Llama 3's; llmpar "
+                "train runs ring and all-to-all)"
+            )
         best = plan.candidates[0]
         p = best.parts
         lines += [
