@@ -216,6 +216,8 @@ def simulate(args: argparse.Namespace) -> int:
         f"dp/tp/pp/cp {e.comm_bytes['dp']:,.0f}/{e.comm_bytes['tp']:,.0f}/{e.comm_bytes['pp']:,.0f}/"
         f"{e.comm_bytes['cp']:,.0f} bytes"
     )
+    if cp > 1 and layout.cp_mode == "all-gather":
+        print("  (--cp-mode all-gather is priced for the systems that run it; llmpar train runs ring and all-to-all)")
     try:
         import matplotlib  # noqa: F401
     except ImportError:
