@@ -960,7 +960,75 @@ def test_tenth_blind_rows_are_comparable_and_their_transcription_agrees():
         assert run["software"]["compile"] == (source == "litgpt_thunder")
 
 
-@pytest.mark.parametrize("split", ["blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10"])
+def test_eleventh_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The eleventh blind rows (split "blind11"; never predicted here, only their measured side is checked) follow the
+    schema, are all comparable, their batch divides into whole micro-batches, and the source's own arithmetic holds:
+    the padded vocabulary is the GPT-2 vocabulary padded to a multiple of 128 x TP, the heads split over TP 32, the
+    GPUs are 4 nodes of 8, and compare.py's conversion of the printed TFLOPS to tokens/s (its hardware count) is the
+    conversion by Megatron-DeepSpeed's own throughput_calculator formula."""
+    from llmpar.plan.compare import HARDWARE_FLOPS, RECIPES, _measured_tokens
+    from llmpar.plan.published import (
+        BLIND2_SOURCES,
+        BLIND3_SOURCES,
+        BLIND4_SOURCES,
+        BLIND5_SOURCES,
+        BLIND6_SOURCES,
+        BLIND7_SOURCES,
+        BLIND8_SOURCES,
+        BLIND9_SOURCES,
+        BLIND10_SOURCES,
+        BLIND11_SOURCES,
+        BLIND_SOURCES,
+        MEGATRON_DS_LONG_SEQ_OLD,
+        MEGATRON_DS_LONG_SEQ_PADDED_VOCAB,
+        MEGATRON_DS_LONG_SEQ_SHAPE,
+        MEGATRON_DS_LONG_SEQ_TABLE,
+        megatron_ds_flops_per_token,
+    )
+
+    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
+    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES) | set(BLIND8_SOURCES)
+    earlier |= set(BLIND9_SOURCES) | set(BLIND10_SOURCES) | {"bloom_bigscience", "smith2022"}  # kin: Megatron-DeepSpeed
+    blind11 = _blind_split_rows("blind11", BLIND11_SOURCES, earlier)
+    assert len(blind11) == len(MEGATRON_DS_LONG_SEQ_TABLE) == 8
+    assert RECIPES["megatron_deepspeed_long_seq"] == "deepspeed" and "megatron_deepspeed_long_seq" in HARDWARE_FLOPS
+    shape = MEGATRON_DS_LONG_SEQ_SHAPE
+    multiple = 128 * shape["tp"]
+    assert (
+        MEGATRON_DS_LONG_SEQ_PADDED_VOCAB % multiple == 0 and 0 <= MEGATRON_DS_LONG_SEQ_PADDED_VOCAB - 50257 < multiple
+    )
+    assert shape["n_heads"] % shape["tp"] == 0 and shape["d_model"] % shape["n_heads"] == 0
+    assert [label for label, _tflops in MEGATRON_DS_LONG_SEQ_OLD] == ["2k", "4k"]  # the Old column, not stored
+    runs = {run["seq_len"]: run for run in blind11}
+    for label, seq, tflops in MEGATRON_DS_LONG_SEQ_TABLE:
+        assert seq == int(label[:-1]) * 1024
+        run = runs[seq]
+        assert run["name"] == f"GPT 30B, TP 32 + sequence parallel, 4x DGX A100 40GB, seq {label}"
+        assert (run["hardware"], run["gpus"], run["gpus_per_node"]) == ("a100-40gb", 32, 8)
+        assert PROFILES["a100-40gb"].devices_per_node == 8 and run["gpus"] == 4 * 8
+        assert (run["tp"], run["pp"], run["dp"], run["cp"], run["zero"]) == (32, 1, 1, 1, 0)
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] * run["cp"]
+        assert (run["global_batch_size"], run["micro_batch_size"]) == (2, 1)
+        assert run["global_batch_size"] % run["dp"] == 0
+        assert (run["global_batch_size"] // run["dp"]) % run["micro_batch_size"] == 0
+        assert run["sequence_parallel"] and run["recompute"] == "full" and run["dtype"] == "fp16"
+        assert run["schedule"] == "1f1b" and run["virtual_stages"] == 1
+        cfg = ModelConfig(**run["model"], max_seq_len=seq)
+        cfg.validate()
+        assert run["model"]["arch"] == "gpt2" and run["model"]["tie_embeddings"]
+        shape_of = (cfg.n_layers, cfg.d_model, cfg.n_heads, cfg.n_kv_heads, cfg.d_ff, cfg.vocab_size)
+        assert shape_of == (64, 6144, 64, 64, 4 * 6144, MEGATRON_DS_LONG_SEQ_PADDED_VOCAB)
+        m = run["measured"]
+        assert m["tflops_per_gpu"] == tflops and m["flops_counted"] == "hardware"
+        assert m["tokens_per_s_per_gpu"] is None and m["mfu"] is None
+        assert _measured_tokens(run) == pytest.approx(tflops * 1e12 / megatron_ds_flops_per_token(seq), rel=1e-12)
+        assert run["software"]["attention"] == "flash" and run["software"]["fp32_master"]
+    assert sorted(runs) == [2048 * 2**i for i in range(8)]
+
+
+@pytest.mark.parametrize(
+    "split", ["blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"]
+)
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the
     # split filter, and published_comparison() runs with predict replaced by a stub that records what it is given

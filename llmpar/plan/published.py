@@ -80,12 +80,12 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-"blind7", "blind8", "blind9" or "blind10" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind
-rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows" and
-"Tenth blind rows" below). The rows of the four sources above that were compared with the cost model before this
-split existed are "fit". Every later row is "held-out" (blind rows aside) when the first byte of
-sha256("source/name") is odd, else "fit" (`split_of`), fixed before any prediction was made for them; compare.py
-leaves the later sources out until their measures are converted.
+"blind7", "blind8", "blind9", "blind10" or "blind11" (see "Blind rows", "Second blind rows", "Third blind rows",
+"Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind
+rows", "Tenth blind rows" and "Eleventh blind rows" below). The rows of the four sources above that were compared
+with the cost model before this split existed are "fit". Every later row is "held-out" (blind rows aside) when the
+first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed before any prediction was made for them;
+compare.py leaves the later sources out until their measures are converted.
 Every row also has "system", "gpus_per_node", "interconnect" (as stated, else None) and "software" (the system's
 knobs; keys in SOFTWARE_KEYS, None where not known).
 
@@ -921,6 +921,75 @@ loss, no throughput table); mosaicml/examples' torch 1.12 tables (December 2022 
 carried over from them; superseded and marked out of date by the publisher) and the A100 80GB rows whose micro-batch
 does not divide the per-GPU batch; the "Memory and Bandwidth are All You Need for Fully Sharded Data Parallel" paper
 (arXiv 2504.03655; its tables were not found in readable text).
+
+Eleventh blind rows (split "blind11"). Added in one batch after the tenth blind rows, by someone who computed, printed
+or looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it does the other
+blind splits (split="blind11" gives them; benchmarks/published_table.py: `--blind blind11`). One repository new to the
+set, one source key; the existing a100-40gb profile (DGX A100 40GB, 8 x HDR 200 Gb/s a node, as the source states),
+no new profile. The set was asked for baseline rows of Megatron-LM / DeepSpeed runs in papers on parallel training;
+none of those papers was found here in a readable copy with a stated layout (see "Searched for the eleventh blind rows
+and not used"), and the rows below are a DeepSpeed team's own Megatron-DeepSpeed measurement:
+
+megatron_deepspeed_long_seq (deepspeedai/Megatron-DeepSpeed, the DeepSpeed4Science long-sequence README of September
+2023; 8 rows)
+    A GPT-3-style 30B model (64 layers, hidden 6144, 64 heads, learned positions, tied embeddings, GPT-2 vocabulary
+    padded to 53,248) trained with Megatron-DeepSpeed after its July 2023 rebase on Megatron-LM: tensor parallelism 32
+    over all 32 GPUs of 4 DGX A100-40GB nodes (TP across the nodes' 8 x HDR InfiniBand) with Megatron sequence
+    parallelism, no pipeline, one data-parallel rank, ZeRO stage 0, fp16, FlashAttention's Triton kernel, full
+    activation checkpointing; the table's "New Megatron-DeepSpeed" TFLOPS per GPU at sequence lengths 2k to 256k
+    (2,048 to 262,144 tokens), all "(TP size=32)". Stored: "tflops_per_gpu" as printed, "flops_counted" =
+    "hardware": Megatron-DeepSpeed's throughput_calculator, 96·B·s·l·h²·(1 + s/6h + V/16lh) an iteration with V the
+    padded vocabulary (the factor 4 of activation checkpointing), Narayanan et al.'s hardware count as for
+    bloom_bigscience, so compare.py converts it back to tokens/s with that count (HARDWARE_FLOPS). The model, batch
+    (global 2, micro 1) and options are the folder's pretrain_gpt_30B_seq_parallel.sh, written for 2k and assumed at
+    every length (see Verification).
+
+Verification of the eleventh blind rows
+    * megatron_deepspeed_long_seq: deepspeedai/Megatron-DeepSpeed read directly (fetched snapshot, newest commit
+      4efb479d): the README's history (added in cc3a94c6, 2023-09-18; the only later change, 3e1da1fb of 2025-02-07,
+      rewrites two clone URLs, diffed), its table read once (one reading, no independent copy found; the rows are in
+      MEGATRON_DS_LONG_SEQ_TABLE, the Old column in MEGATRON_DS_LONG_SEQ_OLD). Read at cc3a94c6: the folder's two
+      scripts (pretrain_gpt_30B_seq_parallel.sh: 64 layers, 6144, 64 heads, mp_size 32, pp_size 1 with
+      --no-pipeline-parallel, zero_stage 0, global batch 2, micro-batch 1, --fp16, --sequence-parallel,
+      --use-flash-attn-triton, --checkpoint-activations and --deepspeed-activation-checkpointing,
+      --no-async-tensor-model-parallel-allreduce, seq_len = n_k x 1024 with n_k 2; pretrain_gpt_1.3B_seq_parallel.sh:
+      mp_size 8, 16 heads, so not the table's TP 32 runs), ds_config_gpt_TEMPLATE.json (fp16 with dynamic loss scale,
+      ZeRO stage from the script), megatron/utils.py (throughput_calculator: 24 x checkpoint_activations_factor 4 x
+      B x s x l x h² x (1 + s/6h + V/16lh) over the mean iteration time of the log interval and the world size, V =
+      args.padded_vocab_size), megatron/training.py (the log's "TFLOPs" field is that value), megatron/tokenizer/
+      tokenizer.py (_vocab_size_with_padding: a multiple of make-vocab-size-divisible-by 128 x TP, so 50,257 ->
+      53,248; asserted in the row code) and megatron/arguments.py (defaults: tied embeddings unless
+      --untie-embeddings-and-output-weights, learned positions unless --use-rotary-position-embeddings). Checks,
+      asserted in the tests: GPUs = TP = 32 = 4 nodes x 8, the padded vocabulary, the global batch a whole number of
+      micro-batches, 64 heads divisible by TP 32, and the stored TFLOPS converted to tokens/s by compare.py's
+      hardware count equal to the same conversion by throughput_calculator's formula (megatron_ds_flops_per_token).
+      Inferred, not stated with the table: the model (the only script of the folder that can run TP 32), the batch and
+      options at every length but 2k (the script as committed is the 2k run's), that each row is one run's logged
+      TFLOPS (not an average of runs), and the cluster (ALCF's, from the README's acknowledgement: ThetaGPU's DGX A100
+      40GB nodes). Hardware: "4 NVIDIA DGX A100-40GB nodes, connected through 8 HDR InfiniBand (200Gb/s per HDR)",
+      the a100-40gb profile's node (NVLink3/NVSwitch, 8 x HDR 200 Gb/s).
+
+Searched for the eleventh blind rows and not used: the same table's "Old Megatron-DeepSpeed" column (25 and 28 TFLOPS
+at 2k and 4k with TP 32, OoM beyond: the pre-rebase code, whose script and options are not published); the
+Megatron-DeepSpeed rebase README (examples_deepspeed/rebase: its 13B 3D-parallel TFLOPS are on 128 V100, and its
+FlashAttention figures on "8 A100 GPUs" name neither the A100 variant nor the 2.7B run's batch); the DeepSpeed blog
+"Azure empowers easy-to-use, high-performance, and hyperscale model training using DeepSpeed" (July 2022: ZeRO-3 on
+NDm A100 v4 with CPU offload of activations and optimizer state, which llmpar does not model, and per-layout results
+only as figures); the DeepSpeed Domino blog and its DeepSpeedExamples README (Megatron-LM baselines on DGX-H100 only
+as figures; the example's README has one illustrative log); the DeepCompile blog (ZeRO-3/ZeRO-1 baselines on H100 as
+figures); DeepSpeedExamples' READMEs (no A100/H100 throughput table but DeepSpeed-Chat's RLHF times); MegaBlocks
+(Gale et al., MLSys 2023, full text found: its dense Megatron-LM baselines on 8 A100 80GB are given only as training
+time in a figure and as "21% to 48% of peak"); InfiniPipe's Megatron-LM and DeepSpeed baselines (A800 GPUs, context
+and Ulysses parallelism, figures); Megatron-LLaMA's README (alibaba/Megatron-LLaMA: the DistributedOptimizer rows on
+256 and 512 A100 name neither the model size nor the layout); the Jean-Zay parallelism search (throughput as a chart,
+as the third set found); torchtune's README (its one 8 x A100 full fine-tune row uses CPU offload); PaddleNLP's
+fine-tuning benchmarks ("effective tokens/s" of packed variable-length data); FlagPerf's llama2_7b
+Megatron-DeepSpeed case on DGX A100 40GB (a repository already in the set: flagperf_megatron, flagperf_paddle);
+Fujii, Watanabe and Yokota, "Accelerating Large Language Model Training with 4D Parallelism and Memory Consumption
+Estimator" (arXiv:2411.06465: abstract only here). Full texts searched for by title or exact phrase and not found
+(citations, abstracts or reading notes only): Hanayo, Galvatron-BMW, Aceso, Optimus-CC, Seq1F1B, Mario, Domino's
+paper, ZeRO++ (summaries only), Breadth-First Pipeline Parallelism. Not reached for lack of time: Metis, AMP, nnScaler,
+Mobius, Merak, Varuna, Piper, Alpa, BPipe, AdaPipe, and the long-context papers' Megatron baselines.
 """
 
 from __future__ import annotations
@@ -1188,6 +1257,17 @@ SOURCES: dict[str, str] = {
         "ran Thunder's compiler and Thunder's FSDP, not PyTorch FSDP in eager mode. "
         "https://github.com/Lightning-AI/lightning-thunder"
     ),
+    # ---- eleventh blind sources (split "blind11"; see "Eleventh blind rows" above) ----
+    "megatron_deepspeed_long_seq": (
+        "Microsoft DeepSpeed team (Minjia Zhang et al.), deepspeedai/Megatron-DeepSpeed (formerly "
+        "microsoft/Megatron-DeepSpeed): examples_deepspeed/deepspeed4science/megatron_long_seq_support/README.md, "
+        "'Performance Comparison between Old Megatron-DeepSpeed and New Megatron-DeepSpeed' (TFLOPS per GPU of a GPT "
+        "model with TP 32 on 4 DGX A100-40GB nodes at sequence lengths 2k-256k; added in commit cc3a94c6, "
+        "2023-09-18, PR #253 'DeepSpeed4Science long sequence support', unchanged at 4efb479d but for repository "
+        "links); pretrain_gpt_30B_seq_parallel.sh and ds_config_gpt_TEMPLATE.json of that folder, megatron/utils.py "
+        "(throughput_calculator), megatron/training.py, megatron/arguments.py and megatron/tokenizer/tokenizer.py at "
+        "cc3a94c6. https://github.com/deepspeedai/Megatron-DeepSpeed"
+    ),
 }
 
 
@@ -1318,6 +1398,7 @@ def _run(
         "blind8",
         "blind9",
         "blind10",
+        "blind11",
     ), (
         name,
         split,
@@ -5560,6 +5641,132 @@ def _blind10_rows() -> list[dict]:
 
 BLIND10_SOURCES = ("mosaicgpt_examples", "torchtitan_async_tp", "litgpt_fsdp", "litgpt_thunder")
 RUNS.extend(_blind10_rows())
+
+
+# ==== ELEVENTH BLIND rows (split "blind11") =====================================================================
+# Added after the tenth blind rows, with no prediction computed, printed or looked at for any of these;
+# compare.published_comparison() leaves them out unless asked for split="blind11". See "Eleventh blind rows" in the
+# docstring.
+
+# deepspeedai/Megatron-DeepSpeed examples_deepspeed/deepspeed4science/megatron_long_seq_support/README.md, "Performance
+# Comparison between Old Megatron-DeepSpeed and New Megatron-DeepSpeed" (added in cc3a94c6, 2023-09-18; unchanged at
+# 4efb479d but for two repository links): "4 NVIDIA DGX A100-40GB nodes, connected through 8 HDR InfiniBand (200Gb/s
+# per HDR)", TFLOPS per GPU of the "New Megatron-DeepSpeed" column, every cell "(TP size=32)".
+# (the table's sequence label, tokens = the label x 1024 as the script's seq_len = n_k x 1024, TFLOPS as printed)
+MEGATRON_DS_LONG_SEQ_TABLE = [
+    ("2k", 2048, 68.0),
+    ("4k", 4096, 80.0),
+    ("8k", 8192, 86.0),
+    ("16k", 16384, 92.0),
+    ("32k", 32768, 100.0),
+    ("64k", 65536, 106.0),
+    ("128k", 131072, 119.0),
+    ("256k", 262144, 94.0),
+]
+# The "Old Megatron-DeepSpeed" column of the same table (the code before the July 2023 rebase: no sequence
+# parallelism, no flash attention; its script is not published): 25 and 28 TFLOPS at 2k and 4k (TP=32), OoM beyond.
+# Not stored (see "Searched for the eleventh blind rows and not used"); kept here for the record.
+MEGATRON_DS_LONG_SEQ_OLD = [("2k", 25.0), ("4k", 28.0)]
+# pretrain_gpt_30B_seq_parallel.sh at cc3a94c6 (the folder's only script with TP 32; its 1.3B script has mp_size 8 and
+# 16 heads, which TP 32 cannot split): num_layers 64, hidden_size 6144, num_attn_heads 64, mp_size 32, pp_size 1
+# (--no-pipeline-parallel), zero_stage 0, global_batch_size 2, batch_size (micro) 1, --fp16, --sequence-parallel,
+# --use-flash-attn-triton, --checkpoint-activations with --deepspeed-activation-checkpointing; GPT-2 BPE vocabulary
+# (gpt2-vocab.json, 50,257) padded by megatron/tokenizer/tokenizer.py to a multiple of 128 x TP = 4096: 53,248.
+MEGATRON_DS_LONG_SEQ_SHAPE = {"n_layers": 64, "d_model": 6144, "n_heads": 64, "tp": 32, "vocab": 50257}
+MEGATRON_DS_LONG_SEQ_PADDED_VOCAB = 53248
+MEGATRON_DS_LONG_SEQ_GPUS, MEGATRON_DS_LONG_SEQ_BATCH, MEGATRON_DS_LONG_SEQ_MICRO = 32, 2, 1
+
+
+def megatron_ds_flops_per_token(seq_len: int) -> float:
+    """FLOPs a token as Megatron-DeepSpeed's throughput_calculator (megatron/utils.py at cc3a94c6) counts them for
+    these runs: 24 x 4 (activation checkpointing on) x l x h^2 x (1 + s/6h + V/16lh), V the padded vocabulary."""
+    l, h = MEGATRON_DS_LONG_SEQ_SHAPE["n_layers"], MEGATRON_DS_LONG_SEQ_SHAPE["d_model"]
+    V = MEGATRON_DS_LONG_SEQ_PADDED_VOCAB
+    return 24 * 4 * l * h * h * (1 + seq_len / (6 * h) + V / (16 * l * h))
+
+
+def _blind11_rows() -> list[dict]:
+    rows: list[dict] = []
+    shape = MEGATRON_DS_LONG_SEQ_SHAPE
+    multiple = 128 * shape["tp"]
+    padded = -(-shape["vocab"] // multiple) * multiple  # the next multiple of 128 x TP
+    assert padded == MEGATRON_DS_LONG_SEQ_PADDED_VOCAB
+    model = _gpt(shape["d_model"], shape["n_layers"], shape["n_heads"], vocab_size=MEGATRON_DS_LONG_SEQ_PADDED_VOCAB)
+    for label, seq, tflops in MEGATRON_DS_LONG_SEQ_TABLE:
+        rows.append(
+            _run(
+                "megatron_deepspeed_long_seq",
+                f"GPT 30B, TP 32 + sequence parallel, 4x DGX A100 40GB, seq {label}",
+                "a100-40gb",
+                MEGATRON_DS_LONG_SEQ_GPUS,
+                model,
+                seq,
+                MEGATRON_DS_LONG_SEQ_BATCH,
+                MEGATRON_DS_LONG_SEQ_MICRO,
+                shape["tp"],
+                1,
+                1,
+                1,
+                1,
+                "1f1b",
+                True,
+                "full",
+                0,
+                "fp16",
+                {
+                    "tflops_per_gpu": tflops,
+                    "mfu": None,
+                    "tokens_per_s_per_gpu": None,
+                    "flops_counted": "hardware",
+                    "memory_gib": None,
+                },
+                "deepspeedai/Megatron-DeepSpeed examples_deepspeed/deepspeed4science/megatron_long_seq_support/"
+                "README.md (cc3a94c6, 2023-09-18, PR #253 'DeepSpeed4Science long sequence support'), 'Performance "
+                "Comparison between Old Megatron-DeepSpeed and New Megatron-DeepSpeed': 'performed on 4 NVIDIA DGX "
+                "A100-40GB nodes, connected through 8 HDR InfiniBand (200Gb/s per HDR)'; sequence length "
+                f"{label}, New Megatron-DeepSpeed {tflops:g} TFLOPS (TP size=32) as printed. The TFLOPS are the "
+                "training log's, Megatron-DeepSpeed's throughput_calculator (megatron/utils.py at cc3a94c6): "
+                "24 x 4 (activation checkpointing) x B x s x l x h^2 x (1 + s/6h + V/16lh) an iteration, V the "
+                "padded vocabulary, over the mean iteration time of the log interval (10 iterations) and all GPUs: "
+                "Narayanan et al.'s hardware count with full recomputation (the attention's s x s matmuls counted "
+                "without a causal discount), as for bloom_bigscience. The model, the batch and every option are "
+                "the folder's pretrain_gpt_30B_seq_parallel.sh at cc3a94c6, the only script there that runs TP 32 "
+                "(the README names no model with its table; the other script, 1.3B, has TP 8 and 16 heads): 64 "
+                "layers, hidden 6144, 64 heads (2 a GPU), learned absolute positions (max_position_embeddings = "
+                "the sequence), tied embeddings, GPT-2 BPE vocabulary 50,257 padded to 53,248 (a multiple of 128 x "
+                "TP 32); TP 32 over all 32 GPUs (tensor parallelism across the 4 nodes), no pipeline "
+                "(--no-pipeline-parallel), data-parallel size 1, ZeRO stage 0, --fp16 (DeepSpeed's fp16 optimizer, "
+                "dynamic loss scale, fp32 master weights), Megatron sequence parallelism (--sequence-parallel; not "
+                "DeepSpeed-Ulysses), FlashAttention's Triton kernel (--use-flash-attn-triton, flash-attn 1.0.4), "
+                "full activation checkpointing of every layer (--checkpoint-activations with DeepSpeed's activation "
+                "checkpointing), --no-async-tensor-model-parallel-allreduce; global batch 2, micro-batch 1. "
+                "Inferred, not stated: the script is written for 2k (n_k=2) and the README gives no batch for any "
+                "row, so the same batch (2 sequences of one micro-batch each) and options are assumed at every "
+                "sequence length, with n_k changed; with one data-parallel rank and no pipeline the micro-batch "
+                "count changes only how often the optimizer step is paid. The cluster is ALCF's (the README's "
+                "acknowledgement; ThetaGPU's DGX A100 nodes), not named with the table.",
+                system="megatron-deepspeed",
+                gpus_per_node=8,
+                interconnect="NVLink3/NVSwitch in the node (DGX A100); 8x HDR InfiniBand 200 Gb/s per node",
+                software=_sw(
+                    attention="flash",
+                    loss="vocab-parallel",
+                    tp_comm_overlap=False,
+                    param_dtype="fp16",
+                    activation_checkpointing="full: every transformer layer (DeepSpeed activation checkpointing)",
+                    fp32_master=True,
+                    extra="Megatron-DeepSpeed after the July 2023 rebase on Megatron-LM (PR #253 era), DeepSpeed "
+                    "engine without its pipeline (--no-pipeline-parallel), ZeRO stage 0, Megatron tensor and sequence "
+                    "parallelism over 32 GPUs in 4 nodes, FlashAttention v1 Triton kernel, fused kernels from NVIDIA",
+                ),
+                split="blind11",
+            )
+        )
+    return rows
+
+
+BLIND11_SOURCES = ("megatron_deepspeed_long_seq",)
+RUNS.extend(_blind11_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
