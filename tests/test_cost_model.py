@@ -1096,6 +1096,7 @@ def test_the_error_band_plan_prints_is_the_comparisons():
         BLIND8,
         BLIND9,
         BLIND10,
+        BLIND11,
         FITTED,
         HELD_OUT,
         UNSEEN,
@@ -1103,7 +1104,7 @@ def test_the_error_band_plan_prints_is_the_comparisons():
 
     bands = [("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND3)]
     bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6), ("blind7", BLIND7), ("blind8", BLIND8)]
-    bands += [("blind9", BLIND9), ("blind10", BLIND10)]
+    bands += [("blind9", BLIND9), ("blind10", BLIND10), ("blind11", BLIND11)]
     unseen = sorted(abs(r["error"]) for split in UNSEEN["splits"] for r in published_comparison(split))
     assert len(unseen) == UNSEEN["rows"] and sum(unseen) / len(unseen) == pytest.approx(UNSEEN["mean"], abs=0.0015)
     assert unseen[len(unseen) // 2] == pytest.approx(UNSEEN["median"], abs=0.0015)
