@@ -256,14 +256,24 @@ def test_second_blind_rows_are_left_out_of_the_comparison(monkeypatch):
     assert {r["split"] for r in compare.published_comparison("blind")} == {"blind"}
 
 
-def _blind_split_rows(split: str, sources: tuple, earlier: set) -> list[dict]:
-    """The rows of a blind split, with what every blind split holds: its sources registered (a citation and a
-    recipe), their rows all in it, new to the set (no row of theirs, nor any of `earlier`'s sources, in another
-    split), every row comparable, with the schema's software keys, one cp rank, no FP8 matmuls, no memory figure
-    and a measured throughput; and every row's (source, name) unique."""
-    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
-    from llmpar.plan.published import RUNS, SOFTWARE_KEYS, SOURCES
+def _split_sources(split: str) -> tuple:
+    """The sources published.py registers for a blind split: BLIND_SOURCES, BLIND2_SOURCES, ..."""
+    import llmpar.plan.published as published
 
+    return getattr(published, "BLIND_SOURCES" if split == "blind" else f"BLIND{split[5:]}_SOURCES")
+
+
+def _blind_split_rows(split: str, kin: tuple = ()) -> list[dict]:
+    """The rows of a blind split, with what every blind split holds: its sources registered (a citation and a
+    recipe), their rows all in it, new to the set (no row of theirs in another split, none of them a source of an
+    earlier blind split or one of `kin`, the sources its publications are kin to), every row comparable, with the
+    schema's software keys, one cp rank, no FP8 matmuls, no memory figure and a measured throughput; and every row's
+    (source, name) unique."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
+    from llmpar.plan.published import BLIND_SPLITS, RUNS, SOFTWARE_KEYS, SOURCES
+
+    sources = _split_sources(split)
+    earlier = set(kin).union(*(_split_sources(s) for s in BLIND_SPLITS[: BLIND_SPLITS.index(split)]))
     rows = [run for run in RUNS if run["split"] == split]
     assert {run["source"] for run in rows} == set(sources)
     assert set(sources) <= set(SOURCES) and set(sources) <= set(RECIPES)
@@ -285,15 +295,12 @@ def test_third_blind_rows_are_comparable_and_their_transcription_agrees():
     samples/s · 2048 / 8 (truncated, as printed)."""
     from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND_SOURCES,
         FLAGPERF_MEGATRON_TABLE,
         FLAGPERF_PADDLE_TABLE,
         FLASH_ATTN_TRAINING_TABLE,
     )
 
-    blind3 = _blind_split_rows("blind3", BLIND3_SOURCES, set(BLIND_SOURCES) | set(BLIND2_SOURCES))
+    blind3 = _blind_split_rows("blind3")
     assert len(blind3) >= 20
     for run in blind3:
         assert run["hardware"] in ("a100-80gb", "a100-40gb", "h100-sxm") and run["dtype"] in ("bf16", "fp16")
@@ -342,17 +349,12 @@ def test_fourth_blind_rows_are_comparable_and_their_transcription_agrees():
     YaFSDP's printed speed-up from the two iteration times, and one sequence per GPU per step from the peak."""
     from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND_SOURCES,
         INTERNLM_FLOPS_TABLE,
         YAFSDP_TABLE,
         internlm_flops_per_token,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES)
-    blind4 = _blind_split_rows("blind4", BLIND4_SOURCES, earlier)
+    blind4 = _blind_split_rows("blind4")
     assert len(blind4) >= 20
     for run in blind4:
         assert run["hardware"] == "a100-80gb" and run["dtype"] == "bf16" and run["recompute"] in ("none", "full")
@@ -403,11 +405,6 @@ def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
     profiles have 4 GPUs a node and the 80GB siblings' compute."""
     from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND_SOURCES,
         MODALITIES_LEONARDO_TABLE,
         MODALITIES_MN5_TABLE,
         MODALITIES_PEAK,
@@ -415,8 +412,7 @@ def test_fifth_blind_rows_are_comparable_and_their_transcription_agrees():
         modalities_flops_per_token,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    blind5 = _blind_split_rows("blind5", BLIND5_SOURCES, earlier)
+    blind5 = _blind_split_rows("blind5")
     assert len(blind5) >= 20
     for run in blind5:
         assert run["hardware"] in ("a100-64gb-leonardo", "h100-64gb-mn5") and run["dtype"] == "bf16"
@@ -470,12 +466,6 @@ def test_sixth_blind_rows_are_comparable_and_their_transcription_agrees():
     sources' MFU-only rows with), and TinyLlama's 56% MFU reproduces from its 24k tokens/s."""
     from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND6_SOURCES,
-        BLIND_SOURCES,
         MEGASCALE_FIGURE9,
         MEGASCALE_PEAK,
         MEGASCALE_SHAPES,
@@ -485,8 +475,7 @@ def test_sixth_blind_rows_are_comparable_and_their_transcription_agrees():
         megascale_flops_per_token,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES) | set(BLIND5_SOURCES)
-    blind6 = _blind_split_rows("blind6", BLIND6_SOURCES, earlier)
+    blind6 = _blind_split_rows("blind6")
     assert len(blind6) >= 25
     for run in blind6:
         assert run["hardware"] in ("a100-80gb", "a100-40gb") and run["dtype"] == "bf16"
@@ -573,13 +562,6 @@ def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
     over its step time."""
     from llmpar.plan.compare import MODEL_FLOPS_KORTHIKANTI, _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND6_SOURCES,
-        BLIND7_SOURCES,
-        BLIND_SOURCES,
         MAXTEXT_ROW,
         MEGATRON_CORE_PEAK,
         MEGATRON_CORE_TABLE,
@@ -590,8 +572,7 @@ def test_seventh_blind_rows_are_comparable_and_their_transcription_agrees():
         megatron_core_flops_per_token,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    blind7 = _blind_split_rows("blind7", BLIND7_SOURCES, earlier | set(BLIND5_SOURCES) | set(BLIND6_SOURCES))
+    blind7 = _blind_split_rows("blind7")
     assert len(blind7) == 34
     for run in blind7:
         assert run["hardware"] in ("h100-sxm", "a100-80gb") and run["dtype"] == "bf16"
@@ -673,23 +654,13 @@ def test_eighth_blind_rows_are_comparable_and_their_transcription_agrees():
     shape too; and the MaxText row's parameter count and FLOP count are MaxText's own."""
     from llmpar.plan.compare import MODEL_FLOPS_MAXTEXT, _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND6_SOURCES,
-        BLIND7_SOURCES,
-        BLIND8_SOURCES,
-        BLIND_SOURCES,
         MAXTEXT_A3_TABLE,
         NANOTRON_BENCH_TABLE,
         maxtext_a3_flops_per_token,
         nanotron_bench_flops_per_token,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES)
-    blind8 = _blind_split_rows("blind8", BLIND8_SOURCES, earlier)
+    blind8 = _blind_split_rows("blind8")
     assert len(blind8) == 18
     for run in blind8:
         assert run["hardware"] == "h100-sxm" and run["dtype"] == "bf16"
@@ -758,15 +729,6 @@ def test_ninth_blind_rows_are_comparable_and_their_transcription_agrees():
     count on its model's name, and the 1.5B throughput is only possible in 16-bit arithmetic."""
     from llmpar.plan.compare import RECIPES, _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND6_SOURCES,
-        BLIND7_SOURCES,
-        BLIND8_SOURCES,
-        BLIND9_SOURCES,
-        BLIND_SOURCES,
         ZERO_BUBBLE_MICROBATCHES,
         ZERO_BUBBLE_SEQ,
         ZERO_BUBBLE_SHAPES,
@@ -779,9 +741,7 @@ def test_ninth_blind_rows_are_comparable_and_their_transcription_agrees():
         zero_bubble_params,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES) | set(BLIND8_SOURCES)
-    blind9 = _blind_split_rows("blind9", BLIND9_SOURCES, earlier)
+    blind9 = _blind_split_rows("blind9")
     assert len(blind9) == 35 and RECIPES["zero_bubble"] == "megatron-2022"
     for run in blind9:
         assert run["hardware"] == "a100-80gb" and run["dtype"] == "fp16" and run["seq_len"] == ZERO_BUBBLE_SEQ == 1024
@@ -874,16 +834,6 @@ def test_tenth_blind_rows_are_comparable_and_their_transcription_agrees():
     follow from the two stored figures; litgpt's tokens/s are the batch's tokens over the printed iteration time."""
     from llmpar.plan.compare import _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND6_SOURCES,
-        BLIND7_SOURCES,
-        BLIND8_SOURCES,
-        BLIND9_SOURCES,
-        BLIND10_SOURCES,
-        BLIND_SOURCES,
         LITGPT_THUNDER_TABLE,
         MOSAICGPT_SHAPES,
         MOSAICGPT_TABLE,
@@ -892,14 +842,8 @@ def test_tenth_blind_rows_are_comparable_and_their_transcription_agrees():
         mosaicgpt_params,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES) | set(BLIND8_SOURCES)
-    earlier |= set(BLIND9_SOURCES) | {
-        "llm_foundry",
-        "torchtitan",
-        "tinyllama",
-    }  # the sources these publications are kin to, kept apart
-    blind10 = _blind_split_rows("blind10", BLIND10_SOURCES, earlier)
+    # kin: the sources these publications are kin to, kept apart
+    blind10 = _blind_split_rows("blind10", kin=("llm_foundry", "torchtitan", "tinyllama"))
     assert len(blind10) == 33
     for run in blind10:
         assert run["hardware"] in ("a100-80gb", "a100-40gb", "h100-hbm2e-500w") and run["dtype"] == "bf16"
@@ -968,17 +912,6 @@ def test_eleventh_blind_rows_are_comparable_and_their_transcription_agrees():
     conversion by Megatron-DeepSpeed's own throughput_calculator formula."""
     from llmpar.plan.compare import HARDWARE_FLOPS, RECIPES, _measured_tokens
     from llmpar.plan.published import (
-        BLIND2_SOURCES,
-        BLIND3_SOURCES,
-        BLIND4_SOURCES,
-        BLIND5_SOURCES,
-        BLIND6_SOURCES,
-        BLIND7_SOURCES,
-        BLIND8_SOURCES,
-        BLIND9_SOURCES,
-        BLIND10_SOURCES,
-        BLIND11_SOURCES,
-        BLIND_SOURCES,
         MEGATRON_DS_LONG_SEQ_OLD,
         MEGATRON_DS_LONG_SEQ_PADDED_VOCAB,
         MEGATRON_DS_LONG_SEQ_SHAPE,
@@ -986,10 +919,7 @@ def test_eleventh_blind_rows_are_comparable_and_their_transcription_agrees():
         megatron_ds_flops_per_token,
     )
 
-    earlier = set(BLIND_SOURCES) | set(BLIND2_SOURCES) | set(BLIND3_SOURCES) | set(BLIND4_SOURCES)
-    earlier |= set(BLIND5_SOURCES) | set(BLIND6_SOURCES) | set(BLIND7_SOURCES) | set(BLIND8_SOURCES)
-    earlier |= set(BLIND9_SOURCES) | set(BLIND10_SOURCES) | {"bloom_bigscience", "smith2022"}  # kin: Megatron-DeepSpeed
-    blind11 = _blind_split_rows("blind11", BLIND11_SOURCES, earlier)
+    blind11 = _blind_split_rows("blind11", kin=("bloom_bigscience", "smith2022"))  # kin: Megatron-DeepSpeed
     assert len(blind11) == len(MEGATRON_DS_LONG_SEQ_TABLE) == 8
     assert RECIPES["megatron_deepspeed_long_seq"] == "deepspeed" and "megatron_deepspeed_long_seq" in HARDWARE_FLOPS
     shape = MEGATRON_DS_LONG_SEQ_SHAPE

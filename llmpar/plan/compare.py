@@ -19,7 +19,7 @@ from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Layout, Software, estimate
 from llmpar.plan.cost.values import SOFTWARE
 from llmpar.plan.hardware import PROFILES
-from llmpar.plan.published import RUNS
+from llmpar.plan.published import BLIND_SPLITS, RUNS
 
 
 def comparable(run: dict) -> str | None:
@@ -189,21 +189,6 @@ RECIPES = {
     # gradient reduction for the recipe's unoverlapped all-reduce to price
     "megatron_deepspeed_long_seq": "deepspeed",
 }
-
-# Splits kept for one comparison with a frozen model: left out of published_comparison() unless asked for by name.
-BLIND_SPLITS = (
-    "blind",
-    "blind2",
-    "blind3",
-    "blind4",
-    "blind5",
-    "blind6",
-    "blind7",
-    "blind8",
-    "blind9",
-    "blind10",
-    "blind11",
-)
 
 
 def software_of(run: dict) -> Software:
