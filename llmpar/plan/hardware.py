@@ -56,6 +56,11 @@ class Hardware:
     intra: Link  # within a node
     inter: Link  # across nodes
     op_overhead: float = 0.0  # seconds per operation dispatched
+    # Seconds a matmul takes beyond its FLOPs at the matmul rate: a small GEMM cannot fill the device (too few
+    # tiles for its SMs, a fixed cost to start and drain). Measured on an H200 (benchmarks/gemm_efficiency.py):
+    # over 448 GEMMs of 1,024-8,192 tokens, FLOPs / (0.70 peak) + 8 µs (docs/benchmarks.md). 0 on a CPU, whose
+    # rate is flat over the model's shapes and whose fixed cost is the dispatch (`op_overhead`).
+    gemm_latency: float = 0.0
     attention_efficiency: float = 1.0  # fused attention's FLOP rate over the matmul rate (long sequences)
     # Fused attention's rate grows with the sequence (short ones leave the kernel's tiles and SMs idle): the
     # rate at sequence length s is attention_efficiency · s / (s + attention_half_seq), times (head size / 128)^0.37
@@ -179,23 +184,24 @@ PROFILES: dict[str, Hardware] = {
     # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
     # way; NCCL all-reduce busbw ≈ 230 GB/s); one 200 Gb/s HDR InfiniBand adapter per GPU (25 GB/s). Fused
     # attention: FlashAttention-2 reaches 50–73% of peak forward and backward (Dao 2023); the sequence-length
-    # curve measured on an H200, reaching 0.95 of the matmul rate (0.76 of peak) at long sequences.
+    # curve measured on an H200, reaching 0.95 of the matmul rate (0.76 of peak) at long sequences. A GEMM's 8 µs
+    # beyond its FLOPs: the H200's (not measured on an A100).
     "a100-80gb": Hardware(
         name="a100-80gb", peak_flops={"bf16": 312e12, "fp32": 156e12, "fp64": 19.5e12}, matmul_efficiency=0.80,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 2.039e12, devices_per_node=8,
         intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
-        attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
+        gemm_latency=8e-6, attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024): the curve
-    # measured on an H200 (benchmarks/gemm_efficiency.py). Matmul efficiency 0.66: fitted (docs/cost-model.md;
-    # a burst of large GEMMs reaches 0.69, sustained training under the power limit less).
+    # measured on an H200 (benchmarks/gemm_efficiency.py). Matmul efficiency 0.70 and 8 µs a GEMM: the H200's
+    # GEMMs (docs/benchmarks.md; fitted at 0.66 on published runs once, then set back).
     "h100-sxm": Hardware(
         name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
         intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
-        attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
+        gemm_latency=8e-6, attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
         source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
@@ -407,6 +413,7 @@ def _check_profile(data, path: str) -> None:
     number(data["memory_bytes"], "memory_bytes")
     number(data["memory_bandwidth"], "memory_bandwidth")
     number(data.get("op_overhead", 0.0), "op_overhead", zero_ok=True)
+    number(data.get("gemm_latency", 0.0), "gemm_latency", zero_ok=True)
     integer(data["devices_per_node"], "devices_per_node", 1)
     integer(data.get("cores", 0), "cores", 0)
     link(data["intra"], "intra")

@@ -3,8 +3,8 @@
 - FLOPs: the model's (6N + 12·L·d·s per token, PaLM's count, the one llmpar's MFU uses) and the hardware's
   (with what recomputation runs again).
 - Each chunk's forward and backward for one micro-batch (`chunk_costs`): a roofline, matmul FLOPs at the matmul
-  rate, elementwise bytes at the memory bandwidth, a fixed cost per operation dispatched, plus the
-  tensor-parallel collectives on its critical path (each an α–β time on its link, `Hardware.link`).
+  rate plus a fixed time per GEMM, elementwise bytes at the memory bandwidth, a fixed cost per operation
+  dispatched, plus the tensor-parallel collectives on its critical path (each an α–β time on its link, `Hardware.link`).
 - The step (`estimate`): the real schedule's action lists run through the simulator with those durations and the
   pipeline's transfer time (with processor sharing where processes outnumber cores), then the data-parallel
   reduction that the backward pass does not hide, the sum of a tied embedding, and the optimizer.
@@ -62,6 +62,10 @@ OPS = {
 # system's fused ring kernel (`Software.ring_fused` True) dispatches about RING_FUSED_OPS per step.
 CP_OPS = {"ring": ((7, 45), (8, 54)), "ring-explicit": ((6, 61), (13, 96)), "all-to-all": ((52, 7), (74, 14))}
 SDPA_OPS = (2, 8)
+# The GEMMs of a block's weights as the fused systems run them (QKV, the attention's output projection, the MLP's
+# in and out), each paying `Hardware.gemm_latency` beyond its FLOPs: once forward, once each for the input's and the
+# weight's gradient backward. The output layer is one more.
+LAYER_GEMMS = 4
 RING_FUSED_OPS = 4
 
 
@@ -113,8 +117,9 @@ def chunk_costs(
     software: Software = LLMPAR,
     sharing: int | None = None,
 ) -> ChunkCost:
-    """A roofline per micro-batch: matmul FLOPs at the matmul rate, elementwise bytes at the memory rate, a
-    dispatch cost per operation, and the tensor-parallel collectives (which wait on the critical path).
+    """A roofline per micro-batch: matmul FLOPs at the matmul rate (and a fixed time per GEMM), elementwise bytes
+    at the memory rate, a dispatch cost per operation, and the tensor-parallel collectives (which wait on the
+    critical path).
     `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's).
 
     Kept per what it depends on (not the ZeRO stage, nor the schedule but whether it splits W): the planner asks
@@ -192,11 +197,12 @@ def chunk_costs(
     core_f, core_b, cp_wait_f, cp_wait_b = _cp_attention(
         cfg, layout, batch, hw, b, attention_f, attention_b, fused_ring
     )
-    rest_f = weights / rate + layer_stream / stream + ops_fwd * hw.op_overhead
+    gemms = LAYER_GEMMS * hw.gemm_latency
+    rest_f = weights / rate + gemms + layer_stream / stream + ops_fwd * hw.op_overhead
     layers_fwd = layers * (rest_f + core_f)
     fwd = layers_fwd
-    bwd_in = layers * (weights / rate + 2 * layer_stream / stream + ops_bwd * hw.op_overhead + core_b)
-    bwd_w = layers * weights / rate
+    bwd_in = layers * (weights / rate + gemms + 2 * layer_stream / stream + ops_bwd * hw.op_overhead + core_b)
+    bwd_w = layers * (weights / rate + gemms)
     if first:
         fwd += tokens * d * mm_bytes / stream + ops["embed"][0] * hw.op_overhead
         bwd_in += tokens * d * mm_bytes / stream + ops["embed"][1] * hw.op_overhead
@@ -204,9 +210,9 @@ def chunk_costs(
         vocab = math.ceil(cfg.vocab_size / t)
         head_flops = 2 * tokens * d * vocab
         out_stream = 3 * output_activation_bytes(cfg, tokens, plain, dtype, software)
-        fwd += head_flops / rate + out_stream / stream + ops["output"][0] * hw.op_overhead
-        bwd_in += head_flops / rate + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
-        bwd_w += head_flops / rate
+        fwd += head_flops / rate + hw.gemm_latency + out_stream / stream + ops["output"][0] * hw.op_overhead
+        bwd_in += head_flops / rate + hw.gemm_latency + 2 * out_stream / stream + ops["output"][1] * hw.op_overhead
+        bwd_w += head_flops / rate + hw.gemm_latency
     # Tensor-parallel collectives of this chunk (the same counts as comm_bytes, split forward/backward).
     wait_f = wait_b = layers_wait_f = 0.0
     if t > 1:
@@ -248,6 +254,7 @@ def chunk_costs(
     elif policy == "op":  # every second matmul and the elementwise work, not the attention kernel
         bwd_in += layers * (
             tokens * op_recomputed_matmul_flops(cfg, t) / rate
+            + LAYER_GEMMS / 2 * hw.gemm_latency
             + layer_stream / stream
             + ops["layer"][0] * hw.op_overhead
         )
