@@ -1017,26 +1017,10 @@ def test_published_runs_are_predicted_within_10_percent_on_average():
 
 
 def test_the_error_band_plan_prints_is_the_comparisons():
-    from llmpar.plan.report import (
-        BLIND,
-        BLIND2,
-        BLIND3,
-        BLIND4,
-        BLIND5,
-        BLIND6,
-        BLIND7,
-        BLIND8,
-        BLIND9,
-        BLIND10,
-        BLIND11,
-        FITTED,
-        HELD_OUT,
-        UNSEEN,
-    )
+    from llmpar.plan.published import BLIND_SPLITS
+    from llmpar.plan.report import BANDS, UNSEEN
 
-    bands = [("held-out", HELD_OUT), ("fit", FITTED), ("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND3)]
-    bands += [("blind4", BLIND4), ("blind5", BLIND5), ("blind6", BLIND6), ("blind7", BLIND7), ("blind8", BLIND8)]
-    bands += [("blind9", BLIND9), ("blind10", BLIND10), ("blind11", BLIND11)]
+    assert list(BANDS) == ["fit", "held-out", *BLIND_SPLITS]
     unseen = sorted(abs(r["error"]) for split in UNSEEN["splits"] for r in published_comparison(split))
     assert len(unseen) == UNSEEN["rows"] and sum(unseen) / len(unseen) == pytest.approx(UNSEEN["mean"], abs=0.0015)
     assert unseen[len(unseen) // 2] == pytest.approx(UNSEEN["median"], abs=0.0015)
@@ -1054,7 +1038,7 @@ def test_the_error_band_plan_prints_is_the_comparisons():
         assert len(errors) == band["rows"] and sum(errors) / len(errors) == pytest.approx(band["mean"], abs=0.0015)
         assert errors[len(errors) // 2] == pytest.approx(band["median"], abs=0.0015)
         assert max(errors) == pytest.approx(band["max"], abs=0.0015)
-    for split, band in bands:
+    for split, band in BANDS.items():
         errors = sorted(abs(r["error"]) for r in published_comparison(split))
         assert len(errors) == band["rows"]
         assert sum(errors) / len(errors) == pytest.approx(band["mean"], abs=0.0015)

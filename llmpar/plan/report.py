@@ -38,25 +38,25 @@ def rejections(plan: Plan, per: str = "per device") -> list[tuple[str, str]]:
     return out
 
 
-# How far the cost model's step time is from measured ones: published runs (`llmpar.plan.compare`), the half it
-# was fitted on, the half held out from the fitting, the first four blind sets (all seen before the model's last
-# changes), and the fifth to eleventh blind sets, each predicted once by the model as it is, frozen at fce65fc (the
-# ninth's pipeline schedules as compare.predict now passes them, after its first look found it ignoring "zb"):
-# together, UNSEEN, the band `plan` prints (docs/cost-model.md says what was seen when). tests/test_cost_model.py
-# recomputes these numbers.
-FITTED = {"rows": 35, "mean": 0.053, "max": 0.153}
-HELD_OUT = {"rows": 35, "mean": 0.062, "max": 0.375}
-BLIND = {"rows": 29, "mean": 0.091, "median": 0.088, "max": 0.185}
-BLIND2 = {"rows": 34, "mean": 0.117, "median": 0.076, "max": 0.381}
-BLIND3 = {"rows": 21, "mean": 0.157, "median": 0.125, "max": 0.409}
-BLIND4 = {"rows": 46, "mean": 0.126, "median": 0.088, "max": 0.687}
-BLIND5 = {"rows": 177, "mean": 0.179, "median": 0.176, "max": 0.514}
-BLIND6 = {"rows": 25, "mean": 0.086, "median": 0.076, "max": 0.183}
-BLIND7 = {"rows": 34, "mean": 0.227, "median": 0.148, "max": 1.011}
-BLIND8 = {"rows": 18, "mean": 1.482, "median": 0.754, "max": 5.999}
-BLIND9 = {"rows": 35, "mean": 0.055, "median": 0.055, "max": 0.111}
-BLIND10 = {"rows": 33, "mean": 0.153, "median": 0.158, "max": 0.292}
-BLIND11 = {"rows": 8, "mean": 0.466, "median": 0.476, "max": 1.332}
+# How far the cost model's step time is from measured ones, by split of the published runs (`llmpar.plan.compare`):
+# the half it was fitted on, the half held out from the fitting, and each blind set, as the model now predicts them
+# (docs/cost-model.md says which model saw which set first, and its first look). UNSEEN, the band `plan` prints: the
+# later blind sets together. tests/test_cost_model.py recomputes these numbers.
+BANDS = {
+    "fit": {"rows": 35, "mean": 0.053, "max": 0.153},
+    "held-out": {"rows": 35, "mean": 0.062, "max": 0.375},
+    "blind": {"rows": 29, "mean": 0.091, "median": 0.088, "max": 0.185},
+    "blind2": {"rows": 34, "mean": 0.117, "median": 0.076, "max": 0.381},
+    "blind3": {"rows": 21, "mean": 0.157, "median": 0.125, "max": 0.409},
+    "blind4": {"rows": 46, "mean": 0.126, "median": 0.088, "max": 0.687},
+    "blind5": {"rows": 177, "mean": 0.179, "median": 0.176, "max": 0.514},
+    "blind6": {"rows": 25, "mean": 0.086, "median": 0.076, "max": 0.183},
+    "blind7": {"rows": 34, "mean": 0.227, "median": 0.148, "max": 1.011},
+    "blind8": {"rows": 18, "mean": 1.482, "median": 0.754, "max": 5.999},
+    "blind9": {"rows": 35, "mean": 0.055, "median": 0.055, "max": 0.111},
+    "blind10": {"rows": 33, "mean": 0.153, "median": 0.158, "max": 0.292},
+    "blind11": {"rows": 8, "mean": 0.466, "median": 0.476, "max": 1.332},
+}
 UNSEEN = {
     "splits": ("blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"),
     "rows": 330,
