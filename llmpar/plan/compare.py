@@ -188,6 +188,11 @@ RECIPES = {
     # Triton kernel), which the recipe's materialized default does not; with one data-parallel rank there is no
     # gradient reduction for the recipe's unoverlapped all-reduce to price
     "megatron_deepspeed_long_seq": "deepspeed",
+    # thirteenth blind sources (published.BLIND13_SOURCES), set before any prediction, from the system's nature:
+    # PaddleNLP's Trainer runs Megatron-style tensor parallelism with sharding stage 2 (optimizer state and gradients
+    # sharded over the other ranks), flash attention and AMP O2, the stack of the flagperf_paddle rows: the recipe
+    # chosen for them (Megatron-Core's); the rows say attention flash and loss "vocab-parallel"
+    "paddlenlp_pretrain": "megatron",
 }
 
 
