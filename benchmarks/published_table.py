@@ -7,14 +7,14 @@ half's mean and largest |error|: the numbers of docs/cost-model.md's "Against pu
 every choice fixed on the command line: `compare.plan_args`), which gives the comparison's prediction.
 
     python benchmarks/published_table.py [--before before.json]
-        [--blind [blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11]]
+        [--blind [blind|blind2|blind3|blind4|blind5|blind6|blind7|blind8|blind9|blind10|blind11|blind12]]
 
 `--before` adds a column of errors from an earlier model (a JSON object: "source/name" -> error). The "blind",
-"blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10" and "blind11" rows
-(published.py) are left out unless `--blind` names one of them (`--blind` alone: "blind"; `--blind blind2` / `blind3`
-/ `blind4` / `blind5` / `blind6` / `blind7` / `blind8` / `blind9` / `blind10` / `blind11`: the second / third /
-fourth / fifth / sixth / seventh / eighth / ninth / tenth / eleventh blind rows), which prints that split's rows only:
-they are for one comparison with a frozen model.
+"blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11" and "blind12"
+rows (published.py) are left out unless `--blind` names one of them (`--blind` alone: "blind"; `--blind blind2` /
+`blind3` / `blind4` / `blind5` / `blind6` / `blind7` / `blind8` / `blind9` / `blind10` / `blind11` / `blind12`: the
+second / third / fourth / fifth / sixth / seventh / eighth / ninth / tenth / eleventh / twelfth blind rows), which
+prints that split's rows only: they are for one comparison with a frozen model.
 """
 
 from __future__ import annotations
