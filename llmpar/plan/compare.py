@@ -188,6 +188,12 @@ RECIPES = {
     # Triton kernel), which the recipe's materialized default does not; with one data-parallel rank there is no
     # gradient reduction for the recipe's unoverlapped all-reduce to price
     "megatron_deepspeed_long_seq": "deepspeed",
+    # twelfth blind sources (published.BLIND12_SOURCES), set before any prediction, from the system's nature: XTuner's
+    # speed benchmark ran Hugging Face Llama models under the DeepSpeed engine with ZeRO stage 3 (parameters, gradients
+    # and optimizer state sharded, overlap_comm on), as the narayanan2021_zero3 rows' DeepSpeed ZeRO-3: the DeepSpeed
+    # recipe ("deepspeed"); the rows say attention flash (FlashAttention 2), loss fp32 (transformers' cross-entropy on
+    # fp32 logits) and overlap_dp True, and carry their Ulysses-style sequence parallelism as cp with cp_mode all-to-all
+    "xtuner_sequence_parallel": "deepspeed",
     # thirteenth blind sources (published.BLIND13_SOURCES), set before any prediction, from the system's nature:
     # PaddleNLP's Trainer runs Megatron-style tensor parallelism with sharding stage 2 (optimizer state and gradients
     # sharded over the other ranks), flash attention and AMP O2, the stack of the flagperf_paddle rows: the recipe
@@ -312,8 +318,8 @@ def plan_args(run: dict) -> tuple[dict, list[str]]:
 
 def published_comparison(split: str | None = None) -> list[dict]:
     """One row per comparable published measurement (of one split, "fit", "held-out", "blind", "blind2",
-    "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10" or "blind11", or the first two
-    when None):
+    "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11" or "blind12", or the
+    first two when None):
     predicted and measured tokens per second per GPU. The rows of BLIND_SPLITS are only ever predicted when asked for
     by name: they are kept for one comparison with a frozen model."""
     rows = []

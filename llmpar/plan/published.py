@@ -80,13 +80,13 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-"blind7", "blind8", "blind9", "blind10", "blind11" or "blind13" (see "Blind rows", "Second blind rows", "Third blind
-rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth
-blind rows", "Tenth blind rows", "Eleventh blind rows" and "Thirteenth blind rows" below; "blind12" is being added on
-another branch). The rows of the four sources above that were compared
-with the cost model before this split existed are "fit". Every later row is "held-out" (blind rows aside) when the
-first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed before any prediction was made for them;
-compare.py leaves the later sources out until their measures are converted.
+"blind7", "blind8", "blind9", "blind10", "blind11", "blind12" or "blind13" (see "Blind rows", "Second blind rows",
+"Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind
+rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows", "Twelfth blind rows" and "Thirteenth blind rows"
+below). The rows of the four sources above that were compared with the cost model before this split existed are
+"fit". Every later row is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else
+"fit" (`split_of`), fixed before any prediction was made for them; compare.py leaves the later sources out until
+their measures are converted.
 Every row also has "system", "gpus_per_node", "interconnect" (as stated, else None) and "software" (the system's
 knobs; keys in SOFTWARE_KEYS, None where not known).
 
@@ -991,6 +991,103 @@ Estimator" (arXiv:2411.06465: abstract only here). Full texts searched for by ti
 (citations, abstracts or reading notes only): Hanayo, Galvatron-BMW, Aceso, Optimus-CC, Seq1F1B, Mario, Domino's
 paper, ZeRO++ (summaries only), Breadth-First Pipeline Parallelism. Not reached for lack of time: Metis, AMP, nnScaler,
 Mobius, Merak, Varuna, Piper, Alpa, BPipe, AdaPipe, and the long-context papers' Megatron baselines.
+
+Twelfth blind rows (split "blind12"). Added in one batch after the eleventh blind rows, by someone who computed, printed
+or looked at no prediction for any of them; `compare.published_comparison()` leaves them out as it does the other
+blind splits (split="blind12" gives them; benchmarks/published_table.py: `--blind blind12`). The set was asked for
+long-sequence, sequence- and context-parallel training and pipeline-schedule papers on A100 or H100; of those, only
+one publication was found here with every row's layout written down (see "Searched for the twelfth blind rows and not
+used"): a framework's own benchmark page, one repository new to the set, one source key, the existing a100-80gb
+profile, no new profile. It is the first blind split with context-parallel rows (DeepSpeed-Ulysses-style all-to-all):
+
+xtuner_sequence_parallel (InternLM/xtuner, the "速度基准" (speed benchmark) page of April 2024; 12 rows)
+    Llama 2 7B, Yi-34B-200K and Llama 2 70B trained with XTuner (mmengine runner, Hugging Face transformers models,
+    DeepSpeed ZeRO) on 8 and 32 A100-SXM4-80GB at 8K to 1M tokens a sequence, with XTuner's sequence parallelism
+    of degree 1 to 16 (its own DeepSpeed-Ulysses implementation: the sub-sequences' Q, K and V exchanged by all-to-all
+    so that each rank attends over the whole sequence for 1/sp of the heads; stored as cp = sp, cp_mode "all-to-all",
+    dp = GPUs / sp; no tensor or pipeline parallelism). Alpaca (English and Chinese) packed into sequences of the full
+    length with use_varlen_attn False, so attention is causal over the whole packed sequence; FlashAttention 2;
+    activation checkpointing of every decoder layer; micro-batch 1 and gradient accumulation = sp (the global batch is
+    one sequence a GPU a step). Stored: "tokens_per_s_per_gpu" = the table's TGS ("Tokens per GPU per Second") as
+    printed, which compare.py uses as it stands; "tflops_per_gpu" = the table's TFLOPs as printed, "flops_counted" =
+    "hardware": XTuner's ThroughputHook counts 4·l·h·(8h + 6f + 2s) + 6·h·V a token (`xtuner_flops_per_token`; f the
+    intermediate size, s the whole sequence): forward, backward and the recomputed forward (the 4; 3 without
+    checkpointing), the causal half of the s x s matmuls, the SwiGLU MLP's three matrices, the output layer counted 3x
+    (not recomputed), and K and V counted as if every head had its own (GQA ignored); TGS and TFLOPs of each row agree
+    with that count within 1% (asserted in the tests). The 34B and 70B rows' TFLOPs therefore overstate their models'
+    GQA FLOPs; compare.py uses the TGS.
+
+Verification of the twelfth blind rows
+    * xtuner_sequence_parallel: InternLM/xtuner read directly (fetched snapshot). The table was published in
+      docs/zh_cn/accelerate/benchmark.md by commit e179091c (2024-04-02, "update figures and benchmark configs", PR #504
+      "[Docs] Add accelerate related", merged as ea6f03cb on 2024-04-09 as docs/zh_cn/accelerate/benchmark.rst), moved
+      to docs/zh_cn/acceleration/benchmark.rst (43ef6ab9/83de8299, PR #553), its Llama 2 7B 1M row's GPU count
+      corrected from 8 (the rst conversion's error) to 32 in 7575f2c9 (PR #801, 2024-07-09; the md of e179091c says
+      32, and sp 16 cannot run on 8 GPUs), now docs/zh_cn/legacy/acceleration/benchmark.rst with the same 14 rows (read
+      at 4b10fa3e, compared cell by cell with e179091c). e179091c replaced an earlier table of 186a421c (2024-03-22,
+      measured with use_varlen_attn True, without TFLOPs): not stored. Hardware as printed: "NVIDIA A100-SXM4-80GB
+      GPUs", Xeon Gold 6348; software as printed: Python 3.10, PyTorch 1.13, CUDA 11.7, NCCL 2.14.3 (so printed,
+      although sequence parallelism needs flash-attn 2 and the requirements of the time say torch <= 2.1.2). The
+      configs xtuner/configs/llama_speed_benchmark/{llama2_7b,yi_34b,llama2_70b}/*_full_alpaca_enzh_<len>_sp<sp>.py
+      at e179091c (identical at ea6f03cb; the table links each row to one): pretrained model, use_varlen_attn False,
+      sequence_parallel_size, max_length, pack_to_max_length True, batch_size 1 per device, accumulative_counts = sp,
+      SequenceParallelSampler, ThroughputHook, log_interval 1 (every iteration logged). The 70B 1M row's config
+      (llama2_70b_full_alpaca_enzh_1M_sp64.py) was never committed in any branch of the snapshot, and the 70B 256K row
+      runs sp 16 on a model of 8 KV heads, which XTuner can only because it repeats K and V to every head before the
+      all-to-all and llmpar's all-to-all mode (KV heads divisible by cp) cannot describe: neither row is stored
+      (XTUNER_SP_NOT_STORED). Code read at 520ce999 (main, 2024-03-29, PR #527 "Fix throughput hook", the first
+      commit with both the sequence-parallel code and the count that reproduces the table's TFLOPs: the docs branch
+      e179091c itself holds neither, so the runs were made with the main branch of late March 2024):
+      xtuner/engine/hooks/throughput_hook.py (the TFLOPs and tokens/s per GPU of one iteration: the local batch x
+      local sequence over mmengine's iteration time, the attention term x sp / 2 with causal attention),
+      xtuner/parallel/sequence/attention.py (all_to_all_single of Q, K and V before attention and of the output after;
+      the head count must divide by sp), xtuner/model/modules/dispatch/llama.py (flash_attn_func; K and V repeated to
+      every head (repeat_kv) before the all-to-all, so the 34B and 70B models move K and V at the full head count),
+      xtuner/model/sft.py (use_activation_checkpointing True by default: Hugging Face gradient checkpointing of every
+      decoder layer), xtuner/tools/train.py and tools/utils.py (with --deepspeed the config's AmpOptimWrapper is
+      replaced by DeepSpeed's, gradient_accumulation_steps = accumulative_counts, and auto_dtype_of_deepspeed_config
+      turns bf16 on and fp16 off where the GPU supports bf16), xtuner/configs/deepspeed/deepspeed_zero3.json (stage 3,
+      overlap_comm true, fp16 and bf16 "auto"). Checks, asserted in the tests: GPUs = dp x sp, sp divides the GPUs
+      and the head count, the global batch (GPUs / sp x 1 x sp = GPUs) a whole number of micro-batches per rank, the
+      shapes (Llama-2-7b: 32 layers, 4096, 32 heads, 11008, vocabulary 32,000; Yi-34B-200K: 60 layers, 7168, 56 heads,
+      8 KV heads, 20480, 64,000; Llama-2-70b-hf: 80 layers, 8192, 64 heads, 8 KV heads, 28672, 32,000: the Llama 2
+      shapes as _LLAMA2 holds them, Yi-34B's heads as the transformers docs' Yi-34B AWQ example gives them, 56 and 8,
+      with hidden size 7168), and each row's TGS x the hook's count per token = its TFLOPs within 1% (13 of the 14
+      printed rows within 0.11%, Llama 2 7B at 32K 0.7%), which confirms hidden size, layers, intermediate size and
+      vocabulary (the heads do not enter the count), sp, the checkpointing and the causal halving. One reading of the
+      table (one publisher; its later copies are the same file moved).
+      Inferred, not stated with the table: DeepSpeed ZeRO stage 3 (the page names no --deepspeed option; XTuner's docs
+      of the time pair its sequence parallelism with ZeRO-3: docs/zh_cn/internevo_migration/internevo_migration.rst at
+      ea6f03cb says
+      "搭配 zero3 显存优化策略可支持 70B 模型 256K 上下文训练"
+      (with ZeRO-3, a 70B model trains at 256K context), and Table 1 of
+      docs/zh_cn/acceleration/train_extreme_long_sequence.rst (83de8299) runs Yi-34B with ZeRO-3; the 34B and
+      70B models do not fit in 80 GB with ZeRO-2's replicated 16-bit parameters; the 7B rows are assumed to have run
+      the same way); bf16 (XTuner's DeepSpeed configs on an A100); 8 GPUs a node (A100-SXM4 servers; the network
+      between the servers of the 32-GPU runs is not stated, so the rows' interconnect is None); that the
+      printed TGS and TFLOPs are per-iteration log values of a steady phase (how they were taken from the logs, one
+      iteration or a mean, is not stated): each iteration is one micro-batch of mmengine's loop, the optimizer step
+      running every sp-th iteration, so the figure is close to, not exactly, the step-level throughput.
+
+Searched for the twelfth blind rows and not used: DeepSpeed-Ulysses (Jacobs et al. 2023; the DeepSpeed blog and the
+paper give the 7B/30B comparison with Megatron-LM on up to 64 A100 only as figures, with "over 175 TFlops/GPU" in the
+text); LoongTrain (arXiv:2406.18485; its tables were not found in readable text here: abstract and introduction only);
+USP (Fang and Zhao, arXiv:2405.07719; its runs are on A800 and L20 GPUs, which no profile describes); NeMo's "Long
+Sequence Performance" tables (Llama 2 7B and Llama 3 8B with CP up to 32: FP8 only, as the context-parallel rows found);
+Megatron-LM's context-parallel docs (a figure); DistFlashAttn/LightSeq (RulinShao/LightSeq: no table in the README, the
+paper's tables not found in readable text); DCP (SOSP '25; its paper text was found but its workloads are
+variable-length datasets, not fixed sequences); InfiniPipe (A800, as the eleventh set found); XTuner's earlier table of
+2024-03-22 (use_varlen_attn True: attention within the packed samples, superseded by the stored table) and its
+LLaMA-Factory column (no configuration published for it); the stored table's Llama 2 70B 1M row (64 GPUs, sp 64: its
+config was never committed) and 70B 256K row (sp 16 over 8 KV heads, run by repeating K and V to every head, which the
+schema's all-to-all mode cannot hold); the "Loooooooong Sequence Lengths" ALCF write-up of Megatron-DeepSpeed (Polaris:
+4 A100 40GB a node, and kin to the eleventh set's source); ms-swift's sequence-parallel benchmark (fine-tuning on a
+dataset of short samples; not examined further for lack of time). Full texts searched for by title or exact phrase and
+not found (citations, abstracts or reading notes only): BPipe (and its re-evaluation, arXiv:2401.02088), AdaPipe,
+Hanayo, Seq1F1B, "Pipeline Parallelism with Controllable Memory" (Qi et al. 2024;
+sail-sg/zero-bubble-pipeline-parallelism's README gives no table, and its V-shape schedules are outside the schema
+anyway), Striped Attention, BurstAttention.
+
 Thirteenth blind rows (split "blind13"). Added in one batch after the eleventh blind rows (a twelfth split, "blind12",
 was being added in parallel by someone else from other sources), by someone who computed, printed or looked at no
 prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits
@@ -1353,6 +1450,18 @@ SOURCES: dict[str, str] = {
         "links); pretrain_gpt_30B_seq_parallel.sh and ds_config_gpt_TEMPLATE.json of that folder, megatron/utils.py "
         "(throughput_calculator), megatron/training.py, megatron/arguments.py and megatron/tokenizer/tokenizer.py at "
         "cc3a94c6. https://github.com/deepspeedai/Megatron-DeepSpeed"
+    ),
+    # ---- twelfth blind sources (split "blind12"; see "Twelfth blind rows" above) ----
+    "xtuner_sequence_parallel": (
+        "Shanghai AI Laboratory (InternLM team), XTuner: the speed benchmark page ('速度基准'), "
+        "docs/zh_cn/accelerate/benchmark.md of commit e179091c (2024-04-02, 'update figures and benchmark configs', "
+        "PR #504 '[Docs] Add accelerate related', merged as ea6f03cb on 2024-04-09), later "
+        "docs/zh_cn/acceleration/benchmark.rst (PR #553; the 7B 1M row's GPU count corrected to 32 in PR #801, "
+        "7575f2c9) and docs/zh_cn/legacy/acceleration/benchmark.rst: TGS and TFLOPs of Llama 2 7B, Yi-34B-200K and "
+        "Llama 2 70B with XTuner sequence parallelism on 8-64 A100-SXM4-80GB at 8K-1M tokens; the linked configs "
+        "xtuner/configs/llama_speed_benchmark/ of e179091c; xtuner/engine/hooks/throughput_hook.py, "
+        "xtuner/parallel/sequence/, xtuner/model/modules/dispatch/llama.py, xtuner/model/sft.py, xtuner/tools/train.py "
+        "and xtuner/configs/deepspeed/ at 520ce999 (PR #527, 2024-03-29). https://github.com/InternLM/xtuner"
     ),
     # ---- thirteenth blind sources (split "blind13"; see "Thirteenth blind rows" above) ----
     "paddlenlp_pretrain": (
@@ -5849,6 +5958,192 @@ def _blind11_rows() -> list[dict]:
 
 BLIND11_SOURCES = ("megatron_deepspeed_long_seq",)
 RUNS.extend(_blind11_rows())
+
+# ==== TWELFTH BLIND rows (split "blind12") ======================================================================
+# Added after the eleventh blind rows, with no prediction computed, printed or looked at for any of these;
+# compare.published_comparison() leaves them out unless asked for split="blind12". See "Twelfth blind rows" in the
+# docstring.
+
+# InternLM/xtuner docs/zh_cn/accelerate/benchmark.md at e179091c (2024-04-02; the same cells in
+# docs/zh_cn/acceleration/benchmark.rst and docs/zh_cn/legacy/acceleration/benchmark.rst, the 7B 1M row's GPU count
+# as corrected in 7575f2c9): "NVIDIA A100-SXM4-80GB GPUs"; TGS = tokens per GPU per second, TFLOPs as printed.
+# (model, GPUs, the table's length label, tokens, the config's sequence_parallel_size, TGS, TFLOPs); the tokens are the
+# linked config's max_length (8192, 32768, 131072 "# 128k", 262144 "# 256k", 1048576 "# 1M").
+XTUNER_SP_TABLE = [
+    ("Llama2-7B", 8, "8k", 8192, 1, 3028.3, 185.3),
+    ("Llama2-7B", 8, "32k", 32768, 1, 2234.2, 193.0),
+    ("Llama2-7B", 8, "128k", 131072, 8, 948.6, 180.3),
+    ("Llama2-7B", 8, "256k", 262144, 8, 540.1, 176.9),
+    ("Llama2-7B", 32, "1M", 1048576, 16, 133.6, 153.9),
+    ("Yi-34B-200K", 32, "8k", 8192, 1, 485.1, 165.6),
+    ("Yi-34B-200K", 32, "32k", 32768, 2, 491.5, 209.1),
+    ("Yi-34B-200K", 32, "128k", 131072, 8, 251.1, 191.8),
+    ("Yi-34B-200K", 32, "256k", 262144, 8, 119.7, 145.3),
+    ("Llama2-70B", 32, "8k", 8192, 1, 216.8, 144.7),
+    ("Llama2-70B", 32, "32k", 32768, 4, 300.9, 239.6),
+    ("Llama2-70B", 32, "128k", 131072, 8, 144.7, 189.7),
+]
+# The table's two other rows, not stored (model, GPUs, label, tokens, sp as the config's name says, TGS, TFLOPs, why):
+XTUNER_SP_NOT_STORED = [
+    (
+        "Llama2-70B",
+        32,
+        "256k",
+        262144,
+        16,
+        63.8,
+        127.6,
+        "sp 16 with 8 KV heads: XTuner repeats K and V to all 64 heads before its all-to-all, which the schema's "
+        "all-to-all mode (KV heads divisible by cp) cannot describe",
+    ),
+    (
+        "Llama2-70B",
+        64,
+        "1M",
+        1048576,
+        64,
+        21.8,
+        133.5,
+        "its config (llama2_70b_full_alpaca_enzh_1M_sp64.py) was never committed: batch and options unread",
+    ),
+]
+# The configs' pretrained_model_name_or_path and the shapes of their config.json as published: (Hugging Face name,
+# d_model, layers, heads, KV heads, intermediate size, vocabulary); every one a LlamaForCausalLM, untied embeddings.
+XTUNER_SP_MODELS = {
+    "Llama2-7B": ("meta-llama/Llama-2-7b", 4096, 32, 32, 32, 11008, 32000),
+    "Yi-34B-200K": ("01-ai/Yi-34B-200K", 7168, 60, 56, 8, 20480, 64000),
+    "Llama2-70B": ("meta-llama/Llama-2-70b-hf", 8192, 80, 64, 8, 28672, 32000),
+}
+# The configs' file names: xtuner/configs/llama_speed_benchmark/<folder>/<stem>_full_alpaca_enzh_<label>_sp<sp>.py
+XTUNER_SP_CONFIG = {"Llama2-7B": ("llama2_7b", "llama2_7b"), "Yi-34B-200K": ("yi_34b", "yi_34b_200k")}
+XTUNER_SP_CONFIG["Llama2-70B"] = ("llama2_70b", "llama2_70b")
+
+
+def xtuner_sp_config(model: str, label: str, sp: int) -> str:
+    """The path of the config the table links to a row."""
+    folder, stem = XTUNER_SP_CONFIG[model]
+    return f"xtuner/configs/llama_speed_benchmark/{folder}/{stem}_full_alpaca_enzh_{label}_sp{sp}.py"
+
+
+def xtuner_flops_per_token(model: str, seq_len: int) -> float:
+    """FLOPs a token as XTuner's ThroughputHook (xtuner/engine/hooks/throughput_hook.py at 520ce999) counts them for
+    these runs, per GPU over its seq_len / sp tokens, which comes to the same per token whatever sp is:
+    (3 + 1 for activation checkpointing) x l x (8h^2 + 4 x 1.5 x f/h x h^2 + 4 x s x h / 2 (causal)) + 6 x h x V, i.e.
+    4·l·h·(8h + 6f + 2s) + 6·h·V (K and V counted at every head: GQA ignored)."""
+    _name, h, l, _heads, _kv, f, V = XTUNER_SP_MODELS[model]
+    return 4 * l * h * (8 * h + 6 * f + 2 * seq_len) + 6 * h * V
+
+
+def _blind12_rows() -> list[dict]:
+    rows: list[dict] = []
+    for model, gpus, label, seq, sp, tgs, tflops in XTUNER_SP_TABLE:
+        hf_name, h, l, heads, kv, f, V = XTUNER_SP_MODELS[model]
+        shape = {"arch": "llama", "vocab_size": V, "d_model": h, "n_layers": l, "n_heads": heads, "n_kv_heads": kv}
+        shape |= {"d_ff": f, "tie_embeddings": False}
+        dp = gpus // sp
+        accumulation = sp  # every config: accumulative_counts = sequence_parallel_size
+        batch = dp * 1 * accumulation
+        config = xtuner_sp_config(model, label, sp)
+        ulysses = (
+            f"XTuner sequence parallelism of degree {sp} (its DeepSpeed-Ulysses implementation, "
+            "xtuner/parallel/sequence/attention.py at 520ce999: each rank projects Q, K and V for its 1/"
+            f"{sp} of the sequence, an all_to_all_single over the {sp} ranks gives it the whole sequence for "
+            f"{heads // sp} of the {heads} heads, FlashAttention 2's flash_attn_func attends causally, and a second "
+            "all-to-all returns the output to sequence shards; the rest of the layer runs on the local tokens"
+            + (
+                f"; K and V are repeated from {kv} to {heads} heads (repeat_kv in xtuner/model/modules/dispatch/"
+                "llama.py) before the all-to-all, so they move at the full head count"
+                if kv != heads
+                else ""
+            )
+            + f"): stored as cp {sp}, cp_mode all-to-all, dp {dp}"
+            if sp > 1
+            else f"no sequence parallelism (sequence_parallel_size 1): data parallelism over all {gpus} GPUs"
+        )
+        rows.append(
+            _run(
+                "xtuner_sequence_parallel",
+                f"{model} XTuner, sequence parallel {sp}, {gpus}x A100 80GB, seq {label}",
+                "a100-80gb",
+                gpus,
+                shape,
+                seq,
+                batch,
+                1,
+                1,
+                1,
+                dp,
+                sp,
+                1,
+                "1f1b",
+                False,
+                "full",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": tgs,
+                    "tflops_per_gpu": tflops,
+                    "mfu": None,
+                    "flops_counted": "hardware",
+                    "memory_gib": None,
+                },
+                "InternLM/xtuner speed benchmark page (docs/zh_cn/accelerate/benchmark.md at e179091c, 2024-04-02, "
+                "PR #504; now docs/zh_cn/legacy/acceleration/benchmark.rst, same cells): hardware 'NVIDIA "
+                f"A100-SXM4-80GB GPUs'; {model}, {gpus} GPUs, sequence length {label}, TGS {tgs} (tokens per GPU per "
+                f"second, stored as printed and used by the comparison), TFLOPs {tflops} (stored as printed: XTuner's "
+                "ThroughputHook, 4·l·h·(8h + 6f + 2s) + 6·h·V a token: the recomputed forward included, the causal "
+                "half of the s x s matmuls, K and V counted at every head; TGS x that count gives the TFLOPs back "
+                f"within 1%). Config, as the table links it: {config} (e179091c): {hf_name} (LlamaForCausalLM: "
+                f"{l} layers, hidden {h}, {heads} heads, {kv} KV heads, intermediate {f}, vocabulary {V}, untied), "
+                "use_varlen_attn False with pack_to_max_length True (Alpaca en + zh packed into sequences of "
+                f"{seq} tokens, attention causal over the whole packed sequence), batch_size 1 per device, "
+                f"accumulative_counts {accumulation}, SequenceParallelSampler: global batch {batch} sequences "
+                f"({dp} data-parallel rank{'s' if dp > 1 else ''} x 1 x {accumulation} micro-batch"
+                f"{'es' if accumulation > 1 else ''}). {ulysses}. Activation "
+                "checkpointing of every decoder layer (SupervisedFinetune's use_activation_checkpointing default, "
+                "Hugging Face gradient checkpointing; the TFLOPs arithmetic confirms it). FlashAttention 2 (flash-attn "
+                "is required for sequence parallelism). Loss: Hugging Face LlamaForCausalLM's cross-entropy on fp32 "
+                "logits. Each logged iteration is one micro-batch of mmengine's loop (log_interval 1); DeepSpeed "
+                f"steps the optimizer every {accumulation} iteration{'s' if accumulation > 1 else ''}. Inferred, not "
+                "stated with the table: DeepSpeed ZeRO stage 3 (deepspeed_zero3: stage 3, overlap_comm true; the page "
+                "names no --deepspeed option; XTuner's long-sequence docs pair sequence parallelism with ZeRO-3 and "
+                "its 34B and 70B rows cannot fit with ZeRO-2; the 7B rows assumed to have run the same way), bf16 "
+                "(XTuner's DeepSpeed configs leave fp16 and bf16 'auto', which its train.py resolves to bf16 on an "
+                "A100; the config's AmpOptimWrapper float16 is replaced under --deepspeed) with fp32 master weights, "
+                + (
+                    "one server of 8 GPUs, "
+                    if gpus == 8
+                    else f"{gpus // 8} servers of 8 GPUs (the network between them is not stated), "
+                )
+                + "the code of XTuner's main branch of late March 2024 (520ce999: the table's docs branch holds no "
+                "sequence-parallel code, and 520ce999's ThroughputHook is the first that reproduces the printed "
+                "TFLOPs), and that the printed figures are steady-state per-iteration log values (one iteration or "
+                "a mean: not stated).",
+                system="xtuner",
+                gpus_per_node=8,
+                interconnect=None,
+                software=_sw(
+                    attention="flash",
+                    loss="fp32",
+                    param_dtype="bf16",
+                    overlap_dp=True,
+                    activation_checkpointing="full: every decoder layer (Hugging Face gradient checkpointing)",
+                    fp32_master=True,
+                    compile=False,
+                    extra="XTuner (mmengine FlexibleRunner) on Hugging Face transformers' Llama modelling with its "
+                    "dispatched FlashAttention 2 forward, DeepSpeed ZeRO-3 (inferred) with overlap_comm, gradient "
+                    "accumulation in DeepSpeed, XTuner's Ulysses-style sequence parallelism (all-to-all of Q, K, V "
+                    "and the attention output; K and V repeated to every head first)",
+                ),
+                split="blind12",
+                cp_mode="all-to-all" if sp > 1 else None,
+            )
+        )
+    return rows
+
+
+BLIND12_SOURCES = ("xtuner_sequence_parallel",)
+RUNS.extend(_blind12_rows())
 
 # ==== THIRTEENTH BLIND rows (split "blind13") ===================================================================
 # Added after the eleventh blind rows (a twelfth split is being added on another branch), with no prediction
