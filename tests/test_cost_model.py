@@ -2089,7 +2089,7 @@ def test_megatron_gathers_the_updated_parameters_under_the_next_forward():
 
 
 def test_plan_prints_the_error_band_of_the_layouts_kind():
-    from llmpar.plan.report import UNSEEN, UNSEEN_BY_KIND, error_band
+    from llmpar.plan.report import MIN_KIND_ROWS, UNSEEN, UNSEEN_BY_KIND, error_band
 
     sharded = error_band(Layout(dp=64, zero=3))
     band = UNSEEN_BY_KIND["fully sharded"]
@@ -2099,8 +2099,12 @@ def test_plan_prints_the_error_band_of_the_layouts_kind():
     piped = error_band(Layout(dp=2, tp=8, pp=8, micro_batches=16))
     pipe = UNSEEN_BY_KIND["pipeline-parallel"]
     assert "pipeline-parallel layout" in piped and f"within ±{pipe['median']:.0%} (mean {pipe['mean']:.0%}" in piped
-    # a kind the first looks hold too few of gets the whole band only
-    plain = error_band(Layout(dp=8, tp=2))
+    # a kind the first looks hold too few of (plain data parallelism) gets the whole band only
+    assert (
+        UNSEEN_BY_KIND["data-parallel"]["rows"] < MIN_KIND_ROWS <= UNSEEN_BY_KIND["tensor- or context-parallel"]["rows"]
+    )
+    assert "tensor- or context-parallel layout" in error_band(Layout(dp=4, tp=2))
+    plain = error_band(Layout(dp=8))
     assert plain.startswith("expected error of the step time, from the published runs the model had not seen: ")
     assert f"half of the {UNSEEN['rows']} were within ±{UNSEEN['median']:.0%}" in plain and "such" not in plain
     # --json carries the same band with each candidate
@@ -2111,7 +2115,7 @@ def test_plan_prints_the_error_band_of_the_layouts_kind():
         "runs": band["rows"],
         **{k: band[k] for k in ("mean", "median", "max")},
     }
-    assert expected_error(Layout(dp=8, tp=2))["kind"] == "all"
+    assert expected_error(Layout(dp=8))["kind"] == "all"
 
 
 def test_a_cpu_plan_prints_the_cpu_check_not_the_published_gpu_runs(capsys):

@@ -1019,8 +1019,9 @@ xtuner_sequence_parallel (InternLM/xtuner, the "速度基准" (speed benchmark) 
 
 Verification of the twelfth blind rows
     * xtuner_sequence_parallel: InternLM/xtuner read directly (fetched snapshot). The table was published in
-      docs/zh_cn/accelerate/benchmark.md by commit e179091c (2024-04-02, "update figures and benchmark configs", PR #504
-      "[Docs] Add accelerate related", merged as ea6f03cb on 2024-04-09 as docs/zh_cn/accelerate/benchmark.rst), moved
+      InternLM/xtuner docs/zh_cn/accelerate/benchmark.md by commit e179091c (2024-04-02, "update figures and
+      benchmark configs", PR #504 "[Docs] Add accelerate related", merged as ea6f03cb on 2024-04-09 as
+      docs/zh_cn/accelerate/benchmark.rst), moved
       to docs/zh_cn/acceleration/benchmark.rst (43ef6ab9/83de8299, PR #553), its Llama 2 7B 1M row's GPU count
       corrected from 8 (the rst conversion's error) to 32 in 7575f2c9 (PR #801, 2024-07-09; the md of e179091c says
       32, and sp 16 cannot run on 8 GPUs), now docs/zh_cn/legacy/acceleration/benchmark.rst with the same 14 rows (read
@@ -1454,7 +1455,8 @@ SOURCES: dict[str, str] = {
     # ---- twelfth blind sources (split "blind12"; see "Twelfth blind rows" above) ----
     "xtuner_sequence_parallel": (
         "Shanghai AI Laboratory (InternLM team), XTuner: the speed benchmark page ('速度基准'), "
-        "docs/zh_cn/accelerate/benchmark.md of commit e179091c (2024-04-02, 'update figures and benchmark configs', "
+        "InternLM/xtuner docs/zh_cn/accelerate/benchmark.md of commit e179091c (2024-04-02, 'update figures and "
+        "benchmark configs', "
         "PR #504 '[Docs] Add accelerate related', merged as ea6f03cb on 2024-04-09), later "
         "docs/zh_cn/acceleration/benchmark.rst (PR #553; the 7B 1M row's GPU count corrected to 32 in PR #801, "
         "7575f2c9) and docs/zh_cn/legacy/acceleration/benchmark.rst: TGS and TFLOPs of Llama 2 7B, Yi-34B-200K and "
@@ -6087,7 +6089,8 @@ def _blind12_rows() -> list[dict]:
                     "flops_counted": "hardware",
                     "memory_gib": None,
                 },
-                "InternLM/xtuner speed benchmark page (docs/zh_cn/accelerate/benchmark.md at e179091c, 2024-04-02, "
+                "InternLM/xtuner speed benchmark page (InternLM/xtuner docs/zh_cn/accelerate/benchmark.md at "
+                "e179091c, 2024-04-02, "
                 "PR #504; now docs/zh_cn/legacy/acceleration/benchmark.rst, same cells): hardware 'NVIDIA "
                 f"A100-SXM4-80GB GPUs'; {model}, {gpus} GPUs, sequence length {label}, TGS {tgs} (tokens per GPU per "
                 f"second, stored as printed and used by the comparison), TFLOPs {tflops} (stored as printed: XTuner's "
