@@ -1074,9 +1074,78 @@ def test_thirteenth_blind_rows_are_comparable_and_their_transcription_agrees():
     assert abs(runs["facebook/llama-7b"]["measured"]["tokens_per_s_per_gpu"] / 3755.21 - 1) < 0.001
 
 
+def test_fourteenth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The fourteenth blind rows (split "blind14"; never predicted here, only their measured side is checked) follow
+    the schema, are all comparable, their layout multiplies to the 16 GPUs of 2 nodes of 8, their batch divides into
+    whole micro-batches over the data-parallel ranks (64 a rank, as the card says), the stored tokens/s is the card's
+    figure and follows from its step time, the logged TFLOP/s follows from it by Megatron-Bridge's own count (which
+    also pins the shape, the vocabulary and the causal halving), and the card's second run of the same recipe (its
+    checkpoint-resume leaf) agrees within 0.5%."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens
+    from llmpar.plan.published import (
+        MB_VERIFICATION_QWEN3_8B,
+        MB_VERIFICATION_QWEN3_8B_RESUME,
+        megatron_bridge_flops_per_token,
+    )
+
+    blind14 = _blind_split_rows("blind14", kin=("megatron_bridge",))  # kin: NVIDIA's Megatron-Bridge summary tables
+    assert len(blind14) == 1 and RECIPES["megatron_bridge_verification"] == "megatron"
+    (run,) = blind14
+    card = MB_VERIFICATION_QWEN3_8B
+    assert (run["hardware"], run["gpus"], run["gpus_per_node"], run["dtype"]) == ("h100-sxm", 16, 8, "bf16")
+    assert PROFILES["h100-sxm"].devices_per_node == 8 and run["gpus"] == card["nodes"] * card["gpus_per_node"]
+    assert (run["tp"], run["pp"], run["cp"], run["dp"], run["zero"]) == (1, 1, 1, 16, 1)
+    assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] * run["cp"]
+    assert (run["global_batch_size"], run["micro_batch_size"], run["seq_len"]) == (1024, 1, 4096)
+    assert run["global_batch_size"] % run["dp"] == 0
+    assert (run["global_batch_size"] // run["dp"]) // run["micro_batch_size"] == card["accumulation"] == 64
+    assert run["recompute"] == "none" and not run["sequence_parallel"]
+    assert run["schedule"] == "1f1b" and run["virtual_stages"] == 1
+    cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
+    cfg.validate()
+    assert (cfg.n_layers, cfg.d_model, cfg.n_heads, cfg.n_kv_heads, cfg.d_ff, cfg.vocab_size) == (
+        36,
+        4096,
+        32,
+        8,
+        12288,
+        151936,
+    )
+    assert cfg.arch == "llama" and not cfg.tie_embeddings and cfg.vocab_size % 128 == 0
+    m = run["measured"]
+    assert (m["tokens_per_s_per_gpu"], m["tflops_per_gpu"], m["mfu"]) == (10456.348, 512.7, None)
+    assert m["flops_counted"] == "model" and _measured_tokens(run) == m["tokens_per_s_per_gpu"]
+    step_s = card["step_time_ms"] / 1e3
+    assert 1024 * 4096 / step_s / 16 == pytest.approx(m["tokens_per_s_per_gpu"], rel=1e-6)
+    per_token = megatron_bridge_flops_per_token(run["model"], run["seq_len"])
+    assert m["tokens_per_s_per_gpu"] * per_token / 1e12 == pytest.approx(m["tflops_per_gpu"], rel=5e-4)
+    # the count, term by term (Megatron-Bridge's flop_utils: 3 x 2 x (MLP + projections + causal core + logits))
+    l, h, f, q, kv, s, V = 36, 4096, 12288, 4096, 1024, 4096, 151936
+    assert per_token == 6 * (l * (3 * h * f + h * (q + 2 * kv) + q * h + q * s) + h * V)
+    resume_ms, resume_tflops, resume_tokens = MB_VERIFICATION_QWEN3_8B_RESUME
+    assert abs(resume_ms / card["step_time_ms"] - 1) < 0.005 and abs(resume_tflops / m["tflops_per_gpu"] - 1) < 0.005
+    assert resume_tokens * per_token / 1e12 == pytest.approx(resume_tflops, rel=5e-4)
+    sw = run["software"]
+    assert sw["attention"] == "flash" and sw["loss"] == "fused" and sw["overlap_dp"] and sw["fp32_master"]
+    assert sw["reduce_dtype"] == "bf16" and sw["activation_checkpointing"] == "none"
+
+
 @pytest.mark.parametrize(
     "split",
-    ["blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13"],
+    [
+        "blind3",
+        "blind4",
+        "blind5",
+        "blind6",
+        "blind7",
+        "blind8",
+        "blind9",
+        "blind10",
+        "blind11",
+        "blind12",
+        "blind13",
+        "blind14",
+    ],
 )
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):
     # no prediction is made here, for any row: which rows the default comparison would predict is read from the

@@ -199,6 +199,12 @@ RECIPES = {
     # sharded over the other ranks), flash attention and AMP O2, the stack of the flagperf_paddle rows: the recipe
     # chosen for them (Megatron-Core's); the rows say attention flash and loss "vocab-parallel"
     "paddlenlp_pretrain": "megatron",
+    # fourteenth blind sources (published.BLIND14_SOURCES), set before any prediction, from the system's nature:
+    # Megatron-Bridge trains on Megatron-Core with Transformer Engine layers, the distributed optimizer and the
+    # gradient reduce-scatter and parameter all-gather overlapped, the stack of the megatron_bridge and
+    # megatron_core_h100 rows: Megatron-Core's recipe; the row says attention flash, loss "fused" (TE's fused
+    # cross-entropy), reduce_dtype bf16 and no recomputation
+    "megatron_bridge_verification": "megatron",
 }
 
 
