@@ -1130,6 +1130,89 @@ def test_fourteenth_blind_rows_are_comparable_and_their_transcription_agrees():
     assert sw["reduce_dtype"] == "bf16" and sw["activation_checkpointing"] == "none"
 
 
+def test_fifteenth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The fifteenth blind rows (split "blind15"; never predicted here, only their measured side is checked) follow
+    the schema, are all comparable, their layouts multiply to the GPU count and their batch is one micro-batch per
+    rank; the stored tokens/s are the printed figures (lightning-thunder PR #940), 4096 tokens over the logged
+    iteration time (issue #485), or torchtitan's logged tps, whose logged MFU and TFLOP/s follow from it by
+    torchtitan's own FLOP count and peak."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens
+    from llmpar.plan.published import (
+        THUNDER_ISSUE485,
+        THUNDER_PR940_NOT_STORED,
+        THUNDER_PR940_TABLE,
+        TORCHTITAN_929_OTHER_LINES,
+        TORCHTITAN_THREAD_PEAK,
+        TORCHTITAN_THREAD_RUNS,
+        torchtitan_flops_per_token,
+    )
+
+    # kin: litgpt's own Thunder benchmark rows and the torchtitan team's own tables
+    blind15 = _blind_split_rows("blind15", kin=("litgpt_fsdp", "litgpt_thunder", "torchtitan", "torchtitan_async_tp"))
+    assert len(blind15) == 8
+    sources = ("thunder_benchmark_litgpt", "thunder_benchmark_litgpt_thunderfx", "torchtitan_threads")
+    assert all(RECIPES[source] == "fsdp" for source in sources)
+    for run in blind15:
+        assert run["hardware"] in ("h100-sxm", "a100-80gb") and run["dtype"] == "bf16"
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] * run["cp"] == run["dp"]
+        assert run["global_batch_size"] % run["dp"] == 0
+        assert (run["global_batch_size"] // run["dp"]) % run["micro_batch_size"] == 0
+        assert run["global_batch_size"] == run["dp"] * run["micro_batch_size"]  # one micro-batch a step
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
+        ModelConfig(**run["model"], max_seq_len=run["seq_len"]).validate()
+
+    def shape(run):
+        cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
+        return (cfg.n_layers, cfg.d_model, cfg.n_heads, cfg.n_kv_heads, cfg.d_ff, cfg.vocab_size)
+
+    # ---- lightning-thunder's benchmark_litgpt.py: PR #940 (5 rows) and issue #485 (1 row) ----
+    thunder = [run for run in blind15 if run["source"].startswith("thunder_benchmark_litgpt")]
+    assert len(thunder) == len(THUNDER_PR940_TABLE) + 1 == 6
+    printed = {row[4] for row in THUNDER_PR940_TABLE}
+    assert not printed & {row[2] for row in THUNDER_PR940_NOT_STORED}
+    for run in thunder:
+        assert run["zero"] == 2 and run["software"]["reshard_after_forward"] is False
+        assert run["recompute"] == "none" and run["micro_batch_size"] == 1 and run["seq_len"] == 4096
+        assert run["software"]["fp32_master"] is False and run["software"]["reduce_dtype"] == "bf16"
+        if run["gpus"] == 8:
+            assert run["measured"]["tokens_per_s_per_gpu"] in printed and shape(run) == (32, 4096, 32, 32, 11008, 32000)
+        else:  # issue #485: 2 nodes x 8, one logged iteration of 4096 tokens a rank
+            assert run["gpus"] == 8 * THUNDER_ISSUE485["nodes"] == 16 and shape(run) == (40, 5120, 40, 40, 13824, 32000)
+            assert run["measured"]["tokens_per_s_per_gpu"] == pytest.approx(4096 / 0.79442, abs=0.05)
+            assert THUNDER_ISSUE485["iter_ms"] == 794.42 and run["software"]["compile"] is True
+    for source, compiler, _executors, _mode, tokens, _memory in THUNDER_PR940_TABLE:
+        (run,) = [r for r in thunder if r["gpus"] == 8 and r["measured"]["tokens_per_s_per_gpu"] == tokens]
+        assert run["source"] == source and run["software"]["compile"] == (compiler == "torch")
+    assert sorted(r[4] for r in THUNDER_PR940_TABLE) == [9325.13, 10184.90, 11855.92, 11946.70, 12493.36]
+
+    # ---- torchtitan runs reported in threads (2 rows) ----
+    titan = [run for run in blind15 if run["source"] == "torchtitan_threads"]
+    assert len(titan) == len(TORCHTITAN_THREAD_RUNS) == 2
+    llama3_8b = (32, 4096, 32, 8, 14336, 128256)
+    per_token = torchtitan_flops_per_token(titan[0]["model"], 8192)
+    # 6 x (8,030,261,248 parameters - the 525,336,576 of the input embedding) + 12 x 32 x 4096 x 8192
+    assert per_token == 6 * (8030261248 - 128256 * 4096) + 12 * 32 * 4096 * 8192
+    for thread, hw, n, compiled, _step, tps, tflops, mfu, _mem, _pct in TORCHTITAN_THREAD_RUNS:
+        (run,) = [r for r in titan if thread in r["name"]]
+        assert (run["hardware"], run["gpus"], run["dp"], run["micro_batch_size"]) == (hw, n, n, 1)
+        assert run["seq_len"] == 8192 and shape(run) == llama3_8b and run["recompute"] == "selective"
+        assert run["zero"] == 3 and run["software"]["compile"] == compiled
+        assert run["software"]["activation_checkpointing"].startswith("selective op")
+        m = run["measured"]
+        assert m["tokens_per_s_per_gpu"] == tps and m["mfu"] == round(mfu / 100, 4) and m["flops_counted"] == "model"
+        # the log rounds tps to the unit and tflops and mfu to 0.01
+        unit_mfu = 0.5 * per_token / TORCHTITAN_THREAD_PEAK[hw] * 100 + 0.005
+        assert tps * per_token / TORCHTITAN_THREAD_PEAK[hw] * 100 == pytest.approx(mfu, abs=unit_mfu)
+        assert m["tflops_per_gpu"] == tflops
+        if tflops is not None:
+            assert tps * per_token / 1e12 == pytest.approx(tflops, abs=0.5 * per_token / 1e12 + 0.005)
+            assert tflops / mfu * 100 == pytest.approx(312, abs=0.2)  # the A100 peak torchtitan used
+    for _step, tps, tflops, mfu in TORCHTITAN_929_OTHER_LINES:  # the same run's other log lines
+        assert tps * per_token / 1e12 == pytest.approx(tflops, abs=0.5 * per_token / 1e12 + 0.005)
+        assert tps * per_token / 312e12 * 100 == pytest.approx(mfu, abs=0.5 * per_token / 312e12 * 100 + 0.005)
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -1145,6 +1228,7 @@ def test_fourteenth_blind_rows_are_comparable_and_their_transcription_agrees():
         "blind12",
         "blind13",
         "blind14",
+        "blind15",
     ],
 )
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):

@@ -205,6 +205,16 @@ RECIPES = {
     # megatron_core_h100 rows: Megatron-Core's recipe; the row says attention flash, loss "fused" (TE's fused
     # cross-entropy), reduce_dtype bf16 and no recomputation
     "megatron_bridge_verification": "megatron",
+    # fifteenth blind sources (published.BLIND15_SOURCES), set before any prediction, from each system's nature:
+    # lightning-thunder's LitGPT benchmark shards the bf16 model with PyTorch FSDP1 (SHARD_GRAD_OP) or FSDP2
+    # (fully_shard, reshard_after_forward False), eager or under torch.compile: the PyTorch FSDP recipe (the rows say
+    # reshard_after_forward False, reduce_dtype bf16, fp32_master False); its ThunderFX rows are the same FSDP2 with
+    # Thunder compiling the model through dynamo: no recipe of their own, PyTorch FSDP's is the nearest (compile True),
+    # as for litgpt_thunder; the torchtitan runs of other people's threads are FSDP2 as the torchtitan rows are: the
+    # PyTorch FSDP recipe (the rows say loss "fp32", reduce_dtype fp32)
+    "thunder_benchmark_litgpt": "fsdp",
+    "thunder_benchmark_litgpt_thunderfx": "fsdp",
+    "torchtitan_threads": "fsdp",
 }
 
 

@@ -80,13 +80,13 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
-"blind8", "blind9", "blind10", "blind11", "blind12", "blind13" or "blind14" (see "Blind rows", "Second blind rows",
-"Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind
-rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows", "Twelfth blind rows", "Thirteenth blind rows" and
-"Fourteenth blind rows" below). The rows of the four sources above that were compared with the cost model before this
-split existed are "fit". Every later row is "held-out" (blind rows aside) when the first byte of sha256("source/name")
-is odd, else "fit" (`split_of`), fixed before any prediction was made for them; compare.py leaves the later sources out
-until their measures are converted.
+"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14" or "blind15" (see "Blind rows", "Second
+blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows",
+"Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows", "Twelfth blind rows", "Thirteenth
+blind rows", "Fourteenth blind rows" and "Fifteenth blind rows" below). The rows of the four sources above that were
+compared with the cost model before this split existed are "fit". Every later row is "held-out" (blind rows aside)
+when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed before any prediction was made
+for them; compare.py leaves the later sources out until their measures are converted.
 Every row also has "system", "gpus_per_node", "interconnect" (as stated, else None) and "software" (the system's
 knobs; keys in SOFTWARE_KEYS, None where not known).
 
@@ -1260,6 +1260,96 @@ checkpoint-resume leaf is a second run of the stored configuration, kept as a ch
 Oneflow-Inc threads (other systems). The stored issue threads hold few Megatron-LM, Megatron-DeepSpeed or NeMo
 performance reports; the same dozen came back for every query.
 
+Fifteenth blind rows (split "blind15"). Added in one batch after the thirteenth blind rows (a fourteenth split,
+"blind14", was being added in parallel by someone else from other sources), by someone who computed, printed or looked
+at no prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits
+(split="blind15" gives them; benchmarks/published_table.py: `--blind blind15`). The set was asked for throughput that
+users of PyTorch-native trainers reported in public GitHub issues and pull requests with their whole configuration.
+Three source keys from four threads in three repositories; the existing h100-sxm and a100-80gb profiles, no new
+profile. Every row gives tokens/s per GPU directly (or an iteration time that gives it), so no FLOP count is needed
+to compare them:
+
+thunder_benchmark_litgpt (lightning-thunder's benchmark_litgpt.py with PyTorch FSDP, eager or torch.compile; 4 rows)
+    Lightning-AI/lightning-thunder's LitGPT training benchmark (thunder/benchmarks/benchmark_litgpt.py: litgpt's GPT
+    built in bf16, synthetic tokens, micro-batch 1, one micro-batch a step, 45 iterations with 25 of warm-up) as
+    NVIDIA's Thunder developers ran it on H100 nodes and reported it in the repository's threads: pull request #940
+    (Llama 2 7B on 8 H100: FSDP2 with torch.compile, FSDP1 with torch.compile, FSDP2 eager; all "zero2", i.e.
+    SHARD_GRAD_OP / reshard_after_forward False) and issue #485 (Llama 2 13B on 2 x 8 H100, FSDP1 zero2 with
+    torch.compile, one logged iteration). Stored: "tokens_per_s_per_gpu" = the table's Tokens/s/GPU (PR #940) or
+    4096 / the logged iteration time (issue #485).
+thunder_benchmark_litgpt_thunderfx (the same PR's table, Thunder as torch.compile's backend over FSDP2; 2 rows)
+    The two rows of PR #940's table that ran PyTorch FSDP2 (zero2) with Thunder compiling the model through dynamo
+    ("thunder_inductor_cat_cudnn_dynamo", "thunder_inductor_cat_dynamo"), kept as their own source as litgpt_thunder
+    is (another compiler, the same data parallelism).
+torchtitan_threads (torchtitan runs reported in threads; 2 rows)
+    Llama 3 8B with torchtitan's default llama3_8b.toml (local batch 1, sequence 8192, selective per-op AC, FSDP2 over
+    every GPU): a maintainer's 8-GPU run with torch.compile in pytorch/torchtitan issue #929 (A100 80GB, inferred from
+    the logged MFU and memory), and AWS's 32-GPU run on 4 p5.48xlarge (H100 SXM, EFA) in the torchtitan test case of
+    awslabs/awsome-distributed-ai pull request #574. Stored: "tokens_per_s_per_gpu" = the logged "tps", "mfu" as logged
+    and "tflops_per_gpu" where the line has one, "flops_counted" = "model": torchtitan's 6 x (parameters without the
+    input embedding) + 12·l·h·s a token (`torchtitan_flops_per_token`), which reproduces every logged MFU and TFLOP/s
+    from the tps to the log's rounding (asserted). Kin to the torchtitan and torchtitan_async_tp sources (the same
+    trainer; other people's runs, other hardware and configurations), kept apart in the tests.
+
+Verification of the fifteenth blind rows
+    * thunder_benchmark_litgpt, thunder_benchmark_litgpt_thunderfx: the threads read in the issues corpus here (PR
+      #940's description with its table, opened 2024-08-08 by Masaki Kozuki, crcrpar; issue #485's description,
+      2024-05-29, mpatel31415, with its Slurm script and the two 'iter 44' lines); Lightning-AI/lightning-thunder read
+      directly (fetched snapshot): thunder/benchmarks/benchmark_litgpt.py at the PR's merge commit d425fe46 (2024-08-19)
+      and, for issue #485, at 252d28b7 (2024-05-24; the FSDP1 setup identical at a433a16f of 2024-05-15), thunder/tests/
+      litgpt_model.py (Config and GPT are litgpt's) and requirements/test.txt (litgpt 0.3.1) at d425fe46. What the
+      script does at those commits: the model built in bf16 (model.to(bfloat16), the optimizer a fused AdamW over the
+      bf16 parameters: no fp32 master copy), global batch = micro-batch x world size unless given, gradient accumulation
+      = global / (micro x world) = 1, DummyDataset of block_size tokens (4096 for the Llama 2 configs), F.cross_entropy
+      on the model's bf16 logits, no activation checkpointing by default (and none requested); "fsdp" =
+      FullyShardedDataParallel with SHARD_GRAD_OP for zero2, use_orig_params True, bucketing_mode "none" (a wrap policy
+      returning True for every module, so every submodule its own unit), no MixedPrecision; "fsdp2" = fully_shard per
+      Block and on the root with reshard_after_forward = (shard_mode == "zero3") and MixedPrecisionPolicy(bf16, bf16);
+      "inductor" = torch.compile of the whole sharded model; Tokens/s/GPU = Lightning Fabric's Throughput over
+      iterations 25-44 (rank 0's tokens over their time); "Memory Used" = max_memory_allocated / 1e9 (in the notes, not
+      stored). Checks, asserted in the tests: GPUs = dp (8 and 16), the global batch one micro-batch per rank, the
+      stored tokens/s the printed figures and 4096 / 0.79442 s. Inferred, not stated: zero2 for every PR #940 row (its
+      only command says --shard_mode zero2, the script's default), the H100 part (SXM in DGX H100 nodes: NVIDIA's
+      containers, and the same team's later issues of this benchmark print system.device_product_name DGXH100), the
+      network between issue #485's two nodes (unstated: interconnect None), and that each thread measured the code of
+      the commits named (the PR's branch, the image's date). One reading of each thread.
+    * torchtitan_threads: pytorch/torchtitan issue #929 (comment of mori360, 2025-03-07) read in the issues corpus (its
+      log lines of steps 1 to 40 and the command); pytorch/torchtitan read directly (fetched snapshot):
+      torchtitan/models/llama/train_configs/llama3_8b.toml at b345557a (2025-03-06; unchanged since 3aff9bd9 of
+      2025-02-24, the same fields in train_configs/llama3_8b.toml before), torchtitan/train.py (tps = tokens since the
+      last log / (time x non-data-parallel degree), mfu = 100 x flops/token x tps / peak, tflops = flops/token x tps),
+      torchtitan/tools/utils.py (get_num_flop_per_token, get_num_params(exclude_embedding=True), get_peak_flops: "A100"
+      312e12, "H100" without NVL/PCIe 989e12, unknown GPUs 312e12 with a warning), torchtitan/components/loss.py
+      (cross-entropy on .float() logits) and torchtitan/models/llama/parallelize_llama.py (per-block compile, FSDP2
+      reshard policy "default": every block but the last re-sharded) at b345557a, and train.py / torchtitan/utils.py at
+      4a169701 (2025-02-17) for the AWS run (the same tps, MFU count and peak; the "tflops" field came in 4e326637 of
+      2025-02-18). The AWS thread: aws-samples/awsome-distributed-training 3.test_cases/21.torchtitan/README.md,
+      slurm/README.md and slurm/1.llama_3_8b_torchtitan.sh as stored (commits 4942385 and 606a68a), the content of pull
+      request #574 (found in the issues corpus: allela-roy, 2025-03-04, "Adding torchtitan sample"). Checks, asserted:
+      each logged MFU = tps x torchtitan_flops_per_token / the peak and the #929 TFLOP/s = tps x that count, to the
+      log's rounding (tps to the unit: 0.03 TFLOP/s; also for its steps 20 and 30), which pins the model, the sequence
+      and the peak each run used; GPUs = FSDP degree, one sequence a rank. Inferred, not stated: the #929 GPU (A100
+      80GB: the 312 TFLOP/s peak and a 79.15 GiB capacity from the memory line), the AWS run's torchtitan (early 2025,
+      from its log format) and that its steps were raised from the toml's 1000 (the log shows step 1990).
+
+Searched for the fifteenth blind rows and not used: the rest of PR #940's table (Thunder's own FSDP rows, one of them
+with Transformer Engine's 8-bit linears, and "torch thunder_dynamo", whose data parallelism the table does not name),
+issue #485's Thunder row (Thunder's own FSDP) and lightning-thunder issue #241 (Thunder's own FSDP); lightning-thunder
+PR #1156 (Llama-3-8B with FSDP2 zero2/zero3 and inductor: GPU model and count not stated in the thread) and PR #1536
+(torchtitan and litgpt rows on 8 H100 whose compile setting is not stated) and the issues whose figures are images
+(#1366 and its kin) or 8-bit (#1364, #1365, PR #1528); torchtitan PR #1287 (a Grand Teton log line without its
+configuration), issue #773 (Llama 3 8B PP8 at sequence 512 with a debugging loss, virtual stages and micro-batches not
+stated; its 512-GPU lines are the Dec 2024 file's float8 runs), PR #481 (the 405B figure already stored from
+pytorch/torchtitan docs/performance.md), PR #533 (a GPT-2-style model whose shape the thread does not give) and PR #1361
+(H200, float8); the AWS README's second run (float8 and compile); foundation-model-stack/fms-fsdp issue #67 (7B on 8
+A100 80GB, "approximately the same reported throughput of 3.7k": not a figure) and #89 (the README's numbers, stored as
+fms_fsdp); mlfoundations/open_lm issue #21 (rounded "~4000 tok/s/gpu"); allenai/OLMo issue #762 (4 GPUs of an unnamed
+kind) and allenai/OLMo-core PR #38 ("~46,000 TPS", GPUs not named); deepspeedai/DeepSpeed issue #3901 (Falcon-7B:
+parallel attention/MLP blocks and multi-query attention, batch not stated); huggingface/blog PR #2133 (the Granite 7B
+table the thirteenth set already declined); marin-community/levanter issue #542 (a spreadsheet link); mosaicml/
+llm-foundry issue #1706 (a user's 13.53% MFU on an unnamed GPU) and PR #543 (the README tables stored as llm_foundry,
+several of them amp_fp8); oumi-ai/oumi PR #207 (GPU kind and sequence not stated in the thread).
+
 """
 
 from __future__ import annotations
@@ -1573,6 +1663,32 @@ SOURCES: dict[str, str] = {
         "src/megatron/bridge/recipes/common.py and src/megatron/bridge/training/utils/flop_utils.py at the card's "
         "bridge_commit 619cc20b. https://github.com/NVIDIA-NeMo/Megatron-Bridge"
     ),
+    # ---- fifteenth blind sources (split "blind15"; see "Fifteenth blind rows" above) ----
+    "thunder_benchmark_litgpt": (
+        "Lightning AI / NVIDIA Thunder developers, Lightning-AI/lightning-thunder: pull request #940 "
+        "'[benchmark_litgpt] Add an option to use FSDP2 for when `torch.compile` is used' (Masaki Kozuki, opened "
+        "2024-08-08, merged as d425fe46 on 2024-08-19; table 'Llama-2-7b-hf on 8 H100, using pjnl-20240814', batch "
+        "size 1) and issue #485 'Training Llama-2-13b-hf on 2x8 H100 with Thunder inductor is 47% slower than with "
+        "Inductor' (mpatel31415, 2024-05-29; image pjnl-20240524); thunder/benchmarks/benchmark_litgpt.py at d425fe46 "
+        "and 252d28b7, thunder/tests/litgpt_model.py and requirements/test.txt (litgpt 0.3.1) at d425fe46. "
+        "https://github.com/Lightning-AI/lightning-thunder/pull/940, "
+        "https://github.com/Lightning-AI/lightning-thunder/issues/485"
+    ),
+    "thunder_benchmark_litgpt_thunderfx": (
+        "Same pull request as thunder_benchmark_litgpt (Lightning-AI/lightning-thunder #940, Masaki Kozuki, "
+        "2024-08-08): its two rows with Thunder as torch.compile's backend over PyTorch FSDP2, kept as their own "
+        "source because Thunder compiled the model. https://github.com/Lightning-AI/lightning-thunder/pull/940"
+    ),
+    "torchtitan_threads": (
+        "torchtitan (PyTorch) runs reported in threads: pytorch/torchtitan issue #929 'Performance regression with "
+        "FSDP2 due to exposed/non-overlapped comms', comment of mori360 (2025-03-07; "
+        "https://github.com/pytorch/torchtitan/issues/929), and awslabs/awsome-distributed-ai (formerly "
+        "aws-samples/awsome-distributed-training) pull request #574 'Adding torchtitan sample' (allela-roy, "
+        "2025-03-04): 3.test_cases/21.torchtitan/README.md, slurm/README.md ('Performance Numbers') and "
+        "slurm/1.llama_3_8b_torchtitan.sh (https://github.com/awslabs/awsome-distributed-ai/pull/574); torchtitan's "
+        "llama3_8b.toml, train.py, tools/utils.py, components/loss.py and models/llama/parallelize_llama.py at "
+        "b345557a (2025-03-06) and train.py / utils.py at 4a169701 (2025-02-17). https://github.com/pytorch/torchtitan"
+    ),
 }
 
 
@@ -1650,7 +1766,7 @@ FIT_SOURCES = ("narayanan2021", "korthikanti2022", "llama3_2024", "megatron_brid
 # context parallelism was: later rows, split by the hash as every later row is.
 NEVER_COMPARED = (("llama3_2024", "Llama 3 405B (16K GPUs, 128K context)"),)
 # The splits kept for one comparison each with a frozen model, in the order they were added ("blind", "blind2", ...).
-BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 15)))
+BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 16)))
 
 
 def split_of(source: str, name: str) -> str:
@@ -6548,6 +6664,348 @@ def _blind14_rows() -> list[dict]:
 
 BLIND14_SOURCES = ("megatron_bridge_verification",)
 RUNS.extend(_blind14_rows())
+
+# ==== FIFTEENTH BLIND rows (split "blind15") ====================================================================
+# Added after the thirteenth blind rows (a fourteenth split is being added on another branch), with no prediction
+# computed, printed or looked at for any of these; compare.published_comparison() leaves them out unless asked for
+# split="blind15". See "Fifteenth blind rows" in the docstring.
+
+# Lightning-AI/lightning-thunder, thunder/benchmarks/benchmark_litgpt.py runs reported in the repository's threads.
+# Pull request #940 (Masaki Kozuki, 2024-08-08): "Llama-2-7b-hf on 8 H100, using pjnl-20240814", "batch size 1", the
+# table's rows whose data parallelism is PyTorch FSDP: (source, compiler column, executors column as printed,
+# distributed mode, Tokens/s/GPU as printed, Memory Used as printed (GB; not stored)).
+THUNDER_PR940_TABLE = [
+    ("thunder_benchmark_litgpt_thunderfx", "torch", "thunder_inductor_cat_cudnn_dynamo (FSDP2)", "fsdp2", 12493.36,
+     40.21),
+    ("thunder_benchmark_litgpt_thunderfx", "torch", "thunder_inductor_cat_dynamo (FSDP2)", "fsdp2", 11946.70, 39.13),
+    ("thunder_benchmark_litgpt", "torch", "N/A (FSDP2)", "fsdp2", 11855.92, 40.21),
+    ("thunder_benchmark_litgpt", "torch", "N/A (FSDP1)", "fsdp", 10184.90, 40.21),
+    ("thunder_benchmark_litgpt", "eager", "N/A (FSDP2)", "fsdp2", 9325.13, 47.45),
+]  # fmt: skip
+# The same table's rows not stored (see "Searched for the fifteenth blind rows and not used"): (compiler, executors,
+# Tokens/s/GPU as printed).
+THUNDER_PR940_NOT_STORED = [
+    ("thunder", "inductor_cat_cudnn_transformerengine", 14264.60),
+    ("torch", "thunder_dynamo", 11562.31),
+    ("thunder", "inductor_cat_cudnn", 10611.78),
+]
+# Issue #485 (mpatel31415, 2024-05-29): Llama-2-13b-hf on 2 nodes x 8 H100, image pjnl-20240524, "--micro_batch_size 1
+# --distributed_mode fsdp --shard_mode zero2", the "--compile inductor" run: "iter 44: loss 4.6562, iter time:
+# 794.42ms, t: 4096" (the Thunder run, 1288.18 ms, used Thunder's own FSDP: not stored).
+THUNDER_ISSUE485 = {"model": "Llama-2-13b-hf", "nodes": 2, "micro": 1, "iter_ms": 794.42, "seq": 4096}
+THUNDER_BENCH_SEQ = 4096  # litgpt's Llama-2 configs: block_size 4096 (the benchmark's sequence length)
+
+
+# torchtitan runs reported in threads, each with torchtitan's logged line as printed: (thread, hardware, GPUs,
+# compile, step, tps, tflops as printed or None, mfu % as printed, memory GiB and % as printed (not stored))
+TORCHTITAN_THREAD_RUNS = [
+    ("pytorch/torchtitan#929", "a100-80gb", 8, True, 40, 2949, 170.79, 54.74, 47.61, 60.15),
+    ("awslabs/awsome-distributed-ai#574", "h100-sxm", 32, False, 1990, 6785, None, 39.73, 68.57, 86.69),
+]
+# The #929 log's other lines of the same run (steps 20 and 30; step 10 includes the compilation): (step, tps,
+# tflops, mfu %), kept as a check of the stored line.
+TORCHTITAN_929_OTHER_LINES = [(20, 2931, 169.77, 54.42), (30, 2872, 166.32, 53.31)]
+TORCHTITAN_THREAD_PEAK = {"a100-80gb": 312e12, "h100-sxm": 989e12}  # torchtitan's get_peak_flops ("A100", "H100")
+
+
+def torchtitan_flops_per_token(model: dict, seq_len: int) -> float:
+    """torchtitan's get_num_flop_per_token (torchtitan/tools/utils.py at b345557a, torchtitan/utils.py before):
+    6 x the parameters without the input embedding (the output projection counted) + 12·l·h·s (attention's two
+    matmuls, no causal discount), for a llama shape."""
+    h, l, ff, v = model["d_model"], model["n_layers"], model["d_ff"], model["vocab_size"]
+    kv = model["n_kv_heads"] * (h // model["n_heads"])
+    params = l * (2 * h * h + 2 * h * kv + 3 * h * ff + 2 * h) + h + v * h
+    return 6 * params + 12 * l * h * seq_len
+
+
+def _blind15_rows() -> list[dict]:
+    rows: list[dict] = []
+
+    # ---- lightning-thunder's benchmark_litgpt.py, PR #940: Llama 2 7B on 8 H100 ----
+    bench_note = (
+        "thunder/benchmarks/benchmark_litgpt.py (Lightning-AI/lightning-thunder) at the PR's merge commit d425fe46: "
+        "litgpt's GPT (litgpt 0.3.1's model; config Llama-2-7b-hf: 32 layers, n_embd 4096, 32 heads, LLaMAMLP 11008, "
+        "RMSNorm, RoPE, no biases, untied lm_head, vocabulary 32,000, block_size 4096 = the sequence) built in bf16 "
+        "(model.to(bfloat16): parameters, gradients and the fused AdamW state all bf16, no fp32 copy), synthetic "
+        "tokens of 4096, micro_batch_size 1 and global_batch_size None = micro-batch x world size (one micro-batch a "
+        "step, no accumulation), 45 iterations of which the first 25 are warm-up; each iteration is forward, "
+        "F.cross_entropy on the model's bf16 logits, backward, optimizer.step and a loss.item() sync. Tokens/s/GPU "
+        "is Lightning Fabric's Throughput over the 20 timed iterations (rank 0's tokens over their wall time). "
+        "Attention: F.scaled_dot_product_attention with is_causal (the flash kernel on H100 in bf16). "
+    )
+    assert THUNDER_PR940_TABLE[2][4] == 11855.92
+    for source, compiler, executors, mode, tokens, memory in THUNDER_PR940_TABLE:
+        thunderfx = source.endswith("thunderfx")
+        compiled = compiler == "torch"
+        kind = "FSDP2 (fully_shard)" if mode == "fsdp2" else "FSDP1 (FullyShardedDataParallel)"
+        if thunderfx:
+            label = "ThunderFX " + executors.split(" ")[0]
+            how = (
+                "Thunder as torch.compile's backend (dynamo), executors as the table names them (the PR's example "
+                "command, for the first such row: --compile dynamo_thunder_inductor_cat_cudnn --distributed_mode fsdp2 "
+                "--shard_mode zero2)"
+            )
+        elif compiled:
+            label = "torch.compile (inductor)"
+            how = "torch.compile (inductor) of the whole sharded model (--compile inductor)"
+        else:
+            label = "eager"
+            how = "eager (--compile eager)"
+        fsdp = (
+            "fully_shard per transformer Block and on the root, reshard_after_forward False (zero2), "
+            "MixedPrecisionPolicy(param_dtype bf16, reduce_dtype bf16)"
+            if mode == "fsdp2"
+            else "FullyShardedDataParallel(sharding_strategy SHARD_GRAD_OP (zero2), use_orig_params True) with "
+            "bucketing_mode 'none' (a wrap policy that makes every submodule its own FSDP unit), no MixedPrecision "
+            "(the bf16 model's own dtypes)"
+        )
+        rows.append(
+            _run(
+                source,
+                f"Llama 2 7B {kind.split(' ')[0]} zero2, {label}, 8x H100, micro-batch 1",
+                "h100-sxm",
+                8,
+                _LLAMA2["7B"],
+                THUNDER_BENCH_SEQ,
+                8,
+                1,
+                1,
+                1,
+                8,
+                1,
+                1,
+                "1f1b",
+                False,
+                "none",
+                2,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": tokens,
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                "Lightning-AI/lightning-thunder pull request #940 '[benchmark_litgpt] Add an option to use FSDP2 for "
+                "when `torch.compile` is used' (Masaki Kozuki, crcrpar, NVIDIA; opened 2024-08-08, merged as d425fe46 "
+                "on 2024-08-19), table 'Llama-2-7b-hf on 8 H100, using pjnl-20240814', 'batch size 1': compiler "
+                f"{compiler}, executors '{executors}', Tokens/s/GPU {tokens} (stored as printed), Memory Used "
+                f"{memory} (GB, torch.cuda.max_memory_allocated / 1e9; not stored). This row: {kind}, {how}. "
+                + bench_note
+                + f"{kind}: {fsdp}; stored zero 2 with reshard_after_forward False (parameters sharded between steps, "
+                "gathered once for the forward and kept for the backward, gradients reduce-scattered). Inferred, not "
+                "stated: shard_mode zero2 for every row (the PR's example command passes --shard_mode zero2, which is "
+                "also the script's default), the script's other defaults (no activation checkpointing, no "
+                "--global_batch_size), the H100 as the SXM part of one DGX H100 node (NVIDIA's container "
+                "'pjnl-20240814'; the same benchmark team's issues of 2024 print system.device_product_name DGXH100), "
+                "and the code of the merge commit (the PR was measured on its branch).",
+                system="lightning-thunder-benchmark",
+                gpus_per_node=8,
+                interconnect=None,
+                software=_sw(
+                    attention="flash",
+                    param_dtype="bf16",
+                    reduce_dtype="bf16",
+                    reshard_after_forward=False,
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=False,
+                    compile=compiled,
+                    extra=(
+                        "PyTorch "
+                        + kind
+                        + " zero2; "
+                        + (
+                            "Thunder (lightning-thunder, pjnl-20240814) as the torch.compile backend, executors "
+                            + executors.split(" ")[0]
+                            if thunderfx
+                            else ("torch.compile (inductor)" if compiled else "eager")
+                        )
+                        + "; litgpt GPT in bf16, F.cross_entropy on bf16 logits"
+                    ),
+                ),
+                split="blind15",
+            )
+        )
+
+    # ---- lightning-thunder issue #485: Llama 2 13B on 2 x 8 H100, torch.compile + FSDP1 zero2 ----
+    run = THUNDER_ISSUE485
+    n = 8 * run["nodes"]
+    tokens = round(run["micro"] * run["seq"] / (run["iter_ms"] / 1e3), 1)
+    rows.append(
+        _run(
+            "thunder_benchmark_litgpt",
+            "Llama 2 13B FSDP1 zero2, torch.compile (inductor), 16x H100 (2 nodes), micro-batch 1",
+            "h100-sxm",
+            n,
+            _LLAMA2["13B"],
+            run["seq"],
+            n * run["micro"],
+            run["micro"],
+            1,
+            1,
+            n,
+            1,
+            1,
+            "1f1b",
+            False,
+            "none",
+            2,
+            "bf16",
+            {
+                "tokens_per_s_per_gpu": tokens,
+                "tflops_per_gpu": None,
+                "mfu": None,
+                "flops_counted": None,
+                "memory_gib": None,
+            },
+            "Lightning-AI/lightning-thunder issue #485 'Training Llama-2-13b-hf on 2x8 H100 with Thunder inductor is "
+            "47% slower than with Inductor' (mpatel31415, NVIDIA, 2024-05-29): Slurm job of 2 nodes x 8 tasks, image "
+            "'pjnl-20240524', benchmark_litgpt.py --model_name Llama-2-13b-hf --micro_batch_size 1 --distributed_mode "
+            "fsdp --shard_mode zero2, this row with --compile inductor: 'iter 44: loss 4.6562, iter time: 794.42ms, t: "
+            "4096' (the issue adds that its 47% 'was calculated on averages from a few iterations'). Stored "
+            f"tokens_per_s_per_gpu = 1 x 4096 / 0.79442 s = {tokens}: one logged iteration (the last of 45) of one "
+            "rank's micro-batch, its wall time including the gradient reduce-scatter, the AdamW step and the "
+            "loss.item() sync. Code read at 252d28b7 (2024-05-24; the same setup at a433a16f of 2024-05-15): "
+            "litgpt's GPT in bf16 (config Llama-2-13b-hf: 40 layers, n_embd 5120, 40 heads, LLaMAMLP 13824, "
+            "vocabulary 32,000, block_size 4096; parameters, gradients and AdamW state bf16, no fp32 copy), "
+            "FullyShardedDataParallel(SHARD_GRAD_OP, use_orig_params True) with bucketing_mode 'none' (every "
+            "submodule its own FSDP unit), torch.compile of the sharded model, global batch = micro-batch x world size "
+            "= 16 (no accumulation), no activation checkpointing, SDPA attention (flash), F.cross_entropy on bf16 "
+            "logits. Stored zero 2 with reshard_after_forward False. Inferred, not stated: the H100s as DGX H100 "
+            "(SXM) nodes of NVIDIA's Slurm cluster (the same reporter's later issues print system.device_product_name "
+            "DGXH100) and the network between the two nodes (not stated; interconnect None); that WORLD_SIZE is the "
+            "16 tasks of the job (the script is launched once per task).",
+            system="lightning-thunder-benchmark",
+            gpus_per_node=8,
+            interconnect=None,
+            software=_sw(
+                attention="flash",
+                param_dtype="bf16",
+                reduce_dtype="bf16",
+                reshard_after_forward=False,
+                overlap_dp=True,
+                activation_checkpointing="none",
+                fp32_master=False,
+                compile=True,
+                extra="PyTorch FSDP1 SHARD_GRAD_OP, one unit per submodule; torch.compile (inductor); litgpt GPT in "
+                "bf16, F.cross_entropy on bf16 logits",
+            ),
+            split="blind15",
+        )
+    )
+
+    # ---- torchtitan runs reported in threads ----
+    model = _LLAMA3["8B"]
+    per_token = torchtitan_flops_per_token(model, 8192)
+    for thread, hw, n, compiled, step, tps, tflops, mfu, mem, mem_pct in TORCHTITAN_THREAD_RUNS:
+        # the logged figures follow from each other by torchtitan's count and peak (to the log's rounding: tps to the
+        # unit, tflops and mfu to 0.01)
+        assert abs(tps * per_token / TORCHTITAN_THREAD_PEAK[hw] * 100 - mfu) < 0.5 * per_token / 312e12 * 100 + 0.005
+        assert tflops is None or abs(tps * per_token / 1e12 - tflops) < 0.5 * per_token / 1e12 + 0.005, thread
+        if thread.startswith("pytorch/"):
+            where = (
+                "pytorch/torchtitan issue #929 'Performance regression with FSDP2 due to exposed/non-overlapped "
+                "comms', comment of mori360 (Meta) of 2025-03-07: 'I test with latest pytorch and torchtitan, and "
+                "commit 9a2f5784 ... running `NGPU=8 "
+                'CONFIG_FILE="./torchtitan/models/llama/train_configs/llama3_8b.toml" '
+                f"./run_train.sh --training.steps=100 --training.compile`', its rank-0 log line 'step: {step} loss: "
+                f"7.6632 memory: {mem}GiB({mem_pct}%) tps: {tps:,} tflops: {tflops} mfu: {mfu}%' (stored; the "
+                "lines of steps 20 and 30 read tps 2,931 and 2,872, mfu 54.42% and 53.31%; 'TPS performance are "
+                "consistent for both commit'). The config at the torchtitan of that day (b345557a, 2025-03-06; the "
+                "toml unchanged since 2025-02-24): Llama 3 8B, batch_size 1, seq_len 8192, selective AC 'op', "
+                "data_parallel_shard_degree -1 (FSDP over the 8 GPUs), compile false overridden by "
+                "--training.compile (each TransformerBlock compiled, fullgraph), metrics log_freq 10 (each line the "
+                "tokens of the last 10 steps over their time), profiler every 100 steps. Inferred, not stated: the "
+                "GPU. torchtitan's MFU used a 312 TFLOP/s peak (170.79 / 54.74%), which get_peak_flops returns for "
+                "a name with 'A100' (or, with a warning, for a GPU it does not know), and the memory line gives a "
+                f"capacity of {mem / mem_pct * 100:.2f} GiB, an 80 GB part: A100 80GB, as Meta's torchtitan A100 "
+                "rows; SXM with NVLink in one host of 8 assumed."
+            )
+            interconnect = None
+        else:
+            where = (
+                "awslabs/awsome-distributed-ai (then aws-samples/awsome-distributed-training) pull request #574 "
+                "'Adding torchtitan sample' (allela-roy, AWS; opened 2025-03-04, merged): "
+                "3.test_cases/21.torchtitan/README.md (and slurm/README.md, 'Performance Numbers'): 'Running the "
+                "llama3_8b.toml default configuration in torchtitan/models/llama/train_configs on 4 x p5.48xlarge "
+                f"instances (each instance contains 8 x H100 GPUs)', log line 'step: {step} loss: 3.4370 memory: "
+                f"{mem}GiB({mem_pct}%) tps: {tps:,} mfu: {mfu}%' (stored; the same line on every rank shown). The "
+                "launch script slurm/1.llama_3_8b_torchtitan.sh: torchrun of torchtitan's train.py, 8 processes a "
+                "node, --job.config_file llama3_8b.toml and no override; FI_PROVIDER=efa. The default llama3_8b.toml "
+                "(unchanged in these fields from 2024-10 to 2025-03): Llama 3 8B, batch_size 1, seq_len 8192, "
+                "selective AC 'op', data_parallel_shard_degree -1 (FSDP over all 32 GPUs), compile false, no float8 "
+                "(the README's second, faster run turns float8 linears and compile on: not stored), log_freq 10. "
+                "The log line has no tflops field, which torchtitan printed from 2025-02-18, so the run used a "
+                "torchtitan of early 2025 (the README's float8 keys are of the toml before 2025-02-15); its MFU "
+                "counts the same FLOPs against 989 TFLOP/s (H100 SXM, get_peak_flops), which reproduces "
+                f"{mfu}% from the tps. The toml's steps is 1000 yet the log shows step {step}: the run's steps were "
+                "raised (or it resumed), not said. The memory line gives a capacity of "
+                f"{mem / mem_pct * 100:.2f} GiB, the H100 80GB HBM3 of p5.48xlarge (SXM, NVLink/NVSwitch in the "
+                "instance)."
+            )
+            interconnect = "4 x AWS p5.48xlarge (8 H100 each); EFA between instances (FI_PROVIDER=efa in the script)"
+        rows.append(
+            _run(
+                "torchtitan_threads",
+                f"Llama 3 8B FSDP{n}{' + compile' if compiled else ''}, {n}x "
+                f"{'A100 80GB' if hw == 'a100-80gb' else 'H100'}, local batch 1 ({thread})",
+                hw,
+                n,
+                model,
+                8192,
+                n,
+                1,
+                1,
+                1,
+                n,
+                1,
+                1,
+                "1f1b",
+                False,
+                "selective",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": float(tps),
+                    "tflops_per_gpu": tflops,
+                    "mfu": round(mfu / 100, 4),
+                    "flops_counted": "model",
+                    "memory_gib": None,
+                },
+                where
+                + " Common to both: torchtitan's 'tps' is tokens a second per device over the log interval; its MFU "
+                "and tflops count 6 x (parameters without the input embedding) + 12·l·h·s FLOPs a token "
+                f"({per_token:.6e} for Llama 3 8B at 8192; torchtitan_flops_per_token), no causal discount. FSDP2 "
+                "(fully_shard per TransformerBlock and on the root; every block but the last re-sharded after "
+                "forward), MixedPrecisionPolicy bf16 parameters and fp32 reduction (fp32 sharded master parameters), "
+                "AdamW, SDPA attention (flash), cross-entropy on fp32 logits, global batch = local batch x FSDP degree "
+                "(no accumulation). The memory figure of the log line (peak reserved memory since the last log, GiB) "
+                "is not stored.",
+                system="torchtitan",
+                gpus_per_node=8,
+                interconnect=interconnect,
+                software=_sw(
+                    attention="flash",
+                    loss="fp32",
+                    param_dtype="bf16",
+                    reduce_dtype="fp32",
+                    reshard_after_forward=True,
+                    overlap_dp=True,
+                    activation_checkpointing="selective op: torchtitan's per-op policy (selective_ac_option 'op')",
+                    fp32_master=True,
+                    compile=compiled,
+                    extra="FSDP2 (1D), torchtitan of early 2025"
+                    + ("; per-TransformerBlock torch.compile" if compiled else "; eager"),
+                ),
+                split="blind15",
+            )
+        )
+    return rows
+
+
+BLIND15_SOURCES = ("thunder_benchmark_litgpt", "thunder_benchmark_litgpt_thunderfx", "torchtitan_threads")
+RUNS.extend(_blind15_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
