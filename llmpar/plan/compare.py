@@ -333,11 +333,9 @@ def plan_args(run: dict) -> tuple[dict, list[str]]:
 
 
 def published_comparison(split: str | None = None) -> list[dict]:
-    """One row per comparable published measurement (of one split, "fit", "held-out", "blind", "blind2",
-    "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11" or "blind12", or the
-    first two when None):
-    predicted and measured tokens per second per GPU. The rows of BLIND_SPLITS are only ever predicted when asked for
-    by name: they are kept for one comparison with a frozen model."""
+    """One row per comparable published measurement (of one split: "fit", "held-out" or one of BLIND_SPLITS; the
+    first two when None): predicted and measured tokens per second per GPU. The rows of BLIND_SPLITS are only ever
+    predicted when asked for by name: they are kept for one comparison with a frozen model."""
     rows = []
     for run in RUNS:
         if comparable(run) is not None:

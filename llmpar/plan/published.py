@@ -6363,7 +6363,7 @@ BLIND12_SOURCES = ("xtuner_sequence_parallel",)
 RUNS.extend(_blind12_rows())
 
 # ==== THIRTEENTH BLIND rows (split "blind13") ===================================================================
-# Added after the eleventh blind rows (a twelfth split is being added on another branch), with no prediction
+# Added after the eleventh blind rows (a twelfth split was added beside them), with no prediction
 # computed, printed or looked at for any of these; compare.published_comparison() leaves them out unless asked for
 # split="blind13". See "Thirteenth blind rows" in the docstring.
 
@@ -6528,7 +6528,7 @@ BLIND13_SOURCES = ("paddlenlp_pretrain",)
 RUNS.extend(_blind13_rows())
 
 # ==== FOURTEENTH BLIND rows (split "blind14") ===================================================================
-# Added after the thirteenth blind rows (a fifteenth split is being added on another branch), with no prediction
+# Added after the thirteenth blind rows (a fifteenth split was added beside them), with no prediction
 # computed, printed or looked at for any of these; compare.published_comparison() leaves them out unless asked for
 # split="blind14". See "Fourteenth blind rows" in the docstring.
 
@@ -6666,7 +6666,7 @@ BLIND14_SOURCES = ("megatron_bridge_verification",)
 RUNS.extend(_blind14_rows())
 
 # ==== FIFTEENTH BLIND rows (split "blind15") ====================================================================
-# Added after the thirteenth blind rows (a fourteenth split is being added on another branch), with no prediction
+# Added after the thirteenth blind rows (a fourteenth split was added beside them), with no prediction
 # computed, printed or looked at for any of these; compare.published_comparison() leaves them out unless asked for
 # split="blind15". See "Fifteenth blind rows" in the docstring.
 
