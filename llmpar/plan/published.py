@@ -1355,6 +1355,7 @@ several of them amp_fp8); oumi-ai/oumi PR #207 (GPU kind and sequence not stated
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 SOURCES: dict[str, str] = {
     "narayanan2021": (
@@ -6537,7 +6538,7 @@ RUNS.extend(_blind13_rows())
 # "./scripts/training/train.sh --nodes 2 --gpus-per-node 8 --recipe qwen3_8b_pretrain_16gpu_h100_bf16_config --mode
 # pretrain --dataset megatron-indexed --seq_length 4096 --max_steps 100", expected result "TP1/PP1/CP1, DP16, GBS/MBS
 # 1024/1, and 64-way gradient accumulation"; metrics as printed (the last 10 of 100 steps, averaged).
-MB_VERIFICATION_QWEN3_8B = {
+MB_VERIFICATION_QWEN3_8B: dict[str, Any] = {
     "card": "examples/model_verification_cards/qwen3-8b/card.yaml",
     "nodes": 2,
     "gpus_per_node": 8,
@@ -6692,7 +6693,7 @@ THUNDER_PR940_NOT_STORED = [
 # Issue #485 (mpatel31415, 2024-05-29): Llama-2-13b-hf on 2 nodes x 8 H100, image pjnl-20240524, "--micro_batch_size 1
 # --distributed_mode fsdp --shard_mode zero2", the "--compile inductor" run: "iter 44: loss 4.6562, iter time:
 # 794.42ms, t: 4096" (the Thunder run, 1288.18 ms, used Thunder's own FSDP: not stored).
-THUNDER_ISSUE485 = {"model": "Llama-2-13b-hf", "nodes": 2, "micro": 1, "iter_ms": 794.42, "seq": 4096}
+THUNDER_ISSUE485: dict[str, Any] = {"model": "Llama-2-13b-hf", "nodes": 2, "micro": 1, "iter_ms": 794.42, "seq": 4096}
 THUNDER_BENCH_SEQ = 4096  # litgpt's Llama-2 configs: block_size 4096 (the benchmark's sequence length)
 
 
