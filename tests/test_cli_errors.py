@@ -660,6 +660,8 @@ BAD_INPUTS = [
      ["inter.latency.p2p must be a number 0 or more"]),
     ("profile NaN bandwidth", _argv(*PLAN, "--hardware-config", _hw(["memory_bandwidth"], math.nan)),
      ["memory_bandwidth must be a number more than 0, got NaN"]),
+    ("profile negative GEMM latency", _argv(*PLAN, "--hardware-config", _hw(["gemm_latency"], -8e-6)),
+     ["gemm_latency must be a number 0 or more"]),
     ("profile negative cores", _argv(*PLAN, "--hardware-config", _hw(["cores"], -2)),
      ["cores must be an integer 0 or more"]),
     ("profile memory a string", _argv(*PLAN, "--hardware-config", _hw(["memory_bytes"], "80GB")),
