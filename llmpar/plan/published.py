@@ -80,11 +80,12 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
-"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14" or "blind15" (see "Blind rows", "Second
-blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows",
-"Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows", "Twelfth blind rows", "Thirteenth
-blind rows", "Fourteenth blind rows" and "Fifteenth blind rows" below). The rows of the four sources above that were
-compared with the cost model before this split existed are "fit". Every later row is "held-out" (blind rows aside)
+"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15" or "blind17" (see "Blind rows",
+"Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind
+rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows", "Twelfth blind rows",
+"Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind rows" and "Seventeenth blind rows" below; a
+sixteenth split, "blind16", is added beside the seventeenth by someone else). The rows of the four sources above that
+were compared with the cost model before this split existed are "fit". Every later row is "held-out" (blind rows aside)
 when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed before any prediction was made
 for them; compare.py leaves the later sources out until their measures are converted.
 Every row also has "system", "gpus_per_node", "interconnect" (as stated, else None) and "software" (the system's
@@ -1350,6 +1351,83 @@ table the thirteenth set already declined); marin-community/levanter issue #542 
 llm-foundry issue #1706 (a user's 13.53% MFU on an unnamed GPU) and PR #543 (the README tables stored as llm_foundry,
 several of them amp_fp8); oumi-ai/oumi PR #207 (GPU kind and sequence not stated in the thread).
 
+Seventeenth blind rows (split "blind17"). Added in one batch after the fifteenth blind rows (a sixteenth split,
+"blind16", was being added in parallel by someone else from other sources), by someone who computed, printed or looked
+at no prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits
+(split="blind17" gives them; benchmarks/published_table.py: `--blind blind17`). The set was asked for NVIDIA NeMo
+Framework's published pre-training performance tables of releases other than those already stored (megatron_bridge:
+Megatron-Bridge containers 25.11 and 26.02; dgxc_benchmarking and dgxc_benchmarking_cp: DGX Cloud recipes v24.11.1,
+v25.01 and v25.04; nemo_megatron_launcher: the launcher README tables of 2022), keeping BF16 rows of dense models on
+H100 SXM or A100. Every NeMo performance summary of the releases 24.03 to 25.09 that was read prints its H100 and A100
+pre-training rows in 8-bit only (see "Searched for the seventeenth blind rows and not used"); the one NeMo Framework
+table found with BF16 pre-training rows is the first "Benchmark performance numbers" table of the NeMo launcher's
+examples (February 2024, the 24.01 container), whose seven BF16 dense rows are stored here. One source key, new to the
+set; the existing h100-sxm profile, no new profile:
+
+nemo_perf_summary (NVIDIA NeMo Framework launcher, examples/README.md "Benchmark performance numbers (pretraining)", the
+BF16 rows of February 2024, DGX H100; 7 rows)
+    GPT-3 5B and 20B (sequence 2048), Llama 2 7B, 13B and 70B and Nemotron-3 8B and 22B (sequence 4096) pre-trained
+    with NeMo (Megatron-Core with Transformer Engine layers, container nvcr.io/nvidia/nemo:24.01.framework) on 8 to 64
+    H100 in BF16: the table gives the model, the GPU, the precision, the GPU count, the global batch, the sequence
+    length, "Model TFLOPs per GPU" and "Est. time to train in days (1T tokens, 1K GPUs)", and no layout. The layouts
+    (TP, PP, virtual stages, micro-batch), sequence parallelism, recomputation, TP overlap and the optimizer are those
+    of the launcher's training configs and BF16 example scripts of the same commit, checked against the 8-bit table
+    NVIDIA printed in their place a week later for the same models, GPU counts and batches (every TP, PP and
+    micro-batch agrees but Nemotron-22B's, which that table prints twice differently for its 8-bit run). Stored:
+    "tflops_per_gpu" as printed and "tokens_per_s_per_gpu" = that over NeMo's model-FLOP count of the time
+    (`nemo_perf_flops_per_token`: 6 x (the matmul weights, GQA and the gated MLP counted, the output layer included)
+    + 12·l·h·s, no causal halving, the "Appendix A" count of Korthikanti et al. that the README cites, written for
+    Llama's shapes), "flops_counted" = "model". The count is pinned twice: the days column follows from the stored
+    tokens/s for every row (to its printed 0.1 day; with Korthikanti's GPT count instead, Llama 2 70B would print 10.2
+    days, not 10.8), and the 8-bit table of 2024-03-05, which prints both tokens/s and TFLOP/s, gives the same count
+    back within 0.1% for all seven models (both asserted in the tests).
+
+Verification of the seventeenth blind rows
+    * nemo_perf_summary: NVIDIA/NeMo-Framework-Launcher read directly (fetched snapshot, newest commit 26e42fa9). The
+      file examples/README.md was created on 2024-02-22 (76355f93, a placeholder table: 450 TFLOP/s and "3.4 days" in
+      every row, not stored); the BF16 figures appear in 646124c5 (2024-02-22) and are unchanged through aa68315b,
+      5d9fc832, a1581a97, 790d1fb5 and cb3482d0 (2024-02-27, "Update README.md with links to MLPerf numbers, and
+      Sequence Length in table", read for the stored rows: the only version with the sequence-length column); a4184ccc
+      and b92f398f (2024-03-05) replace the table by an 8-bit-only one with TP, PP and tokens/s, 693244ac (the same
+      day) adds MBS, and every later version (81b75a7c of 2024-04-22, 3499f38e "24.05 results" of 2024-06-03, to
+      e3b50403 of 2024-07-15) is 8-bit only. One measurement, one reading (no other copy of the BF16 table found).
+      Read at cb3482d0: examples/training/gpt/h100/5b_bf16_8node.sh and 20b_bf16_8node.sh, examples/training/llama/
+      h100/llama2_{7b,13b,70b}_bf16.sh, examples/training/nemotron/h100/nemotron_{8b,22b}_bf16.sh and the configs
+      launcher_scripts/conf/training/gpt3/5b.yaml, 20b.yaml, llama/llama2_{7b,13b,70b}.yaml and nemotron/
+      nemotron_{8b,22b}.yaml (container nvcr.io/nvidia/nemo:24.01.framework in launcher_scripts/conf/config.yaml). The
+      scripts disagree with the table in three places, and the table is kept: 5b_bf16_8node.sh sets num_nodes 1 (its
+      name and the table: 8 nodes), 20b_bf16_8node.sh sets global_batch_size 2048 (the table: 256, as the 8-bit row)
+      and llama2_13b_bf16.sh sets num_nodes 1 (the table: 16 GPUs). Every other field of the stored layouts is the
+      script's or the config's, and the 8-bit table of 693244ac has the same TP, PP and micro-batch for GPT-3 5B (1, 1,
+      4), GPT-3 20B (4, 1, 4), Llama 2 7B (1, 1, 1), 13B (2, 1, 1), 70B (4, 4, 1) and Nemotron-8B (2, 1, 2); for
+      Nemotron-22B it prints TP 2, PP 4 in b92f398f and TP 1, PP 4, MBS 2 in 693244ac, while the BF16 script and config
+      give TP 2, PP 4, virtual stages 10, MBS 1 (stored). NVIDIA/NeMo at v1.23.0 (the NeMo of the 24.01 container,
+      inferred from the release numbering) nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py:
+      with mcore_gpt the layer spec is always get_gpt_layer_with_transformer_engine_spec (so the GPT-3 configs'
+      transformer_engine False does not take the local layers), and megatron_base_model.py: the distributed_fused_adam
+      optimizer keeps fp32 state with bf16 parameters and their remainders (an fp32 master copy in effect). Inferred,
+      not stated: DGX H100 (H100 SXM 80GB, 8 a node; the table says "H100", the 8-bit table that replaced it "DGXH100"),
+      attention by Transformer Engine's fused or flash kernels, and the gradient-reduction dtype (Apex's
+      DistributedFusedAdam default, not read: stored None).
+
+Searched for the seventeenth blind rows and not used: NVIDIA/NeMo docs/source/performance/performance_summary.md (24.07
+container, in the repository from 2024-08-14 to 2024-12-12, also the 24.09 user guide's page: GPT-3, Llama 2 and 3,
+Nemotron on DGX-H100, every row 8-bit) and NVIDIA/NeMo docs/source/performance/performance_long_sequence.md (8-bit); the
+NeMo Framework user guide's performance summaries of 24.12, 25.02, 25.04 (and its archive page), 25.07 and 25.09
+(docs.nvidia.com/nemo-framework/user-guide/<version>/performance/performance_summary.html, read in the pages corpus:
+"pre-training performance of various models using FP8 precision" on DGX-GB200, DGX-B200 and DGX-H100; the 25.07 table's
+second figures in parentheses are under the same 8-bit heading, their legend not in the excerpts read);
+NVIDIA-NeMo/Megatron-Bridge docs/performance-summary.md and the same repository's summary archive at 067f987d
+(containers 25.09, 25.11, 26.02, 26.02.01, 26.04, 26.04.01, 26.06, 26.06.01 and 26.08: every DGX-H100 dense row 8-bit;
+the BF16 H100 rows are GPT OSS 120B, a mixture of experts; 25.11 and 26.02 are the megatron_bridge source's); the NeMo
+launcher examples' later tables (8-bit only, see above) and its fine-tuning rows (SFT and LoRA on packed sequences: not
+pre-training; LoRA is not in the schema); the NeMo launcher README's GPT-3 tables (the 2022 A100 tables already stored
+as nemo_megatron_launcher, unchanged until the README was cut down in October 2023); NeMo AutoModel's performance
+summary (PyTorch-native FSDP2 backend, not NeMo's Megatron stack; its dense pre-training row uses CP 2 with FSDP); the
+DGX Cloud recipes after v25.04 (NVIDIA/dgxc-benchmarking v25.05 onwards: the Llama 3.1 README gives GB200 tables and
+points H100 users back to v25.04.01, the dgxc sources' release; not a NeMo performance summary). No A100 pre-training
+table of these releases was found.
+
 """
 
 from __future__ import annotations
@@ -1690,6 +1768,20 @@ SOURCES: dict[str, str] = {
         "llama3_8b.toml, train.py, tools/utils.py, components/loss.py and models/llama/parallelize_llama.py at "
         "b345557a (2025-03-06) and train.py / utils.py at 4a169701 (2025-02-17). https://github.com/pytorch/torchtitan"
     ),
+    # ---- seventeenth blind sources (split "blind17"; see "Seventeenth blind rows" above) ----
+    "nemo_perf_summary": (
+        "NVIDIA, NeMo Framework launcher (NVIDIA/NeMo-Framework-Launcher, then NeMo-Megatron-Launcher): "
+        "examples/README.md, 'Benchmark performance numbers (pretraining)', the table with BF16 rows (GPT3-5B, "
+        "GPT3-20B, LLAMA2-7B/13B/70B, Nemotron-8B/22B on H100: GPUs, global batch, sequence length, Model TFLOPs per "
+        "GPU, estimated days to train 1T tokens on 1K GPUs) as of commit cb3482d0 (2024-02-27; the same figures from "
+        "646124c5 of 2024-02-22 until a4184ccc of 2024-03-05 replaced them by 8-bit rows); the BF16 example scripts "
+        "examples/training/gpt/h100/, examples/training/llama/h100/ and examples/training/nemotron/h100/ and the "
+        "training configs launcher_scripts/conf/training/{gpt3,llama,nemotron}/*.yaml of the same commit (container "
+        "nvcr.io/nvidia/nemo:24.01.framework); the 8-bit table of 693244ac (2024-03-05), read as a check of the FLOP "
+        "count; NeMo v1.23.0 megatron_gpt_model.py and megatron_base_model.py (NVIDIA/NeMo). "
+        "https://github.com/NVIDIA/NeMo-Framework-Launcher/blob/cb3482d0c1482113e5985d86c59e3540c0bb5a29/examples/"
+        "README.md"
+    ),
 }
 
 
@@ -1767,7 +1859,7 @@ FIT_SOURCES = ("narayanan2021", "korthikanti2022", "llama3_2024", "megatron_brid
 # context parallelism was: later rows, split by the hash as every later row is.
 NEVER_COMPARED = (("llama3_2024", "Llama 3 405B (16K GPUs, 128K context)"),)
 # The splits kept for one comparison each with a frozen model, in the order they were added ("blind", "blind2", ...).
-BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 16)))
+BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 18)))
 
 
 def split_of(source: str, name: str) -> str:
@@ -7007,6 +7099,235 @@ def _blind15_rows() -> list[dict]:
 
 BLIND15_SOURCES = ("thunder_benchmark_litgpt", "thunder_benchmark_litgpt_thunderfx", "torchtitan_threads")
 RUNS.extend(_blind15_rows())
+
+# ==== SEVENTEENTH BLIND rows (split "blind17") ==================================================================
+# Added after the fifteenth blind rows (a sixteenth split was added beside them), with no prediction computed, printed
+# or looked at for any of these; compare.published_comparison() leaves them out unless asked for split="blind17". See
+# "Seventeenth blind rows" in the docstring.
+
+# NVIDIA/NeMo-Framework-Launcher examples/README.md at cb3482d0 (2024-02-27), "Benchmark performance numbers
+# (pretraining)", the rows whose Precision is BF16 (GPU: H100), as printed: (model, GPUs, global batch, sequence
+# length, Model TFLOPs per GPU, "Est. time to train in days (1T tokens, 1K GPUs)"). The same figures from 646124c5
+# (2024-02-22) to 5d9fc832, a1581a97, 790d1fb5 and cb3482d0; the 8-bit rows of the same table are not stored.
+NEMO_PERF_BF16_TABLE = [
+    ("GPT3-5B", 64, 2048, 2048, 510, 0.7),
+    ("GPT3-20B", 64, 256, 2048, 466, 3.1),
+    ("LLAMA2-7B", 8, 128, 4096, 511, 1.0),
+    ("LLAMA2-13B", 16, 128, 4096, 471, 2.1),
+    ("LLAMA2-70B", 64, 128, 4096, 467, 10.8),
+    ("Nemotron-8B", 8, 32, 4096, 453, 1.3),
+    ("Nemotron-22B", 16, 32, 4096, 395, 3.7),
+]
+# The layout of each row, which the table does not print: the BF16 example script (examples/training/<family>/h100/)
+# over the training config (launcher_scripts/conf/training/) of the same commit. tp, pp, virtual stages, micro-batch,
+# sequence_parallel, ub_tp_comm_overlap; recompute is none for all (activations_checkpoint_granularity null, or method
+# block with 0 layers); the optimizer distributed_fused_adam with overlap_grad_sync and overlap_param_sync for all.
+NEMO_PERF_LAYOUTS: dict[str, dict[str, Any]] = {
+    "GPT3-5B": {"tp": 1, "pp": 1, "vp": 1, "mbs": 4, "sp": False, "tp_overlap": False,
+                "script": "gpt/h100/5b_bf16_8node.sh", "config": "gpt3/5b.yaml"},
+    "GPT3-20B": {"tp": 4, "pp": 1, "vp": 1, "mbs": 4, "sp": True, "tp_overlap": False,
+                 "script": "gpt/h100/20b_bf16_8node.sh", "config": "gpt3/20b.yaml"},
+    "LLAMA2-7B": {"tp": 1, "pp": 1, "vp": 1, "mbs": 1, "sp": False, "tp_overlap": False,
+                  "script": "llama/h100/llama2_7b_bf16.sh", "config": "llama/llama2_7b.yaml"},
+    "LLAMA2-13B": {"tp": 2, "pp": 1, "vp": 1, "mbs": 1, "sp": True, "tp_overlap": True,
+                   "script": "llama/h100/llama2_13b_bf16.sh", "config": "llama/llama2_13b.yaml"},
+    "LLAMA2-70B": {"tp": 4, "pp": 4, "vp": 20, "mbs": 1, "sp": True, "tp_overlap": True,
+                   "script": "llama/h100/llama2_70b_bf16.sh", "config": "llama/llama2_70b.yaml"},
+    "Nemotron-8B": {"tp": 2, "pp": 1, "vp": 1, "mbs": 2, "sp": True, "tp_overlap": True,
+                    "script": "nemotron/h100/nemotron_8b_bf16.sh", "config": "nemotron/nemotron_8b.yaml"},
+    "Nemotron-22B": {"tp": 2, "pp": 4, "vp": 10, "mbs": 1, "sp": True, "tp_overlap": True,
+                     "script": "nemotron/h100/nemotron_22b_bf16.sh", "config": "nemotron/nemotron_22b.yaml"},
+}  # fmt: skip
+# Where the script and the table disagree (the table kept): the script's value as it stands.
+NEMO_PERF_SCRIPT_DISAGREES = {
+    "GPT3-5B": "num_nodes 1 (the script's name and the table: 8 nodes, 64 GPUs)",
+    "GPT3-20B": "global_batch_size 2048 (the table: 256)",
+    "LLAMA2-13B": "num_nodes 1 (the table: 16 GPUs)",
+}
+# The 8-bit table that replaced the BF16 rows a week later (693244ac, 2024-03-05; same models, GPU counts and batches):
+# (model, micro-batch, TP, PP, tokens/s per GPU, Model TFLOP/s per GPU) as printed. Not stored (8-bit matmuls); kept as
+# a check of the layouts (TP, PP, micro-batch) and of NeMo's FLOP count (TFLOP/s over tokens/s).
+NEMO_PERF_8BIT_2024_03 = [
+    ("GPT3-5B", 4, 1, 1, 22599, 738),
+    ("GPT3-20B", 4, 4, 1, 5152, 660),
+    ("LLAMA2-7B", 1, 1, 1, 15066, 694),
+    ("LLAMA2-13B", 1, 2, 1, 7728, 674),
+    ("LLAMA2-70B", 1, 4, 4, 1594, 708),
+    ("Nemotron-8B", 2, 2, 1, 11538, 593),
+    ("Nemotron-22B", 2, 1, 4, 3828, 499),
+]
+
+
+def _nemotron3(d_model: int, n_layers: int, n_heads: int) -> dict:
+    """Nemotron-3 (8B, 22B) as the launcher configures it: squared-ReLU MLP of two matrices (d_ff = 4h), multi-head
+    attention (num_query_groups null), RoPE, no biases, layernorm1p, untied embeddings, the 256K SentencePiece
+    vocabulary (256,000, a multiple of 128·TP already): llmpar's gpt2 arch with those settings."""
+    return {
+        "arch": "gpt2",
+        "vocab_size": 256000,
+        "d_model": d_model,
+        "n_layers": n_layers,
+        "n_heads": n_heads,
+        "n_kv_heads": n_heads,
+        "d_ff": 4 * d_model,
+        "tie_embeddings": False,
+    }
+
+
+# The shapes of the configs at cb3482d0. GPT-3: LayerNorm, GeLU 4h MLP, biases, learned positions, tied embeddings, the
+# GPT-2 BPE (50,257) padded by Megatron to a multiple of 128·TP (50,304 at TP 1, 50,688 at TP 4). Llama 2: RMSNorm,
+# SwiGLU, RoPE, untied, vocabulary 32,000 (padded to 32,256 at TP 4 for 70B).
+NEMO_PERF_SHAPES: dict[str, dict[str, Any]] = {
+    "GPT3-5B": _gpt(4096, 24, 32, vocab_size=50304),
+    "GPT3-20B": _gpt(6144, 44, 48, vocab_size=50688),
+    "LLAMA2-7B": _LLAMA2["7B"],
+    "LLAMA2-13B": _LLAMA2["13B"],
+    "LLAMA2-70B": {**_LLAMA2["70B"], "vocab_size": 32256},
+    "Nemotron-8B": _nemotron3(4096, 32, 32),
+    "Nemotron-22B": _nemotron3(6144, 40, 48),
+}
+
+
+def nemo_perf_flops_per_token(model: dict, seq_len: int) -> float:
+    """FLOPs a token as NeMo's "Model TFLOPs" of early 2024 count them (the README: "see Appendix A" of Korthikanti et
+    al., arXiv:2205.05198, written for these shapes): 6 x (l x (MLP + QKV + output projection) + the logit layer) +
+    12·l·h·s, the MLP of three matrices where it is gated (SwiGLU), K and V of the KV groups only, the s x s matmuls
+    without a causal discount; for the GPT and Nemotron shapes it is Korthikanti's 72·l·h²(1 + s/6h + V/12lh)."""
+    l, h, f, V = model["n_layers"], model["d_model"], model["d_ff"], model["vocab_size"]
+    d = h // model["n_heads"]
+    q, kv = model["n_heads"] * d, model["n_kv_heads"] * d
+    mlp = (3 if model["arch"] == "llama" else 2) * h * f
+    return 6 * (l * (mlp + h * (q + 2 * kv) + q * h) + h * V) + 12 * l * h * seq_len
+
+
+def _blind17_rows() -> list[dict]:
+    rows: list[dict] = []
+    names = {
+        "GPT3-5B": "GPT-3 5B",
+        "GPT3-20B": "GPT-3 20B",
+        "LLAMA2-7B": "Llama 2 7B",
+        "LLAMA2-13B": "Llama 2 13B",
+        "LLAMA2-70B": "Llama 2 70B",
+        "Nemotron-8B": "Nemotron-3 8B",
+        "Nemotron-22B": "Nemotron-3 22B",
+    }
+    for key, n, gbs, seq, tflops, days in NEMO_PERF_BF16_TABLE:
+        lay, model = NEMO_PERF_LAYOUTS[key], NEMO_PERF_SHAPES[key]
+        tp, pp, v, mbs = lay["tp"], lay["pp"], lay["vp"], lay["mbs"]
+        dp = n // (tp * pp)
+        assert n == tp * pp * dp and gbs % (dp * mbs) == 0, key
+        assert model["vocab_size"] % (128 * tp) == 0, key
+        per_token = nemo_perf_flops_per_token(model, seq)
+        tokens = round(tflops * 1e12 / per_token, 1)
+        # the table's days column follows from the stored tokens/s (1e12 tokens over 1,024 GPUs, to 0.1 day)
+        assert abs(1e12 / (tokens * 1024 * 86400) - days) <= 0.05 + 1e-9, key
+        disagree = NEMO_PERF_SCRIPT_DISAGREES.get(key)
+        layout = (
+            f"TP {tp}, PP {pp}"
+            + (f", virtual stages {v} (interleaved; overlap_p2p_comm true)" if v > 1 else "")
+            + f", micro-batch {mbs}, DP {dp}, {gbs // (dp * mbs)} micro-batches a step"
+        )
+        family = "GPT-3" if key.startswith("GPT3") else ("Llama 2" if key.startswith("LLAMA2") else "Nemotron-3")
+        shape_note = {
+            "GPT-3": "GPT-3 as the launcher configures it: LayerNorm, GeLU 4h MLP, biases, learned positions, tied "
+            "embeddings, the GPT-2 BPE (50,257) padded by Megatron to a multiple of 128·TP "
+            f"({model['vocab_size']:,} stored). ",
+            "Llama 2": "Llama 2 as the launcher configures it: RMSNorm, SwiGLU (fast-swiglu), RoPE, no biases, untied "
+            "embeddings, the Llama SentencePiece vocabulary of 32,000"
+            + (", padded by Megatron to 32,256 at TP 4 (stored), GQA with 8 query groups" if tp == 4 else "")
+            + ". ",
+            "Nemotron-3": "Nemotron-3 as the launcher configures it: squared-ReLU MLP of two matrices (4h), multi-head "
+            "attention, RoPE, no biases, layernorm1p, untied embeddings, 256K SentencePiece vocabulary (256,000); "
+            "stored as llmpar's gpt2 arch (two-matrix MLP; its learned-position and bias parameters are not in the "
+            "FLOP count). ",
+        }[family]
+        note = (
+            "NVIDIA/NeMo-Framework-Launcher examples/README.md at cb3482d0 (2024-02-27; the same figures from 646124c5 "
+            "of 2024-02-22 until 2024-03-05), 'Benchmark performance numbers (pretraining)': "
+            f"{key} | H100 | BF16 | {n} GPUs | global batch {gbs} | sequence {seq} | {tflops} Model TFLOPs per GPU | "
+            f"{days} days to train 1T tokens on 1K GPUs (as printed). Stored tflops_per_gpu as printed and "
+            f"tokens_per_s_per_gpu = {tflops} TFLOP/s over NeMo's model-FLOP count of the time "
+            f"({per_token:.6e} a token: 6 x the matmul weights with the output layer + 12·l·h·s, no causal halving; "
+            "nemo_perf_flops_per_token), which gives the printed days back "
+            f"({1e12 / (tokens * 1024 * 86400):.3f}) and, on the 8-bit table of 2024-03-05 (tokens/s and TFLOP/s both "
+            "printed), the printed TFLOP/s from the tokens/s within 0.1%. "
+            + shape_note
+            + "The table prints no layout; from the BF16 example script examples/training/"
+            + lay["script"]
+            + " and the config launcher_scripts/conf/training/"
+            + lay["config"]
+            + f" of the same commit: {layout}"
+            + (f" (the script also sets {disagree}; the table's figure is kept)" if disagree else "")
+            + "; the 8-bit table that replaced these rows a week later has "
+            + (
+                "TP 2, PP 4 (b92f398f) and TP 1, PP 4, micro-batch 2 (693244ac) for its 8-bit run"
+                if key == "Nemotron-22B"
+                else "the same TP, PP and micro-batch for its 8-bit run of the same GPUs and batch"
+            )
+            + f". Config: sequence_parallel {str(lay['sp']).lower()}, no activation recomputation, "
+            f"ub_tp_comm_overlap {str(lay['tp_overlap']).lower()}, megatron_amp_O2 with bf16 parameters, the "
+            "distributed_fused_adam optimizer (Apex's distributed Adam: state sharded over the data-parallel ranks, "
+            "fp32 state with bf16 parameter remainders; stored zero 1) with overlap_grad_sync and overlap_param_sync, "
+            "mcore_gpt (Megatron-Core; NeMo v1.23.0's get_specs, the NeMo of that container as inferred from the "
+            "release numbering, always takes the Transformer Engine layer spec"
+            + (", though the GPT-3 config says transformer_engine False" if family == "GPT-3" else "")
+            + "), container nvcr.io/nvidia/nemo:24.01.framework. Inferred, not stated: DGX H100 (H100 SXM 80GB, 8 a "
+            "node, NVLink/NVSwitch, InfiniBand between nodes; the table says 'H100', its successor 'DGXH100'), "
+            "attention by Transformer Engine's fused or flash kernels, synthetic or real data (not said), and the "
+            "gradient-reduction dtype (not read; None)."
+        )
+        rows.append(
+            _run(
+                "nemo_perf_summary",
+                f"{names[key]} NeMo 24.01 BF16, {n}x H100 (launcher examples, Feb 2024)",
+                "h100-sxm",
+                n,
+                model,
+                seq,
+                gbs,
+                mbs,
+                tp,
+                pp,
+                dp,
+                1,
+                v,
+                "interleaved" if v > 1 else "1f1b",
+                lay["sp"],
+                "none",
+                1,
+                "bf16",
+                {
+                    "tflops_per_gpu": float(tflops),
+                    "mfu": None,
+                    "tokens_per_s_per_gpu": tokens,
+                    "flops_counted": "model",
+                    "memory_gib": None,
+                },
+                note,
+                system="nemo",
+                gpus_per_node=8,
+                interconnect="DGX H100 (inferred): NVLink4/NVSwitch in the node, InfiniBand between nodes",
+                software=_sw(
+                    attention="flash",
+                    tp_comm_overlap=lay["tp_overlap"],
+                    param_dtype="bf16",
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=True,
+                    extra="NeMo 1.23 (container 24.01) on Megatron-Core with Transformer Engine layers; Apex "
+                    "distributed_fused_adam (distributed optimizer) with overlapped gradient reduce-scatter and "
+                    "parameter all-gather"
+                    + ("; userbuffers TP communication overlap" if lay["tp_overlap"] else "")
+                    + ("; overlap_p2p_comm" if v > 1 else ""),
+                ),
+                split="blind17",
+            )
+        )
+    return rows
+
+
+BLIND17_SOURCES = ("nemo_perf_summary",)
+RUNS.extend(_blind17_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
