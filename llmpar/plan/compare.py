@@ -215,7 +215,7 @@ RECIPES = {
     "thunder_benchmark_litgpt": "fsdp",
     "thunder_benchmark_litgpt_thunderfx": "fsdp",
     "torchtitan_threads": "fsdp",
-    # seventeenth blind sources (published.BLIND17_SOURCES), set before any prediction, from the system's nature: the
+    # sixteenth blind sources (published.BLIND16_SOURCES), set before any prediction, from the system's nature: the
     # NeMo launcher's BF16 benchmarks of February 2024 ran NeMo 1.23 on Megatron-Core with Transformer Engine layers,
     # tensor, pipeline (interleaved) and sequence parallelism and Apex's distributed Adam with the gradient
     # reduce-scatter and parameter all-gather overlapped, the stack of the dgxc_benchmarking rows (NeMo launcher,
