@@ -25,7 +25,8 @@ from llmpar.plan.cost import (
     model_state_bytes,
 )
 from llmpar.plan.cost import simulator as sim
-from llmpar.plan.cost.timing import LAYER_GEMMS, chunk_costs
+from llmpar.plan.cost.timing import chunk_costs, layer_gemms
+from llmpar.plan.cost.values import SOFTWARE
 from llmpar.plan.hardware import PROFILES, load_hardware, save_hardware
 from llmpar.plan.planner import Fixed, plan
 
@@ -1640,7 +1641,7 @@ def test_plan_json_follows_the_contract(capsys):
 def test_the_gpu_profiles_time_the_gemms_measured_on_an_h200():
     """The H100/H200 profiles' matmul time, FLOPs at the matmul rate plus `gemm_latency`, against the 448 forward
     GEMMs of benchmarks/gemm_efficiency_h200.json (a layer's four, 1,024-8,192 tokens, h 768-12,288, tp 1-8): within
-    15% RMS in log time. Without the fixed time, the small ones are priced several times too fast (RMS over 25%)."""
+    15% RMS in log time. Without the fixed time, the small ones are priced several times too fast (RMS 76%)."""
     data = json.loads((Path(__file__).parent.parent / "benchmarks" / "gemm_efficiency_h200.json").read_text())
     gemms = [r for r in data["rows"] if r["kind"] == "gemm"]
     assert len(gemms) == 448
@@ -1653,21 +1654,38 @@ def test_the_gpu_profiles_time_the_gemms_measured_on_an_h200():
         ]
         return math.sqrt(sum(x * x for x in logs) / len(logs))
 
-    assert rms(hw.gemm_latency) < 0.15 < 0.25 < rms(0.0)
+    assert rms(hw.gemm_latency) < 0.15 < 0.5 < rms(0.0) and PROFILES["cpu"].gemm_latency == 0
 
 
-def test_each_gemm_of_a_chunk_pays_the_fixed_time_once_forward_and_twice_backward():
-    cfg, lay, batch = PRESETS["llama-1b"], Layout(tp=2), Batch(8, 256, "bf16")
-    hw = PROFILES["h100-sxm"]
-    costs = [
-        chunk_costs(cfg, lay, batch, h, layers=3, first=True, last=True, software=software)
-        for software in (cost.LLMPAR, replace(cost.LLMPAR, flash_attention=False))
+@pytest.mark.parametrize(
+    "case, lay, last, software, per_block, counts",
+    [
+        # counts: (forward, backward, W) GEMMs of the 3 blocks (each `per_block`) and the output layer when `last`
+        ("llmpar's blocks", Layout(tp=2), True, cost.LLMPAR, 7, lambda g: (g, 2 * g, 0)),
+        ("materialized attention", Layout(tp=2), True, replace(cost.LLMPAR, flash_attention=False), 7,
+         lambda g: (g, 2 * g, 0)),
+        ("a fused recipe", Layout(tp=2), True, SOFTWARE["megatron"], 4, lambda g: (g, 2 * g, 0)),
+        ("no output layer", Layout(tp=2), False, SOFTWARE["megatron"], 4, lambda g: (g, 2 * g, 0)),
+        ("zero bubble's W", Layout(tp=2, pp=2, schedule="zb", micro_batches=2), True, cost.LLMPAR, 7,
+         lambda g: (g, g, g)),
+        ("full recomputation", Layout(tp=2, recompute="full"), True, cost.LLMPAR, 7, lambda g: (g, 3 * g, 0)),
+        # torchtitan's per-op policy recomputes every second matmul of the (unfused) block: 3 of Llama's 7
+        ("the per-op policy", Layout(tp=2, recompute="selective"), True, replace(cost.LLMPAR, selective="op"), 7,
+         lambda g: (g, 2 * g + 3 * 3, 0)),
+    ],
+)  # fmt: skip
+def test_each_gemm_of_a_chunk_pays_the_fixed_time_once_forward_and_twice_backward(
+    case, lay, last, software, per_block, counts
+):
+    cfg, batch, hw = PRESETS["llama-1b"], Batch(8, 256, "bf16"), PROFILES["h100-sxm"]
+    assert layer_gemms(cfg, software) == per_block
+    with_it, without = (
+        chunk_costs(cfg, lay, batch, h, layers=3, first=True, last=last, software=software)
         for h in (hw, replace(hw, gemm_latency=0.0))
-    ]
-    gemms = 3 * LAYER_GEMMS + 1  # the blocks' and the output layer's
-    for with_it, without in (costs[:2], costs[2:]):
-        added = (with_it.F - without.F, with_it.B - without.B)
-        assert added == pytest.approx((gemms * hw.gemm_latency, 2 * gemms * hw.gemm_latency), rel=1e-9)
+    )
+    added = (with_it.F - without.F, with_it.B - without.B, with_it.W - without.W)
+    expected = counts(3 * per_block + (1 if last else 0))
+    assert added == pytest.approx(tuple(n * hw.gemm_latency for n in expected), rel=1e-9, abs=1e-15), case
 
 
 def test_a_hardware_profile_round_trips_through_its_file(tmp_path):

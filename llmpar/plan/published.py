@@ -1719,7 +1719,8 @@ SOURCES: dict[str, str] = {
         "PR #504 '[Docs] Add accelerate related', merged as ea6f03cb on 2024-04-09), later "
         "docs/zh_cn/acceleration/benchmark.rst (PR #553; the 7B 1M row's GPU count corrected to 32 in PR #801, "
         "7575f2c9) and docs/zh_cn/legacy/acceleration/benchmark.rst: TGS and TFLOPs of Llama 2 7B, Yi-34B-200K and "
-        "Llama 2 70B with XTuner sequence parallelism on 8-64 A100-SXM4-80GB at 8K-1M tokens; the linked configs "
+        "Llama 2 70B with XTuner sequence parallelism on 8 and 32 A100-SXM4-80GB (the page's 64-GPU row not stored) "
+        "at 8K-1M tokens; the linked configs "
         "xtuner/configs/llama_speed_benchmark/ of e179091c; xtuner/engine/hooks/throughput_hook.py, "
         "xtuner/parallel/sequence/, xtuner/model/modules/dispatch/llama.py, xtuner/model/sft.py, xtuner/tools/train.py "
         "and xtuner/configs/deepspeed/ at 520ce999 (PR #527, 2024-03-29). https://github.com/InternLM/xtuner"
@@ -7165,7 +7166,8 @@ NEMO_PERF_8BIT_2024_03 = [
 def _nemotron3(d_model: int, n_layers: int, n_heads: int) -> dict:
     """Nemotron-3 (8B, 22B) as the launcher configures it: squared-ReLU MLP of two matrices (d_ff = 4h), multi-head
     attention (num_query_groups null), RoPE, no biases, layernorm1p, untied embeddings, the 256K SentencePiece
-    vocabulary (256,000, a multiple of 128·TP already): llmpar's gpt2 arch with those settings."""
+    vocabulary (256,000, a multiple of 128·TP already). Stored as llmpar's gpt2 arch of the same shape (a two-matrix
+    MLP, as wide): the shape carries over, not the activation, biases, normalization or positions."""
     return {
         "arch": "gpt2",
         "vocab_size": 256000,

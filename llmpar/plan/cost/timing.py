@@ -26,6 +26,7 @@ from llmpar.model.config import ModelConfig
 from llmpar.model.shapes import block_parameter_shapes
 from llmpar.plan.cost import context, simulator
 from llmpar.plan.cost.footprint import (
+    block_matmuls,
     layer_activation_bytes,
     memory,
     memory_need,
@@ -63,9 +64,16 @@ OPS = {
 CP_OPS = {"ring": ((7, 45), (8, 54)), "ring-explicit": ((6, 61), (13, 96)), "all-to-all": ((52, 7), (74, 14))}
 SDPA_OPS = (2, 8)
 # The GEMMs of a block's weights as the fused systems run them (QKV, the attention's output projection, the MLP's
-# in and out), each paying `Hardware.gemm_latency` beyond its FLOPs: once forward, once each for the input's and the
-# weight's gradient backward. The output layer is one more.
-LAYER_GEMMS = 4
+# in and out; `Software.fused_gemms`), each paying `Hardware.gemm_latency` beyond its FLOPs: once forward, once each
+# for the input's and the weight's gradient backward. The output layer is one more.
+FUSED_LAYER_GEMMS = 4
+
+
+def layer_gemms(cfg: ModelConfig, software: Software) -> int:
+    """The GEMMs of one block's weights: four where the system fuses them, else one per weight (llmpar's)."""
+    return FUSED_LAYER_GEMMS if software.fused_gemms else len(block_matmuls(cfg))
+
+
 RING_FUSED_OPS = 4
 
 
@@ -197,7 +205,7 @@ def chunk_costs(
     core_f, core_b, cp_wait_f, cp_wait_b = _cp_attention(
         cfg, layout, batch, hw, b, attention_f, attention_b, fused_ring
     )
-    gemms = LAYER_GEMMS * hw.gemm_latency
+    gemms = layer_gemms(cfg, software) * hw.gemm_latency
     rest_f = weights / rate + gemms + layer_stream / stream + ops_fwd * hw.op_overhead
     layers_fwd = layers * (rest_f + core_f)
     fwd = layers_fwd
@@ -254,7 +262,7 @@ def chunk_costs(
     elif policy == "op":  # every second matmul and the elementwise work, not the attention kernel
         bwd_in += layers * (
             tokens * op_recomputed_matmul_flops(cfg, t) / rate
-            + LAYER_GEMMS / 2 * hw.gemm_latency
+            + len(block_matmuls(cfg)[1::2]) * hw.gemm_latency  # (the policy is defined on the unfused block)
             + layer_stream / stream
             + ops["layer"][0] * hw.op_overhead
         )

@@ -96,6 +96,11 @@ class Software:
     # all-reduced across the replicas after its reduce-scatter; 0 (llmpar's ZeRO), or a group that does not divide
     # a layout's dp × cp ranks (the planner's searched layouts): over all of them.
     shard_group: int = 0
+    # The GEMMs of a block's weights, each paying `Hardware.gemm_latency`: False, one per weight as llmpar's blocks
+    # run them (q, k, v, the attention output, the MLP's: 7 for Llama, 6 for GPT-2); True, four, as Megatron fuses
+    # them (QKV, the attention output, the MLP's in and out). The published systems' recipes price the fused count
+    # (torchtitan's and Hugging Face's unfused blocks run 7 or 6: a difference under half a percent of their steps).
+    fused_gemms: bool = False
 
     def zero_shards(self, ranks: int) -> int:
         """The ranks ZeRO shards over, of the `ranks` that hold the same stage (dp × cp)."""
@@ -140,9 +145,13 @@ SOFTWARE: dict[str, Software] = {
     "llmpar": LLMPAR,
     # Megatron-LM as Narayanan et al. (2021) ran it: the attention matrix materialized, the data-parallel
     # all-reduce after the backward pass, fused normalization kernels.
-    "megatron-2021": Software(flash_attention=False, overlap_dp=False, fp32_norm_input=False, loss="vocab-parallel"),
+    "megatron-2021": Software(
+        flash_attention=False, overlap_dp=False, fp32_norm_input=False, loss="vocab-parallel", fused_gemms=True
+    ),
     # Megatron-LM 2022 (Korthikanti et al.): the same, with the reduction overlapped with the backward pass.
-    "megatron-2022": Software(flash_attention=False, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel"),
+    "megatron-2022": Software(
+        flash_attention=False, overlap_dp=True, fp32_norm_input=False, loss="vocab-parallel", fused_gemms=True
+    ),
     # Megatron-Core, NeMo, and Meta's Llama 3 stack: fused (flash) attention, overlapped reduction, fused kernels.
     "megatron": Software(
         flash_attention=True,
@@ -151,6 +160,7 @@ SOFTWARE: dict[str, Software] = {
         loss="vocab-parallel",
         ring_fused=True,
         overlap_param_gather=True,
+        fused_gemms=True,
     ),
     # Megatron-DeepSpeed 2021-22 (BLOOM, MT-NLG): DeepSpeed's pipeline engine, which reduces gradients after the
     # pipeline flush, with Megatron's materialized attention.
@@ -161,6 +171,7 @@ SOFTWARE: dict[str, Software] = {
         compute_efficiency=DEEPSPEED_EFFICIENCY,
         loss="vocab-parallel",
         zero3_gather="tensor",
+        fused_gemms=True,
     ),
     # PyTorch FSDP (llm-foundry, torchtitan): flash attention, reduce-scatter overlapped with the backward pass,
     # parameters freed after forward (FULL_SHARD).
@@ -170,6 +181,7 @@ SOFTWARE: dict[str, Software] = {
         fp32_norm_input=False,
         compute_efficiency=FSDP_EFFICIENCY,
         ring_fused=True,
+        fused_gemms=True,
     ),
 }
 
