@@ -403,16 +403,10 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         help="llmpar | megatron-2021 | megatron-2022 | megatron | deepspeed | fsdp [llmpar] (docs/cost-model.md)",
     )
     sw.add_argument("--attention", metavar="{fused,materialized}", help="[the recipe's]")
-    for flag, what in (
-        ("--overlap-dp", "the data-parallel reduction overlapped with the backward pass"),
-        ("--reshard-after-forward", "ZeRO-3: free gathered parameters after forward and gather again for backward"),
-        ("--overlap-param-gather", "ZeRO-1/2: the updated parameters gathered under the next forward (Megatron-Core)"),
-        (
-            "--tp-comm-overlap",
-            "the tensor-parallel collectives run under the GEMMs they feed (Megatron-Core, Transformer Engine, async "
-            "TP)",
-        ),
-    ):
+    from llmpar.plan.cost.values import SWITCHES
+
+    for knob, what in SWITCHES:
+        flag = "--" + knob.replace("_", "-")
         sw.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=what + " [the recipe's]")
     sw.add_argument(
         "--shard-group",

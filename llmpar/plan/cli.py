@@ -11,7 +11,7 @@ from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
 from llmpar.plan.cost.context import MODES as PRICED_CP_MODES
-from llmpar.plan.cost.values import LLMPAR, LOSSES, SOFTWARE, Software, selective_policy
+from llmpar.plan.cost.values import LLMPAR, LOSSES, SOFTWARE, SWITCHES, Software, selective_policy
 from llmpar.plan.hardware import Hardware, hardware
 from llmpar.plan.planner import Fixed, _shape_reason, check_request
 
@@ -126,14 +126,9 @@ def software_of_args(args: argparse.Namespace) -> Software:
         if attention not in ("fused", "materialized"):
             raise UserError(f"--attention {attention!r}: choose fused (flash) or materialized (the s × s matrix kept)")
         knobs["flash_attention"] = attention == "fused"
-    if getattr(args, "overlap_dp", None) is not None:
-        knobs["overlap_dp"] = args.overlap_dp
-    if getattr(args, "reshard_after_forward", None) is not None:
-        knobs["reshard_after_forward"] = args.reshard_after_forward
-    if getattr(args, "overlap_param_gather", None) is not None:
-        knobs["overlap_param_gather"] = args.overlap_param_gather
-    if getattr(args, "tp_comm_overlap", None) is not None:
-        knobs["tp_comm_overlap"] = args.tp_comm_overlap
+    for knob, _ in SWITCHES:
+        if getattr(args, knob, None) is not None:
+            knobs[knob] = getattr(args, knob)
     group = getattr(args, "shard_group", None)
     if group is not None:
         if group < 1:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import Batch, Layout, Software, estimate
-from llmpar.plan.cost.values import SOFTWARE
+from llmpar.plan.cost.values import SOFTWARE, SWITCHES
 from llmpar.plan.hardware import PROFILES
 from llmpar.plan.published import BLIND_SPLITS, RUNS
 
@@ -232,16 +232,13 @@ def software_of(run: dict) -> Software:
     knobs = {}
     if sw.get("attention") in ("flash", "materialized"):
         knobs["flash_attention"] = sw["attention"] == "flash"
-    if sw.get("overlap_dp") is not None:
-        knobs["overlap_dp"] = sw["overlap_dp"]
-    if sw.get("reshard_after_forward") is not None:
-        knobs["reshard_after_forward"] = sw["reshard_after_forward"]
+    for knob, _ in SWITCHES:  # (the rows state overlap_dp, reshard_after_forward and tp_comm_overlap)
+        if sw.get(knob) is not None:
+            knobs[knob] = sw[knob]
     if sw.get("loss") is not None:
         knobs["loss"] = sw["loss"]
     if sw.get("shard_group"):  # FSDP's HYBRID_SHARD
         knobs["shard_group"] = sw["shard_group"]
-    if sw.get("tp_comm_overlap") is not None:
-        knobs["tp_comm_overlap"] = sw["tp_comm_overlap"]
     checkpointing = sw.get("activation_checkpointing") or ""
     if run["recompute"] == "selective" and checkpointing.startswith("selective op"):
         knobs["selective"] = "op"
@@ -295,13 +292,16 @@ def predict(run: dict):
     return best
 
 
-# The knobs of `Software` that `llmpar plan` takes as flags (the rest are a recipe's own: --software).
+# The knobs of `Software` that `llmpar plan` takes as flags (the rest are a recipe's own: --software): the on/off
+# SWITCHES as --knob / --no-knob, and four with values.
+def _switch(knob: str):
+    flag = knob.replace("_", "-")
+    return lambda v: [f"--{flag}" if v else f"--no-{flag}"]
+
+
 _KNOB_FLAGS = {
     "flash_attention": lambda v: ["--attention", "fused" if v else "materialized"],
-    "overlap_dp": lambda v: ["--overlap-dp" if v else "--no-overlap-dp"],
-    "reshard_after_forward": lambda v: ["--reshard-after-forward" if v else "--no-reshard-after-forward"],
-    "overlap_param_gather": lambda v: ["--overlap-param-gather" if v else "--no-overlap-param-gather"],
-    "tp_comm_overlap": lambda v: ["--tp-comm-overlap" if v else "--no-tp-comm-overlap"],
+    **{knob: _switch(knob) for knob, _ in SWITCHES},
     "shard_group": lambda v: ["--shard-group", str(v)],
     "selective": lambda v: ["--selective-recompute", v],
     "loss": lambda v: ["--loss", v],

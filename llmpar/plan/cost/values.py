@@ -134,6 +134,18 @@ def selective_policy(name: str) -> tuple[str, int]:
 
 LLMPAR = Software()
 
+# The on/off knobs of `Software` that `llmpar plan` and `simulate` take as flags (--overlap-dp / --no-overlap-dp, ...:
+# the knob's name with dashes), with their help; the CLI, its parsing and `compare.plan_args` read this one list.
+SWITCHES = (
+    ("overlap_dp", "the data-parallel reduction overlapped with the backward pass"),
+    ("reshard_after_forward", "ZeRO-3: free gathered parameters after forward and gather again for backward"),
+    ("overlap_param_gather", "ZeRO-1/2: the updated parameters gathered under the next forward (Megatron-Core)"),
+    (
+        "tp_comm_overlap",
+        "the tensor-parallel collectives run under the GEMMs they feed (Megatron-Core, Transformer Engine, async TP)",
+    ),
+)
+
 # Named recipes (`llmpar plan --software NAME`): how the systems of the published runs run a layout. The flags
 # --attention, --overlap-dp, --reshard-after-forward, --overlap-param-gather, --shard-group, --selective-recompute
 # and --loss override a recipe's knobs. The compute efficiency of "deepspeed" was fitted on the fitting half of the
