@@ -59,8 +59,8 @@ class Hardware:
     # Seconds a matmul takes beyond its FLOPs at the matmul rate: a small GEMM cannot fill the device (too few
     # tiles for its SMs, a fixed cost to start and drain). Measured on an H200 (benchmarks/gemm_efficiency.py):
     # over 448 GEMMs of 1,024-8,192 tokens, FLOPs / (0.70 peak) + 8 µs, within 14% RMS (76% without the 8 µs;
-    # docs/benchmarks.md). 0 on a CPU, whose
-    # rate is flat over the model's shapes and whose fixed cost is the dispatch (`op_overhead`).
+    # docs/benchmarks.md). 0 on a CPU, whose rate is flat over the model's shapes and whose fixed cost is the
+    # dispatch (`op_overhead`).
     gemm_latency: float = 0.0
     attention_efficiency: float = 1.0  # fused attention's FLOP rate over the matmul rate (long sequences)
     # Fused attention's rate grows with the sequence (short ones leave the kernel's tiles and SMs idle): the

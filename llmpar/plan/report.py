@@ -69,8 +69,8 @@ UNSEEN = {
     "median": 0.147,
     "max": 5.999,
 }
-# The same first looks, by the kind of layout (`layout_kind`): a kind with at least MIN_KIND_ROWS of them gets its
-# own band beside the whole one.
+# The same runs, by the kind of layout (`layout_kind`): a kind with at least MIN_KIND_ROWS of them gets its own band
+# beside the whole one.
 UNSEEN_BY_KIND = {
     "pipeline-parallel": {"rows": 77, "mean": 0.381, "median": 0.075, "max": 5.999},
     "fully sharded": {"rows": 242, "mean": 0.170, "median": 0.168, "max": 0.514},
@@ -78,7 +78,7 @@ UNSEEN_BY_KIND = {
     "tensor- or context-parallel": {"rows": 28, "mean": 0.264, "median": 0.168, "max": 1.332},
 }
 MIN_KIND_ROWS = 20
-# The choices among layouts in those first looks (`compare.choice_summary`): runs of one system on one cluster, with
+# The choices among layouts in those runs (`compare.choice_summary`): runs of one system on one cluster, with
 # the same model, sequence and GPUs, in two or more layouts; how often the layout the model ranked first was the
 # fastest measured (within 5%), and what a layout drawn at random would have done.
 CHOICES = {
@@ -119,7 +119,7 @@ def layout_kind(layout: Layout) -> str:
 
 
 def expected_error(layout: Layout, hw: Hardware | None = None) -> dict:
-    """The band a prediction of `layout` carries (`--json`'s "expected_error"): the first looks' at the runs of its
+    """The band a prediction of `layout` carries (`--json`'s "expected_error"): UNSEEN's at the runs of its
     kind where at least MIN_KIND_ROWS were of its kind, else at all of them ("kind": "all"), as fractions; on a CPU
     profile (`hw.cores`), this project's CPU check ("kind": "cpu")."""
     if hw is not None and hw.cores:
@@ -159,7 +159,7 @@ def error_band(layout: Layout, hw: Hardware | None = None) -> str:
 
 
 def choice_line() -> str:
-    """What the first looks say of the model's ranking, as `plan` prints it under the error band."""
+    """What the later blind sets say of the model's ranking (CHOICES), as `plan` prints it under the error band."""
     c = CHOICES
     return (
         f"its ranking: in {c['choices']} published choices among layouts (one system, cluster, model and GPU count) "
