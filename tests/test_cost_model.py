@@ -172,6 +172,21 @@ def test_published_rows_follow_the_schema():
     assert sum(run["measured"]["memory_gib"] is not None for run in RUNS) == 8
 
 
+def test_fp8_rows_name_their_recipe():
+    """A row whose matmuls ran in FP8 says so in its software ("fp8": the scaling recipe, one the schema names) and
+    its note ("FP8 ..."), and a row that says neither ran 16-bit matmuls; an FP8 parameter gather is stated only for
+    FP8 rows."""
+    from llmpar.plan.published import FP8_RECIPES, RUNS
+
+    fp8 = [run for run in RUNS if run["software"]["fp8"]]
+    assert len(fp8) >= 10
+    for run in RUNS:
+        recipe = run["software"]["fp8"]
+        assert recipe is None or recipe in FP8_RECIPES, run["name"]
+        assert (recipe is not None) == run["note"].startswith("FP8"), run["name"]
+        assert run["software"]["fp8_param_gather"] is None or recipe is not None, run["name"]
+
+
 def test_blind_rows_are_comparable_and_their_second_measure_agrees():
     """The blind rows (never predicted here: only their measured side is checked) follow the schema, are all
     comparable, and the tokens/s the comparison would use reproduce the source's other measure."""
@@ -185,7 +200,7 @@ def test_blind_rows_are_comparable_and_their_second_measure_agrees():
     for run in blind:
         assert comparable(run) is None, run["name"]
         assert set(run["software"]) == set(SOFTWARE_KEYS) and run["hardware"] in ("a100-80gb", "h100-sxm")
-        assert run["dtype"] in ("bf16", "fp16") and run["cp"] == 1 and "FP8" not in run["note"]
+        assert run["dtype"] in ("bf16", "fp16") and run["cp"] == 1 and not run["software"]["fp8"]
         tokens = _measured_tokens(run)
         assert tokens is not None
         m = run["measured"]
@@ -225,7 +240,7 @@ def test_second_blind_rows_are_comparable_and_their_transcription_agrees():
         assert comparable(run) is None, run["name"]
         assert set(run["software"]) == set(SOFTWARE_KEYS)
         assert run["hardware"] in ("a100-80gb", "h100-sxm") and run["dtype"] == "bf16"
-        assert run["cp"] == 1 and "FP8" not in run["note"]
+        assert run["cp"] == 1 and not run["software"]["fp8"]
         assert run["global_batch_size"] % (run["dp"] * run["micro_batch_size"]) == 0, run["name"]
         assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
     by_name = {run["name"]: run for run in blind2}
@@ -288,7 +303,7 @@ def _blind_split_rows(split: str, kin: tuple = (), context_parallel: bool = Fals
     for run in rows:
         assert comparable(run) is None, run["name"]
         assert set(run["software"]) == set(SOFTWARE_KEYS)
-        assert (context_parallel or run["cp"] == 1) and "FP8" not in run["note"]
+        assert (context_parallel or run["cp"] == 1) and not run["software"]["fp8"]
         assert run["measured"]["memory_gib"] is None and _measured_tokens(run) > 0
         if run["cp"] > 1:
             assert run["cp_mode"] in ("ring", "all-to-all", "all-gather"), run["name"]
@@ -2221,7 +2236,7 @@ def test_context_parallel_rows_are_compared_and_their_transcription_agrees():
     cp_runs = [run for run in RUNS if run["cp"] > 1 and run["split"] not in BLIND_SPLITS]
     compared = {(r["source"], r["name"]) for r in published_comparison()}
     for run in cp_runs:
-        if "FP8" in run["note"]:
+        if run["software"]["fp8"]:
             assert comparable(run) is not None
             continue
         assert (run["source"], run["name"]) in compared, run["name"]

@@ -24,7 +24,7 @@ from llmpar.plan.published import BLIND_SPLITS, RUNS
 
 def comparable(run: dict) -> str | None:
     """Why a row is left out of the comparison, or None."""
-    if "FP8" in run["note"]:
+    if run["software"]["fp8"]:
         return "FP8 matmuls; the profiles are 16-bit"
     if run["global_batch_size"] is None:
         return "the source does not give the batch"

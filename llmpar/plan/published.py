@@ -1847,14 +1847,27 @@ SOFTWARE_KEYS = (
     "fp32_master",
     "compile",
     "shard_group",
+    # FP8 matmuls: None (16-bit), or the scaling recipe as the source names it: "delayed" (Transformer Engine's
+    # DelayedScaling, the scale from an amax history), "current" (TE's per-tensor current scaling), "tensorwise"
+    # (torchao's dynamic per-tensor scaling), "rowwise" (torchao's per-row scaling), "blockwise" (TE's 1×128 and
+    # 128×128 blocks)
+    "fp8",
+    # ZeRO-3 / FSDP gathers the parameters in FP8 (torchao's enable_fsdp_float8_all_gather, Megatron's
+    # fp8_param_gather): True, False, or None where not stated
+    "fp8_param_gather",
     "extra",
 )
+
+
+# The FP8 scaling recipes a row's software["fp8"] may name (SOFTWARE_KEYS).
+FP8_RECIPES = ("delayed", "current", "tensorwise", "rowwise", "blockwise")
 
 
 def _sw(**known) -> dict:
     """A `software` dict: every key of SOFTWARE_KEYS, None unless given."""
     unknown = set(known) - set(SOFTWARE_KEYS)
     assert not unknown, unknown
+    assert known.get("fp8") in (None, *FP8_RECIPES), known["fp8"]
     return {k: known.get(k) for k in SOFTWARE_KEYS}
 
 
@@ -2247,7 +2260,7 @@ _LLAMA3_70B = _llama(8192, 80, 64, 8, 28672)
 _MB_META: dict = {
     "system": "megatron-bridge",
     "interconnect": "DGX-H100: NVLink4/NVSwitch in the node, 8x400 Gb/s NDR InfiniBand per node",
-    "software": _sw(attention="flash", extra="Transformer Engine; FP8 matmuls"),
+    "software": _sw(attention="flash", fp8="current", extra="Transformer Engine; FP8 matmuls"),
 }
 _MB_NOTE = (
     "FP8 (per-tensor current scaling via Transformer Engine) — not BF16; our cost model does not model FP8. "
@@ -2636,6 +2649,7 @@ for _label, _tok, _mfu, _fp8 in [
                 overlap_dp=True,
                 activation_checkpointing="full: every transformer block recomputed",
                 compile=None,
+                fp8="tensorwise" if _fp8 else None,
                 extra="async TP" if "async" in _label else None,
             ),
         )
@@ -2815,6 +2829,7 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
                     else "full: every block"
                 ),
                 compile=_compile,
+                fp8="tensorwise" if _fp8 else None,
                 extra=_tt_extra,
             ),
         )
