@@ -281,14 +281,15 @@ def _split_sources(split: str) -> tuple:
     return getattr(published, "BLIND_SOURCES" if split == "blind" else f"BLIND{split[5:]}_SOURCES")
 
 
-def _blind_split_rows(split: str, kin: tuple = (), context_parallel: bool = False) -> list[dict]:
+def _blind_split_rows(split: str, kin: tuple = (), context_parallel: bool = False, fp8: bool = False) -> list[dict]:
     """The rows of a blind split, with what every blind split holds: its sources registered (a citation and a
     recipe), their rows all in it, new to the set (no row of theirs in another split, none of them a source of an
     earlier blind split or one of `kin`, the sources its publications are kin to), every row comparable, with the
     schema's software keys, one cp rank (unless `context_parallel`: then a cp mode named where cp > 1), no FP8
-    matmuls, no memory figure and a measured throughput, a model llmpar accepts, and a batch that divides over the
-    data-parallel ranks into whole micro-batches (where the source gives their size); and every row's (source, name)
-    unique. (That the layout multiplies to the GPU count, published._run asserts as it builds each row.)"""
+    matmuls (or, with `fp8`, FP8 matmuls in every row, each naming its scaling recipe), no memory figure and a
+    measured throughput, a model llmpar accepts, and a batch that divides over the data-parallel ranks into whole
+    micro-batches (where the source gives their size); and every row's (source, name) unique. (That the layout
+    multiplies to the GPU count, published._run asserts as it builds each row.)"""
     from llmpar.plan.compare import RECIPES, _measured_tokens, comparable
     from llmpar.plan.published import BLIND_SPLITS, RUNS, SOFTWARE_KEYS, SOURCES
 
@@ -301,9 +302,10 @@ def _blind_split_rows(split: str, kin: tuple = (), context_parallel: bool = Fals
     assert not set(sources) & earlier
     assert len({(run["source"], run["name"]) for run in RUNS}) == len(RUNS)
     for run in rows:
-        assert comparable(run) is None, run["name"]
+        why = comparable(run)
+        assert why is None or (fp8 and why.startswith("FP8")), run["name"]
         assert set(run["software"]) == set(SOFTWARE_KEYS)
-        assert (context_parallel or run["cp"] == 1) and not run["software"]["fp8"]
+        assert (context_parallel or run["cp"] == 1) and bool(run["software"]["fp8"]) == fp8
         assert run["measured"]["memory_gib"] is None and _measured_tokens(run) > 0
         if run["cp"] > 1:
             assert run["cp_mode"] in ("ring", "all-to-all", "all-gather"), run["name"]
