@@ -421,6 +421,12 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         "policy, or every K-th block whole [the recipe's]",
     )
     sw.add_argument("--loss", metavar="{fp32,vocab-parallel,fused}", help="the cross-entropy's kernel [the recipe's]")
+    sw.add_argument(
+        "--fp8",
+        metavar="RECIPE",
+        help="the blocks' GEMMs in FP8 with this scaling recipe: delayed, current, blockwise (Transformer Engine), "
+        "tensorwise, rowwise (torchao), or none [none] (H100/H200 profiles)",
+    )
     lay = p.add_argument_group("layout (given: fixed; left out: searched)")
     lay.add_argument("--dp", type=int, metavar="N")
     lay.add_argument("--tp", type=int, metavar="N")

@@ -150,7 +150,7 @@ def choose(cfg: TrainConfig, outside: int | None) -> tuple[Layout, str]:
     if dtype is None:
         raise UserError(
             f"--layout auto --dtype {cfg.dtype}: the hardware profile {hw.name!r} gives no {cfg.dtype} rate to plan "
-            f"with; use --dtype {' or '.join(hw.peak_flops)}, or another --hardware"
+            f"with; use --dtype {' or '.join(d for d in hw.peak_flops if d != 'fp8')}, or another --hardware"
         )
     batch = Batch(cfg.global_batch_size, cfg.seq_len, dtype)
     try:

@@ -11,7 +11,7 @@ from llmpar.layout import CP_MODES
 from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
 from llmpar.plan.cost.context import MODES as PRICED_CP_MODES
-from llmpar.plan.cost.values import LLMPAR, LOSSES, SOFTWARE, SWITCHES, Software, selective_policy
+from llmpar.plan.cost.values import FP8_CASTS, LLMPAR, LOSSES, SOFTWARE, SWITCHES, Software, selective_policy
 from llmpar.plan.hardware import Hardware, hardware
 from llmpar.plan.planner import Fixed, _shape_reason, check_request
 
@@ -42,7 +42,7 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     if dtype not in hw.peak_flops:
         raise UserError(
             f"--dtype {dtype}: the hardware profile {hw.name!r} gives no {dtype} rate; choose one of "
-            f"{', '.join(hw.peak_flops)}"
+            f"{', '.join(d for d in hw.peak_flops if d in BYTES)}"
         )
     if args.schedule is not None and args.schedule not in SCHEDULES:
         raise UserError(f"--schedule {args.schedule!r}: choose one of {', '.join(SCHEDULES)}")
@@ -103,6 +103,13 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     )
     model_flags = ["--model-config", args.model_config] if args.model_config else ["--model", args.model or "small"]
     software = software_of_args(args)
+    if software.fp8 and "fp8" not in hw.peak_flops:
+        raise UserError(
+            f"--fp8 {software.fp8}: the hardware profile {hw.name!r} gives no FP8 rate (it has no FP8 tensor cores, "
+            "or its profile no peak_flops.fp8); use an H100 or H200 profile, or leave --fp8 out"
+        )
+    if software.fp8 and dtype != "bf16":
+        raise UserError(f"--fp8 {software.fp8}: FP8 matmuls run in a bf16 (mixed-precision) step; give --dtype bf16")
     group = software.shard_group
     if group and args.dp is not None and (args.dp * (cp or 1)) % group:
         raise UserError(
@@ -113,8 +120,8 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
 
 
 def software_of_args(args: argparse.Namespace) -> Software:
-    """--software NAME (a recipe), with --attention, --overlap-dp, --reshard-after-forward, --overlap-param-gather,
-    --tp-comm-overlap, --shard-group, --selective-recompute and --loss over its knobs."""
+    """--software NAME (a recipe), with --attention, the on/off switches (`SWITCHES`), --shard-group,
+    --selective-recompute, --loss and --fp8 over its knobs."""
     name = getattr(args, "software", None) or "llmpar"
     if name not in SOFTWARE:
         raise UserError(
@@ -153,6 +160,16 @@ def software_of_args(args: argparse.Namespace) -> Software:
                 f"--loss {loss!r}: choose one of {', '.join(LOSSES)} (docs/cost-model.md says what each is)"
             )
         knobs["loss"] = loss
+    fp8 = getattr(args, "fp8", None)
+    if fp8 is not None:
+        if fp8 != "none" and fp8 not in FP8_CASTS:
+            raise UserError(
+                f"--fp8 {fp8!r}: choose a scaling recipe, {', '.join(FP8_CASTS)}, or none (16-bit matmuls); "
+                "docs/cost-model.md says what each costs"
+            )
+        knobs["fp8"] = "" if fp8 == "none" else fp8
+    if getattr(args, "fp8_param_gather", None) and not knobs.get("fp8", SOFTWARE[name].fp8):
+        raise UserError("--fp8-param-gather: the parameters gather in FP8 only with FP8 matmuls; give --fp8 RECIPE too")
     return replace(SOFTWARE[name], **knobs)
 
 

@@ -24,8 +24,8 @@ from llmpar.plan.published import BLIND_SPLITS, RUNS
 
 def comparable(run: dict) -> str | None:
     """Why a row is left out of the comparison, or None."""
-    if run["software"]["fp8"]:
-        return "FP8 matmuls; the profiles are 16-bit"
+    if run["software"]["fp8"] and "fp8" not in PROFILES[run["hardware"]].peak_flops:
+        return "FP8 matmuls on hardware whose profile gives no FP8 rate"
     if run["global_batch_size"] is None:
         return "the source does not give the batch"
     if run["global_batch_size"] % run["dp"]:
@@ -237,6 +237,8 @@ def software_of(run: dict) -> Software:
             knobs[knob] = sw[knob]
     if sw.get("loss") is not None:
         knobs["loss"] = sw["loss"]
+    if sw.get("fp8"):
+        knobs["fp8"] = sw["fp8"]
     if sw.get("shard_group"):  # FSDP's HYBRID_SHARD
         knobs["shard_group"] = sw["shard_group"]
     checkpointing = sw.get("activation_checkpointing") or ""
@@ -305,6 +307,7 @@ _KNOB_FLAGS = {
     "shard_group": lambda v: ["--shard-group", str(v)],
     "selective": lambda v: ["--selective-recompute", v],
     "loss": lambda v: ["--loss", v],
+    "fp8": lambda v: ["--fp8", v or "none"],
 }
 
 

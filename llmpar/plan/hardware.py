@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from llmpar.errors import UserError, is_json_int, is_json_number
 
 COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "p2p")
-BYTES_PER_DTYPE = ("bf16", "fp32", "fp64")  # the dtypes a profile may rate
+BYTES_PER_DTYPE = ("bf16", "fp32", "fp64")  # the dtypes a run may compute in
+# ... and the rates a profile may give: those, and FP8 matmuls' (a recipe's, `Software.fp8`, not a run's dtype)
+RATED = (*BYTES_PER_DTYPE, "fp8")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Link:
 @dataclass(frozen=True)
 class Hardware:
     name: str
-    peak_flops: dict[str, float]  # dense matmul peak per device, per dtype (bf16, fp32, fp64), FLOP/s
+    peak_flops: dict[str, float]  # dense matmul peak per device, per dtype (bf16, fp32, fp64; fp8), FLOP/s
     matmul_efficiency: float  # the fraction of peak that large matmuls reach
     memory_bytes: float  # per device
     memory_bandwidth: float  # bytes/s per device, what a streaming elementwise operation reaches
@@ -193,13 +195,14 @@ PROFILES: dict[str, Hardware] = {
         intra=_link(230e9, 8e-6), inter=_link(0.9 * 25e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.95,
         gemm_latency=8e-6, attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
-    # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16, 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
+    # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16 (1,979 FP8), 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
     # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024): the curve
     # measured on an H200 (benchmarks/gemm_efficiency.py). Matmul efficiency 0.70 and 8 µs a GEMM: the H200's
     # GEMMs (docs/benchmarks.md; fitted at 0.66 on published runs once, then set back).
     "h100-sxm": Hardware(
-        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12}, matmul_efficiency=0.70,
+        name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12, "fp8": 1979e12},
+        matmul_efficiency=0.70,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
         intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
         gemm_latency=8e-6, attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
@@ -403,8 +406,8 @@ def _check_profile(data, path: str) -> None:
     fields(data, "the file", required, tuple(n for n in names if n not in required))
     if not isinstance(data["name"], str) or not isinstance(data.get("source", ""), str):
         bad("name", "and source must be strings")
-    peaks = fields(data["peak_flops"], "peak_flops", (), tuple(BYTES_PER_DTYPE))
-    if not peaks:
+    peaks = fields(data["peak_flops"], "peak_flops", (), RATED)
+    if not set(peaks) & set(BYTES_PER_DTYPE):
         bad("peak_flops", f"names no dtype; give the FLOP/s of one or more of {', '.join(BYTES_PER_DTYPE)}")
     for dtype, rate in peaks.items():
         number(rate, f"peak_flops.{dtype}")

@@ -76,6 +76,24 @@ def block_matmuls(cfg: ModelConfig) -> list[tuple[int, int, bool]]:
     return [(d, q, True), (d, kv, True), (d, kv, True), (q, d, False), *mlp]
 
 
+def fp8_cast_elements(cfg: ModelConfig, tp: int) -> tuple[float, float]:
+    """(inputs, output gradients): elements per token of one block on one tp rank that FP8 matmuls cast. A run of
+    column-parallel GEMMs reads one input (the normalized block input: q, k and v one, the MLP's gate and up
+    another), each row-parallel GEMM its tp shard; every GEMM's output gradient is cast (the column ones' shards,
+    the row ones' whole width)."""
+    inputs = grads = 0.0
+    in_group = False
+    for i, o, column in block_matmuls(cfg):
+        if column:
+            inputs += 0 if in_group else i
+            grads += o / tp
+        else:
+            inputs += i / tp
+            grads += o
+        in_group = column
+    return inputs, grads
+
+
 def op_recomputed_matmul_flops(cfg: ModelConfig, tp: int) -> float:
     """Forward matmul FLOPs per token of one block on one tp rank that torchtitan's per-operation policy
     recomputes: every second matmul of the block (the 2nd, 4th, ...)."""
@@ -343,6 +361,10 @@ def memory(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = 
     held = max(s.total for s in stages)
     shards = software.zero_shards(layout.dp * layout.cp)
     m = model_state_bytes(held, layout.zero, shards, batch.dtype, reduce_dtype=batch.reduce_dtype)
+    if software.fp8 and layout.zero < 3:
+        # the blocks' FP8 weights and their transposes, kept beside the 16-bit ones (under ZeRO-3, a gathered
+        # unit's, which the units' margin holds)
+        m["params"] += 2 * max(s.split for s in stages)
     m["activations"] = activation_bytes(cfg, layout, batch, software)
     m["total"] = sum(m.values())
     return m

@@ -27,6 +27,7 @@ from llmpar.model.shapes import block_parameter_shapes
 from llmpar.plan.cost import context, simulator
 from llmpar.plan.cost.footprint import (
     block_matmuls,
+    fp8_cast_elements,
     layer_activation_bytes,
     memory,
     memory_need,
@@ -35,9 +36,10 @@ from llmpar.plan.cost.footprint import (
     process_memory,
 )
 from llmpar.plan.cost.params import _layer_params, partition, stage_params
-from llmpar.plan.cost.traffic import comm_bytes
+from llmpar.plan.cost.traffic import comm_bytes, gathered_bytes
 from llmpar.plan.cost.values import (
     BYTES,
+    FP8_CASTS,
     LLMPAR,
     Batch,
     ChunkCost,
@@ -159,6 +161,20 @@ def chunk_costs(
     explicit_ring = n_cp > 1 and layout.cp_mode == "ring" and not fused_ring
     scores = context.attention_scores(cfg, layout, b, s, fused_ring)
     rate *= software.compute_efficiency
+    # The blocks' weight GEMMs, in FP8 at its rate with their operands' casts streamed through memory (`FP8_CASTS`:
+    # inputs and weights forward, output gradients backward), or at the 16-bit rate.
+    block_rate, cast_f, cast_b = rate, 0.0, 0.0
+    if software.fp8:
+        if "fp8" not in hw.peak_flops:
+            raise ValueError(f"the hardware profile {hw.name!r} gives no FP8 rate (its peak_flops has no 'fp8')")
+        block_rate = hw.matmul_rate("fp8", procs) * software.compute_efficiency
+        per_element, weights_once = FP8_CASTS[software.fp8]
+        x_elements, dy_elements = fp8_cast_elements(cfg, t)
+        cast_weights = split / (layout.micro_batches if weights_once else 1)
+        if software.fp8_param_gather and layout.zero == 3:  # each rank casts its shard, before the gather
+            cast_weights /= software.zero_shards(layout.dp * n_cp)
+        cast_f = per_element * (tokens * x_elements + cast_weights) / stream
+        cast_b = per_element * tokens * dy_elements / stream
     # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
     # calibrate` measures), for the sequence its kernel sees (a ring's block: the rank's L tokens); a
     # materialized one computes all of it as matmuls, and streams the s × s scores through memory about six
@@ -206,11 +222,13 @@ def chunk_costs(
         cfg, layout, batch, hw, b, attention_f, attention_b, fused_ring
     )
     gemms = layer_gemms(cfg, software) * hw.gemm_latency
-    rest_f = weights / rate + gemms + layer_stream / stream + ops_fwd * hw.op_overhead
+    rest_f = weights / block_rate + gemms + cast_f + layer_stream / stream + ops_fwd * hw.op_overhead
     layers_fwd = layers * (rest_f + core_f)
     fwd = layers_fwd
-    bwd_in = layers * (weights / rate + gemms + 2 * layer_stream / stream + ops_bwd * hw.op_overhead + core_b)
-    bwd_w = layers * (weights / rate + gemms)
+    bwd_in = layers * (
+        weights / block_rate + gemms + cast_b + 2 * layer_stream / stream + ops_bwd * hw.op_overhead + core_b
+    )
+    bwd_w = layers * (weights / block_rate + gemms)
     if first:
         fwd += tokens * d * mm_bytes / stream + ops["embed"][0] * hw.op_overhead
         bwd_in += tokens * d * mm_bytes / stream + ops["embed"][1] * hw.op_overhead
@@ -245,8 +263,8 @@ def chunk_costs(
         def hidden_under(wait: float, gemms: float) -> float:
             return max(0.0, wait - gemms) + hw.overlap_slowdown * min(wait, gemms)
 
-        wait_f = hidden_under(wait_f, layers * weights / rate)
-        wait_b = hidden_under(wait_b, 2 * layers * weights / rate)
+        wait_f = hidden_under(wait_f, layers * weights / block_rate)
+        wait_b = hidden_under(wait_b, 2 * layers * weights / block_rate)
     fwd += wait_f
     bwd_in += wait_b
     # The context-parallel waits are part of the cores' time already (above); they count as waiting.
@@ -261,7 +279,7 @@ def chunk_costs(
         bwd_in += layers * attention_f
     elif policy == "op":  # every second matmul and the elementwise work, not the attention kernel
         bwd_in += layers * (
-            tokens * op_recomputed_matmul_flops(cfg, t) / rate
+            tokens * op_recomputed_matmul_flops(cfg, t) / block_rate
             + len(block_matmuls(cfg)[1::2]) * hw.gemm_latency  # (the policy is defined on the unfused block)
             + layer_stream / stream
             + ops["layer"][0] * hw.op_overhead
@@ -453,7 +471,7 @@ def estimate(
     g = software.zero_shards(dp) if layout.zero else dp  # ZeRO's group, and its replicas across the others
     replicas = dp // g
     for r, st in enumerate(stages):
-        grads, weights = st.total * e, st.total * w
+        grads, weights = st.total * e, gathered_bytes(st, w, software)
         # the replicas' all-reduce of each rank's share of the gradients (hybrid sharding), after its reduce-scatter
         across = _collective_time(hw, "all_reduce", grads / g, replicas, t * g, layout.world) if replicas > 1 else 0.0
         buckets = max(1, math.ceil(grads / BUCKET_BYTES))

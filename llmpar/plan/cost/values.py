@@ -101,6 +101,13 @@ class Software:
     # them (QKV, the attention output, the MLP's in and out). The published systems' recipes price the fused count
     # (torchtitan's and Hugging Face's unfused blocks run 7 or 6: a difference under half a percent of their steps).
     fused_gemms: bool = False
+    # The blocks' weight GEMMs in FP8 (the forward's and both of the backward's; attention and the output layer stay
+    # 16-bit, as Transformer Engine and torchao run them), at the hardware's FP8 rate (`Hardware.peak_flops["fp8"]`),
+    # each GEMM's operands cast first (`FP8_CASTS`): "" (16-bit matmuls), or the scaling recipe.
+    fp8: str = ""
+    # ZeRO's parameter gathers move the blocks' matrices in FP8, one byte each (torchao's FSDP float8 all-gather,
+    # Megatron-Core's fp8_param_gather), each rank casting its own shard.
+    fp8_param_gather: bool = False
 
     def zero_shards(self, ranks: int) -> int:
         """The ranks ZeRO shards over, of the `ranks` that hold the same stage (dp × cp)."""
@@ -118,9 +125,27 @@ class Software:
             raise ValueError(f"shard_group {self.shard_group}: a number of ranks, or 0 for all")
         if self.loss not in LOSSES:
             raise ValueError(f"loss {self.loss!r}: choose one of {', '.join(LOSSES)}")
+        if self.fp8 and self.fp8 not in FP8_CASTS:
+            raise ValueError(f"fp8 {self.fp8!r}: choose one of {', '.join(FP8_CASTS)}, or none for 16-bit matmuls")
+        if self.fp8_param_gather and not self.fp8:
+            raise ValueError("fp8_param_gather needs FP8 matmuls (fp8: a scaling recipe)")
 
 
 LOSSES = ("fp32", "vocab-parallel", "fused")
+
+# FP8 scaling recipes (`Software.fp8`): (bytes each cast moves per element, whether a weight is cast once a step).
+# A cast reads the 16-bit tensor and writes its FP8 copy and the transposed copy the other GEMMs read (2 + 1 + 1
+# bytes); a per-tensor scale taken from the tensor at hand needs its maximum first, one more read (+2). Each GEMM's
+# input and output gradient are cast every micro-batch; the weights once a step where Transformer Engine keeps their
+# FP8 copies over a step's micro-batches (Megatron-Core and NeMo: `is_first_microbatch`), every micro-batch under
+# torchao (its Float8Linear casts the weight in each forward).
+FP8_CASTS = {
+    "delayed": (4, True),  # Transformer Engine's DelayedScaling: the scale from the amax history
+    "current": (6, True),  # Transformer Engine's per-tensor current scaling
+    "blockwise": (4, True),  # Transformer Engine's 1×128 / 128×128 block scales, found as each block is cast
+    "tensorwise": (6, False),  # torchao's dynamic per-tensor scaling
+    "rowwise": (4, False),  # torchao's per-row scales, found as each row is cast
+}
 
 
 def selective_policy(name: str) -> tuple[str, int]:
@@ -144,6 +169,7 @@ SWITCHES = (
         "tp_comm_overlap",
         "the tensor-parallel collectives run under the GEMMs they feed (Megatron-Core, Transformer Engine, async TP)",
     ),
+    ("fp8_param_gather", "with --fp8: ZeRO gathers the blocks' matrices in FP8 (torchao, Megatron-Core)"),
 )
 
 # Named recipes (`llmpar plan --software NAME`): how the systems of the published runs run a layout. The flags
