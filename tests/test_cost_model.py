@@ -1684,6 +1684,82 @@ def test_each_gemm_of_a_chunk_pays_the_fixed_time_once_forward_and_twice_backwar
     assert added == pytest.approx(tuple(n * hw.gemm_latency for n in expected), rel=1e-9, abs=1e-15), case
 
 
+def test_fp8_casts_the_inputs_and_output_gradients_of_a_blocks_gemms():
+    from llmpar.plan.cost.footprint import fp8_cast_elements
+
+    llama, gpt = PRESETS["llama-1b"], PRESETS["gpt2-124m"]
+    d, f, q, kv = llama.d_model, llama.d_ff, llama.n_heads * llama.head_dim, llama.n_kv_heads * llama.head_dim
+    # q, k and v read one input, gate and up another; the attention output and down projection read their shards
+    assert fp8_cast_elements(llama, 2) == (d + q / 2 + d + f / 2, (q + 2 * kv) / 2 + d + 2 * f / 2 + d)
+    d, f, q, kv = gpt.d_model, gpt.d_ff, gpt.n_heads * gpt.head_dim, gpt.n_kv_heads * gpt.head_dim
+    assert fp8_cast_elements(gpt, 4) == (d + q / 4 + d + f / 4, (q + 2 * kv) / 4 + d + f / 4 + d)
+
+
+@pytest.mark.parametrize("recipe", ["delayed", "current", "blockwise", "tensorwise", "rowwise"])
+def test_fp8_runs_a_blocks_gemms_at_the_fp8_rate_and_streams_their_casts(recipe):
+    # a chunk of 3 blocks with the output layer: only the blocks' GEMMs change rate (attention and the output
+    # layer stay 16-bit); forward adds the casts of the inputs and weights (once a step under Transformer Engine:
+    # a share per micro-batch), backward those of the output gradients
+    from llmpar.plan.cost.footprint import fp8_cast_elements
+    from llmpar.plan.cost.params import _layer_params
+    from llmpar.plan.cost.values import FP8_CASTS
+
+    cfg, hw, lay = PRESETS["llama-1b"], PROFILES["h100-sxm"], Layout(tp=2, micro_batches=4)
+    batch = Batch(16, 512, "bf16")
+    base = SOFTWARE["megatron"]
+    plain, fp8 = (
+        chunk_costs(cfg, lay, batch, hw, layers=3, first=False, last=True, software=sw)
+        for sw in (base, replace(base, fp8=recipe))
+    )
+    tokens = 16 // 4 * 512
+    split, _ = _layer_params(cfg, 2)
+    gemms = 3 * 2 * tokens * split * (1 / hw.matmul_rate("bf16") - 1 / hw.matmul_rate("fp8"))
+    per_element, once = FP8_CASTS[recipe]
+    x, dy = fp8_cast_elements(cfg, 2)
+    cast_f = 3 * per_element * (tokens * x + split / (4 if once else 1)) / hw.stream_rate()
+    cast_b = 3 * per_element * tokens * dy / hw.stream_rate()
+    saved = (plain.F - fp8.F, plain.B - fp8.B)
+    assert saved == pytest.approx((gemms - cast_f, 2 * gemms - cast_b), rel=1e-9)
+    assert FP8_CASTS[recipe][1] == (recipe in ("delayed", "current", "blockwise"))  # Transformer Engine's
+
+
+def test_fp8_parameter_gathers_move_a_byte_per_matrix_element_and_fp8_keeps_weight_copies():
+    cfg, batch = PRESETS["llama-1b"], Batch(16, 512, "bf16")
+    fp8 = replace(SOFTWARE["fsdp"], fp8="tensorwise")
+    lay = Layout(dp=8, zero=3, micro_batches=1)
+    (stage,) = cost.stage_params(cfg, lay, 512)
+    gathered, plain = (cost.comm_bytes(cfg, lay, batch, sw)["dp"] for sw in (replace(fp8, fp8_param_gather=True), fp8))
+    # gathered twice (forward and backward) per micro-batch: the matrices' second byte saved each time
+    assert plain - gathered == pytest.approx(2 * stage.split * 7 / 8, rel=1e-9)
+    lay1 = Layout(dp=8, zero=1, micro_batches=1)
+    with_copies, without = (cost.memory(cfg, lay1, batch, sw)["params"] for sw in (fp8, SOFTWARE["fsdp"]))
+    assert with_copies - without == 2 * stage.split  # the FP8 weights and their transposes
+    assert cost.memory(cfg, lay, batch, fp8)["params"] == cost.memory(cfg, lay, batch, SOFTWARE["fsdp"])["params"]
+    with pytest.raises(ValueError, match="fp8_param_gather needs FP8"):
+        replace(SOFTWARE["fsdp"], fp8_param_gather=True)
+    with pytest.raises(ValueError, match="choose one of delayed"):
+        replace(SOFTWARE["fsdp"], fp8="e4m3")
+    with pytest.raises(ValueError, match="no FP8 rate"):
+        chunk_costs(cfg, lay, batch, PROFILES["a100-80gb"], layers=1, first=False, last=False, software=fp8)
+
+
+def test_plan_takes_fp8_on_its_command_line_and_refuses_what_cannot_run_in_fp8(capsys):
+    args = ["plan", "--model", "llama-7b", "--gpus", "8", "--dp", "8", "--global-batch-size", "16", "--seq-len", "2048"]
+    code, stdout, _ = run_cli([*args, "--software", "megatron", "--json"], capsys)
+    (plain,) = json.loads(stdout)["candidates"][:1]
+    code, stdout, _ = run_cli([*args, "--software", "megatron", "--fp8", "delayed", "--json"], capsys)
+    (fp8,) = json.loads(stdout)["candidates"][:1]
+    assert code == 0 and fp8["step_time_s"] < plain["step_time_s"]
+    for extra, words in [
+        (["--fp8", "e4m3"], "--fp8 'e4m3': choose a scaling recipe, delayed, current"),
+        (["--fp8", "delayed", "--hardware", "a100-80gb"], "gives no FP8 rate"),
+        (["--fp8", "delayed", "--dtype", "fp32"], "give --dtype bf16"),
+        (["--fp8-param-gather"], "give --fp8 RECIPE too"),
+    ]:
+        code, _, stderr = run_cli([*args, *extra], capsys)
+        assert code == 2 and words in stderr and "Traceback" not in stderr, extra
+
+
 def test_a_hardware_profile_round_trips_through_its_file(tmp_path):
     path = str(tmp_path / "hw.json")
     save_hardware(PROFILES["h100-sxm"], path)
@@ -1866,8 +1942,9 @@ def test_a_fused_loss_keeps_16_bit_logits_and_no_fp32_copies():
 
 
 def test_the_device_peak_matches_torchtitans_measured_memory():
-    """The four published runs that state their peak memory (torchtitan, Llama 3.1 8B, FSDP on 8 and 128 H100s,
-    most likely reserved memory): the predicted device peak within 10% (eager runs within 3%)."""
+    """The four 16-bit published runs that state their peak memory (torchtitan, Llama 3.1 8B, FSDP on 8 and 128
+    H100s, most likely reserved memory): the predicted device peak within 10% (eager runs within 3%). (The FP8 runs
+    with a stated peak are reported in docs/cost-model.md, not held to this.)"""
     from llmpar.plan.compare import software_of
     from llmpar.plan.published import RUNS
 
@@ -1876,7 +1953,7 @@ def test_the_device_peak_matches_torchtitans_measured_memory():
     for row in published_comparison():
         run = by_name[row["source"], row["name"]]
         measured = run["measured"].get("memory_gib")
-        if not measured or row["estimate"].layout.pp > 1:
+        if not measured or row["estimate"].layout.pp > 1 or run["software"]["fp8"]:
             continue
         cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
         batch = Batch(run["global_batch_size"], run["seq_len"], "bf16", reduce_dtype="fp32")
@@ -2228,22 +2305,19 @@ def test_simulate_and_plan_take_cp_flags(tmp_path, capsys):
 
 
 def test_context_parallel_rows_are_compared_and_their_transcription_agrees():
-    """The published rows with context parallelism are in the comparison (all but NVIDIA's FP8 rows), each with its
-    layout's cp and mode; the dgxc Llama 3.1 rows' tokens/s give back the MFU their README prints with its own FLOP
-    count (8192 · (12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h + 6·V·h), as printed per sequence)."""
-    from llmpar.plan.compare import comparable
+    """The published rows with context parallelism are all in the comparison (NVIDIA's FP8 rows too, since the cost
+    model prices FP8 matmuls), each with its layout's cp and mode; the dgxc Llama 3.1 rows' tokens/s give back the
+    MFU their README prints with its own FLOP count (8192 · (12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h + 6·V·h),
+    as printed per sequence)."""
     from llmpar.plan.published import BLIND_SPLITS, DGXC_CP_FLOPS, DGXC_CP_TABLES, RUNS
 
     # (the blind splits' context-parallel rows are kept out of the default comparison, as every blind row is)
     cp_runs = [run for run in RUNS if run["cp"] > 1 and run["split"] not in BLIND_SPLITS]
     compared = {(r["source"], r["name"]) for r in published_comparison()}
-    for run in cp_runs:
-        if run["software"]["fp8"]:
-            assert comparable(run) is not None
-            continue
-        assert (run["source"], run["name"]) in compared, run["name"]
+    assert {(run["source"], run["name"]) for run in cp_runs} <= compared
     rows = [r for r in published_comparison() if r["estimate"].layout.cp > 1]
-    assert len(rows) == len(DGXC_CP_TABLES) + 1 == 16
+    fp8 = [run for run in cp_runs if run["software"]["fp8"]]
+    assert len(fp8) == 2 and len(rows) == len(DGXC_CP_TABLES) + 1 + len(fp8) == 18
     assert {(r["estimate"].layout.cp, r["estimate"].layout.cp_mode) for r in rows} == {(2, "ring"), (16, "all-gather")}
     by_name = {run["name"]: run for run in cp_runs}
     for release, size, n, gbs, t, tok, mfu in DGXC_CP_TABLES:
