@@ -1296,8 +1296,8 @@ def test_sixteenth_blind_rows_are_comparable_and_their_transcription_agrees():
 
 def test_eighteenth_blind_rows_are_comparable_and_their_transcription_agrees():
     """The eighteenth blind rows (split "blind18"; never predicted here, only their measured side is checked): NeMo's
-    FP8 pre-training tables on DGX H100, every row FP8 (DelayedScaling, no FP8 parameter gather) and so left out of
-    the comparison by comparable(); their layouts multiply to the GPU count, the batch divides into whole micro-batches,
+    FP8 pre-training tables on DGX H100, every row FP8 (DelayedScaling, no FP8 parameter gather, priced since the
+    sixth round); their layouts multiply to the GPU count, the batch divides into whole micro-batches,
     the layers into whole pipeline chunks; each stored pair of printed figures (tokens/s, Model TFLOP/s) agrees under
     NeMo's model-FLOP count (nemo_perf_flops_per_token, pinned by the sixteenth rows) within 0.15%, and the rows left
     out for a pair that does not agree really do not."""
@@ -1431,7 +1431,7 @@ def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypa
             compare.published_comparison(other)
             assert not set(seen) & mine, other
     seen.clear()
-    # asked for by name, the split gives its comparable rows (none where every row is FP8, as in "blind18")
+    # asked for by name, the split gives its comparable rows
     comparable_mine = {key for key in mine if compare.comparable(by_key[key]) is None}
     assert {(r["source"], r["name"]) for r in compare.published_comparison(split)} == comparable_mine
     assert set(seen) == comparable_mine
