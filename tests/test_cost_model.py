@@ -1294,6 +1294,107 @@ def test_sixteenth_blind_rows_are_comparable_and_their_transcription_agrees():
         assert key == "Nemotron-22B" or (lay["mbs"], lay["tp"], lay["pp"]) == (mbs, tp, pp)
 
 
+def test_seventeenth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The seventeenth blind rows (split "blind17"; never predicted here, only their measured side is checked): the FP8
+    tables of NVIDIA's DGX Cloud recipes on H100. They follow the schema, each names its FP8 recipe (delayed scaling,
+    parameters gathered in FP8) and is kept out of the 16-bit comparison for that reason only; their layouts multiply
+    to the GPU count and divide the batch into whole micro-batches; the table's tokens/s is its step time's, and the
+    stored tokens/s give back the printed MFU with the README's own FLOP count against H100's FP8 peak (1979 TFLOP/s,
+    not the BF16 tables' 989), and v25.04.02's revised Nemotron MFU with its revised count; the README FLOP constants
+    are its formulas on the stored shapes; each row has the layout of its BF16 counterpart in the stored BF16 rows
+    (same release, model, GPUs and batch) but the v25.04 70B run, whose FP8 layout is its own (PP 8, no CP)."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens
+    from llmpar.plan.published import (
+        DGXC_FP8_FLOPS,
+        DGXC_FP8_LAYOUTS,
+        DGXC_FP8_NAMES,
+        DGXC_FP8_PEAK,
+        DGXC_FP8_REVISED_FLOPS,
+        DGXC_FP8_REVISED_MFU,
+        DGXC_FP8_TABLES,
+        RUNS,
+        dgxc_fp8_flops_per_sequence,
+    )
+
+    # kin: the BF16 tables of the same READMEs and NVIDIA's other NeMo / Megatron-Bridge tables
+    kin = (
+        "dgxc_benchmarking",
+        "dgxc_benchmarking_cp",
+        "megatron_bridge",
+        "nemo_perf_summary",
+        "nemo_megatron_launcher",
+    )
+    blind17 = _blind_split_rows("blind17", kin=kin, context_parallel=True, fp8=True)
+    assert len(blind17) == len(DGXC_FP8_TABLES) == 30 and RECIPES["dgxc_benchmarking_fp8"] == "megatron"
+    assert any(run["cp"] > 1 for run in blind17)
+    by_name = {run["name"]: run for run in blind17}
+    bf16 = {run["name"]: run for run in RUNS if run["source"] in ("dgxc_benchmarking", "dgxc_benchmarking_cp")}
+    counterparts = 0
+    for release, key, n, gbs, t, tok, mfu in DGXC_FP8_TABLES:
+        lay = DGXC_FP8_LAYOUTS[release, key]
+        cp = f" CP {lay['cp']}" if lay["cp"] > 1 else ""
+        run = by_name[f"{DGXC_FP8_NAMES[key]} {release} FP8{cp}, {n}x H100"]
+        assert run["note"].startswith("FP8 (") and run["software"]["fp8"] == "delayed"
+        assert run["software"]["fp8_param_gather"] is True and run["software"]["reduce_dtype"] == "bf16"
+        assert (run["hardware"], run["dtype"], run["gpus_per_node"]) == ("h100-sxm", "bf16", 8)
+        assert (run["tp"], run["pp"], run["cp"], run["virtual_stages"], run["micro_batch_size"]) == (
+            lay["tp"],
+            lay["pp"],
+            lay["cp"],
+            lay["vp"],
+            lay["mbs"],
+        )
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] * run["cp"] == n and run["global_batch_size"] == gbs
+        assert run["seq_len"] == lay["seq"] and run["seq_len"] % (2 * run["cp"]) == 0
+        assert run["schedule"] == ("interleaved" if lay["vp"] > 1 else "1f1b")
+        assert run["sequence_parallel"] == (lay["tp"] > 1) and run["zero"] == 1
+        assert run["recompute"] == lay["recompute"] == run["software"]["activation_checkpointing"]
+        assert run["software"]["tp_comm_overlap"] == lay["tp_overlap"] and (lay["tp"] > 1 or not lay["tp_overlap"])
+        assert run["cp_mode"] == "ring"
+        chunks = lay["pp"] * lay["vp"]
+        assert (key, release) == ("405b", "25.04") or run["model"]["n_layers"] % chunks == 0  # whole layers a chunk
+        m = run["measured"]
+        assert m["mfu"] == round(mfu / 100, 4) and m["tflops_per_gpu"] is None and m["flops_counted"] == "model"
+        assert _measured_tokens(run) == m["tokens_per_s_per_gpu"]
+        assert m["tokens_per_s_per_gpu"] * n == pytest.approx(tok, abs=0.1 * n)
+        assert tok == pytest.approx(gbs * lay["seq"] / t, rel=0.01)  # the table's tokens/s is its step time's
+        # the printed MFU from the stored tokens/s, the README's FLOPs a sequence and the FP8 peak ...
+        per_gpu_flops = m["tokens_per_s_per_gpu"] / lay["seq"] * DGXC_FP8_FLOPS[key]
+        assert per_gpu_flops / DGXC_FP8_PEAK == pytest.approx(mfu / 100, rel=0.01), run["name"]
+        # ... not the BF16 peak, against which the same speed would read about twice as high
+        assert per_gpu_flops / PROFILES["h100-sxm"].peak_flops["bf16"] > 1.9 * mfu / 100
+        if release == "25.04" and key in ("15b", "340b"):  # v25.04.02's revised MFU, same tokens/s
+            revised = m["tokens_per_s_per_gpu"] / lay["seq"] * DGXC_FP8_REVISED_FLOPS[key] / DGXC_FP8_PEAK
+            assert revised == pytest.approx(DGXC_FP8_REVISED_MFU[key, n] / 100, rel=0.01), run["name"]
+        # the README's FLOPs a sequence is its formula on the stored shape (Llama 3.1 405B with 16 query groups in
+        # both releases, as the README writes it)
+        shape = run["model"] if key != "405b" else {**run["model"], "n_kv_heads": 16}
+        assert dgxc_fp8_flops_per_sequence(shape, lay["seq"]) == pytest.approx(DGXC_FP8_FLOPS[key], rel=0.006)
+        # the BF16 row of the same release, model, GPU count and batch, where stored
+        twin = bf16.get(run["name"].replace(" FP8", " BF16")) or bf16.get(
+            f"{DGXC_FP8_NAMES[key]} {release} BF16 CP 2, {n}x H100"
+        )
+        if twin is None:
+            continue
+        counterparts += 1
+        assert (twin["gpus"], twin["global_batch_size"], twin["seq_len"], twin["micro_batch_size"]) == (
+            n,
+            gbs,
+            lay["seq"],
+            lay["mbs"],
+        )
+        assert twin["model"] == run["model"] and twin["tp"] == run["tp"] and not twin["software"]["fp8"]
+        assert twin["measured"]["tokens_per_s_per_gpu"] < m["tokens_per_s_per_gpu"]
+        layout = (run["pp"], run["cp"], run["virtual_stages"])
+        if (release, key) == ("25.04", "70b"):
+            assert (twin["pp"], twin["cp"], twin["virtual_stages"]) == (4, 2, 5) and layout == (8, 1, 5)
+        else:
+            assert (twin["pp"], twin["cp"], twin["virtual_stages"]) == layout, run["name"]
+    # every FP8 table but v25.04's 340B middle count (512 GPUs: its BF16 row is not stored) has its BF16 rows
+    assert counterparts == 29
+    assert {key for _, key, *_ in DGXC_FP8_TABLES} == set(DGXC_FP8_FLOPS) == set(DGXC_FP8_NAMES)
+
+
 def test_eighteenth_blind_rows_are_comparable_and_their_transcription_agrees():
     """The eighteenth blind rows (split "blind18"; never predicted here, only their measured side is checked): NeMo's
     FP8 pre-training tables on DGX H100, every row FP8 (DelayedScaling, no FP8 parameter gather, priced since the
@@ -1393,6 +1494,7 @@ def test_eighteenth_blind_rows_are_comparable_and_their_transcription_agrees():
         "blind14",
         "blind15",
         "blind16",
+        "blind17",
         "blind18",
     ],
 )

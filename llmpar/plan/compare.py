@@ -222,6 +222,13 @@ RECIPES = {
     # distributed_fused_adam): Megatron-Core's recipe; the rows say attention flash, tp_comm_overlap as each config
     # sets ub_tp_comm_overlap, no recomputation
     "nemo_perf_summary": "megatron",
+    # seventeenth blind sources (published.BLIND17_SOURCES), set before any prediction, from the system's nature: the
+    # FP8 tables of NVIDIA's DGX Cloud recipes ran the stacks of the dgxc_benchmarking and dgxc_benchmarking_cp rows
+    # (NeMo 1 launcher or NeMo 2.0 on Megatron-Core with Transformer Engine layers, tensor, pipeline (interleaved),
+    # sequence and context parallelism, the distributed optimizer with the gradient reduce-scatter and parameter
+    # all-gather overlapped): Megatron-Core's recipe; the rows say attention flash, fp8 "delayed" with fp8_param_gather,
+    # tp_comm_overlap as each launch sets it, reduce_dtype bf16 and recomputation as configured
+    "dgxc_benchmarking_fp8": "megatron",
     # eighteenth blind sources (published.BLIND18_SOURCES), set before any prediction, from the system's nature: NeMo's
     # FP8 pre-training tables of 2024 ran NeMo on Megatron-Core with Transformer Engine layers, tensor, pipeline
     # (interleaved), sequence and context parallelism and Apex's distributed Adam with the gradient reduce-scatter and

@@ -80,11 +80,11 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
-"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16" or "blind18" (see
-"Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind rows",
-"Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows", "Twelfth blind
-rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind rows", "Sixteenth blind rows" and "Eighteenth
-blind rows" below). The rows
+"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17" or "blind18"
+(see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind
+rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows",
+"Twelfth blind rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind rows", "Sixteenth blind
+rows", "Seventeenth blind rows" and "Eighteenth blind rows" below). The rows
 of the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -1433,6 +1433,74 @@ DGX Cloud recipes after v25.04 (NVIDIA/dgxc-benchmarking v25.05 onwards: the Lla
 points H100 users back to v25.04.01, the dgxc sources' release; not a NeMo performance summary). No A100 pre-training
 table of these releases was found.
 
+Seventeenth blind rows (split "blind17"). Added in one batch (other helpers added the eighteenth and nineteenth sets in
+parallel), by someone who computed, printed or looked at no prediction for any of them; `compare.published_comparison()`
+leaves them out as it does the other blind splits (split="blind17" gives them; benchmarks/published_table.py: `--blind
+blind17`). They are the FP8 counterparts of the dgxc_benchmarking and dgxc_benchmarking_cp rows: the 8-bit tables that
+NVIDIA's DGX Cloud benchmarking READMEs print next to the BF16 ones, for the dense models on H100 SXM (DGX H100 on EOS),
+from the same three releases. Every row is FP8 (software "fp8" names the recipe, the note starts with "FP8"), so
+comparable() keeps every one of them out of the 16-bit comparison until the cost model models 8-bit matmuls. One source
+key, new to the set; the existing h100-sxm profile, no new profile:
+
+dgxc_benchmarking_fp8 (NVIDIA DGX Cloud benchmarking recipes, FP8 tables, H100 on EOS; 30 rows)
+    v24.11.1 (NeMo launcher): Nemotron-4 15B (TP 4, MBS 4) and 340B (TP 8, PP 8, VP 12, selective recomputation) in
+    container nemo:24.09 and GPT-3 175B (TP 4, PP 8, VP 12, sequence 2048) in nemo:24.05; v25.01 (NeMo launcher,
+    nemo:24.09): Llama 3.1 70B (TP 4, PP 4, CP 2, VP 5) and 405B (TP 8, PP 9, CP 2, VP 7; NVIDIA's config with 16 query
+    groups and the GPT-2 tokenizer); v25.04 (NeMo 2.0, nemo:25.02.01, NeMo commit d2b21556): Llama 3.1 8B (TP 1, CP 2),
+    70B (TP 4, PP 8, VP 5, no context parallelism: the FP8 run's own layout, not the BF16 one's), 405B (TP 8, PP 8, CP
+    2, VP 8) and Nemotron-4 15B (TP 2, MBS 2) and 340B (TP 8, PP 8, VP 12). Three GPU counts of each table (smallest,
+    middle, largest), as for the BF16 rows, each at the same GPU counts as a stored BF16 row where the BF16 table has
+    them. The FP8 recipe is Transformer Engine's delayed scaling in the HYBRID format (E4M3 forward, E5M2 backward),
+    amax history 1024 with "max", margin 0, for every row: the NeMo launcher configs' fp8_hybrid / fp8_amax_history_len
+    / fp8_amax_compute_algo (v24.11.1, v25.01) and NeMo 2.0's bf16_with_fp8_mixed() at d2b21556 (v25.04); the parameters
+    are kept and all-gathered in FP8 in every row (fp8_params true: launch scripts and GPT-3 config; NeMo 2.0's plugin
+    turns fp8_params into fp8_param_gather). Stored: "tokens_per_s_per_gpu" (the table's tokens/s over GPUs), "mfu" as
+    printed, "flops_counted" = "model". The READMEs compute the FP8 MFU against H100's FP8 peak, 1979 TFLOP/s (their
+    "peak FLOPS for H100 = 1979 TFLOPS" examples), not the 989 TFLOP/s BF16 peak of their BF16 tables: the stored MFU is
+    that figure, so the FP8 rows' MFU is about half what the same speed would print against the BF16 peak. The README's
+    FLOP count per sequence (`DGXC_FP8_FLOPS`: for Nemotron and GPT-3 72·l·h² + 12·l·h·s + 6·V·h a token, for Llama
+    12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h + 6·V·h) gives the printed MFU back from the stored tokens/s within 1%
+    for every row (tests/test_cost_model.py).
+
+Verification of the seventeenth blind rows
+    * dgxc_benchmarking_fp8: read directly from the git history of NVIDIA/dgxc-benchmarking (fetched snapshot; tags
+      v24.11.1 = 35a9aecc, v25.01 = 143b90dd, v25.04 = 741c8860, v25.04.02 = 0efdb235, v25.05 = 68eaf7e1). At v24.11.1:
+      nemotron/README_15b.md, README_340b.md, nemotron/configure.sh, launch.sh and the two *-synth.yaml configs;
+      nemo_megatron/README_175b.md, launch.sh and gpt3_175b_hydra.yaml. At v25.01 (the Llama 3.1 tables are the same as
+      at v24.11.1): llama3.1/README_70b.md, README_405b.md, configure.sh, launch.sh and llama3.1_70b.yaml /
+      llama3.1_405b.yaml. At v25.04: llama3.1/README.md (layout table and FP8 tables), pretrain_llama31.py,
+      llama31_utils.py (llama31_auto_configs: the 70B FP8 run takes PP 8 and CP 1), setup.sh (NeMo d2b21556, Megatron-LM
+      ee6737da) and launch.sh (container 25.02.01); nemotron/README.md, launch.sh and gsw_nemo.patch. NVIDIA/NeMo at
+      d2b21556 (fetched snapshot): nemo/collections/llm/recipes/precision/mixed_precision.py (bf16_with_fp8_mixed:
+      'hybrid', margin 0, amax history 1024, 'max', fp8_params True), nemo/lightning/pytorch/plugins/mixed_precision.py
+      (fp8_params sets Transformer Engine's DelayedScaling recipe and fp8_param_gather), the recipes llama3_8b.py,
+      llama3_70b.py, llama31_405b.py, nemotron4_15b.py and nemotron4_340b.py (performance mode: TP communication overlap
+      for all but 8B, no recomputation set anywhere, the distributed optimizer with overlapped gradient reduce-scatter
+      and parameter all-gather), scripts/performance/utils.py (sequence parallelism exactly where TP > 1) and
+      recommended_model_configs/model_configs_h100.csv (the same layouts for the FP8 runs at their base GPU count,
+      CUDA graphs off); NeMo v2.0.0 megatron_base_model.py and distributed_adam.py for what fp8_params does under the
+      NeMo launcher (FP8 parameter buckets, fp32 master parameters kept by the optimizer). Within each row the tokens/s
+      is GBS·seq / step time (within 1%) and the MFU follows from it with the README's FLOP count and 1979 TFLOP/s.
+      v25.04.02 reprints the Nemotron tables with the same times and tokens/s and an MFU recomputed with a GQA-aware
+      count (3.85e14 and 8.62124e15 a sequence): the v25.04 MFU is stored and the later one is checked in the tests.
+      One reading of each table; forks of the repository carry the same files.
+    * Disagreements found and how they were settled: nemotron/configure.sh of v24.11.1 sets model.ub_tp_comm_overlap
+      True for both sizes, while nemotron4-340b-synth.yaml says False: the FP8 340B rows store True (the command line
+      wins); the stored BF16 340B rows of dgxc_benchmarking say False. The v25.04 Nemotron-4 340B rows store no
+      recomputation (NeMo 2.0's recipe at d2b21556 sets none), while the stored v25.04 BF16 340B rows keep "selective"
+      from the 24.11 config (marked unverified there). The v25.04 GPT-3 175B FP8 table (nemo_megatron/README_175b.md,
+      container 24.12) is not stored: its README lists VP 12 among the values to keep while its layout table and
+      cfg/gpt3_175b_hydra.yaml say VP 6, and the layout table prints GBS "1204" for 512 GPUs, the same contradiction for
+      which its BF16 table was left out. The v25.01 Llama 3.1 8B FP8 table (README_8b.md, TP 1, CP 2, the layout of
+      v25.04's) is not stored, to keep the set to 30 rows; v25.04's 8B FP8 rows are.
+
+Searched for the seventeenth blind rows and not used: the FP8 tables' proxy columns (Llama 3.1 405B on 32–192 GPUs with
+7–62 layers); Grok-1 314B, Mixtral and the DeepSeek / Llama 4 / Nemotron-H workloads (mixtures of experts or hybrid
+models); MaxText and PAXML tables (JAX, no recipe here); the fine-tuning tables (llama3/finetuning, ft_llama3: not
+pre-training); v25.05's single H100 FP8 rows per Nemotron-4 size (one GPU count each, a newer container, MFU with the
+GQA-aware count); and the releases after v25.05, whose READMEs give H100 figures only as launch examples, not tables.
+No H200 FP8 table was found.
+
 Eighteenth blind rows (split "blind18"). Added in one batch while other helpers added the seventeenth set (and perhaps
 a nineteenth) in parallel, by someone who computed, printed or looked at no prediction for any of them;
 `compare.published_comparison()` leaves them out as it does the other blind splits (split="blind18" gives them;
@@ -1855,6 +1923,21 @@ SOURCES: dict[str, str] = {
         "count; NeMo v1.23.0 megatron_gpt_model.py and megatron_base_model.py (NVIDIA/NeMo). "
         "https://github.com/NVIDIA/NeMo-Framework-Launcher/blob/cb3482d0c1482113e5985d86c59e3540c0bb5a29/examples/"
         "README.md"
+    ),
+    # ---- seventeenth blind sources (split "blind17"; see "Seventeenth blind rows" above) ----
+    "dgxc_benchmarking_fp8": (
+        "NVIDIA, DGX Cloud Benchmarking recipes, the FP8 tables of the dense pre-training workloads on H100 (EOS). "
+        "https://github.com/NVIDIA/dgxc-benchmarking: release v24.11.1 (commit 35a9aecc, NeMo launcher): "
+        "NVIDIA/dgxc-benchmarking nemotron/README_15b.md, nemotron/README_340b.md and nemo_megatron/README_175b.md "
+        "with nemotron/configure.sh, nemotron/nemotron4-15b-synth.yaml, nemotron/nemotron4-340b-synth.yaml, "
+        "nemo_megatron/launch.sh and nemo_megatron/gpt3_175b_hydra.yaml; release v25.01 (commit 143b90dd, container "
+        "nemo:24.09): llama3.1/README_70b.md and README_405b.md with llama3.1/configure.sh and llama3.1_70b.yaml / "
+        "llama3.1_405b.yaml; release v25.04 (commit 741c8860, NeMo 2.0, container nemo:25.02.01, NeMo commit "
+        "d2b21556): llama3.1/README.md, llama3.1/pretrain_llama31.py, llama3.1/llama31_utils.py, nemotron/README.md, "
+        "nemotron/launch.sh and nemotron/gsw_nemo.patch; v25.04.02 (commit 0efdb235) for the revised Nemotron MFU. "
+        "NVIDIA/NeMo at d2b21556: nemo/collections/llm/recipes/precision/mixed_precision.py, "
+        "nemo/lightning/pytorch/plugins/mixed_precision.py, the llama3_8b, llama3_70b, llama31_405b, nemotron4_15b "
+        "and nemotron4_340b recipes, scripts/performance/utils.py and its recommended_model_configs (H100)."
     ),
     # ---- eighteenth blind sources (split "blind18"; see "Eighteenth blind rows" above) ----
     "nemo_perf_summary_fp8": (
@@ -7434,6 +7517,348 @@ def _blind16_rows() -> list[dict]:
 
 BLIND16_SOURCES = ("nemo_perf_summary",)
 RUNS.extend(_blind16_rows())
+
+# ==== SEVENTEENTH BLIND rows (split "blind17") ================================================================
+# Added with no prediction computed, printed or looked at for any of these; compare.published_comparison() leaves them
+# out unless asked for split="blind17" (and comparable() keeps FP8 rows out of the 16-bit comparison). See
+# "Seventeenth blind rows" in the docstring.
+
+# The READMEs' model FLOPs per sequence (GBS = 1), as printed: Nemotron-4 and GPT-3 (v24.11.1 and v25.04):
+# seq·(72·l·h² + 12·l·h·s + 6·V·h); Llama 3.1 (v25.01 and v25.04): seq·(12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h +
+# 6·V·h), with 16 query groups for 405B as NVIDIA's 24.09 config has it (the README uses it for both releases).
+DGXC_FP8_FLOPS = {
+    "15b": 434.5e12,
+    "340b": 1.01e16,
+    "175b": 2.20e15,
+    "8b": 4.74e14,
+    "70b": 3.94e15,
+    "405b": 2.17e16,
+}
+# The peak the FP8 tables' MFU is computed against (the READMEs' "peak FLOPS for H100 = 1979 TFLOPS"), not the
+# 989 TFLOP/s BF16 peak of their BF16 tables.
+DGXC_FP8_PEAK = 1979e12
+# (release, model, GPUs, GBS, step time s, tokens/s of the job, MFU % as printed)
+DGXC_FP8_TABLES = [
+    # v24.11.1 (35a9aecc): nemotron/README_15b.md, "Nemotron4 15b 24.11 FP8 (TP=4, PP=1, MBS=4, GA=4)"
+    ("24.11", "15b", 16, 64, 2.08, 126031, 42.22),
+    ("24.11", "15b", 128, 512, 2.08, 1008246, 42.22),
+    ("24.11", "15b", 2048, 8192, 2.18, 15391941, 40.29),
+    # nemotron/README_340b.md, "Nemotron4 340b 24.11 FP8 (TP=8, PP=8, MBS=1, GA=16, VP=12)"
+    ("24.11", "340b", 128, 32, 3.16, 41478, 40.38),
+    ("24.11", "340b", 512, 128, 3.26, 160825, 39.14),
+    ("24.11", "340b", 2048, 512, 3.49, 600903, 36.56),
+    # nemo_megatron/README_175b.md, "NeMo Megatron 24.11 FP8 (TP=4,PP=8, MBS=1, VP=12, SEQ=2048)"
+    ("24.11", "175b", 128, 256, 5.92, 88562, 37.56),
+    ("24.11", "175b", 512, 1024, 6.44, 325645, 34.52),
+    ("24.11", "175b", 2048, 4096, 6.24, 1344328, 35.63),
+    # v25.01 (143b90dd): llama3.1/README_70b.md, "Llama 3.1 70b 24.09 FP8 (TP=4, PP=4, CP=2, VP=5, MBS=1, GA=64)"
+    ("25.01", "70b", 64, 128, 11.01, 95239, 36.17),
+    ("25.01", "70b", 256, 512, 11.16, 375834, 35.68),
+    ("25.01", "70b", 2048, 4096, 11.39, 2945955, 34.96),
+    # llama3.1/README_405b.md, "Llama 3.1 405b 24.09 FP8 (TP=8, PP=9, CP=2, VP=7, MBS=1, GA=63)", full-model columns
+    ("25.01", "405b", 576, 252, 11.24, 183664, 42.71),
+    ("25.01", "405b", 1152, 504, 11.31, 365055, 42.45),
+    ("25.01", "405b", 2304, 1008, 12.35, 668626, 38.87),
+    # v25.04 (741c8860): llama3.1/README.md, "Llama 3.1 8b FP8", "Llama 3.1 70b FP8", "Llama 3.1 405b FP8"
+    ("25.04", "8b", 8, 128, 9.33, 112388, 41.07),
+    ("25.04", "8b", 32, 512, 9.43, 444783, 40.64),
+    ("25.04", "8b", 128, 2048, 9.54, 1758618, 40.17),
+    ("25.04", "70b", 64, 128, 9.86, 106346, 40.38),
+    ("25.04", "70b", 256, 512, 10.0, 419430, 39.82),
+    ("25.04", "70b", 2048, 4096, 10.15, 3305855, 39.23),
+    ("25.04", "405b", 512, 256, 12.37, 169535, 44.35),
+    ("25.04", "405b", 1024, 512, 12.42, 337706, 44.17),
+    ("25.04", "405b", 2048, 1024, 12.56, 667883, 43.68),
+    # nemotron/README.md, "Nemotron4 15b FP8" and "Nemotron4 340b FP8"
+    ("25.04", "15b", 16, 64, 1.98, 132396, 44.35),
+    ("25.04", "15b", 128, 512, 1.99, 1053845, 44.13),
+    ("25.04", "15b", 2048, 8192, 2.09, 16054752, 42.02),
+    ("25.04", "340b", 256, 64, 2.93, 89469, 43.55),
+    ("25.04", "340b", 512, 128, 2.97, 176528, 42.96),
+    ("25.04", "340b", 2048, 512, 3.05, 687591, 41.83),
+]
+# v25.04.02 (0efdb235) reprints the v25.04 Nemotron tables with the same step times and tokens/s and the MFU of a
+# GQA-aware count (attention 12·l·h²·(1 + groups/heads + s/h), MLP 12·l·h·f, embedding 6·V·h; per sequence 3.85e14
+# and 8.62124e15 as printed): (model, GPUs): MFU % as printed. Not stored; a check of the stored tokens/s.
+DGXC_FP8_REVISED_FLOPS = {"15b": 3.85e14, "340b": 8.62124e15}
+DGXC_FP8_REVISED_MFU = {
+    ("15b", 16): 39.30,
+    ("15b", 128): 39.10,
+    ("15b", 2048): 37.23,
+    ("340b", 256): 37.17,
+    ("340b", 512): 36.67,
+    ("340b", 2048): 35.71,
+}
+# (release, model): the layout and the knobs of the FP8 run. tp, pp, cp, vp (1: none), mbs, seq, recompute,
+# tp_overlap (userbuffers TP communication overlap), container, where the layout is read.
+DGXC_FP8_LAYOUTS: dict[tuple[str, str], dict[str, Any]] = {
+    ("24.11", "15b"): {"tp": 4, "pp": 1, "cp": 1, "vp": 1, "mbs": 4, "seq": 4096, "recompute": "none",
+                       "tp_overlap": True, "container": "nemo:24.09",
+                       "where": "the table's heading, the README's 'maintain these values' list, nemotron/configure.sh "
+                       "(TP 4, PP 1, VP null, MBS 4, GBS = 4 x GPUs) and nemotron4-15b-synth.yaml"},
+    ("24.11", "340b"): {"tp": 8, "pp": 8, "cp": 1, "vp": 12, "mbs": 1, "seq": 4096, "recompute": "selective",
+                        "tp_overlap": True, "container": "nemo:24.09",
+                        "where": "the table's heading, the README's list, nemotron/configure.sh (TP 8, PP 8, VP 12, "
+                        "MBS 1, GBS = 2 x nodes) and nemotron4-340b-synth.yaml"},
+    ("24.11", "175b"): {"tp": 4, "pp": 8, "cp": 1, "vp": 12, "mbs": 1, "seq": 2048, "recompute": "none",
+                        "tp_overlap": True, "container": "nemo:24.05",
+                        "where": "the table's heading, the README's list, nemo_megatron/launch.sh (GBS = 16 x nodes) "
+                        "and gpt3_175b_hydra.yaml"},
+    ("25.01", "70b"): {"tp": 4, "pp": 4, "cp": 2, "vp": 5, "mbs": 1, "seq": 8192, "recompute": "none",
+                       "tp_overlap": True, "container": "nemo:24.09",
+                       "where": "the table's heading, the README's list, llama3.1/configure.sh (GBS = 2 x GPUs) and "
+                       "llama3.1_70b.yaml"},
+    ("25.01", "405b"): {"tp": 8, "pp": 9, "cp": 2, "vp": 7, "mbs": 1, "seq": 8192, "recompute": "none",
+                        "tp_overlap": True, "container": "nemo:24.09",
+                        "where": "the table's heading and rows (126 layers, PP 9, VP 7), the README's list, "
+                        "llama3.1/configure.sh (GBS = 252 x GPUs / 576) and llama3.1_405b.yaml"},
+    ("25.04", "8b"): {"tp": 1, "pp": 1, "cp": 2, "vp": 1, "mbs": 1, "seq": 8192, "recompute": "none",
+                      "tp_overlap": False, "container": "nemo:25.02.01",
+                      "where": "llama3.1/README.md's layout table (BF16/FP8 rows) and llama31_auto_configs"},
+    ("25.04", "70b"): {"tp": 4, "pp": 8, "cp": 1, "vp": 5, "mbs": 1, "seq": 8192, "recompute": "none",
+                       "tp_overlap": True, "container": "nemo:25.02.01",
+                       "where": "llama3.1/README.md's layout table (its FP8 rows: PP 8, CP 1; the BF16 rows PP 4, CP "
+                       "2) and llama31_auto_configs (PP 8 and CP 1 when the dtype is fp8)"},
+    ("25.04", "405b"): {"tp": 8, "pp": 8, "cp": 2, "vp": 8, "mbs": 1, "seq": 8192, "recompute": "none",
+                        "tp_overlap": True, "container": "nemo:25.02.01",
+                        "where": "llama3.1/README.md's layout table (BF16/FP8 rows) and llama31_auto_configs"},
+    ("25.04", "15b"): {"tp": 2, "pp": 1, "cp": 1, "vp": 1, "mbs": 2, "seq": 4096, "recompute": "none",
+                       "tp_overlap": True, "container": "nemo:25.02.01",
+                       "where": "nemotron/README.md's layout table (BF16/FP8 rows) and nemotron/launch.sh (TP 2, PP 1, "
+                       "MBS 2, GBS = 4 x GPUs)"},
+    ("25.04", "340b"): {"tp": 8, "pp": 8, "cp": 1, "vp": 12, "mbs": 1, "seq": 4096, "recompute": "none",
+                        "tp_overlap": True, "container": "nemo:25.02.01",
+                        "where": "nemotron/README.md's layout table (VP printed 'NA') and nemotron/launch.sh (TP 8, "
+                        "PP 8, VP 12, MBS 1, GBS = GPUs / 4)"},
+}  # fmt: skip
+DGXC_FP8_NAMES = {
+    "15b": "Nemotron-4 15B",
+    "340b": "Nemotron-4 340B",
+    "175b": "GPT-3 175B",
+    "8b": "Llama 3.1 8B",
+    "70b": "Llama 3.1 70B",
+    "405b": "Llama 3.1 405B",
+}
+
+
+def dgxc_fp8_flops_per_sequence(model: dict, seq_len: int) -> float:
+    """The FLOPs of one sequence as the dgxc READMEs count them for their MFU: for the two-matrix MLPs (Nemotron-4,
+    GPT-3) seq·(72·l·h² + 12·l·h·s + 6·V·h), multi-head Q/K/V whatever the query groups; for Llama (SwiGLU)
+    seq·(12·l·h²·(1 + groups/heads + s/h) + 18·l·f·h + 6·V·h), with V = 128,256 as the READMEs write it."""
+    l, h, V = model["n_layers"], model["d_model"], model["vocab_size"]
+    if model["arch"] != "llama":
+        return seq_len * (72 * l * h * h + 12 * l * h * seq_len + 6 * V * h)
+    groups = model["n_kv_heads"] / model["n_heads"]
+    attention = 12 * l * h * h * (1 + groups + seq_len / h)
+    return seq_len * (attention + 18 * l * model["d_ff"] * h + 6 * 128256 * h)
+
+
+def _blind17_rows() -> list[dict]:
+    rows: list[dict] = []
+    models = {
+        "15b": _nemotron(6144, 32, 48),
+        "340b": _nemotron(18432, 96, 96),
+        "175b": _gpt(12288, 96, 96, vocab_size=51200),
+        "8b": _LLAMA3["8B"],
+        "70b": _LLAMA3_70B,
+        # NVIDIA's 24.09 config: 16 query groups and the GPT-2 BPE tokenizer (50,257, stored padded to 51,200), as the
+        # BF16 rows of the same release (dgxc_benchmarking_cp)
+        "405b-25.01": {**_llama(16384, 126, 128, 16, 53248), "vocab_size": 51200},
+        "405b": _llama(16384, 126, 128, 8, 53248),
+    }
+    for release, key, n, gbs, t, tok, mfu in DGXC_FP8_TABLES:
+        lay = DGXC_FP8_LAYOUTS[release, key]
+        tp, pp, cp, v, mbs, seq = lay["tp"], lay["pp"], lay["cp"], lay["vp"], lay["mbs"], lay["seq"]
+        dp = n // (tp * pp * cp)
+        assert abs(gbs * seq / t - tok) <= 0.01 * tok, (release, key, n)
+        assert gbs % (dp * mbs) == 0, (release, key, n)
+        model = models["405b-25.01" if (release, key) == ("25.01", "405b") else key]
+        launcher = release != "25.04"
+        if launcher:
+            recipe = (
+                f"NeMo launcher (NeMo 1, container {lay['container']}, Megatron-Core GPT with Transformer Engine "
+                "layers): model.fp8 true, fp8_hybrid true (Transformer Engine's DelayedScaling with the HYBRID "
+                "format), fp8_margin 0, fp8_interval 1, fp8_amax_history_len 1024, fp8_amax_compute_algo max, "
+                + (
+                    "fp8_wgrad true (the config)"
+                    if key in ("15b", "340b", "175b")
+                    else "fp8_wgrad not set in the config (NeMo's default)"
+                )
+                + ", fp8_params true ("
+                + ("gpt3_175b_hydra.yaml" if key == "175b" else "the launch script's +model.fp8_params")
+                + ": FP8 weights, which NeMo's distributed_fused_adam keeps in FP8 buckets and all-gathers in FP8, "
+                "with fp32 master parameters); NVTE_DP_AMAX_REDUCE_INTERVAL 0 and NVTE_ASYNC_AMAX_REDUCTION 1. "
+                f"sequence_parallel {str(tp > 1).lower()}, "
+                + (
+                    "activations_checkpoint_granularity selective, "
+                    if lay["recompute"] == "selective"
+                    else "activations_checkpoint_granularity null, "
+                )
+                + "ub_tp_comm_overlap true"
+                + (
+                    " (nemotron/configure.sh sets it for both sizes; nemotron4-340b-synth.yaml says False)"
+                    if key == "340b"
+                    else ""
+                )
+                + (
+                    ", with the userbuffers fp8_buf of proj_fprop and fc2_fprop set for FP8 (configure.sh)"
+                    if key == "405b"
+                    else ""
+                )
+                + (", overlap_p2p_comm true" if v > 1 else "")
+                + ", distributed_fused_adam (the distributed optimizer: stored zero=1) with overlap_grad_sync and "
+                "overlap_param_sync, grad_sync_dtype bf16"
+                + (
+                    "; context_parallel_size 2, its communication type not set (Megatron-Core's default: the ring, "
+                    "'p2p')"
+                    if cp > 1
+                    else ""
+                )
+                + ". "
+            )
+        else:
+            recipe = (
+                "NeMo 2.0 (container nemo:25.02.01, NeMo commit d2b21556 with the recipe's gsw_nemo.patch), "
+                "performance mode: the FP8 run replaces the precision plugin by bf16_with_fp8_mixed() (fp8 'hybrid', "
+                "margin 0, amax history 1024, 'max', fp8_params True, which sets Transformer Engine's DelayedScaling "
+                "and fp8_param_gather) with grad_reduce_in_fp32 False; "
+                f"sequence parallelism {'on' if tp > 1 else 'off'} (set where TP > 1), no recomputation (none set by "
+                "the recipe or the model config), the distributed optimizer (stored zero=1) with overlapped gradient "
+                "reduce-scatter and parameter all-gather, TP communication overlap "
+                + (
+                    "off (the 8B recipe's MegatronCommOverlapCallback has tp_comm_overlap False; TP 1)"
+                    if key == "8b"
+                    else (
+                        "on (MegatronCommOverlapCallback, "
+                        + (
+                            "the userbuffers config userbuffers_fp8_h100_h"
+                            + ("8192_tp4_mbs1_seqlen8192" if key == "70b" else "16384_tp8_cp2_mbs1_seqlen8192")
+                            + " chosen by pretrain_llama31.py"
+                            if key in ("70b", "405b")
+                            else "Transformer Engine's default userbuffers config on H100"
+                        )
+                        + ")"
+                    )
+                )
+                + ", CUDA graphs off"
+                + ("; context parallelism 2, its communication type not set (the ring)" if cp > 1 else "")
+                + (
+                    "; 126 layers over PP 8 x VP 8 chunks are not even (Megatron takes a layer off the first and "
+                    "last stages; the cost model splits as llmpar does)"
+                    if key == "405b"
+                    else ""
+                )
+                + ". "
+            )
+        family = {"15b": "nemotron", "340b": "nemotron", "175b": "gpt3"}.get(key, "llama")
+        shape = {
+            "nemotron": "Nemotron-4: squared-ReLU MLP of two matrices (4h), GQA with 8 KV heads, RoPE, no biases, "
+            "untied embeddings, vocabulary 256,000, stored as llmpar's gpt2 arch (two-matrix MLP). ",
+            "gpt3": "GPT-3 175B as NeMo configures it (GeLU 4h MLP, learned positions, tied embeddings); vocabulary "
+            "51,200 as the README's FLOP count uses. ",
+            "llama": (
+                "Llama 3.1 405B as NVIDIA's 24.09 config has it: 16 query groups and the GPT2BPETokenizer (vocabulary "
+                "50,257, stored padded to 51,200); the README's FLOP count keeps V = 128,256. "
+                if model is models["405b-25.01"]
+                else "Llama 3.1 (SwiGLU, GQA 8, untied, vocabulary 128,256; Hugging Face tokenizer). "
+            ),
+        }[family]
+        layout = (
+            f"TP {tp}, PP {pp}"
+            + (f", CP {cp}" if cp > 1 else "")
+            + (f", virtual stages {v}" if v > 1 else "")
+            + f", micro-batch {mbs}, GBS {gbs} (DP {dp}, {gbs // (dp * mbs)} micro-batches), sequence {seq}"
+        )
+        per_seq = DGXC_FP8_FLOPS[key]
+        note = (
+            "FP8 (Transformer Engine delayed scaling, HYBRID format: E4M3 forward, E5M2 backward, amax history 1024 "
+            "'max'; parameters kept and all-gathered in FP8) matmuls in a BF16 mixed-precision run: NVIDIA DGX Cloud "
+            f"benchmarking recipe v{'24.11.1' if release == '24.11' else release} (NVIDIA/dgxc-benchmarking), the "
+            f"{DGXC_FP8_NAMES[key]} FP8 table, measured on NVIDIA's EOS cluster (DGX H100: 8x H100 80GB HBM3 SXM a "
+            "node, NVLink/NVSwitch, InfiniBand). "
+            + (
+                "The Pile (the README's prepared dataset; the launch script does not turn synthetic data on)"
+                if (release, key) in (("24.11", "175b"), ("25.01", "70b"))
+                else "Synthetic data"
+            )
+            + ", 50 steps; the table's step time is the last step's train_step_timing, tokens/s = GBS·seq / step "
+            "time (tokens_per_s_per_gpu = that / GPUs). MFU as printed: GBS x (README model FLOPs per sequence, "
+            f"{per_seq:.4g}) / step time / GPUs / 1979 TFLOP/s, H100's FP8 peak (the BF16 tables divide by 989). "
+            f"Step time {t} s, {tok} tokens/s, MFU {mfu}% as printed. Layout: {layout}, from {lay['where']}. "
+            + shape
+            + recipe
+            + (
+                f"v25.04.02 reprints this row with an MFU of {DGXC_FP8_REVISED_MFU[key, n]}% (a GQA-aware FLOP count). "
+                if (key, n) in DGXC_FP8_REVISED_MFU and release == "25.04"
+                else ""
+            )
+            + "Not stated: which attention kernel ran (Transformer Engine's fused or flash attention; "
+            + (f"the launch script exports NVTE_FUSED_ATTN {0 if key in ('340b', '175b') else 1}" if launcher else "")
+            + ("not set by the recipe" if not launcher else "")
+            + ") and the loss kernel."
+        )
+        rows.append(
+            _run(
+                "dgxc_benchmarking_fp8",
+                f"{DGXC_FP8_NAMES[key]} {release} FP8" + (f" CP {cp}" if cp > 1 else "") + f", {n}x H100",
+                "h100-sxm",
+                n,
+                model,
+                seq,
+                gbs,
+                mbs,
+                tp,
+                pp,
+                dp,
+                cp,
+                v,
+                "interleaved" if v > 1 else "1f1b",
+                tp > 1,
+                lay["recompute"],
+                1,
+                "bf16",
+                {
+                    "tflops_per_gpu": None,
+                    "mfu": round(mfu / 100, 4),
+                    "tokens_per_s_per_gpu": round(tok / n, 1),
+                    "flops_counted": "model",
+                    "memory_gib": None,
+                },
+                note,
+                system="nemo",
+                gpus_per_node=8,
+                interconnect="DGX H100 (EOS): NVLink4/NVSwitch in the node, InfiniBand between nodes",
+                software=_sw(
+                    attention="flash",
+                    tp_comm_overlap=lay["tp_overlap"],
+                    param_dtype="bf16",
+                    reduce_dtype="bf16",
+                    overlap_dp=True,
+                    activation_checkpointing=lay["recompute"],
+                    fp32_master=True,
+                    compile=False,
+                    fp8="delayed",
+                    fp8_param_gather=True,
+                    extra=(
+                        f"NeMo launcher (NeMo 1, {lay['container']}): Megatron-Core with Transformer Engine; "
+                        "Apex-based distributed_fused_adam with FP8 parameter buckets"
+                        if launcher
+                        else "NeMo 2.0 (25.02.01, NeMo d2b21556): Megatron-Core with Transformer Engine; Megatron "
+                        "distributed optimizer"
+                    )
+                    + "; FP8 delayed scaling, HYBRID, amax history 1024 'max', margin 0"
+                    + ("; userbuffers TP communication overlap" if lay["tp_overlap"] else "")
+                    + ("; context parallelism by TE's ring attention" if cp > 1 else ""),
+                ),
+                split="blind17",
+                cp_mode="ring" if cp > 1 else None,
+            )
+        )
+    return rows
+
+
+BLIND17_SOURCES = ("dgxc_benchmarking_fp8",)
+RUNS.extend(_blind17_rows())
 
 # ==== EIGHTEENTH BLIND rows (split "blind18") =================================================================
 # Added in one batch (other helpers added the seventeenth set, and may add a nineteenth, in parallel), with no
