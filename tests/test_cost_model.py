@@ -1477,6 +1477,130 @@ def test_eighteenth_blind_rows_are_comparable_and_their_transcription_agrees():
     assert 23574 * per_token / 1e12 / 746 == pytest.approx(1.031, abs=0.002)
 
 
+def test_nineteenth_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The nineteenth blind rows (split "blind19"; never predicted here, only their measured side is checked) follow
+    the schema, are FP8 with a named recipe (so comparable() leaves them out until the profiles model FP8), their
+    layouts multiply to the GPU count and their batch is the local batch on each data-parallel rank; the stored
+    tokens/s are the printed figures, the async-TP rows give the printed speed-ups back, the torchao rows the printed
+    speed-ups over their bf16 baseline, and the AWS row's logged MFU follows from its tps by torchtitan's count."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens
+    from llmpar.plan.published import (
+        AWS_TORCHTITAN_BF16_TPS,
+        AWS_TORCHTITAN_FLOAT8_RUN,
+        AWS_TORCHTITAN_IMPROVEMENT,
+        BLIND19_SOURCES,
+        TORCHAO_FLOAT8_BF16_BASELINE,
+        TORCHAO_FLOAT8_TABLE,
+        TORCHTITAN_2412_BF16_COMPILE,
+        TORCHTITAN_ASYNC_TP_FLOAT8_TABLE,
+        TORCHTITAN_FLOAT8_2412,
+        TRAINY_H200_FLOAT8_TABLE,
+        torchtitan_flops_per_token,
+    )
+
+    # kin: torchtitan's own tables (bf16 and the Float8 rows already stored), the async-TP file's bf16 rows, the
+    # torchtitan runs of threads (AWS's bf16 run among them), and the other PyTorch FSDP trainers' rows
+    kin = (
+        "torchtitan",
+        "torchtitan_async_tp",
+        "torchtitan_threads",
+        "fms_fsdp",
+        "llm_foundry",
+        "mosaicgpt_examples",
+        "litgpt_fsdp",
+        "litgpt_thunder",
+        "thunder_benchmark_litgpt",
+    )
+    blind19 = _blind_split_rows("blind19", kin=kin, context_parallel=True, fp8=True)
+    n_rows = (
+        len(TORCHTITAN_FLOAT8_2412)
+        + 2 * len(TORCHTITAN_ASYNC_TP_FLOAT8_TABLE)
+        + len(TRAINY_H200_FLOAT8_TABLE)
+        + len(TORCHAO_FLOAT8_TABLE)
+        + 1
+    )
+    assert len(blind19) == n_rows == 23 and all(RECIPES[source] == "fsdp" for source in BLIND19_SOURCES)
+    llama3 = {
+        "8B": (32, 4096, 32, 8, 14336, 128256),
+        "70B": (80, 8192, 64, 8, 28672, 128256),
+        "405B": (126, 16384, 128, 8, 53248, 128256),
+    }
+
+    def shape(run):
+        cfg = ModelConfig(**run["model"], max_seq_len=run["seq_len"])
+        return (cfg.n_layers, cfg.d_model, cfg.n_heads, cfg.n_kv_heads, cfg.d_ff, cfg.vocab_size)
+
+    for run in blind19:
+        assert run["note"].startswith("FP8 (") and run["software"]["fp8"] in ("tensorwise", "rowwise")
+        assert run["gpus"] == run["tp"] * run["pp"] * run["dp"] * run["cp"] and run["zero"] == 3
+        assert run["global_batch_size"] % run["dp"] == 0 and run["dtype"] == "bf16"
+        assert run["software"]["compile"] is True and run["sequence_parallel"] == (run["tp"] > 1)
+        assert _measured_tokens(run) == run["measured"]["tokens_per_s_per_gpu"] > 0
+        assert run["gpus_per_node"] == PROFILES[run["hardware"]].devices_per_node == 8
+        assert (run["cp"] > 1) == (run["cp_mode"] == "ring" and run["source"] == "torchtitan_float8" and run["cp"] > 1)
+        # the rowwise recipe never all-gathers float8 parameters (torchtitan asserts it)
+        assert run["software"]["fp8"] == "tensorwise" or run["software"]["fp8_param_gather"] is False
+
+    # ---- torchtitan Dec 2024 (10 rows) ----
+    titan = [run for run in blind19 if run["source"] == "torchtitan_float8"]
+    assert len(titan) == len(TORCHTITAN_FLOAT8_2412) == 10
+    for table, size, n, fsdp, tp, pp, cp, seq, local, ac, async_tp, tps, _mem in TORCHTITAN_FLOAT8_2412:
+        (run,) = [r for r in titan if (r["gpus"], r["seq_len"], r["cp"]) == (n, seq, cp) and f"({table}," in r["name"]]
+        assert run["hardware"] == "h100-hbm2e-500w" and shape(run) == llama3[size]
+        assert (run["dp"], run["tp"], run["pp"], run["recompute"]) == (fsdp, tp, pp, ac)
+        assert run["global_batch_size"] == local * fsdp and run["measured"]["tokens_per_s_per_gpu"] == tps
+        assert run["micro_batch_size"] == (1 if pp > 1 else local)  # PP: the PP degree of micro-batches
+        assert run["software"]["tp_comm_overlap"] == (async_tp if tp > 1 else None)
+        assert run["software"]["reshard_after_forward"] == (pp == 1)
+        if table in TORCHTITAN_2412_BF16_COMPILE:  # the Float8 row is the table's fastest
+            assert tps > TORCHTITAN_2412_BF16_COMPILE[table] and seq == 8192 and local == 2
+        else:  # Tables 2 and 6: the sequence doubles as the CP degree doubles, the FSDP degree halves
+            assert seq == 32768 * cp and fsdp * cp == 8 and ac == "full"
+    assert sorted(r[11] for r in TORCHTITAN_FLOAT8_2412) == [16, 31, 47, 76, 548, 1071, 2540, 3890, 8380, 8532]
+
+    # ---- torchtitan async TP (8 rows) ----
+    async_rows = [run for run in blind19 if run["source"] == "torchtitan_async_tp_float8"]
+    assert len(async_rows) == 8
+    for size, n, fsdp, tp, local, ac, recipe, vanilla, async_tokens, speedup in TORCHTITAN_ASYNC_TP_FLOAT8_TABLE:
+        assert round(async_tokens / vanilla, 2) == speedup
+        for overlap, tokens in ((False, vanilla), (True, async_tokens)):
+            (run,) = [
+                r
+                for r in async_rows
+                if r["gpus"] == n and r["software"]["fp8"] == recipe and r["software"]["tp_comm_overlap"] == overlap
+            ]
+            assert run["measured"]["tokens_per_s_per_gpu"] == tokens and shape(run) == llama3[size]
+            assert (run["dp"], run["tp"], run["micro_batch_size"]) == (fsdp, tp, local)
+            assert run["global_batch_size"] == local * fsdp and run["seq_len"] == 8192
+            assert run["recompute"] == ("full" if ac == "full" else "selective")
+
+    # ---- Trainy H200 (2 rows) ----
+    trainy = [run for run in blind19 if run["source"] == "torchtitan_h200_float8"]
+    assert len(trainy) == 2
+    for nodes, tps, _mem in TRAINY_H200_FLOAT8_TABLE:
+        (run,) = [r for r in trainy if r["gpus"] == 8 * nodes]
+        assert run["hardware"] == "h200" and run["dp"] == 8 * nodes and run["global_batch_size"] == 16 * nodes
+        assert run["measured"]["tokens_per_s_per_gpu"] == tps and run["software"]["fp8_param_gather"] is True
+
+    # ---- torchao README (2 rows) ----
+    ao = [run for run in blind19 if run["source"] == "torchao_float8"]
+    assert len(ao) == 2
+    for scaling, all_gather, _mem, tokens, speedup in TORCHAO_FLOAT8_TABLE:
+        (run,) = [r for r in ao if r["measured"]["tokens_per_s_per_gpu"] == tokens]
+        assert run["software"]["fp8"] == scaling.split()[0] and run["software"]["fp8_param_gather"] == all_gather
+        assert (run["gpus"], run["dp"], run["global_batch_size"], run["seq_len"]) == (8, 8, 8, 8192)
+        assert (tokens / TORCHAO_FLOAT8_BF16_BASELINE - 1) * 100 == pytest.approx(speedup, abs=0.005)
+
+    # ---- AWS p5 (1 row) ----
+    (aws,) = [run for run in blind19 if run["source"] == "aws_torchtitan_float8"]
+    tps, mfu, _mem, _pct = AWS_TORCHTITAN_FLOAT8_RUN
+    per_token = torchtitan_flops_per_token(aws["model"], 8192)
+    assert aws["hardware"] == "h100-sxm" and (aws["gpus"], aws["dp"], aws["global_batch_size"]) == (32, 32, 32)
+    assert aws["measured"]["tokens_per_s_per_gpu"] == tps and aws["measured"]["mfu"] == round(mfu / 100, 4)
+    assert tps * per_token / 989e12 * 100 == pytest.approx(mfu, abs=0.5 * per_token / 989e12 * 100 + 0.005)
+    assert (tps / AWS_TORCHTITAN_BF16_TPS - 1) * 100 == pytest.approx(AWS_TORCHTITAN_IMPROVEMENT, abs=0.005)
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -1496,6 +1620,7 @@ def test_eighteenth_blind_rows_are_comparable_and_their_transcription_agrees():
         "blind16",
         "blind17",
         "blind18",
+        "blind19",
     ],
 )
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):

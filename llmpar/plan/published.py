@@ -80,11 +80,11 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
     "Up to 147 TFLOP/s per GPU": a best figure, FLOP convention not stated ("flops_counted" None).
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
-"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17" or "blind18"
-(see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth blind
-rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows",
+"blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18" or
+"blind19" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind rows", "Sixth
+blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh blind rows",
 "Twelfth blind rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind rows", "Sixteenth blind
-rows", "Seventeenth blind rows" and "Eighteenth blind rows" below). The rows
+rows", "Seventeenth blind rows", "Eighteenth blind rows" and "Nineteenth blind rows" below). The rows
 of the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -1569,6 +1569,87 @@ dense rows other than the four megatron_bridge rows: not added here, for want of
 recipe files); the fine-tuning rows of every table (SFT and LoRA on packed sequences: not pre-training) and the
 Mixtral rows (mixtures of experts).
 
+Nineteenth blind rows (split "blind19"). Added in one batch after the sixteenth blind rows (the seventeenth and
+eighteenth splits were being added in parallel by others from other sources), by someone who computed, printed or looked
+at no prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits
+(split="blind19" gives them; benchmarks/published_table.py: `--blind blind19`). The set was asked for FP8 training
+throughput of dense models from PyTorch-native publications (torchtitan, torchao and their users), each with its whole
+layout. Every row is FP8: torchao's Float8Linear (dynamic tensorwise or rowwise scaling) in torchtitan, so every note
+starts with "FP8" and software["fp8"] names the recipe; comparable() leaves such rows out until the profiles model FP8
+matmuls. Five source keys, new to the set; the existing h100-hbm2e-500w, h100-sxm and h200 profiles, no new profile.
+Every row gives tokens/s per GPU directly, so no FLOP count is needed to compare them:
+
+torchtitan_float8 (pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md, Dec 2024, Grand Teton H100; 10 rows)
+    The Float8 rows of the file that the torchtitan source does not hold: Llama 3.1 8B with FSDP + torch.compile +
+    Float8 on 8 and 128 GPUs (Tables 1 and 3, local batch 2, selective per-op AC); Table 2, 8B on 8 GPUs with FSDP x CP
+    (8x1, 4x2, 2x4, 1x8) at 32K-256K tokens, local batch 1, full AC; Table 6, 405B on 512 GPUs with TP 8, PP 8 (1F1B),
+    async TP and FSDP x CP (8x1 ... 1x8) at 32K-256K tokens, local batch 8, full AC. TPS/GPU as printed (iteration 90).
+    Context parallelism is PyTorch's ring attention (stored cp_mode "ring"; its default rotate method at the
+    benchmarked commit exchanges the key/value shards by all-gather, see the notes).
+torchtitan_async_tp_float8 (pytorch/torchtitan, the async-TP benchmark of June 2025, Grand Teton H100; 8 rows)
+    The float8 tensorwise and rowwise rows of the file whose bf16 rows are torchtitan_async_tp: Llama 3.1 70B on 256
+    GPUs (FSDP 32 x TP 8, full AC, local batch 16) and 8B on 64 GPUs (FSDP 8 x TP 8, per-op SAC, local batch 12), each
+    with vanilla and with async TP, torch.compile on; tokens/s per GPU as printed.
+torchtitan_h200_float8 (Trainy's torchtitan benchmark on WhiteFiber H200, June 2025; 2 rows)
+    Llama 3.1 8B on 4 and 8 nodes of 8 H200 (FSDP over every GPU, local batch 2, selective per-op AC, compile, float8
+    tensorwise with the FSDP float8 all-gather), TPS/GPU at the 100th iteration as printed.
+torchao_float8 (pytorch/ao torchao/float8/README.md, "Training benchmarks", March 2025; 2 rows)
+    Llama 3 8B with torchtitan on one node of 8 H100 (FSDP 8, batch 1, sequence 8192, per-op SAC, compile): float8
+    tensorwise with the float8 all-gather, and rowwise with the bf16 all-gather; the median logged tokens/s per GPU as
+    printed. The H100 part is not stated: the h100-sxm profile is an assumption (the notes say so).
+aws_torchtitan_float8 (AWS's torchtitan test case, March 2025, 4 x p5.48xlarge H100 SXM; 1 row)
+    The README's second run (the bf16 one is torchtitan_threads'): llama3_8b.toml with compile and float8 tensorwise
+    with the FSDP float8 all-gather on 32 H100 (FSDP 32, batch 1, sequence 8192, per-op SAC): the logged tps, and its
+    MFU as logged (torchtitan's count against the 989 TFLOP/s bf16 peak).
+
+Verification of the nineteenth blind rows
+    * torchtitan_float8: pytorch/torchtitan read directly (fetched snapshot, newest commit b5bcd76c): the benchmark
+      file (unchanged since 820504e2 added it) and, at the benchmarked commit 9dec370a, config_manager.py
+      (pipeline_parallel_microbatches None -> the PP degree; context_parallel_rotate_method default "allgather";
+      mixed_precision_param bfloat16, mixed_precision_reduce float32; float8 scaling_type_* default dynamic),
+      train_configs/llama3_8b.toml (seq 8192, selective AC 'op', float8 off), llama3_405b.toml (compile, async TP,
+      enable_float8_linear, enable_fsdp_float8_all_gather and precompute_float8_dynamic_scale_for_fsdp true),
+      torchtitan/parallelisms/parallelize_llama.py (the "dp_shard_cp" FSDP mesh, reshard_after_forward False under PP,
+      Float8ColwiseParallel/Float8RowwiseParallel in the TP plan), pipeline_llama.py, pipelining_utils.py
+      (generate_split_points, the micro-batch default), torchtitan/float8.py (the output layer filtered out) and
+      train.py (cross-entropy on fp32 logits). Checks, asserted: GPUs = FSDP x TP x PP x CP, global batch = local batch
+      x FSDP degree, the Float8 rows of Tables 1 and 3 faster than the same tables' bf16 + compile rows. Inferred, not
+      stated: that the runs kept the tomls' defaults the file does not restate (sequence 8192 in Tables 1 and 3, the
+      micro-batch count of Table 6, the 405B toml's float8 all-gather), and whether the 8B runs turned the FSDP float8
+      all-gather on (fp8_param_gather None). One reading.
+    * torchtitan_async_tp_float8: the file at 2887250b (read as for torchtitan_async_tp, whose verification holds for
+      the common parts), and at 820504e torchtitan/components/quantization/float8.py (a recipe name may not be combined
+      with the FSDP float8 all-gather: rowwise rows all-gather in bf16) and the tomls' [float8] sections
+      (enable_fsdp_float8_all_gather false, filter_fqns ['output']). Checks, asserted: GPUs = FSDP x TP, async / vanilla
+      rounds to the printed speed-up for all four float8 rows. Inferred, not stated: the float8 command lines (not
+      given), so the tensorwise rows' FSDP float8 all-gather is None.
+    * torchtitan_h200_float8: the file at cbccb387 (its only figures; the later edits change the command's flag names)
+      and llama3_8b.toml and components/loss.py at e7c0cae. Checks, asserted: GPUs = 8 x nodes = FSDP degree, global
+      batch = 2 x GPUs. Inferred, not stated: the H200 part (SXM) and the mixed-precision defaults.
+    * torchao_float8: pytorch/ao read directly (fetched snapshot, newest commit 36027d82): the README's history
+      (8c81863b, fdddb2cf, 4b119edb, 927cbfb9), the pull request #1793 thread in the issues corpus (a first draft said
+      batch size 2 and "average"; the merged table says batch size 1 and "median"), the scripts (in its
+      benchmarks/float8/training/ folder) float8_training_benchmark.sh at fe4d5f09 (the tensorwise and rowwise flags)
+      and parse_torchtitan_logs.py at 009b3316 (the median of the logged tps without step 1), and torchtitan's
+      llama3_8b.toml at b291ad66. Checks, asserted: each printed speed-up = tokens/s over the 6150 bf16 baseline to
+      its 0.01%. Inferred, not stated: the H100 part (h100-sxm assumed), that the README's runs used the script's
+      settings.
+    * aws_torchtitan_float8: the README as stored (commit 4942385, found with the torchtitan_threads row). Checks,
+      asserted: the logged MFU = tps x torchtitan_flops_per_token / 989 TFLOP/s to the log's rounding, and 7,865 /
+      6,785 = the stated 15.92% improvement. Inferred, not stated: the torchtitan commit (early 2025).
+
+Searched for the nineteenth blind rows and not used: the PyTorch blog posts "Supercharging Training using float8 and
+FSDP2" (IBM and Meta, 2024) and "Accelerating Large Scale Training and Convergence with PyTorch Float8 Rowwise on Crusoe
+2K H200s" (2025) and the dev-discuss note on the FSDP2 float8 all-gather (Llama3 70B on 128 H100, a 1.50x speed-up):
+only excerpts were readable here (speed-ups, no per-run tokens/s with layouts); the Crusoe B200 MXFP8 post (Blackwell,
+MXFP8); Databricks' "Turbocharged Training ... With FP8" and MosaicML's CoreWeave H100 posts (figures as images, no
+readable table); pytorch/torchtitan docs/float8.md at every version read (usage only, no throughput) and
+pytorch/torchtitan docs/performance.md (its float8 rows are the torchtitan source's 405B rows or the Dec 2024 file's);
+torchao's README second table (AMD MI300X, added in 853f87d1); pytorch/torchtitan issue #1207 (Llama3 8B on 4 H100 with
+FSDP 2 x TP 2, bf16 and float8 rowwise: batch and compile not stated in the thread); the NewMind AI Llama 3.1 8B
+fine-tuning posts (H100 FSDP2 float8, speed-ups only). Not reached for lack of time: foundation-model-stack/fms-fsdp's
+FP8 runs.
+
 """
 
 from __future__ import annotations
@@ -1954,6 +2035,43 @@ SOURCES: dict[str, str] = {
         "https://github.com/NVIDIA/NeMo-Framework-Launcher/blob/3499f38e2d08233fb9d028d7ee22e5aa54b8eee3/examples/"
         "README.md and https://github.com/NVIDIA/NeMo/blob/8e3d65dcfe3504689bfc5b6e67d502780aacad41/docs/source/"
         "performance/performance_summary.md"
+    ),
+    # ---- nineteenth blind sources (split "blind19"; see "Nineteenth blind rows" above) ----
+    "torchtitan_float8": (
+        "PyTorch torchtitan team: pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md (Dec 2024, added in "
+        "820504e2, unchanged at b5bcd76c), the Float8 rows of Tables 1 and 3 (Llama 3.1 8B on 8 and 128 Grand Teton "
+        "H100) and Tables 2 (FSDP + CP, 8B on 8 GPUs, sequences 32K-256K) and 6 (405B, FSDP + TP 8 + PP 8 + CP on "
+        "512 GPUs); torchtitan at the benchmarked commit 9dec370a: config_manager.py, train_configs/llama3_8b.toml, "
+        "llama3_405b.toml, torchtitan/parallelisms/parallelize_llama.py, pipeline_llama.py, pipelining_utils.py and "
+        "torchtitan/float8.py. https://github.com/pytorch/torchtitan"
+    ),
+    "torchtitan_async_tp_float8": (
+        "PyTorch team: pytorch/torchtitan benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (2887250b, "
+        "2025-06-16, PR #1299), the float8 tensorwise and rowwise rows (vanilla and async TP) of its Llama 3.1 70B "
+        "(256 GPUs) and 8B (64 GPUs) tables; torchtitan at 820504e: train_configs/llama3_8b.toml, llama3_70b.toml, "
+        "config_manager.py and components/quantization/float8.py. https://github.com/pytorch/torchtitan"
+    ),
+    "torchtitan_h200_float8": (
+        "Trainy (Andrew Aikawa, asaiacai): pytorch/torchtitan benchmarks/llama3-8b_h200_202506_trainy-whitefiber.md "
+        "(pull request #1361 '[benchmark] add h200 bench', merged as cbccb387, 2025-07-11; Llama 3.1 8B on 4 and 8 "
+        "WhiteFiber nodes of 8 H200, float8 with FSDP float8 all-gather, June 2025); torchtitan at e7c0cae: "
+        "torchtitan/models/llama3/train_configs/llama3_8b.toml and components/loss.py. "
+        "https://github.com/pytorch/torchtitan/pull/1361"
+    ),
+    "torchao_float8": (
+        "PyTorch torchao team (Daniel Vega-Myhre): pytorch/ao torchao/float8/README.md, 'Training benchmarks' (pull "
+        "request #1793, 8c81863b, 2025-03-12; unchanged figures through 4b119edb and 927cbfb9): Llama3-8b with "
+        "torchtitan on 8 H100, tensorwise and rowwise float8; the reproduction scripts of its "
+        "benchmarks/float8/training/ folder, float8_training_benchmark.sh (fe4d5f09) and parse_torchtitan_logs.py "
+        "(009b3316); torchtitan's torchtitan/models/llama/train_configs/llama3_8b.toml at b291ad66. "
+        "https://github.com/pytorch/ao/pull/1793"
+    ),
+    "aws_torchtitan_float8": (
+        "AWS (allela-roy): awslabs/awsome-distributed-ai (formerly aws-samples/awsome-distributed-training) pull "
+        "request #574 'Adding torchtitan sample' (2025-03-04): 3.test_cases/21.torchtitan/README.md, 'Performance "
+        "Optimizations' (the float8 + compile run of Llama 3 8B on 4 p5.48xlarge), and "
+        "slurm/1.llama_3_8b_torchtitan.sh; torchtitan's count and peak as for torchtitan_threads. "
+        "https://github.com/awslabs/awsome-distributed-ai/pull/574"
     ),
 }
 
@@ -8112,6 +8230,510 @@ def _blind18_rows() -> list[dict]:
 
 BLIND18_SOURCES = ("nemo_perf_summary_fp8",)
 RUNS.extend(_blind18_rows())
+
+# ==== NINETEENTH BLIND rows (split "blind19") ==================================================================
+# Added after the sixteenth blind rows (the seventeenth and eighteenth splits were being added in parallel by others
+# from other sources), with no prediction computed, printed or looked at for any of these;
+# compare.published_comparison() leaves them out unless asked for split="blind19". See "Nineteenth blind rows" in the
+# docstring. Every row is FP8 (torchao's Float8Linear under torchtitan); its note starts with "FP8".
+
+# pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md (820504e2; unchanged at b5bcd76c), the Float8 rows
+# the torchtitan source does not hold: Table 1's and Table 3's third rows and every row of Tables 2 and 6, as printed:
+# (table, model, GPUs, FSDP degree, TP, PP, CP, sequence, local batch, AC, async TP, TPS/GPU, Memory(GiB)). The memory
+# column is kept here for the record only (blind rows store no memory figure).
+TORCHTITAN_FLOAT8_2412 = [
+    ("Table 1", "8B", 8, 8, 1, 1, 1, 8192, 2, "selective", False, 8532, 76.8),
+    ("Table 3", "8B", 128, 128, 1, 1, 1, 8192, 2, "selective", False, 8380, 61.8),
+    ("Table 2", "8B", 8, 8, 1, 1, 1, 32768, 1, "full", False, 3890, 83.9),
+    ("Table 2", "8B", 8, 4, 1, 1, 2, 65536, 1, "full", False, 2540, 84.2),
+    ("Table 2", "8B", 8, 2, 1, 1, 4, 131072, 1, "full", False, 1071, 84.0),
+    ("Table 2", "8B", 8, 1, 1, 1, 8, 262144, 1, "full", False, 548, 84.5),
+    ("Table 6", "405B", 512, 8, 8, 8, 1, 32768, 8, "full", True, 76, 75.3),
+    ("Table 6", "405B", 512, 4, 8, 8, 2, 65536, 8, "full", True, 47, 75.9),
+    ("Table 6", "405B", 512, 2, 8, 8, 4, 131072, 8, "full", True, 31, 77.1),
+    ("Table 6", "405B", 512, 1, 8, 8, 8, 262144, 8, "full", True, 16, 84.9),
+]
+# The same file's bf16 rows of Tables 1 and 3 (stored as torchtitan), for the check that the Float8 rows beside them
+# are the faster ones: (table, FSDP + compile TPS/GPU).
+TORCHTITAN_2412_BF16_COMPILE = {"Table 1": 6667, "Table 3": 6514}
+
+# pytorch/torchtitan benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (2887250b, 2025-06-16, unchanged since): the
+# float8 rows of its two tables (the "None (bfloat16)" rows are stored as torchtitan_async_tp), as printed: (model,
+# GPUs, FSDP degree, TP degree, local batch, AC, float8 recipe, vanilla TP tokens/s, async TP tokens/s, speed-up).
+TORCHTITAN_ASYNC_TP_FLOAT8_TABLE = [
+    ("70B", 256, 32, 8, 16, "full", "tensorwise", 809.8, 942.4, 1.16),
+    ("70B", 256, 32, 8, 16, "full", "rowwise", 599.6, 624.8, 1.04),
+    ("8B", 64, 8, 8, 12, "selective op", "tensorwise", 5078.1, 5570.1, 1.10),
+    ("8B", 64, 8, 8, 12, "selective op", "rowwise", 3708.5, 3914.9, 1.06),
+]
+
+# pytorch/torchtitan benchmarks/llama3-8b_h200_202506_trainy-whitefiber.md (cbccb387, 2025-07-11): (nodes of 8 H200,
+# TPS/GPU at the 100th iteration, Memory(GiB) for the record). The command: llama3_8b.toml with local batch 2,
+# compile, float8 (tensorwise: no recipe name) with FSDP float8 all-gather, precomputed scales and
+# force_recompute_fp8_weight_in_bwd.
+TRAINY_H200_FLOAT8_TABLE = [(4, 10938, 47.96), (8, 10753, 46.97)]
+TRAINY_H200_LOCAL_BATCH = 2
+
+# pytorch/ao torchao/float8/README.md (8c81863b, 2025-03-12; the same rows through 4b119edb and, reworded, 927cbfb9),
+# "Training benchmarks": Llama3-8b on one node of 8 H100, batch size 1, sequence 8192, 100 steps, torch.compile, FSDP2,
+# per-op SAC: (scaling as printed, float8 all-gather, peak memory GB, median tokens/second, speed-up over baseline in
+# percent). The bf16 baseline row: 6150 tokens/s (not stored: 16-bit, and no layout beyond this one).
+TORCHAO_FLOAT8_TABLE = [
+    ("tensorwise with float8 all-gather", True, 47.77, 7689.5, 25.03),
+    ("rowwise with bfloat16 all-gather", False, 47.79, 6768.0, 10.05),
+]
+TORCHAO_FLOAT8_BF16_BASELINE = 6150.0
+
+# awslabs/awsome-distributed-ai (then aws-samples/awsome-distributed-training) 3.test_cases/21.torchtitan/README.md
+# (pull request #574, 2025-03-04), "Performance Optimizations": the llama3_8b.toml run on 4 x p5.48xlarge with compile
+# and float8 (enable_float8_linear, enable_fsdp_float8_all_gather, precompute_float8_dynamic_scale_for_fsdp), log line
+# of step 1990: (tps, mfu %, memory GiB, memory %), and the README's bf16 run beside it (tps 6,785, mfu 39.73%; stored
+# as torchtitan_threads) with its stated improvement of 15.92%.
+AWS_TORCHTITAN_FLOAT8_RUN = (7865, 46.06, 63.48, 80.25)
+AWS_TORCHTITAN_BF16_TPS, AWS_TORCHTITAN_IMPROVEMENT = 6785, 15.92
+
+
+def _blind19_rows() -> list[dict]:
+    rows: list[dict] = []
+    fp8_common = (
+        "torchao's Float8Linear swapped in for nn.Linear (the output projection left in bf16 by torchtitan's module "
+        "filter), matmuls in float8 e4m3/e5m2 with dynamic scaling; attention (SDPA), norms and the loss stay bf16/fp32"
+    )
+
+    # ---- torchtitan Dec 2024: Table 1 and 3 Float8 rows, Table 2 (FSDP + CP) and Table 6 (4D) ----
+    for table, size, n, fsdp, tp, pp, cp, seq, local, ac, async_tp, tps, mem in TORCHTITAN_FLOAT8_2412:
+        assert n == fsdp * tp * pp * cp, (table, n)
+        gbs = local * fsdp
+        mbs = 1 if pp > 1 else local  # PP: pipeline_parallel_microbatches None -> the PP degree (8) micro-batches
+        layout = f"FSDP {fsdp}" + (f", TP {tp}, PP {pp}" if pp > 1 else "") + f", CP {cp}"
+        name = f"Llama 3.1 {size} {layout}, seq {seq}, {n}x H100, Float8 ({table}, Dec 2024)"
+        heading = {
+            "Table 1": "'1D Parallelism (FSDP). Llama 3.1 8B model. 8 GPUs. Local batch size 2, global batch size 16. "
+            "Selective activation checkpointing.', row 'FSDP + torch.compile + Float8'",
+            "Table 3": "'1D Parallelism (FSDP). Llama 3.1 8B model. 128 GPUs. Local batch size 2, global batch size "
+            "256. Selective activation checkpointing.', row 'FSDP + torch.compile + Float8'",
+            "Table 2": "'FSDP + CP + torch.compile + Float8. Llama 3.1 8B model. 8 GPUs. Local batch size 1. Full "
+            f"activation checkpointing.', row 'FSDP {fsdp}, CP {cp}', sequence length {seq}",
+            "Table 6": "'4D parallelism (FSDP + TP + PP + CP) + torch.compile + Float8 + AsyncTP + 1F1B. Llama 3.1 "
+            "405B model. 512 GPUs (TP 8, PP8). Local batch size 8. Full activation checkpointing.', row "
+            f"'FSDP {fsdp}, CP {cp}', sequence length {seq}",
+        }[table]
+        configs = (
+            "From the configs at the benchmarked torchtitan 9dec370a (config_manager.py, train_configs/llama3_8b.toml "
+            "and llama3_405b.toml, parallelisms/parallelize_llama.py, pipeline_llama.py, pipelining_utils.py, "
+            "float8.py): FSDP2 bf16 parameters and fp32 reduction, every block but the last re-sharded after forward "
+            "(with PP: none re-sharded, reshard_after_forward False), the FSDP mesh over the FSDP and CP ranks "
+            "('dp_shard_cp'), global batch = local batch x FSDP degree (the CP ranks share a batch and split its "
+            "sequence), float8 dynamic (tensorwise) scaling for input, weight and grad_output (the defaults), "
+            "cross-entropy on fp32 logits"
+        )
+        if table in ("Table 1", "Table 3"):
+            configs += (
+                "; llama3_8b.toml: selective AC 'op', sequence 8192 (the file does not state it: the toml's default, "
+                "as for the torchtitan source's rows of the same tables), data_parallel_shard_degree -1, and "
+                "[float8] enable_float8_linear false (so turned on by the command line, which the file does not "
+                "give: whether the FSDP float8 all-gather was turned on too is not stated; fp8_param_gather None)"
+            )
+        elif table == "Table 2":
+            configs += (
+                "; llama3_8b.toml's float8 section off, turned on by the command line (FSDP float8 all-gather not "
+                "stated: None); context parallelism through PyTorch's experimental context_parallel (ring attention "
+                "over the CP ranks with load-balanced sequence chunks; context_parallel_rotate_method default "
+                "'allgather', i.e. the key/value shards exchanged by all-gather inside the ring attention: stored "
+                "cp_mode 'ring')"
+            )
+        else:
+            configs += (
+                "; llama3_405b.toml: compile true, enable_async_tensor_parallel true, [float8] "
+                "enable_float8_linear true, enable_fsdp_float8_all_gather true and "
+                "precompute_float8_dynamic_scale_for_fsdp true (the float8 keys stored from this toml: "
+                "fp8_param_gather True; the file does not restate them); TP 8 with sequence parallelism and loss "
+                "parallel (torchtitan's plan, Float8ColwiseParallel/Float8RowwiseParallel: the TP all-gathers in "
+                "float8); PP 8, 1F1B (PipelineScheduleSingle: one stage per rank), pipeline_parallel_microbatches "
+                "not set, so the PP degree: 8 micro-batches of 1 sequence (inferred from the default, not stated); "
+                "126 layers split 15/16 over the 8 stages by generate_split_points; context parallelism as for "
+                "Table 2 (rotate method 'allgather', stored cp_mode 'ring')"
+            )
+        note = (
+            "FP8 (Float8 linears via torchao, dynamic tensorwise scaling; attention stays bf16). "
+            + _TT_GT_NOTE
+            + "pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md (Dec 2024; torch 1963fc8, torchao "
+            f"eab345c, torchtitan 9dec370), {table} {heading}: {tps:,} TPS/GPU (read at iteration 90; stored as "
+            f"tokens_per_s_per_gpu), memory {mem} GiB (the maximum over the GPUs, not stored). No MFU is printed ("
+            "the file declines one for Float8). "
+            + configs
+            + f". Layout stored: dp {fsdp} (zero 3), tp {tp}, pp {pp}, cp {cp}, local batch {local}, global batch "
+            f"{gbs}, micro-batch {mbs}."
+        )
+        rows.append(
+            _run(
+                "torchtitan_float8",
+                name,
+                "h100-hbm2e-500w",
+                n,
+                _LLAMA3[size],
+                seq,
+                gbs,
+                mbs,
+                tp,
+                pp,
+                fsdp,
+                cp,
+                1,
+                "1f1b",
+                tp > 1,
+                ac,
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": float(tps),
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                note,
+                system="torchtitan",
+                interconnect="NVLink in the host; 400 Gb/s RDMA per GPU",
+                software=_sw(
+                    attention="flash",
+                    loss="fp32" if tp == 1 else None,
+                    tp_comm_overlap=async_tp if tp > 1 else None,
+                    param_dtype="bf16",
+                    reduce_dtype="fp32",
+                    reshard_after_forward=pp == 1,
+                    overlap_dp=True,
+                    activation_checkpointing=(
+                        "selective op: torchtitan's per-op policy (llama3_8b.toml at 9dec370a: mode 'selective', "
+                        "selective_ac_option 'op')"
+                        if ac == "selective"
+                        else "full: every transformer block recomputed"
+                    ),
+                    fp32_master=True,
+                    compile=True,
+                    fp8="tensorwise",
+                    fp8_param_gather=True if size == "405B" else None,
+                    extra=fp8_common
+                    + (
+                        "; FSDP2 + TP (sequence parallel, loss parallel, float8 TP all-gathers) + async TP + PP 1F1B"
+                        if pp > 1
+                        else "; FSDP2 (1D)"
+                    )
+                    + (f" + context parallel {cp} (PyTorch ring attention, rotate method allgather)" if cp > 1 else ""),
+                ),
+                split="blind19",
+                cp_mode="ring" if cp > 1 else None,
+            )
+        )
+
+    # ---- torchtitan async TP benchmark (June 2025): the float8 rows ----
+    for size, n, fsdp, tp, local, ac, recipe, vanilla, async_tokens, speedup in TORCHTITAN_ASYNC_TP_FLOAT8_TABLE:
+        assert n == fsdp * tp and round(async_tokens / vanilla, 2) == speedup, (size, recipe)
+        recompute, policy = (
+            ("full", "full: every transformer block recomputed")
+            if ac == "full"
+            else ("selective", "selective op: torchtitan's per-op policy (selective_ac_option 'op')")
+        )
+        for label, tokens in (("vanilla TP", vanilla), ("async TP", async_tokens)):
+            rows.append(
+                _run(
+                    "torchtitan_async_tp_float8",
+                    f"Llama 3.1 {size} FSDP{fsdp} x TP{tp}, {n}x H100, float8 {recipe}, {label}",
+                    "h100-hbm2e-500w",
+                    n,
+                    _LLAMA3[size],
+                    TORCHTITAN_ASYNC_TP_SEQ,
+                    local * fsdp,
+                    local,
+                    tp,
+                    1,
+                    fsdp,
+                    1,
+                    1,
+                    "1f1b",
+                    True,
+                    recompute,
+                    3,
+                    "bf16",
+                    {
+                        "tokens_per_s_per_gpu": tokens,
+                        "tflops_per_gpu": None,
+                        "mfu": None,
+                        "flops_counted": None,
+                        "memory_gib": None,
+                    },
+                    f"FP8 (Float8 linears via torchao, {recipe} scaling; attention stays bf16). "
+                    + _TT_GT_NOTE
+                    + "pytorch/torchtitan benchmarks/asyncTP_llama3_h100_2025-06_torchtitan.md (2887250b, "
+                    f"2025-06-16; the PyTorch team, June 2025): 'Llama3 {size.lower()} on {n} H100s with "
+                    f"FSDP={fsdp}, TP={tp}, torch.compile, {'full AC' if ac == 'full' else 'per op SAC'}, local batch "
+                    f"size {local}', row 'float8 {recipe}': vanilla TP {vanilla:g}, async TP {async_tokens:g} "
+                    f"tokens/sec, speed-up {speedup}. This row: {label}. Versions: torch 38410cf9, torchao 6243040, "
+                    "torchtitan 820504e. Stored tokens/s as printed: torchtitan's 'tps' at 820504e "
+                    "(components/metrics.py) is tokens a second per device. The file gives no command for the float8 "
+                    "rows; from the configs at 820504e (train_configs/llama3_8b.toml and llama3_70b.toml, "
+                    "config_manager.py, components/quantization/float8.py): sequence 8192, global batch = local "
+                    "batch x FSDP degree (micro-batch = local batch), FSDP2 bf16 parameters and fp32 reduction, TP "
+                    "with sequence parallelism and loss parallel, the tomls' [float8] filter_fqns ['output'] and "
+                    "enable_fsdp_float8_all_gather false; "
+                    + (
+                        "float8 with a recipe name (rowwise) may not be combined with the FSDP float8 all-gather "
+                        "(float8.py asserts it), so the parameters are all-gathered in bf16 (fp8_param_gather False) "
+                        "and the TP collectives run in bf16 (rowwise TP is not float8-aware)"
+                        if recipe == "rowwise"
+                        else "tensorwise (no recipe name) with the toml's enable_fsdp_float8_all_gather false unless "
+                        "the command line turned it on, which the file does not say (fp8_param_gather None); the TP "
+                        "linears use torchao's Float8ColwiseParallel/Float8RowwiseParallel (float8 TP all-gathers)"
+                    )
+                    + ". The note under the 8B table: the vanilla-TP rowwise figure is low because of a known issue "
+                    "(pytorch/torchtitan issue #1207). Inferred, not stated: over which iterations the figures were "
+                    "taken, TP inside the host and FSDP across hosts (torchtitan's mesh order).",
+                    system="torchtitan",
+                    interconnect="NVLink in the host; 400 Gb/s RDMA per GPU",
+                    software=_sw(
+                        attention="flash",
+                        tp_comm_overlap=label == "async TP",
+                        param_dtype="bf16",
+                        reduce_dtype="fp32",
+                        reshard_after_forward=True,
+                        overlap_dp=True,
+                        activation_checkpointing=policy,
+                        fp32_master=True,
+                        compile=True,
+                        fp8=recipe,
+                        fp8_param_gather=False if recipe == "rowwise" else None,
+                        extra=fp8_common
+                        + "; FSDP2 + TP (sequence parallel, loss parallel)"
+                        + (
+                            "; async TP (micro-pipelined all-gather/reduce-scatter with the matmuls)"
+                            if label == "async TP"
+                            else ""
+                        ),
+                    ),
+                    split="blind19",
+                )
+            )
+
+    # ---- Trainy on WhiteFiber H200 (June 2025) ----
+    for nodes, tps, mem in TRAINY_H200_FLOAT8_TABLE:
+        n = 8 * nodes
+        rows.append(
+            _run(
+                "torchtitan_h200_float8",
+                f"Llama 3.1 8B FSDP{n} + compile, {n}x H200, Float8 tensorwise (Trainy, June 2025)",
+                "h200",
+                n,
+                _LLAMA3["8B"],
+                8192,
+                TRAINY_H200_LOCAL_BATCH * n,
+                TRAINY_H200_LOCAL_BATCH,
+                1,
+                1,
+                n,
+                1,
+                1,
+                "1f1b",
+                False,
+                "selective",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": float(tps),
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                "FP8 (Float8 linears via torchao, dynamic tensorwise scaling; attention stays bf16). "
+                "pytorch/torchtitan benchmarks/llama3-8b_h200_202506_trainy-whitefiber.md (pull request #1361, "
+                "asaiacai of Trainy, merged as cbccb387 on 2025-07-11; measured June 2025 on WhiteFiber): hosts of 8 "
+                "H200 on NVLink, 400 Gb/s RDMA (Mellanox CX-7) per GPU between hosts; the command: torchrun of "
+                "torchtitan/train.py with train_configs/llama3_8b.toml, --training.local_batch_size=2, "
+                "--training.compile, --model.converters=float8, --float8.enable_fsdp_float8_all_gather, "
+                "--float8.precompute_float8_dynamic_scale_for_fsdp, --float8.force_recompute_fp8_weight_in_bwd, "
+                f"NUM_NODES {nodes}; table row NUM_NODES {nodes}: {tps:,} TPS/GPU, {mem} GiB (sampled at the 100th "
+                "iteration; memory not stored). Versions: torch 2.8.0a0+5228986c39 (NGC 25.05), torchao 0afa4c1, "
+                "torchtitan e7c0cae. From llama3_8b.toml at e7c0cae: sequence 8192, selective AC 'op', "
+                "data_parallel_shard_degree -1 (FSDP over every GPU), [float8] filter_fqns ['output']; FSDP2 bf16 "
+                "parameters and fp32 reduction (config defaults), every block but the last re-sharded after forward, "
+                "global batch = 2 x GPUs (no accumulation), cross-entropy on fp32 logits. Inferred, not stated: the "
+                "H200 part (SXM, 141 GB, as HGX H200 hosts; the h200 profile).",
+                system="torchtitan",
+                interconnect="NVLink in the host; 400 Gb/s RDMA (CX-7) per GPU",
+                software=_sw(
+                    attention="flash",
+                    loss="fp32",
+                    param_dtype="bf16",
+                    reduce_dtype="fp32",
+                    reshard_after_forward=True,
+                    overlap_dp=True,
+                    activation_checkpointing="selective op: torchtitan's per-op policy (selective_ac_option 'op')",
+                    fp32_master=True,
+                    compile=True,
+                    fp8="tensorwise",
+                    fp8_param_gather=True,
+                    extra=fp8_common + "; FSDP2 (1D); precomputed float8 scales for FSDP; "
+                    "force_recompute_fp8_weight_in_bwd",
+                ),
+                split="blind19",
+            )
+        )
+
+    # ---- torchao's float8 training benchmark (March 2025) ----
+    for scaling, all_gather, mem, tokens, speedup in TORCHAO_FLOAT8_TABLE:
+        recipe = scaling.split()[0]
+        rows.append(
+            _run(
+                "torchao_float8",
+                f"Llama 3 8B FSDP8 + compile, 8x H100, float8 {scaling} (torchao README)",
+                "h100-sxm",
+                8,
+                _LLAMA3["8B"],
+                8192,
+                8,
+                1,
+                1,
+                1,
+                8,
+                1,
+                1,
+                "1f1b",
+                False,
+                "selective",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": tokens,
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                f"FP8 (Float8 linears via torchao, {recipe} scaling; attention stays bf16). "
+                "pytorch/ao torchao/float8/README.md, 'Training benchmarks' (added in 8c81863b, pull request #1793, "
+                "2025-03-12; the same figures through 4b119edb and 927cbfb9): torchtitan on one node of 8 H100, "
+                "batch size 1, sequence 8192, 100 steps, torch.compile, FSDP2, per-op SAC; torch 2.7.0a0+gitb98af95, "
+                f"torchao 0.10.0+git890e0ac8, torchtitan 0.0.2; row 'Llama3-8b | {scaling} | per op SAC | {mem} | "
+                f"{tokens:g} | {speedup}%' (peak memory GB not stored; the bf16 baseline row 6150 tokens/s, the "
+                "speed-up reproduced from the two). The reproduction script float8_training_benchmark.sh of "
+                "pytorch/ao's benchmarks/float8/training/ folder (fe4d5f09, 2025-03-04): torchtitan's "
+                "llama3_8b.toml with --training.steps=100 --training.batch_size=1 --training.compile, and for "
+                + (
+                    "tensorwise --model.converters=float8 --float8.enable_fsdp_float8_all_gather "
+                    "--float8.precompute_float8_dynamic_scale_for_fsdp --float8.force_recompute_fp8_weight_in_bwd"
+                    if all_gather
+                    else "rowwise --model.converters=float8 --float8.recipe_name=rowwise (parameters all-gathered "
+                    "in bf16)"
+                )
+                + "; parse_torchtitan_logs.py: the median of the logged 'tps' (tokens a second per device) over the "
+                "log lines but step 1. torchtitan's llama3_8b.toml of that time (b291ad66, 2025-02-28): sequence "
+                "8192, selective AC 'op', data_parallel_shard_degree -1 (FSDP over the 8 GPUs); FSDP2 bf16 "
+                "parameters and fp32 reduction, global batch 8 (one sequence a GPU, no accumulation), cross-entropy "
+                "on fp32 logits. HARDWARE NOT STATED: the README says '8xH100' without the part (PCIe, SXM, or "
+                "Meta's 500 W HBM2e Grand Teton H100 that the torchtitan rows ran on); stored on the h100-sxm profile "
+                "as an assumption, one node with NVLink.",
+                system="torchtitan",
+                interconnect="one node (NVLink assumed)",
+                software=_sw(
+                    attention="flash",
+                    loss="fp32",
+                    param_dtype="bf16",
+                    reduce_dtype="fp32",
+                    reshard_after_forward=True,
+                    overlap_dp=True,
+                    activation_checkpointing="selective op: torchtitan's per-op policy (selective_ac_option 'op')",
+                    fp32_master=True,
+                    compile=True,
+                    fp8=recipe,
+                    fp8_param_gather=all_gather,
+                    extra=fp8_common
+                    + "; FSDP2 (1D)"
+                    + ("; precomputed float8 scales; force_recompute_fp8_weight_in_bwd" if all_gather else ""),
+                ),
+                split="blind19",
+            )
+        )
+
+    # ---- AWS: torchtitan on 4 x p5.48xlarge with float8 and compile (March 2025) ----
+    tps, mfu, mem, mem_pct = AWS_TORCHTITAN_FLOAT8_RUN
+    per_token = torchtitan_flops_per_token(_LLAMA3["8B"], 8192)
+    assert abs(tps * per_token / 989e12 * 100 - mfu) < 0.5 * per_token / 989e12 * 100 + 0.005
+    rows.append(
+        _run(
+            "aws_torchtitan_float8",
+            "Llama 3 8B FSDP32 + compile, 32x H100 (4 x p5.48xlarge), Float8 tensorwise",
+            "h100-sxm",
+            32,
+            _LLAMA3["8B"],
+            8192,
+            32,
+            1,
+            1,
+            1,
+            32,
+            1,
+            1,
+            "1f1b",
+            False,
+            "selective",
+            3,
+            "bf16",
+            {
+                "tokens_per_s_per_gpu": float(tps),
+                "tflops_per_gpu": None,
+                "mfu": round(mfu / 100, 4),
+                "flops_counted": "model",
+                "memory_gib": None,
+            },
+            "FP8 (Float8 linears via torchao, dynamic tensorwise scaling; attention stays bf16). "
+            "awslabs/awsome-distributed-ai (then aws-samples/awsome-distributed-training) pull request #574 'Adding "
+            "torchtitan sample' (allela-roy, AWS, 2025-03-04): 3.test_cases/21.torchtitan/README.md, 'Performance "
+            "Optimizations': compile = true and [float8] enable_float8_linear, enable_fsdp_float8_all_gather and "
+            "precompute_float8_dynamic_scale_for_fsdp = true applied to llama3_8b.toml, run on the same 4 x "
+            f"p5.48xlarge (8 H100 each): log line 'step: 1990 ... memory: {mem}GiB({mem_pct}%) tps: {tps:,} mfu: "
+            f"{mfu}%' (tps stored; memory not stored), a {AWS_TORCHTITAN_IMPROVEMENT}% improvement over the default "
+            f"run's {AWS_TORCHTITAN_BF16_TPS:,} tps (that bf16 row is torchtitan_threads'; the ratio reproduces the "
+            "15.92%). The launch script slurm/1.llama_3_8b_torchtitan.sh: torchrun of torchtitan's train.py, 8 "
+            "processes a node, FI_PROVIDER=efa. The toml (the torchtitan of early 2025: the [float8] "
+            "enable_float8_linear key is of before 2025-02-15): Llama 3 8B, batch_size 1, seq_len 8192, selective AC "
+            "'op', data_parallel_shard_degree -1 (FSDP over the 32 GPUs), log_freq 10; float8 dynamic (tensorwise) "
+            "scaling, the output layer left in bf16. MFU as torchtitan logs it: 6 x (parameters without the input "
+            f"embedding) + 12·l·h·s = {per_token:.6e} FLOPs a token (torchtitan_flops_per_token) against 989 TFLOP/s "
+            "(H100 SXM, get_peak_flops): it reproduces the logged MFU from the tps (a bf16 peak; the matmuls ran in "
+            "FP8). FSDP2 bf16 parameters and fp32 reduction, global batch 32 (one sequence a GPU), cross-entropy on "
+            f"fp32 logits. The memory line gives a capacity of {mem / mem_pct * 100:.2f} GiB, the H100 80GB HBM3 of "
+            "p5.48xlarge (SXM, NVLink/NVSwitch in the instance).",
+            system="torchtitan",
+            gpus_per_node=8,
+            interconnect="4 x AWS p5.48xlarge (8 H100 each); EFA between instances (FI_PROVIDER=efa in the script)",
+            software=_sw(
+                attention="flash",
+                loss="fp32",
+                param_dtype="bf16",
+                reduce_dtype="fp32",
+                reshard_after_forward=True,
+                overlap_dp=True,
+                activation_checkpointing="selective op: torchtitan's per-op policy (selective_ac_option 'op')",
+                fp32_master=True,
+                compile=True,
+                fp8="tensorwise",
+                fp8_param_gather=True,
+                extra=fp8_common + "; FSDP2 (1D), torchtitan of early 2025; precomputed float8 scales",
+            ),
+            split="blind19",
+        )
+    )
+    return rows
+
+
+BLIND19_SOURCES = (
+    "torchtitan_float8",
+    "torchtitan_async_tp_float8",
+    "torchtitan_h200_float8",
+    "torchao_float8",
+    "aws_torchtitan_float8",
+)
+RUNS.extend(_blind19_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
