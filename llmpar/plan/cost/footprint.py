@@ -24,7 +24,15 @@ from llmpar.model.config import ModelConfig
 from llmpar.pipeline.schedules import Kind, compute_order
 from llmpar.plan.cost import context
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
-from llmpar.plan.cost.values import BYTES, LLMPAR, Batch, Software, _act_dtype_bytes, selective_policy
+from llmpar.plan.cost.values import (
+    BYTES,
+    FP8_CASTS,
+    LLMPAR,
+    Batch,
+    Software,
+    _act_dtype_bytes,
+    selective_policy,
+)
 from llmpar.plan.hardware import Hardware
 
 # --- model state --------------------------------------------------------------------------------------------
@@ -76,22 +84,22 @@ def block_matmuls(cfg: ModelConfig) -> list[tuple[int, int, bool]]:
     return [(d, q, True), (d, kv, True), (d, kv, True), (q, d, False), *mlp]
 
 
-def fp8_cast_elements(cfg: ModelConfig, tp: int) -> tuple[float, float]:
-    """(inputs, output gradients): elements per token of one block on one tp rank that FP8 matmuls cast. A run of
-    column-parallel GEMMs reads one input (the normalized block input: q, k and v one, the MLP's gate and up
-    another), each row-parallel GEMM its tp shard; every GEMM's output gradient is cast (the column ones' shards,
-    the row ones' whole width)."""
-    inputs = grads = 0.0
+def fp8_cast_elements(cfg: ModelConfig, tp: int) -> tuple[float, float, float]:
+    """(normalized inputs, other inputs, output gradients): elements per token of one block on one tp rank that FP8
+    matmuls cast. A run of column-parallel GEMMs reads one input, the normalization's output (q, k and v one, the
+    MLP's gate and up another); each row-parallel GEMM reads its tp shard of another tensor; every GEMM's output
+    gradient is cast (the column ones' shards, the row ones' whole width)."""
+    normed = other = grads = 0.0
     in_group = False
     for i, o, column in block_matmuls(cfg):
         if column:
-            inputs += 0 if in_group else i
+            normed += 0 if in_group else i
             grads += o / tp
         else:
-            inputs += i / tp
+            other += i / tp
             grads += o
         in_group = column
-    return inputs, grads
+    return normed, other, grads
 
 
 def op_recomputed_matmul_flops(cfg: ModelConfig, tp: int) -> float:
@@ -361,9 +369,9 @@ def memory(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = 
     held = max(s.total for s in stages)
     shards = software.zero_shards(layout.dp * layout.cp)
     m = model_state_bytes(held, layout.zero, shards, batch.dtype, reduce_dtype=batch.reduce_dtype)
-    if software.fp8 and layout.zero < 3:
-        # the blocks' FP8 weights and their transposes, kept beside the 16-bit ones (under ZeRO-3, a gathered
-        # unit's, which the units' margin holds)
+    if software.fp8 and FP8_CASTS[software.fp8].weight_once and layout.zero < 3:
+        # Transformer Engine's FP8 weights and their transposes, kept over the step beside the 16-bit ones (under
+        # ZeRO-3, a gathered unit's, which the units' margin holds; torchao casts them anew in each pass)
         m["params"] += 2 * max(s.split for s in stages)
     m["activations"] = activation_bytes(cfg, layout, batch, software)
     m["total"] = sum(m.values())

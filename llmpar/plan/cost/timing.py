@@ -162,19 +162,20 @@ def chunk_costs(
     scores = context.attention_scores(cfg, layout, b, s, fused_ring)
     rate *= software.compute_efficiency
     # The blocks' weight GEMMs, in FP8 at its rate with their operands' casts streamed through memory (`FP8_CASTS`:
-    # inputs and weights forward, output gradients backward), or at the 16-bit rate.
+    # inputs and weights forward, output gradients backward), or at the 16-bit rate. (The weights' whole cost lands
+    # on the forward.)
     block_rate, cast_f, cast_b = rate, 0.0, 0.0
     if software.fp8:
         if "fp8" not in hw.peak_flops:
             raise ValueError(f"the hardware profile {hw.name!r} gives no FP8 rate (its peak_flops has no 'fp8')")
         block_rate = hw.matmul_rate("fp8", procs) * software.compute_efficiency
-        per_element, weights_once = FP8_CASTS[software.fp8]
-        x_elements, dy_elements = fp8_cast_elements(cfg, t)
-        cast_weights = split / (layout.micro_batches if weights_once else 1)
+        casts = FP8_CASTS[software.fp8]
+        normed, other, grads = fp8_cast_elements(cfg, t)
+        cast_weights = split / (layout.micro_batches if casts.weight_once else 1)
         if software.fp8_param_gather and layout.zero == 3:  # each rank casts its shard, before the gather
             cast_weights /= software.zero_shards(layout.dp * n_cp)
-        cast_f = per_element * (tokens * x_elements + cast_weights) / stream
-        cast_b = per_element * tokens * dy_elements / stream
+        cast_f = (tokens * (casts.normed * normed + casts.other * other) + casts.weight * cast_weights) / stream
+        cast_b = casts.grad * tokens * grads / stream
     # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
     # calibrate` measures), for the sequence its kernel sees (a ring's block: the rank's L tokens); a
     # materialized one computes all of it as matmuls, and streams the s × s scores through memory about six

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from llmpar.layout import Layout
 
@@ -133,18 +134,36 @@ class Software:
 
 LOSSES = ("fp32", "vocab-parallel", "fused")
 
-# FP8 scaling recipes (`Software.fp8`): (bytes each cast moves per element, whether a weight is cast once a step).
-# A cast reads the 16-bit tensor and writes its FP8 copy and the transposed copy the other GEMMs read (2 + 1 + 1
-# bytes); a per-tensor scale taken from the tensor at hand needs its maximum first, one more read (+2). Each GEMM's
-# input and output gradient are cast every micro-batch; the weights once a step where Transformer Engine keeps their
-# FP8 copies over a step's micro-batches (Megatron-Core and NeMo: `is_first_microbatch`), every micro-batch under
-# torchao (its Float8Linear casts the weight in each forward).
+
+class FP8Casts(NamedTuple):
+    """What an FP8 recipe's casts move through memory, in bytes per element (`FP8_CASTS`)."""
+
+    normed: int  # a GEMM input a normalization writes (q, k and v's; gate and up's)
+    other: int  # the other GEMM inputs (the attention output, the MLP product)
+    grad: int  # a GEMM's output gradient, backward
+    weight: int  # a weight
+    weight_once: bool  # weights cast once a step (their FP8 copies kept over its micro-batches), else each micro-batch
+
+
+# FP8 scaling recipes (`Software.fp8`), as their code runs the casts on an H100 (Hopper's FP8 GEMMs read both
+# operands K-major, so every operand is also written transposed); read in NVIDIA/TransformerEngine d0067d0d (and
+# Megatron-Core d98e8a64) and pytorch/ao 36027d82 (docs/cost-model.md, "Sixth round"). A cast reads the 16-bit
+# tensor (2 bytes) and writes its FP8 copy and the transposed one (1 + 1); a scale from the tensor's own maximum
+# reads it once more first (2).
 FP8_CASTS = {
-    "delayed": (4, True),  # Transformer Engine's DelayedScaling: the scale from the amax history
-    "current": (6, True),  # Transformer Engine's per-tensor current scaling
-    "blockwise": (4, True),  # Transformer Engine's 1×128 / 128×128 block scales, found as each block is cast
-    "tensorwise": (6, False),  # torchao's dynamic per-tensor scaling
-    "rowwise": (4, False),  # torchao's per-row scales, found as each row is cast
+    # Transformer Engine's DelayedScaling: the normalization kernel writes FP8 itself (a transpose follows), every
+    # other tensor a fused cast-transpose; the FP8 weights kept over a step (`is_first_microbatch`)
+    "delayed": FP8Casts(normed=2, other=4, grad=4, weight=4, weight_once=True),
+    # Transformer Engine's per-tensor current scaling: an amax pass before every cast (the normalization computes
+    # its output's amax, the cast stays separate)
+    "current": FP8Casts(normed=4, other=6, grad=6, weight=6, weight_once=True),
+    # Transformer Engine's 1×128 / 128×128 blocks: each block's scale found as it is cast, one pass
+    "blockwise": FP8Casts(normed=4, other=4, grad=4, weight=4, weight_once=True),
+    # torchao's Float8Linear, dynamic per-tensor scaling: an amax pass, then one cast writing both layouts; the
+    # weight cast in every forward and again in the backward (3 + 3 bytes beside its amax)
+    "tensorwise": FP8Casts(normed=6, other=6, grad=6, weight=8, weight_once=False),
+    # torchao's rowwise scaling: each layout cast apart from a 16-bit transposed copy
+    "rowwise": FP8Casts(normed=8, other=8, grad=8, weight=10, weight_once=False),
 }
 
 
