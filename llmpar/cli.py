@@ -741,7 +741,8 @@ def cmd_plan(args) -> int:
     recipe = args.software or "llmpar"
     software = recipe if req.software == SOFTWARE[recipe] else f"{recipe} (with the knobs given)"
     if args.json:
-        print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware), indent=1))
+        fp8 = bool(req.software.fp8)
+        print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware, fp8), indent=1))
     else:
         print(
             table(
@@ -753,6 +754,7 @@ def cmd_plan(args) -> int:
                 req.name,
                 req.model_flags,
                 software=software,
+                fp8=bool(req.software.fp8),
             )
         )
     # Nothing fits (1) or nothing can run (2): the plan above shows what was found, this line says why and what

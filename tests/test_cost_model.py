@@ -1710,6 +1710,16 @@ def test_the_error_band_plan_prints_is_the_comparisons():
         assert max(errors) == pytest.approx(band["max"], abs=0.0015)
         if "median" in band:
             assert errors[len(errors) // 2] == pytest.approx(band["median"], abs=0.0015)
+    # FP8 predictions carry the FP8 blind sets' band: every row of them FP8, none of the 16-bit band's
+    from llmpar.plan.published import RUNS
+    from llmpar.plan.report import UNSEEN_FP8
+
+    fp8_splits = {run["split"] for run in RUNS if run["software"]["fp8"] and run["split"] in BLIND_SPLITS}
+    assert set(UNSEEN_FP8["splits"]) == fp8_splits and not fp8_splits & set(UNSEEN["splits"])
+    fp8 = sorted(abs(r["error"]) for split in UNSEEN_FP8["splits"] for r in published_comparison(split))
+    assert len(fp8) == UNSEEN_FP8["rows"] and sum(fp8) / len(fp8) == pytest.approx(UNSEEN_FP8["mean"], abs=0.0015)
+    assert fp8[len(fp8) // 2] == pytest.approx(UNSEEN_FP8["median"], abs=0.0015)
+    assert max(fp8) == pytest.approx(UNSEEN_FP8["max"], abs=0.0015)
 
 
 def test_a_published_row_is_predicted_with_its_own_schedule():
@@ -2070,6 +2080,10 @@ def test_plan_takes_fp8_on_its_command_line_and_refuses_what_cannot_run_in_fp8(c
     code, stdout, _ = run_cli([*args, "--software", "megatron", "--fp8", "delayed", "--json"], capsys)
     (fp8,) = json.loads(stdout)["candidates"][:1]
     assert code == 0 and fp8["step_time_s"] < plain["step_time_s"]
+    # its error band is the FP8 runs'
+    assert fp8["expected_error"]["kind"] == "fp8" and plain["expected_error"]["kind"] != "fp8"
+    code, stdout, _ = run_cli([*args, "--software", "megatron", "--fp8", "delayed"], capsys)
+    assert code == 0 and "expected error of the step time with FP8 matmuls" in stdout
     for extra, words in [
         (["--fp8", "e4m3"], "--fp8 'e4m3': choose a scaling recipe, delayed, current"),
         (["--fp8", "delayed", "--hardware", "a100-80gb"], "gives no FP8 rate"),
