@@ -278,8 +278,7 @@ def _split_sources(split: str) -> tuple:
     """The sources published.py registers for a blind split: BLIND_SOURCES, BLIND2_SOURCES, ..."""
     import llmpar.plan.published as published
 
-    # () for a split no row of this checkout fills yet (blind splits are added in parallel, each by its own helper)
-    return getattr(published, "BLIND_SOURCES" if split == "blind" else f"BLIND{split[5:]}_SOURCES", ())
+    return getattr(published, "BLIND_SOURCES" if split == "blind" else f"BLIND{split[5:]}_SOURCES")
 
 
 def _blind_split_rows(split: str, kin: tuple = (), context_parallel: bool = False, fp8: bool = False) -> list[dict]:
