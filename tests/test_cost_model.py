@@ -2051,6 +2051,8 @@ def test_fp8_runs_a_blocks_gemms_at_the_fp8_rate_and_streams_their_casts(recipe)
 
 
 def test_fp8_parameter_gathers_move_a_byte_per_matrix_element_and_fp8_keeps_weight_copies():
+    from llmpar.plan.cost.footprint import ALLOCATOR_SLACK
+
     cfg, batch = PRESETS["llama-1b"], Batch(16, 512, "bf16")
     fp8 = replace(SOFTWARE["fsdp"], fp8="tensorwise")
     lay = Layout(dp=8, zero=3, micro_batches=1)
@@ -2063,6 +2065,9 @@ def test_fp8_parameter_gathers_move_a_byte_per_matrix_element_and_fp8_keeps_weig
     with_copies, without = (cost.memory(cfg, lay1, batch, sw)["params"] for sw in (te, SOFTWARE["fsdp"]))
     assert with_copies - without == 2 * stage.split  # Transformer Engine's FP8 weights and their transposes
     assert cost.memory(cfg, lay1, batch, fp8)["params"] == without  # torchao casts them anew each pass
+    # ... and the device's peak, which decides what fits, holds them too
+    peaks = (cost.device_peak(cfg, lay1, batch, sw) for sw in (te, SOFTWARE["fsdp"]))
+    assert next(peaks) - next(peaks) == pytest.approx(2 * stage.split * (1 + ALLOCATOR_SLACK), rel=1e-9)
     assert cost.memory(cfg, lay, batch, fp8)["params"] == cost.memory(cfg, lay, batch, SOFTWARE["fsdp"])["params"]
     with pytest.raises(ValueError, match="fp8_param_gather needs FP8"):
         replace(SOFTWARE["fsdp"], fp8_param_gather=True)

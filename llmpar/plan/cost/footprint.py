@@ -363,16 +363,22 @@ def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch, s
     return tuple(out)
 
 
+def fp8_weight_copies(stage: StageParams, layout: Layout, software: Software) -> float:
+    """Bytes of Transformer Engine's FP8 weights and their transposes, which it keeps over a step beside the 16-bit
+    ones: 2 per matrix element a rank holds (none under ZeRO-3, where a gathered unit's copies are within the units'
+    margin, nor under torchao, which casts the weights anew in each pass)."""
+    if software.fp8 and FP8_CASTS[software.fp8].weight_once and layout.zero < 3:
+        return 2.0 * stage.split
+    return 0.0
+
+
 def memory(cfg: ModelConfig, layout: Layout, batch: Batch, software: Software = LLMPAR) -> dict[str, float]:
     """Bytes per rank (the largest rank): "params", "grads", "optimizer", "activations", "total"."""
     stages = stage_params(cfg, layout, batch.seq_len)
     held = max(s.total for s in stages)
     shards = software.zero_shards(layout.dp * layout.cp)
     m = model_state_bytes(held, layout.zero, shards, batch.dtype, reduce_dtype=batch.reduce_dtype)
-    if software.fp8 and FP8_CASTS[software.fp8].weight_once and layout.zero < 3:
-        # Transformer Engine's FP8 weights and their transposes, kept over the step beside the 16-bit ones (under
-        # ZeRO-3, a gathered unit's, which the units' margin holds; torchao casts them anew in each pass)
-        m["params"] += 2 * max(s.split for s in stages)
+    m["params"] += max(fp8_weight_copies(s, layout, software) for s in stages)
     m["activations"] = activation_bytes(cfg, layout, batch, software)
     m["total"] = sum(m.values())
     return m
@@ -528,6 +534,7 @@ def _stage_process_memory(
     dp = software.zero_shards(layout.dp * layout.cp)  # the ranks ZeRO shards over: dp × cp, or a hybrid group
     w, e, u = batch.weight_bytes, batch.grad_bytes, batch.update_bytes
     m = model_state_bytes(st.total, layout.zero, dp, batch.dtype, reduce_dtype=batch.reduce_dtype)
+    m["params"] += fp8_weight_copies(st, layout, software)
     state = m["params"] + m["grads"] + m["optimizer"]
     b = batch.global_batch_size // (layout.dp * layout.micro_batches)
     tokens = b * context.local_tokens(layout, batch.seq_len)
