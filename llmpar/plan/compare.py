@@ -246,6 +246,14 @@ RECIPES = {
     "torchtitan_h200_float8": "fsdp",
     "torchao_float8": "fsdp",
     "aws_torchtitan_float8": "fsdp",
+    # twentieth blind sources (published.BLIND20_SOURCES), set before any prediction, from each system's nature: NeMo
+    # 2.0's and Megatron-Bridge's performance recipes run Megatron-Core with Transformer Engine layers, tensor, pipeline
+    # (interleaved), sequence and context parallelism and the distributed optimizer with the gradient reduce-scatter
+    # and parameter all-gather overlapped (Megatron-FSDP in one 8-GPU row, stored zero 3): Megatron-Core's recipe; the
+    # rows say attention flash, tp_comm_overlap where TP > 1, no recomputation, reduce_dtype bf16, fp8 "current"
+    # (Megatron-Bridge) or "delayed" (NeMo 25.02) with fp8_param_gather
+    "nemo2_perf_summary_fp8": "megatron",
+    "megatron_bridge_fp8": "megatron",
 }
 
 
