@@ -64,6 +64,7 @@ BANDS = {
     "blind17": {"rows": 30, "mean": 0.056, "median": 0.039, "max": 0.218},
     "blind18": {"rows": 28, "mean": 0.055, "median": 0.049, "max": 0.157},
     "blind19": {"rows": 23, "mean": 0.490, "median": 0.249, "max": 1.988},
+    "blind20": {"rows": 8, "mean": 0.046, "median": 0.036, "max": 0.154},
 }
 UNSEEN = {
     "splits": tuple(f"blind{n}" for n in range(5, 17)),
@@ -84,10 +85,10 @@ MIN_KIND_ROWS = 20
 # The band of a prediction with FP8 matmuls (`Software.fp8`): the FP8 blind sets, each first predicted by the sixth
 # round's model (their first looks), all kinds of layout together.
 UNSEEN_FP8 = {
-    "splits": ("blind17", "blind18", "blind19"),
-    "rows": 81,
-    "mean": 0.179,
-    "median": 0.055,
+    "splits": ("blind17", "blind18", "blind19", "blind20"),
+    "rows": 89,
+    "mean": 0.167,
+    "median": 0.050,
     "max": 1.988,
 }
 # The choices among layouts in those runs (`compare.choice_summary`): runs of one system on one cluster, with
@@ -164,7 +165,7 @@ def error_band(layout: Layout, hw: Hardware | None = None, fp8: bool = False) ->
     if band["kind"] == "fp8":
         return (
             f"expected error of the step time with FP8 matmuls, from the published FP8 runs the model had not seen: "
-            f"{half(band, 'the ' + str(band['runs']))}: NVIDIA's NeMo and DGX Cloud tables within 22%, torchtitan's "
+            f"{half(band, 'the ' + str(band['runs']))}: NVIDIA's NeMo, DGX Cloud and Megatron-Bridge tables within 22%, torchtitan's "
             f"long sequences and rowwise scaling predicted up to 3× fast; docs/cost-model.md)"
         )
     if band["kind"] == "all":
