@@ -233,8 +233,7 @@ RECIPES = {
     # FP8 pre-training tables of 2024 ran NeMo on Megatron-Core with Transformer Engine layers, tensor, pipeline
     # (interleaved), sequence and context parallelism and Apex's distributed Adam with the gradient reduce-scatter and
     # parameter all-gather overlapped, the stack of the nemo_perf_summary rows: Megatron-Core's recipe; the rows say
-    # attention flash, tp_comm_overlap as each config sets ub_tp_comm_overlap, no recomputation, fp8 "delayed" (so
-    # comparable() leaves them out while the profiles are 16-bit)
+    # attention flash, tp_comm_overlap as each config sets ub_tp_comm_overlap, no recomputation, fp8 "delayed"
     "nemo_perf_summary_fp8": "megatron",
     # nineteenth blind sources (published.BLIND19_SOURCES), set before any prediction, from each system's nature:
     # every row is torchtitan (FSDP2, with TP, PP and context parallelism in the larger runs) with torchao's float8

@@ -46,8 +46,9 @@ megatron_bridge (NVIDIA NeMo / Megatron-Bridge performance summary, DGX-H100)
     "Model TFLOP/sec/GPU" and "Tokens/sec/GPU" from NVIDIA's benchmark recipes. All dense-model rows that NVIDIA
     publishes for DGX-H100 are FP8 (per-tensor current scaling, Transformer Engine): matmuls run in FP8 while the
     model FLOPs are counted as usual, so TFLOP/s can exceed the 989 TFLOP/s BF16 peak. `dtype` below says "bf16"
-    only because the schema has no FP8 value — every such row says "FP8" at the start of its note; our cost model
-    does not model FP8. Recompute and sequence-parallel settings are not shown in the table.
+    only because the schema has no FP8 value — every such row says "FP8" at the start of its note and names its
+    recipe in software["fp8"] (priced since the cost model's sixth round). Recompute and sequence-parallel settings
+    are not shown in the table.
 
 llm_foundry (MosaicML llm-foundry MPT benchmarks; H100 80GB, A100 80GB, A100 40GB)
     PyTorch FSDP FULL_SHARD over every GPU (no tensor or pipeline parallelism) under Composer, FlashAttention,
@@ -244,7 +245,8 @@ Verification of the context-parallel rows
 Searched for context-parallel rows and not used: torchtitan's Dec 2024 benchmark Tables 2 and 6 (FSDP + CP on 8
 and 512 H100, sequences of 32K–256K; every row Float8); NeMo's "Long Sequence Performance" tables (Llama 2 7B and
 Llama 3 8B, CP up to 32, sequences to 1M: FP8 only); NeMo's performance summary of 24.12 (Llama 3 8B and 70B with
-CP 2: FP8); Megatron-Bridge's Llama 3.1 405B rows (CP 2: FP8, already stored and left out).
+CP 2: FP8); Megatron-Bridge's Llama 3.1 405B rows (CP 2: FP8, already stored; compared since the sixth round priced
+FP8).
 
 Second blind rows (split "blind2"). Added in one batch after the first blind rows had been predicted, by someone
 who computed, printed or looked at no prediction for any of them; `compare.published_comparison()` leaves them out
@@ -1439,8 +1441,8 @@ parallel), by someone who computed, printed or looked at no prediction for any o
 leaves them out as it does the other blind splits (split="blind17" gives them; benchmarks/published_table.py: `--blind
 blind17`). They are the FP8 counterparts of the dgxc_benchmarking and dgxc_benchmarking_cp rows: the 8-bit tables that
 NVIDIA's DGX Cloud benchmarking READMEs print next to the BF16 ones, for the dense models on H100 SXM (DGX H100 on EOS),
-from the same three releases. Every row is FP8 (software "fp8" names the recipe, the note starts with "FP8"), so
-comparable() keeps every one of them out of the 16-bit comparison until the cost model models 8-bit matmuls. One source
+from the same three releases. Every row is FP8 (software "fp8" names the recipe, the note starts with "FP8"; added
+while comparable() still kept FP8 rows out, before the sixth round priced them). One source
 key, new to the set; the existing h100-sxm profile, no new profile:
 
 dgxc_benchmarking_fp8 (NVIDIA DGX Cloud benchmarking recipes, FP8 tables, H100 on EOS; 30 rows)
@@ -1508,8 +1510,8 @@ a nineteenth) in parallel, by someone who computed, printed or looked at no pred
 benchmarks/published_table.py: `--blind blind18`). The set was asked for the FP8 pre-training rows of dense models on
 DGX H100 in NVIDIA NeMo Framework's performance tables of 2024 and 2025, other than the four megatron_bridge rows.
 Every row is FP8: its note starts with "FP8", software["fp8"] = "delayed" (Transformer Engine's DelayedScaling, which
-NeMo 1.x builds from the config's fp8_* keys) and fp8_param_gather False; comparable() leaves FP8 rows out of the
-comparison (the profiles are 16-bit), so these rows wait for an FP8 model. One source key, new to the set; the
+NeMo 1.x builds from the config's fp8_* keys) and fp8_param_gather False (added while comparable() still left FP8
+rows out, before the sixth round priced them). One source key, new to the set; the
 existing h100-sxm profile, no new profile:
 
 nemo_perf_summary_fp8 (NVIDIA NeMo Framework, FP8 pre-training tables on DGX H100, 2024; 28 rows)
@@ -2651,7 +2653,7 @@ _MB_META: dict = {
     "software": _sw(attention="flash", fp8="current", extra="Transformer Engine; FP8 matmuls"),
 }
 _MB_NOTE = (
-    "FP8 (per-tensor current scaling via Transformer Engine) — not BF16; our cost model does not model FP8. "
+    "FP8 (per-tensor current scaling via Transformer Engine) — not BF16. "
     "DGX-H100 (H100 SXM 80GB, 8/node). Model TFLOP/s as NVIDIA reports it (their model-FLOPs count; the exact "
     "convention is not shown with the table); no MFU given. Whether the distributed optimizer was used is not "
     "shown (stored zero=0). Sequence parallelism and recompute settings are not shown either (stored True and "
@@ -7740,7 +7742,7 @@ RUNS.extend(_blind16_rows())
 
 # ==== SEVENTEENTH BLIND rows (split "blind17") ================================================================
 # Added with no prediction computed, printed or looked at for any of these; compare.published_comparison() leaves them
-# out unless asked for split="blind17" (and comparable() keeps FP8 rows out of the 16-bit comparison). See
+# out unless asked for split="blind17". See
 # "Seventeenth blind rows" in the docstring.
 
 # The READMEs' model FLOPs per sequence (GBS = 1), as printed: Nemotron-4 and GPT-3 (v24.11.1 and v25.04):
@@ -8257,7 +8259,7 @@ def _blind18_rows() -> list[dict]:
         )
         note = (
             "FP8 (Transformer Engine DelayedScaling, fp8_hybrid: E4M3 forward and E5M2 gradients, margin 0, interval "
-            f"1, amax history {history} with {algo}) — not BF16; our cost model does not model FP8. "
+            f"1, amax history {history} with {algo}) — not BF16. "
             f"{rel['table']}, FP8 pre-training on DGX H100: {key} | {n} GPUs | global batch {gbs} | micro-batch "
             f"{mbs} | sequence {seq} | TP {tp} | PP {pp}"
             + (f" | CP {cp} | VP {vp}" if vp is not None else "")

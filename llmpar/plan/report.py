@@ -165,8 +165,8 @@ def error_band(layout: Layout, hw: Hardware | None = None, fp8: bool = False) ->
     if band["kind"] == "fp8":
         return (
             f"expected error of the step time with FP8 matmuls, from the published FP8 runs the model had not seen: "
-            f"{half(band, 'the ' + str(band['runs']))}: NVIDIA's NeMo, DGX Cloud and Megatron-Bridge tables within 22%, torchtitan's "
-            f"long sequences and rowwise scaling predicted up to 3× fast; docs/cost-model.md)"
+            f"{half(band, 'the ' + str(band['runs']))}: NVIDIA's NeMo, DGX Cloud and Megatron-Bridge tables within "
+            f"22%, torchtitan's long sequences and rowwise scaling predicted up to 3× fast; docs/cost-model.md)"
         )
     if band["kind"] == "all":
         return (
