@@ -239,7 +239,7 @@ RECIPES = {
     # every row is torchtitan (FSDP2, with TP, PP and context parallelism in the larger runs) with torchao's float8
     # linears, the system of the torchtitan and torchtitan_async_tp rows: the PyTorch FSDP recipe (the rows say
     # fp8 "tensorwise" or "rowwise", fp8_param_gather where stated, tp_comm_overlap True for async TP, loss "fp32"
-    # without TP); comparable() leaves FP8 rows out until the profiles model FP8 matmuls
+    # without TP)
     "torchtitan_float8": "fsdp",
     "torchtitan_async_tp_float8": "fsdp",
     "torchtitan_h200_float8": "fsdp",
@@ -326,7 +326,7 @@ def predict(run: dict):
 
 
 # The knobs of `Software` that `llmpar plan` takes as flags (the rest are a recipe's own: --software): the on/off
-# SWITCHES as --knob / --no-knob, and four with values.
+# SWITCHES as --knob / --no-knob, and five with values.
 def _switch(knob: str):
     flag = knob.replace("_", "-")
     return lambda v: [f"--{flag}" if v else f"--no-{flag}"]

@@ -408,7 +408,11 @@ def _check_profile(data, path: str) -> None:
         bad("name", "and source must be strings")
     peaks = fields(data["peak_flops"], "peak_flops", (), RATED)
     if not set(peaks) & set(BYTES_PER_DTYPE):
-        bad("peak_flops", f"names no dtype; give the FLOP/s of one or more of {', '.join(BYTES_PER_DTYPE)}")
+        bad(
+            "peak_flops",
+            f"names no dtype to compute in (fp8 alone is a matmul rate); give the FLOP/s of one or more of "
+            f"{', '.join(BYTES_PER_DTYPE)}",
+        )
     for dtype, rate in peaks.items():
         number(rate, f"peak_flops.{dtype}")
     number(data["matmul_efficiency"], "matmul_efficiency", most=1.0)

@@ -1578,8 +1578,8 @@ at no prediction for any of them; `compare.published_comparison()` leaves them o
 (split="blind19" gives them; benchmarks/published_table.py: `--blind blind19`). The set was asked for FP8 training
 throughput of dense models from PyTorch-native publications (torchtitan, torchao and their users), each with its whole
 layout. Every row is FP8: torchao's Float8Linear (dynamic tensorwise or rowwise scaling) in torchtitan, so every note
-starts with "FP8" and software["fp8"] names the recipe; comparable() leaves such rows out until the profiles model FP8
-matmuls. Five source keys, new to the set; the existing h100-hbm2e-500w, h100-sxm and h200 profiles, no new profile.
+starts with "FP8" and software["fp8"] names the recipe (priced since the cost model's sixth round). Five source keys,
+new to the set; the existing h100-hbm2e-500w, h100-sxm and h200 profiles, no new profile.
 Every row gives tokens/s per GPU directly, so no FLOP count is needed to compare them:
 
 torchtitan_float8 (pytorch/torchtitan benchmarks/llama3_h100_202412_torchtitan.md, Dec 2024, Grand Teton H100; 10 rows)
@@ -7555,8 +7555,9 @@ NEMO_PERF_SCRIPT_DISAGREES = {
     "LLAMA2-13B": "num_nodes 1 (the table: 16 GPUs)",
 }
 # The 8-bit table that replaced the BF16 rows a week later (693244ac, 2024-03-05; same models, GPU counts and batches):
-# (model, micro-batch, TP, PP, tokens/s per GPU, Model TFLOP/s per GPU) as printed. Not stored (8-bit matmuls); kept as
-# a check of the layouts (TP, PP, micro-batch) and of NeMo's FLOP count (TFLOP/s over tokens/s).
+# (model, micro-batch, TP, PP, tokens/s per GPU, Model TFLOP/s per GPU) as printed. Kept as a check of the layouts (TP,
+# PP, micro-batch) and of NeMo's FLOP count (TFLOP/s over tokens/s); its rows are stored as blind18's, but
+# Nemotron-22B's.
 NEMO_PERF_8BIT_2024_03 = [
     ("GPT3-5B", 4, 1, 1, 22599, 738),
     ("GPT3-20B", 4, 4, 1, 5152, 660),

@@ -366,8 +366,9 @@ def _activation_bytes_by_stage(cfg: ModelConfig, layout: Layout, batch: Batch, s
 def fp8_weight_copies(stage: StageParams, layout: Layout, software: Software) -> float:
     """Bytes of Transformer Engine's FP8 weights and their transposes, which it keeps over a step beside the 16-bit
     ones: 2 per matrix element a rank holds (none under ZeRO-3, where a gathered unit's copies are within the units'
-    margin, nor under torchao, which casts the weights anew in each pass)."""
-    if software.fp8 and FP8_CASTS[software.fp8].weight_once and layout.zero < 3:
+    margin; nor under torchao, which casts the weights anew in each pass; nor where the parameters gather in FP8,
+    Megatron-Core's fp8_param_gather, whose FP8 weights replace the 16-bit ones)."""
+    if software.fp8 and FP8_CASTS[software.fp8].weight_once and layout.zero < 3 and not software.fp8_param_gather:
         return 2.0 * stage.split
     return 0.0
 
@@ -556,8 +557,9 @@ def _stage_process_memory(
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (
             cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" else 0
         )
-        unit = max(split + repl if st.layers else 0, table if r in (0, p - 1) else 0)  # a block, or the embedding
-        backward += ZERO3_UNITS * unit * w
+        # a block (its matrices at one byte where they gather in FP8), or the embedding
+        block = (split * (1 if software.fp8_param_gather else w) + repl * w) if st.layers else 0
+        backward += ZERO3_UNITS * max(block, table * w if r in (0, p - 1) else 0)
     # AdamW's foreach temporaries, one copy of what it updates (and bf16 gradients' fp32 copies for the masters)
     optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * (u + (4 if u != e else 0))
     save = 0.0

@@ -132,11 +132,13 @@ def chunk_costs(
     critical path).
     `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's).
 
-    Kept per what it depends on (not the ZeRO stage, nor the schedule but whether it splits W): the planner asks
-    for the chunks of every layout, and of layouts that differ in those alone, several times."""
+    Kept per what it depends on (not the ZeRO stage, but under FP8 matmuls, which cast the weights as ZeRO gathers
+    them; nor the schedule but whether it splits W): the planner asks for the chunks of every
+    layout, and of layouts that differ in those alone, several times."""
     # (a Hardware holds dicts: it is known by its identity, and kept with the result so that the identity stays
     # its own)
-    key = (cfg, batch, id(hw), layers, first, last, software, sharing, layout.world, layout.schedule == "zb")
+    fp8_zero = layout.zero if software.fp8 else None
+    key = (cfg, batch, id(hw), layers, first, last, software, sharing, layout.world, layout.schedule == "zb", fp8_zero)
     key += _CHUNK_FIELDS(layout)
     found = _CHUNKS.get(key)
     if found is not None and found[0] is hw:
@@ -162,20 +164,26 @@ def chunk_costs(
     scores = context.attention_scores(cfg, layout, b, s, fused_ring)
     rate *= software.compute_efficiency
     # The blocks' weight GEMMs, in FP8 at its rate with their operands' casts streamed through memory (`FP8_CASTS`:
-    # inputs and weights forward, output gradients backward), or at the 16-bit rate. (The weights' whole cost lands
-    # on the forward.)
-    block_rate, cast_f, cast_b = rate, 0.0, 0.0
+    # inputs and weights forward, output gradients backward), or at the 16-bit rate. The weights' casts (their
+    # whole cost, on the forward): Transformer Engine's once a step, kept over the micro-batches, unless ZeRO-3
+    # gathers the weights anew for each; torchao's every micro-batch; where ZeRO gathers them in FP8, each rank
+    # casts its own shard (once a step after the optimizer under ZeRO-1/2, before each gather under ZeRO-3).
+    block_rate, cast_f, cast_b, cast_w = rate, 0.0, 0.0, 0.0
     if software.fp8:
         if "fp8" not in hw.peak_flops:
             raise ValueError(f"the hardware profile {hw.name!r} gives no FP8 rate (its peak_flops has no 'fp8')")
         block_rate = hw.matmul_rate("fp8", procs) * software.compute_efficiency
         casts = FP8_CASTS[software.fp8]
         normed, other, grads = fp8_cast_elements(cfg, t)
-        cast_weights = split / (layout.micro_batches if casts.weight_once else 1)
-        if software.fp8_param_gather and layout.zero == 3:  # each rank casts its shard, before the gather
+        once_a_step = (casts.weight_once and layout.zero < 3) or (software.fp8_param_gather and 0 < layout.zero < 3)
+        cast_weights = split / (layout.micro_batches if once_a_step else 1)
+        if software.fp8_param_gather and layout.zero:
             cast_weights /= software.zero_shards(layout.dp * n_cp)
-        cast_f = (tokens * (casts.normed * normed + casts.other * other) + casts.weight * cast_weights) / stream
+        cast_w = casts.weight * cast_weights / stream
+        cast_f = tokens * (casts.normed * normed + casts.other * other) / stream + cast_w
         cast_b = casts.grad * tokens * grads / stream
+        # (a recomputed forward reuses weights cast once a step: `cast_w` is taken out of it below)
+        cast_w = cast_w if once_a_step else 0.0
     # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
     # calibrate` measures), for the sequence its kernel sees (a ring's block: the rank's L tokens); a
     # materialized one computes all of it as matmuls, and streams the s × s scores through memory about six
@@ -274,7 +282,7 @@ def chunk_costs(
     # Recomputation runs (part of) the forward again inside the backward.
     policy, every = selective_policy(software.selective) if layout.recompute == "selective" else ("", 0)
     if layout.recompute == "full":
-        bwd_in += fwd
+        bwd_in += fwd - layers * cast_w
         wait_b += wait_f
     elif policy == "attention" and context.recomputes_core(layout):
         bwd_in += layers * attention_f
@@ -286,7 +294,7 @@ def chunk_costs(
             + ops["layer"][0] * hw.op_overhead
         )
     elif policy == "every":  # one block in `every` runs its forward again
-        bwd_in += (layers_fwd + layers_wait_f) / every
+        bwd_in += (layers_fwd + layers_wait_f - layers * cast_w) / every
         wait_b += (layers_wait_f + layers * cp_wait_f) / every
     if layout.schedule == "zb":
         cost = ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
