@@ -2221,6 +2221,7 @@ def test_plan_takes_fp8_on_its_command_line_and_refuses_what_cannot_run_in_fp8(c
     assert fp8["expected_error"]["kind"] == "fp8" and plain["expected_error"]["kind"] != "fp8"
     code, stdout, _ = run_cli([*args, "--software", "megatron", "--fp8", "delayed"], capsys)
     assert code == 0 and "expected error of the step time with FP8 matmuls" in stdout
+    assert "llmpar train runs them in 16 bits" in stdout
     for extra, words in [
         (["--fp8", "e4m3"], "--fp8 'e4m3': choose a scaling recipe, delayed, current"),
         (["--fp8", "delayed", "--hardware", "a100-80gb"], "gives no FP8 rate"),

@@ -270,6 +270,10 @@ def table(
         lines += ["", "the command of each:"]
         if software != "llmpar":
             lines.append(f"   (predicted as --software {software} runs it; these commands run the layout with llmpar)")
+        if fp8:
+            lines.append(
+                "   (predicted with FP8 matmuls; llmpar train runs them in 16 bits: these commands run the layout)"
+            )
         lines += [f"{i:>2} {command(e.layout, model, batch, hw)}" for i, e in enumerate(plan.candidates, 1)]
         if any(e.layout.cp > 1 and e.layout.cp_mode == "all-gather" for e in plan.candidates):
             lines.append(
