@@ -1691,6 +1691,40 @@ def test_twentieth_blind_rows_are_comparable_and_their_transcription_agrees():
     assert abs(tokens * megatron_bridge_flops_per_token(run["model"], seq) / 1e12 / tflops - 1) > 0.01
 
 
+def test_megatron_bridge_rows_carry_the_knobs_of_their_release_scripts():
+    """The four megatron_bridge rows (fit; only their stored fields are checked here): the knobs the summary table
+    does not print, as Megatron-Bridge's performance scripts set them at the release of each container (v0.2.0 for
+    25.11, v0.3.0 for 26.02): the distributed optimizer (zero 1), sequence parallelism, no recomputation, TP
+    communication overlap, bf16 gradient reduction, FP8 current scaling with FP8 parameter gather, MBS 1, and the
+    printed layout and batch."""
+    from llmpar.plan.published import _MB_RELEASES, RUNS
+
+    rows = {run["name"]: run for run in RUNS if run["source"] == "megatron_bridge"}
+    expected = {  # name: (GPUs, GBS, TP, PP, CP, VP, DP, tokens/s, TFLOP/s), as printed
+        "Llama 3 70B (NeMo 25.11)": (64, 128, 4, 8, 1, 5, 2, 1602.0, 719.0),
+        "Llama 3 70B (NeMo 26.02)": (64, 256, 4, 8, 1, 5, 2, 1621.0, 728.0),
+        "Llama 3.1 405B (NeMo 25.11)": (1024, 512, 8, 8, 2, 8, 8, 292.0, 737.0),
+        "Llama 3.1 405B (NeMo 26.02)": (1024, 1536, 8, 8, 2, 8, 8, 311.0, 784.0),
+    }
+    assert set(rows) == set(expected) and set(_MB_RELEASES) == {"25.11", "26.02"}
+    for name, (n, gbs, tp, pp, cp, vp, dp, tokens, tflops) in expected.items():
+        run = rows[name]
+        release = name.split("NeMo ")[1].rstrip(")")
+        assert run["split"] == "fit" and run["note"].startswith("FP8 (")
+        assert _MB_RELEASES[release]["tag"].split(" ")[0] in run["note"]
+        assert (run["gpus"], run["global_batch_size"], run["micro_batch_size"], run["seq_len"]) == (n, gbs, 1, 8192)
+        assert (run["tp"], run["pp"], run["cp"], run["virtual_stages"], run["dp"]) == (tp, pp, cp, vp, dp)
+        assert run["gpus"] == tp * pp * cp * dp and run["schedule"] == "interleaved"
+        assert (run["zero"], run["recompute"], run["sequence_parallel"], run["cp_mode"]) == (1, "none", True, "ring")
+        sw = run["software"]
+        assert (sw["fp8"], sw["fp8_param_gather"], sw["tp_comm_overlap"]) == ("current", True, True)
+        assert (sw["param_dtype"], sw["reduce_dtype"]) == ("bf16", "bf16")
+        assert sw["fp32_master"] is True and sw["overlap_dp"] is True
+        assert (sw["activation_checkpointing"], sw["loss"], sw["compile"]) == ("none", "fused", False)
+        assert run["measured"]["tokens_per_s_per_gpu"] == tokens and run["measured"]["tflops_per_gpu"] == tflops
+        assert run["model"]["vocab_size"] == 128256  # padding not pinned: stored unpadded, as before
+
+
 @pytest.mark.parametrize(
     "split",
     [

@@ -47,8 +47,12 @@ megatron_bridge (NVIDIA NeMo / Megatron-Bridge performance summary, DGX-H100)
     publishes for DGX-H100 are FP8 (per-tensor current scaling, Transformer Engine): matmuls run in FP8 while the
     model FLOPs are counted as usual, so TFLOP/s can exceed the 989 TFLOP/s BF16 peak. `dtype` below says "bf16"
     only because the schema has no FP8 value — every such row says "FP8" at the start of its note and names its
-    recipe in software["fp8"] (priced since the cost model's sixth round). Recompute and sequence-parallel settings
-    are not shown in the table.
+    recipe in software["fp8"] (priced since the cost model's sixth round). The table does not show the optimizer,
+    recompute, sequence-parallel, TP-overlap or FP8-parameter settings: they are read from the performance scripts of
+    the Megatron-Bridge release in each container (v0.2.0 for 25.11, v0.3.0 for 26.02; see below): the distributed
+    optimizer (zero 1) with overlapped gradient reduce-scatter and parameter all-gather, bf16 gradient reduction,
+    sequence parallelism, userbuffers TP communication overlap (the H100 FP8 configs), per-tensor current scaling
+    with every layer in FP8 and the parameters all-gathered in FP8, no recomputation, no CUDA graphs.
 
 llm_foundry (MosaicML llm-foundry MPT benchmarks; H100 80GB, A100 80GB, A100 40GB)
     PyTorch FSDP FULL_SHARD over every GPU (no tensor or pipeline parallelism) under Composer, FlashAttention,
@@ -109,9 +113,30 @@ Verification (what was read, and how)
       as 4 in arXiv v1 and in the HTML rendering, and as 8 in a transcription citing v3; 8 is the value consistent
       with 16,384 GPUs = 8·16·16·DP and with 16M tokens per batch, so 8 is stored.
     * megatron_bridge: read directly from NVIDIA-NeMo/Megatron-Bridge docs/performance-summary-archive.md
-      (25.11 and 26.02 NeMo containers); the parallel layouts match the H100 presets in
-      scripts/performance/configs/llama/*_workload_base_configs.py of the same repository. The tables (re-read
-      at 067f987d) have no memory column: memory_gib None.
+      (25.11 and 26.02 NeMo containers); the tables (re-read at 067f987d; first published at 97ad8cc6f and
+      c0b9a0003) have no memory column: memory_gib None. The knobs the tables do not print were read later in the
+      same repository (fetched snapshot, newest commit 067f987d) at the Megatron-Bridge release of each container,
+      which NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md names (0.2.0 in 25.11, 0.3.0 in 26.02):
+      v0.2.0 (7af9601c9): scripts/performance/configs/llama3/workload_base_configs.py and configs/llama31/
+      workload_base_configs.py (the H100 FP8_CS presets: 70B TP 4, PP 8, VP 5, GBS 128; 405B TP 8, PP 8, CP 2, VP 8,
+      GBS 512; micro-batch 1), llama3_llm_pretrain.py and llama31_llm_pretrain.py (grad_reduce_in_fp32 False, the
+      userbuffers_fp8_h100 TP-overlap configs), utils/helpers.py (get_precision_config: fp8_cs with
+      first_last_layers_bf16 False; sequence_parallel = TP > 1; overlap_param_gather_with_optimizer_step);
+      v0.3.0 (21b02e0cf): scripts/performance/configs/llama/llama3_workload_base_configs.py and
+      llama31_workload_base_configs.py (the H100 FP8_CS V2 presets: GBS 256 and 1536, layouts as above),
+      argument_parser.py (--config_variant default v2), utils/precision.py and utils/overrides.py; at both tags
+      src/megatron/bridge/recipes/llama/llama3.py (distributed optimizer, overlap_grad_reduce and
+      overlap_param_gather, CommOverlapConfig(tp_comm_overlap=True), sequence parallelism, no recomputation),
+      src/megatron/bridge/recipes/utils/optimizer_utils.py, src/megatron/bridge/training/mixed_precision.py
+      (bf16_with_fp8_current_scaling_mixed: 'tensorwise', fp8_param_gather True) and
+      src/megatron/bridge/training/comm_overlap.py. The later patches of 25.11 (v0.2.1, v0.2.2) change none of
+      the H100 presets. Not pinned: the vocabulary padding (the builders ask should_pad_vocab, but
+      src/megatron/bridge/training/setup.py resets it where the model's vocabulary equals the tokenizer's; stored
+      128,256 as before), the attention kernel, the release of each container (from the release notes). The
+      fields changed by that reading: zero 0 -> 1 and software (loss 'fused': TE's fused cross-entropy,
+      tp_comm_overlap, param_dtype, reduce_dtype, overlap_dp, activation_checkpointing, fp32_master, compile,
+      fp8_param_gather); cp_mode 'ring' (Megatron-Core's default, no cp_comm_type set) made explicit; the layouts,
+      batches, sequence parallelism (True) and recomputation ('none') were stored already and are now confirmed.
 
     * llm_foundry: the three BF16 tables of scripts/train/benchmarking/README.md read directly (commit 061f2c7c),
       17 of their rows taken (sizes 1B–70B, 8–128 GPUs, with and without checkpointing); collect_results.py (the
@@ -1766,8 +1791,9 @@ SOURCES: dict[str, str] = {
         'NVIDIA NeMo Framework, Megatron-Bridge. "Performance" summary archive, Pre-Training Performance, '
         "System DGX-H100, NeMo containers 25.11 and 26.02. "
         "https://github.com/NVIDIA-NeMo/Megatron-Bridge/blob/main/docs/performance-summary-archive.md "
-        "(also https://docs.nvidia.com/nemo/megatron-bridge/latest/performance-summary-archive.html); recipes in "
-        "scripts/performance/configs/llama/."
+        "(also https://docs.nvidia.com/nemo/megatron-bridge/latest/performance-summary-archive.html); the "
+        "performance scripts (scripts/performance/) and Llama recipes (src/megatron/bridge/recipes/llama/llama3.py) "
+        "of the release in each container: v0.2.0 (7af9601c9) for 25.11 and v0.3.0 (21b02e0cf) for 26.02."
     ),
     "llm_foundry": (
         'MosaicML (Databricks), llm-foundry. "MPT Training Benchmarks", scripts/train/benchmarking/README.md, tables '
@@ -2647,18 +2673,101 @@ RUNS.append(
 # ---- NVIDIA Megatron-Bridge, DGX-H100 (FP8) ---------------------------------------------------------------------
 
 _LLAMA3_70B = _llama(8192, 80, 64, 8, 28672)
-_MB_META: dict = {
-    "system": "megatron-bridge",
-    "interconnect": "DGX-H100: NVLink4/NVSwitch in the node, 8x400 Gb/s NDR InfiniBand per node",
-    "software": _sw(attention="flash", fp8="current", extra="Transformer Engine; FP8 matmuls"),
+# The knobs the table does not print are the performance scripts' of the Megatron-Bridge release in each container:
+# NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md (read at 067f987d; the 25.11 section added by
+# 76966997e, the 26.02 one by f1263ad4f) lists Megatron-Bridge 0.2.0 in NeMo Framework 25.11 and 0.3.0 in 26.02.
+_MB_RELEASES: dict[str, dict[str, str]] = {
+    "25.11": {
+        "tag": "v0.2.0 (7af9601c9, 2025-11-26)",
+        "table": "97ad8cc6f (2025-12-04, 'Added 25.11 starter pack'), unchanged for these rows in the archive at "
+        "067f987d",
+        "precision": "printed FP8-CS",
+        "presets": "scripts/performance/configs/llama3/workload_base_configs.py "
+        "(LLAMA3_70B_H100_FP8_CS_BASE_CONFIG: TP 4, PP 8, VP 5, GBS 128) and configs/llama31/workload_base_configs.py "
+        "(LLAMA31_405B_H100_FP8_CS_BASE_CONFIG: TP 8, PP 8, CP 2, VP 8, GBS 512), utils/utils.py "
+        "(WorkloadBaseConfig: micro_batch_size 1, sequence_parallel = TP > 1), configs/llama3/llama3_llm_pretrain.py "
+        "and configs/llama31/llama31_llm_pretrain.py (the h100 "
+        "builders), utils/helpers.py (get_precision_config, set_workload_base_configs, set_user_overrides)",
+    },
+    "26.02": {
+        "tag": "v0.3.0 (21b02e0cf, 2026-02-26)",
+        "table": "c0b9a0003 (2026-02-26, '26.02 perf summary'), unchanged for these rows in the archive at 067f987d",
+        "precision": "printed FP8 only; the release has H100 FP8 presets for fp8_cs only (the current-scaling recipe "
+        "inferred from that)",
+        "presets": "scripts/performance/configs/llama/llama3_workload_base_configs.py "
+        "(LLAMA3_70B_PRETRAIN_CONFIG_H100_FP8_CS_V2: TP 4, PP 8, VP 5, GBS 256) and llama31_workload_base_configs.py "
+        "(LLAMA31_405B_PRETRAIN_CONFIG_H100_FP8_CS_V2: TP 8, PP 8, CP 2, VP 8, GBS 1536), argument_parser.py "
+        "(--config_variant default v2), utils/utils.py (WorkloadBaseConfig: micro_batch_size 1, sequence_parallel = "
+        "TP > 1), llama3_llm_pretrain.py and llama31_llm_pretrain.py (the h100 builders), utils/precision.py "
+        "(get_precision_config) and utils/overrides.py (set_workload_base_configs, set_post_overrides)",
+    },
 }
-_MB_NOTE = (
-    "FP8 (per-tensor current scaling via Transformer Engine) — not BF16. "
-    "DGX-H100 (H100 SXM 80GB, 8/node). Model TFLOP/s as NVIDIA reports it (their model-FLOPs count; the exact "
-    "convention is not shown with the table); no MFU given. Whether the distributed optimizer was used is not "
-    "shown (stored zero=0). Sequence parallelism and recompute settings are not shown either (stored True and "
-    "'none', unverified)."
-)
+
+
+def _mb_meta(release: str) -> dict:
+    tag = _MB_RELEASES[release]["tag"].split(" ")[0]
+    return {
+        "system": "megatron-bridge",
+        "interconnect": "DGX-H100: NVLink4/NVSwitch in the node, 8x400 Gb/s NDR InfiniBand per node",
+        "software": _sw(
+            attention="flash",
+            # src/megatron/bridge/models/gpt_provider.py: cross_entropy_loss_fusion True by default, with
+            # cross_entropy_fusion_impl 'te' (set by the recipe and by the performance overrides): TE's fused kernel
+            loss="fused",
+            tp_comm_overlap=True,
+            param_dtype="bf16",
+            reduce_dtype="bf16",
+            overlap_dp=True,
+            activation_checkpointing="none",
+            fp32_master=True,
+            compile=False,
+            fp8="current",
+            fp8_param_gather=True,
+            extra=f"Megatron-Bridge {tag} (NeMo container {release}) on Megatron-Core with Transformer Engine; FP8 "
+            "per-tensor current scaling (tensorwise), no BF16 first/last layers; distributed optimizer; userbuffers "
+            "TP communication overlap; interleaved pipeline",
+        ),
+    }
+
+
+def _mb_note(release: str, key: str, gbs: int, dp: int, cp: int) -> str:
+    rel = _MB_RELEASES[release]
+    overlap = "h8192_tp4_mbs1_seqlen8192" if key == "70B" else "h16384_tp8_cp2_mbs1_seqlen8192"
+    recipe = "llama3_70b_pretrain_config" if key == "70B" else "llama31_405b_pretrain_config"
+    return (
+        "FP8 (Transformer Engine per-tensor current scaling, E4M3 forward and E5M2 gradients, parameters "
+        "all-gathered in FP8) matmuls in a BF16 mixed-precision run — not BF16. DGX-H100 (H100 SXM 80GB, 8/node). "
+        "Model TFLOP/s as NVIDIA reports it (their model-FLOPs count); no MFU given. The table (Megatron-Bridge's "
+        f"performance summary, {release} NeMo container, DGX-H100, first published at {rel['table']}; precision "
+        f"{rel['precision']}) prints GPUs, GBS, MBS 1, sequence 8192, FSDP 0 (DDP), TP, PP, CP, VP, EP 1 or n/a and "
+        "the two figures. "
+        f"Knobs from NVIDIA-NeMo/Megatron-Bridge at {rel['tag']}, the release in that container: {rel['presets']}; "
+        f"src/megatron/bridge/recipes/llama/llama3.py ({recipe} and _llama3_common: DistributedDataParallelConfig "
+        "with use_distributed_optimizer, overlap_grad_reduce and overlap_param_gather, stored zero=1; "
+        "CommOverlapConfig(tp_comm_overlap=True); sequence parallelism; no recomputation set, stored 'none'"
+        + ("; account_for_embedding and account_for_loss_in_pipeline_split" if key == "405B" else "")
+        + "), src/megatron/bridge/recipes/utils/optimizer_utils.py (distributed_fused_adam_with_cosine_annealing: "
+        "use_distributed_optimizer True; no precision-aware optimizer for FP8, so FP32 master weights), "
+        "src/megatron/bridge/training/mixed_precision.py (bf16_with_fp8_current_scaling_mixed: fp8 'hybrid', recipe "
+        "'tensorwise', fp8_param_gather True; the performance script sets first_last_layers_bf16 False) and "
+        f"src/megatron/bridge/training/comm_overlap.py (userbuffers_fp8_h100_{overlap}, set by the h100 builder; TP "
+        "overlap kept as TP > 1 with sequence parallelism; overlap_p2p_comm as VP > 1). The builder sets "
+        "grad_reduce_in_fp32 False (bf16 gradient reduction); the post-overrides set "
+        "overlap_param_gather_with_optimizer_step (DP, PP and VP > 1); the presets set no CUDA graphs, no "
+        "Megatron-FSDP and no recomputation; the loss is Transformer Engine's fused cross-entropy "
+        "(cross_entropy_loss_fusion, cross_entropy_fusion_impl 'te'; stored loss 'fused'). "
+        f"DP {dp}, {gbs // dp} micro-batches a step"
+        + (
+            f"; CONTEXT PARALLELISM {cp}: no cp_comm_type set, Megatron-Core's default p2p ring (stored 'ring')"
+            if cp > 1
+            else ""
+        )
+        + ". Not pinned: the vocabulary (stored 128,256: the builder asks should_pad_vocab, but setup.py's "
+        "_validate_and_set_vocab_size resets it when the model's vocabulary, from the HF config, equals the "
+        "tokenizer's), the attention kernel (Transformer Engine's choice; stored 'flash'), the Megatron-Bridge release "
+        "of the container (from the release notes, not the table)."
+    )
+
 
 RUNS.append(
     _run(
@@ -2678,7 +2787,7 @@ RUNS.append(
         "interleaved",
         True,
         "none",
-        0,
+        1,
         "bf16",
         {
             "tflops_per_gpu": 719.0,
@@ -2687,8 +2796,8 @@ RUNS.append(
             "flops_counted": "model",
             "memory_gib": None,
         },
-        _MB_NOTE + " Gradient accumulation 64.",
-        **_MB_META,
+        _mb_note("25.11", "70B", 128, 2, 1) + " Gradient accumulation 64 (printed).",
+        **_mb_meta("25.11"),
     )
 )
 RUNS.append(
@@ -2709,7 +2818,7 @@ RUNS.append(
         "interleaved",
         True,
         "none",
-        0,
+        1,
         "bf16",
         {
             "tflops_per_gpu": 728.0,
@@ -2718,8 +2827,8 @@ RUNS.append(
             "flops_counted": "model",
             "memory_gib": None,
         },
-        _MB_NOTE + " Gradient accumulation 128.",
-        **_MB_META,
+        _mb_note("26.02", "70B", 256, 2, 1) + " Gradient accumulation 128 (no GA column in the 26.02 table).",
+        **_mb_meta("26.02"),
     )
 )
 RUNS.append(
@@ -2740,7 +2849,7 @@ RUNS.append(
         "interleaved",
         True,
         "none",
-        0,
+        1,
         "bf16",
         {
             "tflops_per_gpu": 737.0,
@@ -2749,8 +2858,9 @@ RUNS.append(
             "flops_counted": "model",
             "memory_gib": None,
         },
-        _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 64.",
-        **_MB_META,
+        _mb_note("25.11", "405B", 512, 8, 2) + " Gradient accumulation 64 (printed).",
+        **_mb_meta("25.11"),
+        cp_mode="ring",
     )
 )
 RUNS.append(
@@ -2771,7 +2881,7 @@ RUNS.append(
         "interleaved",
         True,
         "none",
-        0,
+        1,
         "bf16",
         {
             "tflops_per_gpu": 784.0,
@@ -2780,8 +2890,9 @@ RUNS.append(
             "flops_counted": "model",
             "memory_gib": None,
         },
-        _MB_NOTE + " CONTEXT PARALLELISM 2, which our cost model does not handle. Gradient accumulation 192.",
-        **_MB_META,
+        _mb_note("26.02", "405B", 1536, 8, 2) + " Gradient accumulation 192 (no GA column in the 26.02 table).",
+        **_mb_meta("26.02"),
+        cp_mode="ring",
     )
 )
 
