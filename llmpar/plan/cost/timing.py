@@ -133,8 +133,8 @@ def chunk_costs(
     `sharing`: on a CPU, how many processes share the node's cores (by default all of the job's).
 
     Kept per what it depends on (not the ZeRO stage, but under FP8 matmuls, which cast the weights as ZeRO gathers
-    them; nor the schedule but whether it splits W): the planner asks for the chunks of every
-    layout, and of layouts that differ in those alone, several times."""
+    them; nor the schedule but whether it splits W): the planner asks for the chunks of every layout, and of layouts
+    that differ in those alone, several times."""
     # (a Hardware holds dicts: it is known by its identity, and kept with the result so that the identity stays
     # its own)
     fp8_zero = layout.zero if software.fp8 else None
@@ -168,7 +168,7 @@ def chunk_costs(
     # whole cost, on the forward): Transformer Engine's once a step, kept over the micro-batches, unless ZeRO-3
     # gathers the weights anew for each; torchao's every micro-batch; where ZeRO gathers them in FP8, each rank
     # casts its own shard (once a step after the optimizer under ZeRO-1/2, before each gather under ZeRO-3).
-    block_rate, cast_f, cast_b, cast_w = rate, 0.0, 0.0, 0.0
+    block_rate, cast_f, cast_b, kept_casts = rate, 0.0, 0.0, 0.0
     if software.fp8:
         if "fp8" not in hw.peak_flops:
             raise ValueError(f"the hardware profile {hw.name!r} gives no FP8 rate (its peak_flops has no 'fp8')")
@@ -179,11 +179,11 @@ def chunk_costs(
         cast_weights = split / (layout.micro_batches if once_a_step else 1)
         if software.fp8_param_gather and layout.zero:
             cast_weights /= software.zero_shards(layout.dp * n_cp)
-        cast_w = casts.weight * cast_weights / stream
-        cast_f = tokens * (casts.normed * normed + casts.other * other) / stream + cast_w
+        weight_casts = casts.weight * cast_weights / stream
+        cast_f = tokens * (casts.normed * normed + casts.other * other) / stream + weight_casts
         cast_b = casts.grad * tokens * grads / stream
-        # (a recomputed forward reuses weights cast once a step: `cast_w` is taken out of it below)
-        cast_w = cast_w if once_a_step else 0.0
+        # (a recomputed forward reuses the weights cast once a step: taken out of it below)
+        kept_casts = weight_casts if once_a_step else 0.0
     # Fused attention skips the masked half, at its own rate (a fraction of the matmul rate, which `llmpar
     # calibrate` measures), for the sequence its kernel sees (a ring's block: the rank's L tokens); a
     # materialized one computes all of it as matmuls, and streams the s × s scores through memory about six
@@ -282,7 +282,7 @@ def chunk_costs(
     # Recomputation runs (part of) the forward again inside the backward.
     policy, every = selective_policy(software.selective) if layout.recompute == "selective" else ("", 0)
     if layout.recompute == "full":
-        bwd_in += fwd - layers * cast_w
+        bwd_in += fwd - layers * kept_casts
         wait_b += wait_f
     elif policy == "attention" and context.recomputes_core(layout):
         bwd_in += layers * attention_f
@@ -294,7 +294,7 @@ def chunk_costs(
             + ops["layer"][0] * hw.op_overhead
         )
     elif policy == "every":  # one block in `every` runs its forward again
-        bwd_in += (layers_fwd + layers_wait_f - layers * cast_w) / every
+        bwd_in += (layers_fwd + layers_wait_f - layers * kept_casts) / every
         wait_b += (layers_wait_f + layers * cp_wait_f) / every
     if layout.schedule == "zb":
         cost = ChunkCost(F=fwd, B=bwd_in, W=bwd_w, wait_F=wait_f, wait_B=wait_b)
