@@ -208,6 +208,13 @@ Verification of the blind rows
       MFU agree (GBS·seq/time = tokens/s within 1%; MFU from tokens/s with the README's FLOP count within 1%,
       asserted in the tests). Layouts from each table's heading, the README's "maintain these values" list and the
       config YAML / launch.sh of the same commit; the v25.04 340B table prints VP "NA" but launch.sh sets VP 12.
+      Nemotron-4 340B knobs, corrected after the seventeenth rows' reading (BF16 and FP8 runs share one launch
+      path at both commits, DTYPE choosing only the precision): v24.11.1 TP communication overlap on
+      (nemotron/configure.sh's Hydra override model.ub_tp_comm_overlap=True beats nemotron4-340b-synth.yaml's
+      False; earlier stored off), selective recomputation kept (the config; configure.sh does not override it);
+      v25.04 no recomputation (NeMo d2b21556 nemotron4_340b.py, performance mode, sets none, and Megatron-Core's
+      recompute_granularity defaults to None at ee6737da; earlier stored "selective", copied from 24.11) and TP
+      communication overlap on (the recipe's MegatronCommOverlapCallback; earlier not stored).
       The v25.04 GPT-3 175B table is not stored: its layout table (VP 6, GBS "1204") contradicts its own
       "maintain these values" list (VP 12). H100 part: "8xH100 80GB HBM3" on EOS (README.md of 35a9aec).
     * nemotron4_15b: Table 2 and the pre-training paragraph from one text extraction of the paper (GitHub, found by
@@ -1514,13 +1521,14 @@ Verification of the seventeenth blind rows
       One reading of each table; forks of the repository carry the same files.
     * Disagreements found and how they were settled: nemotron/configure.sh of v24.11.1 sets model.ub_tp_comm_overlap
       True for both sizes, while nemotron4-340b-synth.yaml says False: the FP8 340B rows store True (the command line
-      wins); the stored BF16 340B rows of dgxc_benchmarking say False. The v25.04 Nemotron-4 340B rows store no
-      recomputation (NeMo 2.0's recipe at d2b21556 sets none), while the stored v25.04 BF16 340B rows keep "selective"
-      from the 24.11 config (marked unverified there). The v25.04 GPT-3 175B FP8 table (nemo_megatron/README_175b.md,
-      container 24.12) is not stored: its README lists VP 12 among the values to keep while its layout table and
-      cfg/gpt3_175b_hydra.yaml say VP 6, and the layout table prints GBS "1204" for 512 GPUs, the same contradiction for
-      which its BF16 table was left out. The v25.01 Llama 3.1 8B FP8 table (README_8b.md, TP 1, CP 2, the layout of
-      v25.04's) is not stored, to keep the set to 30 rows; v25.04's 8B FP8 rows are.
+      wins); the BF16 340B rows of dgxc_benchmarking, which the same launch.sh/configure.sh ran with DTYPE=bf16, were
+      then corrected from False to True. The v25.04 Nemotron-4 340B rows store no recomputation (NeMo 2.0's recipe at
+      d2b21556 sets none); the v25.04 BF16 340B rows (the same pretrain_nemotron4_340b.py with --compute_dtype bf16)
+      were corrected from "selective" (copied from the 24.11 config) to "none". The v25.04 GPT-3 175B FP8 table
+      (nemo_megatron/README_175b.md, container 24.12) is not stored: its README lists VP 12 among the values to keep
+      while its layout table and cfg/gpt3_175b_hydra.yaml say VP 6, and the layout table prints GBS "1204" for 512 GPUs,
+      the same contradiction for which its BF16 table was left out. The v25.01 Llama 3.1 8B FP8 table (README_8b.md, TP
+      1, CP 2, the layout of v25.04's) is not stored, to keep the set to 30 rows; v25.04's 8B FP8 rows are.
 
 Searched for the seventeenth blind rows and not used: the FP8 tables' proxy columns (Llama 3.1 405B on 32–192 GPUs with
 7–62 layers); Grok-1 314B, Mixtral and the DeepSeek / Llama 4 / Nemotron-H workloads (mixtures of experts or hybrid
@@ -1700,8 +1708,12 @@ megatron_bridge_fp8 (NVIDIA-NeMo/Megatron-Bridge performance summaries, DGX-H100
     Megatron-FSDP with the optim_grads_params strategy (zero 3), bf16 gradient reduction, no recomputation, CUDA graphs
     off. Stored: both printed figures, "flops_counted" = "model"; the TFLOP/s follow from the tokens/s by
     Megatron-Bridge's count (`megatron_bridge_flops_per_token`, the fourteenth rows' helper: the s x s matmuls counted
-    for the causal half; the vocabulary padded to 128·TP) within 0.15% for every stored row (asserted in the tests),
-    and NeMo's earlier count (`nemo_perf_flops_per_token`, no causal halving) is 4 to 13% off for each of them.
+    for the causal half; the vocabulary padded to 128·TP, as flop_utils.py pads it in every release) within 0.15% for
+    every stored row (asserted in the tests), and NeMo's earlier count (`nemo_perf_flops_per_token`, no causal
+    halving) is 4 to 13% off for each of them. The model's own vocabulary is padded to 128·TP only in the 25.09 runs
+    (v0.1.0rc3: model vocab_size unset, so setup.py pads the tokenizer's 128,256); from v0.3.1 on the recipe takes
+    vocab_size 128,256 from the Hugging Face config and setup.py's _validate_and_set_vocab_size turns padding off
+    (the model's size equals the tokenizer's): those rows store 128,256 (before the correction: padded).
 nemo2_perf_summary_fp8 (NeMo Framework user guide, performance summary of container 25.02 (NeMo 2.0), DGX-H100; 1 row)
     GPT-3 175B on 512 GPUs (TP 4, PP 8, VP 6, MBS 2, GBS 2048, sequence 2048): 866 tokens/s and 932 Model TFLOP/s per
     GPU as printed, which agree under `nemo_perf_flops_per_token` (no causal halving) within 0.15%. The knobs are
@@ -1719,7 +1731,12 @@ Verification of the twentieth blind rows
       NVIDIA-NeMo/Megatron-Bridge docs/performance-summary-archive.md was read at every commit touching them
       (af6bc366d to 4ab94dfad): each stored row carries the figures of its container's first publication, unchanged
       in the archive at 067f987d; the 25.09 8B row's FSDP column was printed 1 (meaning on) and later 8 (the sharding
-      group), the same run. The release tags, read at: r0.1.0 (25.09) scripts/performance/
+      group), the same run. The release tags (NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md at
+      067f987d, first written at d3d8fb09f: container 25.09 = Megatron-Bridge 0.1.0rc3, 26.04 = 0.4.0, 26.06 =
+      0.5.0; the patch containers 26.02.01 and 26.04.01 are not listed), read at: v0.1.0rc3 (bf71eba07, 25.09;
+      first read at r0.1.0, 684a68616, whose H100 presets for these models are the same, train_iters aside, but
+      whose run_script.py adds overlap_param_gather_with_optimizer_step where DP, PP and VP > 1 and whose
+      setup_experiment.py adds the cs-only NCCL tuning of the 8B run, both absent at v0.1.0rc3) scripts/performance/
       configs/llama3/llama3_8b_llm_pretrain.yaml, llama3_70b_llm_pretrain.yaml, configs/llama31/
       llama31_405b_llm_pretrain.yaml (perf_matrix h100: the fp8_cs and fp8_ds presets have the same layouts: 8B with
       use_megatron_fsdp, nccl_ub and CP 1; 70B TP 4, PP 8, VP 5; 405B TP 8, PP 8, CP 2, VP 8), utils/helpers.py
@@ -1740,9 +1757,14 @@ Verification of the twentieth blind rows
       each stored pair agrees under Megatron-Bridge's count within 0.15% (the widest is 0.11%). Left out
       (MB_FP8_NOT_STORED): 25.11's 8B row (the table prints FSDP, the release's H100 FP8-CS preset sets DDP with full
       recomputation of 5 layers: which ran cannot be told) and 26.04.01's 70B row (its pair is 1.7 to 2.3% off the
-      count); the four megatron_bridge rows are not repeated. Inferred, not stated: the tag of each container (from
-      the dates), the FP8 recipe of the 25.09 rows (that table names none; current scaling inferred, see the notes),
-      H100 SXM 80GB 8 a node, the attention kernel.
+      count); the four megatron_bridge rows are not repeated. Inferred, not stated: the tag of the two patch
+      containers (from the dates), the FP8 recipe of the 25.09 rows (that table names none; current scaling inferred,
+      see the notes), H100 SXM 80GB 8 a node, the attention kernel. Vocabulary, at each tag: v0.1.0rc3
+      src/megatron/bridge/recipes/llama/llama3_8b.py, llama3_70b.py and llama31_405b.py (providers without a
+      vocab_size; NullTokenizer 128,256), src/megatron/bridge/training/setup.py (_validate_and_set_vocab_size: pad
+      only when the model's vocab_size is None) and models/gpt_provider.py; v0.3.1 to v0.5.0 recipes/llama/llama3.py
+      (AutoBridge.from_hf_pretrained(...).to_megatron_provider, models/conversion/model_bridge.py CONFIG_MAPPING
+      vocab_size), the same setup.py logic, and training/utils/flop_utils.py (padded vocabulary in the count).
     * nemo2_perf_summary_fp8: the 25.02 summary is not in NVIDIA/NeMo's git history (its copy of the summary,
       NVIDIA/NeMo docs/source/performance/performance_summary.md, was cut to a link on 2024-12-12, d31653f792, and the
       NeMo Framework user guide's pages of 24.09 to 25.09 are not in the repository); the row was read in the pages
@@ -2199,8 +2221,11 @@ SOURCES: dict[str, str] = {
         "17a381f95; 26.06: 63b08b397) and NVIDIA-NeMo/Megatron-Bridge docs/performance-summary-archive.md at 067f987d, "
         "Pre-Training Performance, "
         "the DGX-H100 FP8 rows of Llama 3 8B, Llama 3 70B and Llama 3.1 405B other than the megatron_bridge rows; the "
-        "performance scripts (scripts/performance/) and Llama recipes (src/megatron/bridge/recipes/llama/) at r0.1.0, "
-        "v0.3.1, v0.4.0, v0.4.1 and v0.5.0, and src/megatron/bridge/training/mixed_precision.py. "
+        "performance scripts (scripts/performance/) and Llama recipes (src/megatron/bridge/recipes/llama/) at "
+        "v0.1.0rc3 (the Megatron-Bridge of container 25.09 in "
+        "NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md), v0.3.1, v0.4.0, v0.4.1 and v0.5.0, "
+        "src/megatron/bridge/training/mixed_precision.py and src/megatron/bridge/training/setup.py "
+        "(_validate_and_set_vocab_size). "
         "https://github.com/NVIDIA-NeMo/Megatron-Bridge"
     ),
 }
@@ -3791,17 +3816,26 @@ def _blind_rows() -> list[dict]:
                 f"activations_checkpoint_granularity {'selective' if recompute == 'selective' else 'null'}, "
                 "distributed_fused_adam (distributed optimizer: stored zero=1) with overlap_grad_sync and "
                 "overlap_param_sync, grad_sync_dtype bf16, transformer_engine true (fused attention not stated "
-                f"explicitly). Step time {t} s; MFU {mfu}% as printed.",
+                "explicitly)"
+                + (
+                    "; TP communication overlap on: nemotron/configure.sh (35a9aec; sourced by launch.sh for DTYPE "
+                    "bf16 and fp8 alike, the README's BF16 runs being 'DTYPE=bf16 MODEL_SIZE=340b sbatch launch.sh') "
+                    "passes model.ub_tp_comm_overlap=True for both sizes on the Hydra command line, which overrides "
+                    "the config's ub_tp_comm_overlap False, and model.overlap_p2p_comm=True, batch_p2p_comm=False "
+                    "for the 340B"
+                    if key == "340b"
+                    else ""
+                )
+                + f". Step time {t} s; MFU {mfu}% as printed.",
                 software=_sw(
                     param_dtype="bf16",
                     reduce_dtype="bf16",
                     overlap_dp=True,
                     activation_checkpointing="selective" if recompute == "selective" else "none",
                     fp32_master=True,
-                    tp_comm_overlap=key != "340b",
-                    extra="Transformer Engine; distributed optimizer; TP communication overlap "
-                    + ("on" if key != "340b" else "off")
-                    + " (ub_tp_comm_overlap)",
+                    tp_comm_overlap=True,
+                    extra="Transformer Engine; distributed optimizer; TP communication overlap on (ub_tp_comm_overlap"
+                    + (", nemotron/configure.sh's command-line override)" if key == "340b" else ")"),
                 ),
                 **dgxc_meta,
             )
@@ -3838,7 +3872,7 @@ def _blind_rows() -> list[dict]:
                 v,
                 "interleaved" if v > 1 else "1f1b",
                 True,
-                "none" if key == "15b" else "selective",
+                "none",
                 1,
                 "bf16",
                 {
@@ -3853,11 +3887,35 @@ def _blind_rows() -> list[dict]:
                 + f"v25.04 recipe (NeMo 2.0, container nemo:25.02.01): TP {tp}, PP {pp}"
                 + (f", virtual stages {v} (launch.sh; the README's table prints VP 'NA')" if v > 1 else "")
                 + f", micro-batch {mbs}, GBS {gbs} (DP {dp}, {gbs // (dp * mbs)} micro-batches), from the README's "
-                "table and launch.sh. Sequence parallelism, recompute and the distributed optimizer are NeMo 2.0 "
-                "recipe defaults not shown in what was read: stored as in the 24.11 configs (sequence parallel, "
-                f"{'no recompute' if key == '15b' else 'selective recompute'}, zero=1), unverified. Step time {t} s; "
-                f"MFU {mfu}% as printed.",
-                software=_sw(param_dtype="bf16", extra="NeMo 2.0 / Megatron core, Transformer Engine"),
+                "table and launch.sh. "
+                + (
+                    "Sequence parallelism, recompute and the distributed optimizer are NeMo 2.0 recipe defaults not "
+                    "shown in what was read: stored as in the 24.11 configs (sequence parallel, no recompute, zero=1), "
+                    "unverified. "
+                    if key == "15b"
+                    else "The BF16 run is launch.sh's (741c886) 'python -m scripts.performance.llm."
+                    "pretrain_nemotron4_340b --compute_dtype bf16' in NeMo d2b21556 (nemotron/setup.sh) with "
+                    "gsw_nemo.patch, which changes neither recomputation nor overlap: pretrain_recipe("
+                    "performance_mode=True) of nemo/collections/llm/recipes/nemotron4_340b.py adds "
+                    "MegatronCommOverlapCallback(tp_comm_overlap=True, defer_embedding_wgrad_compute=True, "
+                    "wgrad_deferral_limit=22) and sets grad_reduce_in_fp32 False (TP communication overlap on: TP 8 "
+                    "with sequence parallelism, which scripts/performance/utils.py sets where TP > 1); no "
+                    "recomputation is set by the recipe, the model config (nemo/collections/llm/gpt/model/"
+                    "nemotron.py) or the script, and Megatron-Core's TransformerConfig.recompute_granularity "
+                    "defaults to None (Megatron-LM ee6737da, the commit setup.sh installs): stored 'none' (earlier "
+                    "'selective', copied from the 24.11 config); the optimizer distributed_fused_adam_with_cosine_"
+                    "annealing (use_distributed_optimizer True: stored zero=1). "
+                )
+                + f"Step time {t} s; MFU {mfu}% as printed.",
+                software=_sw(param_dtype="bf16", extra="NeMo 2.0 / Megatron core, Transformer Engine")
+                if key == "15b"
+                else _sw(
+                    param_dtype="bf16",
+                    tp_comm_overlap=True,
+                    activation_checkpointing="none",
+                    extra="NeMo 2.0 (NeMo d2b21556) / Megatron core, Transformer Engine; performance-mode recipe: "
+                    "MegatronCommOverlapCallback with tp_comm_overlap True; no recomputation",
+                ),
                 **dgxc_meta,
             )
         )
@@ -8975,30 +9033,51 @@ MB_FP8_H100_TABLE = [
     ("26.06", "405B", 1024, 1536, 1, 8192, None, 8, 8, 2, 8, None, 326, 822),
 ]
 # Where each container's table was first published and the Megatron-Bridge tag whose performance scripts give the
-# knobs the table does not print (the tag released with the container, inferred from the dates: not stated).
+# knobs the table does not print: the version NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md lists
+# for the container (25.09: 0.1.0rc3; 26.04: 0.4.0; 26.06: 0.5.0); for the patch containers 26.02.01 and 26.04.01,
+# which that page does not list (26.02: 0.3.0, 26.04: 0.4.0), the patch tag of the same dates, inferred. "padded":
+# whether the run's model padded the vocabulary (128,256) to a multiple of 128 x TP.
+_MB_FP8_UNPADDED = (
+    "not padded: src/megatron/bridge/recipes/llama/llama3.py builds the model from the Hugging Face config "
+    "(AutoBridge.from_hf_pretrained(...).to_megatron_provider: vocab_size 128,256) and the tokenizer is a NullTokenizer"
+    " of 128,256, so setup.py's _validate_and_set_vocab_size returns should_pad_vocab False (the model's size is set "
+    "and equals the tokenizer's), which overrides the performance script's should_pad_vocab True; flop_utils.py still "
+    "pads the vocabulary of its count to a multiple of 128 x TP"
+)
 MB_FP8_RELEASES: dict[str, dict[str, Any]] = {
     "25.09": {"table": "ea2990630 (2025-10-10, 'perf page update 25.09 draft'; fa0315ae2 the same day, unchanged "
               "figures; the section was cut and put back by 2b8806b94 of 2025-12-09)",
-              "tag": "r0.1.0 (684a68616, 2025-10-23; v0.1.0rc4 6725f7049)",
+              "tag": "v0.1.0rc3 (bf71eba07, 2025-10-08; "
+              "NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md: 0.1.0rc3 in container 25.09)",
               "configs": "scripts/performance/configs/llama3/llama3_{8b,70b}_llm_pretrain.yaml and "
               "configs/llama31/llama31_405b_llm_pretrain.yaml (perf_matrix h100 fp8_cs), utils/helpers.py, "
-              "run_script.py and setup_experiment.py"},
+              "run_script.py and setup_experiment.py, and the recipes src/megatron/bridge/recipes/llama/"
+              "llama3_8b.py, llama3_70b.py and llama31_405b.py",
+              "vocab": "padded: the recipes' Llama3ModelProvider8B/70B and Llama31ModelProvider405B leave the "
+              "model's vocab_size None and the tokenizer is a NullTokenizer of 128,256, so setup.py's "
+              "_validate_and_set_vocab_size takes the tokenizer's size with should_pad_vocab True and the provider "
+              "pads it to a multiple of 128 x TP",
+              "padded": True},
     "26.02.01": {"table": "cfeddcd94 (2026-03-21, '2602_perf_table_reorder and patch container data')",
                  "tag": "v0.3.1 (9c9dd8489, 2026-03-20)",
                  "configs": "scripts/performance/configs/llama/llama3_workload_base_configs.py (_H100_FP8_CS_V2) "
-                 "and llama3_llm_pretrain.py, utils/precision.py"},
+                 "and llama3_llm_pretrain.py, utils/precision.py",
+              "padded": False, "vocab": _MB_FP8_UNPADDED},
     "26.04": {"table": "74695a06d (2026-04-17, '2604 perf summary')",
               "tag": "v0.4.0 (0fbfe7d3e, 2026-04-16)",
               "configs": "scripts/performance/configs/llama/llama3_workload_base_configs.py (_H100_FP8_CS_V2) and "
-              "llama3_llm_pretrain.py, utils/precision.py"},
+              "llama3_llm_pretrain.py, utils/precision.py",
+              "padded": False, "vocab": _MB_FP8_UNPADDED},
     "26.04.01": {"table": "17a381f95 (2026-05-16, '2604_patch_perf_summary'; unchanged for this row in 21d102f5e)",
                  "tag": "v0.4.1 (f9b6319e5, 2026-05-06)",
                  "configs": "scripts/performance/configs/llama/llama31_workload_base_configs.py (_H100_FP8_CS_V2) "
-                 "and llama31_llm_pretrain.py, utils/precision.py"},
+                 "and llama31_llm_pretrain.py, utils/precision.py",
+              "padded": False, "vocab": _MB_FP8_UNPADDED},
     "26.06": {"table": "63b08b397 (2026-06-16, '26.06 perf summary')",
               "tag": "v0.5.0 (fcbb60311, 2026-06-16)",
               "configs": "scripts/performance/configs/llama/llama31_workload_base_configs.py (_H100_FP8_CS_V2) and "
-              "llama31_llm_pretrain.py, utils/precision.py"},
+              "llama31_llm_pretrain.py, utils/precision.py",
+              "padded": False, "vocab": _MB_FP8_UNPADDED},
 }  # fmt: skip
 # DGX-H100 rows of dense models in those tables not stored, and why (the mixtures of experts, the fine-tuning rows and
 # the Blackwell systems aside).
@@ -9030,7 +9109,10 @@ def _blind20_rows() -> list[dict]:
     for release, key, n, gbs, mbs, seq, fsdp, tp, pp, cp, vp, ga, tokens, tflops in MB_FP8_H100_TABLE:
         rel = MB_FP8_RELEASES[release]
         pad = 128 * tp
-        model = {**_LLAMA3[key], "vocab_size": -(-128256 // pad) * pad}
+        # the vocabulary of Megatron-Bridge's FLOP count (flop_utils.py pads it to 128 x TP in every release) and the
+        # model's (padded only where the release's setup pads it: MB_FP8_RELEASES "padded")
+        counted = {**_LLAMA3[key], "vocab_size": -(-128256 // pad) * pad}
+        model = counted if rel["padded"] else {**_LLAMA3[key], "vocab_size": 128256}
         v = vp or 1
         dp = n // (tp * pp * cp)
         steps = gbs // (dp * mbs)
@@ -9050,9 +9132,17 @@ def _blind20_rows() -> list[dict]:
         )
         recipe_note = (
             "The 25.09 table names no FP8 recipe; the release's scripts take --fp8_recipe ds or cs (default ds, the "
-            "two presets with the same H100 layouts), and cs is inferred: setup_experiment.py tunes the H100 8B run "
-            "for cs only (NCCL_NVLS_ENABLE, NCCL_CTA_POLICY, cuDNN norms kept), the 25.11 table labels the same "
-            "layouts FP8-CS, and the NeMo 2.0 summaries before it state per-tensor current scaling. "
+            "two presets with the same H100 layouts), and cs is inferred, not pinned: the 25.11 table labels the same "
+            "layouts FP8-CS and the NeMo 2.0 summaries before it state per-tensor current scaling (the cs-only tuning "
+            "of the H100 8B run in setup_experiment.py, NCCL_NVLS_ENABLE, NCCL_CTA_POLICY and cuDNN norms kept, is "
+            "r0.1.0's of 2025-10-23, not v0.1.0rc3's). At v0.1.0rc3 the H100 presets of the three models are those "
+            "of r0.1.0 (684a68616, read earlier: the llama3/llama31 yaml files differ only in train_iters, 25 there "
+            "against 100), but run_script.py leaves the recipe's overlap_param_gather_with_optimizer_step False "
+            "(r0.1.0 sets it True where DP, PP and VP > 1) and, for the 8B Megatron-FSDP run, the recipe's "
+            "gradient_accumulation_fusion (r0.1.0 sets it False). Which scripts launched the runs is not stated (the "
+            "summary points at main's scripts/performance); main's run_script.py at the table's commit ea2990630 "
+            "imports megatron.bridge.recipes.llama's package-level configs, which v0.1.0rc3 does not have, so it "
+            "could not have run in the 25.09 container, while v0.1.0rc3's and r0.1.0's import the modules it has. "
             if first
             else "The table's precision column says FP8; the release's presets exist for FP8 as fp8_cs only "
             "(_H100_FP8_CS_V1/V2), the default config variant v2 being the table's batch. "
@@ -9073,7 +9163,7 @@ def _blind20_rows() -> list[dict]:
                 + (") with defer_embedding_wgrad_compute" if first else ")")
                 + ", no recomputation (recompute_granularity None), CUDA graphs off"
             )
-        per_token = megatron_bridge_flops_per_token(model, seq)
+        per_token = megatron_bridge_flops_per_token(counted, seq)
         note = (
             "FP8 (Transformer Engine per-tensor current scaling, E4M3 forward and E5M2 gradients, parameters "
             "all-gathered in FP8) matmuls in a BF16 mixed-precision run. Megatron-Bridge's performance summary "
@@ -9084,7 +9174,8 @@ def _blind20_rows() -> list[dict]:
             f"CP {cp} | VP {'n/a' if vp is None else vp}" + (f" | GA {ga}" if ga else "") + f" | {tokens} tokens/s "
             f"per GPU | {tflops} Model TFLOP/s per GPU (as printed). The pair agrees with Megatron-Bridge's model-FLOP "
             f"count (megatron_bridge_flops_per_token, the causal half of the s x s matmuls, vocabulary padded to "
-            f"{model['vocab_size']}: {per_token:.6e} a token) within 0.15%. "
+            f"{counted['vocab_size']}: {per_token:.6e} a token) within 0.15%. Model vocabulary "
+            f"{model['vocab_size']:,}: {rel['vocab']}. "
             f"{gbs // (dp * mbs)} micro-batches a step. Knobs from Megatron-Bridge at {rel['tag']}: {rel['configs']}, "
             "and src/megatron/bridge/recipes/llama/ (the Llama 3 / 3.1 pretrain recipe): "
             + parallel
@@ -9093,8 +9184,16 @@ def _blind20_rows() -> list[dict]:
             + " (cross-entropy fusion with TE's implementation; mock data: the performance scripts build the recipes "
             "with mock=True). "
             + recipe_note
-            + "Inferred, not stated: the Megatron-Bridge tag of the container (dates), H100 SXM 80GB 8 a node "
-            "(DGX-H100 as printed), the attention kernel (Transformer Engine's choice of fused or flash)."
+            + (
+                "Inferred, not stated: the Megatron-Bridge tag of the patch container (dates; the software "
+                "versions page lists only the base container), "
+                if release in ("26.02.01", "26.04.01")
+                else "The Megatron-Bridge version is the container's in "
+                "NVIDIA-NeMo/Megatron-Bridge docs/releases/software-versions.md. "
+                "Inferred, not stated: "
+            )
+            + "H100 SXM 80GB 8 a node (DGX-H100 as printed), the attention kernel (Transformer Engine's choice of "
+            "fused or flash)."
         )
         rows.append(
             _run(
