@@ -146,11 +146,11 @@ def choose(cfg: TrainConfig, outside: int | None) -> tuple[Layout, str]:
     n, where = processes(cfg, outside)
     _check_processes(fixed, n, where)
     hw = profile(cfg)
-    dtype = cfg.dtype if cfg.dtype in hw.peak_flops else None
+    dtype = cfg.dtype if cfg.dtype in hw.dtypes else None
     if dtype is None:
         raise UserError(
             f"--layout auto --dtype {cfg.dtype}: the hardware profile {hw.name!r} gives no {cfg.dtype} rate to plan "
-            f"with; use --dtype {' or '.join(d for d in hw.peak_flops if d != 'fp8')}, or another --hardware"
+            f"with; use --dtype {' or '.join(hw.dtypes)}, or another --hardware"
         )
     batch = Batch(cfg.global_batch_size, cfg.seq_len, dtype)
     try:

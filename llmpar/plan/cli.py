@@ -39,10 +39,10 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
     dtype = args.dtype or ("fp32" if hw.cores else "bf16")
     if dtype not in BYTES:
         raise UserError(f"--dtype {dtype!r}: choose bf16, fp32 or fp64")
-    if dtype not in hw.peak_flops:
+    if dtype not in hw.dtypes:
         raise UserError(
             f"--dtype {dtype}: the hardware profile {hw.name!r} gives no {dtype} rate; choose one of "
-            f"{', '.join(d for d in hw.peak_flops if d in BYTES)}"
+            f"{', '.join(hw.dtypes)}"
         )
     if args.schedule is not None and args.schedule not in SCHEDULES:
         raise UserError(f"--schedule {args.schedule!r}: choose one of {', '.join(SCHEDULES)}")

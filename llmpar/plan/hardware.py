@@ -81,6 +81,11 @@ class Hardware:
     local_links: dict[int, Link] | None = None
     source: str = ""
 
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        """The dtypes a run may compute in on this profile (those it rates; `fp8` is a recipe's matmul rate)."""
+        return tuple(d for d in self.peak_flops if d in BYTES_PER_DTYPE)
+
     def matmul_rate(self, dtype: str, processes_on_node: int = 1) -> float:
         """FLOP/s one process reaches on large matmuls."""
         rate = self.peak_flops[dtype] * self.matmul_efficiency

@@ -7238,12 +7238,10 @@ MB_VERIFICATION_QWEN3_8B_SHAPE = {**_llama(4096, 36, 32, 8, 12288), "vocab_size"
 def megatron_bridge_flops_per_token(model: dict, seq_len: int) -> float:
     """FLOPs a token as Megatron-Bridge's num_floating_point_operations (src/megatron/bridge/training/utils/
     flop_utils.py at 619cc20b) counts them for a dense GQA model with a gated MLP: 3 x 2 x (l x (3hf + h(q + 2gd) + qh
-    + qs) + hV), q = heads x head size, g KV groups of size d, the s x s matmuls counted for the causal half (qs, not
-    2qs), V the vocabulary padded to a multiple of 128 x TP (151,936 is one already)."""
-    l, h, f, V = model["n_layers"], model["d_model"], model["d_ff"], model["vocab_size"]
-    d = h // model["n_heads"]
-    q, kv = model["n_heads"] * d, model["n_kv_heads"] * d
-    return 6 * (l * (3 * h * f + h * (q + 2 * kv) + q * h + q * seq_len) + h * V)
+    + qs) + hV), q = heads x head size, g KV groups of size d, V the vocabulary padded to a multiple of 128 x TP
+    (151,936 is one already): NeMo's count (`nemo_perf_flops_per_token`) with the s x s matmuls counted for the
+    causal half (qs, not 2qs)."""
+    return nemo_perf_flops_per_token(model, seq_len, causal_half=True)
 
 
 def _blind14_rows() -> list[dict]:
@@ -7769,16 +7767,17 @@ NEMO_PERF_SHAPES: dict[str, dict[str, Any]] = {
 }
 
 
-def nemo_perf_flops_per_token(model: dict, seq_len: int) -> float:
+def nemo_perf_flops_per_token(model: dict, seq_len: int, causal_half: bool = False) -> float:
     """FLOPs a token as NeMo's "Model TFLOPs" of early 2024 count them (the README: "see Appendix A" of Korthikanti et
     al., arXiv:2205.05198, written for these shapes): 6 x (l x (MLP + QKV + output projection) + the logit layer) +
     12·l·h·s, the MLP of three matrices where it is gated (SwiGLU), K and V of the KV groups only, the s x s matmuls
-    without a causal discount; for the GPT and Nemotron shapes it is Korthikanti's 72·l·h²(1 + s/6h + V/12lh)."""
+    without a causal discount (`causal_half`: with it, Megatron-Bridge's); for the GPT and Nemotron shapes it is
+    Korthikanti's 72·l·h²(1 + s/6h + V/12lh)."""
     l, h, f, V = model["n_layers"], model["d_model"], model["d_ff"], model["vocab_size"]
     d = h // model["n_heads"]
     q, kv = model["n_heads"] * d, model["n_kv_heads"] * d
     mlp = (3 if model["arch"] == "llama" else 2) * h * f
-    return 6 * (l * (mlp + h * (q + 2 * kv) + q * h) + h * V) + 12 * l * h * seq_len
+    return 6 * (l * (mlp + h * (q + 2 * kv) + q * h) + h * V) + (6 if causal_half else 12) * l * q * seq_len
 
 
 def _blind16_rows() -> list[dict]:
