@@ -2296,8 +2296,18 @@ SOFTWARE_KEYS = (
     # ZeRO-3 / FSDP gathers the parameters in FP8 (torchao's enable_fsdp_float8_all_gather, Megatron's
     # fp8_param_gather): True, False, or None where not stated
     "fp8_param_gather",
+    # the fused attention kernel the run used, where the source (or the versions it names) says: "flash2"
+    # (FlashAttention-2: the flash-attn package 2.x, or the flash backend PyTorch's scaled_dot_product_attention
+    # bundles and picks first on Hopper before torch 2.11), "flash3" (FlashAttention-3), "cudnn" (cuDNN's fused
+    # attention: Transformer Engine's FusedAttention, scaled_dot_product_attention's cuDNN backend, XLA's cuDNN
+    # attention); None where not known (the recipe's kernel)
+    "attention_kernel",
     "extra",
 )
+
+
+# The fused attention kernels a row's software["attention_kernel"] may name (SOFTWARE_KEYS).
+ATTENTION_KERNELS = ("flash2", "flash3", "cudnn")
 
 
 # The FP8 scaling recipes a row's software["fp8"] may name (SOFTWARE_KEYS).
@@ -2309,6 +2319,7 @@ def _sw(**known) -> dict:
     unknown = set(known) - set(SOFTWARE_KEYS)
     assert not unknown, unknown
     assert known.get("fp8") in (None, *FP8_RECIPES), known["fp8"]
+    assert known.get("attention_kernel") in (None, *ATTENTION_KERNELS), known["attention_kernel"]
     return {k: known.get(k) for k in SOFTWARE_KEYS}
 
 
