@@ -403,6 +403,13 @@ def _add_plan_flags(p: argparse.ArgumentParser) -> None:
         help="llmpar | megatron-2021 | megatron-2022 | megatron | deepspeed | fsdp [llmpar] (docs/cost-model.md)",
     )
     sw.add_argument("--attention", metavar="{fused,materialized}", help="[the recipe's]")
+    sw.add_argument(
+        "--attention-kernel",
+        metavar="{flash2,flash3,cudnn}",
+        help="the fused attention kernel, priced at the hardware's curve for it: FlashAttention-2 (flash-attn 2, "
+        "torch's scaled_dot_product_attention on Hopper before torch 2.11), FlashAttention-3, or cuDNN's "
+        "(Transformer Engine, torch 2.11 and later) [the recipe's]",
+    )
     from llmpar.plan.cost.values import SWITCHES
 
     for knob, what in SWITCHES:

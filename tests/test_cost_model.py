@@ -27,7 +27,7 @@ from llmpar.plan.cost import (
 from llmpar.plan.cost import simulator as sim
 from llmpar.plan.cost.timing import chunk_costs, layer_gemms
 from llmpar.plan.cost.values import SOFTWARE
-from llmpar.plan.hardware import PROFILES, load_hardware, save_hardware
+from llmpar.plan.hardware import ATTENTION_KERNELS, PROFILES, load_hardware, save_hardware
 from llmpar.plan.planner import Fixed, plan
 
 
@@ -2281,6 +2281,87 @@ def test_a_hardware_profile_round_trips_through_its_file(tmp_path):
     (tmp_path / "bad.json").write_text('{"name": "x"}')
     with pytest.raises(UserError, match="not a hardware profile"):
         load_hardware(str(tmp_path / "bad.json"))
+
+
+# FlashAttention-2 on an H100 SXM5, forward and backward, causal, TFLOP/s at 512 to 16,384 tokens, as its authors
+# publish it (Dao-AILab/flash-attention assets/flash2_h100_fwd_bwd_benchmark.png, panels c and d)
+FLASH2_H100_PUBLISHED = {
+    128: (163, 221, 265, 294, 308, 328),
+    64: (141, 192, 232, 257, 273, 284),
+}
+
+
+def test_the_flash2_curve_reproduces_its_source_and_runs_below_cudnns_on_hopper():
+    hw = PROFILES["h100-sxm"]
+    for head, published in FLASH2_H100_PUBLISHED.items():
+        for seq, tflops in zip((512, 1024, 2048, 4096, 8192, 16384), published, strict=True):
+            assert hw.attention_rate("bf16", seq, head, kernel="flash2") == pytest.approx(tflops * 1e12, rel=0.025)
+            # FlashAttention-3 is priced as cuDNN's (the profile's own curve); FlashAttention-2 below both from 2K on
+            cudnn = hw.attention_rate("bf16", seq, head, kernel="cudnn")
+            assert hw.attention_rate("bf16", seq, head, kernel="flash3") == cudnn
+            assert seq < 2048 or hw.attention_rate("bf16", seq, head, kernel="flash2") < 0.8 * cudnn
+    # the H200 and torchtitan's Grand Teton parts are Hopper too; an A100 profile runs every kernel at its one curve
+    assert PROFILES["h200"].attention_curves == PROFILES["h100-hbm2e-500w"].attention_curves == hw.attention_curves
+    a100 = PROFILES["a100-80gb"]
+    assert {a100.attention_rate("bf16", 4096, 128, kernel=k) for k in ATTENTION_KERNELS} == {
+        a100.attention_rate("bf16", 4096, 128)
+    }
+
+
+def test_the_attention_kernel_prices_the_fused_attention_alone():
+    cfg = ModelConfig(vocab_size=32000, d_model=4096, n_layers=4, n_heads=32, n_kv_heads=8, d_ff=14336)
+    lay, batch = Layout(dp=8, zero=3), Batch(16, 8192, "bf16")
+
+    def step(hw: str, **knobs) -> float:
+        return estimate(cfg, lay, batch, PROFILES[hw], software=replace(SOFTWARE["fsdp"], **knobs)).step_time_s
+
+    assert SOFTWARE["fsdp"].attention_kernel == SOFTWARE["deepspeed"].attention_kernel == "flash2"
+    assert SOFTWARE["megatron"].attention_kernel == SOFTWARE["llmpar"].attention_kernel == "cudnn"
+    assert step("h100-sxm", attention_kernel="flash2") > 1.05 * step("h100-sxm", attention_kernel="cudnn")
+    assert step("a100-80gb", attention_kernel="flash2") == step("a100-80gb", attention_kernel="cudnn")
+    materialized = {"flash_attention": False}
+    assert step("h100-sxm", attention_kernel="flash2", **materialized) == step(
+        "h100-sxm", attention_kernel="cudnn", **materialized
+    )
+    with pytest.raises(ValueError, match="choose one of flash2, flash3, cudnn"):
+        replace(SOFTWARE["fsdp"], attention_kernel="flash4")
+
+
+def test_plan_takes_the_attention_kernel_on_its_command_line(capsys, tmp_path):
+    args = ["plan", "--model", "llama-7b", "--gpus", "8", "--dp", "8", "--global-batch-size", "16", "--seq-len", "4096"]
+    steps = {}
+    for kernel in ("flash2", "cudnn"):
+        code, stdout, _ = run_cli([*args, "--software", "fsdp", "--attention-kernel", kernel, "--json"], capsys)
+        assert code == 0
+        steps[kernel] = json.loads(stdout)["candidates"][0]["step_time_s"]
+    code, stdout, _ = run_cli([*args, "--software", "fsdp", "--json"], capsys)
+    assert code == 0 and json.loads(stdout)["candidates"][0]["step_time_s"] == steps["flash2"] > steps["cudnn"]
+    code, _, stderr = run_cli([*args, "--attention-kernel", "flash4"], capsys)
+    assert code == 2 and "--attention-kernel 'flash4': choose one of flash2, flash3, cudnn" in stderr
+    assert "Traceback" not in stderr
+    # a profile file carries its kernels' curves, and names no kernel the model does not know
+    path = tmp_path / "hw.json"
+    save_hardware(PROFILES["h100-sxm"], str(path))
+    data = json.loads(path.read_text())
+    assert data["attention_curves"] == {"flash2": {"efficiency": 0.48, "half_seq": 530, "head_exponent": 0.2}}
+    data["attention_curves"]["flash4"] = data["attention_curves"]["flash2"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(UserError, match="attention_curves has unknown key"):
+        load_hardware(str(path))
+
+
+def test_rows_name_only_attention_kernels_the_model_prices():
+    from llmpar.plan.compare import KERNELS, RECIPES, software_of
+    from llmpar.plan.published import ATTENTION_KERNELS as STORED
+    from llmpar.plan.published import RUNS
+
+    assert STORED == ATTENTION_KERNELS
+    assert set(KERNELS) <= set(RECIPES) and set(KERNELS.values()) <= set(ATTENTION_KERNELS)
+    for run in RUNS:
+        stated = run["software"]["attention_kernel"]
+        assert stated in (None, *ATTENTION_KERNELS), run["name"]
+        kernel = software_of(run).attention_kernel
+        assert kernel == (stated or KERNELS.get(run["source"]) or SOFTWARE[RECIPES[run["source"]]].attention_kernel)
 
 
 def test_simulate_draws_the_predicted_timeline(tmp_path, capsys):

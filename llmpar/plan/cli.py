@@ -12,7 +12,7 @@ from llmpar.model.config import ModelConfig, load_model_config, preset
 from llmpar.plan.cost import BYTES, Batch, Layout, estimate
 from llmpar.plan.cost.context import MODES as PRICED_CP_MODES
 from llmpar.plan.cost.values import FP8_CASTS, LLMPAR, LOSSES, SOFTWARE, SWITCHES, Software, selective_policy
-from llmpar.plan.hardware import Hardware, hardware
+from llmpar.plan.hardware import ATTENTION_KERNELS, Hardware, hardware
 from llmpar.plan.planner import Fixed, _shape_reason, check_request
 
 
@@ -120,8 +120,8 @@ def plan_request(args: argparse.Namespace, need_gpus: bool = True) -> Request:
 
 
 def software_of_args(args: argparse.Namespace) -> Software:
-    """--software NAME (a recipe), with --attention, the on/off switches (`SWITCHES`), --shard-group,
-    --selective-recompute, --loss and --fp8 over its knobs."""
+    """--software NAME (a recipe), with --attention, --attention-kernel, the on/off switches (`SWITCHES`),
+    --shard-group, --selective-recompute, --loss and --fp8 over its knobs."""
     name = getattr(args, "software", None) or "llmpar"
     if name not in SOFTWARE:
         raise UserError(
@@ -133,6 +133,15 @@ def software_of_args(args: argparse.Namespace) -> Software:
         if attention not in ("fused", "materialized"):
             raise UserError(f"--attention {attention!r}: choose fused (flash) or materialized (the s × s matrix kept)")
         knobs["flash_attention"] = attention == "fused"
+    kernel = getattr(args, "attention_kernel", None)
+    if kernel is not None:
+        if kernel not in ATTENTION_KERNELS:
+            raise UserError(
+                f"--attention-kernel {kernel!r}: choose one of {', '.join(ATTENTION_KERNELS)} (flash2: "
+                "FlashAttention-2, as torch before 2.11 runs scaled_dot_product_attention on Hopper; cudnn: as "
+                "Transformer Engine and torch 2.11 or later run it)"
+            )
+        knobs["attention_kernel"] = kernel
     for knob, _ in SWITCHES:
         if getattr(args, knob, None) is not None:
             knobs[knob] = getattr(args, knob)

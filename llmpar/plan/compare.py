@@ -256,6 +256,19 @@ RECIPES = {
 }
 
 
+# The attention kernel of the sources whose system runs another than its recipe's (`Software.attention_kernel`),
+# where a row does not name its own; set after the looks, from each system's code (docs/cost-model.md, "Seventh
+# round"): JAX on GPU through Transformer Engine's cuDNN attention (MaxText's attention=cudnn_flash_te, which
+# NVIDIA/JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md names as its flash attention; Pax's "TE" rows),
+# and nanotron's flash-attn 2 (huggingface/nanotron src/nanotron/models/llama.py: flash_attn_varlen_func).
+KERNELS = {
+    "maxtext_a3": "cudnn",
+    "maxtext_jax_toolbox": "cudnn",
+    "pax_jax_toolbox": "cudnn",
+    "nanotron_bench": "flash2",
+}
+
+
 def software_of(run: dict) -> Software:
     """The row's system as the cost model's software: its recipe, with the knobs the row states."""
     sw = run.get("software") or {}
@@ -270,6 +283,9 @@ def software_of(run: dict) -> Software:
         knobs["loss"] = sw["loss"]
     if sw.get("fp8"):
         knobs["fp8"] = sw["fp8"]
+    kernel = sw.get("attention_kernel") or KERNELS.get(run["source"])
+    if kernel:
+        knobs["attention_kernel"] = kernel
     if sw.get("shard_group"):  # FSDP's HYBRID_SHARD
         knobs["shard_group"] = sw["shard_group"]
     checkpointing = sw.get("activation_checkpointing") or ""
@@ -339,6 +355,7 @@ _KNOB_FLAGS = {
     "selective": lambda v: ["--selective-recompute", v],
     "loss": lambda v: ["--loss", v],
     "fp8": lambda v: ["--fp8", v or "none"],
+    "attention_kernel": lambda v: ["--attention-kernel", v],
 }
 
 

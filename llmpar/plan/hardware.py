@@ -26,6 +26,18 @@ COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "p2p")
 BYTES_PER_DTYPE = ("bf16", "fp32", "fp64")  # the dtypes a run may compute in
 # ... and the rates a profile may give: those, and FP8 matmuls' (a recipe's, `Software.fp8`, not a run's dtype)
 RATED = (*BYTES_PER_DTYPE, "fp8")
+# The fused attention kernels a profile rates (`Hardware.attention_rate`; a recipe's `Software.attention_kernel`)
+ATTENTION_KERNELS = ("flash2", "flash3", "cudnn")
+
+
+@dataclass(frozen=True)
+class AttentionCurve:
+    """A fused attention kernel's FLOP rate (forward and backward, causal) by sequence length s and head size d:
+    the matmul rate × efficiency × s / (s + half_seq) × (d / 128)^head_exponent below a head size of 128."""
+
+    efficiency: float
+    half_seq: float
+    head_exponent: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,9 @@ class Hardware:
     # rate at sequence length s is attention_efficiency · s / (s + attention_half_seq), times (head size / 128)^0.37
     # below a head size of 128 (`attention_rate`). 0: no dependence (a CPU's, or a profile that measured one shape).
     attention_half_seq: float = 0.0
+    # Kernels whose curve differs from the one above (`ATTENTION_KERNELS`: kernel -> AttentionCurve); the others run
+    # at the one above. None: every kernel at the one above.
+    attention_curves: dict[str, AttentionCurve] | None = None
     # Seconds of computation lost per second of computation that a data-parallel collective overlaps (its kernels
     # share the SMs and the memory bandwidth with the matmuls). Fitted on the published runs (docs/cost-model.md).
     overlap_slowdown: float = 0.0
@@ -91,13 +106,20 @@ class Hardware:
         rate = self.peak_flops[dtype] * self.matmul_efficiency
         return rate * self.cores / processes_on_node if self.cores else rate
 
-    def attention_rate(self, dtype: str, seq_len: int, head_dim: int, processes_on_node: int = 1) -> float:
-        """FLOP/s of fused causal attention (forward and backward together) at this sequence length and head size.
-        The shape was measured on an H200 (`benchmarks/gemm_efficiency.py`, docs/benchmarks.md): head size 128,
-        0.19 of peak at s = 512, 0.37 at 2048, 0.50 at 8192; head size 64, 0.15, 0.32, 0.40."""
-        rate = self.matmul_rate(dtype, processes_on_node) * self.attention_efficiency
-        if self.attention_half_seq:
-            rate *= seq_len / (seq_len + self.attention_half_seq) * min(1.0, head_dim / 128) ** 0.37
+    def attention_rate(
+        self, dtype: str, seq_len: int, head_dim: int, processes_on_node: int = 1, kernel: str = "cudnn"
+    ) -> float:
+        """FLOP/s of fused causal attention (forward and backward together) at this sequence length and head size,
+        by `kernel`. The profile's own shape was measured on an H200 (`benchmarks/gemm_efficiency.py`,
+        docs/benchmarks.md; torch 2.11's scaled_dot_product_attention, cuDNN's kernel): head size 128, 0.19 of peak
+        at s = 512, 0.37 at 2048, 0.50 at 8192; head size 64, 0.15, 0.32, 0.40. A kernel in `attention_curves`
+        runs at its own curve."""
+        curve = (self.attention_curves or {}).get(kernel)
+        if curve is None:
+            curve = AttentionCurve(self.attention_efficiency, self.attention_half_seq, 0.37)
+        rate = self.matmul_rate(dtype, processes_on_node) * curve.efficiency
+        if curve.half_seq:
+            rate *= seq_len / (seq_len + curve.half_seq) * min(1.0, head_dim / 128) ** curve.head_exponent
         return rate
 
     def stream_rate(self, processes_on_node: int = 1) -> float:
@@ -187,6 +209,13 @@ def _link(bandwidth: float, latency: float, **per_kind: float) -> Link:
 
 GiB = 2**30
 
+# FlashAttention-2 on an H100 SXM5, forward and backward, causal, as its authors publish it
+# (Dao-AILab/flash-attention assets/flash2_h100_fwd_bwd_benchmark.png): head size 128, 163, 221, 265, 294, 308 and
+# 328 TFLOP/s at 512 to 16,384 tokens; head size 64, 141, 192, 232, 257, 273, 284. The curve through them (least
+# squares; within 2.5% of each): 0.48 of the 0.70-of-peak matmul rate (0.34 of peak) at long sequences, half of that
+# at 530 tokens, (d / 128)^0.2 below a head size of 128 (the 64-wide heads' ratio, 0.84 to 0.89).
+FLASH2_HOPPER = AttentionCurve(efficiency=0.48, half_seq=530, head_exponent=0.2)
+
 # fmt: off
 PROFILES: dict[str, Hardware] = {
     # NVIDIA A100 SXM4 80GB in a DGX A100: 312 TFLOP/s dense bf16, 2.04 TB/s HBM2e; NVLink 3 (300 GB/s each
@@ -202,15 +231,17 @@ PROFILES: dict[str, Hardware] = {
         source="NVIDIA A100 datasheet; DGX A100 user guide (NVLink 3, 8× HDR 200 Gb/s); NCCL-tests busbw"),
     # NVIDIA H100 SXM5 80GB in a DGX H100: 989 TFLOP/s dense bf16 (1,979 FP8), 3.35 TB/s HBM3; NVLink 4 (450 GB/s each
     # way; NCCL busbw ≈ 360 GB/s without NVLink SHARP); one 400 Gb/s NDR adapter per GPU (50 GB/s).
-    # FlashAttention-2 reaches a smaller share of the H100's peak than of the A100's (Shah et al. 2024): the curve
-    # measured on an H200 (benchmarks/gemm_efficiency.py). Matmul efficiency 0.70 and 8 µs a GEMM: the H200's
-    # GEMMs (docs/benchmarks.md; fitted at 0.66 on published runs once, then set back).
+    # Fused attention: cuDNN's kernel (scaled_dot_product_attention of torch 2.11) as measured on an H200
+    # (benchmarks/gemm_efficiency.py); FlashAttention-2, an Ampere-style kernel, at its own lower curve
+    # (`FLASH2_HOPPER`). Matmul efficiency 0.70 and 8 µs a GEMM: the H200's GEMMs (docs/benchmarks.md; fitted at
+    # 0.66 on published runs once, then set back).
     "h100-sxm": Hardware(
         name="h100-sxm", peak_flops={"bf16": 989e12, "fp32": 494e12, "fp64": 67e12, "fp8": 1979e12},
         matmul_efficiency=0.70,
         memory_bytes=80 * GiB, memory_bandwidth=0.85 * 3.35e12, devices_per_node=8,
         intra=_link(360e9, 8e-6), inter=_link(0.9 * 50e9, 12e-6), op_overhead=4e-6, attention_efficiency=0.94,
         gemm_latency=8e-6, attention_half_seq=1400, overlap_slowdown=0.4, overlap_bandwidth=0.5,
+        attention_curves={"flash2": FLASH2_HOPPER},
         source="NVIDIA H100 datasheet; DGX H100 user guide (NVLink 4, 8× NDR 400 Gb/s); NCCL-tests busbw"),
     # This project's development machine (AMD EPYC, 2 cores, gloo over loopback) as `llmpar calibrate
     # --processes 2 4` measured it on 2026-11-28. Run `llmpar calibrate` on another machine for its own profile.
@@ -363,6 +394,8 @@ def load_hardware(path: str) -> Hardware:
     data = {**data, "intra": Link(**data["intra"]), "inter": Link(**data["inter"])}
     if data.get("local_links"):
         data["local_links"] = {int(n): Link(**link) for n, link in data["local_links"].items()}
+    if data.get("attention_curves"):
+        data["attention_curves"] = {k: AttentionCurve(**c) for k, c in data["attention_curves"].items()}
     return Hardware(**data)
 
 
@@ -423,6 +456,15 @@ def _check_profile(data, path: str) -> None:
     number(data["matmul_efficiency"], "matmul_efficiency", most=1.0)
     number(data.get("attention_efficiency", 1.0), "attention_efficiency")
     number(data.get("attention_half_seq", 0.0), "attention_half_seq", zero_ok=True)
+    curves = data.get("attention_curves")
+    if curves is not None:
+        fields(curves, "attention_curves", (), ATTENTION_KERNELS)
+        for kernel, curve in curves.items():
+            key = f"attention_curves.{kernel}"
+            fields(curve, key, tuple(f.name for f in dataclasses.fields(AttentionCurve)), ())
+            number(curve["efficiency"], f"{key}.efficiency")
+            number(curve["half_seq"], f"{key}.half_seq", zero_ok=True)
+            number(curve["head_exponent"], f"{key}.head_exponent", zero_ok=True)
     number(data["memory_bytes"], "memory_bytes")
     number(data["memory_bandwidth"], "memory_bandwidth")
     number(data.get("op_overhead", 0.0), "op_overhead", zero_ok=True)

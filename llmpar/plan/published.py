@@ -3187,6 +3187,12 @@ for _label, _tok, _mfu, _fp8 in [
                 activation_checkpointing="full: every transformer block recomputed",
                 compile=None,
                 fp8="tensorwise" if _fp8 else None,
+                # the 405B preset of the commit that added these numbers (pytorch/torchtitan
+                # train_configs/llama3_405b.toml at 9515a140, #554) turns on torchao's float8 linears with
+                # enable_fsdp_float8_all_gather and precompute_float8_dynamic_scale_for_fsdp; async TP micro-pipelines
+                # the TP collectives with the matmuls (set after the looks, docs/cost-model.md "Seventh round")
+                fp8_param_gather=True if _fp8 else None,
+                tp_comm_overlap=True if "async" in _label else None,
                 extra="async TP" if "async" in _label else None,
             ),
         )
@@ -3367,6 +3373,9 @@ for _name, _size, _n, _dp, _tp, _pp, _lb, _b, _sched, _recompute, _compile, _fp8
                 ),
                 compile=_compile,
                 fp8="tensorwise" if _fp8 else None,
+                # async TP: the TP collectives micro-pipelined with the matmuls (as the torchtitan_async_tp rows
+                # say; set after the looks, docs/cost-model.md "Seventh round")
+                tp_comm_overlap=True if _tt_extra == "async TP" else None,
                 extra=_tt_extra,
             ),
         )

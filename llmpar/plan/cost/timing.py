@@ -196,7 +196,8 @@ def chunk_costs(
     elif software.flash_attention:
         kernel_seq = context.local_tokens(layout, s) if n_cp > 1 and layout.cp_mode == "ring" else s
         attention = 4 * hd * scores
-        attention_rate = hw.attention_rate(dtype, kernel_seq, hd, procs) * software.compute_efficiency
+        attention_rate = hw.attention_rate(dtype, kernel_seq, hd, procs, software.attention_kernel)
+        attention_rate *= software.compute_efficiency
         attention_stream = 0.0
     else:
         attention, attention_rate = 8 * hd * scores, rate

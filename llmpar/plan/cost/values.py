@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from llmpar.layout import Layout
+from llmpar.plan.hardware import ATTENTION_KERNELS
 
 BYTES = {"fp64": 8, "fp32": 4, "bf16": 2}
 
@@ -109,6 +110,14 @@ class Software:
     # ZeRO's parameter gathers move the blocks' matrices in FP8, one byte each (torchao's FSDP float8 all-gather,
     # Megatron-Core's fp8_param_gather), each rank casting its own shard.
     fp8_param_gather: bool = False
+    # The fused attention kernel (`ATTENTION_KERNELS`), whose rate the hardware profile gives by sequence length
+    # (`Hardware.attention_rate`): "cudnn", cuDNN's fused attention, which Transformer Engine prefers on Hopper
+    # (NVIDIA/TransformerEngine transformer_engine/pytorch/attention.py since 2023: "Select FusedAttention on sm90
+    # and FlashAttention on others") and torch's scaled_dot_product_attention picks first on Hopper since torch 2.11
+    # (llmpar's); "flash3", FlashAttention-3 (priced as cuDNN's: the same Hopper-native class); "flash2",
+    # FlashAttention-2, the flash-attn package 2.x or the flash backend that scaled_dot_product_attention picks
+    # first on Hopper before torch 2.11 (pytorch/pytorch#138522 made cuDNN's opt-in after 2.5).
+    attention_kernel: str = "cudnn"
 
     def zero_shards(self, ranks: int) -> int:
         """The ranks ZeRO shards over, of the `ranks` that hold the same stage (dp × cp)."""
@@ -130,6 +139,10 @@ class Software:
             raise ValueError(f"fp8 {self.fp8!r}: choose one of {', '.join(FP8_CASTS)}, or none for 16-bit matmuls")
         if self.fp8_param_gather and not self.fp8:
             raise ValueError("fp8_param_gather needs FP8 matmuls (fp8: a scaling recipe)")
+        if self.attention_kernel not in ATTENTION_KERNELS:
+            raise ValueError(
+                f"attention kernel {self.attention_kernel!r}: choose one of {', '.join(ATTENTION_KERNELS)}"
+            )
 
 
 LOSSES = ("fp32", "vocab-parallel", "fused")
@@ -228,6 +241,7 @@ SOFTWARE: dict[str, Software] = {
         loss="vocab-parallel",
         zero3_gather="tensor",
         fused_gemms=True,
+        attention_kernel="flash2",  # Megatron-DeepSpeed's --use-flash-attn: the flash-attn package
     ),
     # PyTorch FSDP (llm-foundry, torchtitan): flash attention, reduce-scatter overlapped with the backward pass,
     # parameters freed after forward (FULL_SHARD).
@@ -238,6 +252,7 @@ SOFTWARE: dict[str, Software] = {
         compute_efficiency=FSDP_EFFICIENCY,
         ring_fused=True,
         fused_gemms=True,
+        attention_kernel="flash2",  # scaled_dot_product_attention before torch 2.11, or the flash-attn package
     ),
 }
 
