@@ -253,6 +253,15 @@ RECIPES = {
     # (Megatron-Bridge) or "delayed" (NeMo 25.02) with fp8_param_gather
     "nemo2_perf_summary_fp8": "megatron",
     "megatron_bridge_fp8": "megatron",
+    # twenty-first blind sources (published.BLIND21_SOURCES), set before any prediction, from each system's nature:
+    # OLMo-core's official scripts shard parameters, gradients and optimizer state with PyTorch FSDP2 (fully_shard per
+    # block, bf16 compute, fp32 reduction) under torch.compile, and NeMo Automodel's benchmarking recipe runs FSDP2
+    # with prefetch over the data and context ranks (PyTorch's context parallelism): the PyTorch FSDP recipe; Fast-LLM
+    # shards optimizer state and gradients (ZeRO stage 2) in its own PyTorch engine with overlapped reduce-scatter and
+    # all-gather and flash-attn: no recipe of its own, PyTorch FSDP's is the nearest (the row says zero 2)
+    "olmo_core": "fsdp",
+    "automodel": "fsdp",
+    "fast_llm": "fsdp",
 }
 
 

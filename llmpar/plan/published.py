@@ -86,11 +86,11 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
 "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18",
-"blind19" or "blind20" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows", "Fifth blind
-rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind rows", "Eleventh
-blind rows", "Twelfth blind rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind rows", "Sixteenth
-blind rows", "Seventeenth blind rows", "Eighteenth blind rows", "Nineteenth blind rows" and "Twentieth blind rows"
-below). The rows
+"blind19", "blind20" or "blind21" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows",
+"Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind
+rows", "Eleventh blind rows", "Twelfth blind rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind
+rows", "Sixteenth blind rows", "Seventeenth blind rows", "Eighteenth blind rows", "Nineteenth blind rows", "Twentieth
+blind rows" and "Twenty-first blind rows" below). The rows
 of the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -1782,6 +1782,78 @@ tokens/s, micro-batch, virtual stages or recomputation (its footnote speaks of f
 CP) and no config of the runs was found; its Llama 3 8B table is DGX-B200; the Megatron-Bridge H100 rows of mixtures of
 experts (Qwen3, DeepSeek-V3, GPT-OSS, Nemotron 3, Kimi) and its SFT and LoRA rows; no H200 row was found.
 
+Twenty-first blind rows (split "blind21"). Added in one batch, by someone who computed, printed or looked at no
+prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits
+(split="blind21" gives them; benchmarks/published_table.py: `--blind blind21`). The set was asked for 16-bit
+pre-training rows of PyTorch-based systems (FSDP/FSDP2, DDP, TP) on H100/H200/A100 from sources new to the set, each
+row naming its attention kernel (software["attention_kernel"]) where the source, its code or the versions it names
+determine it. Three source keys, new to the set; the existing h100-sxm profile, no new profile. Every row is BF16.
+Only 7 rows were found in the time (the set was asked for 15 to 40; see "Searched for the twenty-first blind rows and
+not used"):
+
+olmo_core (allenai/OLMo-core README.md, "Official training scripts" throughput table, Sept-Nov 2024; 5 rows)
+    OLMo-2-style 1B, 7B and 13B and a Llama-3-like 8B, sequence 4096, BF16, tokens/s per device as printed (rounded:
+    44,000 / 55,000 / 10,000 / 9,500 / 4,600 TPS). The README gives each row's launch command with no node count
+    (8c03ca8a2: `python src/scripts/train/OLMo-1B.py launch "${run_name}" "${cluster}"`); the launcher's default at
+    each commit (src/olmo_core/internal/experiment.py: num_nodes=1, num_gpus=8) makes it one node of 8 H100, and with
+    one node the data-parallel mesh is plain FSDP over the 8 (dp_mesh None, no hybrid sharding): inferred from the
+    defaults, not stated. The scripts (src/scripts/train/OLMo-1B.py, OLMo-7B.py, OLMo-13B.py, Llama-8B.py at the
+    table's commit): FSDP2 (DataParallelType.fsdp, bf16 parameters, fp32 reduction), torch.compile on (model and loss
+    at e27ba7455), no activation checkpointing, global batch 1024 x 4096 tokens (13B: 2048 x 4096), rank micro-batch
+    of 4 (1B at 8c03ca8a2), 8 (1B at e27ba7455), 2 (7B, 8B) or 1 (13B) sequences, the dolma2 tokenizer (100,278
+    padded to 100,352), untied embeddings. With compile on, `use_flash` defaults to False (model.py / config.py), so
+    attention is PyTorch's scaled_dot_product_attention in the Beaker "nightly" image (the Makefile's
+    2.5.0.dev20240826 at 8c03ca8a2, 2.6.0.dev20241009 at e27ba7455): whether that nightly's SDPA picked cuDNN or its
+    FlashAttention-2 backend on H100 (cuDNN was made the H100 default, reverted, re-landed for 2.5 and made opt-in
+    again by pytorch/pytorch#138522 in late October 2024) is not pinned by the image name: attention_kernel None.
+automodel (NVIDIA-NeMo/Automodel docs/performance-summary.md, Pre-Training Performance, DGX-H100 BF16; 1 row)
+    Llama3 70B on 64 H100 (8 nodes), GBS 128, MBS = LBS 1, GA 4, sequence 8192, TP 1, PP 1, CP 2, FSDP 32, "TE +
+    fsdp2_prefetch": 18.90 s a step, 389 Model TFLOPs/sec/GPU and 866.77 tokens/s/GPU as printed (2013a4dd6,
+    2026-04-10; unchanged at the newest NVIDIA-NeMo/Automodel docs/performance-summary.mdx). The config
+    examples/llm_pretrain/custom_llama3_1_70b_pretrain_benchmark_8nodes.yaml: FSDP2 over dp 32 x cp 2, activation
+    checkpointing on, torch.compile on, FSDP2 prefetch on, attn_implementation sdpa ("required for cp>1": PyTorch's
+    context parallelism over SDPA), TE's FusedAdam, mock data. The TFLOP/s reproduce from the tokens/s by
+    Automodel's llama3_flops (nemo_automodel/components/utils/flops_utils.py: the causal half of the s x s matmuls,
+    the vocabulary of 128,256), which is `megatron_bridge_flops_per_token`'s count, within 0.2% (tested). The SDPA
+    backend under PyTorch's context parallelism in the container's torch is not stated: attention_kernel None.
+fast_llm (ServiceNow/Fast-LLM README.md, "Usage"; 1 row)
+    Mistral-7B from scratch on random data with examples/mistral-4-node-benchmark.yaml on 4 DGX nodes of 8 H100:
+    "expected to achieve a throughput of 9,500 tokens/s/H100 (batch size 32, sequence length 8k)" (a stated figure,
+    no log). The config: 32 layers, hidden 4096, FFN 14336 (gated SiLU), 32 heads in 8 KV groups, vocabulary 32,000
+    untied, sliding window 4096 (the model's; the cost model prices full causal attention), micro-batch 1, batch 32
+    (so data parallelism 32, one micro-batch a step), ZeRO stage 2, bf16, no recomputation set. Attention is the
+    flash-attn package's flash_attn_func (fast_llm/layers/transformer/attention.py imports
+    flash_attn.flash_attn_interface, FlashAttention-2's module): attention_kernel "flash2".
+
+Verification of the twenty-first blind rows
+    * olmo_core: allenai/OLMo-core read directly (fetched snapshot, newest commit fa6c5014c). README.md at every commit
+      that touched its throughput table: 80b143929 / c2be557a1 (2024-09, ranges "45-46K TPS", "9.7-10K", "4.4-4.6K"
+      with MFU ranges: not stored, ranges), 8c03ca8a2 (2024-09-26: 1B 44,000, 7B 10,000, 13B 4,600 BF16, with FP8
+      rows not stored), 41400c46f (2024-11-01: adds the Llama 8B row, 9,500), e27ba7455 (2024-11-05, 'Update
+      throughput numbers': 1B 55,000; 7B, 8B, 13B unchanged). Each stored row takes the scripts at the commit where
+      its figure first appeared; the 1B row of 8c03ca8a2 and that of e27ba7455 differ in the micro-batch (4 and 8
+      sequences) and compile_loss. The 256-8192 variable-sequence-length row (f32d0bf0a) and the FP8 rows are not
+      stored. Checks, asserted: dp x micro-batch divides the batch; the FFN sizes follow llama_like's rounding.
+      Inferred, not stated: 8 GPUs on one node, H100 SXM 80GB (Ai2's Beaker H100 clusters), the data (the scripts'
+      real-data mixes, sequence 4096, no packing change).
+    * automodel: read directly (fetched snapshot), NVIDIA-NeMo/Automodel docs/performance-summary.md at every
+      commit (89e3a9fdd to e45812012) and, at the newest, NVIDIA-NeMo/Automodel docs/performance-summary.mdx; the
+      only dense pre-training row is the Llama3 70B one (the others are mixtures of experts: DeepSeek V3, Kimi K2,
+      Qwen3 MoE, GPT-OSS, Nemotron V3; the LoRA rows are fine-tuning). Checks, asserted: 128 x 8192 / 18.90 / 64
+      gives the printed tokens/s within 0.05%; the pair agrees under the count within 0.2%; dp x cp = 64.
+    * fast_llm: ServiceNow/Fast-LLM README.md (stored version 0a7ac1e5b5) and examples/mistral-4-node-benchmark.yaml
+      (18fded2505); fast_llm/layers/transformer/attention.py (00125110). One reading; the figure is an expectation
+      the README states, not a logged run (said in the note).
+
+Searched for the twenty-first blind rows and not used: allenai/OLMo-core's later READMEs (no throughput table after
+2025-03); NVIDIA-NeMo/Automodel's mixture-of-experts and LoRA rows; ServiceNow/Fast-LLM docs/cost-efficiency.md (a
+draft: its graphs are placeholders, its figures for other frameworks unsourced); hpcaitech/ColossalAI
+examples/language/llama/README.md (one Gemini row on 32 A800, a profile this set has not); NVIDIA/JAX-Toolbox's MaxText
+and Pax tables (already stored) and its AXLearn page (no table); NVIDIA-NeMo/Megatron-Bridge's H100 rows (all FP8 or
+mixtures of experts); pytorch/torchtitan's benchmarks folder (its H200 file is float8 only, stored);
+facebookresearch/lingua (quality tables only); huggingface/picotron (no README table in the index). Not reached for
+lack of time: EleutherAI/gpt-neox, stanford-crfm/levanter, alibaba/Pai-Megatron-Patch, DeepSpeed Ulysses blogs.
+
 """
 
 from __future__ import annotations
@@ -2228,6 +2300,24 @@ SOURCES: dict[str, str] = {
         "(_validate_and_set_vocab_size). "
         "https://github.com/NVIDIA-NeMo/Megatron-Bridge"
     ),
+    # ---- twenty-first blind sources (split "blind21"; see "Twenty-first blind rows" above) ----
+    "olmo_core": (
+        "Ai2: allenai/OLMo-core README.md, 'Official training scripts' throughput table (8c03ca8a2, 2024-09-26; "
+        "41400c46f, 2024-11-01; e27ba7455, 2024-11-05), the BF16 rows; the scripts src/scripts/train/OLMo-1B.py, "
+        "OLMo-7B.py, OLMo-13B.py and Llama-8B.py, src/olmo_core/internal/experiment.py, "
+        "src/olmo_core/nn/transformer/ and the Makefile at those commits. https://github.com/allenai/OLMo-core"
+    ),
+    "automodel": (
+        "NVIDIA NeMo Framework, Automodel: NVIDIA-NeMo/Automodel docs/performance-summary.md (2013a4dd6, "
+        "2026-04-10), Pre-Training Performance, DGX-H100 BF16, the Llama3 70B row; "
+        "examples/llm_pretrain/custom_llama3_1_70b_pretrain_benchmark_8nodes.yaml and "
+        "nemo_automodel/components/utils/flops_utils.py at that commit. https://github.com/NVIDIA-NeMo/Automodel"
+    ),
+    "fast_llm": (
+        "ServiceNow Research: ServiceNow/Fast-LLM README.md (0a7ac1e5b5), 'Usage' (Mistral-7B, 9,500 tokens/s/H100 "
+        "on 4 DGX nodes, batch 32, sequence 8k), examples/mistral-4-node-benchmark.yaml and "
+        "fast_llm/layers/transformer/attention.py. https://github.com/ServiceNow/Fast-LLM"
+    ),
 }
 
 
@@ -2329,7 +2419,7 @@ FIT_SOURCES = ("narayanan2021", "korthikanti2022", "llama3_2024", "megatron_brid
 # context parallelism was: later rows, split by the hash as every later row is.
 NEVER_COMPARED = (("llama3_2024", "Llama 3 405B (16K GPUs, 128K context)"),)
 # The splits kept for one comparison each with a frozen model, in the order they were added ("blind", "blind2", ...).
-BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 21)))
+BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 22)))
 
 
 def split_of(source: str, name: str) -> str:
@@ -9352,6 +9442,284 @@ def _blind20_rows() -> list[dict]:
 
 BLIND20_SOURCES = ("nemo2_perf_summary_fp8", "megatron_bridge_fp8")
 RUNS.extend(_blind20_rows())
+
+# ==== TWENTY-FIRST BLIND rows (split "blind21") ================================================================
+# Added in one batch, with no prediction computed, printed or looked at for any of these; compare.published_comparison()
+# leaves them out unless asked for split="blind21". See "Twenty-first blind rows" in the docstring. Every row is BF16.
+
+# allenai/OLMo-core README.md, "Official training scripts", the BF16 rows as printed: (README commit where the figure
+# first appeared, its date, model, script, rank micro-batch in sequences, global batch in sequences, tokens/s per
+# device). Sequence 4096 in every row; the shapes are TransformerConfig's at that commit (OLMO_CORE_SHAPES).
+OLMO_CORE_TABLE = [
+    ("8c03ca8a2", "2024-09-26", "1B", "OLMo-1B.py", 4, 1024, 44000),
+    ("e27ba7455", "2024-11-05", "1B", "OLMo-1B.py", 8, 1024, 55000),
+    ("8c03ca8a2", "2024-09-26", "7B", "OLMo-7B.py", 2, 1024, 10000),
+    ("41400c46f", "2024-11-01", "8B", "Llama-8B.py", 2, 1024, 9500),
+    ("8c03ca8a2", "2024-09-26", "13B", "OLMo-13B.py", 1, 2048, 4600),
+]
+OLMO_CORE_SEQ = 4096
+OLMO_CORE_GPUS = 8  # the launcher's default (num_nodes=1, num_gpus=8): the README's commands set no node count
+OLMO_CORE_VOCAB = 100352  # the dolma2 tokenizer's 100,278, padded to a multiple of 128 (padded_vocab_size)
+# (d_model, layers, heads, KV heads, the FFN llama_like rounds to: int(8h/3) (x 1.3 for the 8B) up to a multiple of
+# 256 (1024 for the 8B)); OLMo-2's blocks normalise after attention and MLP (reordered_norm) with QK-norm, the 8B is
+# Llama-3-like; all untied, RMSNorm, SwiGLU, RoPE
+OLMO_CORE_SHAPES = {
+    "1B": (2048, 18, 16, 16, 5632),
+    "7B": (4096, 32, 32, 32, 11008),
+    "13B": (5120, 40, 40, 40, 13824),
+    "8B": (4096, 32, 32, 8, 14336),
+}
+
+
+def olmo_core_ffn(d_model: int, multiplier: float | None, multiple_of: int) -> int:
+    """The FFN size OLMo-core's TransformerConfig.llama_like gives (src/olmo_core/nn/transformer/config.py)."""
+    hidden = int(8 * d_model / 3)
+    if multiplier is not None:
+        hidden = int(multiplier * hidden)
+    return multiple_of * ((hidden + multiple_of - 1) // multiple_of)
+
+
+# NVIDIA-NeMo/Automodel docs/performance-summary.md (2013a4dd6), Pre-Training Performance, DGX-H100 BF16, the Llama3 70B
+# row as printed.
+AUTOMODEL_LLAMA3_70B: dict[str, Any] = {
+    "gpus": 64,
+    "gbs": 128,
+    "mbs": 1,
+    "lbs": 1,
+    "ga": 4,
+    "seq": 8192,
+    "tp": 1,
+    "pp": 1,
+    "cp": 2,
+    "fsdp": 32,
+    "step_s": 18.90,
+    "tflops": 389.0,
+    "tokens": 866.77,
+}
+
+# ServiceNow/Fast-LLM README.md: Mistral-7B with examples/mistral-4-node-benchmark.yaml on 4 nodes of 8 H100.
+FAST_LLM_MISTRAL: dict[str, Any] = {"gpus": 32, "batch": 32, "micro_batch": 1, "seq": 8192, "zero": 2, "tokens": 9500.0}
+FAST_LLM_MISTRAL_SHAPE = {**_llama(4096, 32, 32, 8, 14336), "vocab_size": 32000}
+
+
+def _blind21_rows() -> list[dict]:
+    rows: list[dict] = []
+    for commit, date, size, script, micro, gbs, tps in OLMO_CORE_TABLE:
+        d, n_layers, heads, kv, ffn = OLMO_CORE_SHAPES[size]
+        assert ffn == olmo_core_ffn(d, 1.3 if size == "8B" else None, 1024 if size == "8B" else 256), size
+        model = {**_llama(d, n_layers, heads, kv, ffn), "vocab_size": OLMO_CORE_VOCAB}
+        dp = OLMO_CORE_GPUS
+        assert gbs % (dp * micro) == 0, (size, commit)
+        arch_note = (
+            "Llama-3-like (TransformerConfig.llama3_8B: GQA with 8 KV heads, RoPE theta 500,000, pre-norm blocks)"
+            if size == "8B"
+            else f"OLMo-2-style (TransformerConfig.olmo_{size}: llama2_{size}'s shape with reordered_norm blocks, "
+            "which normalise the attention and MLP outputs, QK-norm, RoPE theta 500,000)"
+        )
+        note = (
+            f"allenai/OLMo-core README.md, 'Official training scripts' (first printed at {commit}, {date}; 'measured "
+            f"on a cluster with NVIDIA H100 GPUs'): {size}, context 4096, BF16, {tps:,} TPS ('tokens per second per "
+            f"device', rounded as printed), script {script}, no command-line overrides. {arch_note}; "
+            f"{d} hidden, {n_layers} layers, {heads} heads, FFN {ffn} (llama_like's rounding), the dolma2 vocabulary "
+            "of 100,278 padded to 100,352, untied. Script at that commit: FSDP2 (DataParallelType.fsdp, bf16 "
+            "parameters, fp32 reduction; every block re-sharded after forward but the last), torch.compile on"
+            + (", compile_loss on" if commit != "8c03ca8a2" else "")
+            + f", no activation checkpointing, global batch {gbs} x 4096 tokens, rank micro-batch {micro} x 4096 "
+            f"({gbs // (dp * micro)} micro-batches a step on 8 ranks), fused AdamW, z-loss. GPU count inferred, not "
+            "stated: the README's launch command sets no node count and the launcher's default "
+            "(src/olmo_core/internal/experiment.py) is 1 node of 8 GPUs, where the data-parallel mesh is plain FSDP "
+            "over the 8. HARDWARE: H100 SXM 80GB (Ai2's Beaker H100 clusters) inferred. Attention kernel: with "
+            "compile on, use_flash defaults to False, so PyTorch's scaled_dot_product_attention runs, in the Beaker "
+            "'nightly' image (torch "
+            + ("2.5.0.dev20240826" if commit == "8c03ca8a2" else "2.6.0.dev20241009")
+            + " in the Makefile); which SDPA backend that nightly preferred on H100 (cuDNN or FlashAttention-2) is "
+            "not pinned: attention_kernel None."
+        )
+        rows.append(
+            _run(
+                "olmo_core",
+                f"OLMo-core {size} ({script}, README {date}), 8x H100, seq 4096",
+                "h100-sxm",
+                OLMO_CORE_GPUS,
+                model,
+                OLMO_CORE_SEQ,
+                gbs,
+                micro,
+                1,
+                1,
+                dp,
+                1,
+                1,
+                "1f1b",
+                False,
+                "none",
+                3,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": float(tps),
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                note,
+                system="olmo-core",
+                gpus_per_node=8,
+                interconnect="one node: NVLink/NVSwitch",
+                software=_sw(
+                    attention="flash",
+                    param_dtype="bf16",
+                    reduce_dtype="fp32",
+                    reshard_after_forward=True,
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=True,
+                    compile=True,
+                    attention_kernel=None,
+                    extra="OLMo-core FSDP2 (fully_shard per block), torch.compile, PyTorch SDPA (flash-attn off "
+                    "under compile), z-loss",
+                ),
+                split="blind21",
+            )
+        )
+
+    a = AUTOMODEL_LLAMA3_70B
+    dp = a["gpus"] // (a["tp"] * a["pp"] * a["cp"])
+    assert dp == a["fsdp"] and a["gbs"] == dp * a["lbs"] * a["ga"] and a["mbs"] == a["lbs"]
+    assert abs(a["gbs"] * a["seq"] / a["step_s"] / a["gpus"] / a["tokens"] - 1) < 5e-4
+    model = _LLAMA3_70B
+    per_token = megatron_bridge_flops_per_token(model, a["seq"])
+    note = (
+        "NVIDIA-NeMo/Automodel docs/performance-summary.md (2013a4dd6, 2026-04-10, 'FSDP2 w weight prefetching and "
+        "async TP optimization'; unchanged in the newest NVIDIA-NeMo/Automodel docs/performance-summary.mdx), "
+        "Pre-Training Performance, "
+        "System DGX-H100, Precision BF16: Llama3 70B | 64 GPUs | GBS 128 | MBS 1 | LBS 1 | GA 4 | sequence 8192 | TP 1 "
+        "| PP 1 | CP 2 | EP - | VP - | FSDP 32 | TE + fsdp2_prefetch | 18.90 s a global step | 389 Model "
+        "TFLOPs/sec/GPU | 866.77 tokens/sec/GPU (as printed; full sequences, no padding, mock data). The TFLOP/s "
+        "follow from the tokens/s by Automodel's llama3_flops (nemo_automodel/components/utils/flops_utils.py: "
+        "l h^2 (12 + 12 g/a + 18 f/h + 6 s/h + 6 V/(l h)), the causal half of the s x s matmuls; "
+        f"megatron_bridge_flops_per_token's count, {per_token:.6e} a token) within 0.2%. Config "
+        "examples/llm_pretrain/custom_llama3_1_70b_pretrain_benchmark_8nodes.yaml: meta-llama/Llama-3.1-70B in bf16 "
+        "(Hugging Face model, vocabulary 128,256), FSDP2 over dp 32 x cp 2 (stored zero 3), activation_checkpointing "
+        "True (stored full), enable_compile True, enable_fsdp2_prefetch True, sequence_parallel False, no async TP, "
+        "attn_implementation sdpa ('required for cp>1': PyTorch's context parallelism, ring attention over SDPA, "
+        "stored cp_mode ring), RMSNorm in fp32 torch, TE's FusedAdam, MaskedCrossEntropy. Attention kernel: the SDPA "
+        "backend the container's torch chose under context parallelism is not stated (the container is not named "
+        "in the row): attention_kernel None. 8 GPUs a node (8 nodes, the config's num_nodes), DGX-H100 (H100 SXM "
+        "80GB, InfiniBand between nodes) as printed."
+    )
+    rows.append(
+        _run(
+            "automodel",
+            "Llama 3.1 70B (NeMo Automodel FSDP2, CP 2), 64x H100, seq 8192",
+            "h100-sxm",
+            a["gpus"],
+            model,
+            a["seq"],
+            a["gbs"],
+            a["mbs"],
+            a["tp"],
+            a["pp"],
+            dp,
+            a["cp"],
+            1,
+            "1f1b",
+            False,
+            "full",
+            3,
+            "bf16",
+            {
+                "tokens_per_s_per_gpu": a["tokens"],
+                "tflops_per_gpu": a["tflops"],
+                "mfu": None,
+                "flops_counted": "model",
+                "memory_gib": None,
+            },
+            note,
+            system="nemo-automodel",
+            gpus_per_node=8,
+            interconnect="DGX-H100: NVLink4/NVSwitch in the node, InfiniBand between nodes",
+            software=_sw(
+                attention="flash",
+                param_dtype="bf16",
+                reduce_dtype=None,
+                overlap_dp=True,
+                activation_checkpointing="full: every transformer block (activation_checkpointing True)",
+                fp32_master=True,
+                compile=True,
+                tp_comm_overlap=None,
+                attention_kernel=None,
+                extra="NeMo Automodel BenchmarkingRecipeForNextTokenPrediction: FSDP2 with prefetch over dp x cp, "
+                "PyTorch context parallelism (ring attention over SDPA), torch.compile, TE FusedAdam",
+            ),
+            split="blind21",
+            cp_mode="ring",
+        )
+    )
+
+    f = FAST_LLM_MISTRAL
+    assert f["batch"] % (f["gpus"] * f["micro_batch"]) == 0
+    note = (
+        "ServiceNow/Fast-LLM README.md ('Usage'): 'For training Mistral-7B, Fast-LLM is expected to achieve a "
+        "throughput of 9,500 tokens/s/H100 (batch size 32, sequence length 8k) on a 4-node cluster with 32 H100s' "
+        "with examples/mistral-4-node-benchmark.yaml ('4 DGX nodes, each with 8 A100-80GB or H100-80GB GPUs'; "
+        "nvcr.io/nvidia/pytorch:24.07-py3 recommended). A stated expectation, not a logged run. The config: "
+        "Mistral-7B shape (32 layers, hidden 4096, FFN 14336 gated SiLU, 32 heads in 8 KV groups of 128, RMSNorm, "
+        "rotary, no biases, vocabulary 32,000 untied), window_size 4096 (sliding-window attention over the 8192 "
+        "tokens: the model's, which the cost model does not price as such), sequence 8192, micro-batch 1, batch 32 "
+        "(so 32 data-parallel ranks, one micro-batch a step), multi_stage zero_stage 2 (optimizer state and "
+        "gradients sharded), training_dtype bf16, random data, no recomputation set. Attention kernel: "
+        "fast_llm/layers/transformer/attention.py calls the flash-attn package's flash_attn_func "
+        "(flash_attn.flash_attn_interface, FlashAttention-2) with the window: attention_kernel flash2. "
+        "DGX H100 (SXM 80GB, 8 a node, InfiniBand) as stated."
+    )
+    rows.append(
+        _run(
+            "fast_llm",
+            "Mistral-7B (Fast-LLM, ZeRO-2), 32x H100, seq 8192",
+            "h100-sxm",
+            f["gpus"],
+            FAST_LLM_MISTRAL_SHAPE,
+            f["seq"],
+            f["batch"],
+            f["micro_batch"],
+            1,
+            1,
+            f["gpus"],
+            1,
+            1,
+            "1f1b",
+            False,
+            "none",
+            f["zero"],
+            "bf16",
+            {
+                "tokens_per_s_per_gpu": f["tokens"],
+                "tflops_per_gpu": None,
+                "mfu": None,
+                "flops_counted": None,
+                "memory_gib": None,
+            },
+            note,
+            system="fast-llm",
+            gpus_per_node=8,
+            interconnect="DGX H100: NVLink4/NVSwitch in the node, InfiniBand between nodes",
+            software=_sw(
+                attention="flash",
+                param_dtype="bf16",
+                activation_checkpointing="none",
+                fp32_master=True,
+                attention_kernel="flash2",
+                extra="Fast-LLM ZeRO-2 data parallelism; flash-attn 2 with a 4096-token sliding window; Triton rotary",
+            ),
+            split="blind21",
+        )
+    )
+    return rows
+
+
+BLIND21_SOURCES = ("olmo_core", "automodel", "fast_llm")
+RUNS.extend(_blind21_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
