@@ -65,6 +65,7 @@ BANDS = {
     "blind18": {"rows": 28, "mean": 0.055, "median": 0.049, "max": 0.157},
     "blind19": {"rows": 23, "mean": 0.235, "median": 0.133, "max": 0.710},
     "blind20": {"rows": 8, "mean": 0.046, "median": 0.035, "max": 0.156},
+    "blind21": {"rows": 7, "mean": 0.104, "median": 0.110, "max": 0.186},
 }
 UNSEEN = {
     "splits": tuple(f"blind{n}" for n in range(5, 17)),
