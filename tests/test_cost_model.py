@@ -1801,6 +1801,75 @@ def test_twenty_first_blind_rows_are_comparable_and_their_transcription_agrees()
     assert "expectation" in run["note"] and "flash_attn_func" in run["note"]
 
 
+def test_twenty_second_blind_rows_are_comparable_and_their_transcription_agrees():
+    """The twenty-second blind rows (split "blind22"; never predicted here, only their measured side is checked):
+    MLPerf Training's GPT-3 175B results on H100, NVIDIA's own (v3.0-v4.1) and its cloud partners' (CoreWeave, Azure,
+    Oracle), FP8 delayed scaling in BF16 runs. Each row's layout multiplies to its GPU count, its data-parallel ranks
+    times micro-batch times the logged gradient-accumulation steps give the logged batch, its 96 layers divide into
+    its pipeline and virtual stages, and its tokens/s follow from the logged batch and the stored step time; the
+    kernels are those the Transformer Engine of each round determines (cuDNN from v4.0, not pinned before)."""
+    from llmpar.plan.compare import RECIPES, _measured_tokens
+    from llmpar.plan.published import (
+        BLIND22_SOURCES,
+        MLPERF_GPT3_ROWS,
+        MLPERF_GPT3_SEQ,
+        mlperf_gpt3_tokens_per_s_per_gpu,
+    )
+
+    blind22 = _blind_split_rows("blind22", fp8=True)
+    assert len(blind22) == len(MLPERF_GPT3_ROWS) == 20
+    assert set(BLIND22_SOURCES) == {"mlperf_gpt3_nvidia", "mlperf_gpt3_partners"}
+    assert {RECIPES[source] for source in BLIND22_SOURCES} == {"megatron"}
+    counts = {source: sum(run["source"] == source for run in blind22) for source in BLIND22_SOURCES}
+    assert counts == {"mlperf_gpt3_nvidia": 14, "mlperf_gpt3_partners": 6}
+    by_results = {run["name"]: run for run in blind22}
+    assert len(by_results) == 20
+    for row in MLPERF_GPT3_ROWS:
+        (
+            source,
+            rnd,
+            submitter,
+            results,
+            nodes,
+            tp,
+            pp,
+            vp,
+            _mbs,
+            gbs,
+            ga,
+            step_s,
+            method,
+            _container,
+            _te,
+            kernel,
+            fp8p,
+            _,
+        ) = row
+        run = by_results[f"GPT-3 175B FP8 (MLPerf Training {rnd}, {submitter} {results}), {nodes * 8}x H100"]
+        assert run["source"] == source and run["gpus"] == nodes * 8 == run["tp"] * run["pp"] * run["dp"] * run["cp"]
+        assert (run["tp"], run["pp"], run["cp"], run["virtual_stages"]) == (tp, pp, 1, vp)
+        assert run["dp"] * run["micro_batch_size"] * ga == run["global_batch_size"] == gbs
+        assert run["model"]["n_layers"] == 96 and 96 % (pp * vp) == 0
+        assert (run["model"]["d_model"], run["model"]["n_heads"], run["model"]["d_ff"]) == (12288, 96, 49152)
+        assert run["model"]["vocab_size"] % (128 * tp) == 0 and 50257 <= run["model"]["vocab_size"] < 50257 + 128 * tp
+        assert (run["seq_len"], run["schedule"], run["sequence_parallel"]) == (MLPERF_GPT3_SEQ, "interleaved", True)
+        assert (run["zero"], run["recompute"], run["dtype"], run["hardware"]) == (1, "none", "bf16", "h100-sxm")
+        tokens = run["measured"]["tokens_per_s_per_gpu"]
+        assert tokens == pytest.approx(gbs * 2048 / step_s / (nodes * 8), abs=0.006)
+        assert tokens == pytest.approx(mlperf_gpt3_tokens_per_s_per_gpu(gbs, step_s, nodes * 8), abs=0.006)
+        assert _measured_tokens(run) == tokens and 400 < tokens < 1000
+        sw = run["software"]
+        assert (sw["fp8"], sw["fp8_param_gather"], sw["tp_comm_overlap"]) == ("delayed", fp8p, True)
+        assert sw["attention_kernel"] == kernel
+        assert (kernel == "cudnn") == (rnd in ("v4.0", "v4.1")), run["name"]
+        assert fp8p == (rnd in ("v4.0", "v4.1"))
+        assert (method == "steps") == (rnd == "v3.0")
+        assert ("HARDWARE VARIANT" in run["note"]) == (submitter == "Oracle")
+        assert f"mlcommons/training_results_{rnd}" in run["note"]
+    # the v4.1 1452-node result repeats v4.0's logs and is stored once
+    assert sum("n1452" in run["name"] for run in blind22) == 1
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -1823,6 +1892,7 @@ def test_twenty_first_blind_rows_are_comparable_and_their_transcription_agrees()
         "blind19",
         "blind20",
         "blind21",
+        "blind22",
     ],
 )
 def test_later_blind_rows_are_left_out_of_every_other_comparison(split, monkeypatch):

@@ -86,11 +86,11 @@ zhang2022_opt (OPT-175B, metaseq: FSDP + Megatron TP, A100 80GB)
 
 Splits. Every row has "split": "fit", "held-out", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
 "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18",
-"blind19", "blind20" or "blind21" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind rows",
-"Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth blind
-rows", "Eleventh blind rows", "Twelfth blind rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth blind
-rows", "Sixteenth blind rows", "Seventeenth blind rows", "Eighteenth blind rows", "Nineteenth blind rows", "Twentieth
-blind rows" and "Twenty-first blind rows" below). The rows
+"blind19", "blind20", "blind21" or "blind22" (see "Blind rows", "Second blind rows", "Third blind rows", "Fourth blind
+rows", "Fifth blind rows", "Sixth blind rows", "Seventh blind rows", "Eighth blind rows", "Ninth blind rows", "Tenth
+blind rows", "Eleventh blind rows", "Twelfth blind rows", "Thirteenth blind rows", "Fourteenth blind rows", "Fifteenth
+blind rows", "Sixteenth blind rows", "Seventeenth blind rows", "Eighteenth blind rows", "Nineteenth blind rows",
+"Twentieth blind rows", "Twenty-first blind rows" and "Twenty-second blind rows" below). The rows
 of the four sources above that were compared with the cost model before this split existed are "fit". Every later row
 is "held-out" (blind rows aside) when the first byte of sha256("source/name") is odd, else "fit" (`split_of`), fixed
 before any prediction was made for them; compare.py leaves the later sources out until their measures are converted.
@@ -1854,6 +1854,76 @@ mixtures of experts); pytorch/torchtitan's benchmarks folder (its H200 file is f
 facebookresearch/lingua (quality tables only); huggingface/picotron (no README table in the index). Not reached for
 lack of time: EleutherAI/gpt-neox, stanford-crfm/levanter, alibaba/Pai-Megatron-Patch, DeepSpeed Ulysses blogs.
 
+Twenty-second blind rows (split "blind22"). Added in one batch, by someone who computed, printed or looked at no
+prediction for any of them; `compare.published_comparison()` leaves them out as it does the other blind splits
+(split="blind22" gives them; benchmarks/published_table.py: `--blind blind22`). Two source keys, new to the set, both
+MLPerf Training's GPT-3 175B benchmark (closed division, rounds v3.0 of June 2023 to v4.1 of November 2024), split by
+who submitted and ran the system: NVIDIA's own DGX H100 submissions and those of the cloud partners (CoreWeave with
+NVIDIA, Azure with NVIDIA, Oracle). The existing h100-sxm profile, no new profile. 20 rows, every one FP8 matmuls
+(Transformer Engine delayed scaling) in a BF16 run, as the twentieth set's NeMo row. The sixteenth set declined these
+results because it wanted 16-bit rows; the eighteenth left out the NeMo summary's 512-GPU GPT-3 row because its
+figures were MLPerf's; no MLPerf row was stored before.
+
+mlperf_gpt3_nvidia (mlcommons/training_results_v3.0, v3.1, v4.0, v4.1: NVIDIA's GPT-3 results; 14 rows)
+    DGX H100 systems of 32 to 1,452 nodes (256 to 11,616 GPUs). v3.0: 64 and 96 nodes (container 23.04, Transformer
+    Engine release_v0.8); v3.1: Eos, 64, 96, 512, 768, 1024, 1280 and 1344 nodes (23.09, TE at 09ba842); v4.0: 64,
+    1344 and 1452 nodes (24.04, TE v1.6rc1, Megatron-Core); v4.1: 32 and 64 nodes (24.09, the container's TE). The
+    v4.1 1452-node result repeats v4.0's logs (same times) and is stored once, as v4.0's.
+mlperf_gpt3_partners (the same repositories: NVIDIA_CoreWeave v3.0, Azure+NVIDIA v3.1, Oracle v4.1; 6 rows)
+    CoreWeave HGX H100 of 96, 192 and 448 nodes (InfiniBand NDR), Azure ND H100 v5 of 1344 VMs (InfiniBand NDR) and
+    OCI BM.GPU.H100.8 of 192 and 384 nodes (HARDWARE VARIANT: RoCE v2 Ethernet between nodes), each running NVIDIA's
+    implementation of its round with its own config scripts.
+
+How each row is read. The measured quantity is the step time in the submission's own result logs (result_0-2.txt,
+three runs a system): where the log records NeMo's train_step_timing for every step (v3.0), the median over the
+three files with the first five steps of each left out; where it does not (v4.0, v4.1) or where both are there
+(v3.1), the median over the three files of each training block's block_start-to-block_stop time (eval_start follows
+block_stop, so evaluation is outside), the first block of each left out, divided by the steps in a block
+(epoch_count tokens / (GBS x 2048)). In v3.1, where both exist, the block times are 0.2-3.6% longer than the logged
+step times (the blocks' step-to-step overhead); the block reading is kept for v3.1 for one method across v3.1-v4.1.
+Tokens/s per GPU = GBS x 2048 / step time / GPUs (stored rounded to 0.01; `mlperf_gpt3_tokens_per_s_per_gpu`). The
+layout is the config script each submission's README names (v4.0, v4.1) or the one whose node count is the results
+directory's (v3.0, v3.1: one script per node count): TP 4 and PP 8 (v4.0's 1344/1452-node runs: PP 6), virtual
+stages 12 (v3.x, the custom.yaml default, 1 layer a stage), 4 (v4.0's 64 nodes, Oracle), 8 (v4.0's large runs) or 6
+(v4.1), micro-batch 1 (v3.x, v4.0's large runs) or 2; the logged global batch and gradient-accumulation steps pin DP
+x MBS x GA (asserted). Where a config's MINIBS default disagrees with the log (v3.1's 64-node script says 192, the log
+2048 over 16 ranks; v4.0's 64-node script 128, the log 2304), the logged batch is stored. Knobs from the configs:
+FP8 HYBRID delayed scaling (amax history 1024, 'max'), FP8 parameters (FP8_PARAMS, v4.0 and v4.1: stored
+fp8_param_gather True; v3.x has no such knob: False), the distributed optimizer (zero 1), sequence parallelism,
+userbuffers TP communication overlap (v3.0 through config_tp_h100.sh), no recomputation, CUDA graphs in v4.0's
+1344/1452-node runs (LAYER_CUDA_GRAPH=1). GPT-3 175B as NeMo's megatron_gpt_config has it (the twentieth set's row's
+shape): tied embeddings, learned positions, vocabulary padded to 128 x TP. Inferred, not stated: the tokenizer's
+vocabulary of 50,257 (the MLPerf reference's C4 SentencePiece model; the file was not read).
+
+Attention kernel (software["attention_kernel"]), read from the Transformer Engine each Dockerfile installs
+(NVIDIA/TransformerEngine, fetched snapshot): v4.0 (TE v1.6rc1) and v4.1 (the 24.09 container's TE, 1.x after v1.6):
+DotProductAttention turns flash-attn off on sm90 when cuDNN's F16_arbitrary_seqlen backend is available (v1.6 "Select
+FusedAttention on sm90 and FlashAttention on others for performance", the same in v1.11), and the configs leave
+NVTE_FUSED_ATTN on: "cudnn". v3.1 (TE at 09ba842 and, for Azure, 4ee8e8e, October 2023): flash-attn first where
+usable, no Hopper preference, the 23.09 container's flash-attn version not read: None. v3.0 (TE release_v0.8):
+attention through flash-attn's flash_attn_unpadded_func (the FlashAttention 1.x interface), no cuDNN path, the
+version not read: None.
+
+Verification of the twenty-second blind rows
+    * Read directly (fetched snapshots of mlcommons/training_results_v3.0, v3.1, v4.0 and v4.1): every H100 GPT-3
+      results directory of the four rounds and its config scripts (config_DGXH100_*.sh, config_common.sh,
+      config_fp8.sh, config_tp_h100.sh), conf/custom.yaml and the Dockerfile; the system JSONs for the hardware and
+      network. One reading, by script; the step-time medians are stored to 4-5 digits as computed. Checks, asserted
+      in the tests: TP x PP x DP = GPUs; DP x MBS x GA = the logged batch; 96 layers divide into PP x VP stages; the
+      stored tokens/s follow from the stored batch and step time; the tokens per block of each result file are whole
+      steps (not re-read by the tests). The spread within a system is small (the three runs' medians within 2%)
+      except Oracle's 3,072-GPU run, whose blocks range from 2.8 to 3.5 s a step (the median stored).
+
+Searched for the twenty-second blind rows and not used: MLPerf's Gaudi2 and TPU GPT-3 results (no profile), its
+B200 preview (no profile), Supermicro's v4.0 GPT-3 results (smc, smc-ac-power, smc-dc-power: power submissions whose
+result files were not in the form the others are, not read), Dell's v4.1 GPT-3 implementation (no GPT-3 result
+directory found); EleutherAI/gpt-neox (no throughput table in any README version; the 20B paper's single figure was
+declined before); stanford-crfm/levanter (its MFU table is TPU); alibaba/Pai-Megatron-Patch (no throughput table in
+its READMEs); hpcaitech/ColossalAI's README benchmark (2025-09: four rows whose labels contradict themselves, a
+"H200" row of 811 TFLOP/s the text attributes to B200, and a 70B ZeRO-2 row whose peak memory exceeds an H200's).
+Not reached for lack of time: DeepSpeed Ulysses/FPDT/ZeRO++ material, MLPerf v5.x (Llama 3.1 pre-training), the
+pipeline-schedule papers' tables.
+
 """
 
 from __future__ import annotations
@@ -2318,6 +2388,19 @@ SOURCES: dict[str, str] = {
         "on 4 DGX nodes, batch 32, sequence 8k), examples/mistral-4-node-benchmark.yaml and "
         "fast_llm/layers/transformer/attention.py. https://github.com/ServiceNow/Fast-LLM"
     ),
+    # ---- twenty-second blind sources (split "blind22"; see "Twenty-second blind rows" above) ----
+    "mlperf_gpt3_nvidia": (
+        "MLCommons, MLPerf Training v3.0, v3.1, v4.0 and v4.1 results, GPT-3 175B, submitter NVIDIA (DGX H100): "
+        "mlcommons/training_results_v3.0 (and _v3.1, _v4.0, _v4.1) NVIDIA/results/<system>/gpt3/result_*.txt, "
+        "NVIDIA/benchmarks/gpt3/implementations/ (config scripts, conf/custom.yaml, Dockerfile) and NVIDIA/systems/. "
+        "https://github.com/mlcommons/training_results_v4.0"
+    ),
+    "mlperf_gpt3_partners": (
+        "MLCommons, MLPerf Training results, GPT-3 175B, submitters NVIDIA_CoreWeave (v3.0, HGX H100), Azure+NVIDIA "
+        "(v3.1, ND H100 v5) and Oracle (v4.1, BM.GPU.H100.8): mlcommons/training_results_v3.0, _v3.1 and _v4.1, "
+        "<submitter>/results/<system>/gpt3/result_*.txt, <submitter>/benchmarks/gpt3/ and <submitter>/systems/. "
+        "https://github.com/mlcommons/training_results_v4.1"
+    ),
 }
 
 
@@ -2419,7 +2502,7 @@ FIT_SOURCES = ("narayanan2021", "korthikanti2022", "llama3_2024", "megatron_brid
 # context parallelism was: later rows, split by the hash as every later row is.
 NEVER_COMPARED = (("llama3_2024", "Llama 3 405B (16K GPUs, 128K context)"),)
 # The splits kept for one comparison each with a frozen model, in the order they were added ("blind", "blind2", ...).
-BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 22)))
+BLIND_SPLITS = ("blind", *(f"blind{n}" for n in range(2, 23)))
 
 
 def split_of(source: str, name: str) -> str:
@@ -9720,6 +9803,594 @@ def _blind21_rows() -> list[dict]:
 
 BLIND21_SOURCES = ("olmo_core", "automodel", "fast_llm")
 RUNS.extend(_blind21_rows())
+
+# ==== TWENTY-SECOND BLIND rows (split "blind22") ================================================================
+# MLPerf Training GPT-3 175B results (mlcommons/training_results_v3.0, v3.1, v4.0 and v4.1): one row for each H100
+# submission, the step time read from the submission's own result logs. Each tuple: (source, round, submitter, the
+# results directory, nodes, TP, PP, virtual stages, micro-batch, global batch (log), gradient-accumulation steps
+# (log), seconds a step, how the step time is read ("steps": the median of the logged train_step_timing over the
+# three result files, the first five steps of each left out; "blocks": the median over the three files of each
+# block's block_start-to-block_stop time, the first block of each left out, divided by the steps in a block),
+# container, Transformer Engine, attention kernel, FP8 parameters, the config script).
+MLPERF_GPT3_ROWS: list[tuple] = [
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.0",
+        "NVIDIA",
+        "dgxh100_n64_nemo",
+        64,
+        4,
+        8,
+        12,
+        1,
+        2048,
+        128,
+        12.0772,
+        "steps",
+        "23.04",
+        "release_v0.8",
+        None,
+        False,
+        "config_DGXH100_64x8x128x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.0",
+        "NVIDIA",
+        "dgxh100_n96_nemo",
+        96,
+        4,
+        8,
+        12,
+        1,
+        3072,
+        128,
+        12.1264,
+        "steps",
+        "23.04",
+        "release_v0.8",
+        None,
+        False,
+        "config_DGXH100_96x8x128x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_partners",
+        "v3.0",
+        "NVIDIA_CoreWeave",
+        "coreweave_hgxh100_n96_ngc23.04_pytorch",
+        96,
+        4,
+        8,
+        12,
+        1,
+        3072,
+        128,
+        12.2995,
+        "steps",
+        "23.04",
+        "release_v0.8",
+        None,
+        False,
+        "config_DGXH100_96x8x128x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_partners",
+        "v3.0",
+        "NVIDIA_CoreWeave",
+        "coreweave_hgxh100_n192_ngc23.04_pytorch",
+        192,
+        4,
+        8,
+        12,
+        1,
+        3072,
+        64,
+        6.3381,
+        "steps",
+        "23.04",
+        "release_v0.8",
+        None,
+        False,
+        "config_DGXH100_192x8x64x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_partners",
+        "v3.0",
+        "NVIDIA_CoreWeave",
+        "coreweave_hgxh100_n448_ngc23.04_pytorch",
+        448,
+        4,
+        8,
+        12,
+        1,
+        2688,
+        24,
+        2.5976,
+        "steps",
+        "23.04",
+        "release_v0.8",
+        None,
+        False,
+        "config_DGXH100_448x8x24x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos_n64_ngc23.09_nemo",
+        64,
+        4,
+        8,
+        12,
+        1,
+        2048,
+        128,
+        11.071,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_64x8x192x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos_n96_ngc23.09_nemo",
+        96,
+        4,
+        8,
+        12,
+        1,
+        3072,
+        128,
+        11.0915,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_96x8x128x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos-dfw_n512_ngc23.09_nemo",
+        512,
+        4,
+        8,
+        12,
+        1,
+        2048,
+        16,
+        1.6285,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_512x8x16x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos-dfw_n768_ngc23.09_nemo",
+        768,
+        4,
+        8,
+        12,
+        1,
+        3072,
+        16,
+        1.6349,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_768x8x16x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos-dfw_n1024_ngc23.09_nemo",
+        1024,
+        4,
+        8,
+        12,
+        1,
+        4096,
+        16,
+        1.6403,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_1024x8x16x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos-dfw_n1280_ngc23.09_nemo",
+        1280,
+        4,
+        8,
+        12,
+        1,
+        2560,
+        8,
+        0.9465,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_1280x8x8x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v3.1",
+        "NVIDIA",
+        "eos-dfw_n1344_ngc23.09_nemo",
+        1344,
+        4,
+        8,
+        12,
+        1,
+        2688,
+        8,
+        0.952,
+        "blocks",
+        "23.09",
+        "09ba842",
+        None,
+        False,
+        "config_DGXH100_1344x8x8x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_partners",
+        "v3.1",
+        "Azure+NVIDIA",
+        "ND_H100_v5_n1344_pytorch",
+        1344,
+        4,
+        8,
+        12,
+        1,
+        2688,
+        8,
+        0.9795,
+        "blocks",
+        "23.09",
+        "4ee8e8e",
+        None,
+        False,
+        "config_DGXH100_1344x8x8x4x8_mbs1.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v4.0",
+        "NVIDIA",
+        "eos_n64_ngc24.04_nemo",
+        64,
+        4,
+        8,
+        4,
+        2,
+        2304,
+        72,
+        10.9797,
+        "blocks",
+        "24.04",
+        "v1.6rc1",
+        "cudnn",
+        True,
+        "config_DGXH100_64x8x128x4x8_mbs2.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v4.0",
+        "NVIDIA",
+        "eos-dfw_n1344_ngc24.04_nemo",
+        1344,
+        4,
+        6,
+        8,
+        1,
+        2688,
+        6,
+        0.9207,
+        "blocks",
+        "24.04",
+        "v1.6rc1",
+        "cudnn",
+        True,
+        "config_DGXH100_1344x8x6x4x6_mbs1_cg.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v4.0",
+        "NVIDIA",
+        "eos-dfw_n1452_ngc24.04_nemo",
+        1452,
+        4,
+        6,
+        8,
+        1,
+        2904,
+        6,
+        0.9217,
+        "blocks",
+        "24.04",
+        "v1.6rc1",
+        "cudnn",
+        True,
+        "config_DGXH100_1452x8x6x4x6_mbs1_cg.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v4.1",
+        "NVIDIA",
+        "eos_n32_ngc24.09_nemo",
+        32,
+        4,
+        8,
+        6,
+        2,
+        2048,
+        128,
+        18.41,
+        "blocks",
+        "24.09",
+        "the container's",
+        "cudnn",
+        True,
+        "config_DGXH100_32x8x256x4x8_mbs2.sh",
+    ),
+    (
+        "mlperf_gpt3_nvidia",
+        "v4.1",
+        "NVIDIA",
+        "eos_n64_ngc24.09_nemo",
+        64,
+        4,
+        8,
+        6,
+        2,
+        2048,
+        64,
+        9.5415,
+        "blocks",
+        "24.09",
+        "the container's",
+        "cudnn",
+        True,
+        "config_DGXH100_64x8x128x4x8_mbs2.sh",
+    ),
+    (
+        "mlperf_gpt3_partners",
+        "v4.1",
+        "Oracle",
+        "1536xBM.GPU.H100.8",
+        192,
+        4,
+        8,
+        4,
+        2,
+        3072,
+        32,
+        5.2345,
+        "blocks",
+        "24.09",
+        "the container's",
+        "cudnn",
+        True,
+        "config_DGXH100_192x8x64x4x8_mbs2.sh",
+    ),
+    (
+        "mlperf_gpt3_partners",
+        "v4.1",
+        "Oracle",
+        "3072xBM.GPU.H100.8",
+        384,
+        4,
+        8,
+        4,
+        2,
+        3072,
+        16,
+        3.3455,
+        "blocks",
+        "24.09",
+        "the container's",
+        "cudnn",
+        True,
+        "config_DGXH100_384x8x32x4x8_mbs2.sh",
+    ),
+]
+MLPERF_GPT3_SEQ = 2048
+MLPERF_GPT3_VOCAB = 50257  # the C4 SentencePiece model's size as the MLPerf GPT-3 reference gives it (not read here)
+
+
+def mlperf_gpt3_tokens_per_s_per_gpu(gbs: int, step_s: float, gpus: int) -> float:
+    """Tokens a second per GPU from the logged global batch (sequences of 2048 tokens) and the step time."""
+    return gbs * MLPERF_GPT3_SEQ / step_s / gpus
+
+
+def _mlperf_kernel_note(te: str, kernel: str | None) -> str:
+    if te == "release_v0.8":
+        return (
+            "Transformer Engine release_v0.8 (the Dockerfile's TE_REVISION) has no cuDNN fused attention: its "
+            "DotProductAttention calls the flash-attn package through flash_attn_unpadded_func (the FlashAttention "
+            "1.x interface, minimum version 1.0.2), whose version in the 23.04 container was not read: "
+            "attention_kernel None."
+        )
+    if kernel is None:
+        return (
+            f"Transformer Engine at commit {te} (the Dockerfile's TE_REVISION, October 2023): DotProductAttention "
+            "takes the flash-attn package first when it is usable and cuDNN's FusedAttention otherwise, with no Hopper "
+            "preference; the flash-attn version of the 23.09 container was not read: attention_kernel None."
+        )
+    return (
+        f"Transformer Engine {te} (the Dockerfile's TE_REVISION"
+        + (", the container's own TE, 1.x" if te == "the container's" else "")
+        + "): DotProductAttention disables flash-attn on sm90 when cuDNN's F16_arbitrary_seqlen FusedAttention "
+        "backend is available ('Select FusedAttention on sm90 ... for performance', in every TE release read from "
+        "v1.6 to v1.11), and the config leaves NVTE_FUSED_ATTN on (the line that would disable it is commented out): "
+        "attention_kernel cudnn."
+    )
+
+
+def _blind22_rows() -> list[dict]:
+    rows: list[dict] = []
+    for row in MLPERF_GPT3_ROWS:
+        (
+            source,
+            rnd,
+            submitter,
+            results,
+            nodes,
+            tp,
+            pp,
+            vp,
+            mbs,
+            gbs,
+            ga,
+            step_s,
+            method,
+            container,
+            te,
+            kernel,
+            fp8_params,
+            config,
+        ) = row
+        gpus = nodes * 8
+        dp = gpus // (tp * pp)
+        assert gpus == dp * tp * pp and gbs == dp * mbs * ga, results
+        assert 96 % (pp * vp) == 0, results
+        tokens = mlperf_gpt3_tokens_per_s_per_gpu(gbs, step_s, gpus)
+        model = _gpt(12288, 96, 96, vocab_size=-(-MLPERF_GPT3_VOCAB // (128 * tp)) * 128 * tp)
+        oracle = submitter == "Oracle"
+        if oracle:
+            hw = (
+                "HARDWARE VARIANT: OCI BM.GPU.H100.8 (H100-SXM5-80GB, NVLink4/NVSwitch in the node) with a RoCE v2 "
+                "Ethernet/RDMA network between nodes (the system JSON: 'ROCE2', 'Ethernet/RDMA ROCE2 on switching "
+                "network'), not InfiniBand."
+            )
+            interconnect = "OCI BM.GPU.H100.8: NVLink4/NVSwitch in the node, RoCE v2 Ethernet/RDMA between nodes"
+        elif submitter == "Azure+NVIDIA":
+            hw = "Azure ND H100 v5 (H100-SXM-80GB, NVLink 4.0, 8x Quantum-2 CX7 InfiniBand 400 Gb/s a VM)."
+            interconnect = "ND H100 v5: NVLink4/NVSwitch in the node, 8x 400 Gb/s InfiniBand NDR between nodes"
+        elif submitter == "NVIDIA_CoreWeave":
+            hw = "CoreWeave HGX H100 (H100-SXM5-80GB, NVLink4/NVSwitch, 8x ConnectX-7 InfiniBand NDR 400 Gb/s a node)."
+            interconnect = "HGX H100: NVLink4/NVSwitch in the node, 8x 400 Gb/s InfiniBand NDR between nodes"
+        else:
+            hw = (
+                "NVIDIA DGX H100 ("
+                + ("Eos; " if results.startswith("eos") else "")
+                + "H100-SXM5-80GB, NVLink4/NVSwitch, 8x ConnectX-7 InfiniBand NDR 400 Gb/s a node)."
+            )
+            interconnect = "DGX H100: NVLink4/NVSwitch in the node, 8x 400 Gb/s InfiniBand NDR between nodes"
+        how = (
+            "the median of the logged train_step_timing (tracked_stats) over the three result files, the first five "
+            "steps of each left out"
+            if method == "steps"
+            else "the median over the three result files of each block's block_start-to-block_stop time (training "
+            "only: eval_start follows block_stop), the first block of each left out, divided by the steps in a block "
+            "(epoch_count tokens / (GBS x 2048))"
+        )
+        if oracle:
+            impl = "DGXH100_128x8x64x4x8_mbs2"
+        elif rnd == "v4.1":
+            impl = f"implementations/{results}"
+        else:
+            impl = "implementations/" + ("nemo" if rnd == "v4.0" else "pytorch")
+        note = (
+            "FP8 (Transformer Engine DelayedScaling, HYBRID: E4M3 forward, E5M2 gradients, amax history 1024 'max', "
+            "config_fp8.sh) matmuls in a BF16 mixed-precision NeMo run. "
+            f"MLPerf Training {rnd} closed division, GPT-3 175B (a pre-training benchmark resumed from a checkpoint, "
+            f"C4 data), submitter {submitter}: mlcommons/training_results_{rnd} {submitter}/results/{results}/gpt3/ "
+            "(result_0-2.txt). Logged: global_batch_size "
+            f"{gbs}, gradient_accumulation_steps {ga}, max_sequence_length 2048. Step time {step_s} s, {how}: "
+            f"{tokens:.1f} tokens/s per GPU ({gbs} x 2048 / {step_s} / {gpus}). Layout from the config script "
+            f"mlcommons/training_results_{rnd} {submitter}/benchmarks/gpt3/{impl}/{config} (as the submission's README "
+            f"or the results directory's node count names it): {nodes} nodes "
+            f"of 8, TP {tp}, PP {pp}, interleaved with {vp} virtual stages, micro-batch {mbs}, so DP {dp} and "
+            f"DP x MBS x GA = {dp * mbs * ga} = the logged batch; sequence parallelism on (custom.yaml default), no "
+            "activation recomputation (ACT_CKPT_* null), the distributed optimizer (USE_DIST_OPTIMIZER: stored "
+            "zero 1), userbuffers TP communication overlap"
+            + (", FP8 parameters (FP8_PARAMS: parameters all-gathered in FP8)" if fp8_params else "")
+            + (", CUDA graphs of the layers (LAYER_CUDA_GRAPH=1)" if config.endswith("_cg.sh") else "")
+            + f". Container nvcr.io/nvidia/pytorch:{container} with NeMo (Megatron"
+            + ("-Core" if rnd in ("v4.0", "v4.1") else "")
+            + "). GPT-3 175B as NeMo configures it: 96 layers, hidden 12288, 96 heads, FFN 49152 (GeLU), LayerNorm "
+            "(layernorm1p), learned positions, tied embeddings (NeMo's megatron_gpt_config defaults), the vocabulary "
+            "padded to 128 x TP (make_vocab_size_divisible_by 128). Inferred, not stated: the SentencePiece vocabulary "
+            "of 50,257 (the MLPerf reference's; the tokenizer file was not read). "
+            + _mlperf_kernel_note(te, kernel)
+            + " "
+            + hw
+        )
+        rows.append(
+            _run(
+                source,
+                f"GPT-3 175B FP8 (MLPerf Training {rnd}, {submitter} {results}), {gpus}x H100",
+                "h100-sxm",
+                gpus,
+                model,
+                MLPERF_GPT3_SEQ,
+                gbs,
+                mbs,
+                tp,
+                pp,
+                dp,
+                1,
+                vp,
+                "interleaved",
+                True,
+                "none",
+                1,
+                "bf16",
+                {
+                    "tokens_per_s_per_gpu": round(tokens, 2),
+                    "tflops_per_gpu": None,
+                    "mfu": None,
+                    "flops_counted": None,
+                    "memory_gib": None,
+                },
+                note,
+                system="nemo",
+                gpus_per_node=8,
+                interconnect=interconnect,
+                software=_sw(
+                    attention="flash",
+                    tp_comm_overlap=True,
+                    param_dtype="bf16",
+                    overlap_dp=True,
+                    activation_checkpointing="none",
+                    fp32_master=True,
+                    compile=False,
+                    fp8="delayed",
+                    fp8_param_gather=fp8_params,
+                    attention_kernel=kernel,
+                    extra=f"MLPerf Training {rnd} GPT-3 reference-closed NeMo implementation (container {container}, "
+                    f"Transformer Engine {te}); FP8 delayed scaling, HYBRID, amax history 1024 'max'; distributed "
+                    "optimizer; userbuffers TP communication overlap; interleaved pipeline with overlapped P2P",
+                ),
+                split="blind22",
+            )
+        )
+    return rows
+
+
+BLIND22_SOURCES = ("mlperf_gpt3_nvidia", "mlperf_gpt3_partners")
+RUNS.extend(_blind22_rows())
 
 del _name, _heads, _h, _l, _tp, _pp, _n, _b, _tflops, _frac, _interleaved
 del _mb, _v, _sched, _t, _t_full, _mfu, _hfu, _extra, _hw, _m, _s, _mtflop, _ga, _tok, _mp, _ac, _pure, _note
