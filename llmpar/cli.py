@@ -747,6 +747,8 @@ def cmd_plan(args) -> int:
     )
     recipe = args.software or "llmpar"
     software = recipe if req.software == SOFTWARE[recipe] else f"{recipe} (with the knobs given)"
+    if req.software.flash_attention and req.hardware.attention_curves:  # (where the kernel changes the price)
+        software += f", attention kernel {req.software.attention_kernel}"
     if args.json:
         fp8 = bool(req.software.fp8)
         print(json.dumps(as_json(result, req.model_flags, req.batch, req.hardware, fp8), indent=1))

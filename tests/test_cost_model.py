@@ -2475,6 +2475,13 @@ def test_plan_takes_the_attention_kernel_on_its_command_line(capsys, tmp_path):
         steps[kernel] = json.loads(stdout)["candidates"][0]["step_time_s"]
     code, stdout, _ = run_cli([*args, "--software", "fsdp", "--json"], capsys)
     assert code == 0 and json.loads(stdout)["candidates"][0]["step_time_s"] == steps["flash2"] > steps["cudnn"]
+    # the table says which kernel it priced, where the hardware prices kernels apart
+    code, stdout, _ = run_cli([*args, "--software", "fsdp"], capsys)
+    assert code == 0 and "(predicted for --software fsdp, attention kernel flash2;" in stdout
+    code, stdout, _ = run_cli([*args, "--software", "fsdp", "--hardware", "a100-80gb"], capsys)
+    assert code == 0 and "(predicted for --software fsdp;" in stdout
+    code, stdout, _ = run_cli(args, capsys)
+    assert code == 0 and "predicted for --software" not in stdout
     code, _, stderr = run_cli([*args, "--attention-kernel", "flash4"], capsys)
     assert code == 2 and "--attention-kernel 'flash4': choose one of flash2, flash3, cudnn" in stderr
     assert "Traceback" not in stderr

@@ -272,8 +272,8 @@ def table(
         if note:
             lines.append(note)
         lines += ["", "the command of each:"]
-        if software != "llmpar":
-            lines.append(f"   (predicted as --software {software} runs it; these commands run the layout with llmpar)")
+        if software not in ("llmpar", "llmpar, attention kernel cudnn"):
+            lines.append(f"   (predicted for --software {software}; these commands run the layout with llmpar)")
         if fp8:
             lines.append(
                 "   (predicted with FP8 matmuls; llmpar train runs them in 16 bits: these commands run the layout)"
