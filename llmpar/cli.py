@@ -747,7 +747,8 @@ def cmd_plan(args) -> int:
     )
     recipe = args.software or "llmpar"
     software = recipe if req.software == SOFTWARE[recipe] else f"{recipe} (with the knobs given)"
-    if req.software.flash_attention and req.hardware.attention_curves:  # (where the kernel changes the price)
+    # (llmpar's own recipe needs no word; another names its attention kernel where the hardware prices kernels apart)
+    if req.software != SOFTWARE["llmpar"] and req.software.flash_attention and req.hardware.attention_curves:
         software += f", attention kernel {req.software.attention_kernel}"
     if args.json:
         fp8 = bool(req.software.fp8)

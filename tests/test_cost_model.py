@@ -1825,47 +1825,35 @@ def test_twenty_second_blind_rows_are_comparable_and_their_transcription_agrees(
     by_results = {run["name"]: run for run in blind22}
     assert len(by_results) == 20
     for row in MLPERF_GPT3_ROWS:
-        (
-            source,
-            rnd,
-            submitter,
-            results,
-            nodes,
-            tp,
-            pp,
-            vp,
-            _mbs,
-            gbs,
-            ga,
-            step_s,
-            method,
-            _container,
-            _te,
-            kernel,
-            fp8p,
-            _,
-        ) = row
-        run = by_results[f"GPT-3 175B FP8 (MLPerf Training {rnd}, {submitter} {results}), {nodes * 8}x H100"]
-        assert run["source"] == source and run["gpus"] == nodes * 8 == run["tp"] * run["pp"] * run["dp"] * run["cp"]
-        assert (run["tp"], run["pp"], run["cp"], run["virtual_stages"]) == (tp, pp, 1, vp)
-        assert run["dp"] * run["micro_batch_size"] * ga == run["global_batch_size"] == gbs
-        assert run["model"]["n_layers"] == 96 and 96 % (pp * vp) == 0
+        run = by_results[
+            f"GPT-3 175B FP8 (MLPerf Training {row.rnd}, {row.submitter} {row.results}), {row.nodes * 8}x H100"
+        ]
+        assert (
+            run["source"] == row.source
+            and run["gpus"] == row.nodes * 8 == run["tp"] * run["pp"] * run["dp"] * run["cp"]
+        )
+        assert (run["tp"], run["pp"], run["cp"], run["virtual_stages"]) == (row.tp, row.pp, 1, row.vp)
+        assert run["dp"] * run["micro_batch_size"] * row.ga == run["global_batch_size"] == row.gbs
+        assert run["model"]["n_layers"] == 96 and 96 % (row.pp * row.vp) == 0
         assert (run["model"]["d_model"], run["model"]["n_heads"], run["model"]["d_ff"]) == (12288, 96, 49152)
-        assert run["model"]["vocab_size"] % (128 * tp) == 0 and 50257 <= run["model"]["vocab_size"] < 50257 + 128 * tp
+        assert (
+            run["model"]["vocab_size"] % (128 * row.tp) == 0
+            and 50257 <= run["model"]["vocab_size"] < 50257 + 128 * row.tp
+        )
         assert (run["seq_len"], run["schedule"], run["sequence_parallel"]) == (MLPERF_GPT3_SEQ, "interleaved", True)
         assert (run["zero"], run["recompute"], run["dtype"], run["hardware"]) == (1, "none", "bf16", "h100-sxm")
         tokens = run["measured"]["tokens_per_s_per_gpu"]
-        assert tokens == pytest.approx(gbs * 2048 / step_s / (nodes * 8), abs=0.006)
-        assert tokens == pytest.approx(mlperf_gpt3_tokens_per_s_per_gpu(gbs, step_s, nodes * 8), abs=0.006)
+        assert tokens == pytest.approx(row.gbs * 2048 / row.step_s / (row.nodes * 8), abs=0.006)
+        assert tokens == pytest.approx(mlperf_gpt3_tokens_per_s_per_gpu(row.gbs, row.step_s, row.nodes * 8), abs=0.006)
         assert _measured_tokens(run) == tokens and 400 < tokens < 1000
         sw = run["software"]
-        assert (sw["fp8"], sw["fp8_param_gather"], sw["tp_comm_overlap"]) == ("delayed", fp8p, True)
-        assert sw["attention_kernel"] == kernel
-        assert (kernel == "cudnn") == (rnd in ("v4.0", "v4.1")), run["name"]
-        assert fp8p == (rnd in ("v4.0", "v4.1"))
-        assert (method == "steps") == (rnd == "v3.0")
-        assert ("HARDWARE VARIANT" in run["note"]) == (submitter == "Oracle")
-        assert f"mlcommons/training_results_{rnd}" in run["note"]
+        assert (sw["fp8"], sw["fp8_param_gather"], sw["tp_comm_overlap"]) == ("delayed", row.fp8_params, True)
+        assert sw["attention_kernel"] == row.kernel
+        assert (row.kernel == "cudnn") == (row.rnd in ("v4.0", "v4.1")), run["name"]
+        assert row.fp8_params == (row.rnd in ("v4.0", "v4.1"))
+        assert (row.method == "steps") == (row.rnd == "v3.0")
+        assert ("HARDWARE VARIANT" in run["note"]) == (row.submitter == "Oracle")
+        assert f"mlcommons/training_results_{row.rnd}" in run["note"]
     # the v4.1 1452-node result repeats v4.0's logs and is stored once
     assert sum("n1452" in run["name"] for run in blind22) == 1
 

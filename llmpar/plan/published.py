@@ -1929,7 +1929,7 @@ pipeline-schedule papers' tables.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 SOURCES: dict[str, str] = {
     "narayanan2021": (
@@ -9804,6 +9804,7 @@ def _blind21_rows() -> list[dict]:
 BLIND21_SOURCES = ("olmo_core", "automodel", "fast_llm")
 RUNS.extend(_blind21_rows())
 
+
 # ==== TWENTY-SECOND BLIND rows (split "blind22") ================================================================
 # MLPerf Training GPT-3 175B results (mlcommons/training_results_v3.0, v3.1, v4.0 and v4.1): one row for each H100
 # submission, the step time read from the submission's own result logs. Each tuple: (source, round, submitter, the
@@ -9812,7 +9813,30 @@ RUNS.extend(_blind21_rows())
 # three result files, the first five steps of each left out; "blocks": the median over the three files of each
 # block's block_start-to-block_stop time, the first block of each left out, divided by the steps in a block),
 # container, Transformer Engine, attention kernel, FP8 parameters, the config script).
-MLPERF_GPT3_ROWS: list[tuple] = [
+class MLPerfGPT3Row(NamedTuple):
+    """One MLPerf GPT-3 submission as `MLPERF_GPT3_ROWS` stores it (the fields as the comment above lists them)."""
+
+    source: str
+    rnd: str
+    submitter: str
+    results: str
+    nodes: int
+    tp: int
+    pp: int
+    vp: int
+    mbs: int
+    gbs: int
+    ga: int
+    step_s: float
+    method: str
+    container: str
+    te: str
+    kernel: str | None
+    fp8_params: bool
+    config: str
+
+
+_MLPERF_GPT3_TUPLES: list[tuple] = [
     (
         "mlperf_gpt3_nvidia",
         "v3.0",
@@ -10214,6 +10238,7 @@ MLPERF_GPT3_ROWS: list[tuple] = [
         "config_DGXH100_384x8x32x4x8_mbs2.sh",
     ),
 ]
+MLPERF_GPT3_ROWS = [MLPerfGPT3Row(*row) for row in _MLPERF_GPT3_TUPLES]
 MLPERF_GPT3_SEQ = 2048
 MLPERF_GPT3_VOCAB = 50257  # the C4 SentencePiece model's size as the MLPerf GPT-3 reference gives it (not read here)
 

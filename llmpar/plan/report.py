@@ -272,7 +272,7 @@ def table(
         if note:
             lines.append(note)
         lines += ["", "the command of each:"]
-        if software not in ("llmpar", "llmpar, attention kernel cudnn"):
+        if software != "llmpar":
             lines.append(f"   (predicted for --software {software}; these commands run the layout with llmpar)")
         if fp8:
             lines.append(

@@ -24,6 +24,7 @@ from llmpar.model.config import ModelConfig
 from llmpar.pipeline.schedules import Kind, compute_order
 from llmpar.plan.cost import context
 from llmpar.plan.cost.params import StageParams, _layer_params, partition, stage_params
+from llmpar.plan.cost.traffic import gathered_bytes
 from llmpar.plan.cost.values import (
     BYTES,
     FP8_CASTS,
@@ -557,8 +558,8 @@ def _stage_process_memory(
         table = math.ceil(cfg.vocab_size / t) * cfg.d_model + (
             cfg.max_seq_len * cfg.d_model if cfg.arch == "gpt2" else 0
         )
-        # a block (its matrices at one byte where they gather in FP8), or the embedding
-        block = (split * (1 if software.fp8_param_gather else w) + repl * w) if st.layers else 0
+        # a block (as ZeRO gathers it: its matrices at one byte where they gather in FP8), or the embedding
+        block = gathered_bytes(split + repl, split, w, software) if st.layers else 0
         backward += ZERO3_UNITS * max(block, table * w if r in (0, p - 1) else 0)
     # AdamW's foreach temporaries, one copy of what it updates (and bf16 gradients' fp32 copies for the masters)
     optimizer_step = st.total / (dp if layout.zero >= 1 else 1) * (u + (4 if u != e else 0))

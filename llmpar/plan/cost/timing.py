@@ -481,7 +481,7 @@ def estimate(
     g = software.zero_shards(dp) if layout.zero else dp  # ZeRO's group, and its replicas across the others
     replicas = dp // g
     for r, st in enumerate(stages):
-        grads, weights = st.total * e, gathered_bytes(st, w, software)
+        grads, weights = st.total * e, gathered_bytes(st.total, st.split, w, software)
         # the replicas' all-reduce of each rank's share of the gradients (hybrid sharding), after its reduce-scatter
         across = _collective_time(hw, "all_reduce", grads / g, replicas, t * g, layout.world) if replicas > 1 else 0.0
         buckets = max(1, math.ceil(grads / BUCKET_BYTES))

@@ -22,7 +22,7 @@ from llmpar.bus import TRAFFIC_AXES, bus_bytes
 from llmpar.layout import Layout
 from llmpar.model.config import ModelConfig
 from llmpar.plan.cost import context
-from llmpar.plan.cost.params import StageParams, stage_params
+from llmpar.plan.cost.params import stage_params
 from llmpar.plan.cost.values import LLMPAR, Batch, Software, _act_dtype_bytes
 
 
@@ -33,12 +33,12 @@ def comm_bytes(cfg: ModelConfig, layout: Layout, batch: Batch, software: Softwar
     return {axis: max(per_rank[axis] for per_rank in by_stage) for axis in TRAFFIC_AXES}
 
 
-def gathered_bytes(stage: StageParams, weight_bytes: int, software: Software) -> float:
-    """Bytes of a stage's parameters as ZeRO gathers them: in the weights' dtype, the blocks' matrices in FP8 (one
-    byte) with `Software.fp8_param_gather`."""
+def gathered_bytes(params: float, matrices: float, weight_bytes: int, software: Software) -> float:
+    """Bytes of `params` parameters, `matrices` of them the blocks' matrices (`StageParams.split`), as ZeRO gathers
+    them: in the weights' dtype, the matrices in FP8 (one byte) with `Software.fp8_param_gather`."""
     if software.fp8_param_gather:
-        return (stage.total - stage.split) * weight_bytes + stage.split
-    return stage.total * weight_bytes
+        return (params - matrices) * weight_bytes + matrices
+    return params * weight_bytes
 
 
 def _comm_by_stage(
@@ -57,7 +57,7 @@ def _comm_by_stage(
     norm = 8  # the squared gradient norm's all-reduce (one fp64 number) on each axis it spans
     out = []
     for r, s in enumerate(stage_params(cfg, layout, batch.seq_len)):
-        grads, weights = s.total * e, gathered_bytes(s, w, software)
+        grads, weights = s.total * e, gathered_bytes(s.total, s.split, w, software)
         # Data parallelism: one all-reduce, or a reduce-scatter (per micro-batch for stage 2) and an all-gather
         # (a reduce-scatter moves the bus bytes of an all-gather of the same tensor).
         if layout.zero == 0:

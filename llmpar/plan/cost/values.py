@@ -205,7 +205,8 @@ SWITCHES = (
 )
 
 # Named recipes (`llmpar plan --software NAME`): how the systems of the published runs run a layout. The flags
-# --attention, the SWITCHES, --shard-group, --selective-recompute, --loss and --fp8 override a recipe's knobs. The
+# --attention, --attention-kernel, the SWITCHES, --shard-group, --selective-recompute, --loss and --fp8 override a
+# recipe's knobs. The
 # compute efficiency of "deepspeed" was fitted on the fitting half of the published runs, that of "fsdp" refitted with
 # the overlap share on every row seen before the fifth blind set (docs/cost-model.md, "Fourth round").
 FSDP_EFFICIENCY = 0.95
